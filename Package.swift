@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "HighNeeds",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "HighNeeds", targets: ["HighNeeds"]),
+    .executable(name: "hnb", targets: ["hnb"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .systemLibrary(
+      name: "CLAPACKE",
+      pkgConfig: "lapacke",
+      providers: [.apt(["liblapacke-dev"])]
+    ),
+    .target(
+      name: "HighNeeds",
+      dependencies: [
+        "CBLAS",
+        "CLAPACKE",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      resources: [.copy("Resources")]
+    ),
+    .executableTarget(
+      name: "hnb",
+      dependencies: [
+        "HighNeeds",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "HighNeedsTests",
+      dependencies: [
+        "HighNeeds",
+        .product(name: "Numerics", package: "swift-numerics"),
+      ],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "hnbTests",
+      dependencies: ["HighNeeds"]
+    ),
+  ]
+)

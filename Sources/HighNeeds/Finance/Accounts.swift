@@ -1,0 +1,109 @@
+import Foundation
+
+/// One financial year's High Needs spend and income, line by line (cash gbp).
+public struct FinancialYearAccounts: Sendable {
+  /// Top-ups and fees per cost line (same order as `Scenario.costLines`).
+  public var topUp: [Double]
+  /// Place funding on commissioned places per cost line.
+  public var placeFunding: [Double]
+  /// Central lines (same order as `Scenario.centralLines`).
+  public var central: [Double]
+  public var placementCosts: Double
+  public var centralCosts: Double
+  public var expenditure: Double
+  public var hnbAllocation: Double
+  /// Shown negative: deductions reduce income.
+  public var deductions: Double
+  public var importExportAdjustment: Double
+  public var schoolsBlockTransfer: Double
+  public var income: Double
+  public var totalDSG: Double
+}
+
+/// One financial year of the DSG reserve corkscrew (gbp; negative balances are deficits).
+public struct ReserveYear: Sendable {
+  public var opening: Double
+  public var income: Double
+  public var expenditure: Double
+  public var contributions: Double
+  public var inYear: Double
+  public var closing: Double
+}
+
+/// Costs, income and the reserve from a caseload path. See `docs/MODEL.md`, "Costs".
+public enum Accounts {
+  /// Academic-year placement costs for census `t`: top-ups per cost line and place funding
+  /// per cost line.
+  ///
+  /// `topUpCost[L] = Σ_{p∈L, n} occupancy[t][n,p] · topUp[t][n,p]` and
+  /// `placeFundingCost[L] = Σ_{p∈L} places[t][p] · placeFundingRate[t][p]`.
+  public static func academicYearCosts(
+    scenario s: Scenario, parameters m: ModelParameters, occupancy: [Double], t: Int
+  ) -> (topUp: [Double], placeFunding: [Double]) {
+    let P = s.placementCount
+    let N = s.needCount
+    var topUp: [Double] = []
+    var placeFunding: [Double] = []
+    for line in s.costLines {
+      var cost = 0.0
+      var funding = 0.0
+      for p in line.placements {
+        for n in 0..<N { cost += occupancy[n * P + p] * m.topUp[t][n * P + p] }
+        funding += m.places[t][p] * m.placeFundingRate[t][p]
+      }
+      topUp.append(cost)
+      placeFunding.append(funding)
+    }
+    return (topUp, placeFunding)
+  }
+
+  /// Financial-year accounts: `FY f = 5/12 · AY(census f) + 7/12 · AY(census f+1)`.
+  public static func financialYears(
+    scenario s: Scenario, parameters m: ModelParameters, path: CaseloadPath
+  ) -> [FinancialYearAccounts] {
+    let academic = (0...s.horizonYears).map {
+      academicYearCosts(scenario: s, parameters: m, occupancy: path.occupancy[$0], t: $0)
+    }
+    var years: [FinancialYearAccounts] = []
+    for f in 0..<s.horizonYears {
+      let topUp = zip(academic[f].topUp, academic[f + 1].topUp).map { 5.0 / 12.0 * $0 + 7.0 / 12.0 * $1 }
+      let funding = zip(academic[f].placeFunding, academic[f + 1].placeFunding).map {
+        5.0 / 12.0 * $0 + 7.0 / 12.0 * $1
+      }
+      let central = s.centralLines.map {
+        $0.baseGBP * pow(1 + $0.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
+      }
+      let placementCosts = topUp.reduce(0, +) + funding.reduce(0, +)
+      let centralCosts = central.reduce(0, +)
+      let income = s.income
+      let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / 100
+      let totalIncome =
+        income.hnbAllocation[f] - income.deductions[f] + income.importExportAdjustment[f] + transfer
+      years.append(
+        FinancialYearAccounts(
+          topUp: topUp, placeFunding: funding, central: central, placementCosts: placementCosts,
+          centralCosts: centralCosts, expenditure: placementCosts + centralCosts,
+          hnbAllocation: income.hnbAllocation[f], deductions: -income.deductions[f],
+          importExportAdjustment: income.importExportAdjustment[f], schoolsBlockTransfer: transfer,
+          income: totalIncome, totalDSG: income.totalDSG[f]))
+    }
+    return years
+  }
+
+  /// The DSG reserve corkscrew: `closing = opening + income − expenditure + contributions`,
+  /// and each closing balance is the next year's opening.
+  public static func reserve(scenario s: Scenario, accounts: [FinancialYearAccounts]) -> [ReserveYear] {
+    var opening = s.openingBalance
+    var years: [ReserveYear] = []
+    for (f, year) in accounts.enumerated() {
+      let inYear = year.income - year.expenditure
+      let closing = opening + inYear + s.contributions[f]
+      years.append(
+        ReserveYear(
+          opening: opening, income: year.income, expenditure: year.expenditure,
+          contributions: s.contributions[f], inYear: inYear, closing: closing))
+      opening = closing
+    }
+    return years
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A named recovery action with a start, a ramp and an effect on one model input.
+public struct Mitigation: Sendable {
+  /// What the mitigation changes, at full effect.
+  public enum Lever: Sendable, Equatable {
+    /// Multiplies incidence at the ages by `factor`.
+    case scaleIncidence(factor: Double)
+    /// Sends `share` of the new plans that would be placed in `from` to `to` instead.
+    case shiftNewPlans(from: Int, to: Int, share: Double)
+    /// Moves `share` of continuing plans in `from` to `to` each year.
+    case shiftPlacements(from: Int, to: Int, share: Double)
+    /// Multiplies the top-up of `placement` by `factor`.
+    case unitCost(placement: Int, factor: Double)
+    /// Adds `places` commissioned places to `placement`.
+    case addCapacity(placement: Int, places: Double)
+    /// Multiplies cessation rates at the ages by `factor` (capped at 1).
+    case scaleCessation(factor: Double)
+  }
+
+  public var id: String
+  public var label: String
+  public var lever: Lever
+  /// Start year of the first academic year with an effect.
+  public var startAcademicYear: Int
+  /// Years to full effect (≥ 1).
+  public var rampYears: Int
+  /// Ages the lever acts on.
+  public var ages: ClosedRange<Int>
+  public var source: String
+
+  /// Strength of the effect in the academic year starting in `year`, from 0 to 1.
+  ///
+  /// `strength = min(1, (year − start + 1) / rampYears)` from `start` on, and 0 before: a
+  /// three-year ramp gives 1/3, 2/3, 1.
+  public func strength(academicYearStart year: Int) -> Double {
+    let k = year - startAcademicYear
+    if k < 0 { return 0 }
+    return min(1, Double(k + 1) / Double(rampYears))
+  }
+
+  /// The lever's name as written in scenario files.
+  public var leverName: String {
+    switch lever {
+    case .scaleIncidence: return "scale_incidence"
+    case .shiftNewPlans: return "shift_new_plans"
+    case .shiftPlacements: return "shift_placements"
+    case .unitCost: return "unit_cost"
+    case .addCapacity: return "add_capacity"
+    case .scaleCessation: return "scale_cessation"
+    }
+  }
+}

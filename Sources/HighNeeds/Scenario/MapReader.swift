@@ -1,0 +1,242 @@
+import Foundation
+
+/// Reads one YAML map key by key, recording every value used in the assumptions log, and
+/// rejects keys it was never asked for (so a typo is an error, not a silent default).
+final class MapReader {
+  let path: String
+  let location: SourceLocation
+  private let pairs: [(key: String, keyLocation: SourceLocation, value: YAMLTree)]
+  private var used = Set<String>()
+  let log: AssumptionLog
+
+  init(_ tree: YAMLTree, path: String, log: AssumptionLog) throws {
+    guard case .mapping(let pairs, let location) = tree else {
+      throw InputError(tree.location, key: path.isEmpty ? nil : path, expected: "a map", found: tree.kindDescription)
+    }
+    self.pairs = pairs
+    self.location = location
+    self.path = path
+    self.log = log
+  }
+
+  func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+  /// The raw value of `key`, if present and not null.
+  func tree(_ key: String) -> YAMLTree? {
+    used.insert(key)
+    guard let value = pairs.first(where: { $0.key == key })?.value else { return nil }
+    if case .null = value { return nil }
+    return value
+  }
+
+  func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+
+  func missing(_ key: String, _ expected: String) -> InputError {
+    InputError(location, key: keyPath(key), expected: expected, found: "no value")
+  }
+
+  /// A required string.
+  func string(_ key: String) throws -> String {
+    guard let value = try optionalString(key) else { throw missing(key, "a text value") }
+    return value
+  }
+
+  /// An optional string.
+  func optionalString(_ key: String) throws -> String? {
+    guard let value = tree(key) else { return nil }
+    guard case .scalar(let text, _) = value else {
+      throw InputError(value.location, key: keyPath(key), expected: "a text value", found: value.kindDescription)
+    }
+    return text
+  }
+
+  /// A required whole number.
+  func int(_ key: String, in range: ClosedRange<Int>, unit: String) throws -> Int {
+    guard let value = tree(key) else { throw missing(key, "a whole number in \(range)") }
+    guard case .scalar(let text, let location) = value, let n = Int(text.replacingOccurrences(of: "_", with: "")), range.contains(n)
+    else {
+      throw InputError(value.location, key: keyPath(key), expected: "a whole number in \(range.lowerBound)…\(range.upperBound)", found: value.kindDescription)
+    }
+    log.record(key: keyPath(key), value: text, unit: unit, source: "scenario setting", status: "setting", location: location)
+    return n
+  }
+
+  /// A path, resolved relative to the file that wrote it; the file must exist.
+  func path(_ key: String) throws -> String {
+    guard let value = try optionalPath(key) else { throw missing(key, "a path to a file") }
+    return value
+  }
+
+  /// An optional path, resolved relative to the file that wrote it.
+  func optionalPath(_ key: String) throws -> String? {
+    guard var value = tree(key) else { return nil }
+    var source = "see the file and its SOURCES.md"
+    var note = ""
+    if case .mapping = value {
+      let map = try MapReader(value, path: keyPath(key), log: log)
+      guard let file = map.tree("file") else { throw map.missing("file", "a path to a file") }
+      value = file
+      source = try map.optionalString("source") ?? source
+      note = try map.optionalString("note") ?? ""
+      try map.finish()
+    }
+    guard case .scalar(let text, let location) = value else {
+      throw InputError(value.location, key: keyPath(key), expected: "a path", found: value.kindDescription)
+    }
+    let resolved = resolvePath(text, relativeTo: location.file)
+    if !FileManager.default.fileExists(atPath: resolved) {
+      throw InputError(location, key: keyPath(key), expected: "an existing file", found: "'\(text)' (looked for \(resolved))")
+    }
+    log.record(key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
+    return resolved
+  }
+
+  /// A required number with the given unit (bare, or a `{value, unit, source, note,
+  /// assumption}` map), range-checked and logged.
+  func number(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws -> Double {
+    guard let value = tree(key) else { throw missing(key, "a number (\(unit))") }
+    return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
+  }
+
+  /// Optional variant of `number`.
+  func optionalNumber(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws -> Double? {
+    guard let value = tree(key) else { return nil }
+    return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
+  }
+
+  static func number(
+    _ value: YAMLTree, keyPath: String, unit: String, range: ClosedRange<Double>?, rangeText: String?,
+    log: AssumptionLog, recordAs: String? = nil
+  ) throws -> Double {
+    var source: String?
+    var note = ""
+    var status = "not stated"
+    var numberTree = value
+    if case .mapping = value {
+      let map = try MapReader(value, path: keyPath, log: log)
+      guard let inner = map.tree("value") else { throw map.missing("value", "a number (\(unit))") }
+      numberTree = inner
+      if let statedUnit = try map.optionalString("unit"), statedUnit != unit {
+        throw InputError(map.location, key: keyPath + ".unit", expected: "'\(unit)'", found: "'\(statedUnit)'")
+      }
+      source = try map.optionalString("source")
+      note = try map.optionalString("note") ?? ""
+      if let assumption = try map.optionalString("assumption") {
+        guard assumption == "true" || assumption == "false" else {
+          throw InputError(map.location, key: keyPath + ".assumption", expected: "true or false", found: "'\(assumption)'")
+        }
+        status = assumption == "true" ? "assumption" : "data"
+      } else if source != nil {
+        status = "data"
+      }
+      try map.finish()
+    }
+    guard case .scalar(let text, let location) = numberTree, let number = parseNumber(text) else {
+      throw InputError(numberTree.location, key: keyPath, expected: "a number (\(unit))", found: numberTree.kindDescription)
+    }
+    if let range, !range.contains(number) {
+      throw InputError(location, key: keyPath, expected: rangeText ?? "a value in \(range)", found: text)
+    }
+    log.record(
+      key: recordAs ?? keyPath, value: text, unit: unit, source: source ?? "not stated", note: note, status: status,
+      location: location)
+    return number
+  }
+
+  /// A value given once or per year: a number, or a map `label: number` that must cover
+  /// exactly `labels`.
+  func series(_ key: String, labels: [String], unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws -> [Double]? {
+    guard let value = tree(key) else { return nil }
+    let kp = keyPath(key)
+    if case .mapping(let pairs, let location) = value, !pairs.contains(where: { $0.key == "value" }) {
+      var result: [Double] = []
+      for label in labels {
+        guard let entry = pairs.first(where: { $0.key == label }) else {
+          throw InputError(location, key: kp, expected: "a value for every year \(labels.first ?? "")…\(labels.last ?? "")", found: "no value for \(label)")
+        }
+        result.append(try Self.number(entry.value, keyPath: "\(kp).\(label)", unit: unit, range: range, rangeText: rangeText, log: log))
+      }
+      if let extra = pairs.first(where: { !labels.contains($0.key) }) {
+        throw InputError(extra.keyLocation, key: kp, expected: "years \(labels.first ?? "")…\(labels.last ?? "")", found: "'\(extra.key)'")
+      }
+      return result
+    }
+    let single = try Self.number(value, keyPath: kp, unit: unit, range: range, rangeText: rangeText, log: log)
+    return Array(repeating: single, count: labels.count)
+  }
+
+  /// A list of maps.
+  func list(_ key: String) throws -> [YAMLTree]? {
+    guard let value = tree(key) else { return nil }
+    guard case .sequence(let items, _) = value else {
+      throw InputError(value.location, key: keyPath(key), expected: "a list", found: value.kindDescription)
+    }
+    return items
+  }
+
+  /// A nested map reader.
+  func map(_ key: String) throws -> MapReader? {
+    guard let value = tree(key) else { return nil }
+    return try MapReader(value, path: keyPath(key), log: log)
+  }
+
+  /// Keys of this map in file order.
+  var keys: [(key: String, location: SourceLocation)] { pairs.map { ($0.key, $0.keyLocation) } }
+
+  /// Throws if the map has a key nobody read: a typo, or a field that does not exist.
+  func finish() throws {
+    for pair in pairs where !used.contains(pair.key) {
+      let known = used.sorted()
+      var expected = "one of: \(known.joined(separator: ", "))"
+      if let suggestion = known.min(by: { editDistance($0, pair.key) < editDistance($1, pair.key) }),
+        editDistance(suggestion, pair.key) <= 3
+      {
+        expected += " (did you mean '\(suggestion)'?)"
+      }
+      throw InputError(pair.keyLocation, key: keyPath(pair.key), expected: expected, found: "unknown key '\(pair.key)'")
+    }
+  }
+}
+
+/// Resolves `path` against the directory of `file` unless it is absolute.
+func resolvePath(_ path: String, relativeTo file: String) -> String {
+  if path.hasPrefix("/") { return path }
+  let directory = (file as NSString).deletingLastPathComponent
+  let joined = directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+  return (joined as NSString).standardizingPath
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a)
+  let b = Array(b)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  for i in 1...a.count {
+    var current = [i] + Array(repeating: 0, count: b.count)
+    for j in 1...b.count {
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.count]
+}
+
+/// The assumptions log and alerts gathered while a scenario is read.
+final class AssumptionLog {
+  var entries: [AssumptionEntry] = []
+  var alerts: [Alert] = []
+
+  func record(
+    key: String, value: String, unit: String, source: String = "", note: String = "", status: String = "",
+    location: SourceLocation
+  ) {
+    entries.append(
+      AssumptionEntry(key: key, value: value, unit: unit, source: source, note: note, status: status, location: location.description))
+  }
+
+  func alert(_ location: String, _ message: String) {
+    alerts.append(Alert(location: location, message: message))
+  }
+}

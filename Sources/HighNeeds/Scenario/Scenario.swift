@@ -1,0 +1,138 @@
+import Foundation
+
+/// A fully resolved and validated scenario: every input the engine needs, as arrays laid out
+/// for the projection, with the assumptions log and alerts that describe where it came from.
+///
+/// Index conventions (see `docs/MODEL.md`): census index `t` runs `0…H`, with `t = 0` the base
+/// census `baseCensusYear`; financial-year index `f` runs `0…H-1`, financial year
+/// `(B+f)-(B+f+1)`. A state cell is `(age, need, placement)` at flat index
+/// `(age * needCount + need) * placementCount + placement`.
+public struct Scenario: Sendable {
+  public var name: String
+  public var title: String
+  public var description: String
+  /// True for the unmitigated base case; false for a scenario (an assumption, not a target).
+  public var isBase: Bool
+  /// Every YAML file that went into this scenario, child first.
+  public var scenarioFiles: [String]
+  /// Every CSV file read, for the manifest's hashes.
+  public var inputFiles: [String]
+  /// The merged YAML after `extends:`, for the manifest.
+  public var resolvedTree: YAMLTree
+
+  public var taxonomy: Taxonomy
+  /// `B`: the January census the baseline caseload comes from.
+  public var baseCensusYear: Int
+  /// `H`: the number of projected censuses and financial years.
+  public var horizonYears: Int
+
+  /// `baselinePlans[cell]`: plans at census `B` (count).
+  public var baselinePlans: [Double]
+  /// `population[t-1][age]` for `t = 1…H` (persons).
+  public var population: [[Double]]
+  /// `incidenceRate[age]`: new plans per resident per year (fraction).
+  public var incidenceRate: [Double]
+  /// `incidenceTrend[t-1]`: growth of incidence into census `t` (fraction per year).
+  public var incidenceTrend: [Double]
+  /// `newPlanMix[age][need * P + placement]`: share of new plans (fraction; sums to 1).
+  public var newPlanMix: [[Double]]
+  /// `cessationRate[age][placement]` (fraction per year); age 25 is 1.
+  public var cessationRate: [[Double]]
+  /// `transition[age]`: P×P row-stochastic matrix, row = from, column = to, ages 0…24.
+  public var transition: [[Double]]
+
+  /// `commissionedPlaces[t][placement]` for `t = 0…H` (places).
+  public var commissionedPlaces: [[Double]]
+  /// `overflow[placement]`: destination shares for capacity-limited placements, else nil.
+  public var overflow: [[Double]?]
+
+  public var priceBasis: String
+  /// Start year of the academic year top-ups and place funding are stated in.
+  public var priceBaseAcademicYear: Int
+  /// Start year of the financial year central lines are stated in.
+  public var priceBaseFinancialYear: Int
+  /// `topUp[need * P + placement]`: top-up or fee per occupied plan per year (gbp).
+  public var topUp: [Double]
+  /// `placeFundingRate[placement]`: gbp per commissioned place per year.
+  public var placeFundingRate: [Double]
+  public var placeFundingUplift: Double
+  public var costLines: [CostLine]
+  public var centralLines: [CentralLine]
+
+  public var income: IncomeInputs
+  /// DSG reserve at 1 April of the first forecast year (gbp; negative = deficit).
+  public var openingBalance: Double
+  /// `contributions[f]`: one-off contributions in financial year `f` (gbp).
+  public var contributions: [Double]
+
+  public var mitigations: [Mitigation]
+  public var outturn: [OutturnValue]
+
+  public var assumptions: [AssumptionEntry]
+  public var alerts: [Alert]
+
+  public var placementCount: Int { taxonomy.placements.count }
+  public var needCount: Int { taxonomy.needs.count }
+  public var cellCount: Int { AgeAxis.count * needCount * placementCount }
+
+  /// The January census year of census index `t`.
+  public func censusYear(_ t: Int) -> Int { baseCensusYear + t }
+  /// The financial year label of index `f`.
+  public func financialYearLabel(_ f: Int) -> String {
+    YearLabel.financial(startingIn: baseCensusYear + f)
+  }
+}
+
+/// A group of placements whose top-ups and place funding are reported together and uplifted
+/// at one rate.
+public struct CostLine: Sendable {
+  public var id: String
+  public var label: String
+  public var placements: [Int]
+  /// Annual uplift of the line's top-ups (fraction per year).
+  public var uplift: Double
+}
+
+/// A central High Needs budget line not driven by caseload (SEN support, therapies, …).
+public struct CentralLine: Sendable {
+  public var id: String
+  public var label: String
+  /// Amount in the price-base financial year (gbp).
+  public var baseGBP: Double
+  /// Annual uplift (fraction per year).
+  public var uplift: Double
+}
+
+/// Income series by financial year index `f` (all gbp except the transfer percent).
+public struct IncomeInputs: Sendable {
+  /// HNB allocation before deductions.
+  public var hnbAllocation: [Double]
+  public var deductions: [Double]
+  public var importExportAdjustment: [Double]
+  public var schoolsBlock: [Double]
+  /// Schools Block transfer as a percentage of the Schools Block (percent, not fraction).
+  public var schoolsBlockTransferPercent: [Double]
+  /// Total DSG after deductions: the denominator of the deficit percentage.
+  public var totalDSG: [Double]
+}
+
+/// An actual census figure, shown beside the forecast.
+public struct OutturnValue: Sendable {
+  public var censusYear: Int
+  public var measure: String
+  public var value: Double
+}
+
+/// One input value as used, with its unit and source: a row of `assumptions.csv`.
+public struct AssumptionEntry: Sendable, Comparable {
+  public var key: String
+  public var value: String
+  public var unit: String
+  public var source: String
+  public var note: String
+  /// "data", "assumption" or "not stated".
+  public var status: String
+  public var location: String
+
+  public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.key, lhs.location) < (rhs.key, rhs.location) }
+}

@@ -1,0 +1,196 @@
+import Foundation
+
+extension ScenarioBuilder {
+  struct CaseloadInputs {
+    var baseline: [Double]
+    var population: [[Double]]
+    var incidence: [Double]
+    var trend: [Double]
+    var mix: [[Double]]
+    var cessation: [[Double]]
+    var transition: [[Double]]
+  }
+
+  mutating func readCaseload(_ map: MapReader, axes: Axes, thresholds: Thresholds) throws -> CaseloadInputs {
+    let P = axes.P
+    let N = axes.N
+    let A = AgeAxis.count
+
+    // Baseline caseload.
+    let baselinePath = try map.path("baseline")
+    inputFiles.append(baselinePath)
+    let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
+    var baseline = Array(repeating: 0.0, count: A * N * P)
+    var seen = Set<Int>()
+    for row in baselineTable.rows {
+      let age = try row.ages("age")
+      guard age.count == 1 else {
+        throw InputError(row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
+      }
+      let p = try axes.placement(row, "placement")
+      let n = try axes.need(row, "need")
+      let cell = (age.lowerBound * N + n) * P + p
+      guard seen.insert(cell).inserted else {
+        throw InputError(row.location("age"), expected: "each age × placement × need once", found: "a repeat of \(age.lowerBound), \(row.string("placement")), \(row.string("need"))")
+      }
+      baseline[cell] = try row.double("plans", in: 0...1e9, rangeText: "a non-negative count of plans")
+    }
+
+    // Population by census year and age.
+    let populationPath = try map.path("population")
+    inputFiles.append(populationPath)
+    let populationTable = try CSVTable.read(path: populationPath, columns: ["census_year", "age", "population"])
+    var population = Array(repeating: Array(repeating: -1.0, count: A), count: axes.horizon)
+    var outside = 0
+    for row in populationTable.rows {
+      let year = try row.int("census_year")
+      let age = try row.ages("age")
+      guard age.count == 1 else {
+        throw InputError(row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
+      }
+      let value = try row.double("population", in: 0...1e9, rangeText: "a non-negative number of residents")
+      let t = year - axes.base
+      guard (1...axes.horizon).contains(t) else { outside += 1; continue }
+      if population[t - 1][age.lowerBound] >= 0 {
+        throw InputError(row.location("age"), expected: "one population per census year and age", found: "\(year), age \(age.lowerBound) again")
+      }
+      population[t - 1][age.lowerBound] = value
+    }
+    for t in 1...axes.horizon {
+      if let age = population[t - 1].firstIndex(where: { $0 < 0 }) {
+        throw InputError(SourceLocation(file: populationPath), key: "population", expected: "a population for every age 0–25 in every census year \(axes.base + 1)–\(axes.base + axes.horizon)", found: "none for \(axes.base + t), age \(age)")
+      }
+    }
+    if outside > 0 {
+      log.alert(populationPath, "\(outside) row(s) for census years outside \(axes.base + 1)–\(axes.base + axes.horizon) were read and not used")
+    }
+
+    // Incidence by age.
+    let incidencePath = try map.path("incidence")
+    inputFiles.append(incidencePath)
+    let incidenceTable = try CSVTable.read(path: incidencePath, columns: ["age", "rate"])
+    var incidence = Array(repeating: -1.0, count: A)
+    for row in incidenceTable.rows {
+      let ages = try row.ages("age")
+      let rate = try row.double("rate", in: 0...1, rangeText: "a rate in [0, 1] (new plans per resident per year)")
+      for age in ages {
+        if incidence[age] >= 0 {
+          throw InputError(row.location("age"), key: "age", expected: "each age once", found: "age \(age) again")
+        }
+        incidence[age] = rate
+      }
+    }
+    if let age = incidence.firstIndex(where: { $0 < 0 }) {
+      throw InputError(SourceLocation(file: incidencePath), key: "age", expected: "an incidence rate for every age 0–25", found: "none for age \(age)")
+    }
+    let trend = try map.series(
+      "incidence_trend_fraction_per_year", labels: axes.censusLabels, unit: "fraction per year", in: -1...10,
+      rangeText: "a growth fraction above -1") ?? Array(repeating: 0, count: axes.horizon)
+    for (t, g) in trend.enumerated() where g > thresholds.growth {
+      log.alert("caseload.incidence_trend_fraction_per_year", "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
+    }
+
+    // New plan mix.
+    let mixPath = try map.path("new_plan_mix")
+    inputFiles.append(mixPath)
+    let mixTable = try CSVTable.read(path: mixPath, columns: ["age", "placement", "need", "share"])
+    var mix = Array(repeating: Array(repeating: 0.0, count: N * P), count: A)
+    var mixSeen = Set<Int>()
+    for row in mixTable.rows {
+      let ages = try row.ages("age")
+      let p = try axes.placement(row, "placement")
+      let n = try axes.need(row, "need")
+      let share = try row.double("share", in: 0...1, rangeText: "a share in [0, 1]")
+      for age in ages {
+        guard mixSeen.insert((age * N + n) * P + p).inserted else {
+          throw InputError(row.location("age"), expected: "each age × placement × need once", found: "a repeat for age \(age)")
+        }
+        mix[age][n * P + p] = share
+      }
+    }
+    for age in 0..<A where incidence[age] > 0 {
+      let total = mix[age].reduce(0, +)
+      if abs(total - 1) > Self.rateTolerance {
+        throw InputError(SourceLocation(file: mixPath), key: "share", expected: "shares at age \(age) summing to 1 (±\(Self.rateTolerance)), since its incidence is positive", found: String(format: "%.9f", total))
+      }
+    }
+
+    // Cessation by age and placement.
+    let cessationPath = try map.path("cessation")
+    inputFiles.append(cessationPath)
+    let cessationTable = try CSVTable.read(path: cessationPath, columns: ["age", "placement", "rate"])
+    var general = Array(repeating: -1.0, count: A)
+    var specific = Array(repeating: Array(repeating: -1.0, count: P), count: A)
+    for row in cessationTable.rows {
+      let ages = try row.ages("age", maxAge: AgeAxis.maxAge - 1)
+      let p = try axes.placementOrAll(row, "placement")
+      let rate = try row.double("rate", in: 0...1, rangeText: "a rate in [0, 1] (fraction ceasing per year)")
+      for age in ages {
+        if let p {
+          if specific[age][p] >= 0 {
+            throw InputError(row.location("placement"), expected: "each age × placement once", found: "age \(age), \(row.string("placement")) again")
+          }
+          specific[age][p] = rate
+        } else {
+          if general[age] >= 0 {
+            throw InputError(row.location("placement"), expected: "one 'all' row per age", found: "age \(age) again")
+          }
+          general[age] = rate
+        }
+      }
+    }
+    var cessation = Array(repeating: Array(repeating: 1.0, count: P), count: A)
+    for age in 0..<AgeAxis.maxAge {
+      for p in 0..<P {
+        let rate = specific[age][p] >= 0 ? specific[age][p] : general[age]
+        if rate < 0 {
+          throw InputError(SourceLocation(file: cessationPath), key: "rate", expected: "a cessation rate for every age 0–24 and placement (a row with placement 'all' covers an age)", found: "none for age \(age), \(axes.taxonomy.placements[p].id)")
+        }
+        cessation[age][p] = rate
+      }
+    }
+
+    // Transitions by age.
+    let transitionsPath = try map.path("transitions")
+    inputFiles.append(transitionsPath)
+    let transitionTable = try CSVTable.read(path: transitionsPath, columns: ["age", "from", "to", "probability"])
+    var transition = Array(repeating: Array(repeating: 0.0, count: P * P), count: AgeAxis.maxAge)
+    var stayGiven = Array(repeating: Array(repeating: false, count: P), count: AgeAxis.maxAge)
+    var transitionSeen = Set<Int>()
+    var rowLines: [Int: Int] = [:]
+    for row in transitionTable.rows {
+      let ages = try row.ages("age", maxAge: AgeAxis.maxAge - 1)
+      let from = try axes.placement(row, "from")
+      let to = try axes.placement(row, "to")
+      let probability = try row.double("probability", in: 0...1, rangeText: "a probability in [0, 1]")
+      for age in ages {
+        guard transitionSeen.insert((age * P + from) * P + to).inserted else {
+          throw InputError(row.location("age"), expected: "each age × from × to once", found: "age \(age), \(row.string("from")) → \(row.string("to")) again")
+        }
+        transition[age][from * P + to] = probability
+        if from == to { stayGiven[age][from] = true }
+        rowLines[age * P + from] = row.line
+      }
+    }
+    for age in 0..<AgeAxis.maxAge {
+      for from in 0..<P {
+        let moves = (0..<P).filter { $0 != from }.reduce(0.0) { $0 + transition[age][from * P + $1] }
+        let location = SourceLocation(file: transitionsPath, line: rowLines[age * P + from])
+        if stayGiven[age][from] {
+          let total = moves + transition[age][from * P + from]
+          if abs(total - 1) > Self.rateTolerance {
+            throw InputError(location, key: "probability", expected: "the row for age \(age) from \(axes.taxonomy.placements[from].id) to sum to 1 (±\(Self.rateTolerance))", found: String(format: "%.9f", total))
+          }
+        } else {
+          if moves > 1 + Self.rateTolerance {
+            throw InputError(location, key: "probability", expected: "moves from \(axes.taxonomy.placements[from].id) at age \(age) summing to at most 1", found: String(format: "%.9f", moves))
+          }
+          transition[age][from * P + from] = max(0, 1 - moves)
+        }
+      }
+    }
+    return CaseloadInputs(
+      baseline: baseline, population: population, incidence: incidence, trend: trend, mix: mix,
+      cessation: cessation, transition: transition)
+  }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// Turns a merged YAML tree into a `Scenario`, checking every value on the way.
+struct ScenarioBuilder {
+  let tree: YAMLTree
+  let files: [String]
+  let log = AssumptionLog()
+  var inputFiles: [String] = []
+
+  static let rateTolerance = 1e-6
+
+  init(tree: YAMLTree, files: [String]) {
+    self.tree = tree
+    self.files = files
+  }
+
+  mutating func build() throws -> Scenario {
+    let root = try MapReader(tree, path: "", log: log)
+    let name = try root.string("name")
+    if name.isEmpty || name.unicodeScalars.contains(where: { !CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789_-").contains($0) }) {
+      throw InputError(root.location, key: "name", expected: "lower-case letters, digits, '_' or '-'", found: "'\(name)'")
+    }
+    let title = try root.optionalString("title") ?? name
+    let description = try root.optionalString("description") ?? ""
+    let kind = try root.optionalString("kind") ?? "scenario"
+    guard kind == "base" || kind == "scenario" else {
+      throw InputError(root.location, key: "kind", expected: "base or scenario", found: "'\(kind)'")
+    }
+
+    // Taxonomy
+    let taxonomy: Taxonomy
+    if let map = try root.map("taxonomy") {
+      let placementsPath = try map.path("placements")
+      let needsPath = try map.path("needs")
+      try map.finish()
+      taxonomy = try Taxonomy.load(placementsPath: placementsPath, needsPath: needsPath)
+      inputFiles += [placementsPath, needsPath]
+    } else {
+      guard let paths = ScenarioLoader.defaultTaxonomyPaths else {
+        throw InputError(root.location, key: "taxonomy", expected: "the built-in taxonomy", found: "it missing from the installation")
+      }
+      taxonomy = try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs)
+    }
+
+    // Time
+    guard let time = try root.map("time") else { throw root.missing("time", "a map with base_census_year and horizon_years") }
+    let base = try time.int("base_census_year", in: 2000...2100, unit: "census year")
+    let horizon = try time.int("horizon_years", in: 1...40, unit: "years")
+    try time.finish()
+
+    let axes = Axes(taxonomy: taxonomy, base: base, horizon: horizon)
+    let thresholds = try readAlertThresholds(root)
+
+    guard let caseloadMap = try root.map("caseload") else { throw root.missing("caseload", "a map of caseload inputs") }
+    let caseload = try readCaseload(caseloadMap, axes: axes, thresholds: thresholds)
+    try caseloadMap.finish()
+
+    guard let capacityMap = try root.map("capacity") else { throw root.missing("capacity", "a map with places and overflow") }
+    let capacity = try readCapacity(capacityMap, axes: axes, baseline: caseload.baseline)
+    try capacityMap.finish()
+
+    guard let costsMap = try root.map("costs") else { throw root.missing("costs", "a map of cost inputs") }
+    let costs = try readCosts(costsMap, axes: axes, capacity: capacity, thresholds: thresholds)
+    try costsMap.finish()
+
+    guard let incomeMap = try root.map("income") else { throw root.missing("income", "a map of income inputs") }
+    let income = try readIncome(incomeMap, axes: axes, thresholds: thresholds)
+    try incomeMap.finish()
+
+    guard let reserveMap = try root.map("reserve") else { throw root.missing("reserve", "a map with opening_balance_gbp") }
+    let opening = try reserveMap.number("opening_balance_gbp", unit: "gbp")
+    var contributions = Array(repeating: 0.0, count: horizon)
+    if let map = try reserveMap.map("contributions_gbp") {
+      for (key, location) in map.keys {
+        guard let f = axes.financialLabels.firstIndex(of: key) else {
+          throw InputError(location, key: map.keyPath(key), expected: "a financial year \(axes.financialLabels.first ?? "")…\(axes.financialLabels.last ?? "")", found: "'\(key)'")
+        }
+        contributions[f] = try map.number(key, unit: "gbp")
+      }
+      try map.finish()
+    }
+    try reserveMap.finish()
+
+    let mitigations = try readMitigations(root.list("mitigations") ?? [], axes: axes)
+
+    var outturn: [OutturnValue] = []
+    if let path = try root.optionalPath("outturn") {
+      outturn = try readOutturn(path)
+    }
+    try root.finish()
+
+    return Scenario(
+      name: name, title: title, description: description, isBase: kind == "base",
+      scenarioFiles: files, inputFiles: inputFiles, resolvedTree: tree, taxonomy: taxonomy,
+      baseCensusYear: base, horizonYears: horizon,
+      baselinePlans: caseload.baseline, population: caseload.population,
+      incidenceRate: caseload.incidence, incidenceTrend: caseload.trend, newPlanMix: caseload.mix,
+      cessationRate: caseload.cessation, transition: caseload.transition,
+      commissionedPlaces: capacity.places, overflow: capacity.overflow,
+      priceBasis: costs.priceBasis, priceBaseAcademicYear: costs.baseAcademicYear,
+      priceBaseFinancialYear: costs.baseFinancialYear, topUp: costs.topUp,
+      placeFundingRate: costs.placeFundingRate, placeFundingUplift: costs.placeFundingUplift,
+      costLines: costs.lines, centralLines: costs.central, income: income,
+      openingBalance: opening, contributions: contributions, mitigations: mitigations,
+      outturn: outturn, assumptions: log.entries.sorted(), alerts: log.alerts.sorted())
+  }
+
+  struct Axes {
+    let taxonomy: Taxonomy
+    let base: Int
+    let horizon: Int
+    var P: Int { taxonomy.placements.count }
+    var N: Int { taxonomy.needs.count }
+    /// Census years B+1…B+H as labels.
+    var censusLabels: [String] { (1...horizon).map { String(base + $0) } }
+    /// Financial years B…B+H-1 as labels.
+    var financialLabels: [String] { (0..<horizon).map { YearLabel.financial(startingIn: base + $0) } }
+    /// Academic years (B-1)/B … (B+H-1)/(B+H), one for each census t = 0…H.
+    var academicLabels: [String] { (0...horizon).map { YearLabel.academic(startingIn: base - 1 + $0) } }
+
+    func placement(_ row: CSVRow, _ column: String) throws -> Int {
+      let id = try row.required(column)
+      guard let index = taxonomy.placementIndex(id) else {
+        throw InputError(row.location(column), key: column, expected: "a placement defined in the taxonomy (\(taxonomy.placements.map(\.id).joined(separator: ", ")))", found: "'\(id)'")
+      }
+      return index
+    }
+
+    func need(_ row: CSVRow, _ column: String) throws -> Int {
+      let id = try row.required(column)
+      guard let index = taxonomy.needIndex(id) else {
+        throw InputError(row.location(column), key: column, expected: "a need defined in the taxonomy (\(taxonomy.needs.map(\.id).joined(separator: ", ")))", found: "'\(id)'")
+      }
+      return index
+    }
+
+    /// Placement index, or nil for `all`.
+    func placementOrAll(_ row: CSVRow, _ column: String) throws -> Int? {
+      if row.string(column) == "all" { return nil }
+      return try placement(row, column)
+    }
+
+    func needOrAll(_ row: CSVRow, _ column: String) throws -> Int? {
+      if row.string(column) == "all" { return nil }
+      return try need(row, column)
+    }
+  }
+
+  struct Thresholds {
+    var growth: Double
+    var unitCostRatio: Double
+  }
+
+  func readAlertThresholds(_ root: MapReader) throws -> Thresholds {
+    var thresholds = Thresholds(growth: 0.25, unitCostRatio: 10)
+    if let map = try root.map("alerts") {
+      thresholds.growth = try map.optionalNumber("growth_fraction_per_year_above", unit: "fraction per year", in: 0...10) ?? thresholds.growth
+      thresholds.unitCostRatio = try map.optionalNumber("unit_cost_ratio_above", unit: "ratio", in: 1...1000) ?? thresholds.unitCostRatio
+      try map.finish()
+    }
+    return thresholds
+  }
+
+  func readOutturn(_ path: String) throws -> [OutturnValue] {
+    let table = try CSVTable.read(path: path, columns: ["census_year", "measure", "value"])
+    let measures = ["total_plans", "share_mainstream", "share_in_borough", "share_independent_special"]
+    var values: [OutturnValue] = []
+    for row in table.rows {
+      let measure = try row.required("measure")
+      guard measures.contains(measure) else {
+        throw InputError(row.location("measure"), key: "measure", expected: "one of \(measures.joined(separator: ", "))", found: "'\(measure)'")
+      }
+      let isShare = measure.hasPrefix("share")
+      let value = try row.double("value", in: isShare ? 0...1 : 0...Double.greatestFiniteMagnitude, rangeText: isShare ? "a fraction in [0, 1]" : "a non-negative count")
+      let year = try row.int("census_year")
+      if values.contains(where: { $0.censusYear == year && $0.measure == measure }) {
+        throw InputError(row.location("measure"), key: "measure", expected: "one value per census year and measure", found: "\(measure) for \(year) again")
+      }
+      values.append(OutturnValue(censusYear: year, measure: measure, value: value))
+    }
+    return values
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// The DfE DSG management plan's seven placement groups, used for reporting.
+public enum PlacementGroup: String, CaseIterable, Sendable, Comparable {
+  case mainstream
+  case resourcedProvision = "resourced_provision"
+  case maintainedSpecial = "maintained_special"
+  case independentSpecial = "independent_special"
+  case hospitalAP = "hospital_ap"
+  case post16FE = "post16_fe"
+  case other
+
+  /// The group's label in the DfE management plan template.
+  public var label: String {
+    switch self {
+    case .mainstream: return "Mainstream schools or academies"
+    case .resourcedProvision: return "Resourced provision or SEN units"
+    case .maintainedSpecial: return "Maintained special schools or special academies"
+    case .independentSpecial: return "NMSS or independent schools"
+    case .hospitalAP: return "Hospital schools or alternative provision"
+    case .post16FE: return "Post 16 and further education"
+    case .other: return "Other (early years, educated elsewhere, NEET)"
+    }
+  }
+
+  var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.order < rhs.order }
+}
+
+/// Where a placement is, for the "educated in borough" measure.
+public enum PlacementLocation: String, Sendable {
+  case inBorough = "in_borough"
+  case outOfBorough = "out_of_borough"
+  case notApplicable = "not_applicable"
+}
+
+/// One placement type of the scenario's taxonomy.
+public struct Placement: Sendable, Equatable {
+  public var id: String
+  public var label: String
+  public var group: PlacementGroup
+  public var location: PlacementLocation
+}
+
+/// One primary need of the scenario's taxonomy.
+public struct Need: Sendable, Equatable {
+  public var id: String
+  public var label: String
+}
+
+/// The placements and needs a scenario names; their order is the state's column order.
+public struct Taxonomy: Sendable, Equatable {
+  public var placements: [Placement]
+  public var needs: [Need]
+
+  /// Index of placement `id`, if defined.
+  public func placementIndex(_ id: String) -> Int? { placements.firstIndex { $0.id == id } }
+  /// Index of need `id`, if defined.
+  public func needIndex(_ id: String) -> Int? { needs.firstIndex { $0.id == id } }
+
+  /// Reads `placements.csv` (`id,label,group,location`) and `needs.csv` (`id,label`).
+  public static func load(placementsPath: String, needsPath: String) throws -> Taxonomy {
+    let placementTable = try CSVTable.read(
+      path: placementsPath, columns: ["id", "label", "group", "location"])
+    var placements: [Placement] = []
+    for row in placementTable.rows {
+      let id = try row.required("id")
+      try checkIdentifier(id, row: row, column: "id")
+      if placements.contains(where: { $0.id == id }) {
+        throw InputError(row.location("id"), key: "id", expected: "each placement once", found: "'\(id)' again")
+      }
+      let groupText = try row.required("group")
+      guard let group = PlacementGroup(rawValue: groupText) else {
+        throw InputError(
+          row.location("group"), key: "group",
+          expected: "one of \(PlacementGroup.allCases.map(\.rawValue).joined(separator: ", "))",
+          found: "'\(groupText)'")
+      }
+      let locationText = try row.required("location")
+      guard let location = PlacementLocation(rawValue: locationText) else {
+        throw InputError(
+          row.location("location"), key: "location",
+          expected: "in_borough, out_of_borough or not_applicable", found: "'\(locationText)'")
+      }
+      placements.append(
+        Placement(id: id, label: try row.required("label"), group: group, location: location))
+    }
+    let needTable = try CSVTable.read(path: needsPath, columns: ["id", "label"])
+    var needs: [Need] = []
+    for row in needTable.rows {
+      let id = try row.required("id")
+      try checkIdentifier(id, row: row, column: "id")
+      if needs.contains(where: { $0.id == id }) {
+        throw InputError(row.location("id"), key: "id", expected: "each need once", found: "'\(id)' again")
+      }
+      needs.append(Need(id: id, label: try row.required("label")))
+    }
+    if placements.isEmpty {
+      throw InputError(SourceLocation(file: placementsPath), expected: "at least one placement", found: "none")
+    }
+    if needs.isEmpty {
+      throw InputError(SourceLocation(file: needsPath), expected: "at least one need", found: "none")
+    }
+    return Taxonomy(placements: placements, needs: needs)
+  }
+
+  private static func checkIdentifier(_ id: String, row: CSVRow, column: String) throws {
+    let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-"))
+    if id == "all" || id.unicodeScalars.contains(where: { !allowed.contains($0) }) {
+      throw InputError(
+        row.location(column), key: column,
+        expected: "an id of letters, digits, '_' or '-' (not 'all')", found: "'\(id)'")
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// A YAML value that remembers the file, line and column it came from, so that every error
+/// can point at the text a user must fix, even after `extends:` has merged several files.
+public indirect enum YAMLTree: Sendable {
+  case scalar(String, SourceLocation)
+  case mapping([(key: String, keyLocation: SourceLocation, value: YAMLTree)], SourceLocation)
+  case sequence([YAMLTree], SourceLocation)
+  case null(SourceLocation)
+
+  /// Where this value starts.
+  public var location: SourceLocation {
+    switch self {
+    case .scalar(_, let l), .mapping(_, let l), .sequence(_, let l), .null(let l): return l
+    }
+  }
+
+  /// A short description of the value's kind, for "found …" in messages.
+  var kindDescription: String {
+    switch self {
+    case .scalar(let s, _): return "'\(s)'"
+    case .mapping: return "a map"
+    case .sequence: return "a list"
+    case .null: return "nothing (null)"
+    }
+  }
+
+  /// Parses one YAML document, tagging every node with `file` and its line and column.
+  public static func parse(_ text: String, file: String) throws -> YAMLTree {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw InputError(
+        SourceLocation(file: file), expected: "valid YAML", found: "\(error)".replacingOccurrences(of: "\n", with: " "))
+    }
+    guard let node else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
+    return try convert(node, file: file)
+  }
+
+  private static func convert(_ node: Node, file: String) throws -> YAMLTree {
+    let location = SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+    switch node {
+    case .scalar(let scalar):
+      if scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+        return .null(location)
+      }
+      return .scalar(scalar.string, location)
+    case .mapping(let mapping):
+      var pairs: [(key: String, keyLocation: SourceLocation, value: YAMLTree)] = []
+      var seen = Set<String>()
+      for (keyNode, valueNode) in mapping {
+        let keyLocation = SourceLocation(
+          file: file, line: keyNode.mark?.line, column: keyNode.mark?.column)
+        guard case .scalar(let keyScalar) = keyNode else {
+          throw InputError(keyLocation, expected: "a plain key", found: "a complex key")
+        }
+        if seen.contains(keyScalar.string) {
+          throw InputError(
+            keyLocation, key: keyScalar.string, expected: "each key once",
+            found: "a repeated key")
+        }
+        seen.insert(keyScalar.string)
+        pairs.append((keyScalar.string, keyLocation, try convert(valueNode, file: file)))
+      }
+      return .mapping(pairs, location)
+    case .sequence(let sequence):
+      return .sequence(try sequence.map { try convert($0, file: file) }, location)
+    case .alias:
+      throw InputError(location, expected: "a value", found: "a YAML alias (not supported)")
+    }
+  }
+
+  /// Merges `overlay` on top of `self`: maps key by key, lists of maps with `id` by id,
+  /// anything else replaced by the overlay.
+  public func merged(with overlay: YAMLTree) -> YAMLTree {
+    switch (self, overlay) {
+    case (.mapping(let base, let location), .mapping(let top, _)):
+      var result = base
+      for entry in top {
+        if let index = result.firstIndex(where: { $0.key == entry.key }) {
+          result[index] = (
+            entry.key, entry.keyLocation, result[index].value.merged(with: entry.value)
+          )
+        } else {
+          result.append(entry)
+        }
+      }
+      return .mapping(result, location)
+    case (.sequence(let base, let location), .sequence(let top, _)):
+      let baseIDs = base.compactMap(\.identifier)
+      let topIDs = top.compactMap(\.identifier)
+      guard !base.isEmpty, baseIDs.count == base.count, topIDs.count == top.count else {
+        return overlay
+      }
+      var result = base
+      for (item, id) in zip(top, topIDs) {
+        if let index = baseIDs.firstIndex(of: id) {
+          result[index] = result[index].merged(with: item)
+        } else {
+          result.append(item)
+        }
+      }
+      return .sequence(result, location)
+    default:
+      return overlay
+    }
+  }
+
+  /// The `id` of a map entry of a list, if it has one.
+  var identifier: String? {
+    guard case .mapping(let pairs, _) = self,
+      let entry = pairs.first(where: { $0.key == "id" }),
+      case .scalar(let id, _) = entry.value
+    else { return nil }
+    return id
+  }
+
+  /// A JSON-compatible value (for the manifest); map keys keep their order here and are
+  /// sorted by the JSON writer.
+  public var jsonValue: Any {
+    switch self {
+    case .scalar(let s, _):
+      if let d = Double(s.replacingOccurrences(of: "_", with: "")), d.isFinite { return d }
+      if s == "true" { return true }
+      if s == "false" { return false }
+      return s
+    case .null: return NSNull()
+    case .sequence(let items, _): return items.map(\.jsonValue)
+    case .mapping(let pairs, _):
+      var dict: [String: Any] = [:]
+      for pair in pairs { dict[pair.key] = pair.value.jsonValue }
+      return dict
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A place in an input file: file path, and line and column where known (both 1-based).
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+  public var file: String
+  public var line: Int?
+  public var column: Int?
+
+  public init(file: String, line: Int? = nil, column: Int? = nil) {
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String {
+    var text = file
+    if let line { text += ":\(line)" }
+    if let column { text += ":\(column)" }
+    return text
+  }
+}
+
+/// An input that cannot be used: names where it is, what was expected and what was found.
+public struct InputError: Error, LocalizedError, Sendable, Equatable {
+  /// Where the bad value is.
+  public var location: SourceLocation
+  /// The key (YAML) or column (CSV) the value belongs to, when there is one.
+  public var key: String?
+  /// What a valid value looks like.
+  public var expected: String
+  /// What the file holds instead.
+  public var found: String
+
+  public init(_ location: SourceLocation, key: String? = nil, expected: String, found: String) {
+    self.location = location
+    self.key = key
+    self.expected = expected
+    self.found = found
+  }
+
+  public var errorDescription: String? {
+    var text = "\(location): "
+    if let key { text += "\(key): " }
+    text += "expected \(expected); found \(found)"
+    return text
+  }
+}
+
+/// A failed integrity check: the run's numbers do not reconcile, so it produces no output.
+public struct IntegrityError: Error, LocalizedError, Sendable {
+  /// Every failed check, one line each.
+  public var failures: [String]
+
+  public init(failures: [String]) { self.failures = failures }
+
+  public var errorDescription: String? {
+    "integrity check failed (\(failures.count)):\n" + failures.map { "  - \($0)" }.joined(separator: "\n")
+  }
+}
+
+/// Several input errors found together, so that a user can fix them in one pass.
+public struct InputErrors: Error, LocalizedError, Sendable {
+  public var errors: [InputError]
+  public init(_ errors: [InputError]) { self.errors = errors }
+  public var errorDescription: String? {
+    errors.map { $0.errorDescription ?? "" }.joined(separator: "\n")
+  }
+}
