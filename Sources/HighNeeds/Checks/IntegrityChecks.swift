@@ -1,0 +1,128 @@
+import Foundation
+
+/// The master check: every reconciliation a run must pass before it may write anything.
+///
+/// Tolerances: plan counts to 1e-6 of a plan; money to 1e-4 gbp (a hundredth of a penny),
+/// both far below what rounding in the outputs shows and far above floating-point noise at
+/// these magnitudes.
+public enum IntegrityChecks {
+  public static let planTolerance = 1e-6
+  public static let moneyTolerance = 1e-4
+
+  /// Runs every check on `result`; returns the failures (empty when all pass).
+  public static func failures(_ r: ScenarioResult) -> [String] {
+    var failures: [String] = []
+    let s = r.scenario
+    let P = s.placementCount
+    let N = s.needCount
+    func paths() -> [(String, CaseloadPath, ModelParameters)] {
+      var list = [("mitigated", r.path, r.parameters)]
+      if let u = r.unmitigatedPath, let up = r.unmitigatedParameters { list.append(("unmitigated", u, up)) }
+      return list
+    }
+    for (label, path, parameters) in paths() {
+      for t in 1...s.horizonYears {
+        let year = s.censusYear(t)
+        let flows = path.flows[t - 1]
+        var opening = 0.0, new = 0.0, ceased = 0.0, closing = 0.0
+        var movedOut = 0.0, movedIn = 0.0, overflowOut = 0.0, overflowIn = 0.0
+        for p in 0..<P {
+          let x = flows[p]
+          let balance = x.opening + x.newPlans - x.ceased - x.movedOut + x.movedIn - x.overflowOut + x.overflowIn
+          if abs(balance - x.closing) > planTolerance {
+            failures.append("\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): opening + new − ceased ± moves = \(balance), closing = \(x.closing)")
+          }
+          opening += x.opening; new += x.newPlans; ceased += x.ceased; closing += x.closing
+          movedOut += x.movedOut; movedIn += x.movedIn; overflowOut += x.overflowOut; overflowIn += x.overflowIn
+        }
+        if abs(opening + new - ceased - closing) > planTolerance {
+          failures.append("\(s.name) \(label) \(year): total opening + new − ceased = \(opening + new - ceased), closing = \(closing)")
+        }
+        if abs(movedOut - movedIn) > planTolerance || abs(overflowOut - overflowIn) > planTolerance {
+          failures.append("\(s.name) \(label) \(year): moves do not net to zero (out \(movedOut), in \(movedIn); overflow out \(overflowOut), in \(overflowIn))")
+        }
+        if let cell = path.plans.isEmpty ? nil : path.plans[t].firstIndex(where: { $0 < -planTolerance }) {
+          failures.append("\(s.name) \(label) \(year): negative plans in cell \(cell)")
+        }
+        if !path.plans.isEmpty {
+          // Occupancy must equal the cell-level state summed over ages.
+          var sums = Array(repeating: 0.0, count: N * P)
+          for (cell, x) in path.plans[t].enumerated() { sums[cell % (N * P)] += x }
+          for j in 0..<(N * P) where abs(sums[j] - path.occupancy[t][j]) > planTolerance {
+            failures.append("\(s.name) \(label) \(year): occupancy differs from the state summed over ages at column \(j)")
+            break
+          }
+        }
+        for p in 0..<P where s.overflow[p] != nil {
+          let occupied = stride(from: p, to: N * P, by: P).reduce(0) { $0 + path.occupancy[t][$1] }
+          if occupied > parameters.places[t][p] + planTolerance && flows[p].overflowOut > 0 {
+            failures.append("\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow")
+          }
+        }
+      }
+    }
+
+    // Costs: each total is the sum of its lines, and placement costs recomputed cell by cell.
+    for (f, year) in r.accounts.enumerated() {
+      let label = s.financialYearLabel(f)
+      let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
+      if abs(placement - year.placementCosts) > moneyTolerance {
+        failures.append("\(s.name) \(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
+      }
+      if abs(year.central.reduce(0, +) - year.centralCosts) > moneyTolerance {
+        failures.append("\(s.name) \(label): central lines do not sum to their total")
+      }
+      if abs(year.placementCosts + year.centralCosts - year.expenditure) > moneyTolerance {
+        failures.append("\(s.name) \(label): expenditure \(year.expenditure) ≠ placement + central")
+      }
+      let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
+      if abs(income - year.income) > moneyTolerance {
+        failures.append("\(s.name) \(label): income lines sum to \(income), total \(year.income)")
+      }
+      if !r.path.plans.isEmpty {
+        let recomputed = 5.0 / 12.0 * cellTopUp(r, t: f) + 7.0 / 12.0 * cellTopUp(r, t: f + 1)
+        if abs(recomputed - year.topUp.reduce(0, +)) > moneyTolerance * max(1, abs(recomputed)) * 1e-6 + moneyTolerance {
+          failures.append("\(s.name) \(label): top-ups by cost line \(year.topUp.reduce(0, +)) ≠ cell-by-cell \(recomputed)")
+        }
+      }
+    }
+
+    // The DSG corkscrew.
+    var expectedOpening = s.openingBalance
+    for (f, year) in r.reserve.enumerated() {
+      let label = s.financialYearLabel(f)
+      if abs(year.opening - expectedOpening) > moneyTolerance {
+        failures.append("\(s.name) \(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
+      }
+      if abs(year.opening + year.income - year.expenditure + year.contributions - year.closing) > moneyTolerance {
+        failures.append("\(s.name) \(label): opening + income − expenditure + contributions ≠ closing")
+      }
+      if abs(year.income - r.accounts[f].income) > moneyTolerance || abs(year.expenditure - r.accounts[f].expenditure) > moneyTolerance {
+        failures.append("\(s.name) \(label): reserve flows differ from the accounts")
+      }
+      expectedOpening = year.closing
+    }
+
+    // Mitigation savings reconcile with the difference between the two runs.
+    if let unmitigated = r.unmitigatedAccounts {
+      for f in 0..<s.horizonYears {
+        let difference = unmitigated[f].expenditure - r.accounts[f].expenditure
+        let attributed = r.savings.reduce(0) { $0 + $1[f] }
+        if abs(difference - attributed) > moneyTolerance {
+          failures.append("\(s.name) \(s.financialYearLabel(f)): savings by mitigation sum to \(attributed), unmitigated − mitigated = \(difference)")
+        }
+      }
+    }
+    return failures
+  }
+
+  private static func cellTopUp(_ r: ScenarioResult, t: Int) -> Double {
+    let s = r.scenario
+    let width = s.needCount * s.placementCount
+    var total = 0.0
+    for (cell, x) in r.path.plans[t].enumerated() where x != 0 {
+      total += x * r.parameters.topUp[t][cell % width]
+    }
+    return total
+  }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The version of the toolkit, written into every manifest.
+public let toolVersion = "0.1.0"
+
+/// `manifest.json`: what produced a set of outputs, so that a reader can reproduce them.
+public enum Manifest {
+  /// JSON text (sorted keys) describing `results`, the command that made them and its inputs.
+  public static func json(command: String, results: [ScenarioResult], outputs: [String]) throws -> String {
+    var files: Set<String> = []
+    for r in results { files.formUnion(r.scenario.scenarioFiles + r.scenario.inputFiles) }
+    var hashes: [String: String] = [:]
+    for file in files {
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw InputError(SourceLocation(file: file), expected: "a readable input file", found: "it gone while running")
+      }
+      hashes[displayPath(file)] = SHA256.hex(data)
+    }
+    let scenarios: [[String: Any]] = results.sorted { $0.scenario.name < $1.scenario.name }.map { r in
+      let s = r.scenario
+      return [
+        "name": s.name,
+        "title": s.title,
+        "kind": s.isBase ? "base (unmitigated)" : "scenario (an assumption, not a target)",
+        "files": s.scenarioFiles.map(displayPath),
+        "resolved": s.resolvedTree.jsonValue,
+        "alerts": s.alerts.map(\.text),
+        "price_basis": s.priceBasis,
+      ]
+    }
+    let firstFile = results.first?.scenario.scenarioFiles.first ?? FileManager.default.currentDirectoryPath
+    let manifest: [String: Any] = [
+      "tool": "hnb",
+      "tool_version": toolVersion,
+      "command": command,
+      "git": gitState(directory: (firstFile as NSString).deletingLastPathComponent, files: files.sorted()),
+      "input_sha256": hashes,
+      "scenarios": scenarios,
+      "seed": "none (the deterministic run draws no random numbers)",
+      "outputs": outputs.sorted(),
+      "integrity_checks": "passed: conservation of plans by year and placement, moves net to zero, cost lines sum to totals, the DSG corkscrew, mitigation savings reconcile",
+    ]
+    let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+  }
+
+  /// A path relative to the working directory when it lies below it, so that manifests of the
+  /// same run from the same checkout are identical on any machine.
+  static func displayPath(_ path: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+  }
+
+  /// The commit of the repository holding the scenario, and whether any input differs from it.
+  static func gitState(directory: String, files: [String]) -> [String: Any] {
+    guard let commit = git(["rev-parse", "HEAD"], in: directory)?.trimmingCharacters(in: .whitespacesAndNewlines), !commit.isEmpty
+    else { return ["commit": "not in a git repository"] }
+    let status = git(["status", "--porcelain", "--"] + files, in: directory) ?? ""
+    return ["commit": commit, "inputs_modified_since_commit": !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty]
+  }
+
+  private static func git(_ arguments: [String], in directory: String) -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "-C", directory.isEmpty ? "." : directory] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return String(data: data, encoding: .utf8)
+  }
+}

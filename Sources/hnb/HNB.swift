@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import HighNeeds
+
+@main
+struct HNB: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "hnb",
+    abstract: "Forecast the High Needs Block of the Dedicated Schools Grant from scenario files.",
+    discussion: """
+      Exit codes: 0 success; 64 usage error; 65 invalid input (a scenario or CSV file); \
+      70 a failed integrity check (the run's numbers do not reconcile; nothing is written); \
+      74 an output could not be written.
+
+      Scenario files are documented in docs/SCENARIO.md; the model in docs/MODEL.md.
+      """,
+    version: toolVersion,
+    subcommands: [Run.self, Validate.self, Compare.self]
+  )
+}
+
+/// Exit codes, documented in the README.
+enum Exit {
+  static let invalidInput = ExitCode(65)
+  static let integrityFailure = ExitCode(70)
+  static let outputFailure = ExitCode(74)
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs `body`, turning the library's errors into messages and documented exit codes.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let error as InputError {
+    printError("error: \(error.errorDescription ?? "\(error)")")
+    throw Exit.invalidInput
+  } catch let error as InputErrors {
+    printError("error: \(error.errorDescription ?? "\(error)")")
+    throw Exit.invalidInput
+  } catch let error as IntegrityError {
+    printError("error: \(error.errorDescription ?? "\(error)")")
+    throw Exit.integrityFailure
+  } catch let error as ExitCode {
+    throw error
+  } catch {
+    printError("error: \(error.localizedDescription)")
+    throw Exit.outputFailure
+  }
+}
+
+/// Loads every scenario, printing its alerts; names must be unique.
+func loadScenarios(_ paths: [String]) throws -> [Scenario] {
+  var scenarios: [Scenario] = []
+  for path in paths {
+    let scenario = try ScenarioLoader.load(path: path)
+    if let other = scenarios.first(where: { $0.name == scenario.name }) {
+      throw InputError(
+        SourceLocation(file: path), key: "name", expected: "a name not used by another scenario in this run",
+        found: "'\(scenario.name)', also in \(other.scenarioFiles.first ?? "")")
+    }
+    for alert in scenario.alerts { printError(alert.text) }
+    scenarios.append(scenario)
+  }
+  return scenarios
+}

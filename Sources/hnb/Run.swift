@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import HighNeeds
+
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run scenarios and write CSV tables and a manifest.",
+    discussion: """
+      Writes ehcp.csv, flows.csv, finance.csv, dsg.csv, kpis.csv, summary.csv, mitigations.csv, \
+      management_plan.csv, outturn.csv, assumptions.csv and manifest.json to the output \
+      directory. The directory is replaced only when every scenario has run and passed its \
+      integrity checks.
+
+      Examples:
+        hnb run Scenarios/sutton/baseline.yaml --out out/baseline
+        hnb run Scenarios/sutton/*.yaml --out out/sutton
+      """)
+
+  @Argument(help: "Scenario YAML files.")
+  var scenarios: [String]
+
+  @Option(name: .long, help: "Output directory (created or replaced).")
+  var out: String
+
+  func validate() throws {
+    if scenarios.isEmpty { throw ValidationError("Give at least one scenario file.") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let loaded = try loadScenarios(scenarios)
+      let results = try loaded.map(ScenarioRun.run)
+      var files = RunTables.tables(results)
+      let command = (["hnb", "run"] + scenarios + ["--out", out]).joined(separator: " ")
+      files["manifest.json"] = try Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
+      try OutputDirectory.write(files, to: out)
+      for r in results { print(headline(r)) }
+      print("wrote \(files.count) files to \(out)")
+    }
+  }
+}
+
+/// One line per scenario for the terminal.
+func headline(_ r: ScenarioResult) -> String {
+  let s = r.scenario
+  let last = s.horizonYears - 1
+  let first = r.kpis.firstIndex { $0.deficitAboveOnePercent }.map { s.financialYearLabel($0) } ?? "never"
+  let balance = r.reserve[last].closing
+  return "\(s.name): \(Int(r.kpis[last].totalPlans.rounded())) plans at January \(s.censusYear(s.horizonYears)); "
+    + "cumulative DSG balance \(poundsMillions(balance)) at 31 March \(s.baseCensusYear + s.horizonYears); "
+    + "deficit first above 1% of DSG in \(first)"
+}
+
+func poundsMillions(_ x: Double) -> String {
+  (x < 0 ? "-" : "") + "£" + String(format: "%.1fm", abs(x) / 1e6)
+}
