@@ -31,8 +31,15 @@ final class MapReader {
 
   func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
 
+  /// The error for a required key that is absent; when the map holds a near-miss spelling,
+  /// the error points at that typo instead.
   func missing(_ key: String, _ expected: String) -> InputError {
-    InputError(location, key: keyPath(key), expected: expected, found: "no value")
+    if let typo = pairs.first(where: { $0.key != key && !used.contains($0.key) && editDistance($0.key, key) <= 3 }) {
+      return InputError(
+        typo.keyLocation, key: keyPath(typo.key), expected: "a known key (did you mean '\(key)'?)",
+        found: "unknown key '\(typo.key)'")
+    }
+    return InputError(location, key: keyPath(key), expected: expected, found: "no value")
   }
 
   /// A required string.
