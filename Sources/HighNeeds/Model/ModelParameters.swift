@@ -72,7 +72,8 @@ public struct ModelParameters: Sendable {
       }
       var yearSurvival = Array(repeating: 0.0, count: A * P)
       for a in 0..<A {
-        for p in 0..<P { yearSurvival[a * P + p] = 1 - cessation[a][p] }
+        // Every plan ends before age 26, whatever the inputs say.
+        for p in 0..<P { yearSurvival[a * P + p] = a == AgeAxis.maxAge ? 0 : 1 - cessation[a][p] }
       }
       survival.append(yearSurvival)
       transition.append(matrices)

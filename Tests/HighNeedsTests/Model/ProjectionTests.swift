@@ -1,0 +1,36 @@
+import Foundation
+import Numerics
+import Testing
+
+@testable import HighNeeds
+
+@Suite struct ProjectionTests {
+  /// Members advanced together (one dgemm per age, or per member when their matrices differ)
+  /// give the same paths as members run one at a time.
+  @Test func batchEqualsOneAtATime() throws {
+    let scenario = try MitigationTests.withMitigations([
+      Mitigation(id: "move", label: "move", lever: .shiftPlacements(from: 1, to: 0, share: 0.3), startAcademicYear: 2025, rampYears: 1, ages: 0...25, source: ""),
+      Mitigation(id: "fewer", label: "fewer", lever: .scaleIncidence(factor: 0.5), startAcademicYear: 2026, rampYears: 2, ages: 0...25, source: ""),
+    ])
+    let members = (0..<4).map { ModelParameters(scenario: scenario, mitigationMask: $0) }
+    let together = Projection.run(baseline: scenario.baselinePlans, members: members, placements: 2, needs: 1, overflow: scenario.overflow, horizon: 3)
+    for (b, member) in members.enumerated() {
+      let alone = Projection.run(baseline: scenario.baselinePlans, members: [member], placements: 2, needs: 1, overflow: scenario.overflow, horizon: 3)[0]
+      for t in 0...3 {
+        for (x, y) in zip(together[b].plans[t], alone.plans[t]) {
+          #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12))
+        }
+      }
+    }
+  }
+
+  @Test func transitionsKeepEveryPlan() throws {
+    var scenario = try Fixtures.tiny()
+    scenario.cessationRate = scenario.cessationRate.map { $0.map { _ in 0 } }
+    scenario.incidenceRate = scenario.incidenceRate.map { _ in 0 }
+    let result = try ScenarioRun.run(scenario)
+    for occupancy in result.path.occupancy {
+      #expect(occupancy.reduce(0, +).isApproximatelyEqual(to: 180, absoluteTolerance: 1e-9))
+    }
+  }
+}
