@@ -50,7 +50,7 @@ let package = Package(
     ),
     .testTarget(
       name: "hnbTests",
-      dependencies: ["HighNeeds"]
+      dependencies: ["hnb"]
     ),
   ]
 )

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// End-to-end: run the built `hnb` on the Sutton scenarios and read what it wrote.
+@Suite(.serialized) struct RunCommandTests {
+  static let sutton = [
+    "Scenarios/sutton/baseline.yaml", "Scenarios/sutton/mainstream_inclusion.yaml",
+    "Scenarios/sutton/local_specialist.yaml", "Scenarios/sutton/pathways_16_25.yaml",
+    "Scenarios/sutton/combined.yaml",
+  ]
+
+  @Test func suttonScenariosRunAndReconcileToThePound() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run(["run"] + Self.sutton + ["--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+    #expect(files == ["assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv", "management_plan.csv", "manifest.json", "mitigations.csv", "outturn.csv", "summary.csv"])
+
+    // The baseline starts from the January 2025 census: 2,582 plans.
+    let ehcp = try HNBCommand.readCSV(out + "/ehcp.csv")
+    let base2025 = ehcp.filter { $0["scenario"] == "sutton-baseline" && $0["census_year"] == "2025" }
+    let total = base2025.reduce(0.0) { $0 + (Double($1["plans"] ?? "") ?? .nan) }
+    #expect(abs(total - 2582) < 1e-3)
+
+    // The corkscrew holds in the written file, to the pound, and the £10.6m deficit opens it.
+    let dsg = try HNBCommand.readCSV(out + "/dsg.csv")
+    #expect(dsg.count == 5 * 10)
+    for scenario in Set(dsg.compactMap { $0["scenario"] }) {
+      let rows = dsg.filter { $0["scenario"] == scenario }
+      #expect(rows.first?["opening_gbp"] == "-10600000.00")
+      var opening = -10_600_000.0
+      for row in rows {
+        let value = { (key: String) in Double(row[key] ?? "") ?? .nan }
+        #expect(abs(value("opening_gbp") - opening) < 0.01)
+        #expect(abs(value("opening_gbp") + value("income_gbp") - value("expenditure_gbp") + value("contributions_gbp") - value("closing_gbp")) < 1)
+        opening = value("closing_gbp")
+      }
+    }
+
+    // Every expenditure total is the sum of its lines, to the pound.
+    let finance = try HNBCommand.readCSV(out + "/finance.csv")
+    let groups = Dictionary(grouping: finance) { "\($0["scenario"] ?? "")|\($0["financial_year"] ?? "")" }
+    for (_, rows) in groups {
+      let amount = { (line: String) in rows.filter { $0["line"] == line }.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) } }
+      let lines = rows.filter { ($0["line"] ?? "").hasPrefix("top_up.") || ($0["line"] ?? "").hasPrefix("place_funding.") || ($0["line"] ?? "").hasPrefix("central.") }
+      let sum = lines.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) }
+      #expect(abs(sum - amount("total_expenditure")) < 1)
+    }
+
+    // Savings by mitigation add up to the difference between unmitigated and mitigated runs.
+    let mitigations = try HNBCommand.readCSV(out + "/mitigations.csv")
+    let byYear = Dictionary(grouping: mitigations) { "\($0["scenario"] ?? "")|\($0["financial_year"] ?? "")" }
+    #expect(!byYear.isEmpty)
+    for (_, rows) in byYear {
+      let parts = rows.filter { $0["mitigation"] != "all_mitigations" }.reduce(0.0) { $0 + (Double($1["savings_gbp"] ?? "") ?? .nan) }
+      let total = rows.first { $0["mitigation"] == "all_mitigations" }.flatMap { Double($0["savings_gbp"] ?? "") } ?? .nan
+      #expect(abs(parts - total) < 1)
+    }
+
+    let summary = try HNBCommand.readCSV(out + "/summary.csv")
+    #expect(summary.first { $0["scenario"] == "sutton-baseline" }?["kind"] == "base (unmitigated)")
+    #expect(summary.first { $0["scenario"] == "sutton-combined" }?["kind"] == "scenario (an assumption, not a target)")
+  }
+
+  @Test func sameInputsGiveByteIdenticalFilesWhateverTheThreadCount() throws {
+    let scenarios = ["Scenarios/sutton/baseline.yaml", "Scenarios/sutton/local_specialist.yaml"]
+    var outputs: [[String: Data]] = []
+    for threads in ["1", "2", "2"] {
+      let out = HNBCommand.freshDirectory()
+      let result = try HNBCommand.run(["run"] + scenarios + ["--out", out], environment: ["OPENBLAS_NUM_THREADS": threads])
+      #expect(result.status == 0, "\(result.stderr)")
+      var files: [String: Data] = [:]
+      for name in try FileManager.default.contentsOfDirectory(atPath: out) where name != "manifest.json" {
+        files[name] = FileManager.default.contents(atPath: out + "/" + name)
+      }
+      // The manifest names the output directory in its command line; compare the rest of it.
+      let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+      files["manifest.json"] = Data(manifest.replacingOccurrences(of: out, with: "OUT").utf8)
+      outputs.append(files)
+    }
+    #expect(outputs[0] == outputs[1])
+    #expect(outputs[1] == outputs[2])
+  }
+
+  @Test func retrospectiveShowsPlanAgainstOutturn() throws {
+    let out = HNBCommand.freshDirectory()
+    let scenarios = try FileManager.default.contentsOfDirectory(atPath: HNBCommand.root.path + "/Scenarios/sutton/retrospective")
+      .filter { $0.hasSuffix(".yaml") }.sorted().map { "Scenarios/sutton/retrospective/" + $0 }
+    #expect(scenarios.count >= 2)
+    let result = try HNBCommand.run(["run"] + scenarios + ["--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let outturn = try HNBCommand.readCSV(out + "/outturn.csv")
+    let actual2025 = outturn.first { $0["census_year"] == "2025" && $0["measure"] == "total_plans" }
+    #expect(actual2025?["actual"] == "2582.000000")
+  }
+
+  @Test func compareWritesBothRunsSideBySide() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run(["compare", "Scenarios/sutton/baseline.yaml", "Scenarios/sutton/local_specialist.yaml", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = try HNBCommand.readCSV(out + "/compare_kpis.csv")
+    let expenditure = rows.filter { $0["measure"] == "expenditure" }
+    #expect(expenditure.count == 10)
+    for row in expenditure {
+      let a = Double(row["sutton-baseline"] ?? "") ?? .nan
+      let b = Double(row["sutton-local-specialist"] ?? "") ?? .nan
+      let d = Double(row["difference_b_minus_a"] ?? "") ?? .nan
+      #expect(abs(b - a - d) < 0.011)
+    }
+  }
+}
