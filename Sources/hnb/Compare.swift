@@ -29,7 +29,8 @@ struct Compare: ParsableCommand {
       var files = RunTables.tables(results)
       for (name, text) in try CompareTables.tables(results[0], results[1]) { files[name] = text }
       let command = ["hnb", "compare", a, b, "--out", out].joined(separator: " ")
-      files["manifest.json"] = try Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
+      files["manifest.json"] = try Manifest.json(
+        command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
       try OutputDirectory.write(files, to: out)
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")

@@ -32,7 +32,8 @@ struct Run: ParsableCommand {
       let results = try loaded.map(ScenarioRun.run)
       var files = RunTables.tables(results)
       let command = (["hnb", "run"] + scenarios + ["--out", out]).joined(separator: " ")
-      files["manifest.json"] = try Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
+      files["manifest.json"] = try Manifest.json(
+        command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
       try OutputDirectory.write(files, to: out)
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")

@@ -22,7 +22,9 @@ struct Validate: ParsableCommand {
       do {
         let scenario = try reportingErrors { try ScenarioLoader.load(path: path) }
         for alert in scenario.alerts { printError(alert.text) }
-        print("\(path): valid (\(scenario.name): \(scenario.taxonomy.placements.count) placements, \(scenario.taxonomy.needs.count) needs, \(scenario.horizonYears) years, \(scenario.mitigations.count) mitigations, \(scenario.alerts.count) alerts)")
+        print(
+          "\(path): valid (\(scenario.name): \(scenario.taxonomy.placements.count) placements, \(scenario.taxonomy.needs.count) needs, \(scenario.horizonYears) years, \(scenario.mitigations.count) mitigations, \(scenario.alerts.count) alerts)"
+        )
       } catch {
         failed = true
       }

@@ -38,7 +38,9 @@ import Testing
     let good = try HNBCommand.run(["validate", "Scenarios/sutton/baseline.yaml"])
     #expect(good.status == 0, "\(good.stderr)")
     #expect(good.stdout.contains("valid"))
-    let path = try Self.brokenBaseline { $0.replacingOccurrences(of: "base_census_year: 2025", with: "base_census_year: twenty") }
+    let path = try Self.brokenBaseline {
+      $0.replacingOccurrences(of: "base_census_year: 2025", with: "base_census_year: twenty")
+    }
     let bad = try HNBCommand.run(["validate", path])
     #expect(bad.status == 65)
     #expect(bad.stderr.contains("time.base_census_year"))

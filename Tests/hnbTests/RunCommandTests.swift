@@ -14,7 +14,11 @@ import Testing
     let result = try HNBCommand.run(["run"] + Self.sutton + ["--out", out])
     #expect(result.status == 0, "\(result.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-    #expect(files == ["assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv", "management_plan.csv", "manifest.json", "mitigations.csv", "outturn.csv", "summary.csv"])
+    #expect(
+      files == [
+        "assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv", "management_plan.csv",
+        "manifest.json", "mitigations.csv", "outturn.csv", "summary.csv",
+      ])
 
     // The baseline starts from the January 2025 census: 2,582 plans.
     let ehcp = try HNBCommand.readCSV(out + "/ehcp.csv")
@@ -32,7 +36,10 @@ import Testing
       for row in rows {
         let value = { (key: String) in Double(row[key] ?? "") ?? .nan }
         #expect(abs(value("opening_gbp") - opening) < 0.01)
-        #expect(abs(value("opening_gbp") + value("income_gbp") - value("expenditure_gbp") + value("contributions_gbp") - value("closing_gbp")) < 1)
+        #expect(
+          abs(
+            value("opening_gbp") + value("income_gbp") - value("expenditure_gbp") + value("contributions_gbp")
+              - value("closing_gbp")) < 1)
         opening = value("closing_gbp")
       }
     }
@@ -41,8 +48,13 @@ import Testing
     let finance = try HNBCommand.readCSV(out + "/finance.csv")
     let groups = Dictionary(grouping: finance) { "\($0["scenario"] ?? "")|\($0["financial_year"] ?? "")" }
     for (_, rows) in groups {
-      let amount = { (line: String) in rows.filter { $0["line"] == line }.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) } }
-      let lines = rows.filter { ($0["line"] ?? "").hasPrefix("top_up.") || ($0["line"] ?? "").hasPrefix("place_funding.") || ($0["line"] ?? "").hasPrefix("central.") }
+      let amount = { (line: String) in
+        rows.filter { $0["line"] == line }.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) }
+      }
+      let lines = rows.filter {
+        ($0["line"] ?? "").hasPrefix("top_up.") || ($0["line"] ?? "").hasPrefix("place_funding.")
+          || ($0["line"] ?? "").hasPrefix("central.")
+      }
       let sum = lines.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) }
       #expect(abs(sum - amount("total_expenditure")) < 1)
     }
@@ -52,8 +64,11 @@ import Testing
     let byYear = Dictionary(grouping: mitigations) { "\($0["scenario"] ?? "")|\($0["financial_year"] ?? "")" }
     #expect(!byYear.isEmpty)
     for (_, rows) in byYear {
-      let parts = rows.filter { $0["mitigation"] != "all_mitigations" }.reduce(0.0) { $0 + (Double($1["savings_gbp"] ?? "") ?? .nan) }
-      let total = rows.first { $0["mitigation"] == "all_mitigations" }.flatMap { Double($0["savings_gbp"] ?? "") } ?? .nan
+      let parts = rows.filter { $0["mitigation"] != "all_mitigations" }.reduce(0.0) {
+        $0 + (Double($1["savings_gbp"] ?? "") ?? .nan)
+      }
+      let total =
+        rows.first { $0["mitigation"] == "all_mitigations" }.flatMap { Double($0["savings_gbp"] ?? "") } ?? .nan
       #expect(abs(parts - total) < 1)
     }
 
@@ -67,7 +82,8 @@ import Testing
     var outputs: [[String: Data]] = []
     for threads in ["1", "2", "2"] {
       let out = HNBCommand.freshDirectory()
-      let result = try HNBCommand.run(["run"] + scenarios + ["--out", out], environment: ["OPENBLAS_NUM_THREADS": threads])
+      let result = try HNBCommand.run(
+        ["run"] + scenarios + ["--out", out], environment: ["OPENBLAS_NUM_THREADS": threads])
       #expect(result.status == 0, "\(result.stderr)")
       var files: [String: Data] = [:]
       for name in try FileManager.default.contentsOfDirectory(atPath: out) where name != "manifest.json" {
@@ -84,8 +100,10 @@ import Testing
 
   @Test func retrospectiveShowsPlanAgainstOutturn() throws {
     let out = HNBCommand.freshDirectory()
-    let scenarios = try FileManager.default.contentsOfDirectory(atPath: HNBCommand.root.path + "/Scenarios/sutton/retrospective")
-      .filter { $0.hasSuffix(".yaml") }.sorted().map { "Scenarios/sutton/retrospective/" + $0 }
+    let scenarios = try FileManager.default.contentsOfDirectory(
+      atPath: HNBCommand.root.path + "/Scenarios/sutton/retrospective"
+    )
+    .filter { $0.hasSuffix(".yaml") }.sorted().map { "Scenarios/sutton/retrospective/" + $0 }
     #expect(scenarios.count >= 2)
     let result = try HNBCommand.run(["run"] + scenarios + ["--out", out])
     #expect(result.status == 0, "\(result.stderr)")
@@ -96,7 +114,9 @@ import Testing
 
   @Test func compareWritesBothRunsSideBySide() throws {
     let out = HNBCommand.freshDirectory()
-    let result = try HNBCommand.run(["compare", "Scenarios/sutton/baseline.yaml", "Scenarios/sutton/local_specialist.yaml", "--out", out])
+    let result = try HNBCommand.run([
+      "compare", "Scenarios/sutton/baseline.yaml", "Scenarios/sutton/local_specialist.yaml", "--out", out,
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     let rows = try HNBCommand.readCSV(out + "/compare_kpis.csv")
     let expenditure = rows.filter { $0["measure"] == "expenditure" }

@@ -30,16 +30,22 @@ public enum IntegrityChecks {
           let x = flows[p]
           let balance = x.opening + x.newPlans - x.ceased - x.movedOut + x.movedIn - x.overflowOut + x.overflowIn
           if abs(balance - x.closing) > planTolerance {
-            failures.append("\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): opening + new − ceased ± moves = \(balance), closing = \(x.closing)")
+            failures.append(
+              "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): opening + new − ceased ± moves = \(balance), closing = \(x.closing)"
+            )
           }
           opening += x.opening; new += x.newPlans; ceased += x.ceased; closing += x.closing
           movedOut += x.movedOut; movedIn += x.movedIn; overflowOut += x.overflowOut; overflowIn += x.overflowIn
         }
         if abs(opening + new - ceased - closing) > planTolerance {
-          failures.append("\(s.name) \(label) \(year): total opening + new − ceased = \(opening + new - ceased), closing = \(closing)")
+          failures.append(
+            "\(s.name) \(label) \(year): total opening + new − ceased = \(opening + new - ceased), closing = \(closing)"
+          )
         }
         if abs(movedOut - movedIn) > planTolerance || abs(overflowOut - overflowIn) > planTolerance {
-          failures.append("\(s.name) \(label) \(year): moves do not net to zero (out \(movedOut), in \(movedIn); overflow out \(overflowOut), in \(overflowIn))")
+          failures.append(
+            "\(s.name) \(label) \(year): moves do not net to zero (out \(movedOut), in \(movedIn); overflow out \(overflowOut), in \(overflowIn))"
+          )
         }
         if let cell = path.plans.isEmpty ? nil : path.plans[t].firstIndex(where: { $0 < -planTolerance }) {
           failures.append("\(s.name) \(label) \(year): negative plans in cell \(cell)")
@@ -49,14 +55,17 @@ public enum IntegrityChecks {
           var sums = Array(repeating: 0.0, count: N * P)
           for (cell, x) in path.plans[t].enumerated() { sums[cell % (N * P)] += x }
           for j in 0..<(N * P) where abs(sums[j] - path.occupancy[t][j]) > planTolerance {
-            failures.append("\(s.name) \(label) \(year): occupancy differs from the state summed over ages at column \(j)")
+            failures.append(
+              "\(s.name) \(label) \(year): occupancy differs from the state summed over ages at column \(j)")
             break
           }
         }
         for p in 0..<P where s.overflow[p] != nil {
           let occupied = stride(from: p, to: N * P, by: P).reduce(0) { $0 + path.occupancy[t][$1] }
           if occupied > parameters.places[t][p] + planTolerance && flows[p].overflowOut > 0 {
-            failures.append("\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow")
+            failures.append(
+              "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow"
+            )
           }
         }
       }
@@ -81,8 +90,10 @@ public enum IntegrityChecks {
       }
       if !r.path.plans.isEmpty {
         let recomputed = 5.0 / 12.0 * cellTopUp(r, t: f) + 7.0 / 12.0 * cellTopUp(r, t: f + 1)
-        if abs(recomputed - year.topUp.reduce(0, +)) > moneyTolerance * max(1, abs(recomputed)) * 1e-6 + moneyTolerance {
-          failures.append("\(s.name) \(label): top-ups by cost line \(year.topUp.reduce(0, +)) ≠ cell-by-cell \(recomputed)")
+        if abs(recomputed - year.topUp.reduce(0, +)) > moneyTolerance * max(1, abs(recomputed)) * 1e-6 + moneyTolerance
+        {
+          failures.append(
+            "\(s.name) \(label): top-ups by cost line \(year.topUp.reduce(0, +)) ≠ cell-by-cell \(recomputed)")
         }
       }
     }
@@ -97,7 +108,9 @@ public enum IntegrityChecks {
       if abs(year.opening + year.income - year.expenditure + year.contributions - year.closing) > moneyTolerance {
         failures.append("\(s.name) \(label): opening + income − expenditure + contributions ≠ closing")
       }
-      if abs(year.income - r.accounts[f].income) > moneyTolerance || abs(year.expenditure - r.accounts[f].expenditure) > moneyTolerance {
+      if abs(year.income - r.accounts[f].income) > moneyTolerance
+        || abs(year.expenditure - r.accounts[f].expenditure) > moneyTolerance
+      {
         failures.append("\(s.name) \(label): reserve flows differ from the accounts")
       }
       expectedOpening = year.closing
@@ -109,7 +122,9 @@ public enum IntegrityChecks {
         let difference = unmitigated[f].expenditure - r.accounts[f].expenditure
         let attributed = r.savings.reduce(0) { $0 + $1[f] }
         if abs(difference - attributed) > moneyTolerance {
-          failures.append("\(s.name) \(s.financialYearLabel(f)): savings by mitigation sum to \(attributed), unmitigated − mitigated = \(difference)")
+          failures.append(
+            "\(s.name) \(s.financialYearLabel(f)): savings by mitigation sum to \(attributed), unmitigated − mitigated = \(difference)"
+          )
         }
       }
     }

@@ -30,7 +30,9 @@ public struct ReserveYear: Sendable {
   public var closing: Double
 }
 
-/// Costs, income and the reserve from a caseload path. See `docs/MODEL.md`, "Costs".
+/// Costs, income and the reserve from a caseload path.
+///
+/// See `docs/MODEL.md`, "Costs".
 public enum Accounts {
   /// Academic-year placement costs for census `t`: top-ups per cost line and place funding
   /// per cost line.

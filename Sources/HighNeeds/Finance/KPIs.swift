@@ -19,10 +19,14 @@ public struct KPIYear: Sendable {
   public var deficitAboveOnePercent: Bool
 }
 
-/// Census shares and the per-year KPIs. See `docs/MODEL.md`, "KPIs".
+/// Census shares and the per-year KPIs.
+///
+/// See `docs/MODEL.md`, "KPIs".
 public enum KPIs {
   /// The placement-mix shares of one census's occupancy.
-  public static func shares(taxonomy: Taxonomy, occupancy: [Double]) -> (total: Double, mainstream: Double, inBorough: Double, independent: Double) {
+  public static func shares(taxonomy: Taxonomy, occupancy: [Double]) -> (
+    total: Double, mainstream: Double, inBorough: Double, independent: Double
+  ) {
     let P = taxonomy.placements.count
     var total = 0.0
     var mainstream = 0.0
@@ -40,7 +44,9 @@ public enum KPIs {
   }
 
   /// KPIs for every financial year of a run.
-  public static func years(scenario s: Scenario, path: CaseloadPath, accounts: [FinancialYearAccounts], reserve: [ReserveYear]) -> [KPIYear] {
+  public static func years(
+    scenario s: Scenario, path: CaseloadPath, accounts: [FinancialYearAccounts], reserve: [ReserveYear]
+  ) -> [KPIYear] {
     (0..<s.horizonYears).map { f in
       let census = shares(taxonomy: s.taxonomy, occupancy: path.occupancy[f + 1])
       let blendedPlans =

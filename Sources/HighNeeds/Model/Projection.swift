@@ -24,8 +24,9 @@ public struct CaseloadPath: Sendable {
   public var flows: [[PlacementFlows]]
 }
 
-/// Advances many runs (scenarios, mitigation combinations or draws) together through the
-/// yearly step: cessation, transitions (BLAS `dgemm` over the age blocks), ageing, new plans
+/// Advances many runs (scenarios, mitigation combinations or draws) together, a year at a time.
+///
+/// The yearly step: cessation, transitions (BLAS `dgemm` over the age blocks), ageing, new plans
 /// and the capacity limit. See `docs/MODEL.md`, "One year's step".
 public enum Projection {
   /// Projects `members` from the same baseline; returns one path per member.
@@ -180,7 +181,9 @@ public enum Projection {
     state.withUnsafeBufferPointer { x in
       ones.withUnsafeBufferPointer { o in
         sums.withUnsafeMutableBufferPointer { y in
-          cblas_dgemv(CblasRowMajor, CblasTrans, Int32(A), Int32(width), 1.0, x.baseAddress, Int32(width), o.baseAddress, 1, 0.0, y.baseAddress, 1)
+          cblas_dgemv(
+            CblasRowMajor, CblasTrans, Int32(A), Int32(width), 1.0, x.baseAddress, Int32(width), o.baseAddress, 1, 0.0,
+            y.baseAddress, 1)
         }
       }
     }

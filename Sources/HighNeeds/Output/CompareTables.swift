@@ -9,7 +9,8 @@ public enum CompareTables {
     guard sa.baseCensusYear == sb.baseCensusYear, sa.horizonYears == sb.horizonYears else {
       throw InputError(
         SourceLocation(file: sb.scenarioFiles.first ?? sb.name), key: "time",
-        expected: "the same base census year and horizon as \(sa.name) (\(sa.baseCensusYear), \(sa.horizonYears) years)",
+        expected:
+          "the same base census year and horizon as \(sa.name) (\(sa.baseCensusYear), \(sa.horizonYears) years)",
         found: "\(sb.baseCensusYear), \(sb.horizonYears) years")
     }
     var csv = CSVWriter(header: ["financial_year", "measure", "unit", sa.name, sb.name, "difference_b_minus_a"])
@@ -20,13 +21,19 @@ public enum CompareTables {
         ("total_plans", "plans", ka.totalPlans, kb.totalPlans, CSVWriter.plans),
         ("share_mainstream", "fraction", ka.shareMainstream, kb.shareMainstream, CSVWriter.fraction),
         ("share_in_borough", "fraction", ka.shareInBorough, kb.shareInBorough, CSVWriter.fraction),
-        ("share_independent_special", "fraction", ka.shareIndependentSpecial, kb.shareIndependentSpecial, CSVWriter.fraction),
+        (
+          "share_independent_special", "fraction", ka.shareIndependentSpecial, kb.shareIndependentSpecial,
+          CSVWriter.fraction
+        ),
         ("average_cost_per_plan", "gbp", ka.averageCostPerPlan, kb.averageCostPerPlan, CSVWriter.gbp),
         ("income", "gbp", a.accounts[f].income, b.accounts[f].income, CSVWriter.gbp),
         ("expenditure", "gbp", a.accounts[f].expenditure, b.accounts[f].expenditure, CSVWriter.gbp),
         ("in_year_balance", "gbp", ka.inYearBalance, kb.inYearBalance, CSVWriter.gbp),
         ("cumulative_balance", "gbp", ka.cumulativeBalance, kb.cumulativeBalance, CSVWriter.gbp),
-        ("cumulative_deficit_percent_of_dsg", "percent", ka.cumulativeDeficitPercentOfDSG, kb.cumulativeDeficitPercentOfDSG, { CSVWriter.fixed($0, 4) }),
+        (
+          "cumulative_deficit_percent_of_dsg", "percent", ka.cumulativeDeficitPercentOfDSG,
+          kb.cumulativeDeficitPercentOfDSG, { CSVWriter.fixed($0, 4) }
+        ),
       ]
       for (measure, unit, x, y, format) in rows {
         csv.row([sa.financialYearLabel(f), measure, unit, format(x), format(y), format(y - x)])
@@ -37,7 +44,10 @@ public enum CompareTables {
       for group in PlacementGroup.allCases {
         let x = groupPlans(a, t: t, group: group)
         let y = groupPlans(b, t: t, group: group)
-        groups.row([String(sa.censusYear(t)), group.rawValue, "plans", CSVWriter.plans(x), CSVWriter.plans(y), CSVWriter.plans(y - x)])
+        groups.row([
+          String(sa.censusYear(t)), group.rawValue, "plans", CSVWriter.plans(x), CSVWriter.plans(y),
+          CSVWriter.plans(y - x),
+        ])
       }
     }
     return ["compare_kpis.csv": csv.text, "compare_placement_groups.csv": groups.text]

@@ -38,9 +38,11 @@ public enum Manifest {
       "scenarios": scenarios,
       "seed": "none (the deterministic run draws no random numbers)",
       "outputs": outputs.sorted(),
-      "integrity_checks": "passed: conservation of plans by year and placement, moves net to zero, cost lines sum to totals, the DSG corkscrew, mitigation savings reconcile",
+      "integrity_checks":
+        "passed: conservation of plans by year and placement, moves net to zero, cost lines sum to totals, the DSG corkscrew, mitigation savings reconcile",
     ]
-    let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try JSONSerialization.data(
+      withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
   }
 
@@ -53,10 +55,13 @@ public enum Manifest {
 
   /// The commit of the repository holding the scenario, and whether any input differs from it.
   static func gitState(directory: String, files: [String]) -> [String: Any] {
-    guard let commit = git(["rev-parse", "HEAD"], in: directory)?.trimmingCharacters(in: .whitespacesAndNewlines), !commit.isEmpty
+    guard let commit = git(["rev-parse", "HEAD"], in: directory)?.trimmingCharacters(in: .whitespacesAndNewlines),
+      !commit.isEmpty
     else { return ["commit": "not in a git repository"] }
     let status = git(["status", "--porcelain", "--"] + files, in: directory) ?? ""
-    return ["commit": commit, "inputs_modified_since_commit": !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty]
+    return [
+      "commit": commit, "inputs_modified_since_commit": !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+    ]
   }
 
   private static func git(_ arguments: [String], in directory: String) -> String? {

@@ -12,7 +12,8 @@ public enum OutputDirectory {
     let target = URL(fileURLWithPath: path).standardizedFileURL
     let parent = target.deletingLastPathComponent()
     try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-    let staging = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    let staging = parent.appendingPathComponent(
+      ".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     try? fm.removeItem(at: staging)
     try fm.createDirectory(at: staging, withIntermediateDirectories: false)
     do {
@@ -21,7 +22,8 @@ public enum OutputDirectory {
         try data.write(to: staging.appendingPathComponent(name))
       }
       if fm.fileExists(atPath: target.path) {
-        let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+        let old = parent.appendingPathComponent(
+          ".\(target.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
         try fm.moveItem(at: target, to: old)
         do {
           try fm.moveItem(at: staging, to: target)

@@ -1,6 +1,8 @@
 import Foundation
 
-/// The CSV tables of `hnb run`, built from checked results. Writers never compute a model
+/// The CSV tables of `hnb run`, built from checked results.
+///
+/// Writers never compute a model
 /// number: every value here is read off a `ScenarioResult`.
 public enum RunTables {
   /// File name → contents, for every table of the run.
@@ -21,7 +23,9 @@ public enum RunTables {
   }
 
   static func ehcp(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "census_year", "age_years", "age_band", "placement", "placement_group", "need", "plans"])
+    var csv = CSVWriter(header: [
+      "scenario", "census_year", "age_years", "age_band", "placement", "placement_group", "need", "plans",
+    ])
     for r in results {
       let s = r.scenario
       let P = s.placementCount
@@ -32,7 +36,10 @@ public enum RunTables {
             for n in 0..<N {
               let x = r.path.plans[t][(a * N + n) * P + p]
               if x == 0 { continue }
-              csv.row([s.name, String(s.censusYear(t)), String(a), AgeAxis.band(of: a), s.taxonomy.placements[p].id, s.taxonomy.placements[p].group.rawValue, s.taxonomy.needs[n].id, CSVWriter.plans(x)])
+              csv.row([
+                s.name, String(s.censusYear(t)), String(a), AgeAxis.band(of: a), s.taxonomy.placements[p].id,
+                s.taxonomy.placements[p].group.rawValue, s.taxonomy.needs[n].id, CSVWriter.plans(x),
+              ])
             }
           }
         }
@@ -42,12 +49,20 @@ public enum RunTables {
   }
 
   static func flows(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "census_year", "placement", "opening_plans", "new_plans", "ceased_plans", "moved_out_plans", "moved_in_plans", "overflow_out_plans", "overflow_in_plans", "closing_plans", "commissioned_places"])
+    var csv = CSVWriter(header: [
+      "scenario", "census_year", "placement", "opening_plans", "new_plans", "ceased_plans", "moved_out_plans",
+      "moved_in_plans", "overflow_out_plans", "overflow_in_plans", "closing_plans", "commissioned_places",
+    ])
     for r in results {
       let s = r.scenario
       for t in 1...s.horizonYears {
         for (p, x) in r.path.flows[t - 1].enumerated() {
-          csv.row([s.name, String(s.censusYear(t)), s.taxonomy.placements[p].id] + [x.opening, x.newPlans, x.ceased, x.movedOut, x.movedIn, x.overflowOut, x.overflowIn, x.closing, r.parameters.places[t][p]].map(CSVWriter.plans))
+          csv.row(
+            [s.name, String(s.censusYear(t)), s.taxonomy.placements[p].id]
+              + [
+                x.opening, x.newPlans, x.ceased, x.movedOut, x.movedIn, x.overflowOut, x.overflowIn, x.closing,
+                r.parameters.places[t][p],
+              ].map(CSVWriter.plans))
         }
       }
     }
@@ -61,21 +76,43 @@ public enum RunTables {
       for (f, y) in r.accounts.enumerated() {
         let fy = s.financialYearLabel(f)
         for (i, line) in s.costLines.enumerated() {
-          csv.row([s.name, fy, "expenditure", "top_up.\(line.id)", "\(line.label): top-ups and fees", CSVWriter.gbp(y.topUp[i])])
+          csv.row([
+            s.name, fy, "expenditure", "top_up.\(line.id)", "\(line.label): top-ups and fees",
+            CSVWriter.gbp(y.topUp[i]),
+          ])
         }
         for (i, line) in s.costLines.enumerated() {
-          csv.row([s.name, fy, "expenditure", "place_funding.\(line.id)", "\(line.label): place funding", CSVWriter.gbp(y.placeFunding[i])])
+          csv.row([
+            s.name, fy, "expenditure", "place_funding.\(line.id)", "\(line.label): place funding",
+            CSVWriter.gbp(y.placeFunding[i]),
+          ])
         }
-        csv.row([s.name, fy, "expenditure", "total_placement_costs", "Total placement costs", CSVWriter.gbp(y.placementCosts)])
+        csv.row([
+          s.name, fy, "expenditure", "total_placement_costs", "Total placement costs", CSVWriter.gbp(y.placementCosts),
+        ])
         for (i, line) in s.centralLines.enumerated() {
           csv.row([s.name, fy, "expenditure", "central.\(line.id)", line.label, CSVWriter.gbp(y.central[i])])
         }
-        csv.row([s.name, fy, "expenditure", "total_central_costs", "Total central costs", CSVWriter.gbp(y.centralCosts)])
-        csv.row([s.name, fy, "expenditure", "total_expenditure", "Total High Needs expenditure", CSVWriter.gbp(y.expenditure)])
-        csv.row([s.name, fy, "income", "hnb_allocation", "HNB allocation before deductions", CSVWriter.gbp(y.hnbAllocation)])
-        csv.row([s.name, fy, "income", "deductions", "Deductions for directly funded places", CSVWriter.gbp(y.deductions)])
-        csv.row([s.name, fy, "income", "import_export_adjustment", "Import/export adjustment", CSVWriter.gbp(y.importExportAdjustment)])
-        csv.row([s.name, fy, "income", "schools_block_transfer", "Transfer from the Schools Block", CSVWriter.gbp(y.schoolsBlockTransfer)])
+        csv.row([
+          s.name, fy, "expenditure", "total_central_costs", "Total central costs", CSVWriter.gbp(y.centralCosts),
+        ])
+        csv.row([
+          s.name, fy, "expenditure", "total_expenditure", "Total High Needs expenditure", CSVWriter.gbp(y.expenditure),
+        ])
+        csv.row([
+          s.name, fy, "income", "hnb_allocation", "HNB allocation before deductions", CSVWriter.gbp(y.hnbAllocation),
+        ])
+        csv.row([
+          s.name, fy, "income", "deductions", "Deductions for directly funded places", CSVWriter.gbp(y.deductions),
+        ])
+        csv.row([
+          s.name, fy, "income", "import_export_adjustment", "Import/export adjustment",
+          CSVWriter.gbp(y.importExportAdjustment),
+        ])
+        csv.row([
+          s.name, fy, "income", "schools_block_transfer", "Transfer from the Schools Block",
+          CSVWriter.gbp(y.schoolsBlockTransfer),
+        ])
         csv.row([s.name, fy, "income", "total_income", "Total High Needs income", CSVWriter.gbp(y.income)])
       }
     }
@@ -83,22 +120,38 @@ public enum RunTables {
   }
 
   static func dsg(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "financial_year", "opening_gbp", "income_gbp", "expenditure_gbp", "contributions_gbp", "in_year_gbp", "closing_gbp"])
+    var csv = CSVWriter(header: [
+      "scenario", "financial_year", "opening_gbp", "income_gbp", "expenditure_gbp", "contributions_gbp", "in_year_gbp",
+      "closing_gbp",
+    ])
     for r in results {
       for (f, y) in r.reserve.enumerated() {
-        csv.row([r.scenario.name, r.scenario.financialYearLabel(f)] + [y.opening, y.income, y.expenditure, y.contributions, y.inYear, y.closing].map(CSVWriter.gbp))
+        csv.row(
+          [r.scenario.name, r.scenario.financialYearLabel(f)]
+            + [y.opening, y.income, y.expenditure, y.contributions, y.inYear, y.closing].map(CSVWriter.gbp))
       }
     }
     return csv.text
   }
 
   static func kpis(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "financial_year", "census_year", "total_plans", "share_mainstream_fraction", "share_in_borough_fraction", "share_independent_special_fraction", "average_cost_per_plan_gbp", "in_year_balance_gbp", "cumulative_balance_gbp", "unmitigated_cumulative_balance_gbp", "cumulative_deficit_percent_of_dsg", "deficit_above_1_percent_of_dsg"])
+    var csv = CSVWriter(header: [
+      "scenario", "financial_year", "census_year", "total_plans", "share_mainstream_fraction",
+      "share_in_borough_fraction", "share_independent_special_fraction", "average_cost_per_plan_gbp",
+      "in_year_balance_gbp", "cumulative_balance_gbp", "unmitigated_cumulative_balance_gbp",
+      "cumulative_deficit_percent_of_dsg", "deficit_above_1_percent_of_dsg",
+    ])
     for r in results {
       let s = r.scenario
       for (f, k) in r.kpis.enumerated() {
         let unmitigated = (r.unmitigatedReserve ?? r.reserve)[f].closing
-        csv.row([s.name, s.financialYearLabel(f), String(s.censusYear(f + 1)), CSVWriter.plans(k.totalPlans), CSVWriter.fraction(k.shareMainstream), CSVWriter.fraction(k.shareInBorough), CSVWriter.fraction(k.shareIndependentSpecial), CSVWriter.gbp(k.averageCostPerPlan), CSVWriter.gbp(k.inYearBalance), CSVWriter.gbp(k.cumulativeBalance), CSVWriter.gbp(unmitigated), CSVWriter.fixed(k.cumulativeDeficitPercentOfDSG, 4), k.deficitAboveOnePercent ? "yes" : "no"])
+        csv.row([
+          s.name, s.financialYearLabel(f), String(s.censusYear(f + 1)), CSVWriter.plans(k.totalPlans),
+          CSVWriter.fraction(k.shareMainstream), CSVWriter.fraction(k.shareInBorough),
+          CSVWriter.fraction(k.shareIndependentSpecial), CSVWriter.gbp(k.averageCostPerPlan),
+          CSVWriter.gbp(k.inYearBalance), CSVWriter.gbp(k.cumulativeBalance), CSVWriter.gbp(unmitigated),
+          CSVWriter.fixed(k.cumulativeDeficitPercentOfDSG, 4), k.deficitAboveOnePercent ? "yes" : "no",
+        ])
       }
     }
     return csv.text
@@ -106,27 +159,45 @@ public enum RunTables {
 
   /// One row per scenario: the headline answers a Schools Forum paper quotes.
   static func summary(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "kind", "title", "first_financial_year_deficit_above_1_percent_of_dsg", "final_financial_year", "final_total_plans", "final_cumulative_balance_gbp", "final_unmitigated_cumulative_balance_gbp", "total_mitigation_savings_gbp"])
+    var csv = CSVWriter(header: [
+      "scenario", "kind", "title", "first_financial_year_deficit_above_1_percent_of_dsg", "final_financial_year",
+      "final_total_plans", "final_cumulative_balance_gbp", "final_unmitigated_cumulative_balance_gbp",
+      "total_mitigation_savings_gbp",
+    ])
     for r in results {
       let s = r.scenario
       let first = r.kpis.firstIndex { $0.deficitAboveOnePercent }.map { s.financialYearLabel($0) } ?? "none"
       let last = s.horizonYears - 1
       let savings = r.savings.reduce(0) { $0 + $1.reduce(0, +) }
-      csv.row([s.name, s.isBase ? "base (unmitigated)" : "scenario (an assumption, not a target)", s.title, first, s.financialYearLabel(last), CSVWriter.plans(r.kpis[last].totalPlans), CSVWriter.gbp(r.reserve[last].closing), CSVWriter.gbp((r.unmitigatedReserve ?? r.reserve)[last].closing), CSVWriter.gbp(savings)])
+      csv.row([
+        s.name, s.isBase ? "base (unmitigated)" : "scenario (an assumption, not a target)", s.title, first,
+        s.financialYearLabel(last), CSVWriter.plans(r.kpis[last].totalPlans), CSVWriter.gbp(r.reserve[last].closing),
+        CSVWriter.gbp((r.unmitigatedReserve ?? r.reserve)[last].closing), CSVWriter.gbp(savings),
+      ])
     }
     return csv.text
   }
 
   static func mitigations(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "financial_year", "mitigation", "lever", "start_academic_year", "ramp_years", "unmitigated_expenditure_gbp", "savings_gbp"])
+    var csv = CSVWriter(header: [
+      "scenario", "financial_year", "mitigation", "lever", "start_academic_year", "ramp_years",
+      "unmitigated_expenditure_gbp", "savings_gbp",
+    ])
     for r in results {
       let s = r.scenario
       guard let unmitigated = r.unmitigatedAccounts else { continue }
       for f in 0..<s.horizonYears {
         for (i, m) in s.mitigations.enumerated() {
-          csv.row([s.name, s.financialYearLabel(f), m.id, m.leverName, YearLabel.academic(startingIn: m.startAcademicYear), String(m.rampYears), CSVWriter.gbp(unmitigated[f].expenditure), CSVWriter.gbp(r.savings[i][f])])
+          csv.row([
+            s.name, s.financialYearLabel(f), m.id, m.leverName, YearLabel.academic(startingIn: m.startAcademicYear),
+            String(m.rampYears), CSVWriter.gbp(unmitigated[f].expenditure), CSVWriter.gbp(r.savings[i][f]),
+          ])
         }
-        csv.row([s.name, s.financialYearLabel(f), "all_mitigations", "total", "", "", CSVWriter.gbp(unmitigated[f].expenditure), CSVWriter.gbp(unmitigated[f].expenditure - r.accounts[f].expenditure)])
+        csv.row([
+          s.name, s.financialYearLabel(f), "all_mitigations", "total", "", "",
+          CSVWriter.gbp(unmitigated[f].expenditure),
+          CSVWriter.gbp(unmitigated[f].expenditure - r.accounts[f].expenditure),
+        ])
       }
     }
     return csv.text
@@ -157,7 +228,10 @@ public enum RunTables {
         case "share_in_borough": forecast = shares.inBorough
         default: forecast = shares.independent
         }
-        csv.row([s.name, String(o.censusYear), o.measure, CSVWriter.fixed(forecast, 6), CSVWriter.fixed(o.value, 6), CSVWriter.fixed(forecast - o.value, 6)])
+        csv.row([
+          s.name, String(o.censusYear), o.measure, CSVWriter.fixed(forecast, 6), CSVWriter.fixed(o.value, 6),
+          CSVWriter.fixed(forecast - o.value, 6),
+        ])
       }
     }
     return csv.text
@@ -166,7 +240,10 @@ public enum RunTables {
   /// Plans in the DfE DSG management plan's shape: 7 placement groups × 5 age bands, by year,
   /// unmitigated beside mitigated.
   static func managementPlan(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "census_year", "placement_group", "placement_group_label", "age_band", "unmitigated_plans", "mitigated_plans"])
+    var csv = CSVWriter(header: [
+      "scenario", "census_year", "placement_group", "placement_group_label", "age_band", "unmitigated_plans",
+      "mitigated_plans",
+    ])
     for r in results {
       let s = r.scenario
       let P = s.placementCount
@@ -185,7 +262,10 @@ public enum RunTables {
                 }
               }
             }
-            csv.row([s.name, String(s.censusYear(t)), group.rawValue, group.label, band.id, CSVWriter.plans(u), CSVWriter.plans(m)])
+            csv.row([
+              s.name, String(s.censusYear(t)), group.rawValue, group.label, band.id, CSVWriter.plans(u),
+              CSVWriter.plans(m),
+            ])
           }
         }
       }

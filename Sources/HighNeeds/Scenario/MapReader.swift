@@ -60,11 +60,15 @@ final class MapReader {
   /// A required whole number.
   func int(_ key: String, in range: ClosedRange<Int>, unit: String) throws -> Int {
     guard let value = tree(key) else { throw missing(key, "a whole number in \(range)") }
-    guard case .scalar(let text, let location) = value, let n = Int(text.replacingOccurrences(of: "_", with: "")), range.contains(n)
+    guard case .scalar(let text, let location) = value, let n = Int(text.replacingOccurrences(of: "_", with: "")),
+      range.contains(n)
     else {
-      throw InputError(value.location, key: keyPath(key), expected: "a whole number in \(range.lowerBound)…\(range.upperBound)", found: value.kindDescription)
+      throw InputError(
+        value.location, key: keyPath(key), expected: "a whole number in \(range.lowerBound)…\(range.upperBound)",
+        found: value.kindDescription)
     }
-    log.record(key: keyPath(key), value: text, unit: unit, source: "scenario setting", status: "setting", location: location)
+    log.record(
+      key: keyPath(key), value: text, unit: unit, source: "scenario setting", status: "setting", location: location)
     return n
   }
 
@@ -92,21 +96,27 @@ final class MapReader {
     }
     let resolved = resolvePath(text, relativeTo: location.file)
     if !FileManager.default.fileExists(atPath: resolved) {
-      throw InputError(location, key: keyPath(key), expected: "an existing file", found: "'\(text)' (looked for \(resolved))")
+      throw InputError(
+        location, key: keyPath(key), expected: "an existing file", found: "'\(text)' (looked for \(resolved))")
     }
-    log.record(key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
+    log.record(
+      key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
     return resolved
   }
 
   /// A required number with the given unit (bare, or a `{value, unit, source, note,
   /// assumption}` map), range-checked and logged.
-  func number(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws -> Double {
+  func number(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws
+    -> Double
+  {
     guard let value = tree(key) else { throw missing(key, "a number (\(unit))") }
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
 
   /// Optional variant of `number`.
-  func optionalNumber(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws -> Double? {
+  func optionalNumber(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil)
+    throws -> Double?
+  {
     guard let value = tree(key) else { return nil }
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
@@ -130,7 +140,8 @@ final class MapReader {
       note = try map.optionalString("note") ?? ""
       if let assumption = try map.optionalString("assumption") {
         guard assumption == "true" || assumption == "false" else {
-          throw InputError(map.location, key: keyPath + ".assumption", expected: "true or false", found: "'\(assumption)'")
+          throw InputError(
+            map.location, key: keyPath + ".assumption", expected: "true or false", found: "'\(assumption)'")
         }
         status = assumption == "true" ? "assumption" : "data"
       } else if source != nil {
@@ -139,7 +150,8 @@ final class MapReader {
       try map.finish()
     }
     guard case .scalar(let text, let location) = numberTree, let number = parseNumber(text) else {
-      throw InputError(numberTree.location, key: keyPath, expected: "a number (\(unit))", found: numberTree.kindDescription)
+      throw InputError(
+        numberTree.location, key: keyPath, expected: "a number (\(unit))", found: numberTree.kindDescription)
     }
     if let range, !range.contains(number) {
       throw InputError(location, key: keyPath, expected: rangeText ?? "a value in \(range)", found: text)
@@ -152,19 +164,27 @@ final class MapReader {
 
   /// A value given once or per year: a number, or a map `label: number` that must cover
   /// exactly `labels`.
-  func series(_ key: String, labels: [String], unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws -> [Double]? {
+  func series(
+    _ key: String, labels: [String], unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil
+  ) throws -> [Double]? {
     guard let value = tree(key) else { return nil }
     let kp = keyPath(key)
     if case .mapping(let pairs, let location) = value, !pairs.contains(where: { $0.key == "value" }) {
       var result: [Double] = []
       for label in labels {
         guard let entry = pairs.first(where: { $0.key == label }) else {
-          throw InputError(location, key: kp, expected: "a value for every year \(labels.first ?? "")…\(labels.last ?? "")", found: "no value for \(label)")
+          throw InputError(
+            location, key: kp, expected: "a value for every year \(labels.first ?? "")…\(labels.last ?? "")",
+            found: "no value for \(label)")
         }
-        result.append(try Self.number(entry.value, keyPath: "\(kp).\(label)", unit: unit, range: range, rangeText: rangeText, log: log))
+        result.append(
+          try Self.number(
+            entry.value, keyPath: "\(kp).\(label)", unit: unit, range: range, rangeText: rangeText, log: log))
       }
       if let extra = pairs.first(where: { !labels.contains($0.key) }) {
-        throw InputError(extra.keyLocation, key: kp, expected: "years \(labels.first ?? "")…\(labels.last ?? "")", found: "'\(extra.key)'")
+        throw InputError(
+          extra.keyLocation, key: kp, expected: "years \(labels.first ?? "")…\(labels.last ?? "")",
+          found: "'\(extra.key)'")
       }
       return result
     }
@@ -240,7 +260,8 @@ final class AssumptionLog {
     location: SourceLocation
   ) {
     entries.append(
-      AssumptionEntry(key: key, value: value, unit: unit, source: source, note: note, status: status, location: location.description))
+      AssumptionEntry(
+        key: key, value: value, unit: unit, source: source, note: note, status: status, location: location.description))
   }
 
   func alert(_ location: String, _ message: String) {

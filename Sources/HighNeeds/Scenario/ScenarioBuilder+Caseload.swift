@@ -25,13 +25,16 @@ extension ScenarioBuilder {
     for row in baselineTable.rows {
       let age = try row.ages("age")
       guard age.count == 1 else {
-        throw InputError(row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
+        throw InputError(
+          row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
       }
       let p = try axes.placement(row, "placement")
       let n = try axes.need(row, "need")
       let cell = (age.lowerBound * N + n) * P + p
       guard seen.insert(cell).inserted else {
-        throw InputError(row.location("age"), expected: "each age × placement × need once", found: "a repeat of \(age.lowerBound), \(row.string("placement")), \(row.string("need"))")
+        throw InputError(
+          row.location("age"), expected: "each age × placement × need once",
+          found: "a repeat of \(age.lowerBound), \(row.string("placement")), \(row.string("need"))")
       }
       baseline[cell] = try row.double("plans", in: 0...1e9, rangeText: "a non-negative count of plans")
     }
@@ -46,23 +49,32 @@ extension ScenarioBuilder {
       let year = try row.int("census_year")
       let age = try row.ages("age")
       guard age.count == 1 else {
-        throw InputError(row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
+        throw InputError(
+          row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
       }
       let value = try row.double("population", in: 0...1e9, rangeText: "a non-negative number of residents")
       let t = year - axes.base
       guard (1...axes.horizon).contains(t) else { outside += 1; continue }
       if population[t - 1][age.lowerBound] >= 0 {
-        throw InputError(row.location("age"), expected: "one population per census year and age", found: "\(year), age \(age.lowerBound) again")
+        throw InputError(
+          row.location("age"), expected: "one population per census year and age",
+          found: "\(year), age \(age.lowerBound) again")
       }
       population[t - 1][age.lowerBound] = value
     }
     for t in 1...axes.horizon {
       if let age = population[t - 1].firstIndex(where: { $0 < 0 }) {
-        throw InputError(SourceLocation(file: populationPath), key: "population", expected: "a population for every age 0–25 in every census year \(axes.base + 1)–\(axes.base + axes.horizon)", found: "none for \(axes.base + t), age \(age)")
+        throw InputError(
+          SourceLocation(file: populationPath), key: "population",
+          expected: "a population for every age 0–25 in every census year \(axes.base + 1)–\(axes.base + axes.horizon)",
+          found: "none for \(axes.base + t), age \(age)")
       }
     }
     if outside > 0 {
-      log.alert(populationPath, "\(outside) row(s) for census years outside \(axes.base + 1)–\(axes.base + axes.horizon) were read and not used")
+      log.alert(
+        populationPath,
+        "\(outside) row(s) for census years outside \(axes.base + 1)–\(axes.base + axes.horizon) were read and not used"
+      )
     }
 
     // Incidence by age.
@@ -81,13 +93,18 @@ extension ScenarioBuilder {
       }
     }
     if let age = incidence.firstIndex(where: { $0 < 0 }) {
-      throw InputError(SourceLocation(file: incidencePath), key: "age", expected: "an incidence rate for every age 0–25", found: "none for age \(age)")
+      throw InputError(
+        SourceLocation(file: incidencePath), key: "age", expected: "an incidence rate for every age 0–25",
+        found: "none for age \(age)")
     }
-    let trend = try map.series(
-      "incidence_trend_fraction_per_year", labels: axes.censusLabels, unit: "fraction per year", in: -1...10,
-      rangeText: "a growth fraction above -1") ?? Array(repeating: 0, count: axes.horizon)
+    let trend =
+      try map.series(
+        "incidence_trend_fraction_per_year", labels: axes.censusLabels, unit: "fraction per year", in: -1...10,
+        rangeText: "a growth fraction above -1") ?? Array(repeating: 0, count: axes.horizon)
     for (t, g) in trend.enumerated() where g > thresholds.growth {
-      log.alert("caseload.incidence_trend_fraction_per_year", "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
+      log.alert(
+        "caseload.incidence_trend_fraction_per_year",
+        "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
     }
 
     // New plan mix.
@@ -103,7 +120,8 @@ extension ScenarioBuilder {
       let share = try row.double("share", in: 0...1, rangeText: "a share in [0, 1]")
       for age in ages {
         guard mixSeen.insert((age * N + n) * P + p).inserted else {
-          throw InputError(row.location("age"), expected: "each age × placement × need once", found: "a repeat for age \(age)")
+          throw InputError(
+            row.location("age"), expected: "each age × placement × need once", found: "a repeat for age \(age)")
         }
         mix[age][n * P + p] = share
       }
@@ -111,7 +129,10 @@ extension ScenarioBuilder {
     for age in 0..<A where incidence[age] > 0 {
       let total = mix[age].reduce(0, +)
       if abs(total - 1) > Self.rateTolerance {
-        throw InputError(SourceLocation(file: mixPath), key: "share", expected: "shares at age \(age) summing to 1 (±\(Self.rateTolerance)), since its incidence is positive", found: String(format: "%.9f", total))
+        throw InputError(
+          SourceLocation(file: mixPath), key: "share",
+          expected: "shares at age \(age) summing to 1 (±\(Self.rateTolerance)), since its incidence is positive",
+          found: String(format: "%.9f", total))
       }
     }
 
@@ -128,7 +149,9 @@ extension ScenarioBuilder {
       for age in ages {
         if let p {
           if specific[age][p] >= 0 {
-            throw InputError(row.location("placement"), expected: "each age × placement once", found: "age \(age), \(row.string("placement")) again")
+            throw InputError(
+              row.location("placement"), expected: "each age × placement once",
+              found: "age \(age), \(row.string("placement")) again")
           }
           specific[age][p] = rate
         } else {
@@ -144,7 +167,10 @@ extension ScenarioBuilder {
       for p in 0..<P {
         let rate = specific[age][p] >= 0 ? specific[age][p] : general[age]
         if rate < 0 {
-          throw InputError(SourceLocation(file: cessationPath), key: "rate", expected: "a cessation rate for every age 0–24 and placement (a row with placement 'all' covers an age)", found: "none for age \(age), \(axes.taxonomy.placements[p].id)")
+          throw InputError(
+            SourceLocation(file: cessationPath), key: "rate",
+            expected: "a cessation rate for every age 0–24 and placement (a row with placement 'all' covers an age)",
+            found: "none for age \(age), \(axes.taxonomy.placements[p].id)")
         }
         cessation[age][p] = rate
       }
@@ -165,7 +191,9 @@ extension ScenarioBuilder {
       let probability = try row.double("probability", in: 0...1, rangeText: "a probability in [0, 1]")
       for age in ages {
         guard transitionSeen.insert((age * P + from) * P + to).inserted else {
-          throw InputError(row.location("age"), expected: "each age × from × to once", found: "age \(age), \(row.string("from")) → \(row.string("to")) again")
+          throw InputError(
+            row.location("age"), expected: "each age × from × to once",
+            found: "age \(age), \(row.string("from")) → \(row.string("to")) again")
         }
         transition[age][from * P + to] = probability
         if from == to { stayGiven[age][from] = true }
@@ -179,11 +207,18 @@ extension ScenarioBuilder {
         if stayGiven[age][from] {
           let total = moves + transition[age][from * P + from]
           if abs(total - 1) > Self.rateTolerance {
-            throw InputError(location, key: "probability", expected: "the row for age \(age) from \(axes.taxonomy.placements[from].id) to sum to 1 (±\(Self.rateTolerance))", found: String(format: "%.9f", total))
+            throw InputError(
+              location, key: "probability",
+              expected:
+                "the row for age \(age) from \(axes.taxonomy.placements[from].id) to sum to 1 (±\(Self.rateTolerance))",
+              found: String(format: "%.9f", total))
           }
         } else {
           if moves > 1 + Self.rateTolerance {
-            throw InputError(location, key: "probability", expected: "moves from \(axes.taxonomy.placements[from].id) at age \(age) summing to at most 1", found: String(format: "%.9f", moves))
+            throw InputError(
+              location, key: "probability",
+              expected: "moves from \(axes.taxonomy.placements[from].id) at age \(age) summing to at most 1",
+              found: String(format: "%.9f", moves))
           }
           transition[age][from * P + from] = max(0, 1 - moves)
         }

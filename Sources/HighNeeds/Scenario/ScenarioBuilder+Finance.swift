@@ -19,24 +19,34 @@ extension ScenarioBuilder {
       let p = try axes.placement(row, "placement")
       let label = try row.required("academic_year")
       guard let start = YearLabel.parseAcademic(label) else {
-        throw InputError(row.location("academic_year"), key: "academic_year", expected: "an academic year like 2025/26", found: "'\(label)'")
+        throw InputError(
+          row.location("academic_year"), key: "academic_year", expected: "an academic year like 2025/26",
+          found: "'\(label)'")
       }
       let value = try row.double("places", in: 0...1e7, rangeText: "a non-negative number of places")
       let t = start - (axes.base - 1)
       guard (0...axes.horizon).contains(t) else { outside += 1; continue }
       if places[t][p] >= 0 {
-        throw InputError(row.location("academic_year"), expected: "one row per placement and academic year", found: "\(row.string("placement")) \(label) again")
+        throw InputError(
+          row.location("academic_year"), expected: "one row per placement and academic year",
+          found: "\(row.string("placement")) \(label) again")
       }
       places[t][p] = value
       listed.insert(p)
     }
     if outside > 0 {
-      log.alert(path, "\(outside) row(s) for academic years outside \(years.first ?? "")–\(years.last ?? "") were read and not used")
+      log.alert(
+        path,
+        "\(outside) row(s) for academic years outside \(years.first ?? "")–\(years.last ?? "") were read and not used")
     }
     for p in 0..<P {
       for t in 0...axes.horizon {
         if listed.contains(p) && places[t][p] < 0 {
-          throw InputError(SourceLocation(file: path), key: "places", expected: "places for \(axes.taxonomy.placements[p].id) in every academic year \(years.first ?? "")–\(years.last ?? "")", found: "none for \(years[t])")
+          throw InputError(
+            SourceLocation(file: path), key: "places",
+            expected:
+              "places for \(axes.taxonomy.placements[p].id) in every academic year \(years.first ?? "")–\(years.last ?? "")",
+            found: "none for \(years[t])")
         }
         if !listed.contains(p) { places[t][p] = 0 }
       }
@@ -46,23 +56,30 @@ extension ScenarioBuilder {
     if let overflowMap = try map.map("overflow") {
       for (key, location) in overflowMap.keys {
         guard let p = axes.taxonomy.placementIndex(key) else {
-          throw InputError(location, key: overflowMap.keyPath(key), expected: "a placement defined in the taxonomy", found: "'\(key)'")
+          throw InputError(
+            location, key: overflowMap.keyPath(key), expected: "a placement defined in the taxonomy", found: "'\(key)'")
         }
         guard listed.contains(p) else {
-          throw InputError(location, key: overflowMap.keyPath(key), expected: "a placement with places in \(path)", found: "'\(key)' has none")
+          throw InputError(
+            location, key: overflowMap.keyPath(key), expected: "a placement with places in \(path)",
+            found: "'\(key)' has none")
         }
         guard let destinations = try overflowMap.map(key) else { continue }
         var shares = Array(repeating: 0.0, count: P)
         for (destination, destinationLocation) in destinations.keys {
           guard let q = axes.taxonomy.placementIndex(destination), q != p else {
-            throw InputError(destinationLocation, key: destinations.keyPath(destination), expected: "another placement defined in the taxonomy", found: "'\(destination)'")
+            throw InputError(
+              destinationLocation, key: destinations.keyPath(destination),
+              expected: "another placement defined in the taxonomy", found: "'\(destination)'")
           }
           shares[q] = try destinations.number(destination, unit: "fraction", in: 0...1, rangeText: "a share in [0, 1]")
         }
         try destinations.finish()
         let total = shares.reduce(0, +)
         if abs(total - 1) > Self.rateTolerance {
-          throw InputError(location, key: overflowMap.keyPath(key), expected: "overflow shares summing to 1", found: String(format: "%.9f", total))
+          throw InputError(
+            location, key: overflowMap.keyPath(key), expected: "overflow shares summing to 1",
+            found: String(format: "%.9f", total))
         }
         overflow[p] = shares
       }
@@ -70,7 +87,10 @@ extension ScenarioBuilder {
       for p in 0..<P {
         guard let shares = overflow[p] else { continue }
         for q in 0..<P where shares[q] > 0 && overflow[q] != nil {
-          throw InputError(overflowMap.location, key: overflowMap.keyPath(axes.taxonomy.placements[p].id), expected: "overflow to placements that are not themselves capacity-limited", found: "'\(axes.taxonomy.placements[q].id)' is limited")
+          throw InputError(
+            overflowMap.location, key: overflowMap.keyPath(axes.taxonomy.placements[p].id),
+            expected: "overflow to placements that are not themselves capacity-limited",
+            found: "'\(axes.taxonomy.placements[q].id)' is limited")
         }
       }
     }
@@ -79,7 +99,10 @@ extension ScenarioBuilder {
       var occupied = 0.0
       for cell in stride(from: p, to: baseline.count, by: P) { occupied += baseline[cell] }
       if occupied > places[0][p] + 1e-9 {
-        log.alert(path, "\(axes.taxonomy.placements[p].id): baseline caseload \(format(occupied)) exceeds the \(format(places[0][p])) places commissioned in \(years[0])")
+        log.alert(
+          path,
+          "\(axes.taxonomy.placements[p].id): baseline caseload \(format(occupied)) exceeds the \(format(places[0][p])) places commissioned in \(years[0])"
+        )
       }
     }
     return CapacityInputs(places: places, overflow: overflow)
@@ -96,17 +119,23 @@ extension ScenarioBuilder {
     var central: [CentralLine]
   }
 
-  mutating func readCosts(_ map: MapReader, axes: Axes, capacity: CapacityInputs, thresholds: Thresholds) throws -> CostInputs {
+  mutating func readCosts(_ map: MapReader, axes: Axes, capacity: CapacityInputs, thresholds: Thresholds) throws
+    -> CostInputs
+  {
     let P = axes.P
     let N = axes.N
     let priceBasis = try map.string("price_basis")
     let academicText = try map.string("price_base_academic_year")
     guard let baseAcademic = YearLabel.parseAcademic(academicText) else {
-      throw InputError(map.location, key: map.keyPath("price_base_academic_year"), expected: "an academic year like 2024/25", found: "'\(academicText)'")
+      throw InputError(
+        map.location, key: map.keyPath("price_base_academic_year"), expected: "an academic year like 2024/25",
+        found: "'\(academicText)'")
     }
     let financialText = try map.string("price_base_financial_year")
     guard let baseFinancial = YearLabel.parseFinancial(financialText) else {
-      throw InputError(map.location, key: map.keyPath("price_base_financial_year"), expected: "a financial year like 2025-26", found: "'\(financialText)'")
+      throw InputError(
+        map.location, key: map.keyPath("price_base_financial_year"), expected: "a financial year like 2025-26",
+        found: "'\(financialText)'")
     }
 
     // Top-ups.
@@ -138,7 +167,10 @@ extension ScenarioBuilder {
       for n in 0..<N {
         let value = specific[n * P + p] >= 0 ? specific[n * P + p] : general[p]
         if value < 0 {
-          throw InputError(SourceLocation(file: path), key: "gbp_per_plan", expected: "a top-up for every placement × need (need 'all' covers a placement)", found: "none for \(axes.taxonomy.placements[p].id), \(axes.taxonomy.needs[n].id)")
+          throw InputError(
+            SourceLocation(file: path), key: "gbp_per_plan",
+            expected: "a top-up for every placement × need (need 'all' covers a placement)",
+            found: "none for \(axes.taxonomy.placements[p].id), \(axes.taxonomy.needs[n].id)")
         }
         topUp[n * P + p] = value
       }
@@ -149,7 +181,10 @@ extension ScenarioBuilder {
       for p in 0..<P {
         let highest = (0..<N).map { topUp[$0 * P + p] }.max() ?? 0
         if highest > thresholds.unitCostRatio * median {
-          log.alert("\(path):\(lineOf[p] ?? 0)", "top-up \(format(highest)) gbp for \(axes.taxonomy.placements[p].id) is more than \(format(thresholds.unitCostRatio)) times the median top-up (\(format(median)) gbp)")
+          log.alert(
+            "\(path):\(lineOf[p] ?? 0)",
+            "top-up \(format(highest)) gbp for \(axes.taxonomy.placements[p].id) is more than \(format(thresholds.unitCostRatio)) times the median top-up (\(format(median)) gbp)"
+          )
         }
       }
     }
@@ -160,17 +195,24 @@ extension ScenarioBuilder {
     if let rates = try map.map("place_funding_gbp_per_place") {
       for (key, location) in rates.keys {
         guard let p = axes.taxonomy.placementIndex(key) else {
-          throw InputError(location, key: rates.keyPath(key), expected: "a placement defined in the taxonomy", found: "'\(key)'")
+          throw InputError(
+            location, key: rates.keyPath(key), expected: "a placement defined in the taxonomy", found: "'\(key)'")
         }
-        placeFunding[p] = try rates.number(key, unit: "gbp per place per year", in: 0...1e7, rangeText: "a non-negative amount")
+        placeFunding[p] = try rates.number(
+          key, unit: "gbp per place per year", in: 0...1e7, rangeText: "a non-negative amount")
         rateGiven[p] = true
       }
       try rates.finish()
     }
     for p in 0..<P where !rateGiven[p] && capacity.places.contains(where: { $0[p] > 0 }) {
-      throw InputError(map.location, key: map.keyPath("place_funding_gbp_per_place"), expected: "a rate for every placement with commissioned places (0 if none is paid)", found: "none for '\(axes.taxonomy.placements[p].id)'")
+      throw InputError(
+        map.location, key: map.keyPath("place_funding_gbp_per_place"),
+        expected: "a rate for every placement with commissioned places (0 if none is paid)",
+        found: "none for '\(axes.taxonomy.placements[p].id)'")
     }
-    let placeFundingUplift = try map.number("place_funding_uplift_fraction_per_year", unit: "fraction per year", in: -0.5...1, rangeText: "a fraction per year in [-0.5, 1]")
+    let placeFundingUplift = try map.number(
+      "place_funding_uplift_fraction_per_year", unit: "fraction per year", in: -0.5...1,
+      rangeText: "a fraction per year in [-0.5, 1]")
 
     // Cost lines.
     guard let lineTrees = try map.list("cost_lines") else { throw map.missing("cost_lines", "a list of cost lines") }
@@ -180,30 +222,43 @@ extension ScenarioBuilder {
       let line = try MapReader(item, path: map.keyPath("cost_lines"), log: log)
       let id = try line.string("id")
       let label = try line.string("label")
-      guard let placementTrees = try line.list("placements") else { throw line.missing("placements", "a list of placement ids") }
+      guard let placementTrees = try line.list("placements") else {
+        throw line.missing("placements", "a list of placement ids")
+      }
       var members: [Int] = []
       for tree in placementTrees {
         guard case .scalar(let pid, let location) = tree, let p = axes.taxonomy.placementIndex(pid) else {
-          throw InputError(tree.location, key: line.keyPath("placements"), expected: "a placement defined in the taxonomy", found: tree.kindDescription)
+          throw InputError(
+            tree.location, key: line.keyPath("placements"), expected: "a placement defined in the taxonomy",
+            found: tree.kindDescription)
         }
         if owner[p] >= 0 {
-          throw InputError(location, key: line.keyPath("placements"), expected: "each placement in one cost line", found: "'\(pid)' also in '\(lines[owner[p]].id)'")
+          throw InputError(
+            location, key: line.keyPath("placements"), expected: "each placement in one cost line",
+            found: "'\(pid)' also in '\(lines[owner[p]].id)'")
         }
         owner[p] = lines.count
         members.append(p)
       }
       let uplift = try MapReader.number(
-        line.tree("uplift_fraction_per_year") ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
-        keyPath: "costs.cost_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1, rangeText: "a fraction per year in [-0.5, 1]", log: log)
-      if uplift > thresholds.growth { log.alert("costs.cost_lines.\(id)", "uplift \(uplift) a year is above \(thresholds.growth)") }
+        line.tree("uplift_fraction_per_year")
+          ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
+        keyPath: "costs.cost_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1,
+        rangeText: "a fraction per year in [-0.5, 1]", log: log)
+      if uplift > thresholds.growth {
+        log.alert("costs.cost_lines.\(id)", "uplift \(uplift) a year is above \(thresholds.growth)")
+      }
       try line.finish()
       if lines.contains(where: { $0.id == id }) {
-        throw InputError(line.location, key: line.keyPath("id"), expected: "unique cost line ids", found: "'\(id)' again")
+        throw InputError(
+          line.location, key: line.keyPath("id"), expected: "unique cost line ids", found: "'\(id)' again")
       }
       lines.append(CostLine(id: id, label: label, placements: members, uplift: uplift))
     }
     if let p = owner.firstIndex(of: -1) {
-      throw InputError(map.location, key: map.keyPath("cost_lines"), expected: "every placement in a cost line", found: "'\(axes.taxonomy.placements[p].id)' in none")
+      throw InputError(
+        map.location, key: map.keyPath("cost_lines"), expected: "every placement in a cost line",
+        found: "'\(axes.taxonomy.placements[p].id)' in none")
     }
 
     // Central lines.
@@ -214,11 +269,16 @@ extension ScenarioBuilder {
       let label = try line.string("label")
       let gbp = try MapReader.number(
         line.tree("gbp") ?? { throw line.missing("gbp", "an amount in pounds") }(),
-        keyPath: "costs.central_lines.\(id).gbp", unit: "gbp per year", range: 0...1e10, rangeText: "a non-negative amount", log: log)
+        keyPath: "costs.central_lines.\(id).gbp", unit: "gbp per year", range: 0...1e10,
+        rangeText: "a non-negative amount", log: log)
       let uplift = try MapReader.number(
-        line.tree("uplift_fraction_per_year") ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
-        keyPath: "costs.central_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1, rangeText: "a fraction per year in [-0.5, 1]", log: log)
-      if uplift > thresholds.growth { log.alert("costs.central_lines.\(id)", "uplift \(uplift) a year is above \(thresholds.growth)") }
+        line.tree("uplift_fraction_per_year")
+          ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
+        keyPath: "costs.central_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1,
+        rangeText: "a fraction per year in [-0.5, 1]", log: log)
+      if uplift > thresholds.growth {
+        log.alert("costs.central_lines.\(id)", "uplift \(uplift) a year is above \(thresholds.growth)")
+      }
       try line.finish()
       if central.contains(where: { $0.id == id }) || lines.contains(where: { $0.id == id }) {
         throw InputError(line.location, key: line.keyPath("id"), expected: "unique line ids", found: "'\(id)' again")
@@ -238,18 +298,29 @@ extension ScenarioBuilder {
     var hnb = [first]
     if H > 1 {
       let growthLabels = Array(labels.dropFirst())
-      guard let growth = try map.series("hnb_growth_fraction_per_year", labels: growthLabels, unit: "fraction per year", in: -0.5...1, rangeText: "a growth fraction in [-0.5, 1]") else {
-        throw map.missing("hnb_growth_fraction_per_year", "growth for \(growthLabels.first ?? "")…\(growthLabels.last ?? "")")
+      guard
+        let growth = try map.series(
+          "hnb_growth_fraction_per_year", labels: growthLabels, unit: "fraction per year", in: -0.5...1,
+          rangeText: "a growth fraction in [-0.5, 1]")
+      else {
+        throw map.missing(
+          "hnb_growth_fraction_per_year", "growth for \(growthLabels.first ?? "")…\(growthLabels.last ?? "")")
       }
       for (k, g) in growth.enumerated() {
-        if g > thresholds.growth { log.alert("income.hnb_growth_fraction_per_year", "growth \(g) in \(growthLabels[k]) is above \(thresholds.growth)") }
+        if g > thresholds.growth {
+          log.alert(
+            "income.hnb_growth_fraction_per_year", "growth \(g) in \(growthLabels[k]) is above \(thresholds.growth)")
+        }
         hnb.append((hnb.last ?? 0) * (1 + g))
       }
     } else {
       _ = map.tree("hnb_growth_fraction_per_year")
     }
     func series(_ key: String, range: ClosedRange<Double>, rangeText: String) throws -> [Double] {
-      guard let values = try map.series(key, labels: labels, unit: key.hasSuffix("percent") ? "percent" : "gbp", in: range, rangeText: rangeText) else {
+      guard
+        let values = try map.series(
+          key, labels: labels, unit: key.hasSuffix("percent") ? "percent" : "gbp", in: range, rangeText: rangeText)
+      else {
         throw map.missing(key, "a value, or a value for each financial year \(labels.first ?? "")…\(labels.last ?? "")")
       }
       return values
@@ -259,7 +330,9 @@ extension ScenarioBuilder {
     let schoolsBlock = try series("schools_block_gbp", range: 0...1e12, rangeText: "a non-negative amount")
     let transfer = try series("schools_block_transfer_percent", range: 0...100, rangeText: "a percentage in [0, 100]")
     for (f, value) in transfer.enumerated() where value > 0.5 {
-      log.alert("income.schools_block_transfer_percent", "transfer of \(value)% in \(labels[f]) is above 0.5% and needs the Secretary of State's approval")
+      log.alert(
+        "income.schools_block_transfer_percent",
+        "transfer of \(value)% in \(labels[f]) is above 0.5% and needs the Secretary of State's approval")
     }
     let totalDSG = try series("total_dsg_gbp", range: 1...1e12, rangeText: "a positive amount")
     return IncomeInputs(
@@ -277,13 +350,15 @@ extension ScenarioBuilder {
       let leverName = try map.string("lever")
       let startText = try map.string("start")
       guard let start = YearLabel.parseAcademic(startText) else {
-        throw InputError(map.location, key: "\(prefix).start", expected: "an academic year like 2026/27", found: "'\(startText)'")
+        throw InputError(
+          map.location, key: "\(prefix).start", expected: "an academic year like 2026/27", found: "'\(startText)'")
       }
       let ramp = try map.int("ramp_years", in: 1...20, unit: "years")
       var ages = 0...AgeAxis.maxAge
       if let agesText = try map.optionalString("ages") {
         guard let range = parseAgeRange(agesText), range.lowerBound >= 0, range.upperBound <= AgeAxis.maxAge else {
-          throw InputError(map.location, key: "\(prefix).ages", expected: "an age range like 4-10 within 0–25", found: "'\(agesText)'")
+          throw InputError(
+            map.location, key: "\(prefix).ages", expected: "an age range like 4-10 within 0–25", found: "'\(agesText)'")
         }
         ages = range
       }
@@ -291,13 +366,15 @@ extension ScenarioBuilder {
       func placement(_ key: String) throws -> Int {
         let text = try map.string(key)
         guard let p = axes.taxonomy.placementIndex(text) else {
-          throw InputError(map.location, key: "\(prefix).\(key)", expected: "a placement defined in the taxonomy", found: "'\(text)'")
+          throw InputError(
+            map.location, key: "\(prefix).\(key)", expected: "a placement defined in the taxonomy", found: "'\(text)'")
         }
         return p
       }
       func value(_ key: String, unit: String, _ range: ClosedRange<Double>, _ text: String) throws -> Double {
         guard let tree = map.tree(key) else { throw map.missing(key, "a number (\(unit))") }
-        return try MapReader.number(tree, keyPath: "\(prefix).\(key)", unit: unit, range: range, rangeText: text, log: log)
+        return try MapReader.number(
+          tree, keyPath: "\(prefix).\(key)", unit: unit, range: range, rangeText: text, log: log)
       }
       let lever: Mitigation.Lever
       switch leverName {
@@ -307,20 +384,29 @@ extension ScenarioBuilder {
         lever = .scaleCessation(factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
       case "unit_cost":
         let p = try placement("placement")
-        lever = .unitCost(placement: p, factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
+        lever = .unitCost(
+          placement: p, factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
       case "add_capacity":
         let p = try placement("placement")
-        lever = .addCapacity(placement: p, places: try value("places", unit: "places", -1e6...1e6, "a number of places"))
+        lever = .addCapacity(
+          placement: p, places: try value("places", unit: "places", -1e6...1e6, "a number of places"))
       case "shift_new_plans", "shift_placements":
         let from = try placement("from")
         let to = try placement("to")
         if from == to {
-          throw InputError(map.location, key: "\(prefix).to", expected: "a placement other than 'from'", found: "the same placement")
+          throw InputError(
+            map.location, key: "\(prefix).to", expected: "a placement other than 'from'", found: "the same placement")
         }
         let share = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
-        lever = leverName == "shift_new_plans" ? .shiftNewPlans(from: from, to: to, share: share) : .shiftPlacements(from: from, to: to, share: share)
+        lever =
+          leverName == "shift_new_plans"
+          ? .shiftNewPlans(from: from, to: to, share: share) : .shiftPlacements(from: from, to: to, share: share)
       default:
-        throw InputError(map.location, key: "\(prefix).lever", expected: "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation", found: "'\(leverName)'")
+        throw InputError(
+          map.location, key: "\(prefix).lever",
+          expected:
+            "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation",
+          found: "'\(leverName)'")
       }
       try map.finish()
       if mitigations.contains(where: { $0.id == id }) {
@@ -329,10 +415,15 @@ extension ScenarioBuilder {
       if start > axes.base + axes.horizon - 1 {
         log.alert(prefix, "starts in \(startText), after the last projected academic year: it has no effect")
       }
-      mitigations.append(Mitigation(id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: ages, source: source))
+      mitigations.append(
+        Mitigation(
+          id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: ages, source: source))
     }
     if mitigations.count > Self.maxMitigations {
-      throw InputError(SourceLocation(file: files.first ?? ""), key: "mitigations", expected: "at most \(Self.maxMitigations) mitigations (savings are attributed over all 2^k combinations)", found: "\(mitigations.count)")
+      throw InputError(
+        SourceLocation(file: files.first ?? ""), key: "mitigations",
+        expected: "at most \(Self.maxMitigations) mitigations (savings are attributed over all 2^k combinations)",
+        found: "\(mitigations.count)")
     }
     return mitigations
   }

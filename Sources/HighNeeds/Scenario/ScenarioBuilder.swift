@@ -17,8 +17,13 @@ struct ScenarioBuilder {
   mutating func build() throws -> Scenario {
     let root = try MapReader(tree, path: "", log: log)
     let name = try root.string("name")
-    if name.isEmpty || name.unicodeScalars.contains(where: { !CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789_-").contains($0) }) {
-      throw InputError(root.location, key: "name", expected: "lower-case letters, digits, '_' or '-'", found: "'\(name)'")
+    if name.isEmpty
+      || name.unicodeScalars.contains(where: {
+        !CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789_-").contains($0)
+      })
+    {
+      throw InputError(
+        root.location, key: "name", expected: "lower-case letters, digits, '_' or '-'", found: "'\(name)'")
     }
     let title = try root.optionalString("title") ?? name
     let description = try root.optionalString("description") ?? ""
@@ -37,13 +42,16 @@ struct ScenarioBuilder {
       inputFiles += [placementsPath, needsPath]
     } else {
       guard let paths = ScenarioLoader.defaultTaxonomyPaths else {
-        throw InputError(root.location, key: "taxonomy", expected: "the built-in taxonomy", found: "it missing from the installation")
+        throw InputError(
+          root.location, key: "taxonomy", expected: "the built-in taxonomy", found: "it missing from the installation")
       }
       taxonomy = try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs)
     }
 
     // Time
-    guard let time = try root.map("time") else { throw root.missing("time", "a map with base_census_year and horizon_years") }
+    guard let time = try root.map("time") else {
+      throw root.missing("time", "a map with base_census_year and horizon_years")
+    }
     let base = try time.int("base_census_year", in: 2000...2100, unit: "census year")
     let horizon = try time.int("horizon_years", in: 1...40, unit: "years")
     try time.finish()
@@ -55,7 +63,9 @@ struct ScenarioBuilder {
     let caseload = try readCaseload(caseloadMap, axes: axes, thresholds: thresholds)
     try caseloadMap.finish()
 
-    guard let capacityMap = try root.map("capacity") else { throw root.missing("capacity", "a map with places and overflow") }
+    guard let capacityMap = try root.map("capacity") else {
+      throw root.missing("capacity", "a map with places and overflow")
+    }
     let capacity = try readCapacity(capacityMap, axes: axes, baseline: caseload.baseline)
     try capacityMap.finish()
 
@@ -67,13 +77,18 @@ struct ScenarioBuilder {
     let income = try readIncome(incomeMap, axes: axes, thresholds: thresholds)
     try incomeMap.finish()
 
-    guard let reserveMap = try root.map("reserve") else { throw root.missing("reserve", "a map with opening_balance_gbp") }
+    guard let reserveMap = try root.map("reserve") else {
+      throw root.missing("reserve", "a map with opening_balance_gbp")
+    }
     let opening = try reserveMap.number("opening_balance_gbp", unit: "gbp")
     var contributions = Array(repeating: 0.0, count: horizon)
     if let map = try reserveMap.map("contributions_gbp") {
       for (key, location) in map.keys {
         guard let f = axes.financialLabels.firstIndex(of: key) else {
-          throw InputError(location, key: map.keyPath(key), expected: "a financial year \(axes.financialLabels.first ?? "")…\(axes.financialLabels.last ?? "")", found: "'\(key)'")
+          throw InputError(
+            location, key: map.keyPath(key),
+            expected: "a financial year \(axes.financialLabels.first ?? "")…\(axes.financialLabels.last ?? "")",
+            found: "'\(key)'")
         }
         contributions[f] = try map.number(key, unit: "gbp")
       }
@@ -121,7 +136,10 @@ struct ScenarioBuilder {
     func placement(_ row: CSVRow, _ column: String) throws -> Int {
       let id = try row.required(column)
       guard let index = taxonomy.placementIndex(id) else {
-        throw InputError(row.location(column), key: column, expected: "a placement defined in the taxonomy (\(taxonomy.placements.map(\.id).joined(separator: ", ")))", found: "'\(id)'")
+        throw InputError(
+          row.location(column), key: column,
+          expected: "a placement defined in the taxonomy (\(taxonomy.placements.map(\.id).joined(separator: ", ")))",
+          found: "'\(id)'")
       }
       return index
     }
@@ -129,7 +147,10 @@ struct ScenarioBuilder {
     func need(_ row: CSVRow, _ column: String) throws -> Int {
       let id = try row.required(column)
       guard let index = taxonomy.needIndex(id) else {
-        throw InputError(row.location(column), key: column, expected: "a need defined in the taxonomy (\(taxonomy.needs.map(\.id).joined(separator: ", ")))", found: "'\(id)'")
+        throw InputError(
+          row.location(column), key: column,
+          expected: "a need defined in the taxonomy (\(taxonomy.needs.map(\.id).joined(separator: ", ")))",
+          found: "'\(id)'")
       }
       return index
     }
@@ -154,8 +175,11 @@ struct ScenarioBuilder {
   func readAlertThresholds(_ root: MapReader) throws -> Thresholds {
     var thresholds = Thresholds(growth: 0.25, unitCostRatio: 10)
     if let map = try root.map("alerts") {
-      thresholds.growth = try map.optionalNumber("growth_fraction_per_year_above", unit: "fraction per year", in: 0...10) ?? thresholds.growth
-      thresholds.unitCostRatio = try map.optionalNumber("unit_cost_ratio_above", unit: "ratio", in: 1...1000) ?? thresholds.unitCostRatio
+      thresholds.growth =
+        try map.optionalNumber("growth_fraction_per_year_above", unit: "fraction per year", in: 0...10)
+        ?? thresholds.growth
+      thresholds.unitCostRatio =
+        try map.optionalNumber("unit_cost_ratio_above", unit: "ratio", in: 1...1000) ?? thresholds.unitCostRatio
       try map.finish()
     }
     return thresholds
@@ -168,13 +192,19 @@ struct ScenarioBuilder {
     for row in table.rows {
       let measure = try row.required("measure")
       guard measures.contains(measure) else {
-        throw InputError(row.location("measure"), key: "measure", expected: "one of \(measures.joined(separator: ", "))", found: "'\(measure)'")
+        throw InputError(
+          row.location("measure"), key: "measure", expected: "one of \(measures.joined(separator: ", "))",
+          found: "'\(measure)'")
       }
       let isShare = measure.hasPrefix("share")
-      let value = try row.double("value", in: isShare ? 0...1 : 0...Double.greatestFiniteMagnitude, rangeText: isShare ? "a fraction in [0, 1]" : "a non-negative count")
+      let value = try row.double(
+        "value", in: isShare ? 0...1 : 0...Double.greatestFiniteMagnitude,
+        rangeText: isShare ? "a fraction in [0, 1]" : "a non-negative count")
       let year = try row.int("census_year")
       if values.contains(where: { $0.censusYear == year && $0.measure == measure }) {
-        throw InputError(row.location("measure"), key: "measure", expected: "one value per census year and measure", found: "\(measure) for \(year) again")
+        throw InputError(
+          row.location("measure"), key: "measure", expected: "one value per census year and measure",
+          found: "\(measure) for \(year) again")
       }
       values.append(OutturnValue(censusYear: year, measure: measure, value: value))
     }

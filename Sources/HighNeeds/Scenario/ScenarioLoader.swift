@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads a scenario YAML file (following `extends:`) and its CSV inputs into a validated
-/// `Scenario`. All file reading and input checking happens here; the engine never reads a file.
+/// Reads a scenario YAML file (following `extends:`) and its CSV inputs into a `Scenario`.
+///
+/// All file reading and input checking happens here; the engine never reads a file.
 public enum ScenarioLoader {
   /// Reads and validates the scenario at `path`.
   public static func load(path: String) throws -> Scenario {

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Single years of age 0–25: the rows of the state. A plan ends before age 26.
+/// Single years of age 0–25: the rows of the state.
+///
+/// A plan ends before age 26.
 public enum AgeAxis {
   public static let maxAge = 25
   public static let count = 26
@@ -15,7 +17,9 @@ public enum AgeAxis {
   }
 }
 
-/// Year labels. Internally every year is the integer of a January census `Y`; the academic
+/// Year labels for census, academic and financial years.
+///
+/// Internally every year is the integer of a January census `Y`; the academic
 /// year `(Y-1)/Y` contains it and the financial year `Y-(Y+1)` starts three months after it.
 public enum YearLabel {
   /// `"2025/26"` for the academic year starting in September 2025.

@@ -12,7 +12,9 @@ import Testing
     var scenario = try Fixtures.tiny()
     scenario.topUp = scenario.topUp.map { $0 * k }
     scenario.placeFundingRate = scenario.placeFundingRate.map { $0 * k }
-    scenario.centralLines = scenario.centralLines.map { var line = $0; line.baseGBP *= k; return line }
+    scenario.centralLines = scenario.centralLines.map {
+      var line = $0; line.baseGBP *= k; return line
+    }
     let scaled = try ScenarioRun.run(scenario)
     for (a, b) in zip(base.accounts, scaled.accounts) {
       #expect(b.expenditure.isApproximatelyEqual(to: a.expenditure * k, relativeTolerance: 1e-12))

@@ -38,7 +38,9 @@ import Testing
       let difference = unmitigated.accounts[f].expenditure - result.accounts[f].expenditure
       let attributed = result.savings.reduce(0) { $0 + $1[f] }
       #expect(attributed.isApproximatelyEqual(to: difference, absoluteTolerance: 1e-6))
-      #expect(unmitigated.accounts[f].expenditure.isApproximatelyEqual(to: result.unmitigatedAccounts?[f].expenditure ?? 0, absoluteTolerance: 1e-6))
+      #expect(
+        unmitigated.accounts[f].expenditure.isApproximatelyEqual(
+          to: result.unmitigatedAccounts?[f].expenditure ?? 0, absoluteTolerance: 1e-6))
     }
     // Each saving is positive here: every lever lowers cost.
     for line in result.savings { #expect(line.reduce(0, +) > 0) }
@@ -81,7 +83,8 @@ import Testing
   @Test func capacityLimitOverflowsAndConserves() throws {
     var scenario = try Fixtures.tiny()
     // A third placement to overflow into.
-    scenario.taxonomy.placements.append(Placement(id: "ind", label: "Independent", group: .independentSpecial, location: .outOfBorough))
+    scenario.taxonomy.placements.append(
+      Placement(id: "ind", label: "Independent", group: .independentSpecial, location: .outOfBorough))
     scenario = Self.widened(scenario)
     scenario.commissionedPlaces = scenario.commissionedPlaces.map { _ in [0, 20, 0] }
     scenario.overflow = [nil, [0, 0, 1], nil]

@@ -9,13 +9,21 @@ import Testing
   /// give the same paths as members run one at a time.
   @Test func batchEqualsOneAtATime() throws {
     let scenario = try MitigationTests.withMitigations([
-      Mitigation(id: "move", label: "move", lever: .shiftPlacements(from: 1, to: 0, share: 0.3), startAcademicYear: 2025, rampYears: 1, ages: 0...25, source: ""),
-      Mitigation(id: "fewer", label: "fewer", lever: .scaleIncidence(factor: 0.5), startAcademicYear: 2026, rampYears: 2, ages: 0...25, source: ""),
+      Mitigation(
+        id: "move", label: "move", lever: .shiftPlacements(from: 1, to: 0, share: 0.3), startAcademicYear: 2025,
+        rampYears: 1, ages: 0...25, source: ""),
+      Mitigation(
+        id: "fewer", label: "fewer", lever: .scaleIncidence(factor: 0.5), startAcademicYear: 2026, rampYears: 2,
+        ages: 0...25, source: ""),
     ])
     let members = (0..<4).map { ModelParameters(scenario: scenario, mitigationMask: $0) }
-    let together = Projection.run(baseline: scenario.baselinePlans, members: members, placements: 2, needs: 1, overflow: scenario.overflow, horizon: 3)
+    let together = Projection.run(
+      baseline: scenario.baselinePlans, members: members, placements: 2, needs: 1, overflow: scenario.overflow,
+      horizon: 3)
     for (b, member) in members.enumerated() {
-      let alone = Projection.run(baseline: scenario.baselinePlans, members: [member], placements: 2, needs: 1, overflow: scenario.overflow, horizon: 3)[0]
+      let alone = Projection.run(
+        baseline: scenario.baselinePlans, members: [member], placements: 2, needs: 1, overflow: scenario.overflow,
+        horizon: 3)[0]
       for t in 0...3 {
         for (x, y) in zip(together[b].plans[t], alone.plans[t]) {
           #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12))

@@ -36,7 +36,8 @@ import Testing
       name: "undefined placement", file: "baseline.csv", find: "11,sp,ASD,10", replace: "11,special,ASD,10",
       message: ["baseline.csv:5:2", "placement defined in the taxonomy", "'special'"]),
     Case(
-      name: "transition moves above 1", file: "transitions.csv", find: "10,ms,sp,0.1", replace: "10,ms,sp,0.7\n10,ms,ms,0.4",
+      name: "transition moves above 1", file: "transitions.csv", find: "10,ms,sp,0.1",
+      replace: "10,ms,sp,0.7\n10,ms,ms,0.4",
       message: ["transitions.csv", "sum to 1", "1.100000000"]),
     Case(
       name: "population year missing", file: "population.csv", find: "2027,5,1000\n", replace: "",
@@ -62,7 +63,8 @@ import Testing
       name: "extends cycle", file: "tiny.yaml", find: "kind: base", replace: "kind: base\nextends: tiny.yaml",
       message: ["extends", "no cycle of extends"]),
     Case(
-      name: "missing input file", file: "tiny.yaml", find: "baseline: baseline.csv", replace: "baseline: baseline_2025.csv",
+      name: "missing input file", file: "tiny.yaml", find: "baseline: baseline.csv",
+      replace: "baseline: baseline_2025.csv",
       message: ["tiny.yaml:13:13", "caseload.baseline", "an existing file", "'baseline_2025.csv'"]),
     Case(
       name: "contribution outside the horizon", file: "tiny.yaml", find: "2026-27: 50000", replace: "2031-32: 50000",
