@@ -81,8 +81,11 @@ public enum IntegrityChecks {
       if abs(year.central.reduce(0, +) - year.centralCosts) > moneyTolerance {
         failures.append("\(s.name) \(label): central lines do not sum to their total")
       }
-      if abs(year.placementCosts + year.centralCosts - year.expenditure) > moneyTolerance {
-        failures.append("\(s.name) \(label): expenditure \(year.expenditure) ≠ placement + central")
+      if abs(year.mitigationCosts.reduce(0, +) - year.totalMitigationCosts) > moneyTolerance {
+        failures.append("\(s.name) \(label): mitigation costs do not sum to their total")
+      }
+      if abs(year.placementCosts + year.centralCosts + year.totalMitigationCosts - year.expenditure) > moneyTolerance {
+        failures.append("\(s.name) \(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
       }
       let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
       if abs(income - year.income) > moneyTolerance {

@@ -10,6 +10,10 @@ public struct FinancialYearAccounts: Sendable {
   public var central: [Double]
   public var placementCosts: Double
   public var centralCosts: Double
+  /// The mitigations' own costs (same order as `Scenario.mitigations`).
+  public var mitigationCosts: [Double]
+  /// Sum of `mitigationCosts`.
+  public var totalMitigationCosts: Double
   public var expenditure: Double
   public var hnbAllocation: Double
   /// Shown negative: deductions reduce income.
@@ -77,6 +81,8 @@ public enum Accounts {
       }
       let placementCosts = topUp.reduce(0, +) + funding.reduce(0, +)
       let centralCosts = central.reduce(0, +)
+      let mitigationCosts = m.mitigationCost[f]
+      let totalMitigationCosts = mitigationCosts.reduce(0, +)
       let income = s.income
       let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / 100
       let totalIncome =
@@ -84,7 +90,8 @@ public enum Accounts {
       years.append(
         FinancialYearAccounts(
           topUp: topUp, placeFunding: funding, central: central, placementCosts: placementCosts,
-          centralCosts: centralCosts, expenditure: placementCosts + centralCosts,
+          centralCosts: centralCosts, mitigationCosts: mitigationCosts, totalMitigationCosts: totalMitigationCosts,
+          expenditure: placementCosts + centralCosts + totalMitigationCosts,
           hnbAllocation: income.hnbAllocation[f], deductions: -income.deductions[f],
           importExportAdjustment: income.importExportAdjustment[f], schoolsBlockTransfer: transfer,
           income: totalIncome, totalDSG: income.totalDSG[f]))

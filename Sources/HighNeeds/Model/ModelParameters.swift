@@ -17,6 +17,8 @@ public struct ModelParameters: Sendable {
   public var topUp: [[Double]]
   /// `placeFundingRate[t][p]`: gbp per commissioned place in the academic year of census `t`.
   public var placeFundingRate: [[Double]]
+  /// `mitigationCost[f][i]`: cost of mitigation `i` in financial year `f` when it is switched on (gbp).
+  public var mitigationCost: [[Double]]
 
   /// Builds the parameters of `scenario` with the mitigations whose bit is set in `mask`
   /// (bit `i` = `scenario.mitigations[i]`).
@@ -86,6 +88,11 @@ public struct ModelParameters: Sendable {
       newPlans.append(arrivals)
     }
 
+    mitigationCost = (0..<H).map { f in
+      s.mitigations.enumerated().map { i, m in
+        mask & (1 << i) != 0 && s.baseCensusYear + f >= m.startAcademicYear ? m.annualCostGBP : 0
+      }
+    }
     places = []
     topUp = []
     placeFundingRate = []

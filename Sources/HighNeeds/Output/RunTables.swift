@@ -96,6 +96,18 @@ public enum RunTables {
         csv.row([
           s.name, fy, "expenditure", "total_central_costs", "Total central costs", CSVWriter.gbp(y.centralCosts),
         ])
+        if !s.mitigations.isEmpty {
+          for (i, m) in s.mitigations.enumerated() {
+            csv.row([
+              s.name, fy, "expenditure", "mitigation_cost.\(m.id)", "\(m.label): cost of the mitigation",
+              CSVWriter.gbp(y.mitigationCosts[i]),
+            ])
+          }
+          csv.row([
+            s.name, fy, "expenditure", "total_mitigation_costs", "Total cost of mitigations",
+            CSVWriter.gbp(y.totalMitigationCosts),
+          ])
+        }
         csv.row([
           s.name, fy, "expenditure", "total_expenditure", "Total High Needs expenditure", CSVWriter.gbp(y.expenditure),
         ])

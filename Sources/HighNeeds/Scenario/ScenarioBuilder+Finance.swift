@@ -408,6 +408,12 @@ extension ScenarioBuilder {
             "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation",
           found: "'\(leverName)'")
       }
+      var annualCost = 0.0
+      if let tree = map.tree("cost_gbp_per_year") {
+        annualCost = try MapReader.number(
+          tree, keyPath: "\(prefix).cost_gbp_per_year", unit: "gbp per year", range: 0...1e10,
+          rangeText: "a non-negative amount", log: log)
+      }
       try map.finish()
       if mitigations.contains(where: { $0.id == id }) {
         throw InputError(map.location, key: "\(prefix).id", expected: "unique mitigation ids", found: "'\(id)' again")
@@ -417,7 +423,8 @@ extension ScenarioBuilder {
       }
       mitigations.append(
         Mitigation(
-          id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: ages, source: source))
+          id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: ages, source: source,
+          annualCostGBP: annualCost))
     }
     if mitigations.count > Self.maxMitigations {
       throw InputError(

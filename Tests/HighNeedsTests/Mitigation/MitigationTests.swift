@@ -57,6 +57,20 @@ import Testing
     #expect(alone.savings[0][0] == 0)
   }
 
+  @Test func aMitigationsOwnCostIsNettedOffItsSavings() throws {
+    var costly = Self.cheaper
+    costly.annualCostGBP = 10_000
+    let free = try ScenarioRun.run(try Self.withMitigations([Self.shift, Self.cheaper]))
+    let paid = try ScenarioRun.run(try Self.withMitigations([Self.shift, costly]))
+    // Starts in 2026/27: paid from financial year 2026-27 on, all of it charged to `cheaper`.
+    #expect(paid.accounts.map(\.totalMitigationCosts) == [0, 10_000, 10_000])
+    for f in 0..<3 {
+      let cost = f == 0 ? 0.0 : 10_000
+      #expect(paid.savings[1][f].isApproximatelyEqual(to: free.savings[1][f] - cost, absoluteTolerance: 1e-6))
+      #expect(paid.savings[0][f].isApproximatelyEqual(to: free.savings[0][f], absoluteTolerance: 1e-6))
+    }
+  }
+
   @Test func shapleyIsOrderIndependent() throws {
     let forward = try ScenarioRun.run(try Self.withMitigations([Self.shift, Self.cheaper]))
     let backward = try ScenarioRun.run(try Self.withMitigations([Self.cheaper, Self.shift]))
