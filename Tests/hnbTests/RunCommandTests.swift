@@ -108,8 +108,10 @@ import Testing
     let result = try HNBCommand.run(["run"] + scenarios + ["--out", out])
     #expect(result.status == 0, "\(result.stderr)")
     let outturn = try HNBCommand.readCSV(out + "/outturn.csv")
-    let actual2025 = outturn.first { $0["census_year"] == "2025" && $0["measure"] == "total_plans" }
+    let actual2025 = outturn.first { $0["year"] == "2025" && $0["measure"] == "total_plans" }
     #expect(actual2025?["actual"] == "2582.000000")
+    let deficit2025 = outturn.first { $0["year"] == "2025" && $0["measure"] == "dsg_closing_balance_gbp" }
+    #expect(deficit2025?["actual"] == "-10600000.00")
   }
 
   @Test func compareWritesBothRunsSideBySide() throws {

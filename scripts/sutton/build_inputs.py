@@ -834,15 +834,33 @@ def outturn_rows():
         mainstream_total = int(pl["mainstream_total"]["ehc_plans_count"])
         indep = int(pl["special_independent"]["ehc_plans_count"])
         nm = int(pl["special_non_maintained"]["ehc_plans_count"])
-        rows.append((y, "total_plans", str(all_plans)))
+        src = "ehcp_caseload_by_placement_2019_2025.csv (DfE SEN2, January %d)" % y
+        rows.append((y, "total_plans", str(all_plans), src))
         # share_mainstream: DfE "Mainstream - total" (incl. resourced provision and SEN
         # units) / all plans, the same definition the model's mainstream + resourced
         # provision share uses
-        rows.append((y, "share_mainstream", fmt(mainstream_total / all_plans)))
+        rows.append((y, "share_mainstream", fmt(mainstream_total / all_plans),
+                     src + ": Mainstream - total / All EHC plans"))
         # share_independent_special: independent + non-maintained special / all plans
-        rows.append((y, "share_independent_special", fmt((indep + nm) / all_plans)))
+        rows.append((y, "share_independent_special", fmt((indep + nm) / all_plans),
+                     src + ": (Special - independent + Special - non-maintained) / All EHC plans"))
         # share_in_borough is not derivable from SEN2 (no location field): not written
-    order = {"total_plans": 0, "share_mainstream": 1, "share_independent_special": 2}
+    # DSG reserve at 31 March of `year`: the surpluses are derived (published % of total DSG
+    # x total DSG after deductions of the financial year ending then); the deficits are quoted.
+    pct = {2020: ("2019-20", 0.0044), 2021: ("2020-21", 0.0059), 2022: ("2021-22", 0.0057)}
+    dsg = read_csv("dsg_allocations_by_block_england_sutton_medway.csv")
+    for y, (fy, share) in pct.items():
+        totals_fy = [r for r in dsg if r["geography"] == "Sutton" and r["financial_year"] == fy]
+        total = max(float(r["total_dsg_after_recoupment_and_deductions_gbp"]) for r in totals_fy)
+        rows.append((y, "dsg_closing_balance_gbp", "%.2f" % (share * total),
+                     "derived: la_dsg_deficit_and_safety_valve_sutton_medway.csv +%.2f%% of DSG at 31 Mar %d"
+                     " x total DSG %s after deductions (dsg_allocations_by_block_england_sutton_medway.csv)"
+                     % (share * 100, y, fy)))
+    rows.append((2024, "dsg_closing_balance_gbp", "-1400000.00",
+                 "la_dsg_deficit_and_safety_valve_sutton_medway.csv: deficit carried forward from FY2023/24 (quoted)"))
+    rows.append((2025, "dsg_closing_balance_gbp", "-10600000.00",
+                 "la_dsg_deficit_and_safety_valve_sutton_medway.csv: deficit carried forward to FY2025/26 (quoted)"))
+    order = {"total_plans": 0, "share_mainstream": 1, "share_independent_special": 2, "dsg_closing_balance_gbp": 3}
     return sorted(rows, key=lambda r: (r[0], order[r[1]]))
 
 
@@ -885,7 +903,7 @@ def main():
                       % (name, national["special_topup"], national["independent"]))
         report.extend("[%s] %s" % (name, line) for line in finance_report(cfg))
     write_csv(os.path.join(SUTTON, "retrospective", "outturn.csv"),
-              ["census_year", "measure", "value"], outturn_rows())
+              ["year", "measure", "value", "source"], outturn_rows())
     if "-q" not in sys.argv:
         print("\n".join(report))
 

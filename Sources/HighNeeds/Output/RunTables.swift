@@ -226,23 +226,37 @@ public enum RunTables {
   }
 
   static func outturn(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "census_year", "measure", "forecast", "actual", "forecast_minus_actual"])
+    var csv = CSVWriter(header: [
+      "scenario", "year", "measure", "unit", "forecast", "actual", "forecast_minus_actual", "actual_source",
+    ])
     for r in results {
       let s = r.scenario
-      for o in r.scenario.outturn.sorted(by: { ($0.censusYear, $0.measure) < ($1.censusYear, $1.measure) }) {
-        let t = o.censusYear - s.baseCensusYear
-        guard (0...s.horizonYears).contains(t) else { continue }
-        let shares = KPIs.shares(taxonomy: s.taxonomy, occupancy: r.path.occupancy[t])
+      let sorted = s.outturn.sorted { ($0.year, $0.measure) < ($1.year, $1.measure) }
+      for o in sorted {
         let forecast: Double
-        switch o.measure {
-        case "total_plans": forecast = shares.total
-        case "share_mainstream": forecast = shares.mainstream
-        case "share_in_borough": forecast = shares.inBorough
-        default: forecast = shares.independent
+        let unit: String
+        if o.measure == "dsg_closing_balance_gbp" {
+          // The balance at 31 March of `year` closes financial year f = year − B − 1.
+          let f = o.year - s.baseCensusYear - 1
+          guard (0..<s.horizonYears).contains(f) else { continue }
+          forecast = r.reserve[f].closing
+          unit = "gbp"
+        } else {
+          let t = o.year - s.baseCensusYear
+          guard (0...s.horizonYears).contains(t) else { continue }
+          let shares = KPIs.shares(taxonomy: s.taxonomy, occupancy: r.path.occupancy[t])
+          switch o.measure {
+          case "total_plans": (forecast, unit) = (shares.total, "plans")
+          case "share_mainstream": (forecast, unit) = (shares.mainstream, "fraction")
+          case "share_in_borough": (forecast, unit) = (shares.inBorough, "fraction")
+          default: (forecast, unit) = (shares.independent, "fraction")
+          }
         }
+        let format: (Double) -> String
+        if unit == "gbp" { format = CSVWriter.gbp } else { format = CSVWriter.fraction }
         csv.row([
-          s.name, String(o.censusYear), o.measure, CSVWriter.fixed(forecast, 6), CSVWriter.fixed(o.value, 6),
-          CSVWriter.fixed(forecast - o.value, 6),
+          s.name, String(o.year), o.measure, unit, format(forecast), format(o.value), format(forecast - o.value),
+          o.source,
         ])
       }
     }

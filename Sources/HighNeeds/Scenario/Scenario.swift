@@ -116,11 +116,13 @@ public struct IncomeInputs: Sendable {
   public var totalDSG: [Double]
 }
 
-/// An actual census figure, shown beside the forecast.
+/// An actual figure (a census measure or a DSG balance), shown beside the forecast.
 public struct OutturnValue: Sendable {
-  public var censusYear: Int
+  /// The January census year, or for `dsg_closing_balance_gbp` the year of the 31 March.
+  public var year: Int
   public var measure: String
   public var value: Double
+  public var source: String
 }
 
 /// One input value as used, with its unit and source: a row of `assumptions.csv`.

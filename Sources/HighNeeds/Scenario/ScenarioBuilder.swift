@@ -185,29 +185,37 @@ struct ScenarioBuilder {
     return thresholds
   }
 
+  /// Measures an outturn file may hold, with their units.
+  static let outturnMeasures: [(id: String, unit: String)] = [
+    ("total_plans", "plans"), ("share_mainstream", "fraction"), ("share_in_borough", "fraction"),
+    ("share_independent_special", "fraction"), ("dsg_closing_balance_gbp", "gbp"),
+  ]
+
   func readOutturn(_ path: String) throws -> [OutturnValue] {
-    let table = try CSVTable.read(path: path, columns: ["census_year", "measure", "value"])
-    let measures = ["total_plans", "share_mainstream", "share_in_borough", "share_independent_special"]
+    let table = try CSVTable.read(path: path, columns: ["year", "measure", "value", "source"])
     var values: [OutturnValue] = []
     for row in table.rows {
       let measure = try row.required("measure")
-      guard measures.contains(measure) else {
+      guard let unit = Self.outturnMeasures.first(where: { $0.id == measure })?.unit else {
         throw InputError(
-          row.location("measure"), key: "measure", expected: "one of \(measures.joined(separator: ", "))",
-          found: "'\(measure)'")
+          row.location("measure"), key: "measure",
+          expected: "one of \(Self.outturnMeasures.map(\.id).joined(separator: ", "))", found: "'\(measure)'")
       }
-      let isShare = measure.hasPrefix("share")
-      let value = try row.double(
-        "value", in: isShare ? 0...1 : 0...Double.greatestFiniteMagnitude,
-        rangeText: isShare ? "a fraction in [0, 1]" : "a non-negative count")
-      let year = try row.int("census_year")
-      if values.contains(where: { $0.censusYear == year && $0.measure == measure }) {
+      let value: Double
+      switch unit {
+      case "fraction": value = try row.double("value", in: 0...1, rangeText: "a fraction in [0, 1]")
+      case "plans": value = try row.double("value", in: 0...1e9, rangeText: "a non-negative count")
+      default: value = try row.double("value")
+      }
+      let year = try row.int("year")
+      if values.contains(where: { $0.year == year && $0.measure == measure }) {
         throw InputError(
-          row.location("measure"), key: "measure", expected: "one value per census year and measure",
+          row.location("measure"), key: "measure", expected: "one value per year and measure",
           found: "\(measure) for \(year) again")
       }
-      values.append(OutturnValue(censusYear: year, measure: measure, value: value))
+      values.append(OutturnValue(year: year, measure: measure, value: value, source: try row.required("source")))
     }
     return values
   }
+
 }
