@@ -51,10 +51,8 @@ import Testing
       let amount = { (line: String) in
         rows.filter { $0["line"] == line }.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) }
       }
-      let lines = rows.filter {
-        ($0["line"] ?? "").hasPrefix("top_up.") || ($0["line"] ?? "").hasPrefix("place_funding.")
-          || ($0["line"] ?? "").hasPrefix("central.")
-      }
+      let linePrefixes = ["top_up.", "place_funding.", "central.", "mitigation_cost."]
+      let lines = rows.filter { row in linePrefixes.contains { (row["line"] ?? "").hasPrefix($0) } }
       let sum = lines.reduce(0.0) { $0 + (Double($1["gbp"] ?? "") ?? .nan) }
       #expect(abs(sum - amount("total_expenditure")) < 1)
     }

@@ -32,12 +32,10 @@ public struct ModelParameters: Sendable {
     survival = []
     transition = []
     newPlans = []
-    var incidenceGrowth = 1.0
     for t in 1...H {
       let academicStart = s.baseCensusYear + t - 1
-      incidenceGrowth *= 1 + s.incidenceTrend[t - 1]
       var cessation = s.cessationRate
-      var incidence = s.incidenceRate.map { $0 * incidenceGrowth }
+      var incidence = s.incidenceRate[t - 1]
       var mix = s.newPlanMix
       var matrices = s.transition
       for m in active {

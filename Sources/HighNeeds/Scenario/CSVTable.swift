@@ -24,6 +24,22 @@ public struct CSVTable: Sendable {
     return try parse(text, file: path, columns: columns)
   }
 
+  /// Reads `path`, whose header must have exactly the columns of one of `shapes` (in any
+  /// order); returns the table and the index of the shape it has.
+  public static func read(path: String, oneOf shapes: [[String]]) throws -> (table: CSVTable, shape: Int) {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw InputError(SourceLocation(file: path), expected: "a readable UTF-8 CSV file", found: "no such file")
+    }
+    let header = try splitRecords(text, file: path).first?.1 ?? []
+    for (index, shape) in shapes.enumerated() where Set(shape) == Set(header) && shape.count == header.count {
+      return (try parse(text, file: path, columns: shape), index)
+    }
+    throw InputError(
+      SourceLocation(file: path, line: 1),
+      expected: "columns " + shapes.map { $0.joined(separator: ",") }.joined(separator: " or "),
+      found: "header '\(header.joined(separator: ","))'")
+  }
+
   /// Parses CSV `text`; `file` is used in messages only.
   public static func parse(_ text: String, file: String, columns: [String]) throws -> CSVTable {
     var records = try splitRecords(text, file: file)

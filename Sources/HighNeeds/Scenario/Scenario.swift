@@ -30,10 +30,9 @@ public struct Scenario: Sendable {
   public var baselinePlans: [Double]
   /// `population[t-1][age]` for `t = 1…H` (persons).
   public var population: [[Double]]
-  /// `incidenceRate[age]`: new plans per resident per year (fraction).
-  public var incidenceRate: [Double]
-  /// `incidenceTrend[t-1]`: growth of incidence into census `t` (fraction per year).
-  public var incidenceTrend: [Double]
+  /// `incidenceRate[t-1][age]`: new plans in the year to census `t` per resident (fraction),
+  /// any trend already applied.
+  public var incidenceRate: [[Double]]
   /// `newPlanMix[age][need * P + placement]`: share of new plans (fraction; sums to 1).
   public var newPlanMix: [[Double]]
   /// `cessationRate[age][placement]` (fraction per year); age 25 is 1.

@@ -4,8 +4,7 @@ extension ScenarioBuilder {
   struct CaseloadInputs {
     var baseline: [Double]
     var population: [[Double]]
-    var incidence: [Double]
-    var trend: [Double]
+    var incidence: [[Double]]
     var mix: [[Double]]
     var cessation: [[Double]]
     var transition: [[Double]]
@@ -39,73 +38,17 @@ extension ScenarioBuilder {
       baseline[cell] = try row.double("plans", in: 0...1e9, rangeText: "a non-negative count of plans")
     }
 
-    // Population by census year and age.
+    // Population and incidence: by census year and age, or an age profile with a trend.
     let populationPath = try map.path("population")
     inputFiles.append(populationPath)
-    let populationTable = try CSVTable.read(path: populationPath, columns: ["census_year", "age", "population"])
-    var population = Array(repeating: Array(repeating: -1.0, count: A), count: axes.horizon)
-    var outside = 0
-    for row in populationTable.rows {
-      let year = try row.int("census_year")
-      let age = try row.ages("age")
-      guard age.count == 1 else {
-        throw InputError(
-          row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
-      }
-      let value = try row.double("population", in: 0...1e9, rangeText: "a non-negative number of residents")
-      let t = year - axes.base
-      guard (1...axes.horizon).contains(t) else { outside += 1; continue }
-      if population[t - 1][age.lowerBound] >= 0 {
-        throw InputError(
-          row.location("age"), expected: "one population per census year and age",
-          found: "\(year), age \(age.lowerBound) again")
-      }
-      population[t - 1][age.lowerBound] = value
-    }
-    for t in 1...axes.horizon {
-      if let age = population[t - 1].firstIndex(where: { $0 < 0 }) {
-        throw InputError(
-          SourceLocation(file: populationPath), key: "population",
-          expected: "a population for every age 0–25 in every census year \(axes.base + 1)–\(axes.base + axes.horizon)",
-          found: "none for \(axes.base + t), age \(age)")
-      }
-    }
-    if outside > 0 {
-      log.alert(
-        populationPath,
-        "\(outside) row(s) for census years outside \(axes.base + 1)–\(axes.base + axes.horizon) were read and not used"
-      )
-    }
-
-    // Incidence by age.
+    let population = try readYearByAge(
+      path: populationPath, value: "population", range: 0...1e9, rangeText: "a non-negative number of residents",
+      growthKey: "population_growth_fraction_per_year", map: map, axes: axes, thresholds: thresholds)
     let incidencePath = try map.path("incidence")
     inputFiles.append(incidencePath)
-    let incidenceTable = try CSVTable.read(path: incidencePath, columns: ["age", "rate"])
-    var incidence = Array(repeating: -1.0, count: A)
-    for row in incidenceTable.rows {
-      let ages = try row.ages("age")
-      let rate = try row.double("rate", in: 0...1, rangeText: "a rate in [0, 1] (new plans per resident per year)")
-      for age in ages {
-        if incidence[age] >= 0 {
-          throw InputError(row.location("age"), key: "age", expected: "each age once", found: "age \(age) again")
-        }
-        incidence[age] = rate
-      }
-    }
-    if let age = incidence.firstIndex(where: { $0 < 0 }) {
-      throw InputError(
-        SourceLocation(file: incidencePath), key: "age", expected: "an incidence rate for every age 0–25",
-        found: "none for age \(age)")
-    }
-    let trend =
-      try map.series(
-        "incidence_trend_fraction_per_year", labels: axes.censusLabels, unit: "fraction per year", in: -1...10,
-        rangeText: "a growth fraction above -1") ?? Array(repeating: 0, count: axes.horizon)
-    for (t, g) in trend.enumerated() where g > thresholds.growth {
-      log.alert(
-        "caseload.incidence_trend_fraction_per_year",
-        "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
-    }
+    let incidence = try readYearByAge(
+      path: incidencePath, value: "rate", range: 0...1, rangeText: "a rate in [0, 1] (new plans per resident per year)",
+      growthKey: "incidence_trend_fraction_per_year", map: map, axes: axes, thresholds: thresholds)
 
     // New plan mix.
     let mixPath = try map.path("new_plan_mix")
@@ -126,7 +69,7 @@ extension ScenarioBuilder {
         mix[age][n * P + p] = share
       }
     }
-    for age in 0..<A where incidence[age] > 0 {
+    for age in 0..<A where incidence.contains(where: { $0[age] > 0 }) {
       let total = mix[age].reduce(0, +)
       if abs(total - 1) > Self.rateTolerance {
         throw InputError(
@@ -225,7 +168,77 @@ extension ScenarioBuilder {
       }
     }
     return CaseloadInputs(
-      baseline: baseline, population: population, incidence: incidence, trend: trend, mix: mix,
+      baseline: baseline, population: population, incidence: incidence, mix: mix,
       cessation: cessation, transition: transition)
+  }
+
+  /// Reads a value by census year and age — either `census_year,age,VALUE` for every projected
+  /// census year, or `age,VALUE` (the base census year's profile) grown by the series
+  /// `growthKey`: `value[t] = profile · Π_{s=1..t} (1 + growth[s])`. Ages may be ranges; every
+  /// age 0–25 must be covered once in each year.
+  func readYearByAge(
+    path: String, value column: String, range: ClosedRange<Double>, rangeText: String, growthKey: String,
+    map: MapReader, axes: Axes, thresholds: Thresholds
+  ) throws -> [[Double]] {
+    let A = AgeAxis.count
+    let (table, shape) = try CSVTable.read(path: path, oneOf: [["census_year", "age", column], ["age", column]])
+    let byYear = shape == 0
+    var values = Array(repeating: Array(repeating: -1.0, count: A), count: byYear ? axes.horizon : 1)
+    var outside = 0
+    for row in table.rows {
+      var t = 0
+      if byYear {
+        let year = try row.int("census_year")
+        t = year - axes.base - 1
+        guard (0..<axes.horizon).contains(t) else {
+          outside += 1
+          continue
+        }
+      }
+      let ages = try row.ages("age")
+      let value = try row.double(column, in: range, rangeText: rangeText)
+      for age in ages {
+        if values[t][age] >= 0 {
+          throw InputError(
+            row.location("age"), key: "age", expected: "each age once\(byYear ? " per census year" : "")",
+            found: "age \(age) again")
+        }
+        values[t][age] = value
+      }
+    }
+    for (t, year) in values.enumerated() {
+      if let age = year.firstIndex(where: { $0 < 0 }) {
+        let when = byYear ? " in every census year \(axes.base + 1)–\(axes.base + axes.horizon)" : ""
+        throw InputError(
+          SourceLocation(file: path), key: column, expected: "a value for every age 0–25\(when)",
+          found: "none for \(byYear ? "\(axes.base + 1 + t), " : "")age \(age)")
+      }
+    }
+    if outside > 0 {
+      log.alert(
+        path,
+        "\(outside) row(s) for census years outside \(axes.base + 1)–\(axes.base + axes.horizon) were read and not used"
+      )
+    }
+    let growth = try map.series(
+      growthKey, labels: axes.censusLabels, unit: "fraction per year", in: -0.99...10,
+      rangeText: "a growth fraction above -0.99")
+    if byYear {
+      if growth != nil {
+        throw InputError(
+          map.location, key: map.keyPath(growthKey),
+          expected: "no trend when \(path) gives every census year", found: "both")
+      }
+      return values
+    }
+    let rates = growth ?? Array(repeating: 0, count: axes.horizon)
+    for (t, g) in rates.enumerated() where g > thresholds.growth {
+      log.alert(map.keyPath(growthKey), "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
+    }
+    var factor = 1.0
+    return rates.map { g in
+      factor *= 1 + g
+      return values[0].map { $0 * factor }
+    }
   }
 }

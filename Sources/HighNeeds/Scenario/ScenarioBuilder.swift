@@ -109,7 +109,7 @@ struct ScenarioBuilder {
       scenarioFiles: files, inputFiles: inputFiles, resolvedTree: tree, taxonomy: taxonomy,
       baseCensusYear: base, horizonYears: horizon,
       baselinePlans: caseload.baseline, population: caseload.population,
-      incidenceRate: caseload.incidence, incidenceTrend: caseload.trend, newPlanMix: caseload.mix,
+      incidenceRate: caseload.incidence, newPlanMix: caseload.mix,
       cessationRate: caseload.cessation, transition: caseload.transition,
       commissionedPlaces: capacity.places, overflow: capacity.overflow,
       priceBasis: costs.priceBasis, priceBaseAcademicYear: costs.baseAcademicYear,

@@ -24,7 +24,7 @@ import Testing
   @Test func zeroCaseloadGivesZeroTopUpCost() throws {
     var scenario = try Fixtures.tiny()
     scenario.baselinePlans = scenario.baselinePlans.map { _ in 0 }
-    scenario.incidenceRate = scenario.incidenceRate.map { _ in 0 }
+    scenario.incidenceRate = scenario.incidenceRate.map { $0.map { _ in 0 } }
     let result = try ScenarioRun.run(scenario)
     for year in result.accounts {
       #expect(year.topUp.allSatisfy { $0 == 0 })
@@ -36,7 +36,7 @@ import Testing
   func moreIncidenceNeverLowersCost(extra: Double) throws {
     let base = try ScenarioRun.run(try Fixtures.tiny())
     var scenario = try Fixtures.tiny()
-    scenario.incidenceRate = scenario.incidenceRate.map { $0 * (1 + extra) }
+    scenario.incidenceRate = scenario.incidenceRate.map { $0.map { $0 * (1 + extra) } }
     let more = try ScenarioRun.run(scenario)
     for (a, b) in zip(base.accounts, more.accounts) {
       #expect(b.expenditure >= a.expenditure - 1e-9)

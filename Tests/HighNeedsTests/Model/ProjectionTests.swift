@@ -35,7 +35,7 @@ import Testing
   @Test func transitionsKeepEveryPlan() throws {
     var scenario = try Fixtures.tiny()
     scenario.cessationRate = scenario.cessationRate.map { $0.map { _ in 0 } }
-    scenario.incidenceRate = scenario.incidenceRate.map { _ in 0 }
+    scenario.incidenceRate = scenario.incidenceRate.map { $0.map { _ in 0 } }
     let result = try ScenarioRun.run(scenario)
     for occupancy in result.path.occupancy {
       #expect(occupancy.reduce(0, +).isApproximatelyEqual(to: 180, absoluteTolerance: 1e-9))

@@ -56,4 +56,34 @@ import Testing
     #expect(result.reserve[1].contributions == 50_000)
     #expect(result.kpis.map(\.deficitAboveOnePercent) == [true, false, false])
   }
+
+  /// Population as a base-year profile with a trend: 1,000 residents at age 10 growing 10% a
+  /// year give 11, 12.1 and 13.31 new plans; incidence given by year overrides the profile.
+  @Test func populationTrendAndIncidenceByYear() throws {
+    var path = try Fixtures.editedTiny("population.csv") { _ in
+      "age,population\n0-25,1000\n"
+    }
+    let directory = (path as NSString).deletingLastPathComponent
+    try String(contentsOfFile: path, encoding: .utf8)
+      .replacingOccurrences(
+        of: "  incidence: incidence.csv", with: "  incidence: incidence.csv\n  population_growth_fraction_per_year: 0.1"
+      )
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let grown = try ScenarioRun.run(try ScenarioLoader.load(path: path))
+    let arrivals = grown.path.flows.map { $0.reduce(0) { $0 + $1.newPlans } }
+    for (x, y) in zip(arrivals, [11.0, 12.1, 13.31]) {
+      #expect(x.isApproximatelyEqual(to: y, relativeTolerance: 1e-12))
+    }
+
+    try
+      "census_year,age,rate\n2026,0-9,0\n2026,10,0.01\n2026,11-25,0\n2027,0-25,0\n2028,10,0.02\n2028,0-9,0\n2028,11-25,0\n"
+      .write(toFile: directory + "/incidence.csv", atomically: true, encoding: .utf8)
+    try String(contentsOfFile: path, encoding: .utf8)
+      .replacingOccurrences(of: "\n  population_growth_fraction_per_year: 0.1", with: "")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    path = directory + "/tiny.yaml"
+    let byYear = try ScenarioRun.run(try ScenarioLoader.load(path: path))
+    let yearly = byYear.path.flows.map { $0.reduce(0) { $0 + $1.newPlans } }
+    for (x, y) in zip(yearly, [10.0, 0, 20]) { #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12)) }
+  }
 }

@@ -46,8 +46,17 @@ import Testing
       name: "mix not summing to 1", file: "mix.csv", find: "10,sp,ASD,0.2", replace: "10,sp,ASD,0.3",
       message: ["mix.csv", "shares at age 10 summing to 1", "1.100000000"]),
     Case(
-      name: "wrong CSV header", file: "incidence.csv", find: "age,rate", replace: "age,rates",
-      message: ["incidence.csv:1", "expected columns age,rate", "missing: rate", "unknown: rates"]),
+      name: "wrong CSV header", file: "top_ups.csv", find: "placement,need,gbp_per_plan", replace: "placement,need,gbp",
+      message: [
+        "top_ups.csv:1", "expected columns placement,need,gbp_per_plan", "missing: gbp_per_plan", "unknown: gbp",
+      ]),
+    Case(
+      name: "header of neither shape", file: "incidence.csv", find: "age,rate", replace: "age,rates",
+      message: ["incidence.csv:1", "expected columns census_year,age,rate or age,rate", "found header 'age,rates'"]),
+    Case(
+      name: "a trend with a table by year", file: "tiny.yaml", find: "  incidence: incidence.csv",
+      replace: "  incidence: incidence.csv\n  population_growth_fraction_per_year: 0.01",
+      message: ["caseload.population_growth_fraction_per_year", "no trend when", "gives every census year"]),
     Case(
       name: "stated unit differs", file: "tiny.yaml", find: "sp: {value: 10000, source: \"ESFA place funding rate\"}",
       replace: "sp: {value: 10000, unit: percent, source: x}",
