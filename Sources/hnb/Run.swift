@@ -45,11 +45,13 @@ struct Run: ParsableCommand {
 func headline(_ r: ScenarioResult) -> String {
   let s = r.scenario
   let last = s.horizonYears - 1
-  let first = r.kpis.firstIndex { $0.deficitAboveOnePercent }.map { s.financialYearLabel($0) } ?? "never"
+  let first =
+    r.kpis.firstIndex { $0.deficitAboveOnePercent }.map { "first above 1% of DSG in \(s.financialYearLabel($0))" }
+    ?? "never above 1% of DSG"
   let balance = r.reserve[last].closing
   return "\(s.name): \(Int(r.kpis[last].totalPlans.rounded())) plans at January \(s.censusYear(s.horizonYears)); "
     + "cumulative DSG balance \(poundsMillions(balance)) at 31 March \(s.baseCensusYear + s.horizonYears); "
-    + "deficit first above 1% of DSG in \(first)"
+    + "deficit \(first)"
 }
 
 func poundsMillions(_ x: Double) -> String {

@@ -172,9 +172,10 @@ extension ScenarioBuilder {
       cessation: cessation, transition: transition)
   }
 
-  /// Reads a value by census year and age — either `census_year,age,VALUE` for every projected
-  /// census year, or `age,VALUE` (the base census year's profile) grown by the series
-  /// `growthKey`: `value[t] = profile · Π_{s=1..t} (1 + growth[s])`. Ages may be ranges; every
+  /// Reads a value by census year and age.
+  ///
+  /// Either `census_year,age,VALUE` for every projected census year, or `age,VALUE` (the base
+  /// census year's profile) grown by the series `growthKey`: `value[t] = profile · Π_{s=1..t} (1 + growth[s])`. Ages may be ranges; every
   /// age 0–25 must be covered once in each year.
   func readYearByAge(
     path: String, value column: String, range: ClosedRange<Double>, rangeText: String, growthKey: String,
