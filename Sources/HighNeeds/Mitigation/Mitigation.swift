@@ -8,6 +8,9 @@ public struct Mitigation: Sendable {
     case scaleIncidence(factor: Double)
     /// Sends `share` of the new plans that would be placed in `from` to `to` instead.
     case shiftNewPlans(from: Int, to: Int, share: Double)
+    /// Moves new plans from `from` to `to` until `to` takes `targetShare` of the new plans at
+    /// each age (never more than `from` has; nothing if `to` is already there).
+    case shiftNewPlansToTarget(from: Int, to: Int, targetShare: Double)
     /// Moves `share` of continuing plans in `from` to `to` each year.
     case shiftPlacements(from: Int, to: Int, share: Double)
     /// Multiplies the top-up of `placement` by `factor`.
@@ -46,7 +49,7 @@ public struct Mitigation: Sendable {
   public var leverName: String {
     switch lever {
     case .scaleIncidence: return "scale_incidence"
-    case .shiftNewPlans: return "shift_new_plans"
+    case .shiftNewPlans, .shiftNewPlansToTarget: return "shift_new_plans"
     case .shiftPlacements: return "shift_placements"
     case .unitCost: return "unit_cost"
     case .addCapacity: return "add_capacity"

@@ -56,6 +56,22 @@ public struct ModelParameters: Sendable {
               mix[a][n * P + to] += moved
             }
           }
+        case .shiftNewPlansToTarget(let from, let to, let target):
+          for a in m.ages {
+            var fromShare = 0.0
+            var toShare = 0.0
+            for n in 0..<N {
+              fromShare += mix[a][n * P + from]
+              toShare += mix[a][n * P + to]
+            }
+            guard fromShare > 0 else { continue }
+            let fraction = e * min(fromShare, max(0, target - toShare)) / fromShare
+            for n in 0..<N {
+              let moved = mix[a][n * P + from] * fraction
+              mix[a][n * P + from] -= moved
+              mix[a][n * P + to] += moved
+            }
+          }
         case .shiftPlacements(let from, let to, let share):
           // T' = T · M, where M sends σ = share·e of whoever lands in `from` on to `to`.
           let sigma = share * e

@@ -397,10 +397,19 @@ extension ScenarioBuilder {
           throw InputError(
             map.location, key: "\(prefix).to", expected: "a placement other than 'from'", found: "the same placement")
         }
-        let share = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
-        lever =
-          leverName == "shift_new_plans"
-          ? .shiftNewPlans(from: from, to: to, share: share) : .shiftPlacements(from: from, to: to, share: share)
+        if leverName == "shift_new_plans" && map.has("target_share") {
+          if map.has("share") {
+            throw InputError(
+              map.location, key: "\(prefix).share", expected: "either share or target_share, not both", found: "both")
+          }
+          let target = try value("target_share", unit: "fraction", 0...1, "a share in [0, 1]")
+          lever = .shiftNewPlansToTarget(from: from, to: to, targetShare: target)
+        } else {
+          let share = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
+          lever =
+            leverName == "shift_new_plans"
+            ? .shiftNewPlans(from: from, to: to, share: share) : .shiftPlacements(from: from, to: to, share: share)
+        }
       default:
         throw InputError(
           map.location, key: "\(prefix).lever",

@@ -94,6 +94,23 @@ import Testing
     #expect(flows[0].newPlans.isApproximatelyEqual(to: 8.5, absoluteTolerance: 1e-12))
   }
 
+  @Test func shiftingNewPlansTowardsATargetShare() throws {
+    // Age 10's new plans are 80% ms, 20% sp; target 90% ms, reached over two years.
+    let target = Mitigation(
+      id: "target", label: "90% of new plans in mainstream",
+      lever: .shiftNewPlansToTarget(from: 1, to: 0, targetShare: 0.9), startAcademicYear: 2025, rampYears: 2,
+      ages: 0...25, source: "test")
+    let result = try ScenarioRun.run(try Self.withMitigations([target]))
+    let newMainstream = result.path.flows.map { $0[0].newPlans }
+    for (x, y) in zip(newMainstream, [8.5, 9, 9]) { #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12)) }
+    // A target already met moves nothing.
+    let met = Mitigation(
+      id: "met", label: "met", lever: .shiftNewPlansToTarget(from: 1, to: 0, targetShare: 0.5),
+      startAcademicYear: 2025, rampYears: 1, ages: 0...25, source: "test")
+    let unchanged = try ScenarioRun.run(try Self.withMitigations([met]))
+    #expect(unchanged.path.flows.map { $0[0].newPlans } == [8, 8, 8])
+  }
+
   @Test func capacityLimitOverflowsAndConserves() throws {
     var scenario = try Fixtures.tiny()
     // A third placement to overflow into.
