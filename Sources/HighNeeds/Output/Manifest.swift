@@ -23,7 +23,7 @@ public enum Manifest {
         "title": s.title,
         "kind": s.isBase ? "base (unmitigated)" : "scenario (an assumption, not a target)",
         "files": s.scenarioFiles.map(displayPath),
-        "resolved": s.resolvedTree.jsonValue,
+        "resolved": resolvedJSON(s.resolvedTree, keyPath: []),
         "alerts": s.alerts.map(\.text),
         "price_basis": s.priceBasis,
       ]
@@ -44,6 +44,36 @@ public enum Manifest {
     let data = try JSONSerialization.data(
       withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+  }
+
+  /// Keys whose values are file paths: in the manifest they are written resolved (relative to
+  /// the working directory), since after `extends:` a relative path alone does not say which
+  /// file it was relative to.
+  static let pathKeys: Set<String> = [
+    "taxonomy.placements", "taxonomy.needs", "caseload.baseline", "caseload.population", "caseload.incidence",
+    "caseload.new_plan_mix", "caseload.cessation", "caseload.transitions", "capacity.places", "costs.top_ups",
+    "outturn",
+  ]
+
+  /// The merged scenario as JSON, with file paths resolved.
+  static func resolvedJSON(_ tree: YAMLTree, keyPath: [String]) -> Any {
+    switch tree {
+    case .scalar(let text, let location):
+      let dotted = keyPath.joined(separator: ".")
+      let parent = keyPath.dropLast().joined(separator: ".")
+      if pathKeys.contains(dotted) || (keyPath.last == "file" && pathKeys.contains(parent)) {
+        return displayPath(resolvePath(text, relativeTo: location.file))
+      }
+      return tree.jsonValue
+    case .mapping(let pairs, _):
+      var dict: [String: Any] = [:]
+      for pair in pairs { dict[pair.key] = resolvedJSON(pair.value, keyPath: keyPath + [pair.key]) }
+      return dict
+    case .sequence(let items, _):
+      return items.map { resolvedJSON($0, keyPath: keyPath) }
+    case .null:
+      return tree.jsonValue
+    }
   }
 
   /// A path relative to the working directory when it lies below it, so that manifests of the
