@@ -16,6 +16,12 @@ public enum Manifest {
       }
       hashes[displayPath(file)] = SHA256.hex(data)
     }
+    var rows: [String: Any] = [:]
+    for r in results {
+      for (file, count) in r.scenario.inputRows {
+        rows[displayPath(file)] = ["data_rows_read": count.read, "data_rows_not_used": count.unused]
+      }
+    }
     let scenarios: [[String: Any]] = results.sorted { $0.scenario.name < $1.scenario.name }.map { r in
       let s = r.scenario
       return [
@@ -35,6 +41,7 @@ public enum Manifest {
       "command": command,
       "git": gitState(directory: (firstFile as NSString).deletingLastPathComponent, files: files.sorted()),
       "input_sha256": hashes,
+      "input_rows": rows,
       "scenarios": scenarios,
       "seed": "none (the deterministic run draws no random numbers)",
       "outputs": outputs.sorted(),

@@ -254,6 +254,12 @@ func editDistance(_ a: String, _ b: String) -> Int {
 final class AssumptionLog {
   var entries: [AssumptionEntry] = []
   var alerts: [Alert] = []
+  /// Data rows read from each CSV file, and how many of them were not used.
+  var rowCounts: [String: InputFileRows] = [:]
+
+  func rows(_ path: String, read: Int, unused: Int = 0) {
+    rowCounts[path] = InputFileRows(read: read, unused: unused)
+  }
 
   func record(
     key: String, value: String, unit: String, source: String = "", note: String = "", status: String = "",

@@ -68,6 +68,8 @@ public struct Scenario: Sendable {
   public var outturn: [OutturnValue]
 
   public var assumptions: [AssumptionEntry]
+  /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
+  public var inputRows: [String: InputFileRows]
   public var alerts: [Alert]
 
   public var placementCount: Int { taxonomy.placements.count }
@@ -90,6 +92,12 @@ public struct CostLine: Sendable {
   public var placements: [Int]
   /// Annual uplift of the line's top-ups (fraction per year).
   public var uplift: Double
+}
+
+/// How many data rows a CSV input had, and how many of them the run did not use.
+public struct InputFileRows: Sendable, Equatable {
+  public var read: Int
+  public var unused: Int
 }
 
 /// A central High Needs budget line not driven by caseload (SEN support, therapies, …).

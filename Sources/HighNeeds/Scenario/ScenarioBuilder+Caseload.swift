@@ -19,6 +19,7 @@ extension ScenarioBuilder {
     let baselinePath = try map.path("baseline")
     inputFiles.append(baselinePath)
     let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
+    log.rows(baselinePath, read: baselineTable.rows.count)
     var baseline = Array(repeating: 0.0, count: A * N * P)
     var seen = Set<Int>()
     for row in baselineTable.rows {
@@ -54,6 +55,7 @@ extension ScenarioBuilder {
     let mixPath = try map.path("new_plan_mix")
     inputFiles.append(mixPath)
     let mixTable = try CSVTable.read(path: mixPath, columns: ["age", "placement", "need", "share"])
+    log.rows(mixPath, read: mixTable.rows.count)
     var mix = Array(repeating: Array(repeating: 0.0, count: N * P), count: A)
     var mixSeen = Set<Int>()
     for row in mixTable.rows {
@@ -83,6 +85,7 @@ extension ScenarioBuilder {
     let cessationPath = try map.path("cessation")
     inputFiles.append(cessationPath)
     let cessationTable = try CSVTable.read(path: cessationPath, columns: ["age", "placement", "rate"])
+    log.rows(cessationPath, read: cessationTable.rows.count)
     var general = Array(repeating: -1.0, count: A)
     var specific = Array(repeating: Array(repeating: -1.0, count: P), count: A)
     for row in cessationTable.rows {
@@ -123,6 +126,7 @@ extension ScenarioBuilder {
     let transitionsPath = try map.path("transitions")
     inputFiles.append(transitionsPath)
     let transitionTable = try CSVTable.read(path: transitionsPath, columns: ["age", "from", "to", "probability"])
+    log.rows(transitionsPath, read: transitionTable.rows.count)
     var transition = Array(repeating: Array(repeating: 0.0, count: P * P), count: AgeAxis.maxAge)
     var stayGiven = Array(repeating: Array(repeating: false, count: P), count: AgeAxis.maxAge)
     var transitionSeen = Set<Int>()
@@ -215,6 +219,7 @@ extension ScenarioBuilder {
           found: "none for \(byYear ? "\(axes.base + 1 + t), " : "")age \(age)")
       }
     }
+    log.rows(path, read: table.rows.count, unused: outside)
     if outside > 0 {
       log.alert(
         path,

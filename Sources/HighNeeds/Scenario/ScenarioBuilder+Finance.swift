@@ -34,6 +34,7 @@ extension ScenarioBuilder {
       places[t][p] = value
       listed.insert(p)
     }
+    log.rows(path, read: table.rows.count, unused: outside)
     if outside > 0 {
       log.alert(
         path,
@@ -142,6 +143,7 @@ extension ScenarioBuilder {
     let path = try map.path("top_ups")
     inputFiles.append(path)
     let table = try CSVTable.read(path: path, columns: ["placement", "need", "gbp_per_plan"])
+    log.rows(path, read: table.rows.count)
     var general = Array(repeating: -1.0, count: P)
     var specific = Array(repeating: -1.0, count: N * P)
     var lineOf: [Int: Int] = [:]

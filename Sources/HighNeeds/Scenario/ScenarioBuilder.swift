@@ -117,7 +117,7 @@ struct ScenarioBuilder {
       placeFundingRate: costs.placeFundingRate, placeFundingUplift: costs.placeFundingUplift,
       costLines: costs.lines, centralLines: costs.central, income: income,
       openingBalance: opening, contributions: contributions, mitigations: mitigations,
-      outturn: outturn, assumptions: log.entries.sorted(), alerts: log.alerts.sorted())
+      outturn: outturn, assumptions: log.entries.sorted(), inputRows: log.rowCounts, alerts: log.alerts.sorted())
   }
 
   struct Axes {
@@ -193,6 +193,7 @@ struct ScenarioBuilder {
 
   func readOutturn(_ path: String) throws -> [OutturnValue] {
     let table = try CSVTable.read(path: path, columns: ["year", "measure", "value", "source"])
+    log.rows(path, read: table.rows.count)
     var values: [OutturnValue] = []
     for row in table.rows {
       let measure = try row.required("measure")
