@@ -15,7 +15,7 @@ struct HNB: ParsableCommand {
       Scenario files are documented in docs/SCENARIO.md; the model in docs/MODEL.md.
       """,
     version: toolVersion,
-    subcommands: [Run.self, Validate.self, Compare.self]
+    subcommands: [Run.self, Validate.self, Compare.self, Report.self]
   )
 }
 

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import HighNeeds
+
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run scenarios and write Schools Forum papers: an HTML report with charts and Markdown tables.",
+    discussion: """
+      Writes report.html (one self-contained file: inline CSS and SVG charts, readable on a \
+      phone, printable on A4), report.md (the same tables in Markdown) and manifest.json. \
+      Tables are rounded so that they add up (thousands of pounds, whole plans); the CSVs \
+      of hnb run keep the unrounded values. Anything that is not the base case is labelled a \
+      scenario: an assumption, not a target.
+
+      The range of outcomes (fan and tornado charts) appears only when sweep results are \
+      given; no command produces them yet, and the report says so.
+
+      Examples:
+        hnb report Scenarios/sutton/baseline.yaml --out out/report
+        hnb report Scenarios/sutton/*.yaml --out out/sutton-report
+      """)
+
+  @Argument(help: "Scenario YAML files.")
+  var scenarios: [String]
+
+  @Option(name: .long, help: "Output directory (created or replaced).")
+  var out: String
+
+  @Option(name: .long, help: "The date printed in the provenance footer, YYYY-MM-DD (default: today, UTC).")
+  var date: String?
+
+  func validate() throws {
+    if scenarios.isEmpty { throw ValidationError("Give at least one scenario file.") }
+    if let date, date.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil {
+      throw ValidationError("--date must be YYYY-MM-DD, not '\(date)'.")
+    }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let loaded = try loadScenarios(scenarios)
+      let results = try loaded.map(ScenarioRun.run)
+      let command = (["hnb", "report"] + scenarios + ["--out", out]).joined(separator: " ")
+      let formatter = DateFormatter()
+      formatter.locale = Locale(identifier: "en_US_POSIX")
+      formatter.timeZone = TimeZone(identifier: "UTC")
+      formatter.dateFormat = "yyyy-MM-dd"
+      let report = try ReportBuilder.build(
+        results, command: command, generatedOn: date ?? formatter.string(from: Date()))
+      var files: [String: Data] = [
+        "report.html": Data(HTMLReport.html(report).utf8),
+        "report.md": Data(MarkdownReport.markdown(report).utf8),
+      ]
+      let manifest = try Manifest.json(
+        command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
+      files["manifest.json"] = Data(manifest.utf8)
+      try OutputDirectory.write(data: files, to: out)
+      for r in results { print(headline(r)) }
+      print("wrote \(files.count) files to \(out)")
+    }
+  }
+}
