@@ -31,7 +31,7 @@ struct Compare: ParsableCommand {
       let command = ["hnb", "compare", a, b, "--out", out].joined(separator: " ")
       files["manifest.json"] = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
-      try OutputDirectory.write(files, to: out)
+      try OutputDirectory.write(files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")
     }

@@ -10,9 +10,15 @@ struct HNB: ParsableCommand {
     discussion: """
       Exit codes: 0 success; 64 usage error; 65 invalid input (a scenario or CSV file); \
       70 a failed integrity check (the run's numbers do not reconcile; nothing is written); \
-      74 an output could not be written.
+      73 the output directory is refused (not empty and not an earlier hnb output, or an input is \
+      inside it); 74 an output could not be written.
 
       Scenario files are documented in docs/SCENARIO.md; the model in docs/MODEL.md.
+
+      Examples:
+        hnb validate Scenarios/sutton/*.yaml
+        hnb run Scenarios/sutton/*.yaml --out out/sutton
+        hnb compare Scenarios/sutton/baseline.yaml Scenarios/sutton/combined.yaml --out out/compare
       """,
     version: toolVersion,
     subcommands: [Run.self, Validate.self, Compare.self, Report.self]
@@ -23,6 +29,7 @@ struct HNB: ParsableCommand {
 enum Exit {
   static let invalidInput = ExitCode(65)
   static let integrityFailure = ExitCode(70)
+  static let refusedOutput = ExitCode(73)
   static let outputFailure = ExitCode(74)
 }
 
@@ -44,6 +51,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
   } catch let error as IntegrityError {
     printError("error: \(error.errorDescription ?? "\(error)")")
     throw Exit.integrityFailure
+  } catch let error as OutputError {
+    printError("error: \(error.errorDescription ?? "\(error)")")
+    throw Exit.refusedOutput
   } catch let error as ExitCode {
     throw error
   } catch {

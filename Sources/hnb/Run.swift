@@ -34,7 +34,7 @@ struct Run: ParsableCommand {
       let command = (["hnb", "run"] + scenarios + ["--out", out]).joined(separator: " ")
       files["manifest.json"] = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
-      try OutputDirectory.write(files, to: out)
+      try OutputDirectory.write(files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")
     }

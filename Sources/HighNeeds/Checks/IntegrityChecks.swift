@@ -62,7 +62,7 @@ public enum IntegrityChecks {
         }
         for p in 0..<P where s.overflow[p] != nil {
           let occupied = stride(from: p, to: N * P, by: P).reduce(0) { $0 + path.occupancy[t][$1] }
-          if occupied > parameters.places[t][p] + planTolerance && flows[p].overflowOut > 0 {
+          if occupied > parameters.places[t][p] + planTolerance {
             failures.append(
               "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow"
             )
@@ -71,52 +71,14 @@ public enum IntegrityChecks {
       }
     }
 
-    // Costs: each total is the sum of its lines, and placement costs recomputed cell by cell.
-    for (f, year) in r.accounts.enumerated() {
-      let label = s.financialYearLabel(f)
-      let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
-      if abs(placement - year.placementCosts) > moneyTolerance {
-        failures.append("\(s.name) \(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
-      }
-      if abs(year.central.reduce(0, +) - year.centralCosts) > moneyTolerance {
-        failures.append("\(s.name) \(label): central lines do not sum to their total")
-      }
-      if abs(year.mitigationCosts.reduce(0, +) - year.totalMitigationCosts) > moneyTolerance {
-        failures.append("\(s.name) \(label): mitigation costs do not sum to their total")
-      }
-      if abs(year.placementCosts + year.centralCosts + year.totalMitigationCosts - year.expenditure) > moneyTolerance {
-        failures.append("\(s.name) \(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
-      }
-      let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
-      if abs(income - year.income) > moneyTolerance {
-        failures.append("\(s.name) \(label): income lines sum to \(income), total \(year.income)")
-      }
-      if !r.path.plans.isEmpty {
-        let recomputed = 5.0 / 12.0 * cellTopUp(r, t: f) + 7.0 / 12.0 * cellTopUp(r, t: f + 1)
-        if abs(recomputed - year.topUp.reduce(0, +)) > moneyTolerance * max(1, abs(recomputed)) * 1e-6 + moneyTolerance
-        {
-          failures.append(
-            "\(s.name) \(label): top-ups by cost line \(year.topUp.reduce(0, +)) ≠ cell-by-cell \(recomputed)")
-        }
-      }
-    }
-
-    // The DSG corkscrew.
-    var expectedOpening = s.openingBalance
-    for (f, year) in r.reserve.enumerated() {
-      let label = s.financialYearLabel(f)
-      if abs(year.opening - expectedOpening) > moneyTolerance {
-        failures.append("\(s.name) \(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
-      }
-      if abs(year.opening + year.income - year.expenditure + year.contributions - year.closing) > moneyTolerance {
-        failures.append("\(s.name) \(label): opening + income − expenditure + contributions ≠ closing")
-      }
-      if abs(year.income - r.accounts[f].income) > moneyTolerance
-        || abs(year.expenditure - r.accounts[f].expenditure) > moneyTolerance
-      {
-        failures.append("\(s.name) \(label): reserve flows differ from the accounts")
-      }
-      expectedOpening = year.closing
+    failures += accountFailures(
+      r, label: "mitigated", accounts: r.accounts, reserve: r.reserve, parameters: r.parameters, path: r.path)
+    if let accounts = r.unmitigatedAccounts, let reserve = r.unmitigatedReserve,
+      let parameters = r.unmitigatedParameters,
+      let path = r.unmitigatedPath
+    {
+      failures += accountFailures(
+        r, label: "unmitigated", accounts: accounts, reserve: reserve, parameters: parameters, path: path)
     }
 
     // Mitigation savings reconcile with the difference between the two runs.
@@ -134,13 +96,63 @@ public enum IntegrityChecks {
     return failures
   }
 
-  private static func cellTopUp(_ r: ScenarioResult, t: Int) -> Double {
+  /// Costs (each total the sum of its lines; top-ups recomputed cell by cell) and the DSG
+  /// corkscrew, for one run.
+  private static func accountFailures(
+    _ r: ScenarioResult, label run: String, accounts: [FinancialYearAccounts], reserve: [ReserveYear],
+    parameters: ModelParameters, path: CaseloadPath
+  ) -> [String] {
     let s = r.scenario
-    let width = s.needCount * s.placementCount
-    var total = 0.0
-    for (cell, x) in r.path.plans[t].enumerated() where x != 0 {
-      total += x * r.parameters.topUp[t][cell % width]
+    var failures: [String] = []
+    for (f, year) in accounts.enumerated() {
+      let label = "\(s.name) \(run) \(s.financialYearLabel(f))"
+      let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
+      if abs(placement - year.placementCosts) > moneyTolerance {
+        failures.append("\(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
+      }
+      if abs(year.central.reduce(0, +) - year.centralCosts) > moneyTolerance {
+        failures.append("\(label): central lines do not sum to their total")
+      }
+      if abs(year.mitigationCosts.reduce(0, +) - year.totalMitigationCosts) > moneyTolerance {
+        failures.append("\(label): mitigation costs do not sum to their total")
+      }
+      if abs(year.placementCosts + year.centralCosts + year.totalMitigationCosts - year.expenditure) > moneyTolerance {
+        failures.append("\(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
+      }
+      let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
+      if abs(income - year.income) > moneyTolerance {
+        failures.append("\(label): income lines sum to \(income), total \(year.income)")
+      }
+      if !path.plans.isEmpty {
+        let width = s.needCount * s.placementCount
+        func cellTopUp(_ t: Int) -> Double {
+          path.plans[t].enumerated().reduce(0) { $0 + $1.element * parameters.topUp[t][$1.offset % width] }
+        }
+        let recomputed = 5.0 / 12.0 * cellTopUp(f) + 7.0 / 12.0 * cellTopUp(f + 1)
+        let byLine = year.topUp.reduce(0, +)
+        // Summing 4,000 cells in another order differs only in the last bits.
+        if abs(recomputed - byLine) > moneyTolerance + 1e-12 * abs(recomputed) {
+          failures.append("\(label): top-ups by cost line \(byLine) ≠ cell by cell \(recomputed)")
+        }
+      }
     }
-    return total
+    var expectedOpening = s.openingBalance
+    for (f, year) in reserve.enumerated() {
+      let label = "\(s.name) \(run) \(s.financialYearLabel(f))"
+      if abs(year.opening - expectedOpening) > moneyTolerance {
+        failures.append("\(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
+      }
+      if abs(year.opening + year.income - year.expenditure + year.contributions - year.closing) > moneyTolerance {
+        failures.append("\(label): opening + income − expenditure + contributions ≠ closing")
+      }
+      if abs(year.income - accounts[f].income) > moneyTolerance
+        || abs(year.expenditure - accounts[f].expenditure) > moneyTolerance
+      {
+        failures.append("\(label): reserve flows differ from the accounts")
+      }
+      expectedOpening = year.closing
+    }
+    return failures
   }
+
 }

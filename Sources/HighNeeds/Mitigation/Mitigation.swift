@@ -31,8 +31,8 @@ public struct Mitigation: Sendable {
   /// Ages the lever acts on.
   public var ages: ClosedRange<Int>
   public var source: String
-  /// What the mitigation itself costs (an outreach team, a new unit's set-up), paid in full in
-  /// every financial year from the one its start falls in (cash gbp per year; 0 if none).
+  /// What the mitigation itself costs (an outreach team, a new unit's set-up), in cash gbp per
+  /// academic year from its start, not ramped; 0 if none.
   public var annualCostGBP: Double = 0
 
   /// Strength of the effect in the academic year starting in `year`, from 0 to 1.

@@ -102,9 +102,14 @@ public struct ModelParameters: Sendable {
       newPlans.append(arrivals)
     }
 
+    // A mitigation's cost runs by academic year from its start, blended into financial years
+    // like every other cost: 5/12 of the academic year ending, 7/12 of the one starting.
     mitigationCost = (0..<H).map { f in
       s.mitigations.enumerated().map { i, m in
-        mask & (1 << i) != 0 && s.baseCensusYear + f >= m.startAcademicYear ? m.annualCostGBP : 0
+        guard mask & (1 << i) != 0 else { return 0 }
+        let ending = s.baseCensusYear + f - 1 >= m.startAcademicYear ? 5.0 / 12.0 : 0
+        let starting = s.baseCensusYear + f >= m.startAcademicYear ? 7.0 / 12.0 : 0
+        return m.annualCostGBP * (ending + starting)
       }
     }
     places = []

@@ -86,6 +86,11 @@ public enum Manifest {
   /// A path relative to the working directory when it lies below it, so that manifests of the
   /// same run from the same checkout are identical on any machine.
   static func displayPath(_ path: String) -> String {
+    if let builtIn = ScenarioLoader.defaultTaxonomyPaths,
+      let name = [builtIn.placements, builtIn.needs].first(where: { $0 == path })
+    {
+      return "built-in:taxonomy/" + (name as NSString).lastPathComponent
+    }
     let cwd = FileManager.default.currentDirectoryPath + "/"
     return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
   }

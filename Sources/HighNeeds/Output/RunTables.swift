@@ -238,12 +238,10 @@ public enum RunTables {
         if o.measure == "dsg_closing_balance_gbp" {
           // The balance at 31 March of `year` closes financial year f = year − B − 1.
           let f = o.year - s.baseCensusYear - 1
-          guard (0..<s.horizonYears).contains(f) else { continue }
           forecast = r.reserve[f].closing
           unit = "gbp"
         } else {
           let t = o.year - s.baseCensusYear
-          guard (0...s.horizonYears).contains(t) else { continue }
           let shares = KPIs.shares(taxonomy: s.taxonomy, occupancy: r.path.occupancy[t])
           switch o.measure {
           case "total_plans": (forecast, unit) = (shares.total, "plans")

@@ -210,10 +210,30 @@ public struct CSVRow: Sendable {
   }
 }
 
-/// Parses a number written with optional `_` or `,` digit separators; rejects NaN and infinity.
+/// Parses a decimal number (`12`, `-0.5`, `1.5e6`, with optional `_` digit separators);
+/// rejects hexadecimal, NaN, infinity and anything else `Double` would otherwise accept.
 func parseNumber(_ text: String) -> Double? {
   let cleaned = text.replacingOccurrences(of: "_", with: "")
-  guard let value = Double(cleaned), value.isFinite else { return nil }
+  var digits = 0
+  var seenDot = false
+  var seenExponent = false
+  var previous: Character = " "
+  for (i, c) in cleaned.enumerated() {
+    switch c {
+    case "0"..."9": digits += 1
+    case "+", "-":
+      guard i == 0 || previous == "e" || previous == "E" else { return nil }
+    case ".":
+      guard !seenDot, !seenExponent else { return nil }
+      seenDot = true
+    case "e", "E":
+      guard !seenExponent, digits > 0 else { return nil }
+      seenExponent = true
+    default: return nil
+    }
+    previous = c
+  }
+  guard digits > 0, let value = Double(cleaned), value.isFinite else { return nil }
   return value
 }
 

@@ -21,15 +21,25 @@ final class MapReader {
 
   func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-  /// The raw value of `key`, if present and not null.
-  func tree(_ key: String) -> YAMLTree? {
+  /// The raw value of `key`, if present.
+  ///
+  /// A key written with no value (`key:` or `key: ~`) is an error rather than "absent": a
+  /// blank must not silently fall back to a default.
+  func tree(_ key: String) throws -> YAMLTree? {
     used.insert(key)
     guard let value = pairs.first(where: { $0.key == key })?.value else { return nil }
-    if case .null = value { return nil }
+    if case .null(let location) = value {
+      throw InputError(location, key: keyPath(key), expected: "a value (or leave the key out)", found: "nothing (null)")
+    }
     return value
   }
 
   func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+
+  /// Where the value of `key` is written (the map itself if the key is absent).
+  func valueLocation(_ key: String) -> SourceLocation {
+    pairs.first { $0.key == key }?.value.location ?? location
+  }
 
   /// The error for a required key that is absent; when the map holds a near-miss spelling,
   /// the error points at that typo instead.
@@ -50,7 +60,7 @@ final class MapReader {
 
   /// An optional string.
   func optionalString(_ key: String) throws -> String? {
-    guard let value = tree(key) else { return nil }
+    guard let value = try tree(key) else { return nil }
     guard case .scalar(let text, _) = value else {
       throw InputError(value.location, key: keyPath(key), expected: "a text value", found: value.kindDescription)
     }
@@ -59,7 +69,7 @@ final class MapReader {
 
   /// A required whole number.
   func int(_ key: String, in range: ClosedRange<Int>, unit: String) throws -> Int {
-    guard let value = tree(key) else { throw missing(key, "a whole number in \(range)") }
+    guard let value = try tree(key) else { throw missing(key, "a whole number in \(range)") }
     guard case .scalar(let text, let location) = value, let n = Int(text.replacingOccurrences(of: "_", with: "")),
       range.contains(n)
     else {
@@ -80,12 +90,12 @@ final class MapReader {
 
   /// An optional path, resolved relative to the file that wrote it.
   func optionalPath(_ key: String) throws -> String? {
-    guard var value = tree(key) else { return nil }
+    guard var value = try tree(key) else { return nil }
     var source = "see the file and its SOURCES.md"
     var note = ""
     if case .mapping = value {
       let map = try MapReader(value, path: keyPath(key), log: log)
-      guard let file = map.tree("file") else { throw map.missing("file", "a path to a file") }
+      guard let file = try map.tree("file") else { throw map.missing("file", "a path to a file") }
       value = file
       source = try map.optionalString("source") ?? source
       note = try map.optionalString("note") ?? ""
@@ -109,7 +119,7 @@ final class MapReader {
   func number(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws
     -> Double
   {
-    guard let value = tree(key) else { throw missing(key, "a number (\(unit))") }
+    guard let value = try tree(key) else { throw missing(key, "a number (\(unit))") }
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
 
@@ -117,7 +127,7 @@ final class MapReader {
   func optionalNumber(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil)
     throws -> Double?
   {
-    guard let value = tree(key) else { return nil }
+    guard let value = try tree(key) else { return nil }
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
 
@@ -131,7 +141,7 @@ final class MapReader {
     var numberTree = value
     if case .mapping = value {
       let map = try MapReader(value, path: keyPath, log: log)
-      guard let inner = map.tree("value") else { throw map.missing("value", "a number (\(unit))") }
+      guard let inner = try map.tree("value") else { throw map.missing("value", "a number (\(unit))") }
       numberTree = inner
       if let statedUnit = try map.optionalString("unit"), statedUnit != unit {
         throw InputError(map.location, key: keyPath + ".unit", expected: "'\(unit)'", found: "'\(statedUnit)'")
@@ -167,7 +177,7 @@ final class MapReader {
   func series(
     _ key: String, labels: [String], unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil
   ) throws -> [Double]? {
-    guard let value = tree(key) else { return nil }
+    guard let value = try tree(key) else { return nil }
     let kp = keyPath(key)
     if case .mapping(let pairs, let location) = value, !pairs.contains(where: { $0.key == "value" }) {
       var result: [Double] = []
@@ -194,7 +204,7 @@ final class MapReader {
 
   /// A list of maps.
   func list(_ key: String) throws -> [YAMLTree]? {
-    guard let value = tree(key) else { return nil }
+    guard let value = try tree(key) else { return nil }
     guard case .sequence(let items, _) = value else {
       throw InputError(value.location, key: keyPath(key), expected: "a list", found: value.kindDescription)
     }
@@ -203,7 +213,7 @@ final class MapReader {
 
   /// A nested map reader.
   func map(_ key: String) throws -> MapReader? {
-    guard let value = tree(key) else { return nil }
+    guard let value = try tree(key) else { return nil }
     return try MapReader(value, path: keyPath(key), log: log)
   }
 

@@ -242,9 +242,15 @@ extension ScenarioBuilder {
       log.alert(map.keyPath(growthKey), "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
     }
     var factor = 1.0
-    return rates.map { g in
+    let grown = rates.map { g in
       factor *= 1 + g
       return values[0].map { $0 * factor }
     }
+    if range.upperBound <= 1, let t = grown.firstIndex(where: { $0.contains { $0 > range.upperBound } }) {
+      throw InputError(
+        map.location, key: map.keyPath(growthKey), expected: "a trend that keeps every \(column) within \(rangeText)",
+        found: "a \(column) above 1 by \(axes.censusLabels[t])")
+    }
+    return grown
   }
 }

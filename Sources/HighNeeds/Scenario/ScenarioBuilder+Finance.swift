@@ -243,7 +243,7 @@ extension ScenarioBuilder {
         members.append(p)
       }
       let uplift = try MapReader.number(
-        line.tree("uplift_fraction_per_year")
+        try line.tree("uplift_fraction_per_year")
           ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
         keyPath: "costs.cost_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1,
         rangeText: "a fraction per year in [-0.5, 1]", log: log)
@@ -270,11 +270,11 @@ extension ScenarioBuilder {
       let id = try line.string("id")
       let label = try line.string("label")
       let gbp = try MapReader.number(
-        line.tree("gbp") ?? { throw line.missing("gbp", "an amount in pounds") }(),
+        try line.tree("gbp") ?? { throw line.missing("gbp", "an amount in pounds") }(),
         keyPath: "costs.central_lines.\(id).gbp", unit: "gbp per year", range: 0...1e10,
         rangeText: "a non-negative amount", log: log)
       let uplift = try MapReader.number(
-        line.tree("uplift_fraction_per_year")
+        try line.tree("uplift_fraction_per_year")
           ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
         keyPath: "costs.central_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1,
         rangeText: "a fraction per year in [-0.5, 1]", log: log)
@@ -315,8 +315,11 @@ extension ScenarioBuilder {
         }
         hnb.append((hnb.last ?? 0) * (1 + g))
       }
-    } else {
-      _ = map.tree("hnb_growth_fraction_per_year")
+    } else if try map.series(
+      "hnb_growth_fraction_per_year", labels: [], unit: "fraction per year", in: -0.5...1,
+      rangeText: "a growth fraction in [-0.5, 1]") != nil
+    {
+      log.alert("income.hnb_growth_fraction_per_year", "not used: a one-year horizon has no year of growth")
     }
     func series(_ key: String, range: ClosedRange<Double>, rangeText: String) throws -> [Double] {
       guard
@@ -342,47 +345,56 @@ extension ScenarioBuilder {
       schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
   }
 
-  func readMitigations(_ items: [YAMLTree], axes: Axes) throws -> [Mitigation] {
+  func readMitigations(
+    _ items: [YAMLTree], axes: Axes, capacity: CapacityInputs, costs: CostInputs
+  ) throws -> [Mitigation] {
     var mitigations: [Mitigation] = []
-    for item in items {
-      let map = try MapReader(item, path: "mitigations", log: log)
+    for (index, item) in items.enumerated() {
+      let map = try MapReader(item, path: "mitigations.\(item.identifier ?? String(index))", log: log)
       let id = try map.string("id")
-      let prefix = "mitigations.\(id)"
+      let prefix = map.path
       let label = try map.optionalString("label") ?? id
       let leverName = try map.string("lever")
       let startText = try map.string("start")
       guard let start = YearLabel.parseAcademic(startText) else {
         throw InputError(
-          map.location, key: "\(prefix).start", expected: "an academic year like 2026/27", found: "'\(startText)'")
+          map.valueLocation("start"), key: "\(prefix).start", expected: "an academic year like 2026/27",
+          found: "'\(startText)'")
       }
       let ramp = try map.int("ramp_years", in: 1...20, unit: "years")
-      var ages = 0...AgeAxis.maxAge
-      if let agesText = try map.optionalString("ages") {
-        guard let range = parseAgeRange(agesText), range.lowerBound >= 0, range.upperBound <= AgeAxis.maxAge else {
-          throw InputError(
-            map.location, key: "\(prefix).ages", expected: "an age range like 4-10 within 0–25", found: "'\(agesText)'")
-        }
-        ages = range
-      }
       let source = try map.optionalString("source") ?? "not stated"
+      /// Ages are read only for the levers that act by age; elsewhere `ages` is an unknown key.
+      func ages() throws -> ClosedRange<Int> {
+        guard let text = try map.optionalString("ages") else { return 0...AgeAxis.maxAge }
+        guard let range = parseAgeRange(text), range.lowerBound >= 0, range.upperBound <= AgeAxis.maxAge else {
+          throw InputError(
+            map.valueLocation("ages"), key: "\(prefix).ages", expected: "an age range like 4-10 within 0–25",
+            found: "'\(text)'")
+        }
+        return range
+      }
       func placement(_ key: String) throws -> Int {
         let text = try map.string(key)
         guard let p = axes.taxonomy.placementIndex(text) else {
           throw InputError(
-            map.location, key: "\(prefix).\(key)", expected: "a placement defined in the taxonomy", found: "'\(text)'")
+            map.valueLocation(key), key: "\(prefix).\(key)", expected: "a placement defined in the taxonomy",
+            found: "'\(text)'")
         }
         return p
       }
       func value(_ key: String, unit: String, _ range: ClosedRange<Double>, _ text: String) throws -> Double {
-        guard let tree = map.tree(key) else { throw map.missing(key, "a number (\(unit))") }
+        guard let tree = try map.tree(key) else { throw map.missing(key, "a number (\(unit))") }
         return try MapReader.number(
           tree, keyPath: "\(prefix).\(key)", unit: unit, range: range, rangeText: text, log: log)
       }
       let lever: Mitigation.Lever
+      var leverAges = 0...AgeAxis.maxAge
       switch leverName {
       case "scale_incidence":
+        leverAges = try ages()
         lever = .scaleIncidence(factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
       case "scale_cessation":
+        leverAges = try ages()
         lever = .scaleCessation(factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
       case "unit_cost":
         let p = try placement("placement")
@@ -390,19 +402,36 @@ extension ScenarioBuilder {
           placement: p, factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
       case "add_capacity":
         let p = try placement("placement")
-        lever = .addCapacity(
-          placement: p, places: try value("places", unit: "places", -1e6...1e6, "a number of places"))
+        let places = try value("places", unit: "places", -1e6...1e6, "a number of places")
+        if capacity.overflow[p] == nil && costs.placeFundingRate[p] == 0 {
+          throw InputError(
+            map.valueLocation("placement"), key: "\(prefix).placement",
+            expected: "a capacity-limited placement (with an overflow mix) or one with a place-funding rate, "
+              + "so that added places change something",
+            found: "'\(axes.taxonomy.placements[p].id)', which has neither")
+        }
+        let fewest = capacity.places.map { $0[p] }.min() ?? 0
+        if places < 0 && -places > fewest {
+          log.alert(
+            prefix,
+            "removes \(format(-places)) places, more than the \(format(fewest)) commissioned in some year: places stop at 0"
+          )
+        }
+        lever = .addCapacity(placement: p, places: places)
       case "shift_new_plans", "shift_placements":
+        leverAges = try ages()
         let from = try placement("from")
         let to = try placement("to")
         if from == to {
           throw InputError(
-            map.location, key: "\(prefix).to", expected: "a placement other than 'from'", found: "the same placement")
+            map.valueLocation("to"), key: "\(prefix).to", expected: "a placement other than 'from'",
+            found: "the same placement")
         }
         if leverName == "shift_new_plans" && map.has("target_share") {
           if map.has("share") {
             throw InputError(
-              map.location, key: "\(prefix).share", expected: "either share or target_share, not both", found: "both")
+              map.valueLocation("share"), key: "\(prefix).share", expected: "either share or target_share, not both",
+              found: "both")
           }
           let target = try value("target_share", unit: "fraction", 0...1, "a share in [0, 1]")
           lever = .shiftNewPlansToTarget(from: from, to: to, targetShare: target)
@@ -414,13 +443,13 @@ extension ScenarioBuilder {
         }
       default:
         throw InputError(
-          map.location, key: "\(prefix).lever",
+          map.valueLocation("lever"), key: "\(prefix).lever",
           expected:
             "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation",
           found: "'\(leverName)'")
       }
       var annualCost = 0.0
-      if let tree = map.tree("cost_gbp_per_year") {
+      if let tree = try map.tree("cost_gbp_per_year") {
         annualCost = try MapReader.number(
           tree, keyPath: "\(prefix).cost_gbp_per_year", unit: "gbp per year", range: 0...1e10,
           rangeText: "a non-negative amount", log: log)
@@ -432,10 +461,18 @@ extension ScenarioBuilder {
       if start > axes.base + axes.horizon - 1 {
         log.alert(prefix, "starts in \(startText), after the last projected academic year: it has no effect")
       }
+      switch lever {
+      case .scaleCessation, .shiftPlacements:
+        if leverAges.lowerBound == AgeAxis.maxAge {
+          log.alert(prefix, "acts only at age 25, where every plan ends anyway: it has no effect")
+        }
+      default:
+        break
+      }
       mitigations.append(
         Mitigation(
-          id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: ages, source: source,
-          annualCostGBP: annualCost))
+          id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: leverAges,
+          source: source, annualCostGBP: annualCost))
     }
     if mitigations.count > Self.maxMitigations {
       throw InputError(

@@ -46,6 +46,7 @@ struct ScenarioBuilder {
           root.location, key: "taxonomy", expected: "the built-in taxonomy", found: "it missing from the installation")
       }
       taxonomy = try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs)
+      inputFiles += [paths.placements, paths.needs]
     }
 
     // Time
@@ -80,7 +81,8 @@ struct ScenarioBuilder {
     guard let reserveMap = try root.map("reserve") else {
       throw root.missing("reserve", "a map with opening_balance_gbp")
     }
-    let opening = try reserveMap.number("opening_balance_gbp", unit: "gbp")
+    let opening = try reserveMap.number(
+      "opening_balance_gbp", unit: "gbp", in: -1e11...1e11, rangeText: "an amount within ±£100bn")
     var contributions = Array(repeating: 0.0, count: horizon)
     if let map = try reserveMap.map("contributions_gbp") {
       for (key, location) in map.keys {
@@ -90,17 +92,21 @@ struct ScenarioBuilder {
             expected: "a financial year \(axes.financialLabels.first ?? "")…\(axes.financialLabels.last ?? "")",
             found: "'\(key)'")
         }
-        contributions[f] = try map.number(key, unit: "gbp")
+        contributions[f] = try map.number(key, unit: "gbp", in: -1e11...1e11, rangeText: "an amount within ±£100bn")
+        if contributions[f] < 0 {
+          log.alert(map.keyPath(key), "a negative contribution (money taken out of the reserve)")
+        }
       }
       try map.finish()
     }
     try reserveMap.finish()
 
-    let mitigations = try readMitigations(root.list("mitigations") ?? [], axes: axes)
+    let mitigations = try readMitigations(root.list("mitigations") ?? [], axes: axes, capacity: capacity, costs: costs)
 
     var outturn: [OutturnValue] = []
     if let path = try root.optionalPath("outturn") {
-      outturn = try readOutturn(path)
+      inputFiles.append(path)
+      outturn = try readOutturn(path, axes: axes)
     }
     try root.finish()
 
@@ -191,10 +197,10 @@ struct ScenarioBuilder {
     ("share_independent_special", "fraction"), ("dsg_closing_balance_gbp", "gbp"),
   ]
 
-  func readOutturn(_ path: String) throws -> [OutturnValue] {
+  func readOutturn(_ path: String, axes: Axes) throws -> [OutturnValue] {
     let table = try CSVTable.read(path: path, columns: ["year", "measure", "value", "source"])
-    log.rows(path, read: table.rows.count)
     var values: [OutturnValue] = []
+    var unused = 0
     for row in table.rows {
       let measure = try row.required("measure")
       guard let unit = Self.outturnMeasures.first(where: { $0.id == measure })?.unit else {
@@ -214,7 +220,18 @@ struct ScenarioBuilder {
           row.location("measure"), key: "measure", expected: "one value per year and measure",
           found: "\(measure) for \(year) again")
       }
-      values.append(OutturnValue(year: year, measure: measure, value: value, source: try row.required("source")))
+      let source = try row.required("source")
+      // Census measures exist for censuses B…B+H; balances at 31 March B+1…B+H.
+      let first = measure == "dsg_closing_balance_gbp" ? axes.base + 1 : axes.base
+      guard (first...(axes.base + axes.horizon)).contains(year) else {
+        unused += 1
+        continue
+      }
+      values.append(OutturnValue(year: year, measure: measure, value: value, source: source))
+    }
+    log.rows(path, read: table.rows.count, unused: unused)
+    if unused > 0 {
+      log.alert(path, "\(unused) row(s) for years outside the forecast were read and not used")
     }
     return values
   }

@@ -6,24 +6,32 @@ import Foundation
 public enum ScenarioLoader {
   /// Reads and validates the scenario at `path`.
   public static func load(path: String) throws -> Scenario {
-    var chain: [String] = []
-    let tree = try mergedTree(path: (path as NSString).standardizingPath, visiting: [], files: &chain)
-    var builder = ScenarioBuilder(tree: tree, files: chain)
+    var order: [(path: String, tree: YAMLTree)] = []
+    try collect(path: (path as NSString).standardizingPath, visiting: [], into: &order)
+    guard let root = order.last else {
+      throw InputError(SourceLocation(file: path), expected: "a scenario file", found: "nothing")
+    }
+    // Each file's own keys are merged once, ancestors first, so an override in one parent is
+    // not undone by a second parent that shares an ancestor with it.
+    var merged: YAMLTree = .mapping([], root.tree.location)
+    for file in order { merged = merged.merged(with: file.tree) }
+    var builder = ScenarioBuilder(tree: merged, files: order.reversed().map(\.path))
     return try builder.build()
   }
 
-  /// The YAML tree of `path` with its parents merged beneath it and `extends` removed.
-  static func mergedTree(path: String, visiting: [String], files: inout [String]) throws -> YAMLTree {
+  /// Appends `path`'s ancestors (depth first, in the order listed, each file once) and then
+  /// `path` itself, each with its own keys and without `extends`.
+  static func collect(path: String, visiting: [String], into order: inout [(path: String, tree: YAMLTree)]) throws {
     if visiting.contains(path) {
       throw InputError(
         SourceLocation(file: path), key: "extends", expected: "no cycle of extends",
         found: (visiting + [path]).joined(separator: " → "))
     }
+    if order.contains(where: { $0.path == path }) { return }
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
     else {
       throw InputError(SourceLocation(file: path), expected: "a readable scenario file", found: "no such file")
     }
-    if !files.contains(path) { files.append(path) }
     let tree = try YAMLTree.parse(text, file: path)
     guard case .mapping(var pairs, let location) = tree else {
       throw InputError(tree.location, expected: "a map of scenario keys", found: tree.kindDescription)
@@ -47,15 +55,14 @@ public enum ScenarioLoader {
       }
       pairs.remove(at: index)
     }
-    var merged: YAMLTree = .mapping([], location)
     for (parent, l) in parents {
       let parentPath = resolvePath(parent, relativeTo: path)
       guard FileManager.default.fileExists(atPath: parentPath) else {
         throw InputError(l, key: "extends", expected: "an existing scenario file", found: "'\(parent)'")
       }
-      merged = merged.merged(with: try mergedTree(path: parentPath, visiting: visiting + [path], files: &files))
+      try collect(path: parentPath, visiting: visiting + [path], into: &order)
     }
-    return merged.merged(with: .mapping(pairs, location))
+    order.append((path, .mapping(pairs, location)))
   }
 
   /// The built-in SEN2 taxonomy files.

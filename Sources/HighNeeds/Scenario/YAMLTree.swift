@@ -91,7 +91,8 @@ public indirect enum YAMLTree: Sendable {
     case (.sequence(let base, let location), .sequence(let top, _)):
       let baseIDs = base.compactMap(\.identifier)
       let topIDs = top.compactMap(\.identifier)
-      guard !base.isEmpty, baseIDs.count == base.count, topIDs.count == top.count else {
+      // An empty list replaces the parent's list (`mitigations: []` removes them all).
+      guard !base.isEmpty, !top.isEmpty, baseIDs.count == base.count, topIDs.count == top.count else {
         return overlay
       }
       var result = base

@@ -103,3 +103,16 @@ import Testing
     #expect(messages.contains { $0.contains("growth 0.3 in 2026-27 is above 0.25") })
   }
 }
+
+@Suite struct NumberParsingTests {
+  @Test func acceptsDecimalNumbersOnly() {
+    #expect(parseNumber("12") == 12)
+    #expect(parseNumber("-0.5") == -0.5)
+    #expect(parseNumber("1.5e6") == 1_500_000)
+    #expect(parseNumber("10_600_000") == 10_600_000)
+    #expect(parseNumber(".5") == 0.5)
+    for bad in ["0x10", "nan", "inf", "1,000", "", "-", "1e", "1.2.3", "e5", "1-2", "£5"] {
+      #expect(parseNumber(bad) == nil, "\(bad) must be rejected")
+    }
+  }
+}
