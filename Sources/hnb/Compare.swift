@@ -25,10 +25,11 @@ struct Compare: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let loaded = try loadScenarios([a, b])
+      try CompareTables.checkComparable(loaded[0], loaded[1])
       let results = try loaded.map(ScenarioRun.run)
       var files = RunTables.tables(results)
       for (name, text) in try CompareTables.tables(results[0], results[1]) { files[name] = text }
-      let command = ["hnb", "compare", a, b, "--out", out].joined(separator: " ")
+      let command = ["hnb", "compare", a, b].joined(separator: " ")
       files["manifest.json"] = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
       try OutputDirectory.write(files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })

@@ -31,7 +31,8 @@ struct Run: ParsableCommand {
       let loaded = try loadScenarios(scenarios)
       let results = try loaded.map(ScenarioRun.run)
       var files = RunTables.tables(results)
-      let command = (["hnb", "run"] + scenarios + ["--out", out]).joined(separator: " ")
+      // The output directory is left out, so that the same run gives the same manifest anywhere.
+      let command = (["hnb", "run"] + scenarios).joined(separator: " ")
       files["manifest.json"] = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
       try OutputDirectory.write(files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })
@@ -49,9 +50,24 @@ func headline(_ r: ScenarioResult) -> String {
     r.kpis.firstIndex { $0.deficitAboveOnePercent }.map { "first above 1% of DSG in \(s.financialYearLabel($0))" }
     ?? "never above 1% of DSG"
   let balance = r.reserve[last].closing
-  return "\(s.name): \(Int(r.kpis[last].totalPlans.rounded())) plans at January \(s.censusYear(s.horizonYears)); "
+  var line =
+    "\(s.name): \(Int(r.kpis[last].totalPlans.rounded())) plans at January \(s.censusYear(s.horizonYears)); "
     + "cumulative DSG balance \(poundsMillions(balance)) at 31 March \(s.baseCensusYear + s.horizonYears); "
     + "deficit \(first)"
+  // Where actual figures were given, say how far the forecast was from them at the latest year.
+  if let actual = s.outturn.filter({ $0.measure == "total_plans" }).max(by: { $0.year < $1.year }) {
+    let forecast = r.path.occupancy[actual.year - s.baseCensusYear].reduce(0, +)
+    line += String(
+      format: "\n  against outturn: %.0f plans forecast for January %d, %.0f actual (%+.1f%%)", forecast, actual.year,
+      actual.value, (forecast - actual.value) / actual.value * 100)
+  }
+  if let actual = s.outturn.filter({ $0.measure == "dsg_closing_balance_gbp" }).max(by: { $0.year < $1.year }) {
+    let forecast = r.reserve[actual.year - s.baseCensusYear - 1].closing
+    line +=
+      "\n  against outturn: DSG balance at 31 March \(actual.year) \(poundsMillions(forecast)) forecast, "
+      + "\(poundsMillions(actual.value)) actual"
+  }
+  return line
 }
 
 func poundsMillions(_ x: Double) -> String {

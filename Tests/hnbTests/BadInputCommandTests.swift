@@ -34,6 +34,28 @@ import Testing
     #expect(try String(contentsOfFile: out + "/kpis.csv", encoding: .utf8) == "earlier run\n")
   }
 
+  @Test func aDirectoryThatIsNotAnEarlierOutputIsNeverReplaced() throws {
+    // The scenario's own directory: refused, and every input survives.
+    let baseline = try Self.brokenBaseline { $0 }
+    let directory = (baseline as NSString).deletingLastPathComponent
+    let before = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    let inside = try HNBCommand.run(["run", baseline, "--out", directory])
+    #expect(inside.status == 73)
+    #expect(inside.stderr.contains("is inside it"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == before)
+    // Someone else's directory: refused, untouched.
+    let other = HNBCommand.freshDirectory()
+    try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+    try "notes\n".write(toFile: other + "/notes.txt", atomically: true, encoding: .utf8)
+    let refused = try HNBCommand.run(["run", baseline, "--out", other])
+    #expect(refused.status == 73)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: other) == ["notes.txt"])
+    // An earlier hnb output: replaced.
+    let out = HNBCommand.freshDirectory()
+    #expect(try HNBCommand.run(["run", baseline, "--out", out]).status == 0)
+    #expect(try HNBCommand.run(["run", baseline, "--out", out]).status == 0)
+  }
+
   @Test func validateReportsTheFileAndExits65() throws {
     let good = try HNBCommand.run(["validate", "Scenarios/sutton/baseline.yaml"])
     #expect(good.status == 0, "\(good.stderr)")

@@ -15,6 +15,10 @@ public struct CSVWriter {
   }
 
   static func escape(_ cell: String) -> String {
+    // A text cell that a spreadsheet would read as a formula is written as text.
+    if let first = cell.first, "=+@".contains(first) || (first == "-" && parseNumber(cell) == nil) {
+      return escape("'" + cell)
+    }
     if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
       return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

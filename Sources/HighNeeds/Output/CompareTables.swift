@@ -2,10 +2,8 @@ import Foundation
 
 /// Tables of `hnb compare`: two runs side by side with their differences.
 public enum CompareTables {
-  /// File name → contents comparing `a` (usually unmitigated) with `b` (usually mitigated).
-  public static func tables(_ a: ScenarioResult, _ b: ScenarioResult) throws -> [String: String] {
-    let sa = a.scenario
-    let sb = b.scenario
+  /// Throws unless `a` and `b` share a base census year and horizon, so that their years line up.
+  public static func checkComparable(_ sa: Scenario, _ sb: Scenario) throws {
     guard sa.baseCensusYear == sb.baseCensusYear, sa.horizonYears == sb.horizonYears else {
       throw InputError(
         SourceLocation(file: sb.scenarioFiles.first ?? sb.name), key: "time",
@@ -13,6 +11,15 @@ public enum CompareTables {
           "the same base census year and horizon as \(sa.name) (\(sa.baseCensusYear), \(sa.horizonYears) years)",
         found: "\(sb.baseCensusYear), \(sb.horizonYears) years")
     }
+  }
+
+  /// The comparison tables, file name → contents.
+  ///
+  /// `a` is usually the unmitigated run and `b` the mitigated one.
+  public static func tables(_ a: ScenarioResult, _ b: ScenarioResult) throws -> [String: String] {
+    let sa = a.scenario
+    let sb = b.scenario
+    try checkComparable(sa, sb)
     var csv = CSVWriter(header: ["financial_year", "measure", "unit", sa.name, sb.name, "difference_b_minus_a"])
     for f in 0..<sa.horizonYears {
       let ka = a.kpis[f]

@@ -111,6 +111,7 @@ final class MapReader {
     }
     log.record(
       key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
+    log.fileSources[resolved] = source
     return resolved
   }
 
@@ -267,8 +268,31 @@ final class AssumptionLog {
   /// Data rows read from each CSV file, and how many of them were not used.
   var rowCounts: [String: InputFileRows] = [:]
 
+  /// The source stated for each CSV input (from `{file, source}`), by resolved path.
+  var fileSources: [String: String] = [:]
+
   func rows(_ path: String, read: Int, unused: Int = 0) {
     rowCounts[path] = InputFileRows(read: read, unused: unused)
+  }
+
+  /// Counts `table`'s rows and logs every value in it.
+  ///
+  /// Each value's key is `key[column=value,…]` over the other columns, with the file's stated
+  /// source and where it is. Rows on `unusedLines` are
+  /// listed as not used.
+  func table(_ table: CSVTable, key: String, value column: String, unit: String, unusedLines: Set<Int> = []) {
+    rows(table.file, read: table.rows.count, unused: unusedLines.count)
+    let idColumns = table.header.filter { $0 != column && $0 != "source" }
+    let source = fileSources[table.file] ?? "see the file"
+    for row in table.rows {
+      let id = idColumns.map { "\($0)=\(row.string($0))" }.joined(separator: ",")
+      let rowSource = row.string("source").isEmpty ? source : row.string("source")
+      entries.append(
+        AssumptionEntry(
+          key: "\(key)[\(id)]", value: row.string(column), unit: unit, source: rowSource, note: "",
+          status: unusedLines.contains(row.line) ? "not used (outside the forecast years)" : "from file",
+          location: row.location(column).description))
+    }
   }
 
   func record(

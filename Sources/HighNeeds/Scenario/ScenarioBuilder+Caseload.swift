@@ -19,7 +19,7 @@ extension ScenarioBuilder {
     let baselinePath = try map.path("baseline")
     inputFiles.append(baselinePath)
     let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
-    log.rows(baselinePath, read: baselineTable.rows.count)
+    log.table(baselineTable, key: "caseload.baseline", value: "plans", unit: "plans")
     var baseline = Array(repeating: 0.0, count: A * N * P)
     var seen = Set<Int>()
     for row in baselineTable.rows {
@@ -55,7 +55,7 @@ extension ScenarioBuilder {
     let mixPath = try map.path("new_plan_mix")
     inputFiles.append(mixPath)
     let mixTable = try CSVTable.read(path: mixPath, columns: ["age", "placement", "need", "share"])
-    log.rows(mixPath, read: mixTable.rows.count)
+    log.table(mixTable, key: "caseload.new_plan_mix", value: "share", unit: "fraction of new plans at the age")
     var mix = Array(repeating: Array(repeating: 0.0, count: N * P), count: A)
     var mixSeen = Set<Int>()
     for row in mixTable.rows {
@@ -85,7 +85,7 @@ extension ScenarioBuilder {
     let cessationPath = try map.path("cessation")
     inputFiles.append(cessationPath)
     let cessationTable = try CSVTable.read(path: cessationPath, columns: ["age", "placement", "rate"])
-    log.rows(cessationPath, read: cessationTable.rows.count)
+    log.table(cessationTable, key: "caseload.cessation", value: "rate", unit: "fraction ceasing per year")
     var general = Array(repeating: -1.0, count: A)
     var specific = Array(repeating: Array(repeating: -1.0, count: P), count: A)
     for row in cessationTable.rows {
@@ -126,7 +126,7 @@ extension ScenarioBuilder {
     let transitionsPath = try map.path("transitions")
     inputFiles.append(transitionsPath)
     let transitionTable = try CSVTable.read(path: transitionsPath, columns: ["age", "from", "to", "probability"])
-    log.rows(transitionsPath, read: transitionTable.rows.count)
+    log.table(transitionTable, key: "caseload.transitions", value: "probability", unit: "probability per year")
     var transition = Array(repeating: Array(repeating: 0.0, count: P * P), count: AgeAxis.maxAge)
     var stayGiven = Array(repeating: Array(repeating: false, count: P), count: AgeAxis.maxAge)
     var transitionSeen = Set<Int>()
@@ -189,14 +189,14 @@ extension ScenarioBuilder {
     let (table, shape) = try CSVTable.read(path: path, oneOf: [["census_year", "age", column], ["age", column]])
     let byYear = shape == 0
     var values = Array(repeating: Array(repeating: -1.0, count: A), count: byYear ? axes.horizon : 1)
-    var outside = 0
+    var outsideLines = Set<Int>()
     for row in table.rows {
       var t = 0
       if byYear {
         let year = try row.int("census_year")
         t = year - axes.base - 1
         guard (0..<axes.horizon).contains(t) else {
-          outside += 1
+          outsideLines.insert(row.line)
           continue
         }
       }
@@ -219,7 +219,11 @@ extension ScenarioBuilder {
           found: "none for \(byYear ? "\(axes.base + 1 + t), " : "")age \(age)")
       }
     }
-    log.rows(path, read: table.rows.count, unused: outside)
+    let outside = outsideLines.count
+    let unit = column == "rate" ? "new plans per resident per year" : "residents"
+    log.table(
+      table, key: "caseload.\(column == "rate" ? "incidence" : "population")", value: column, unit: unit,
+      unusedLines: outsideLines)
     if outside > 0 {
       log.alert(
         path,

@@ -14,7 +14,7 @@ extension ScenarioBuilder {
     let table = try CSVTable.read(path: path, columns: ["placement", "academic_year", "places"])
     var places = Array(repeating: Array(repeating: -1.0, count: P), count: years.count)
     var listed = Set<Int>()
-    var outside = 0
+    var outsideLines = Set<Int>()
     for row in table.rows {
       let p = try axes.placement(row, "placement")
       let label = try row.required("academic_year")
@@ -25,7 +25,10 @@ extension ScenarioBuilder {
       }
       let value = try row.double("places", in: 0...1e7, rangeText: "a non-negative number of places")
       let t = start - (axes.base - 1)
-      guard (0...axes.horizon).contains(t) else { outside += 1; continue }
+      guard (0...axes.horizon).contains(t) else {
+        outsideLines.insert(row.line)
+        continue
+      }
       if places[t][p] >= 0 {
         throw InputError(
           row.location("academic_year"), expected: "one row per placement and academic year",
@@ -34,7 +37,8 @@ extension ScenarioBuilder {
       places[t][p] = value
       listed.insert(p)
     }
-    log.rows(path, read: table.rows.count, unused: outside)
+    let outside = outsideLines.count
+    log.table(table, key: "capacity.places", value: "places", unit: "commissioned places", unusedLines: outsideLines)
     if outside > 0 {
       log.alert(
         path,
@@ -143,7 +147,7 @@ extension ScenarioBuilder {
     let path = try map.path("top_ups")
     inputFiles.append(path)
     let table = try CSVTable.read(path: path, columns: ["placement", "need", "gbp_per_plan"])
-    log.rows(path, read: table.rows.count)
+    log.table(table, key: "costs.top_ups", value: "gbp_per_plan", unit: "gbp per plan per year at the price base")
     var general = Array(repeating: -1.0, count: P)
     var specific = Array(repeating: -1.0, count: N * P)
     var lineOf: [Int: Int] = [:]

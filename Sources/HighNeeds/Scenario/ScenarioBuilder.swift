@@ -200,7 +200,8 @@ struct ScenarioBuilder {
   func readOutturn(_ path: String, axes: Axes) throws -> [OutturnValue] {
     let table = try CSVTable.read(path: path, columns: ["year", "measure", "value", "source"])
     var values: [OutturnValue] = []
-    var unused = 0
+    var unusedLines = Set<Int>()
+    var seen = Set<String>()
     for row in table.rows {
       let measure = try row.required("measure")
       guard let unit = Self.outturnMeasures.first(where: { $0.id == measure })?.unit else {
@@ -215,7 +216,7 @@ struct ScenarioBuilder {
       default: value = try row.double("value")
       }
       let year = try row.int("year")
-      if values.contains(where: { $0.year == year && $0.measure == measure }) {
+      if !seen.insert("\(year)|\(measure)").inserted {
         throw InputError(
           row.location("measure"), key: "measure", expected: "one value per year and measure",
           found: "\(measure) for \(year) again")
@@ -224,14 +225,14 @@ struct ScenarioBuilder {
       // Census measures exist for censuses B…B+H; balances at 31 March B+1…B+H.
       let first = measure == "dsg_closing_balance_gbp" ? axes.base + 1 : axes.base
       guard (first...(axes.base + axes.horizon)).contains(year) else {
-        unused += 1
+        unusedLines.insert(row.line)
         continue
       }
       values.append(OutturnValue(year: year, measure: measure, value: value, source: source))
     }
-    log.rows(path, read: table.rows.count, unused: unused)
-    if unused > 0 {
-      log.alert(path, "\(unused) row(s) for years outside the forecast were read and not used")
+    log.table(table, key: "outturn", value: "value", unit: "as the measure names", unusedLines: unusedLines)
+    if !unusedLines.isEmpty {
+      log.alert(path, "\(unusedLines.count) row(s) for years outside the forecast were read and not used")
     }
     return values
   }
