@@ -32,11 +32,29 @@ public indirect enum YAMLTree: Sendable {
     do {
       node = try Yams.compose(yaml: text)
     } catch let error as YamlError {
-      throw InputError(
-        SourceLocation(file: file), expected: "valid YAML", found: "\(error)".replacingOccurrences(of: "\n", with: " "))
+      throw Self.inputError(error, file: file)
     }
     guard let node else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
     return try convert(node, file: file)
+  }
+
+  /// A YAML syntax error as an `InputError` at the line and column Yams reports.
+  static func inputError(_ error: YamlError, file: String) -> InputError {
+    func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+    switch error {
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+      return InputError(at(mark), expected: "valid YAML", found: problem + while_)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return InputError(
+        at(context.mark), expected: "each key once in a map", found: "repeated: \(duplicates.joined(separator: ", "))")
+    case .reader(let problem, _, _, _):
+      return InputError(SourceLocation(file: file), expected: "readable YAML text", found: problem)
+    default:
+      let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+      return InputError(SourceLocation(file: file), expected: "valid YAML", found: first)
+    }
   }
 
   private static func convert(_ node: Node, file: String) throws -> YAMLTree {
