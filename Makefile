@@ -1,15 +1,19 @@
 # The two commands a user needs: `make demo` runs the Sutton scenarios, `make test` runs the tests.
-# Both install the C libraries they need (OpenBLAS, LAPACKE) with apt-get when they are missing.
+# Both install what they need with apt-get when it is missing: the C libraries (OpenBLAS, LAPACKE,
+# libxlsxwriter), and for the report checks Chromium and Python's venv.
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libxlsxwriter-dev pkg-config chromium python3-venv
 OUT ?= out
 
-.PHONY: deps build demo test lint format clean
+PAPERS := .build/papers
+
+.PHONY: deps build demo test test-papers lint format clean
 
 deps:
-	@if ! pkg-config --exists openblas lapacke 2>/dev/null; then \
+	@if ! pkg-config --exists openblas lapacke xlsxwriter 2>/dev/null || ! command -v chromium >/dev/null \
+	  || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then \
 	  echo "installing $(APT_PACKAGES) with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
@@ -30,6 +34,21 @@ demo: build
 test: deps
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(MAKE) test-papers
+
+# hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
+# packages from PyPI): report.xlsx read back with openpyxl against the CSVs of hnb run, and
+# report.html rendered in headless Chromium at desktop and phone widths (screenshots kept in
+# $(PAPERS)/png).
+test-papers: deps
+	$(SWIFT) build --product hnb
+	rm -rf $(PAPERS) && mkdir -p $(PAPERS)
+	python3 -m venv $(PAPERS)/venv
+	$(PAPERS)/venv/bin/pip install -q --disable-pip-version-check -r Tests/python/requirements.txt
+	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb run Scenarios/sutton/*.yaml --out $(PAPERS)/run
+	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb report Scenarios/sutton/*.yaml --out $(PAPERS)/report
+	$(PAPERS)/venv/bin/python Tests/python/check_xlsx.py $(PAPERS)/report $(PAPERS)/run
+	$(PAPERS)/venv/bin/python Tests/python/check_html.py $(PAPERS)/report $(PAPERS)/png
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

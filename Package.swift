@@ -24,11 +24,17 @@ let package = Package(
       pkgConfig: "lapacke",
       providers: [.apt(["liblapacke-dev"])]
     ),
+    .systemLibrary(
+      name: "CXLSXWriter",
+      pkgConfig: "xlsxwriter",
+      providers: [.apt(["libxlsxwriter-dev"])]
+    ),
     .target(
       name: "HighNeeds",
       dependencies: [
         "CBLAS",
         "CLAPACKE",
+        "CXLSXWriter",
         .product(name: "Yams", package: "Yams"),
       ],
       resources: [.copy("Resources")]

@@ -4,10 +4,12 @@ import HighNeeds
 
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run scenarios and write Schools Forum papers: an HTML report with charts and Markdown tables.",
+    abstract: "Run scenarios and write Schools Forum papers: HTML with charts, Markdown and an Excel workbook.",
     discussion: """
       Writes report.html (one self-contained file: inline CSS and SVG charts, readable on a \
-      phone, printable on A4), report.md (the same tables in Markdown) and manifest.json. \
+      phone, printable on A4), report.md (the same tables in Markdown), report.xlsx (one \
+      sheet per table of hnb run with real, unrounded numbers, a sheet shaped like the DfE DSG \
+      management plan, and native charts) and manifest.json. \
       Tables are rounded so that they add up (thousands of pounds, whole plans); the CSVs \
       of hnb run keep the unrounded values. Anything that is not the base case is labelled a \
       scenario: an assumption, not a target.
@@ -50,11 +52,12 @@ struct Report: ParsableCommand {
       var files: [String: Data] = [
         "report.html": Data(HTMLReport.html(report).utf8),
         "report.md": Data(MarkdownReport.markdown(report).utf8),
+        "report.xlsx": try XLSXReport.data(tables: RunTables.tables(results), title: report.title),
       ]
       let manifest = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
       files["manifest.json"] = Data(manifest.utf8)
-      try OutputDirectory.write(data: files, to: out)
+      try OutputDirectory.write(bytes: files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")
     }

@@ -3,12 +3,13 @@ import Testing
 
 /// End-to-end: `hnb report` writes the papers, labelled, with tables that match the goldens.
 @Suite(.serialized) struct ReportCommandTests {
-  /// The golden Markdown of the Sutton baseline's report, without the provenance (hashes and date).
+  /// The golden Markdown of the Sutton baseline's report: its tables, without the assumptions
+  /// appendix (which quotes sources word for word) and the provenance (hashes and date).
   static let golden = HNBCommand.root.appendingPathComponent("Tests/golden/sutton-baseline-report.md")
 
-  /// The report without its provenance section, which names input hashes that change with any edit.
+  /// The report up to its assumptions appendix.
   static func tables(_ markdown: String) -> String {
-    markdown.components(separatedBy: "## Provenance").first ?? markdown
+    markdown.components(separatedBy: "## Appendix: assumptions").first ?? markdown
   }
 
   @Test func suttonBaselineMatchesTheGoldenTables() throws {
@@ -16,7 +17,10 @@ import Testing
     let result = try HNBCommand.run(["report", "Scenarios/sutton/baseline.yaml", "--out", out, "--date", "2025-01-01"])
     #expect(result.status == 0, "\(result.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-    #expect(files.contains("report.html") && files.contains("report.md") && files.contains("manifest.json"))
+    #expect(files == ["manifest.json", "report.html", "report.md", "report.xlsx"])
+    // An XLSX file is a zip archive: "PK".
+    let xlsx = try Data(contentsOf: URL(fileURLWithPath: out + "/report.xlsx"))
+    #expect(xlsx.prefix(2) == Data("PK".utf8))
     let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
     #expect(markdown.contains("Made by hnb"))
     #expect(markdown.contains("on 2025-01-01"))

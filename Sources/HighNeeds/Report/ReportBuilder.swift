@@ -470,12 +470,36 @@ public enum ReportBuilder {
     return ReportSection(id: "range", title: "Range of outcomes", label: nil, blocks: blocks)
   }
 
+  /// One row per input file of values read cell by cell (a caseload or a rate table): how many,
+  /// and where they are listed one by one.
+  static func fileValueRows(_ assumptions: [AssumptionEntry]) -> [[ReportCell]] {
+    var groups: [String: (key: String, file: String, unit: String, count: Int)] = [:]
+    var order: [String] = []
+    for a in assumptions where a.status == "from file" {
+      let key = String(a.key.prefix { $0 != "[" })
+      let file = String(a.location.prefix { $0 != ":" })
+      let id = key + "|" + file
+      if groups[id] == nil {
+        order.append(id)
+        groups[id] = (key, file, a.unit, 0)
+      }
+      groups[id]?.count += 1
+    }
+    return order.compactMap { groups[$0] }.map { g in
+      [
+        .text(g.key), .text("\(ReportFormat.number(Double(g.count))) values (each in assumptions.csv)"), .text(g.unit),
+        .text("from file"), .text(g.file),
+      ]
+    }
+  }
+
   static func appendix(_ results: [ScenarioResult]) -> ReportSection {
     let subsections = results.map { r in
       let s = r.scenario
-      let rows: [[ReportCell]] = s.assumptions.map { a in
+      var rows: [[ReportCell]] = s.assumptions.filter { $0.status != "from file" }.map { a in
         [.text(a.key), .text(a.value), .text(a.unit), .text(a.status), .text(a.source)]
       }
+      rows += fileValueRows(s.assumptions)
       return ReportSection(
         id: "\(s.name)-assumptions", title: "\(s.name)", label: label(s),
         blocks: [

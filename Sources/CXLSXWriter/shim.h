@@ -1,0 +1,2 @@
+// libxlsxwriter (Debian: libxlsxwriter-dev), found with pkg-config "xlsxwriter".
+#include <xlsxwriter.h>
