@@ -39,7 +39,7 @@ test: deps
 # hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
 # packages from PyPI): report.xlsx read back with openpyxl against the CSVs of hnb run, and
 # report.html rendered in headless Chromium at desktop and phone widths (screenshots kept in
-# $(PAPERS)/png).
+# $(PAPERS)/png); then every notebook in Notebooks/ is executed headless (nbclient).
 test-papers: deps
 	$(SWIFT) build --product hnb
 	rm -rf $(PAPERS) && mkdir -p $(PAPERS)
@@ -49,6 +49,7 @@ test-papers: deps
 	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb report Scenarios/sutton/*.yaml --out $(PAPERS)/report
 	$(PAPERS)/venv/bin/python Tests/python/check_xlsx.py $(PAPERS)/report $(PAPERS)/run
 	$(PAPERS)/venv/bin/python Tests/python/check_html.py $(PAPERS)/report $(PAPERS)/png
+	HNB=$$($(SWIFT) build --show-bin-path)/hnb OPENBLAS_NUM_THREADS=1 $(PAPERS)/venv/bin/python Tests/python/run_notebooks.py Notebooks
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
