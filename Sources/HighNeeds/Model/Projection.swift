@@ -32,8 +32,8 @@ public enum Projection {
   /// Projects `members` from the same baseline; returns one path per member.
   ///
   /// State layout: age-major blocks; block `a` is a `(members·N) × P` row-major matrix whose
-  /// row `b·N + n` holds member `b`, need `n`. When every member shares the age's transition
-  /// matrix, the block advances as one `dgemm`; otherwise each member's `N × P` slice does.
+  /// row `b·N + n` holds member `b`, need `n`. Members that share the age's transition matrix
+  /// advance as one `dgemm` (the whole block when all of them do).
   public static func run(
     baseline: [Double], members: [ModelParameters], placements P: Int, needs N: Int,
     overflow: [[Double]?], horizon H: Int, keepPlans: [Bool]? = nil
@@ -80,30 +80,13 @@ public enum Projection {
       // 2. Transitions between placements, by age: next_a = state_a · T_a.
       for i in 0..<next.count { next[i] = 0 }
       for a in 0..<AgeAxis.maxAge {
-        let first = members[0].transition[t - 1][a]
-        let shared = members.allSatisfy { $0.transition[t - 1][a] == first }
-        state.withUnsafeBufferPointer { x in
-          next.withUnsafeMutableBufferPointer { y in
-            guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return }
-            if shared {
-              first.withUnsafeBufferPointer { m in
-                cblas_dgemm(
-                  CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rowsPerAge), Int32(P), Int32(P),
-                  1.0, xBase + a * blockSize, Int32(P), m.baseAddress, Int32(P), 0.0,
-                  yBase + a * blockSize, Int32(P))
-              }
-            } else {
-              for b in 0..<B {
-                members[b].transition[t - 1][a].withUnsafeBufferPointer { m in
-                  let offset = a * blockSize + b * N * P
-                  cblas_dgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(N), Int32(P), Int32(P),
-                    1.0, xBase + offset, Int32(P), m.baseAddress, Int32(P), 0.0,
-                    yBase + offset, Int32(P))
-                }
-              }
-            }
-          }
+        // Members sharing a matrix advance together: one dgemm over their stacked rows.
+        var groups: [[Double]: [Int]] = [:]
+        for b in 0..<B { groups[members[b].transition[t - 1][a], default: []].append(b) }
+        for (matrix, group) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
+          multiply(
+            &next, state, matrix: matrix, members: group, memberCount: B, offset: a * blockSize, rows: N,
+            placements: P)
         }
         for b in 0..<B {
           let matrix = members[b].transition[t - 1][a]
@@ -168,6 +151,44 @@ public enum Projection {
       }
     }
     return paths
+  }
+
+  /// `y[rows of members] = x[rows of members] · matrix` for one age block.
+  ///
+  /// When the members are contiguous (all of them, the usual case) the block is multiplied in
+  /// place; otherwise their rows are gathered into a scratch matrix, multiplied once and
+  /// scattered back. Each member owns `rows` consecutive rows of `placements` columns.
+  private static func multiply(
+    _ y: inout [Double], _ x: [Double], matrix: [Double], members: [Int], memberCount: Int, offset: Int, rows: Int,
+    placements P: Int
+  ) {
+    let width = rows * P
+    let contiguous = members.last.map { $0 - members[0] + 1 == members.count } ?? true
+    if contiguous {
+      let start = offset + members[0] * width
+      x.withUnsafeBufferPointer { xs in
+        y.withUnsafeMutableBufferPointer { ys in
+          matrix.withUnsafeBufferPointer { m in
+            guard let xb = xs.baseAddress, let yb = ys.baseAddress else { return }
+            cblas_dgemm(
+              CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows * members.count), Int32(P), Int32(P), 1.0,
+              xb + start, Int32(P), m.baseAddress, Int32(P), 0.0, yb + start, Int32(P))
+          }
+        }
+      }
+      return
+    }
+    var gathered = [Double](repeating: 0, count: members.count * width)
+    for (k, b) in members.enumerated() {
+      for j in 0..<width { gathered[k * width + j] = x[offset + b * width + j] }
+    }
+    var product = [Double](repeating: 0, count: gathered.count)
+    cblas_dgemm(
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows * members.count), Int32(P), Int32(P), 1.0, gathered,
+      Int32(P), matrix, Int32(P), 0.0, &product, Int32(P))
+    for (k, b) in members.enumerated() {
+      for j in 0..<width { y[offset + b * width + j] = product[k * width + j] }
+    }
   }
 
   /// Appends each member's state and its sum over ages (`dgemv` with a vector of ones).
