@@ -1,0 +1,160 @@
+import Foundation
+
+/// A known break in the SEN2 series that a fit window should not straddle unawares.
+public struct SeriesBreak: Sendable, Equatable {
+  /// The first census year affected.
+  public var firstYear: Int
+  /// The last census year affected.
+  public var lastYear: Int
+  /// What changed.
+  public var description: String
+
+  /// The breaks the DfE documents: statements converted to EHC plans (September 2014 to March
+  /// 2018, censuses 2015–2018) and SEN2 becoming a person-level collection (January 2023).
+  public static let known: [SeriesBreak] = [
+    SeriesBreak(
+      firstYear: 2015, lastYear: 2018,
+      description: "statements were transferred to EHC plans from September 2014 to March 2018"),
+    SeriesBreak(
+      firstYear: 2023, lastYear: 2023, description: "SEN2 became a person-level collection in January 2023"),
+  ]
+
+  /// True when a window of census years runs from before the break into it (or across it).
+  public func isCrossed(by years: [Int]) -> Bool {
+    guard let first = years.first, let last = years.last else { return false }
+    return first < firstYear && last >= firstYear
+  }
+}
+
+/// One held-out forecast of a backtest.
+public struct BacktestRow: Sendable, Equatable {
+  /// The last census year fitted (the origin).
+  public var fitThrough: Int
+  /// The census year forecast.
+  public var year: Int
+  public var horizon: Int
+  /// `total`, `age:<band>` or `placement:<id>`.
+  public var level: String
+  /// `trend` (the method) or a baseline's name.
+  public var method: String
+  public var actual: Double
+  public var forecast: Double
+  public var p10: Double?
+  public var p90: Double?
+
+  /// `|forecast − actual| / actual · 100`.
+  public var absPercentError: Double { abs(forecast - actual) / actual * 100 }
+  /// Whether the actual lies inside the p10–p90 interval, when there is one.
+  public var covered: Bool? {
+    guard let p10, let p90 else { return nil }
+    return actual >= p10 && actual <= p90
+  }
+}
+
+/// Mean absolute percentage error of one method at one level and horizon, over origins.
+public struct BacktestSummary: Sendable, Equatable {
+  public var level: String
+  public var method: String
+  public var horizon: Int
+  /// Forecasts averaged.
+  public var count: Int
+  /// Mean of `absPercentError` (percent).
+  public var meanAbsPercentError: Double
+  /// Share of actuals inside p10–p90 (fraction), over the forecasts that have an interval.
+  public var coverage: Double?
+}
+
+/// A rolling-origin backtest: fit on the censuses up to each origin, forecast the next
+/// `horizon` years, and compare with what happened, beside the naive baselines.
+public struct Backtest: Sendable {
+  /// The method's name in outputs.
+  public static let methodName = "trend"
+  public var rows: [BacktestRow]
+  public var summary: [BacktestSummary]
+  /// Warnings (fit windows that cross a known break).
+  public var warnings: [String]
+  /// The fits, one per origin and level, for the report.
+  public var fits: [TrendFit]
+
+  /// Runs the backtest of `history` for every origin in `fitThrough`.
+  ///
+  /// Years in `excluded` are left out of every fit (they are still compared as actuals: what
+  /// happened, happened). An origin needs two fitted years before it and at least one later
+  /// census to compare with; origins outside that are an error.
+  public static func run(
+    history: AggregateHistory, fitThrough: ClosedRange<Int>, horizon: Int, excluded: Set<Int> = []
+  ) throws -> Backtest {
+    guard horizon >= 1 else {
+      throw InputError(SourceLocation(file: "--horizon"), expected: "a horizon of 1 year or more", found: "\(horizon)")
+    }
+    let years = history.total.years
+    guard let lastActual = years.last, fitThrough.lowerBound >= (years.first ?? 0) + 1,
+      fitThrough.upperBound < lastActual
+    else {
+      throw InputError(
+        SourceLocation(file: "--fit-through"),
+        expected:
+          "origins from \((years.first ?? 0) + 1) to \((years.last ?? 0) - 1) (two fitted years, one year to compare)",
+        found: "\(fitThrough.lowerBound)–\(fitThrough.upperBound)")
+    }
+    var rows: [BacktestRow] = []
+    var fits: [TrendFit] = []
+    var warnings: [String] = []
+    for brk in SeriesBreak.known {
+      let crossing = fitThrough.filter { origin in
+        brk.isCrossed(by: years.filter { $0 <= origin && !excluded.contains($0) })
+      }
+      if let first = crossing.first, let last = crossing.last {
+        let origins = first == last ? "\(first)" : "\(first)–\(last)"
+        warnings.append(
+          "warning: the fit window for origin \(origins) crosses a break in the series: \(brk.description) "
+            + "(exclude years with --exclude-years, or start the history later)")
+      }
+    }
+    for origin in fitThrough {
+      for series in history.allSeries {
+        let fitted = series.through(origin, excluding: excluded)
+        let fit = try TrendFit.fit(fitted, horizon: horizon)
+        fits.append(fit)
+        for f in fit.forecast(horizon: horizon) {
+          guard let actual = series.plans(at: f.year), actual > 0 else { continue }
+          rows.append(
+            BacktestRow(
+              fitThrough: origin, year: f.year, horizon: f.horizon, level: series.level, method: methodName,
+              actual: actual, forecast: f.forecast, p10: f.p10, p90: f.p90))
+          for baseline in Baseline.allCases {
+            rows.append(
+              BacktestRow(
+                fitThrough: origin, year: f.year, horizon: f.horizon, level: series.level,
+                method: baseline.rawValue, actual: actual, forecast: baseline.forecast(fitted, year: f.year),
+                p10: nil, p90: nil))
+          }
+        }
+      }
+    }
+    return Backtest(rows: rows, summary: summarise(rows), warnings: warnings, fits: fits)
+  }
+
+  /// MAPE and coverage by level, method and horizon, averaged over origins.
+  static func summarise(_ rows: [BacktestRow]) -> [BacktestSummary] {
+    let methods = [methodName] + Baseline.allCases.map(\.rawValue)
+    var levels: [String] = []
+    for row in rows where !levels.contains(row.level) { levels.append(row.level) }
+    var result: [BacktestSummary] = []
+    for level in levels {
+      for method in methods {
+        let byHorizon = Dictionary(grouping: rows.filter { $0.level == level && $0.method == method }, by: \.horizon)
+        for h in byHorizon.keys.sorted() {
+          let group = byHorizon[h] ?? []
+          let covered = group.compactMap(\.covered)
+          result.append(
+            BacktestSummary(
+              level: level, method: method, horizon: h, count: group.count,
+              meanAbsPercentError: group.map(\.absPercentError).reduce(0, +) / Double(group.count),
+              coverage: covered.isEmpty ? nil : Double(covered.filter { $0 }.count) / Double(covered.count)))
+        }
+      }
+    }
+    return result
+  }
+}

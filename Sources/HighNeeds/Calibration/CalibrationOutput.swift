@@ -1,0 +1,137 @@
+import Foundation
+
+/// The tables `hnb backtest` and `hnb fit` write, and their manifest.
+public enum CalibrationOutput {
+  /// `backtest.csv` (the method's held-out forecasts), `baselines.csv` (the naive baselines'),
+  /// `summary.csv` (MAPE and coverage by level, method and horizon) and `fits.csv` (each
+  /// origin's fitted trend).
+  public static func backtestTables(_ backtest: Backtest) -> [String: String] {
+    func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
+    var method = CSVWriter(header: [
+      "fit_through", "year", "horizon", "level", "actual", "forecast", "p10", "p90", "abs_pct_error", "inside_p10_p90",
+    ])
+    var baselines = CSVWriter(header: [
+      "fit_through", "year", "horizon", "level", "baseline", "actual", "forecast", "abs_pct_error",
+    ])
+    for r in backtest.rows {
+      if r.method == Backtest.methodName {
+        method.row([
+          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, CSVWriter.fixed(r.actual, 3),
+          CSVWriter.fixed(r.forecast, 3), optional(r.p10), optional(r.p90), CSVWriter.fixed(r.absPercentError, 3),
+          r.covered.map { $0 ? "true" : "false" } ?? "",
+        ])
+      } else {
+        baselines.row([
+          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
+          CSVWriter.fixed(r.forecast, 3), CSVWriter.fixed(r.absPercentError, 3),
+        ])
+      }
+    }
+    var summary = CSVWriter(header: ["level", "method", "horizon", "forecasts", "mape_pct", "coverage_p10_p90"])
+    for s in backtest.summary {
+      summary.row([
+        s.level, s.method, "\(s.horizon)", "\(s.count)", CSVWriter.fixed(s.meanAbsPercentError, 3),
+        s.coverage.map { CSVWriter.fraction($0) } ?? "",
+      ])
+    }
+    return [
+      "backtest.csv": method.text, "baselines.csv": baselines.text, "summary.csv": summary.text,
+      "fits.csv": fitsTable(backtest.fits),
+    ]
+  }
+
+  /// One row per fitted trend: origin, level, years fitted, decay, growth and `σ_h`.
+  static func fitsTable(_ fits: [TrendFit]) -> String {
+    var table = CSVWriter(header: [
+      "fit_through", "level", "first_year", "years_fitted", "decay", "growth_log_per_year", "horizon",
+      "log_error_sd", "in_window_errors",
+    ])
+    for fit in fits {
+      for (h, sd) in fit.logErrorSD.enumerated() {
+        table.row([
+          "\(fit.lastYear)", fit.level, "\(fit.years.first ?? fit.lastYear)", "\(fit.years.count)",
+          CSVWriter.fixed(fit.decay, 2), CSVWriter.fixed(fit.growthRate, 6), "\(h + 1)", CSVWriter.fixed(sd, 6),
+          "\(h < fit.errorCounts.count ? fit.errorCounts[h] : 0)",
+        ])
+      }
+      if fit.logErrorSD.isEmpty {
+        table.row([
+          "\(fit.lastYear)", fit.level, "\(fit.years.first ?? fit.lastYear)", "\(fit.years.count)",
+          CSVWriter.fixed(fit.decay, 2), CSVWriter.fixed(fit.growthRate, 6), "", "", "0",
+        ])
+      }
+    }
+    return table.text
+  }
+
+  /// Lines for the terminal: MAPE by horizon of the method and each baseline for the total, and
+  /// the method's coverage.
+  public static func headline(_ backtest: Backtest, level: String = "total") -> [String] {
+    let rows = backtest.summary.filter { $0.level == level }
+    var lines: [String] = []
+    for method in [Backtest.methodName] + Baseline.allCases.map(\.rawValue) {
+      let mine = rows.filter { $0.method == method }
+      guard !mine.isEmpty else { continue }
+      var line =
+        "\(level) \(method): MAPE "
+        + mine.map { "h\($0.horizon) \(CSVWriter.fixed($0.meanAbsPercentError, 2))%" }.joined(separator: ", ")
+      let covered = mine.compactMap { s in s.coverage.map { ($0, s.count) } }
+      if !covered.isEmpty {
+        let total = covered.map { $0.0 * Double($0.1) }.reduce(0, +) / Double(covered.map(\.1).reduce(0, +))
+        line += "; p10–p90 coverage \(CSVWriter.fixed(total * 100, 0))%"
+      }
+      lines.append(line)
+    }
+    return lines
+  }
+
+  /// `manifest.json` for a calibration command: tool, command, git state, input hashes and row
+  /// counts, warnings and outputs.
+  public static func manifest(
+    command: String, inputs: [String], inputRows: [String: [String: Int]], warnings: [String], outputs: [String],
+    method: String
+  ) throws -> String {
+    var hashes: [String: String] = [:]
+    for file in inputs {
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw InputError(SourceLocation(file: file), expected: "a readable input file", found: "it gone while running")
+      }
+      hashes[Manifest.displayPath(file)] = SHA256.hex(data)
+    }
+    var rows: [String: Any] = [:]
+    for (file, counts) in inputRows { rows[Manifest.displayPath(file)] = counts }
+    let directory = inputs.first.map { ($0 as NSString).deletingLastPathComponent } ?? "."
+    let manifest: [String: Any] = [
+      "tool": "hnb",
+      "tool_version": toolVersion,
+      "command": command,
+      "git": Manifest.gitState(directory: directory, files: inputs.sorted()),
+      "input_sha256": hashes,
+      "input_rows": rows,
+      "method": method,
+      "warnings": warnings,
+      "seed": "none (the calibration draws no random numbers)",
+      "outputs": outputs.sorted(),
+    ]
+    let data = try JSONSerialization.data(
+      withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+  }
+}
+
+extension CalibrationOutput {
+  /// `trend.csv` (each series' fitted growth, decay and `σ_h`) and `forecast.csv` (the trend's
+  /// forecasts with p10/p90), for `hnb fit` from an aggregate history.
+  public static func trendTables(_ fits: [TrendFit], horizon: Int) -> [String: String] {
+    var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
+    for fit in fits {
+      for f in fit.forecast(horizon: horizon) {
+        forecast.row([
+          fit.level, "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
+          f.p10.map { CSVWriter.fixed($0, 3) } ?? "", f.p90.map { CSVWriter.fixed($0, 3) } ?? "",
+        ])
+      }
+    }
+    return ["trend.csv": fitsTable(fits), "forecast.csv": forecast.text]
+  }
+}

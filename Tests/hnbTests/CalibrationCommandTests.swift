@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// End-to-end: `hnb backtest` and `hnb fit` on the shipped history.
+@Suite struct CalibrationCommandTests {
+  @Test func backtestWritesForecastsBaselinesAndASummary() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2019-2022", "--horizon", "3",
+      "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("method: trend"))
+    #expect(result.stdout.contains("total last_growth: MAPE h1"))
+    #expect(result.stderr.contains("warning:") && result.stderr.contains("statements were transferred"))
+    let rows = try HNBCommand.readCSV(out + "/backtest.csv")
+    #expect(rows.count == 4 * 3)
+    #expect(rows.allSatisfy { ($0["level"] ?? "") == "total" && !($0["p10"] ?? "").isEmpty })
+    let summary = try HNBCommand.readCSV(out + "/summary.csv")
+    #expect(Set(summary.compactMap { $0["method"] }) == ["trend", "last_value", "last_growth", "linear_trend"])
+    let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("\"tool\" : \"hnb\""))
+    #expect(manifest.contains("Calibration/data/sutton_history.csv"))
+  }
+
+  @Test func fitFromTotalsOnlySaysWhichMethodItUsed() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/england_history.csv", "--exclude-years", "2010-2018", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("method: trend of the series"))
+    #expect(!result.stderr.contains("statements were transferred"))
+    let forecast = try HNBCommand.readCSV(out + "/forecast.csv")
+    #expect(forecast.map { $0["year"] ?? "" } == ["2026", "2027", "2028"])
+  }
+
+  @Test func aBadRangeIsAUsageError() throws {
+    let result = try HNBCommand.run([
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2022-2019", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--fit-through"))
+  }
+}
