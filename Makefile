@@ -27,7 +27,8 @@ demo: build
 	.build/release/hnb run Scenarios/sutton/*.yaml --out $(OUT)/sutton
 	.build/release/hnb compare Scenarios/sutton/baseline.yaml Scenarios/sutton/combined.yaml --out $(OUT)/sutton-compare
 	.build/release/hnb run Scenarios/sutton/retrospective/*.yaml --out $(OUT)/sutton-retrospective
-	@echo "tables written to $(OUT)/sutton, $(OUT)/sutton-compare and $(OUT)/sutton-retrospective (see README, 'What the demo writes')"
+	.build/release/hnb report Scenarios/sutton/*.yaml --out $(OUT)/sutton-report
+	@echo "tables written to $(OUT)/sutton, $(OUT)/sutton-compare and $(OUT)/sutton-retrospective, papers to $(OUT)/sutton-report (see README, 'What the demo writes')"
 
 # Floating-point results are compared with OpenBLAS pinned to one thread; the end-to-end tests
 # also check that outputs are byte-identical with one and two threads.
