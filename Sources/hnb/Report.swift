@@ -42,17 +42,19 @@ struct Report: ParsableCommand {
     try reportingErrors {
       let loaded = try loadScenarios(scenarios)
       let results = try loaded.map(ScenarioRun.run)
-      let command = (["hnb", "report"] + scenarios + ["--out", out]).joined(separator: " ")
+      // The output directory is left out, so that the same run gives the same papers anywhere.
+      let command = (["hnb", "report"] + scenarios).joined(separator: " ")
       let formatter = DateFormatter()
       formatter.locale = Locale(identifier: "en_US_POSIX")
       formatter.timeZone = TimeZone(identifier: "UTC")
       formatter.dateFormat = "yyyy-MM-dd"
-      let report = try ReportBuilder.build(
-        results, command: command, generatedOn: date ?? formatter.string(from: Date()))
+      let generatedOn = date ?? formatter.string(from: Date())
+      let report = try ReportBuilder.build(results, command: command, generatedOn: generatedOn)
       var files: [String: Data] = [
         "report.html": Data(HTMLReport.html(report).utf8),
         "report.md": Data(MarkdownReport.markdown(report).utf8),
-        "report.xlsx": try XLSXReport.data(tables: RunTables.tables(results), title: report.title),
+        "report.xlsx": try XLSXReport.data(
+          tables: RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date()),
       ]
       let manifest = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])

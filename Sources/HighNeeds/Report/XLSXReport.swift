@@ -49,15 +49,17 @@ public enum XLSXReport {
   }
 
   /// The workbook's bytes, from the CSV tables (file name → text) of `RunTables.tables`.
-  public static func data(tables: [String: String], title: String) throws -> Data {
+  ///
+  /// `created` is written as the workbook's creation time (libxlsxwriter would otherwise use
+  /// the clock), so the same inputs and date give the same bytes.
+  public static func data(tables: [String: String], title: String, created: Date) throws -> Data {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-\(UUID().uuidString).xlsx").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     guard let workbook = workbook_new(path) else {
       throw XLSXError(message: "libxlsxwriter could not start a workbook")
     }
-    // A fixed creation time keeps the file the same for the same inputs.
     var properties = lxw_doc_properties()
-    properties.created = 0
+    properties.created = max(1, time_t(created.timeIntervalSince1970))
     let titleCopy = strdup(title)
     defer { free(titleCopy) }
     properties.title = titleCopy
