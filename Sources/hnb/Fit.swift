@@ -23,8 +23,11 @@ struct Fit: ParsableCommand {
   var out: String
 
   func validate() throws {
-    if inputs.history == nil {
-      throw ValidationError("fit needs --history (with or without the other inputs).")
+    if inputs.history == nil && inputs.transitions == nil {
+      throw ValidationError("fit needs --history or --transitions (or both).")
+    }
+    if inputs.mapping != nil && inputs.transitions == nil {
+      throw ValidationError("--mapping maps the codes of --transitions; give --transitions too.")
     }
     _ = try inputs.excludedYears()
     if horizon < 1 { throw ValidationError("--horizon must be 1 or more; found \(horizon)") }
@@ -52,6 +55,30 @@ struct Fit: ParsableCommand {
         }
         files.merge(CalibrationOutput.trendTables(fits, horizon: horizon)) { $1 }
         methods.append("trend of the series (exponentially weighted growth), from \(historyPath)")
+      }
+      if let transitionsPath = inputs.transitions {
+        let taxonomy = try Taxonomy.builtIn()
+        let mapping = try inputs.mapping.map { try CodeMapping.read(path: $0, taxonomy: taxonomy) }
+        let counts = try TransitionCounts.read(path: transitionsPath, taxonomy: taxonomy, mapping: mapping)
+        let population = try inputs.population.map { try PopulationTable.read(path: $0) }
+        let fit = try TransitionFit.fit(counts, population: population)
+        rows[transitionsPath] = [
+          "data_rows_read": counts.rowsRead, "data_rows_not_used": counts.rowsRead - counts.rowsUsed,
+        ]
+        files.merge(CalibrationOutput.transitionTables(fit, counts: counts)) { $1 }
+        print(
+          "transitions: \(counts.rowsRead) rows read, \(counts.rowsUsed) used, \(counts.rowsRead - counts.rowsUsed) rejected"
+        )
+        for (reason, count) in counts.rejected.sorted(by: { $0.key < $1.key }) {
+          print("  rejected \(count): \(reason)")
+        }
+        if population == nil {
+          warnings.append("warning: no --population, so no joiner (incidence) rates were estimated")
+        }
+        methods.append(
+          "transitions: beta-binomial cessation and Dirichlet moves pooled by leave-one-year-out likelihood "
+            + "(cessation strength \(fit.cessationStrength), move strength \(fit.moveStrength)), from \(transitionsPath)"
+        )
       }
       for warning in warnings { printError(warning) }
       let command = (["hnb", "fit"] + inputs.arguments + ["--horizon", "\(horizon)"]).joined(separator: " ")

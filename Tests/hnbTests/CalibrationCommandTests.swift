@@ -43,4 +43,34 @@ import Testing
     #expect(result.status == 64)
     #expect(result.stderr.contains("--fit-through"))
   }
+
+  @Test func fitFromTransitionsWritesScenarioInputsAScenarioCanExtend() throws {
+    let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
+      "--population", fixtures + "population_small.csv", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("2199 rows read, 2196 used, 3 rejected"))
+    #expect(result.stdout.contains("rejected 3: same curriculum year in both states (held back)"))
+    for file in ["cessation.csv", "transitions.csv", "incidence.csv", "new_plan_mix.csv", "transitions_posterior.csv"] {
+      #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+    }
+    // A scenario extending the Sutton baseline and the fit validates.
+    let baseline = HNBCommand.root.appendingPathComponent("Scenarios/sutton/baseline.yaml").path
+    try "name: calibrated\nkind: scenario\nextends: [\(baseline), calibration.yaml]\n".write(
+      toFile: out + "/calibrated.yaml", atomically: true, encoding: .utf8)
+    let validate = try HNBCommand.run(["validate", out + "/calibrated.yaml"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+  }
+
+  @Test func unknownCodesWithoutAMappingExit65() throws {
+    let result = try HNBCommand.run([
+      "fit", "--transitions", "Tests/HighNeedsTests/Fixtures/calibration/transitions_small.csv", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("transitions_small.csv:2:2") && result.stderr.contains("'MS' (no --mapping given)"))
+  }
 }
