@@ -1,0 +1,177 @@
+import Foundation
+
+/// A probability distribution of one uncertain input, sampled by its inverse CDF.
+///
+/// Every scalar distribution is sampled as `F⁻¹(u)` from a uniform `u`, so that inputs can be
+/// rank-correlated through a Gaussian copula (`u = Φ(z)` with correlated normal `z`).
+public enum Distribution: Sendable, Equatable {
+  /// Normal with `mean` and standard deviation `sd` (≥ 0).
+  case normal(mean: Double, sd: Double)
+  /// `median · exp(sdLog · z)`: lognormal with the given median and log-scale deviation.
+  case lognormal(median: Double, sdLog: Double)
+  /// Triangular on `[min, max]` with peak `mode`.
+  case triangular(min: Double, mode: Double, max: Double)
+  /// Uniform on `[min, max]`.
+  case uniform(min: Double, max: Double)
+  /// Beta with shape parameters `alpha`, `beta` (> 0), for rates in (0, 1).
+  case beta(alpha: Double, beta: Double)
+
+  /// The `u`-quantile, `F⁻¹(u)` for `u` in (0, 1).
+  public func quantile(_ u: Double) -> Double {
+    switch self {
+    case .normal(let mean, let sd):
+      return sd == 0 ? mean : mean + sd * Self.normalQuantile(u)
+    case .lognormal(let median, let sdLog):
+      return sdLog == 0 ? median : median * exp(sdLog * Self.normalQuantile(u))
+    case .triangular(let a, let c, let b):
+      if a == b { return a }
+      let split = (c - a) / (b - a)
+      return u < split ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c))
+    case .uniform(let a, let b):
+      return a == b ? a : a + u * (b - a)
+    case .beta(let alpha, let beta):
+      return Self.betaQuantile(u, alpha, beta)
+    }
+  }
+
+  /// The mean of the distribution.
+  public var mean: Double {
+    switch self {
+    case .normal(let mean, _): return mean
+    case .lognormal(let median, let sdLog): return median * exp(sdLog * sdLog / 2)
+    case .triangular(let a, let c, let b): return (a + b + c) / 3
+    case .uniform(let a, let b): return (a + b) / 2
+    case .beta(let alpha, let beta): return alpha / (alpha + beta)
+    }
+  }
+
+  /// `Φ(x)`, the standard normal CDF, from `erfc` (accurate in both tails).
+  public static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+
+  /// `Φ⁻¹(p)`: Acklam's rational approximation (relative error 1.15e-9) refined by one Halley
+  /// step on `erfc`, which brings it to about full double precision.
+  public static func normalQuantile(_ p: Double) -> Double {
+    if p <= 0 { return -.infinity }
+    if p >= 1 { return .infinity }
+    let a = [
+      -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+      -3.066479806614716e+01, 2.506628277459239e+00,
+    ]
+    let b = [
+      -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+      -1.328068155288572e+01,
+    ]
+    let c = [
+      -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+      4.374664141464968e+00, 2.938163982698783e+00,
+    ]
+    let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+    let low = 0.02425
+    var x: Double
+    if p < low {
+      let q = (-2 * log(p)).squareRoot()
+      x =
+        (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+        / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    } else if p <= 1 - low {
+      let q = p - 0.5
+      let r = q * q
+      x =
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    } else {
+      let q = (-2 * log1p(-p)).squareRoot()
+      x =
+        -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+        / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    }
+    // Halley refinement: e = Φ(x) − p, u = e·√(2π)·exp(x²/2).
+    let e = normalCDF(x) - p
+    let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
+    x -= u / (1 + x * u / 2)
+    return x
+  }
+
+  /// `ln Γ(x)` for `x > 0`.
+  static func logGamma(_ x: Double) -> Double { lgamma(x) }
+
+  /// `I_x(a, b)`, the regularized incomplete beta function, by Lentz's continued fraction.
+  public static func regularizedBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+    if x <= 0 { return 0 }
+    if x >= 1 { return 1 }
+    let front = exp(a * log(x) + b * log1p(-x) - (logGamma(a) + logGamma(b) - logGamma(a + b)))
+    if x > (a + 1) / (a + b + 2) { return 1 - regularizedBeta(1 - x, b, a) }
+    let tiny = 1e-300
+    var f = 1.0
+    var c = 1.0
+    var d = 0.0
+    for i in 0...400 {
+      let m = Double(i / 2)
+      let numerator: Double
+      if i == 0 {
+        numerator = 1
+      } else if i % 2 == 0 {
+        numerator = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+      } else {
+        numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))
+      }
+      d = 1 + numerator * d
+      if abs(d) < tiny { d = tiny }
+      d = 1 / d
+      c = 1 + numerator / c
+      if abs(c) < tiny { c = tiny }
+      let cd = c * d
+      f *= cd
+      if abs(1 - cd) < 1e-15 { break }
+    }
+    return front * (f - 1) / a
+  }
+
+  /// The beta `u`-quantile: Newton steps on `I_x(α, β) = u`, kept inside a shrinking bracket
+  /// (bisection when a step leaves it); converges to about 1e-14.
+  static func betaQuantile(_ u: Double, _ alpha: Double, _ beta: Double) -> Double {
+    var lo = 0.0
+    var hi = 1.0
+    var x = alpha / (alpha + beta)
+    let logB = logGamma(alpha) + logGamma(beta) - logGamma(alpha + beta)
+    for _ in 0..<100 {
+      let f = regularizedBeta(x, alpha, beta) - u
+      if f < 0 { lo = x } else { hi = x }
+      let density = exp((alpha - 1) * log(x) + (beta - 1) * log1p(-x) - logB)
+      var next = x - f / density
+      if !(next > lo && next < hi) || !density.isFinite || density == 0 { next = (lo + hi) / 2 }
+      if abs(next - x) < 1e-15 * max(1, x) || hi - lo < 1e-15 { return next }
+      x = next
+    }
+    return x
+  }
+
+  /// A Gamma(`shape`, 1) variate by Marsaglia and Tsang's method (with the `u^(1/shape)` boost
+  /// below shape 1), drawing what it needs from `stream`.
+  public static func gamma(shape: Double, _ stream: inout RandomStream) -> Double {
+    if shape < 1 {
+      let g = gamma(shape: shape + 1, &stream)
+      return g * pow(stream.uniform(), 1 / shape)
+    }
+    let d = shape - 1.0 / 3.0
+    let c = 1 / (9 * d).squareRoot()
+    while true {
+      let z = normalQuantile(stream.uniform())
+      let v0 = 1 + c * z
+      if v0 <= 0 { continue }
+      let v = v0 * v0 * v0
+      let u = stream.uniform()
+      if log(u) < 0.5 * z * z + d - d * v + d * log(v) { return d * v }
+    }
+  }
+
+  /// A Dirichlet draw around `mean` (shares summing to 1) with concentration `κ`:
+  /// `x_j = G_j / Σ G`, `G_j ~ Gamma(κ · mean_j)`; zero shares stay zero.
+  public static func dirichlet(mean: [Double], concentration: Double, _ stream: inout RandomStream) -> [Double] {
+    var g = mean.map { $0 > 0 ? gamma(shape: concentration * $0, &stream) : 0 }
+    let total = g.reduce(0, +)
+    guard total > 0 else { return mean }
+    for j in g.indices { g[j] /= total }
+    return g
+  }
+}

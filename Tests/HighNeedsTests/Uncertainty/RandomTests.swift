@@ -1,0 +1,94 @@
+import Foundation
+import Numerics
+import Testing
+
+@testable import HighNeeds
+
+@Suite struct RandomTests {
+  /// Known-answer vectors of Philox4x32-10 from Random123's `kat_vectors`.
+  @Test func philoxKnownAnswers() {
+    let zero = Philox4x32(seed: 0).block((0, 0, 0, 0))
+    #expect([zero.0, zero.1, zero.2, zero.3] == [0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8])
+    let ones = Philox4x32(seed: UInt64.max).block((.max, .max, .max, .max))
+    #expect([ones.0, ones.1, ones.2, ones.3] == [0x408f_276d, 0x41c8_3b0e, 0xa20b_c7c6, 0x6d54_51fd])
+    let pi = Philox4x32(seed: 0x299f_31d0_a409_3822).block((0x243f_6a88, 0x85a3_08d3, 0x1319_8a2e, 0x0370_7344))
+    #expect([pi.0, pi.1, pi.2, pi.3] == [0xd16c_fe09, 0x94fd_cceb, 0x5001_e420, 0x2412_6ea1])
+  }
+
+  @Test func streamsDependOnlyOnSeedDrawAndStream() {
+    let g = Philox4x32(seed: 42)
+    var a = RandomStream(g, draw: 7, stream: 3)
+    var b = RandomStream(g, draw: 7, stream: 3)
+    var c = RandomStream(g, draw: 8, stream: 3)
+    let xs = (0..<5).map { _ in a.uniform() }
+    #expect(xs == (0..<5).map { _ in b.uniform() })
+    #expect(xs != (0..<5).map { _ in c.uniform() })
+    #expect(xs.allSatisfy { $0 > 0 && $0 < 1 })
+  }
+
+  @Test func uniformMeanAndVariance() {
+    var s = RandomStream(Philox4x32(seed: 1), draw: 0, stream: 0)
+    let n = 200_000
+    let xs = (0..<n).map { _ in s.uniform() }
+    let mean = xs.reduce(0, +) / Double(n)
+    let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)
+    // Standard errors: 1/√(12n) ≈ 0.00065 for the mean.
+    #expect(abs(mean - 0.5) < 0.003)
+    #expect(abs(variance - 1.0 / 12) < 0.001)
+  }
+
+  @Test func normalQuantileKnownValues() {
+    let cases: [(Double, Double)] = [
+      (0.5, 0), (0.975, 1.959963984540054), (0.95, 1.6448536269514722), (0.999, 3.090232306167813),
+      (0.001, -3.090232306167813), (1e-10, -6.361340902404056), (0.1, -1.2815515655446004),
+    ]
+    for (p, x) in cases {
+      #expect(Distribution.normalQuantile(p).isApproximatelyEqual(to: x, absoluteTolerance: 1e-12))
+    }
+  }
+
+  @Test func scalarQuantilesAreExact() {
+    #expect(Distribution.uniform(min: 2, max: 4).quantile(0.25) == 2.5)
+    // Triangular(0, 1, 2): the median is the mode; P(X < 0.5) = 0.125.
+    #expect(Distribution.triangular(min: 0, mode: 1, max: 2).quantile(0.5).isApproximatelyEqual(to: 1))
+    #expect(Distribution.triangular(min: 0, mode: 1, max: 2).quantile(0.125).isApproximatelyEqual(to: 0.5))
+    #expect(Distribution.lognormal(median: 3, sdLog: 0.2).quantile(0.5).isApproximatelyEqual(to: 3))
+    #expect(
+      Distribution.normal(mean: 10, sd: 2).quantile(0.975).isApproximatelyEqual(
+        to: 10 + 2 * 1.959963984540054, relativeTolerance: 1e-12))
+    // Beta(2, 2): F(x) = 3x² − 2x³, so F(0.25) = 0.15625. Beta(1, 3): F(x) = 1 − (1 − x)³.
+    #expect(
+      Distribution.beta(alpha: 2, beta: 2).quantile(0.15625).isApproximatelyEqual(to: 0.25, absoluteTolerance: 1e-12))
+    #expect(
+      Distribution.beta(alpha: 1, beta: 3).quantile(0.875).isApproximatelyEqual(to: 0.5, absoluteTolerance: 1e-12))
+    #expect(
+      Distribution.beta(alpha: 0.5, beta: 0.5).quantile(0.5).isApproximatelyEqual(to: 0.5, absoluteTolerance: 1e-12))
+  }
+
+  @Test func zeroSpreadGivesTheCentre() {
+    for u in [1e-9, 0.3, 0.999] {
+      #expect(Distribution.normal(mean: 0.07, sd: 0).quantile(u) == 0.07)
+      #expect(Distribution.lognormal(median: 1, sdLog: 0).quantile(u) == 1)
+      #expect(Distribution.uniform(min: 5, max: 5).quantile(u) == 5)
+    }
+  }
+
+  @Test func gammaAndDirichletMoments() {
+    var s = RandomStream(Philox4x32(seed: 9), draw: 0, stream: 1)
+    let n = 50_000
+    for shape in [0.4, 3.0] {
+      let xs = (0..<n).map { _ in Distribution.gamma(shape: shape, &s) }
+      let mean = xs.reduce(0, +) / Double(n)
+      #expect(abs(mean - shape) < 5 * (shape / Double(n)).squareRoot())
+    }
+    let centre = [0.5, 0.3, 0.2, 0]
+    var sums = [0.0, 0, 0, 0]
+    for _ in 0..<10_000 {
+      let x = Distribution.dirichlet(mean: centre, concentration: 50, &s)
+      #expect(abs(x.reduce(0, +) - 1) < 1e-12)
+      #expect(x[3] == 0)
+      for j in 0..<4 { sums[j] += x[j] }
+    }
+    for j in 0..<3 { #expect(abs(sums[j] / 10_000 - centre[j]) < 0.005) }
+  }
+}
