@@ -7,11 +7,15 @@ struct Fit: ParsableCommand {
     abstract: "Estimate a scenario's rates from history, and write them with a fit report.",
     discussion: """
       With only --history (a totals or age-band series), fits the trend of each series and \
-      writes trend.csv and forecast.csv. The method used is printed and recorded in \
-      manifest.json. See docs/CALIBRATION.md.
+      writes trend.csv and forecast.csv. With --history and --population (and no \
+      --transitions), also estimates cessation and incidence (with a trend) by age band as a \
+      constrained least-squares problem and writes them as scenario inputs with \
+      calibration.yaml. With --transitions, estimates the rates from child-level flows. The \
+      method used is printed and recorded in manifest.json. See docs/CALIBRATION.md.
 
       Examples:
         hnb fit --history Calibration/data/sutton_history.csv --out out/fit
+        hnb fit --history bands.csv --population population.csv --out out/fit
       """)
 
   @OptionGroup var inputs: CalibrationInputs
@@ -55,6 +59,25 @@ struct Fit: ParsableCommand {
         }
         files.merge(CalibrationOutput.trendTables(fits, horizon: horizon)) { $1 }
         methods.append("trend of the series (exponentially weighted growth), from \(historyPath)")
+        if let populationPath = inputs.population, inputs.transitions == nil {
+          let population = try PopulationTable.read(path: populationPath)
+          let aggregate = try AggregateFit.fit(history: history, population: population, excluded: excluded)
+          files.merge(
+            CalibrationOutput.aggregateTables(aggregate, taxonomy: try Taxonomy.builtIn(), historyFile: historyPath)
+          ) { $1 }
+          rows[populationPath] = ["data_rows_read": population.rowsRead]
+          let bands =
+            aggregate.bands.count == 1 ? "the total (no age bands given)" : "\(aggregate.bands.count) age bands"
+          methods.append(
+            "aggregate: incidence and cessation by constrained least squares (LAPACK) on the stock-flow identity, "
+              + "\(bands), \(aggregate.trendFitted ? "with" : "without") a trend in incidence, "
+              + "census years \(aggregate.years.first ?? 0)-\(aggregate.lastYear), from \(historyPath) and \(populationPath)"
+          )
+        } else if inputs.transitions == nil {
+          warnings.append(
+            "warning: no --population, so incidence and cessation were not estimated from the aggregates; "
+              + "only the trend of each series was fitted")
+        }
       }
       if let transitionsPath = inputs.transitions {
         let taxonomy = try Taxonomy.builtIn()

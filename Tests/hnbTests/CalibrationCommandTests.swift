@@ -73,4 +73,34 @@ import Testing
     #expect(result.status == 65)
     #expect(result.stderr.contains("transitions_small.csv:2:2") && result.stderr.contains("'MS' (no --mapping given)"))
   }
+
+  @Test func fitFromAggregatesAndPopulationWritesRatesAScenarioCanExtend() throws {
+    let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", fixtures + "aggregate_bands.csv", "--population", fixtures + "aggregate_population.csv",
+      "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("method: aggregate: incidence and cessation by constrained least squares"))
+    let bands = try HNBCommand.readCSV(out + "/aggregate_fit.csv")
+    #expect(bands.map { $0["band"] ?? "" } == ["under 5", "5-10", "11-15", "16-19", "20-25"])
+    #expect(bands.allSatisfy { (0...1).contains(Double($0["cessation_rate"] ?? "") ?? -1) })
+    let yaml = try String(contentsOfFile: out + "/calibration.yaml", encoding: .utf8)
+    #expect(yaml.contains("incidence_trend_fraction_per_year"))
+    let baseline = HNBCommand.root.appendingPathComponent("Scenarios/sutton/baseline.yaml").path
+    try "name: calibrated\nkind: scenario\nextends: [\(baseline), calibration.yaml]\n".write(
+      toFile: out + "/calibrated.yaml", atomically: true, encoding: .utf8)
+    let validate = try HNBCommand.run(["validate", out + "/calibrated.yaml"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+  }
+
+  @Test func fitFromTotalsWithoutPopulationSaysSo() throws {
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history.csv", "--exclude-years", "2010-2018", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("no --population") && result.stderr.contains("only the trend"))
+  }
 }
