@@ -85,8 +85,7 @@ public enum Projection {
         for b in 0..<B { groups[members[b].transition[t - 1][a], default: []].append(b) }
         for (matrix, group) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
           multiply(
-            &next, state, matrix: matrix, members: group, memberCount: B, offset: a * blockSize, rows: N,
-            placements: P)
+            &next, state, matrix: matrix, members: group, offset: a * blockSize, rows: N, placements: P)
         }
         for b in 0..<B {
           let matrix = members[b].transition[t - 1][a]
@@ -159,8 +158,7 @@ public enum Projection {
   /// place; otherwise their rows are gathered into a scratch matrix, multiplied once and
   /// scattered back. Each member owns `rows` consecutive rows of `placements` columns.
   private static func multiply(
-    _ y: inout [Double], _ x: [Double], matrix: [Double], members: [Int], memberCount: Int, offset: Int, rows: Int,
-    placements P: Int
+    _ y: inout [Double], _ x: [Double], matrix: [Double], members: [Int], offset: Int, rows: Int, placements P: Int
   ) {
     let width = rows * P
     let contiguous = members.last.map { $0 - members[0] + 1 == members.count } ?? true
