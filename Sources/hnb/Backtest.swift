@@ -9,11 +9,14 @@ struct Backtest: ParsableCommand {
       Writes backtest.csv (the method's held-out forecasts with p10/p90 and absolute percentage \
       error), baselines.csv (the naive baselines: last value, last year's growth, linear trend), \
       summary.csv (MAPE by level and horizon for each, and p10–p90 coverage), fits.csv and \
-      manifest.json. --fit-through may be a range (rolling origin); the summary averages over \
-      origins. The method is described in docs/CALIBRATION.md.
+      manifest.json. With --new-plans, the total is also forecast by the stock-flow candidate \
+      (stock less leavers plus new plans; candidates.csv), scored beside the method. \
+      --fit-through may be a range (rolling origin); the summary averages over origins. The \
+      method, and how it was chosen, are described in docs/CALIBRATION.md.
 
       Examples:
-        hnb backtest --history Calibration/data/england_history.csv --fit-through 2019-2024 --horizon 3 --out out/bt
+        hnb backtest --history Calibration/data/england_history.csv --new-plans Calibration/data/england_new_plans.csv \\
+          --fit-through 2019-2024 --horizon 3 --out out/bt
         hnb backtest --history h.csv --fit-through 2022 --horizon 2 --exclude-years 2023 --out out/bt
       """)
 

@@ -6,8 +6,8 @@ import Testing
   @Test func backtestWritesForecastsBaselinesAndASummary() throws {
     let out = HNBCommand.freshDirectory()
     let result = try HNBCommand.run([
-      "backtest", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2019-2022", "--horizon", "3",
-      "--out", out,
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--new-plans",
+      "Calibration/data/sutton_new_plans.csv", "--fit-through", "2019-2022", "--horizon", "3", "--out", out,
     ])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("method: trend"))
@@ -17,7 +17,10 @@ import Testing
     #expect(rows.count == 4 * 3)
     #expect(rows.allSatisfy { ($0["level"] ?? "") == "total" && !($0["p10"] ?? "").isEmpty })
     let summary = try HNBCommand.readCSV(out + "/summary.csv")
-    #expect(Set(summary.compactMap { $0["method"] }) == ["trend", "last_value", "last_growth", "linear_trend"])
+    #expect(
+      Set(summary.compactMap { $0["method"] }) == ["trend", "last_value", "last_growth", "linear_trend", "stock_flow"])
+    #expect(try HNBCommand.readCSV(out + "/candidates.csv").count == 4 * 3)
+    #expect(result.stdout.contains("total stock_flow: MAPE h1"))
     let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
     #expect(manifest.contains("\"tool\" : \"hnb\""))
     #expect(manifest.contains("Calibration/data/sutton_history.csv"))

@@ -69,6 +69,9 @@ public struct BacktestSummary: Sendable, Equatable {
 public struct Backtest: Sendable {
   /// The method's name in outputs.
   public static let methodName = "trend"
+  /// The new-plans stock-flow model's name in outputs (scored for the total when new plans are
+  /// given; a candidate, not the method).
+  public static let stockFlowName = "stock_flow"
   public var rows: [BacktestRow]
   public var summary: [BacktestSummary]
   /// Warnings (fit windows that cross a known break).
@@ -80,7 +83,9 @@ public struct Backtest: Sendable {
   ///
   /// Years in `excluded` are left out of every fit (they are still compared as actuals: what
   /// happened, happened). An origin needs two fitted years before it and at least one later
-  /// census to compare with; origins outside that are an error.
+  /// census to compare with; origins outside that are an error. With new plans in the history,
+  /// the total is also forecast by `StockFlowFit` (`stock_flow`), from the new plans known at
+  /// each origin.
   public static func run(
     history: AggregateHistory, fitThrough: ClosedRange<Int>, horizon: Int, excluded: Set<Int> = []
   ) throws -> Backtest {
@@ -130,6 +135,18 @@ public struct Backtest: Sendable {
                 p10: nil, p90: nil))
           }
         }
+        if series.level == "total", !history.newPlans.isEmpty,
+          let flow = StockFlowFit.fit(fitted, newPlans: history.newPlans, horizon: horizon)
+        {
+          for (k, forecast) in flow.forecast(horizon: horizon).enumerated() {
+            let year = origin + k + 1
+            guard let actual = series.plans(at: year), actual > 0 else { continue }
+            rows.append(
+              BacktestRow(
+                fitThrough: origin, year: year, horizon: k + 1, level: series.level, method: stockFlowName,
+                actual: actual, forecast: forecast, p10: nil, p90: nil))
+          }
+        }
       }
     }
     return Backtest(rows: rows, summary: summarise(rows), warnings: warnings, fits: fits)
@@ -137,7 +154,7 @@ public struct Backtest: Sendable {
 
   /// MAPE and coverage by level, method and horizon, averaged over origins.
   static func summarise(_ rows: [BacktestRow]) -> [BacktestSummary] {
-    let methods = [methodName] + Baseline.allCases.map(\.rawValue)
+    let methods = [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName]
     var levels: [String] = []
     for row in rows where !levels.contains(row.level) { levels.append(row.level) }
     var result: [BacktestSummary] = []

@@ -3,8 +3,8 @@ import Foundation
 /// The tables `hnb backtest` and `hnb fit` write, and their manifest.
 public enum CalibrationOutput {
   /// `backtest.csv` (the method's held-out forecasts), `baselines.csv` (the naive baselines'),
-  /// `summary.csv` (MAPE and coverage by level, method and horizon) and `fits.csv` (each
-  /// origin's fitted trend).
+  /// `summary.csv` (MAPE and coverage by level, method and horizon), `fits.csv` (each
+  /// origin's fitted trend) and, with new plans, `candidates.csv` (the `stock_flow` forecasts).
   public static func backtestTables(_ backtest: Backtest) -> [String: String] {
     func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
     var method = CSVWriter(header: [
@@ -13,12 +13,20 @@ public enum CalibrationOutput {
     var baselines = CSVWriter(header: [
       "fit_through", "year", "horizon", "level", "baseline", "actual", "forecast", "abs_pct_error",
     ])
+    var candidates = CSVWriter(header: [
+      "fit_through", "year", "horizon", "level", "candidate", "actual", "forecast", "abs_pct_error",
+    ])
     for r in backtest.rows {
       if r.method == Backtest.methodName {
         method.row([
           "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, CSVWriter.fixed(r.actual, 3),
           CSVWriter.fixed(r.forecast, 3), optional(r.p10), optional(r.p90), CSVWriter.fixed(r.absPercentError, 3),
           r.covered.map { $0 ? "true" : "false" } ?? "",
+        ])
+      } else if r.method == Backtest.stockFlowName {
+        candidates.row([
+          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
+          CSVWriter.fixed(r.forecast, 3), CSVWriter.fixed(r.absPercentError, 3),
         ])
       } else {
         baselines.row([
@@ -34,10 +42,14 @@ public enum CalibrationOutput {
         s.coverage.map { CSVWriter.fraction($0) } ?? "",
       ])
     }
-    return [
+    var files = [
       "backtest.csv": method.text, "baselines.csv": baselines.text, "summary.csv": summary.text,
       "fits.csv": fitsTable(backtest.fits),
     ]
+    if backtest.rows.contains(where: { $0.method == Backtest.stockFlowName }) {
+      files["candidates.csv"] = candidates.text
+    }
+    return files
   }
 
   /// One row per fitted trend: origin, level, years fitted, decay, growth and `σ_h`.
@@ -69,7 +81,7 @@ public enum CalibrationOutput {
   public static func headline(_ backtest: Backtest, level: String = "total") -> [String] {
     let rows = backtest.summary.filter { $0.level == level }
     var lines: [String] = []
-    for method in [Backtest.methodName] + Baseline.allCases.map(\.rawValue) {
+    for method in [Backtest.methodName] + Baseline.allCases.map(\.rawValue) + [Backtest.stockFlowName] {
       let mine = rows.filter { $0.method == method }
       guard !mine.isEmpty else { continue }
       var line =

@@ -35,4 +35,36 @@ import Testing
     let history = try AggregateHistory.read(path: try CalibrationFixtures.path("sutton_history.csv"))
     #expect(throws: InputError.self) { try Backtest.run(history: history, fitThrough: 2024...2025, horizon: 1) }
   }
+
+  @Test func stockFlowRecoversAConstantLeaveRateAndNewPlanGrowth() throws {
+    // S(Y+1) = 0.95·S(Y) + N(Y), N growing 10% a year.
+    var plans = [1000.0]
+    var newPlans: [Int: Double] = [:]
+    for (k, year) in (2010...2019).enumerated() {
+      newPlans[year] = 80 * pow(1.1, Double(k))
+      plans.append(plans[k] * 0.95 + (newPlans[year] ?? 0))
+    }
+    let series = PlanSeries(level: "total", years: Array(2010...2020), plans: plans)
+    let fit = try #require(StockFlowFit.fit(series, newPlans: newPlans, horizon: 2))
+    #expect(fit.leaveRate.isApproximatelyEqual(to: 0.05, relativeTolerance: 1e-9))
+    #expect(fit.newPlanGrowth.isApproximatelyEqual(to: log(1.1), relativeTolerance: 1e-9))
+    let next = plans[10] * 0.95 + 80 * pow(1.1, 10)
+    #expect(fit.forecast(horizon: 2)[0].isApproximatelyEqual(to: next, relativeTolerance: 1e-9))
+    #expect(
+      fit.forecast(horizon: 2)[1].isApproximatelyEqual(to: next * 0.95 + 80 * pow(1.1, 11), relativeTolerance: 1e-9))
+  }
+
+  @Test func stockFlowUsesOnlyNewPlansKnownAtTheOrigin() throws {
+    var history = try AggregateHistory.read(
+      path: try CalibrationFixtures.path("sutton_history.csv"),
+      newPlansPath: try CalibrationFixtures.path("sutton_new_plans.csv"))
+    let before = try Backtest.run(history: history, fitThrough: 2019...2021, horizon: 2)
+    // New plans of calendar 2021 onwards are published with census 2022: no origin up to 2021 may use them.
+    for year in 2021...2024 { history.newPlans[year] = 1 }
+    let after = try Backtest.run(history: history, fitThrough: 2019...2021, horizon: 2)
+    let flow = before.rows.filter { $0.method == Backtest.stockFlowName }
+    #expect(flow.count == 3 * 2 && flow.allSatisfy { $0.level == "total" })
+    #expect(flow == after.rows.filter { $0.method == Backtest.stockFlowName })
+    #expect(before.summary.contains { $0.method == Backtest.stockFlowName && $0.coverage == nil })
+  }
 }
