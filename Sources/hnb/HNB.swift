@@ -21,7 +21,9 @@ struct HNB: ParsableCommand {
         hnb compare Scenarios/sutton/baseline.yaml Scenarios/sutton/combined.yaml --out out/compare
       """,
     version: toolVersion,
-    subcommands: [Run.self, Validate.self, Compare.self, Report.self, Fit.self, Backtest.self]
+    subcommands: [
+      Run.self, Validate.self, Compare.self, Report.self, Fit.self, Backtest.self, Sweep.self, Merge.self,
+    ]
   )
 }
 

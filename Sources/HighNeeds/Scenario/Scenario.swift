@@ -71,6 +71,8 @@ public struct Scenario: Sendable {
   /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
   public var inputRows: [String: InputFileRows]
   public var alerts: [Alert]
+  /// Uncertain inputs for `hnb sweep` (empty when the file has no `uncertainty:` section).
+  public var uncertainty = UncertaintySpec()
 
   public var placementCount: Int { taxonomy.placements.count }
   public var needCount: Int { taxonomy.needs.count }

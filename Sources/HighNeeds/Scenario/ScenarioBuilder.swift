@@ -108,6 +108,7 @@ struct ScenarioBuilder {
       inputFiles.append(path)
       outturn = try readOutturn(path, axes: axes)
     }
+    let uncertainty = try readUncertainty(root.map("uncertainty"), axes: axes)
     try root.finish()
 
     return Scenario(
@@ -123,7 +124,8 @@ struct ScenarioBuilder {
       placeFundingRate: costs.placeFundingRate, placeFundingUplift: costs.placeFundingUplift,
       costLines: costs.lines, centralLines: costs.central, income: income,
       openingBalance: opening, contributions: contributions, mitigations: mitigations,
-      outturn: outturn, assumptions: log.entries.sorted(), inputRows: log.rowCounts, alerts: log.alerts.sorted())
+      outturn: outturn, assumptions: log.entries.sorted(), inputRows: log.rowCounts, alerts: log.alerts.sorted(),
+      uncertainty: uncertainty)
   }
 
   struct Axes {

@@ -1,0 +1,116 @@
+import Foundation
+
+/// One draw of a sweep: the scenario's uncertain inputs sampled for draw `index`, turned into
+/// the inputs of the projection and the accounts.
+///
+/// Everything here is a function of `(seed, index)` alone: each input reads its own Philox
+/// stream (named by a hash of its id), each transition row and each age's new-plan mix another.
+public struct Draw: Sendable {
+  /// The scenario with this draw's income (HNB allocation) applied.
+  public var scenario: Scenario
+  /// The scenario's mitigated parameters with this draw's inputs applied.
+  public var parameters: ModelParameters
+
+  /// Stream of uncertain input `id`: FNV-1a of the id, below `2³⁰`.
+  static func stream(for id: String) -> UInt32 {
+    var h: UInt32 = 0x811c_9dc5
+    for byte in id.utf8 { h = (h ^ UInt32(byte)) &* 0x0100_0193 }
+    return h & 0x3FFF_FFFF
+  }
+
+  /// `values[i][y]`: input `i`'s value in year slot `y` (`y = 0…H−1`; `once` inputs repeat).
+  ///
+  /// Uncorrelated inputs take `F⁻¹(u)` from their stream's `y`-th uniform; correlated ones
+  /// (any non-zero rank correlation) go through the Gaussian copula (see `Copula`).
+  public static func inputValues(_ spec: UncertaintySpec, horizon H: Int, generator: Philox4x32, draw: Int)
+    -> [[Double]]
+  {
+    let k = spec.inputs.count
+    var uniforms = spec.inputs.map { input -> [Double] in
+      var s = RandomStream(generator, draw: draw, stream: stream(for: input.id))
+      let first = s.uniform()
+      return input.perYear ? [first] + (1..<H).map { _ in s.uniform() } : Array(repeating: first, count: H)
+    }
+    let correlated = (0..<k).filter { i in (0..<k).contains { j in j != i && spec.rankCorrelation[i][j] != 0 } }
+    if !correlated.isEmpty, let l = Copula.cholesky(Copula.pearson(fromSpearman: spec.rankCorrelation)) {
+      for y in 0..<H {
+        let z = (0..<k).map { Distribution.normalQuantile(uniforms[$0][y]) }
+        for i in correlated {
+          var zi = 0.0
+          for j in 0...i { zi += l[i][j] * z[j] }
+          uniforms[i][y] = Distribution.normalCDF(zi)
+        }
+      }
+    }
+    return (0..<k).map { i in uniforms[i].map { spec.inputs[i].distribution.quantile($0) } }
+  }
+
+  /// Builds draw `index` of `base` under `generator`: Dirichlet rows first (they change the
+  /// scenario the parameters are built from), then the scalar inputs on the parameters.
+  ///
+  /// An input whose drawn factor is exactly 1 (or shock exactly 0) leaves the numbers untouched,
+  /// so a sweep of zero-variance inputs reproduces the deterministic run bit for bit.
+  public init(base: Scenario, generator: Philox4x32, index: Int) {
+    var s = base
+    let spec = base.uncertainty
+    let P = s.placementCount
+    let N = s.needCount
+    let H = s.horizonYears
+    if let kappa = spec.transitionConcentration {
+      for a in 0..<s.transition.count {
+        for p in 0..<P {
+          var stream = RandomStream(generator, draw: index, stream: 0x4000_0000 | UInt32(a * P + p))
+          let row = Array(s.transition[a][(p * P)..<((p + 1) * P)])
+          let drawn = Distribution.dirichlet(mean: row, concentration: kappa, &stream)
+          for q in 0..<P { s.transition[a][p * P + q] = drawn[q] }
+        }
+      }
+    }
+    if let kappa = spec.newPlanMixConcentration {
+      for a in 0..<s.newPlanMix.count where s.newPlanMix[a].contains(where: { $0 > 0 }) {
+        var stream = RandomStream(generator, draw: index, stream: 0x8000_0000 | UInt32(a))
+        s.newPlanMix[a] = Distribution.dirichlet(mean: s.newPlanMix[a], concentration: kappa, &stream)
+      }
+    }
+    var m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
+    let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
+    for (i, input) in spec.inputs.enumerated() {
+      let v = values[i]
+      switch input.target {
+      case .incidenceFactor:
+        for t in 1...H where v[t - 1] != 1 {
+          for j in m.newPlans[t - 1].indices { m.newPlans[t - 1][j] *= v[t - 1] }
+        }
+      case .cessationFactor:
+        for t in 1...H where v[t - 1] != 1 {
+          for a in 0..<AgeAxis.maxAge {
+            for p in 0..<P {
+              let j = a * P + p
+              m.survival[t - 1][j] = 1 - min(1, (1 - m.survival[t - 1][j]) * v[t - 1])
+            }
+          }
+        }
+      case .topUpFactor(let placements):
+        guard v[0] != 1 else { continue }
+        for t in 0...H {
+          for p in placements { for n in 0..<N { m.topUp[t][n * P + p] *= v[0] } }
+        }
+      case .topUpUpliftShock(let placements):
+        var index = 1.0
+        for t in 1...H {
+          index *= 1 + v[t - 1]
+          guard index != 1 else { continue }
+          for p in placements { for n in 0..<N { m.topUp[t][n * P + p] *= index } }
+        }
+      case .hnbGrowthShock:
+        var index = 1.0
+        for f in 1..<max(1, H) {
+          index *= 1 + v[f]
+          if index != 1 { s.income.hnbAllocation[f] *= index }
+        }
+      }
+    }
+    scenario = s
+    parameters = m
+  }
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+/// The uncertain inputs of a scenario (its `uncertainty:` section): what a sweep draws.
+///
+/// An empty spec leaves every draw equal to the deterministic run. See `docs/SCENARIO.md`,
+/// "uncertainty", and `docs/MODEL.md`, "Uncertainty".
+public struct UncertaintySpec: Sendable {
+  /// Scalar inputs with a distribution, in file order.
+  public var inputs: [UncertainInput] = []
+  /// Dirichlet concentration `κ` around each transition row (nil: rows fixed).
+  public var transitionConcentration: Double?
+  /// Dirichlet concentration `κ` around each age's new-plan mix (nil: mix fixed).
+  public var newPlanMixConcentration: Double?
+  /// `correlation[i][j]`: Spearman rank correlation between inputs `i` and `j` (identity when none given).
+  public var rankCorrelation: [[Double]] = []
+
+  public init() {}
+
+  /// True when no input is uncertain: every draw is the deterministic run.
+  public var isEmpty: Bool { inputs.isEmpty && transitionConcentration == nil && newPlanMixConcentration == nil }
+}
+
+/// One uncertain scalar input: which model input it moves, its distribution, and whether it is
+/// drawn once per draw or again for every projected year.
+public struct UncertainInput: Sendable {
+  /// What a drawn value does to the model.
+  public enum Target: Sendable, Equatable {
+    /// Multiplies incidence (new plans) in the year(s) drawn.
+    case incidenceFactor
+    /// Multiplies cessation rates (capped at 1).
+    case cessationFactor
+    /// Multiplies the top-ups of the placements (every year).
+    case topUpFactor(placements: [Int])
+    /// Added to the annual uplift of the placements' top-ups: `topUp[t] × Π_{s≤t} (1 + δ_s)`.
+    case topUpUpliftShock(placements: [Int])
+    /// Added to HNB allocation growth: `hnbAllocation[f] × Π_{1≤s≤f} (1 + δ_s)`.
+    case hnbGrowthShock
+  }
+
+  public var id: String
+  public var target: Target
+  public var distribution: Distribution
+  /// True for `varies: per_year`: a fresh value for every projected year.
+  public var perYear: Bool
+
+  /// The target's name as written in scenario files.
+  public var targetName: String {
+    switch target {
+    case .incidenceFactor: return "incidence_factor"
+    case .cessationFactor: return "cessation_factor"
+    case .topUpFactor: return "top_up_factor"
+    case .topUpUpliftShock: return "top_up_uplift_shock"
+    case .hnbGrowthShock: return "hnb_growth_shock"
+    }
+  }
+}
+
+extension ScenarioBuilder {
+  /// Reads the optional `uncertainty:` section.
+  func readUncertainty(_ map: MapReader?, axes: Axes) throws -> UncertaintySpec {
+    var spec = UncertaintySpec()
+    guard let map else { return spec }
+    for item in try map.list("inputs") ?? [] {
+      let entry = try MapReader(item, path: map.keyPath("inputs"), log: log)
+      let id = try entry.string("id")
+      if spec.inputs.contains(where: { $0.id == id }) {
+        throw InputError(entry.location, key: entry.keyPath("id"), expected: "an id used once", found: "'\(id)' again")
+      }
+      let targetName = try entry.string("target")
+      let placements = try entry.list("placements").map { items in
+        try items.map { item -> Int in
+          guard case .scalar(let text, let location) = item, let p = axes.taxonomy.placementIndex(text) else {
+            throw InputError(
+              item.location, key: entry.keyPath("placements"), expected: "a placement defined in the taxonomy",
+              found: item.kindDescription)
+          }
+          _ = location
+          return p
+        }
+      }
+      let all = Array(0..<axes.P)
+      let target: UncertainInput.Target
+      switch targetName {
+      case "incidence_factor": target = .incidenceFactor
+      case "cessation_factor": target = .cessationFactor
+      case "top_up_factor": target = .topUpFactor(placements: placements ?? all)
+      case "top_up_uplift_shock": target = .topUpUpliftShock(placements: placements ?? all)
+      case "hnb_growth_shock": target = .hnbGrowthShock
+      default:
+        throw InputError(
+          entry.valueLocation("target"), key: entry.keyPath("target"),
+          expected: "incidence_factor, cessation_factor, top_up_factor, top_up_uplift_shock or hnb_growth_shock",
+          found: "'\(targetName)'")
+      }
+      if placements != nil, !targetName.hasPrefix("top_up") {
+        throw InputError(
+          entry.valueLocation("placements"), key: entry.keyPath("placements"),
+          expected: "placements only for top_up_factor and top_up_uplift_shock", found: "placements for \(targetName)")
+      }
+      let varies = try entry.optionalString("varies") ?? "once"
+      guard varies == "once" || varies == "per_year" else {
+        throw InputError(
+          entry.valueLocation("varies"), key: entry.keyPath("varies"), expected: "once or per_year",
+          found: "'\(varies)'")
+      }
+      if varies == "per_year", targetName == "top_up_factor" {
+        throw InputError(
+          entry.valueLocation("varies"), key: entry.keyPath("varies"),
+          expected: "once (a level; use top_up_uplift_shock for year-by-year price uncertainty)", found: "per_year")
+      }
+      guard let distributionMap = try entry.map("distribution") else {
+        throw entry.missing("distribution", "a map {type: normal, mean: …, sd: …}")
+      }
+      let distribution = try readDistribution(distributionMap)
+      try entry.finish()
+      if case .hnbGrowthShock = target {
+      } else if case .topUpUpliftShock = target {
+      } else {
+        // Factors multiply rates and prices: a negative factor is meaningless.
+        if distribution.quantile(1e-12) < 0 {
+          throw InputError(
+            distributionMap.location, key: distributionMap.path, expected: "a distribution of non-negative factors",
+            found: "one reaching \(distribution.quantile(1e-12))")
+        }
+      }
+      spec.inputs.append(
+        UncertainInput(id: id, target: target, distribution: distribution, perYear: varies == "per_year"))
+    }
+    spec.transitionConcentration = try map.optionalNumber(
+      "transition_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
+    spec.newPlanMixConcentration = try map.optionalNumber(
+      "new_plan_mix_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
+    let k = spec.inputs.count
+    spec.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
+    for item in try map.list("rank_correlation") ?? [] {
+      let entry = try MapReader(item, path: map.keyPath("rank_correlation"), log: log)
+      guard case .sequence(let pair, let location)? = try entry.tree("between"), pair.count == 2,
+        case .scalar(let first, _) = pair[0], case .scalar(let second, _) = pair[1],
+        let i = spec.inputs.firstIndex(where: { $0.id == first }),
+        let j = spec.inputs.firstIndex(where: { $0.id == second }), i != j
+      else {
+        throw InputError(
+          entry.valueLocation("between"), key: entry.keyPath("between"), expected: "two different input ids",
+          found: "something else")
+      }
+      _ = location
+      if spec.inputs[i].perYear != spec.inputs[j].perYear {
+        throw InputError(
+          entry.valueLocation("between"), key: entry.keyPath("between"),
+          expected: "two inputs that both vary once or both per_year", found: "\(first) and \(second)")
+      }
+      let rho = try entry.number("rho", unit: "rank correlation", in: -1...1, rangeText: "a correlation in [-1, 1]")
+      try entry.finish()
+      spec.rankCorrelation[i][j] = rho
+      spec.rankCorrelation[j][i] = rho
+    }
+    if Copula.cholesky(Copula.pearson(fromSpearman: spec.rankCorrelation)) == nil {
+      throw InputError(
+        map.valueLocation("rank_correlation"), key: map.keyPath("rank_correlation"),
+        expected: "correlations that are jointly possible (a positive-definite matrix)", found: "ones that are not")
+    }
+    try map.finish()
+    return spec
+  }
+
+  /// Reads `{type: …, parameters…}`.
+  func readDistribution(_ map: MapReader) throws -> Distribution {
+    let type = try map.string("type")
+    func value(_ key: String, _ range: ClosedRange<Double>? = nil) throws -> Double {
+      try map.number(key, unit: "as the input", in: range)
+    }
+    let d: Distribution
+    switch type {
+    case "normal": d = .normal(mean: try value("mean"), sd: try value("sd", 0...Double.greatestFiniteMagnitude))
+    case "lognormal":
+      d = .lognormal(
+        median: try value("median", 0...Double.greatestFiniteMagnitude), sdLog: try value("sd_log", 0...10))
+    case "triangular":
+      let a = try value("min")
+      let c = try value("mode")
+      let b = try value("max")
+      guard a <= c, c <= b else {
+        throw InputError(map.location, key: map.path, expected: "min ≤ mode ≤ max", found: "\(a), \(c), \(b)")
+      }
+      d = .triangular(min: a, mode: c, max: b)
+    case "uniform":
+      let a = try value("min")
+      let b = try value("max")
+      guard a <= b else { throw InputError(map.location, key: map.path, expected: "min ≤ max", found: "\(a), \(b)") }
+      d = .uniform(min: a, max: b)
+    case "beta":
+      d = .beta(alpha: try value("alpha", 1e-3...1e6), beta: try value("beta", 1e-3...1e6))
+    default:
+      throw InputError(
+        map.valueLocation("type"), key: map.keyPath("type"), expected: "normal, lognormal, triangular, uniform or beta",
+        found: "'\(type)'")
+    }
+    try map.finish()
+    return d
+  }
+}
