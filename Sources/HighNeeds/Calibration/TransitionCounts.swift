@@ -170,14 +170,87 @@ public struct TransitionCounts: Sendable {
         counts.moves[y][(a1 * P + p) * P + q] += 1
       }
     }
+    // The fast path: a row that will be used, read from its bytes without making strings (the
+    // codes looked up by their bytes); anything else — a header, a rejection, an error, a code
+    // not yet seen, spaces — goes through `process`, which the fast path then learns from.
+    var settingBytes = ByteCodeCache()
+    var needBytes = ByteCodeCache()
+    let outsideBytes = Array(outside.utf8)
+    var fields = [Range<Int>](repeating: 0..<0, count: columns.count)
+    func fastProcess(_ buffer: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) throws {
+      var end = upper
+      if end > lower && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+      var count = 0
+      var start = lower
+      var plain = header != nil && end > lower
+      var i = lower
+      while plain && i <= end {
+        if i == end || buffer[i] == UInt8(ascii: ",") {
+          if count == columns.count { plain = false } else { fields[count] = start..<i }
+          count += 1
+          start = i + 1
+        } else if buffer[i] == UInt8(ascii: " ") || buffer[i] == UInt8(ascii: "\t") || buffer[i] == UInt8(ascii: "\"") {
+          plain = false
+        }
+        i += 1
+      }
+      func field(_ k: Int) -> Range<Int> { fields[position[k]] }
+      func isOutside(_ r: Range<Int>) -> Bool { Self.equal(buffer, r, outsideBytes) }
+      if plain && count == columns.count, let year = Self.integer(buffer, field(0)),
+        let ay1 = Self.integer(buffer, field(3)), let ay2 = Self.integer(buffer, field(6)), ay2 == ay1 + 1,
+        let y = yearIndex[year]
+      {
+        let joiner = isOutside(field(1))
+        let leaver = isOutside(field(4))
+        let a1 = ay1 + ageOffset
+        let a2 = ay2 + ageOffset
+        if !(joiner && leaver) && (joiner || (0..<ages).contains(a1)) && (leaver || (0..<ages).contains(a2)) {
+          let p = joiner ? -1 : settingBytes.index(buffer, field(1))
+          let n1 = joiner ? 0 : needBytes.index(buffer, field(2))
+          let q = leaver ? -1 : settingBytes.index(buffer, field(4))
+          let n2 = leaver ? -1 : needBytes.index(buffer, field(5))
+          if let p, n1 != nil, let q, let n2 {
+            line += 1
+            counts.rowsRead += 1
+            counts.rowsUsed += 1
+            if joiner {
+              counts.joiners[y][(a2 * N + n2) * P + q] += 1
+            } else {
+              counts.stock[y][a1 * P + p] += 1
+              if leaver {
+                counts.leavers[y][a1 * P + p] += 1
+              } else if a1 < AgeAxis.maxAge {
+                counts.moves[y][(a1 * P + p) * P + q] += 1
+              }
+            }
+            return
+          }
+        }
+      }
+      try process(ArraySlice(buffer[lower..<upper]))
+      // Learn the codes `process` resolved, so later rows with them take the fast path.
+      guard plain && count == columns.count else { return }
+      for (k, cache) in [(1, 0), (2, 1), (4, 0), (5, 1)] where !isOutside(field(k)) {
+        let code = String(decoding: UnsafeBufferPointer(rebasing: buffer[field(k)]), as: UTF8.self)
+        if cache == 0, let index = settingCache[code] { settingBytes.insert(buffer, field(k), index) }
+        if cache == 1, let index = needCache[code] { needBytes.insert(buffer, field(k), index) }
+      }
+    }
     while true {
       let chunk = handle.readData(ofLength: 1 << 20)
       if chunk.isEmpty { break }
       pending.append(contentsOf: chunk)
-      var start = 0
-      while let end = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-        try process(pending[start..<end])
-        start = end + 1
+      let start = try pending.withUnsafeBufferPointer { buffer -> Int in
+        var start = 0
+        var i = 0
+        while i < buffer.count {
+          if buffer[i] == UInt8(ascii: "\n") {
+            try fastProcess(buffer, start, i)
+            start = i + 1
+          }
+          i += 1
+        }
+        return start
       }
       pending.removeFirst(start)
     }
@@ -198,6 +271,65 @@ public struct TransitionCounts: Sendable {
     counts.moves = sorted.map { counts.moves[$0] }
     counts.joiners = sorted.map { counts.joiners[$0] }
     return counts
+  }
+}
+
+extension TransitionCounts {
+  /// Whether `bytes[range]` spells `word`.
+  static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: [UInt8]) -> Bool {
+    guard range.count == word.count else { return false }
+    var i = 0
+    while i < word.count {
+      if bytes[range.lowerBound + i] != word[i] { return false }
+      i += 1
+    }
+    return true
+  }
+
+  /// The integer in `bytes[range]` (an optional `-` then digits), or nil for anything else.
+  static func integer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    guard !range.isEmpty else { return nil }
+    var i = range.lowerBound
+    let negative = bytes[i] == UInt8(ascii: "-")
+    if negative { i += 1 }
+    guard i < range.upperBound, range.upperBound - i <= 9 else { return nil }
+    var value = 0
+    while i < range.upperBound {
+      let digit = Int(bytes[i]) - 48
+      guard (0...9).contains(digit) else { return nil }
+      value = value * 10 + digit
+      i += 1
+    }
+    return negative ? -value : value
+  }
+}
+
+/// Codes already resolved, looked up by their bytes (FNV-1a hash, then the bytes compared).
+struct ByteCodeCache {
+  var entries: [UInt64: [(bytes: [UInt8], index: Int)]] = [:]
+
+  /// The FNV-1a hash of `bytes[range]`.
+  static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var i = range.lowerBound
+    while i < range.upperBound {
+      h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+      i += 1
+    }
+    return h
+  }
+
+  /// The index stored for `bytes[range]`, if any.
+  func index(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    guard let bucket = entries[Self.hash(bytes, range)] else { return nil }
+    for entry in bucket where TransitionCounts.equal(bytes, range, entry.bytes) { return entry.index }
+    return nil
+  }
+
+  /// Stores `index` for `bytes[range]`.
+  mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ index: Int) {
+    guard self.index(bytes, range) == nil else { return }
+    entries[Self.hash(bytes, range), default: []].append((Array(bytes[range]), index))
   }
 }
 
