@@ -1,0 +1,100 @@
+import ArgumentParser
+import CBLAS
+import Foundation
+import HighNeeds
+
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Time a sweep and compare it with this machine's own DGEMM rate and memory bandwidth.",
+    discussion: """
+      Prints wall time, draws per second, peak memory (resident set), the sweep's achieved \
+      GFLOP/s in its matrix products and GB/s over its state, beside a 1000×1000 DGEMM and a \
+      large memory copy measured on this machine. Build with -c release for meaningful figures.
+
+      Example:
+        hnb bench --draws 10000
+      """)
+
+  @Option(help: "Scenario with an uncertainty section.")
+  var scenario = "Scenarios/sutton/sweep/baseline.yaml"
+
+  @Option(help: "Number of draws.")
+  var draws = 10_000
+
+  @Option(help: "Seed.")
+  var seed: UInt64 = 1
+
+  func run() throws {
+    try reportingErrors {
+      let s = try ScenarioLoader.load(path: scenario)
+      let P = s.placementCount
+      let N = s.needCount
+      let H = s.horizonYears
+      let batchSize = HighNeeds.Sweep.defaultBatchSize
+      let batches = HighNeeds.Sweep.batches(draws: draws, shard: 1, of: 1)
+      let start = Date()
+      let rows = HighNeeds.Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize)
+      let wall = Date().timeIntervalSince(start)
+      let flops = 2.0 * Double(draws * N) * Double(P * P) * Double(AgeAxis.maxAge * H)
+      // The state (26 ages × N × P doubles a draw) is read and written by each of the year's
+      // passes: cessation, transitions (read + write), ageing, new plans, capacity, occupancy.
+      let stateBytes = Double(AgeAxis.count * N * P * 8 * draws)
+      let bytes = stateBytes * 2 * 6 * Double(H)
+      let machineFlops = Self.dgemmRate()
+      let machineBandwidth = Self.copyBandwidth()
+      print("model: \(AgeAxis.count) ages × \(P) placements × \(N) needs, \(H) years, \(rows.count) draws")
+      print(String(format: "wall time            %.3f s", wall))
+      print(String(format: "draws per second     %.0f", Double(rows.count) / wall))
+      print(String(format: "peak memory (RSS)    %.0f MB", Self.peakMemoryMB()))
+      print(
+        String(
+          format: "transition products  %.2f GFLOP/s (machine DGEMM 1000×1000: %.2f GFLOP/s)", flops / wall / 1e9,
+          machineFlops / 1e9))
+      print(
+        String(
+          format: "state traffic        %.2f GB/s (machine copy: %.2f GB/s); %.2f× the time at machine bandwidth",
+          bytes / wall / 1e9, machineBandwidth / 1e9, wall / (bytes / machineBandwidth)))
+    }
+  }
+
+  /// Floating-point operations per second of one 1000×1000×1000 DGEMM (best of three).
+  static func dgemmRate() -> Double {
+    let n = 1000
+    let a = (0..<(n * n)).map { Double($0 % 17) / 17 }
+    var c = [Double](repeating: 0, count: n * n)
+    var best = Double.infinity
+    for _ in 0..<3 {
+      let t = Date()
+      cblas_dgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), a, Int32(n), 0, &c,
+        Int32(n))
+      best = min(best, Date().timeIntervalSince(t))
+    }
+    return 2 * Double(n * n * n) / best
+  }
+
+  /// Bytes per second read plus written by copying a 256 MB array (best of three).
+  static func copyBandwidth() -> Double {
+    let count = 32 << 20
+    let source = [Double](repeating: 1, count: count)
+    var target = [Double](repeating: 0, count: count)
+    var best = Double.infinity
+    for _ in 0..<3 {
+      let t = Date()
+      source.withUnsafeBufferPointer { s in
+        target.withUnsafeMutableBufferPointer { d in
+          if let from = s.baseAddress, let to = d.baseAddress { memcpy(to, from, count * 8) }
+        }
+      }
+      best = min(best, Date().timeIntervalSince(t))
+    }
+    return 2 * Double(count * 8) / best
+  }
+
+  /// Peak resident set size in megabytes (`getrusage`; kilobytes on Linux).
+  static func peakMemoryMB() -> Double {
+    var usage = rusage()
+    getrusage(0, &usage)  // RUSAGE_SELF
+    return Double(usage.ru_maxrss) / 1024
+  }
+}
