@@ -15,11 +15,16 @@ struct Report: ParsableCommand {
       scenario: an assumption, not a target.
 
       The range of outcomes (fan and tornado charts) appears only when sweep results are \
-      given; no command produces them yet, and the report says so.
+      given; no command produces them yet, and the report says so. With --backtest DIR (the \
+      output directory of an earlier hnb backtest; repeat for more than one), an appendix shows \
+      the backtest's accuracy: MAPE by horizon of the method beside each naive baseline, p10–p90 \
+      coverage and the backtest's caveats; its files are hashed in the manifest. Without it the \
+      report says that no backtest was given.
 
       Examples:
         hnb report Scenarios/sutton/baseline.yaml --out out/report
         hnb report Scenarios/sutton/*.yaml --out out/sutton-report
+        hnb report Scenarios/sutton/*.yaml --backtest out/bt-sutton --out out/sutton-report
       """)
 
   @Argument(help: "Scenario YAML files.")
@@ -27,6 +32,9 @@ struct Report: ParsableCommand {
 
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
+
+  @Option(name: .long, help: "Output directory of an earlier hnb backtest, shown as backtest accuracy (repeatable).")
+  var backtest: [String] = []
 
   @Option(name: .long, help: "The date printed in the provenance footer, YYYY-MM-DD (default: today, UTC).")
   var date: String?
@@ -41,15 +49,18 @@ struct Report: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let loaded = try loadScenarios(scenarios)
+      var analyses = ReportAnalyses()
+      analyses.backtests = try backtest.map { try BacktestAccuracy.read(directory: $0) }
       let results = try loaded.map(ScenarioRun.run)
       // The output directory is left out, so that the same run gives the same papers anywhere.
-      let command = (["hnb", "report"] + scenarios).joined(separator: " ")
+      let command = (["hnb", "report"] + scenarios + backtest.flatMap { ["--backtest", $0] }).joined(separator: " ")
       let formatter = DateFormatter()
       formatter.locale = Locale(identifier: "en_US_POSIX")
       formatter.timeZone = TimeZone(identifier: "UTC")
       formatter.dateFormat = "yyyy-MM-dd"
       let generatedOn = date ?? formatter.string(from: Date())
-      let report = try ReportBuilder.build(results, command: command, generatedOn: generatedOn)
+      let report = try ReportBuilder.build(
+        results, analyses: analyses, command: command, generatedOn: generatedOn)
       var files: [String: Data] = [
         "report.html": Data(HTMLReport.html(report).utf8),
         "report.md": Data(MarkdownReport.markdown(report).utf8),
@@ -58,8 +69,13 @@ struct Report: ParsableCommand {
       ]
       let manifest = try Manifest.json(
         command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
-      files["manifest.json"] = Data(manifest.utf8)
-      try OutputDirectory.write(bytes: files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })
+      files["manifest.json"] = Data(try BacktestAccuracy.manifest(manifest, adding: analyses.backtests).utf8)
+      // A backtest read into the paper must survive it: --out may not be a backtest directory.
+      let backtestFiles = analyses.backtests.flatMap { b in
+        b.files.map { (b.directory as NSString).appendingPathComponent(($0.file as NSString).lastPathComponent) }
+      }
+      try OutputDirectory.write(
+        bytes: files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles } + backtestFiles)
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")
     }

@@ -2,13 +2,14 @@ import Foundation
 
 /// Results of analyses that other commands produce, shown in a report only when given.
 ///
-/// No command makes these yet (sensitivity sweeps and backtests are separate issues): a report
-/// built without them says so instead of drawing an empty or invented range.
+/// A report built without them says so instead of drawing an empty or invented range.
 public struct ReportAnalyses: Sendable {
   /// Percentile bands of the cumulative DSG balance by financial year, per scenario name (gbp).
   public var sweepBands: [String: FanBands] = [:]
   /// Inputs' effects on the final cumulative DSG balance, per scenario name (gbp).
   public var tornado: [String: (base: Double, bars: [TornadoBar])] = [:]
+  /// Earlier `hnb backtest` runs, read back from their output directories.
+  public var backtests: [BacktestAccuracy] = []
 
   public init() {}
 }
@@ -32,6 +33,8 @@ public enum ReportBuilder {
     for r in sorted { sections.append(scenarioSection(r, analyses: analyses)) }
     sections.append(rangeSection(sorted, analyses: analyses))
     sections.append(appendix(sorted))
+    // After the assumptions appendix: the backtest is evidence about the method, not a result.
+    sections.append(backtestSection(analyses.backtests))
     let preface = [
       "Every output that is not the base case is a scenario: an assumption, not a target.",
       "Money is cash pounds in thousands (£000); plans are whole numbers. Figures are rounded so that "
@@ -41,7 +44,8 @@ public enum ReportBuilder {
     return Report(
       title: "High Needs Block forecast", preface: preface, sections: sections,
       provenance: ReportProvenance(
-        toolVersion: toolVersion, generatedOn: generatedOn, command: command, inputSHA256: try inputHashes(sorted)))
+        toolVersion: toolVersion, generatedOn: generatedOn, command: command,
+        inputSHA256: try inputHashes(sorted) + analyses.backtests.flatMap(\.files)))
   }
 
   /// The unmitigated balance rounded to £000 and the savings that take it to the rounded

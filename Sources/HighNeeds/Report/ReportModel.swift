@@ -49,6 +49,8 @@ public enum ReportUnit: Sendable, Equatable {
   case gbpThousands
   /// A percentage with one decimal.
   case percent
+  /// A whole number of the things the column's title names (forecasts, actuals).
+  case count
 }
 
 /// A column heading with its unit.
@@ -68,6 +70,7 @@ public struct ReportColumn: Sendable {
     case .plans: return "\(title) (plans)"
     case .gbpThousands: return "\(title) (£000)"
     case .percent: return "\(title) (%)"
+    case .count: return title
     }
   }
 }
@@ -102,6 +105,9 @@ public enum ReportChart: Sendable {
   case fan(ChartSpec, bands: FanBands)
   /// A tornado: each input's low and high result around the base value.
   case tornado(ChartSpec, base: Double, bars: [TornadoBar])
+  /// Vertical bars grouped by `x` category, one bar a series in each group, each labelled with
+  /// its value.
+  case groupedBars(ChartSpec, series: [ChartSeries])
 }
 
 /// Title, axis labels (with units) and the category axis shared by every chart kind.

@@ -29,6 +29,7 @@ public enum SVGChart {
     case .waterfall(let spec, let start, let steps, let end): return waterfall(spec, start, steps, end)
     case .fan(let spec, let bands): return fan(spec, bands)
     case .tornado(let spec, let base, let bars): return tornado(spec, base, bars)
+    case .groupedBars(let spec, let series): return groupedBars(spec, series)
     }
   }
 
@@ -36,7 +37,7 @@ public enum SVGChart {
   public static func title(_ chart: ReportChart) -> String {
     switch chart {
     case .stackedArea(let spec, _), .lines(let spec, _, _), .waterfall(let spec, _, _, _), .fan(let spec, _),
-      .tornado(let spec, _, _):
+      .tornado(let spec, _, _), .groupedBars(let spec, _):
       return spec.title
     }
   }
@@ -74,18 +75,20 @@ public enum SVGChart {
     return (rounded < 0 ? "-" : "") + "£" + ReportFormat.number(abs(rounded)) + "m"
   }
 
-  /// A plot frame with a vertical value axis and categorical x axis; returns the SVG prefix and
-  /// the mapping functions.
+  /// A plot frame with a vertical value axis and categorical x axis.
+  ///
+  /// Returns the SVG prefix and the mapping functions. With `bands`, each category is the centre of an equal band (for
+  /// bars); otherwise the first and last categories sit on the plot's edges (for lines).
   static func frame(
-    _ spec: ChartSpec, low: Double, high: Double, height: Double = 300
+    _ spec: ChartSpec, low: Double, high: Double, height: Double = 300, bands: Bool = false
   ) -> (svg: String, x: (Double) -> Double, y: (Double) -> Double) {
     let t = ticks(min(low, 0), max(high, 0))
     let y0 = t.first ?? 0
     let y1 = t.last ?? 1
     let plotHeight = height - top - bottom
     let plotWidth = width - left - right
-    let n = max(spec.x.count - 1, 1)
-    let x = { (i: Double) in left + plotWidth * i / Double(n) }
+    let n = bands ? max(spec.x.count, 1) : max(spec.x.count - 1, 1)
+    let x = { (i: Double) in left + plotWidth * (bands ? i + 0.5 : i) / Double(n) }
     let y = { (v: Double) in top + plotHeight * (y1 - v) / (y1 - y0) }
     var svg = svgOpen(spec, height: height)
     for v in t {
@@ -312,6 +315,35 @@ public enum SVGChart {
       ("Median", lineSwatch(colour: "#08306B", dash: "")), ("P25–P75", boxSwatch(colour: "#6BAED6")),
       ("P10–P90", boxSwatch(colour: "#C6DBEF")),
     ]
+    return svg + "</svg>" + legend(items)
+  }
+
+  /// Okabe–Ito fills for grouped bars: the first series (the method) blue, then orange, bluish
+  /// green, reddish purple, vermilion, sky blue.
+  static let barColours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
+
+  static func groupedBars(_ spec: ChartSpec, _ series: [ChartSeries]) -> String {
+    let all = series.flatMap(\.values)
+    let (svgStart, x, y) = frame(spec, low: 0, high: (all.max() ?? 1) * 1.08, bands: true)
+    var svg = svgStart
+    let band = (width - left - right) / Double(max(spec.x.count, 1))
+    let barWidth = band * 0.84 / Double(max(series.count, 1))
+    var items: [(String, String)] = []
+    for (k, s) in series.enumerated() {
+      let colour = barColours[k % barColours.count]
+      for (i, v) in s.values.enumerated() {
+        let x0 = x(Double(i)) - band * 0.42 + barWidth * Double(k)
+        let top = min(y(v), y(0))
+        svg +=
+          "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(barWidth))\" height=\"\(f(abs(y(0) - y(v))))\" "
+          + "fill=\"\(colour)\" stroke=\"#000\" stroke-width=\"0.6\"/>"
+        // The value above its bar, so the chart reads without colour.
+        svg +=
+          "<text x=\"\(f(x0 + barWidth / 2))\" y=\"\(f(top - 3))\" text-anchor=\"middle\" font-size=\"9\">"
+          + "\(tickLabel(v))</text>"
+      }
+      items.append((s.name, boxSwatch(colour: colour)))
+    }
     return svg + "</svg>" + legend(items)
   }
 }
