@@ -1,0 +1,101 @@
+import Foundation
+
+/// One-at-a-time (tornado) and variance-based (Sobol) sensitivity of one metric in one year to
+/// a scenario's scalar uncertain inputs.
+///
+/// Each scalar input of the `uncertainty:` section is one factor, set to a single value for the
+/// whole projection (a `per_year` input takes the same value every year). Dirichlet transition
+/// rows and new-plan mixes stay at their means, and rank correlations are not used (Sobol
+/// indices assume independent factors). Runs are the fully mitigated projection.
+public enum Sensitivity {
+  /// One bar of a tornado.
+  public struct Bar: Sendable {
+    public var input: String
+    public var target: String
+    public var low: Double
+    public var high: Double
+    public var outputAtLow: Double
+    public var outputAtHigh: Double
+    /// `|output at high − output at low|`.
+    public var swing: Double { abs(outputAtHigh - outputAtLow) }
+  }
+
+  /// The metric `metric` in financial year `f` for each row of input values (`values[r][i]`:
+  /// input `i`'s value in run `r`), run in batches through the projection.
+  public static func evaluate(_ base: Scenario, values: [[Double]], metric: Int, year f: Int) -> [Double] {
+    var s = base
+    s.uncertainty.transitionConcentration = nil
+    s.uncertainty.newPlanMixConcentration = nil
+    let k = s.uncertainty.inputs.count
+    s.uncertainty.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
+    let H = s.horizonYears
+    let generator = Philox4x32(seed: 0)
+    var out: [Double] = []
+    var start = 0
+    while start < values.count {
+      let end = Swift.min(values.count, start + Sweep.defaultBatchSize)
+      let draws = values[start..<end].map { row -> Draw in
+        var t = s
+        for i in 0..<k { t.uncertainty.inputs[i].distribution = .uniform(min: row[i], max: row[i]) }
+        return Draw(base: t, generator: generator, index: 0)
+      }
+      out += Sweep.metrics(s, draws).map { $0[metric * H + f] }
+      start = end
+    }
+    return out
+  }
+
+  /// The central value of an input: its distribution's median.
+  public static func central(_ input: UncertainInput) -> Double { input.distribution.quantile(0.5) }
+
+  /// Low and high values of `input`: its distribution's p10 and p90, or with `percent` the
+  /// median moved down and up by that percentage (for a `*_shock` input, the growth factor
+  /// `1 + median` moved so).
+  public static func range(_ input: UncertainInput, percent: Double?) -> (Double, Double) {
+    guard let p = percent else { return (input.distribution.quantile(0.1), input.distribution.quantile(0.9)) }
+    let m = central(input)
+    switch input.target {
+    case .hnbGrowthShock, .topUpUpliftShock: return ((1 + m) * (1 - p / 100) - 1, (1 + m) * (1 + p / 100) - 1)
+    default: return (m * (1 - p / 100), m * (1 + p / 100))
+    }
+  }
+
+  /// The tornado: each input at its low and high value with the others at their medians.
+  ///
+  /// Bars come largest swing first (ties in file order); also returns the output with every
+  /// input at its median.
+  public static func tornado(_ s: Scenario, metric: Int, year f: Int, percent: Double?) -> (
+    central: Double, bars: [Bar]
+  ) {
+    let inputs = s.uncertainty.inputs
+    let centre = inputs.map(central)
+    var rows = [centre]
+    for (i, input) in inputs.enumerated() {
+      let (lo, hi) = range(input, percent: percent)
+      var a = centre
+      a[i] = lo
+      var b = centre
+      b[i] = hi
+      rows += [a, b]
+    }
+    let y = evaluate(s, values: rows, metric: metric, year: f)
+    let bars = inputs.enumerated().map { i, input in
+      Bar(
+        input: input.id, target: input.targetName, low: rows[1 + 2 * i][i], high: rows[2 + 2 * i][i],
+        outputAtLow: y[1 + 2 * i], outputAtHigh: y[2 + 2 * i])
+    }
+    let order = bars.indices.sorted { bars[$0].swing > bars[$1].swing || (bars[$0].swing == bars[$1].swing && $0 < $1) }
+    return (y[0], order.map { bars[$0] })
+  }
+
+  /// Sobol indices of the metric, each input drawn from its own distribution (as `F⁻¹(u)`).
+  public static func sobol(
+    _ s: Scenario, metric: Int, year f: Int, samples n: Int, seed: UInt64, bootstrap: Int, confidence: Double = 0.95
+  ) -> Sobol.Indices {
+    let inputs = s.uncertainty.inputs
+    let points = Sobol.points(factors: inputs.count, samples: n, seed: seed)
+    let values = points.map { u in zip(inputs, u).map { $0.distribution.quantile($1) } }
+    let y = evaluate(s, values: values, metric: metric, year: f)
+    return Sobol.indices(y, factors: inputs.count, samples: n, seed: seed, bootstrap: bootstrap, confidence: confidence)
+  }
+}

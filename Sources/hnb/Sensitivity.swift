@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import HighNeeds
+
+struct Sensitivity: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Tornado (one at a time) or Sobol (variance-based) sensitivity of one metric in one year.",
+    discussion: """
+      The factors are the scenario's scalar uncertain inputs (its uncertainty: section), each set \
+      to one value for the whole projection; Dirichlet rows stay at their means and rank \
+      correlations are not used. --method tornado moves each input to its distribution's p10 and \
+      p90 (or its median ± --percent) with the others at their medians, and writes tornado.csv, \
+      largest swing first. --method sobol runs Saltelli sampling (N·(k+2) runs for k inputs) and \
+      writes sobol.csv with first-order (Saltelli 2010) and total-order (Jansen) indices and their \
+      bootstrap intervals. Both write manifest.json.
+
+      Example:
+        hnb sensitivity Scenarios/sutton/sweep/baseline.yaml --method sobol --samples 256 \
+          --output cumulative_balance --year 2030-31 --out out/sobol
+      """)
+
+  enum Method: String, ExpressibleByArgument { case tornado, sobol }
+
+  @Argument(help: "Scenario YAML file with an uncertainty: section.")
+  var scenario: String
+
+  @Option(help: "tornado or sobol.")
+  var method: Method
+
+  @Option(help: "The metric (a metric of percentiles.csv).")
+  var output: String = "cumulative_balance"
+
+  @Option(help: "The financial year, e.g. 2030-31 (default: the last).")
+  var year: String?
+
+  @Option(help: "Tornado: move each input's median by ± this percentage instead of using p10/p90.")
+  var percent: Double?
+
+  @Option(help: "Sobol: base samples N.")
+  var samples: Int = 256
+
+  @Option(help: "Sobol: bootstrap resamples for the intervals.")
+  var bootstrap: Int = 500
+
+  @Option(help: "Sobol: confidence of the intervals.")
+  var confidence: Double = 0.95
+
+  @Option(help: "Sobol: seed of the sample and the bootstrap.")
+  var seed: UInt64 = 1
+
+  @Option(name: .long, help: "Output directory (created or replaced).")
+  var out: String
+
+  func validate() throws {
+    if samples < 8 { throw ValidationError("--samples must be at least 8.") }
+    if bootstrap < 0 { throw ValidationError("--bootstrap must not be negative.") }
+    if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must be between 0 and 1.") }
+    if let percent, !(percent > 0 && percent < 100) { throw ValidationError("--percent must be in (0, 100).") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let s = try loadScenarios([scenario])[0]
+      guard let metric = HighNeeds.Sweep.metricNames().firstIndex(of: output) else {
+        throw InputError(
+          SourceLocation(file: "--output"), expected: HighNeeds.Sweep.metricNames().joined(separator: ", "),
+          found: "'\(output)'")
+      }
+      let label = year ?? s.financialYearLabel(s.horizonYears - 1)
+      guard let f = (0..<s.horizonYears).first(where: { s.financialYearLabel($0) == label }) else {
+        throw InputError(
+          SourceLocation(file: "--year"),
+          expected: "a financial year from \(s.financialYearLabel(0)) to \(s.financialYearLabel(s.horizonYears - 1))",
+          found: "'\(label)'")
+      }
+      guard !s.uncertainty.inputs.isEmpty else {
+        throw InputError(
+          SourceLocation(file: scenario), key: "uncertainty.inputs", expected: "at least one uncertain input",
+          found: "none")
+      }
+      var files: [String: String] = [:]
+      var settings: [String: Any] = ["method": method.rawValue, "output": output, "year": label]
+      var command = ["hnb", "sensitivity", scenario, "--method", method.rawValue, "--output", output, "--year", label]
+      switch method {
+      case .tornado:
+        let (central, bars) = HighNeeds.Sensitivity.tornado(s, metric: metric, year: f, percent: percent)
+        files["tornado.csv"] = AnalysisManifest.csv(
+          header: [
+            "input", "target", "year", "output", "low", "high", "output_at_low", "output_at_high", "output_central",
+            "swing",
+          ],
+          rows: bars.map { b in
+            [
+              b.input, b.target, label, output, fmt(b.low), fmt(b.high), fmt(b.outputAtLow), fmt(b.outputAtHigh),
+              fmt(central), fmt(b.swing),
+            ]
+          })
+        settings["range"] = percent.map { "median ± \(fmt($0))%" } ?? "p10 and p90 of each input's distribution"
+        if let percent { command += ["--percent", fmt(percent)] }
+        print("\(output) in \(label): central \(fmt(central)); largest swing \(bars.first?.input ?? "")")
+      case .sobol:
+        let r = HighNeeds.Sensitivity.sobol(
+          s, metric: metric, year: f, samples: samples, seed: seed, bootstrap: bootstrap, confidence: confidence)
+        let inputs = s.uncertainty.inputs
+        files["sobol.csv"] = AnalysisManifest.csv(
+          header: [
+            "input", "target", "year", "output", "first_order", "first_order_low", "first_order_high", "total_order",
+            "total_order_low", "total_order_high",
+          ],
+          rows: inputs.indices.map { i in
+            [
+              inputs[i].id, inputs[i].targetName, label, output, fmt(r.first[i]),
+              fmt(r.firstInterval[i].lowerBound), fmt(r.firstInterval[i].upperBound), fmt(r.total[i]),
+              fmt(r.totalInterval[i].lowerBound), fmt(r.totalInterval[i].upperBound),
+            ]
+          })
+        settings["samples"] = samples
+        settings["runs"] = samples * (inputs.count + 2)
+        settings["seed"] = String(seed)
+        settings["bootstrap"] = bootstrap
+        settings["confidence"] = confidence
+        settings["estimators"] =
+          "Saltelli sampling (A, B, AB_i); first order Saltelli 2010, total order Jansen 1999; bootstrap percentile intervals"
+        settings["output_mean"] = r.mean
+        settings["output_variance"] = r.variance
+        command += ["--samples", String(samples), "--seed", String(seed), "--bootstrap", String(bootstrap)]
+        print("\(output) in \(label): Sobol indices from \(samples * (inputs.count + 2)) runs")
+      }
+      let names = files.keys.sorted() + ["manifest.json"]
+      files["manifest.json"] = try AnalysisManifest.json(
+        command: command.joined(separator: " "), scenarios: [s], settings: settings, outputs: names)
+      try OutputDirectory.write(files, to: out, inputs: s.scenarioFiles + s.inputFiles)
+      print("wrote \(files.count) files to \(out)")
+    }
+  }
+}
