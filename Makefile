@@ -9,7 +9,7 @@ OUT ?= out
 
 PAPERS := .build/papers
 
-.PHONY: deps build demo test test-papers lint format clean
+.PHONY: deps build demo test test-papers sweep-check update-expectations lint format clean
 
 deps:
 	@if ! pkg-config --exists openblas lapacke xlsxwriter 2>/dev/null || ! command -v chromium >/dev/null \
@@ -35,6 +35,7 @@ demo: build
 test: deps
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(MAKE) sweep-check
 	$(MAKE) test-papers
 
 # hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
@@ -51,6 +52,24 @@ test-papers: deps
 	$(PAPERS)/venv/bin/python Tests/python/check_xlsx.py $(PAPERS)/report $(PAPERS)/run
 	$(PAPERS)/venv/bin/python Tests/python/check_html.py $(PAPERS)/report $(PAPERS)/png
 	HNB=$$($(SWIFT) build --show-bin-path)/hnb OPENBLAS_NUM_THREADS=1 $(PAPERS)/venv/bin/python Tests/python/run_notebooks.py Notebooks
+
+# A seeded sweep of the Sutton baseline and combined scenarios (1,000 draws each, debug build,
+# about a minute): its headline percentiles (p10/p50/p90 of total plans and of the cumulative
+# balance in the last year) must stay within the tolerance of Tests/expectations/sutton-sweep.csv.
+# `make update-expectations` rewrites that file: a deliberate step, reviewed like any change.
+SWEEP_CHECK := .build/sweep-check
+SWEEP_CHECK_ARGS := Scenarios/sutton/sweep/baseline.yaml Scenarios/sutton/sweep/combined.yaml --draws 1000 --seed 1
+SWEEP_EXPECTATION := Tests/expectations/sutton-sweep.csv
+
+sweep-check: deps
+	$(SWIFT) build --product hnb
+	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)
+	python3 Tests/expectations/check_sweep.py check $(SWEEP_EXPECTATION) $(SWEEP_CHECK)/percentiles.csv
+
+update-expectations: deps
+	$(SWIFT) build --product hnb
+	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)
+	python3 Tests/expectations/check_sweep.py update $(SWEEP_EXPECTATION) $(SWEEP_CHECK)/percentiles.csv
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
