@@ -34,7 +34,11 @@ public enum Sweep {
 
   /// Metrics of the draws in `batches`: `result[d][metric · H + f]` for the `d`-th draw run.
   ///
-  /// `progress` is called with the number of draws finished after each batch.
+  /// `progress` is called with the number of draws finished after each batch. Every draw passes
+  /// the master check's per-run subset that scales (see `checkFailures`); if any draw fails,
+  /// the sweep stops loudly: the failures go to standard error and the process exits with 70
+  /// (a failed integrity check), so no sweep output is written from numbers that do not
+  /// reconcile.
   public static func run(
     _ scenario: Scenario, seed: UInt64, draws: Int, batches: Range<Int>, batchSize: Int = defaultBatchSize,
     progress: (Int) -> Void = { _ in }
@@ -50,8 +54,29 @@ public enum Sweep {
     return rows
   }
 
-  /// Projects a batch of draws together and reduces each to its metrics.
+  /// Projects a batch of draws together and reduces each to its metrics, stopping the process
+  /// loudly (exit 70, the failures on standard error) if any draw fails an integrity check.
   static func metrics(_ base: Scenario, _ batch: [Draw]) -> [[Double]] {
+    var failures: [String] = []
+    let rows = checkedMetrics(base, batch, failures: &failures)
+    if !failures.isEmpty {
+      let shown = failures.prefix(20).joined(separator: "\n  ")
+      FileHandle.standardError.write(
+        Data(
+          ("error: integrity check failed in \(failures.count) case(s) in a sweep of \(base.name); nothing is written:\n  "
+            + shown + "\n").utf8))
+      exit(70)
+    }
+    return rows
+  }
+
+  /// Projects a batch of draws together and reduces each to its metrics, adding to `failures`
+  /// any draw's integrity-check failures.
+  ///
+  /// The checks are the master check's per-run ones that need no cell-level state (it is not
+  /// kept): plan conservation by placement and in total, moves netting to zero, capacity after
+  /// overflow, every cost and income total the sum of its lines, and the DSG corkscrew.
+  static func checkedMetrics(_ base: Scenario, _ batch: [Draw], failures: inout [String]) -> [[Double]] {
     let paths = Projection.run(
       baseline: base.baselinePlans, members: batch.map(\.parameters), placements: base.placementCount,
       needs: base.needCount, overflow: base.overflow, horizon: base.horizonYears,
@@ -63,6 +88,11 @@ public enum Sweep {
     return zip(batch, paths).map { draw, path in
       let accounts = Accounts.financialYears(scenario: draw.scenario, parameters: draw.parameters, path: path)
       let reserve = Accounts.reserve(scenario: draw.scenario, accounts: accounts)
+      let result = ScenarioResult(
+        scenario: draw.scenario, parameters: draw.parameters, path: path, accounts: accounts, reserve: reserve,
+        kpis: [], unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil,
+        unmitigatedReserve: nil, savings: [])
+      failures += IntegrityChecks.failures(result)
       var row = Array(repeating: 0.0, count: metricNames().count * H)
       for f in 0..<H {
         var byGroup = Array(repeating: 0.0, count: groups.count)

@@ -73,3 +73,17 @@ import Testing
     #expect(p.probability == 0.8 && p.metric == "cumulative_balance" && p.year == 2)
   }
 }
+
+/// Sweeps run the per-run integrity checks on every draw.
+@Suite struct SweepIntegrityTests {
+  @Test func everyDrawOfTheSuttonSweepPassesTheChecks() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let s = try ScenarioLoader.load(path: root.appendingPathComponent("Scenarios/sutton/sweep/combined.yaml").path)
+    let generator = Philox4x32(seed: 3)
+    let draws = (0..<4).map { Draw(base: s, generator: generator, index: $0) }
+    var failures: [String] = []
+    _ = Sweep.checkedMetrics(s, draws, failures: &failures)
+    #expect(failures.isEmpty, "\(failures.prefix(3))")
+  }
+}
