@@ -33,7 +33,7 @@ struct Bench: ParsableCommand {
       let batchSize = HighNeeds.Sweep.defaultBatchSize
       let batches = HighNeeds.Sweep.batches(draws: draws, shard: 1, of: 1)
       let start = Date()
-      let rows = HighNeeds.Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize)
+      let rows = try HighNeeds.Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize)
       let wall = Date().timeIntervalSince(start)
       let flops = 2.0 * Double(draws * N) * Double(P * P) * Double(AgeAxis.maxAge * H)
       // The state (26 ages × N × P doubles a draw) is read and written by each of the year's

@@ -73,8 +73,8 @@ struct GoalSeek: ParsableCommand {
       }
       let tol = tolerance ?? (hi - lo) * 1e-6
       let x0 = variable.asWritten(s)
-      let answer = HighNeeds.GoalSeek.solve(from: x0, range: lo...hi, tolerance: tol) { x in
-        HighNeeds.GoalSeek.trial(s, variable: variable, target: goal, x: x, draws: draws, seed: seed)
+      let answer = try HighNeeds.GoalSeek.solve(from: x0, range: lo...hi, tolerance: tol) { x in
+        try HighNeeds.GoalSeek.trial(s, variable: variable, target: goal, x: x, draws: draws, seed: seed)
       }
       let quantity = goal.probability == nil ? goal.metric : "probability"
       guard let value = answer.value else {

@@ -83,7 +83,7 @@ struct Sensitivity: ParsableCommand {
       var command = ["hnb", "sensitivity", scenario, "--method", method.rawValue, "--output", output, "--year", label]
       switch method {
       case .tornado:
-        let (central, bars) = HighNeeds.Sensitivity.tornado(s, metric: metric, year: f, percent: percent)
+        let (central, bars) = try HighNeeds.Sensitivity.tornado(s, metric: metric, year: f, percent: percent)
         files["tornado.csv"] = AnalysisManifest.csv(
           header: [
             "input", "target", "year", "output", "low", "high", "output_at_low", "output_at_high", "output_central",
@@ -99,7 +99,7 @@ struct Sensitivity: ParsableCommand {
         if let percent { command += ["--percent", fmt(percent)] }
         print("\(output) in \(label): central \(fmt(central)); largest swing \(bars.first?.input ?? "")")
       case .sobol:
-        let r = HighNeeds.Sensitivity.sobol(
+        let r = try HighNeeds.Sensitivity.sobol(
           s, metric: metric, year: f, samples: samples, seed: seed, bootstrap: bootstrap, confidence: confidence)
         let inputs = s.uncertainty.inputs
         files["sobol.csv"] = AnalysisManifest.csv(

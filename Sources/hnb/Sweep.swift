@@ -59,7 +59,7 @@ struct Sweep: ParsableCommand {
       for (i, s) in loaded.enumerated() {
         let done = i * progress.total / loaded.count
         rows.append(
-          HighNeeds.Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize) {
+          try HighNeeds.Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize) {
             progress.show(done + $0)
           })
       }

@@ -223,16 +223,16 @@ public enum GoalSeek {
 
   /// Solves for the value of `x` in `range` nearest `x0` at which `evaluate(x).meets`.
   public static func solve(
-    from x0: Double, range: ClosedRange<Double>, tolerance: Double, evaluate: (Double) -> Trial
-  ) -> Answer {
+    from x0: Double, range: ClosedRange<Double>, tolerance: Double, evaluate: (Double) throws -> Trial
+  ) rethrows -> Answer {
     var trials: [Trial] = []
-    func eval(_ x: Double) -> Trial {
-      let t = evaluate(x)
+    func eval(_ x: Double) throws -> Trial {
+      let t = try evaluate(x)
       trials.append(t)
       return t
     }
     let start = min(max(x0, range.lowerBound), range.upperBound)
-    if eval(start).meets { return Answer(value: start, other: nil, tolerance: 0, trials: trials) }
+    if try eval(start).meets { return Answer(value: start, other: nil, tolerance: 0, trials: trials) }
     var d = (range.upperBound - range.lowerBound) / 1024
     var last = [start, start]
     var brackets: [(Double, Double)] = []
@@ -242,7 +242,7 @@ public enum GoalSeek {
         let x = min(max(start + sign * d, range.lowerBound), range.upperBound)
         guard x != last[side] else { continue }
         moved = true
-        if eval(x).meets { brackets.append((last[side], x)) } else { last[side] = x }
+        if try eval(x).meets { brackets.append((last[side], x)) } else { last[side] = x }
       }
       if !moved { return Answer(value: nil, other: nil, tolerance: 0, trials: trials) }
       d *= 2
@@ -253,7 +253,7 @@ public enum GoalSeek {
       while abs(b - a) > tolerance {
         let m = (a + b) / 2
         guard m != a, m != b else { break }
-        if eval(m).meets { b = m } else { a = m }
+        if try eval(m).meets { b = m } else { a = m }
       }
       if best == nil || abs(b - start) < abs((best?.1 ?? b) - start) { best = (a, b) }
     }
@@ -262,33 +262,33 @@ public enum GoalSeek {
   }
 
   /// The metric of the deterministic (fully mitigated) run of `s`: `row[metric · H + f]`.
-  public static func deterministicMetrics(_ s: Scenario) -> [Double] {
+  public static func deterministicMetrics(_ s: Scenario) throws -> [Double] {
     var fixed = s
     fixed.uncertainty = UncertaintySpec()
-    return metrics(fixed, draws: 1, seed: 0)[0]
+    return try metrics(fixed, draws: 1, seed: 0)[0]
   }
 
   /// The metrics of `s` with its own uncertain inputs plus any added by a variable.
-  static func metrics(_ s: Scenario, draws: Int, seed: UInt64) -> [[Double]] {
+  static func metrics(_ s: Scenario, draws: Int, seed: UInt64) throws -> [[Double]] {
     let count = (draws + Sweep.defaultBatchSize - 1) / Sweep.defaultBatchSize
-    return Sweep.run(s, seed: seed, draws: draws, batches: 0..<count)
+    return try Sweep.run(s, seed: seed, draws: draws, batches: 0..<count)
   }
 
   /// Evaluates `target` at `x` of `variable` on `base`: deterministically, or over a sweep of
   /// `draws` draws with `seed` for a probability target.
   public static func trial(
     _ base: Scenario, variable: GoalSeekVariable, target: GoalSeekTarget, x: Double, draws: Int, seed: UInt64
-  ) -> Trial {
+  ) throws -> Trial {
     let H = base.horizonYears
     let column = target.metricIndex * H + target.year
     if let p = target.probability {
-      let rows = metrics(variable.applied(x, to: base), draws: draws, seed: seed)
+      let rows = try metrics(variable.applied(x, to: base), draws: draws, seed: seed)
       let share = Double(rows.filter { target.meets($0[column]) }.count) / Double(rows.count)
       return Trial(x: x, reported: share, meets: target.probabilityAtLeast ? share >= p : share <= p)
     }
     var fixed = base
     fixed.uncertainty = UncertaintySpec()
-    let v = metrics(variable.applied(x, to: fixed), draws: 1, seed: 0)[0][column]
+    let v = try metrics(variable.applied(x, to: fixed), draws: 1, seed: 0)[0][column]
     return Trial(x: x, reported: v, meets: target.meets(v))
   }
 }

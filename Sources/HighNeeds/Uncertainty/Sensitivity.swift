@@ -22,7 +22,7 @@ public enum Sensitivity {
 
   /// The metric `metric` in financial year `f` for each row of input values (`values[r][i]`:
   /// input `i`'s value in run `r`), run in batches through the projection.
-  public static func evaluate(_ base: Scenario, values: [[Double]], metric: Int, year f: Int) -> [Double] {
+  public static func evaluate(_ base: Scenario, values: [[Double]], metric: Int, year f: Int) throws -> [Double] {
     var s = base
     s.uncertainty.transitionConcentration = nil
     s.uncertainty.newPlanMixConcentration = nil
@@ -39,7 +39,7 @@ public enum Sensitivity {
         for i in 0..<k { t.uncertainty.inputs[i].distribution = .uniform(min: row[i], max: row[i]) }
         return Draw(base: t, generator: generator, index: 0)
       }
-      out += Sweep.metrics(s, draws).map { $0[metric * H + f] }
+      out += try Sweep.metrics(s, draws).map { $0[metric * H + f] }
       start = end
     }
     return out
@@ -64,7 +64,7 @@ public enum Sensitivity {
   ///
   /// Bars come largest swing first (ties in file order); also returns the output with every
   /// input at its median.
-  public static func tornado(_ s: Scenario, metric: Int, year f: Int, percent: Double?) -> (
+  public static func tornado(_ s: Scenario, metric: Int, year f: Int, percent: Double?) throws -> (
     central: Double, bars: [Bar]
   ) {
     let inputs = s.uncertainty.inputs
@@ -78,7 +78,7 @@ public enum Sensitivity {
       b[i] = hi
       rows += [a, b]
     }
-    let y = evaluate(s, values: rows, metric: metric, year: f)
+    let y = try evaluate(s, values: rows, metric: metric, year: f)
     let bars = inputs.enumerated().map { i, input in
       Bar(
         input: input.id, target: input.targetName, low: rows[1 + 2 * i][i], high: rows[2 + 2 * i][i],
@@ -91,11 +91,11 @@ public enum Sensitivity {
   /// Sobol indices of the metric, each input drawn from its own distribution (as `F⁻¹(u)`).
   public static func sobol(
     _ s: Scenario, metric: Int, year f: Int, samples n: Int, seed: UInt64, bootstrap: Int, confidence: Double = 0.95
-  ) -> Sobol.Indices {
+  ) throws -> Sobol.Indices {
     let inputs = s.uncertainty.inputs
     let points = Sobol.points(factors: inputs.count, samples: n, seed: seed)
     let values = points.map { u in zip(inputs, u).map { $0.distribution.quantile($1) } }
-    let y = evaluate(s, values: values, metric: metric, year: f)
+    let y = try evaluate(s, values: values, metric: metric, year: f)
     return Sobol.indices(y, factors: inputs.count, samples: n, seed: seed, bootstrap: bootstrap, confidence: confidence)
   }
 }

@@ -35,37 +35,36 @@ public enum Sweep {
   /// Metrics of the draws in `batches`: `result[d][metric · H + f]` for the `d`-th draw run.
   ///
   /// `progress` is called with the number of draws finished after each batch. Every draw passes
-  /// the master check's per-run subset that scales (see `checkFailures`); if any draw fails,
-  /// the sweep stops loudly: the failures go to standard error and the process exits with 70
-  /// (a failed integrity check), so no sweep output is written from numbers that do not
-  /// reconcile.
+  /// the master check's per-run subset that scales (see `checkedMetrics`); if any draw fails,
+  /// the sweep throws `IntegrityError`, so no sweep output is written from numbers that do not
+  /// reconcile (the command line exits with 70).
   public static func run(
     _ scenario: Scenario, seed: UInt64, draws: Int, batches: Range<Int>, batchSize: Int = defaultBatchSize,
     progress: (Int) -> Void = { _ in }
-  ) -> [[Double]] {
+  ) throws -> [[Double]] {
     let generator = Philox4x32(seed: seed)
     var rows: [[Double]] = []
     for b in batches {
       let range = drawRange(batch: b, draws: draws, batchSize: batchSize)
       let batch = range.map { Draw(base: scenario, generator: generator, index: $0) }
-      rows += metrics(scenario, batch)
+      rows += try metrics(scenario, batch)
       progress(rows.count)
     }
     return rows
   }
 
-  /// Projects a batch of draws together and reduces each to its metrics, stopping the process
-  /// loudly (exit 70, the failures on standard error) if any draw fails an integrity check.
-  static func metrics(_ base: Scenario, _ batch: [Draw]) -> [[Double]] {
+  /// Projects a batch of draws together and reduces each to its metrics; throws
+  /// `IntegrityError` (the first 20 failures, and how many there were) if any draw fails an
+  /// integrity check.
+  static func metrics(_ base: Scenario, _ batch: [Draw]) throws -> [[Double]] {
     var failures: [String] = []
     let rows = checkedMetrics(base, batch, failures: &failures)
     if !failures.isEmpty {
-      let shown = failures.prefix(20).joined(separator: "\n  ")
-      FileHandle.standardError.write(
-        Data(
-          ("error: integrity check failed in \(failures.count) case(s) in a sweep of \(base.name); nothing is written:\n  "
-            + shown + "\n").utf8))
-      exit(70)
+      var shown = Array(failures.prefix(20))
+      if failures.count > shown.count {
+        shown.append("… and \(failures.count - shown.count) more, in a sweep of \(base.name)")
+      }
+      throw IntegrityError(failures: shown)
     }
     return rows
   }

@@ -22,7 +22,7 @@ import Testing
       """)
     #expect(s.uncertainty.inputs.count == 4)
     let deterministic = try ScenarioRun.run(s)
-    let rows = Sweep.run(s, seed: 3, draws: 5, batches: 0..<1)
+    let rows = try Sweep.run(s, seed: 3, draws: 5, batches: 0..<1)
     let H = s.horizonYears
     let names = Sweep.metricNames()
     for row in rows {
@@ -47,8 +47,8 @@ import Testing
         new_plan_mix_concentration: 50
       """)
     let generator = Philox4x32(seed: 11)
-    let all = Sweep.metrics(s, (0..<6).map { Draw(base: s, generator: generator, index: $0) })
-    let alone = Sweep.metrics(s, [Draw(base: s, generator: generator, index: 4)])
+    let all = try Sweep.metrics(s, (0..<6).map { Draw(base: s, generator: generator, index: $0) })
+    let alone = try Sweep.metrics(s, [Draw(base: s, generator: generator, index: 4)])
     #expect(all[4] == alone[0])
     #expect(all[0] != all[1])
   }
