@@ -45,23 +45,18 @@ func printError(_ text: String) {
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
   do {
     return try body()
-  } catch let error as InputError {
-    printError("error: \(error.errorDescription ?? "\(error)")")
-    throw Exit.invalidInput
-  } catch let error as InputErrors {
-    printError("error: \(error.errorDescription ?? "\(error)")")
-    throw Exit.invalidInput
-  } catch let error as IntegrityError {
-    printError("error: \(error.errorDescription ?? "\(error)")")
-    throw Exit.integrityFailure
-  } catch let error as OutputError {
-    printError("error: \(error.errorDescription ?? "\(error)")")
-    throw Exit.refusedOutput
   } catch let error as ExitCode {
     throw error
   } catch {
-    printError("error: \(error.localizedDescription)")
-    throw Exit.outputFailure
+    let exit: ExitCode
+    switch error {
+    case is InputError, is InputErrors: exit = Exit.invalidInput
+    case is IntegrityError: exit = Exit.integrityFailure
+    case is OutputError: exit = Exit.refusedOutput
+    default: exit = Exit.outputFailure
+    }
+    printError("error: \((error as? LocalizedError)?.errorDescription ?? error.localizedDescription)")
+    throw exit
   }
 }
 

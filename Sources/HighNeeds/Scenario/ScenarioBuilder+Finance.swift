@@ -224,8 +224,8 @@ extension ScenarioBuilder {
     guard let lineTrees = try map.list("cost_lines") else { throw map.missing("cost_lines", "a list of cost lines") }
     var lines: [CostLine] = []
     var owner = Array(repeating: -1, count: P)
-    for item in lineTrees {
-      let line = try MapReader(item, path: map.keyPath("cost_lines"), log: log)
+    for (index, item) in lineTrees.enumerated() {
+      let line = try MapReader(item, path: map.keyPath("cost_lines.\(item.identifier ?? String(index))"), log: log)
       let id = try line.string("id")
       let label = try line.string("label")
       guard let placementTrees = try line.list("placements") else {
@@ -246,14 +246,7 @@ extension ScenarioBuilder {
         owner[p] = lines.count
         members.append(p)
       }
-      let uplift = try MapReader.number(
-        try line.tree("uplift_fraction_per_year")
-          ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
-        keyPath: "costs.cost_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1,
-        rangeText: "a fraction per year in [-0.5, 1]", log: log)
-      if uplift > thresholds.growth {
-        log.alert("costs.cost_lines.\(id)", "uplift \(uplift) a year is above \(thresholds.growth)")
-      }
+      let uplift = try readUplift(line, thresholds: thresholds)
       try line.finish()
       if lines.contains(where: { $0.id == id }) {
         throw InputError(
@@ -269,22 +262,12 @@ extension ScenarioBuilder {
 
     // Central lines.
     var central: [CentralLine] = []
-    for item in try map.list("central_lines") ?? [] {
-      let line = try MapReader(item, path: map.keyPath("central_lines"), log: log)
+    for (index, item) in (try map.list("central_lines") ?? []).enumerated() {
+      let line = try MapReader(item, path: map.keyPath("central_lines.\(item.identifier ?? String(index))"), log: log)
       let id = try line.string("id")
       let label = try line.string("label")
-      let gbp = try MapReader.number(
-        try line.tree("gbp") ?? { throw line.missing("gbp", "an amount in pounds") }(),
-        keyPath: "costs.central_lines.\(id).gbp", unit: "gbp per year", range: 0...1e10,
-        rangeText: "a non-negative amount", log: log)
-      let uplift = try MapReader.number(
-        try line.tree("uplift_fraction_per_year")
-          ?? { throw line.missing("uplift_fraction_per_year", "a fraction per year") }(),
-        keyPath: "costs.central_lines.\(id).uplift_fraction_per_year", unit: "fraction per year", range: -0.5...1,
-        rangeText: "a fraction per year in [-0.5, 1]", log: log)
-      if uplift > thresholds.growth {
-        log.alert("costs.central_lines.\(id)", "uplift \(uplift) a year is above \(thresholds.growth)")
-      }
+      let gbp = try line.number("gbp", unit: "gbp per year", in: 0...1e10, rangeText: "a non-negative amount")
+      let uplift = try readUplift(line, thresholds: thresholds)
       try line.finish()
       if central.contains(where: { $0.id == id }) || lines.contains(where: { $0.id == id }) {
         throw InputError(line.location, key: line.keyPath("id"), expected: "unique line ids", found: "'\(id)' again")
@@ -295,6 +278,17 @@ extension ScenarioBuilder {
       priceBasis: priceBasis, baseAcademicYear: baseAcademic, baseFinancialYear: baseFinancial,
       topUp: topUp, placeFundingRate: placeFunding, placeFundingUplift: placeFundingUplift,
       lines: lines, central: central)
+  }
+
+  /// A cost or central line's annual uplift, with an alert above the growth threshold.
+  func readUplift(_ line: MapReader, thresholds: Thresholds) throws -> Double {
+    let uplift = try line.number(
+      "uplift_fraction_per_year", unit: "fraction per year", in: -0.5...1,
+      rangeText: "a fraction per year in [-0.5, 1]")
+    if uplift > thresholds.growth {
+      log.alert(line.path, "uplift \(uplift) a year is above \(thresholds.growth)")
+    }
+    return uplift
   }
 
   func readIncome(_ map: MapReader, axes: Axes, thresholds: Thresholds) throws -> IncomeInputs {
