@@ -14,23 +14,20 @@ public struct CSVTable: Sendable {
 
   /// Reads `path` and checks that its header has exactly `columns` (in any order).
   public static func read(path: String, columns: [String]) throws -> CSVTable {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(
-        SourceLocation(file: path), expected: "a readable CSV file", found: "no such file")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw InputError(SourceLocation(file: path), expected: "UTF-8 text", found: "other bytes")
-    }
+    let text = try InputFile.text(path, what: "CSV file")
     return try parse(text, file: path, columns: columns)
   }
 
   /// Reads `path`, whose header must have exactly the columns of one of `shapes` (in any
   /// order); returns the table and the index of the shape it has.
   public static func read(path: String, oneOf shapes: [[String]]) throws -> (table: CSVTable, shape: Int) {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      throw InputError(SourceLocation(file: path), expected: "a readable UTF-8 CSV file", found: "no such file")
+    let text = try InputFile.text(path, what: "CSV file")
+    guard let header = try splitRecords(text, file: path).first?.1 else {
+      throw InputError(
+        SourceLocation(file: path, line: 1),
+        expected: "a header row " + shapes.map { $0.joined(separator: ",") }.joined(separator: " or "),
+        found: "an empty file")
     }
-    let header = try splitRecords(text, file: path).first?.1 ?? []
     for (index, shape) in shapes.enumerated() where Set(shape) == Set(header) && shape.count == header.count {
       return (try parse(text, file: path, columns: shape), index)
     }
@@ -48,7 +45,15 @@ public struct CSVTable: Sendable {
         SourceLocation(file: file, line: 1), expected: "a header row \(columns.joined(separator: ","))",
         found: "an empty file")
     }
-    let (headerLine, header) = records.removeFirst()
+    let (headerLine, rawHeader) = records.removeFirst()
+    // Spaces around a column name (`age, placement`) are not part of it.
+    let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
+    if let empty = header.firstIndex(of: "") {
+      throw InputError(
+        SourceLocation(file: file, line: headerLine, column: empty + 1),
+        expected: "columns \(columns.joined(separator: ","))",
+        found: "an empty column name in column \(empty + 1) (a trailing comma, or a blank column saved by Excel?)")
+    }
     let missing = columns.filter { !header.contains($0) }
     let extra = header.filter { !columns.contains($0) }
     var seen = Set<String>()
@@ -61,6 +66,13 @@ public struct CSVTable: Sendable {
       var found = "header '\(header.joined(separator: ","))'"
       if !missing.isEmpty { found += " (missing: \(missing.joined(separator: ", ")))" }
       if !extra.isEmpty { found += " (unknown: \(extra.joined(separator: ", ")))" }
+      if header.count == 1,
+        let separator = [("\t", "tab"), (";", "semicolon")].first(where: {
+          header[0].contains($0.0)
+        })
+      {
+        found += " (the file looks \(separator.1)-separated: hnb reads comma-separated values)"
+      }
       throw InputError(
         SourceLocation(file: file, line: headerLine),
         expected: "columns \(columns.joined(separator: ","))", found: found)
@@ -70,14 +82,22 @@ public struct CSVTable: Sendable {
     var rows: [CSVRow] = []
     for (line, fields) in records {
       if fields.count != header.count {
+        let hint =
+          fields.count > header.count
+          ? " (a comma inside a value, such as the thousands separator in 1,234, starts a new field)" : ""
         throw InputError(
-          SourceLocation(file: file, line: line), expected: "\(header.count) fields",
-          found: "\(fields.count) fields")
+          SourceLocation(file: file, line: line), expected: "\(header.count) fields (\(header.joined(separator: ",")))",
+          found: "\(fields.count) fields\(hint)")
       }
       rows.append(CSVRow(file: file, line: line, fields: fields, columnIndex: index))
     }
     return CSVTable(file: file, header: header, rows: rows)
   }
+
+  /// Most data rows a CSV input may hold: far above any real table (one row per age ×
+  /// placement × need cell), low enough that a record-level extract given by mistake is refused
+  /// at once.
+  public static let maximumRows = 100_000
 
   private static func splitRecords(_ text: String, file: String) throws -> [(Int, [String])] {
     var records: [(Int, [String])] = []
@@ -90,10 +110,16 @@ public struct CSVTable: Sendable {
     var scalars = Array(text.unicodeScalars)
     if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
     var i = 0
-    func endRecord() {
+    func endRecord() throws {
       fields.append(field)
       let blank = fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted
       if !blank { records.append((recordLine, fields)) }
+      if records.count > maximumRows + 1 {
+        throw InputError(
+          SourceLocation(file: file, line: recordLine),
+          expected: "at most \(maximumRows) data rows (a table has one row per cell)",
+          found: "more (is this a record-level extract rather than the summary table?)")
+      }
       fields = []
       field = ""
       fieldWasQuoted = false
@@ -128,7 +154,7 @@ public struct CSVTable: Sendable {
         case "\r":
           break
         case "\n":
-          endRecord()
+          try endRecord()
           line += 1
           recordLine = line
         default:
@@ -142,7 +168,7 @@ public struct CSVTable: Sendable {
         SourceLocation(file: file, line: recordLine), expected: "a closing quote",
         found: "end of file")
     }
-    if !field.isEmpty || !fields.isEmpty { endRecord() }
+    if !field.isEmpty || !fields.isEmpty { try endRecord() }
     return records
   }
 }
@@ -180,11 +206,12 @@ public struct CSVRow: Sendable {
   {
     let s = try required(column)
     guard let value = parseNumber(s) else {
-      throw InputError(location(column), key: column, expected: "a number", found: "'\(s)'")
+      throw InputError(location(column), key: column, expected: "a number", found: "'\(s)'" + numberHint(s))
     }
     if let range, !range.contains(value) {
       throw InputError(
-        location(column), key: column, expected: rangeText ?? "a value in \(range)", found: "\(s)")
+        location(column), key: column, expected: rangeText ?? "a value in \(range)",
+        found: "\(s)" + rangeHint(value, range))
     }
     return value
   }
@@ -235,6 +262,34 @@ func parseNumber(_ text: String) -> Double? {
   }
   guard digits > 0, let value = Double(cleaned), value.isFinite else { return nil }
   return value
+}
+
+/// Why `text` is not a number, for the common spreadsheet habits (currency signs, thousands
+/// separators, percent signs, NaN); empty when there is no better explanation.
+func numberHint(_ text: String, percentUnit: Bool = false) -> String {
+  let lower = text.lowercased()
+  var problems: [String] = []
+  if text.contains(where: { "£$€".contains($0) }) { problems.append("a currency sign") }
+  if text.contains(","), text.contains(where: \.isNumber) { problems.append("thousands separators") }
+  if !problems.isEmpty {
+    let digits = text.filter { $0.isNumber || $0 == "." || $0 == "-" }
+    return " (write it without \(problems.joined(separator: " or ")), e.g. \(digits))"
+  }
+  if text.hasSuffix("%") {
+    return percentUnit
+      ? " (write it without '%': this value is already a percent)"
+      : " (write a fraction without '%': 45% is 0.45)"
+  }
+  if ["nan", ".nan", "inf", ".inf", "-inf", "-.inf", "infinity", "-infinity"].contains(lower) {
+    return " (NaN and infinity are not allowed: give a finite value)"
+  }
+  return ""
+}
+
+/// Why `value` lies outside `range` when it looks like a percent given for a fraction.
+func rangeHint(_ value: Double, _ range: ClosedRange<Double>) -> String {
+  range.upperBound == 1 && value > 1 && value <= 100
+    ? " (a fraction is expected: \(format(value))% is \(format(value / 100)))" : ""
 }
 
 /// Parses `a` or `a-b` (a ≤ b) into a closed range.

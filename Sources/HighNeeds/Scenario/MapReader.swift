@@ -104,11 +104,7 @@ final class MapReader {
     guard case .scalar(let text, let location) = value else {
       throw InputError(value.location, key: keyPath(key), expected: "a path", found: value.kindDescription)
     }
-    let resolved = resolvePath(text, relativeTo: location.file)
-    if !FileManager.default.fileExists(atPath: resolved) {
-      throw InputError(
-        location, key: keyPath(key), expected: "an existing file", found: "'\(text)' (looked for \(resolved))")
-    }
+    let resolved = try InputFile.confinedPath(text, at: location, key: keyPath(key))
     log.record(
       key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
     log.fileSources[resolved] = source
@@ -161,11 +157,13 @@ final class MapReader {
       try map.finish()
     }
     guard case .scalar(let text, let location) = numberTree, let number = parseNumber(text) else {
-      throw InputError(
-        numberTree.location, key: keyPath, expected: "a number (\(unit))", found: numberTree.kindDescription)
+      var found = numberTree.kindDescription
+      if case .scalar(let text, _) = numberTree { found += numberHint(text, percentUnit: unit.contains("percent")) }
+      throw InputError(numberTree.location, key: keyPath, expected: "a number (\(unit))", found: found)
     }
     if let range, !range.contains(number) {
-      throw InputError(location, key: keyPath, expected: rangeText ?? "a value in \(range)", found: text)
+      throw InputError(
+        location, key: keyPath, expected: rangeText ?? "a value in \(range)", found: text + rangeHint(number, range))
     }
     log.record(
       key: recordAs ?? keyPath, value: text, unit: unit, source: source ?? "not stated", note: note, status: status,

@@ -20,6 +20,11 @@ extension ScenarioBuilder {
     inputFiles.append(baselinePath)
     let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
     log.table(baselineTable, key: "caseload.baseline", value: "plans", unit: "plans")
+    if baselineTable.rows.isEmpty {
+      throw InputError(
+        SourceLocation(file: baselinePath, line: 2), expected: "a row for each age × placement × need with plans",
+        found: "no data rows (only a header)")
+    }
     var baseline = Array(repeating: 0.0, count: A * N * P)
     var seen = Set<Int>()
     for row in baselineTable.rows {

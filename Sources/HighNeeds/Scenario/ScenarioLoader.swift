@@ -28,13 +28,12 @@ public enum ScenarioLoader {
         found: (visiting + [path]).joined(separator: " → "))
     }
     if order.contains(where: { $0.path == path }) { return }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-    else {
-      throw InputError(SourceLocation(file: path), expected: "a readable scenario file", found: "no such file")
-    }
+    let text = try InputFile.text(path, what: "scenario file")
     let tree = try YAMLTree.parse(text, file: path)
     guard case .mapping(var pairs, let location) = tree else {
-      throw InputError(tree.location, expected: "a map of scenario keys", found: tree.kindDescription)
+      let empty = text.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }
+      throw InputError(
+        tree.location, expected: "a map of scenario keys", found: empty ? "an empty file" : tree.kindDescription)
     }
     var parents: [(String, SourceLocation)] = []
     if let index = pairs.firstIndex(where: { $0.key == "extends" }) {

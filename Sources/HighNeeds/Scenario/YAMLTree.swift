@@ -29,13 +29,17 @@ public indirect enum YAMLTree: Sendable {
   /// Parses one YAML document, tagging every node with `file` and its line and column.
   public static func parse(_ text: String, file: String) throws -> YAMLTree {
     let node: Node?
+    let parser: Parser
     do {
-      node = try Yams.compose(yaml: text)
+      parser = try Parser(yaml: text)
+      node = try parser.singleRoot()
     } catch let error as YamlError {
       throw Self.inputError(error, file: file)
     }
     guard let node else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
-    return try convert(node, file: file)
+    // Yams holds a node's anchor weakly, owned by the parser: keep the parser alive so that
+    // `convert` sees every anchor.
+    return try withExtendedLifetime(parser) { try convert(node, file: file) }
   }
 
   /// A YAML syntax error as an `InputError` at the line and column Yams reports.
@@ -57,8 +61,27 @@ public indirect enum YAMLTree: Sendable {
     }
   }
 
+  /// Tags a scenario may carry (the YAML core schema, written or implied); any other tag
+  /// (`!!binary`, `!!python/object`, `!custom`) is an error rather than silently ignored.
+  static let allowedTags: Set<String> = [
+    "", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge",
+  ]
+
   private static func convert(_ node: Node, file: String) throws -> YAMLTree {
     let location = SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+    // An alias resolves to its anchored node, which keeps its anchor: refusing anchors refuses
+    // every alias too, before an alias bomb ("billion laughs") can expand.
+    if let anchor = node.anchor {
+      throw InputError(
+        location, expected: "plain YAML values (anchors '&' and aliases '*' are not supported; use extends: to share)",
+        found: "the anchor '&\(anchor.rawValue)'")
+    }
+    if !allowedTags.contains(node.tag.description) {
+      throw InputError(
+        location, expected: "a plain value (YAML tags are not supported)", found: "the tag '\(node.tag.description)'")
+    }
     switch node {
     case .scalar(let scalar):
       if scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
