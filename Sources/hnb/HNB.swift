@@ -60,11 +60,31 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
   }
 }
 
-/// Loads every scenario, printing its alerts; names must be unique.
-func loadScenarios(_ paths: [String]) throws -> [Scenario] {
+/// `--as-of`: the date a run is made as of, for the data-sunset rule (see `DataVintage`).
+struct AsOfOption: ParsableArguments {
+  @Option(
+    name: .customLong("as-of"),
+    help:
+      "The date the run is made as of, YYYY-MM-DD (default: today, UTC): the data-sunset alert measures the newest census's age from it; recorded in the manifest."
+  )
+  var text: String?
+
+  func validate() throws {
+    if let text, CalendarDate(text) == nil {
+      throw ValidationError("--as-of must be a date YYYY-MM-DD, not '\(text)'.")
+    }
+  }
+
+  /// The date given, or today (UTC).
+  var date: CalendarDate { text.flatMap(CalendarDate.init) ?? .today() }
+}
+
+/// Loads every scenario with its data-sunset alert as of `asOf`, printing its alerts; names
+/// must be unique.
+func loadScenarios(_ paths: [String], asOf: CalendarDate = .today()) throws -> [Scenario] {
   var scenarios: [Scenario] = []
   for path in paths {
-    let scenario = try ScenarioLoader.load(path: path)
+    let scenario = DataVintage.applying(asOf: asOf, to: try ScenarioLoader.load(path: path))
     if let other = scenarios.first(where: { $0.name == scenario.name }) {
       throw InputError(
         SourceLocation(file: path), key: "name", expected: "a name not used by another scenario in this run",

@@ -36,7 +36,11 @@ struct Report: ParsableCommand {
   @Option(name: .long, help: "Output directory of an earlier hnb backtest, shown as backtest accuracy (repeatable).")
   var backtest: [String] = []
 
-  @Option(name: .long, help: "The date printed in the provenance footer, YYYY-MM-DD (default: today, UTC).")
+  @Option(
+    name: .long,
+    help:
+      "The date printed in the provenance footer and the as-of date of the data-sunset alert, YYYY-MM-DD (default: today, UTC)."
+  )
   var date: String?
 
   func validate() throws {
@@ -48,7 +52,9 @@ struct Report: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try loadScenarios(scenarios)
+      // The footer's date is also the as-of date of the data-sunset rule.
+      let asOf = date.flatMap(CalendarDate.init) ?? .today()
+      let loaded = try loadScenarios(scenarios, asOf: asOf)
       var analyses = ReportAnalyses()
       analyses.backtests = try backtest.map { try BacktestAccuracy.read(directory: $0) }
       let results = try loaded.map(ScenarioRun.run)
@@ -67,8 +73,9 @@ struct Report: ParsableCommand {
         "report.xlsx": try XLSXReport.data(
           tables: RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date()),
       ]
-      let manifest = try Manifest.json(
-        command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
+      let manifest = try DataVintage.annotate(
+        manifest: Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"]),
+        scenarios: loaded, asOf: asOf)
       files["manifest.json"] = Data(try BacktestAccuracy.manifest(manifest, adding: analyses.backtests).utf8)
       // A backtest read into the paper must survive it: --out may not be a backtest directory.
       let backtestFiles = analyses.backtests.flatMap { b in

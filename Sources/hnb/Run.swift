@@ -22,19 +22,22 @@ struct Run: ParsableCommand {
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
+  @OptionGroup var asOf: AsOfOption
+
   func validate() throws {
     if scenarios.isEmpty { throw ValidationError("Give at least one scenario file.") }
   }
 
   func run() throws {
     try reportingErrors {
-      let loaded = try loadScenarios(scenarios)
+      let loaded = try loadScenarios(scenarios, asOf: asOf.date)
       let results = try loaded.map(ScenarioRun.run)
       var files = RunTables.tables(results)
       // The output directory is left out, so that the same run gives the same manifest anywhere.
       let command = (["hnb", "run"] + scenarios).joined(separator: " ")
-      files["manifest.json"] = try Manifest.json(
-        command: command, results: results, outputs: Array(files.keys) + ["manifest.json"])
+      files["manifest.json"] = try DataVintage.annotate(
+        manifest: Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"]),
+        scenarios: loaded, asOf: asOf.date)
       try OutputDirectory.write(files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles })
       for r in results { print(headline(r)) }
       print("wrote \(files.count) files to \(out)")

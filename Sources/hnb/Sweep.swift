@@ -39,6 +39,8 @@ struct Sweep: ParsableCommand {
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
+  @OptionGroup var asOf: AsOfOption
+
   func validate() throws {
     if scenarios.isEmpty { throw ValidationError("Give at least one scenario file.") }
     if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
@@ -48,7 +50,7 @@ struct Sweep: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try loadScenarios(scenarios)
+      let loaded = try loadScenarios(scenarios, asOf: asOf.date)
       let settings = SweepSettings(scenarioPaths: scenarios, draws: draws, seed: seed, thresholdsGBP: thresholds)
       let (k, n) = shard.flatMap(parseShard) ?? (1, 1)
       let batches = HighNeeds.Sweep.batches(draws: draws, shard: k, of: n, batchSize: batchSize)
@@ -66,7 +68,10 @@ struct Sweep: ParsableCommand {
       progress.finish()
       let inputs = loaded.flatMap { $0.scenarioFiles + $0.inputFiles }
       if shard == nil {
-        let files = try SweepOutput.files(settings: settings, scenarios: loaded, rows: rows)
+        var files = try SweepOutput.files(settings: settings, scenarios: loaded, rows: rows)
+        if let manifest = files["manifest.json"] {
+          files["manifest.json"] = try DataVintage.annotate(manifest: manifest, scenarios: loaded, asOf: asOf.date)
+        }
         try OutputDirectory.write(files, to: out, inputs: inputs)
         print("wrote \(files.count) files to \(out) (\(draws) draws, seed \(seed))")
       } else {

@@ -73,6 +73,9 @@ public struct Scenario: Sendable {
   public var alerts: [Alert]
   /// Uncertain inputs for `hnb sweep` (empty when the file has no `uncertainty:` section).
   public var uncertainty = UncertaintySpec()
+  /// Alert when the newest census is more than this many years before the as-of date
+  /// (`alerts.census_age_years_above`; see `DataVintage`).
+  public var censusAgeAlertYears = DataVintage.defaultCensusAgeYearsAbove
 
   public var placementCount: Int { taxonomy.placements.count }
   public var needCount: Int { taxonomy.needs.count }

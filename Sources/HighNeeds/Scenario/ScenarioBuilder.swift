@@ -111,7 +111,7 @@ struct ScenarioBuilder {
     let uncertainty = try readUncertainty(root.map("uncertainty"), axes: axes)
     try root.finish()
 
-    return Scenario(
+    var scenario = Scenario(
       name: name, title: title, description: description, isBase: kind == "base",
       scenarioFiles: files, inputFiles: inputFiles, resolvedTree: tree, taxonomy: taxonomy,
       baseCensusYear: base, horizonYears: horizon,
@@ -126,6 +126,8 @@ struct ScenarioBuilder {
       openingBalance: opening, contributions: contributions, mitigations: mitigations,
       outturn: outturn, assumptions: log.entries.sorted(), inputRows: log.rowCounts, alerts: log.alerts.sorted(),
       uncertainty: uncertainty)
+    scenario.censusAgeAlertYears = thresholds.censusAge
+    return scenario
   }
 
   struct Axes {
@@ -178,6 +180,7 @@ struct ScenarioBuilder {
   struct Thresholds {
     var growth: Double
     var unitCostRatio: Double
+    var censusAge = DataVintage.defaultCensusAgeYearsAbove
   }
 
   func readAlertThresholds(_ root: MapReader) throws -> Thresholds {
@@ -188,6 +191,14 @@ struct ScenarioBuilder {
         ?? thresholds.growth
       thresholds.unitCostRatio =
         try map.optionalNumber("unit_cost_ratio_above", unit: "ratio", in: 1...1000) ?? thresholds.unitCostRatio
+      if let age = try map.optionalNumber("census_age_years_above", unit: "years", in: 0...100) {
+        guard age == age.rounded() else {
+          throw InputError(
+            map.valueLocation("census_age_years_above"), key: map.keyPath("census_age_years_above"),
+            expected: "a whole number of years 0–100", found: format(age))
+        }
+        thresholds.censusAge = Int(age)
+      }
       try map.finish()
     }
     return thresholds
