@@ -9,7 +9,8 @@ OUT ?= out
 
 PAPERS := .build/papers
 
-.PHONY: deps build demo test test-papers sweep-check update-expectations lint format clean
+.PHONY: deps build demo test test-papers sweep-check update-expectations lint format clean \
+  fuzz-build fuzz-short fuzz-long sanitize
 
 deps:
 	@if ! pkg-config --exists openblas lapacke xlsxwriter 2>/dev/null || ! command -v chromium >/dev/null \
@@ -37,6 +38,7 @@ test: deps
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 	$(MAKE) sweep-check
 	$(MAKE) test-papers
+	$(MAKE) fuzz-short
 
 # hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
 # packages from PyPI): report.xlsx read back with openpyxl against the CSVs of hnb run, and
@@ -71,8 +73,33 @@ update-expectations: deps
 	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)
 	python3 Tests/expectations/check_sweep.py update $(SWEEP_EXPECTATION) $(SWEEP_CHECK)/percentiles.csv
 
+# Fuzzing (docs/FUZZING.md): libFuzzer targets for the scenario YAML loader, the scenario CSV
+# inputs and the calibration readers, in the separate package Fuzz/ (built with
+# -sanitize=fuzzer,address into Fuzz/.build, about 6 minutes from clean). Each target runs from
+# the seeds in Fuzz/Corpus/ for the given seconds, one after another; any crash, hang (20 s),
+# memory blow-up (2 GB) or error that is not an input error fails the run and leaves the input
+# in Fuzz/.build/work/<target>/artifacts/. fuzz-short is part of `make test`.
+FUZZ_SHORT_SECONDS ?= 20
+FUZZ_LONG_SECONDS ?= 1800
+
+fuzz-build: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address --scratch-path .build
+
+fuzz-short: fuzz-build
+	Fuzz/run.sh $(FUZZ_SHORT_SECONDS)
+
+fuzz-long: fuzz-build
+	Fuzz/run.sh $(FUZZ_LONG_SECONDS)
+
+# The whole test suite under AddressSanitizer and under ThreadSanitizer (docs/ASSURANCE.md), each
+# in its own scratch path; a separate CI step, not part of `make test` (see docs/ASSURANCE.md for
+# how long it takes).
+sanitize: deps
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build $(OUT) Fuzz/.build
