@@ -26,7 +26,7 @@ enum ReferenceModel {
   /// Everything one run (one set of mitigations switched on) produces.
   struct Run {
     /// `plans[t][(a · N + n) · P + p]` for `t = 0…H`.
-    var plans: [[[[Double]]]] = []
+    var plans: [[Double]] = []
     /// `flows[t-1][p]` for `t = 1…H`.
     var flows: [[Flows]] = []
     /// `places[t][p]`: commissioned places after `add_capacity`, `t = 0…H`.
@@ -104,7 +104,7 @@ enum ReferenceModel {
       run.places.append(year)
     }
 
-    // The state: `x[cell(a, n, p)]`, flat so that the debug build stays quick.
+    // The state: `x[(a · N + n) · P + p]`, flat so that the debug build stays quick.
     func cell(_ a: Int, _ n: Int, _ p: Int) -> Int { (a * N + n) * P + p }
     var x = s.baselinePlans
     run.plans.append(x)
@@ -148,17 +148,21 @@ enum ReferenceModel {
             }
           }
         case .shiftPlacements(let from, let to, let share):
-          // T ← T · M with M = I except M[from][from] = 1 − share·e, M[from][to] = share·e.
+          // T ← T · M with M = I except M[from][from] = 1 − share·e, M[from][to] = share·e,
+          // multiplied over the non-zero entries (r, q, M[r][q]) of M.
           var M = Array(repeating: 0.0, count: P * P)
           for p in 0..<P { M[p * P + p] = 1 }
           M[from * P + from] = 1 - share * e
           M[from * P + to] = share * e
+          var entries: [(r: Int, q: Int, value: Double)] = []
+          for r in 0..<P {
+            for q in 0..<P where M[r * P + q] != 0 { entries.append((r, q, M[r * P + q])) }
+          }
           for a in m.ages where a < oldest {
+            let T = transition[a]
             var product = Array(repeating: 0.0, count: P * P)
             for p in 0..<P {
-              for q in 0..<P {
-                for r in 0..<P { product[p * P + q] += transition[a][p * P + r] * M[r * P + q] }
-              }
+              for (r, q, value) in entries { product[p * P + q] += T[p * P + r] * value }
             }
             transition[a] = product
           }
@@ -167,36 +171,44 @@ enum ReferenceModel {
         }
       }
 
-      var flows = Array(repeating: Flows(), count: P)
-      for a in 0..<A {
-        for n in 0..<N {
-          for p in 0..<P { flows[p].opening += x[cell(a, n, p)] }
-        }
-      }
+      // Flows by placement: opening, new, ceased, moved out/in, overflow out/in, closing.
+      var opening = Array(repeating: 0.0, count: P)
+      var newPlans = opening
+      var ceased = opening
+      var movedOut = opening
+      var movedIn = opening
+      var overflowOut = opening
+      var overflowIn = opening
+      var closing = opening
+      for i in 0..<(A * N * P) { opening[i % P] += x[i] }
       // 1. Cessation (every plan ends at 25).
       var kept = x
       for a in 0..<A {
         for n in 0..<N {
           for p in 0..<P {
-            let survival = a == oldest ? 0 : 1 - cessation[a][p]
-            kept[cell(a, n, p)] = x[cell(a, n, p)] * survival
-            flows[p].ceased += x[cell(a, n, p)] - kept[cell(a, n, p)]
+            let i = (a * N + n) * P + p
+            kept[i] = a == oldest ? 0 : x[i] * (1 - cessation[a][p])
+            ceased[p] += x[i] - kept[i]
           }
         }
       }
       // 2–3. Transitions, then ageing: the plans aged a at census t−1 are aged a+1 at t.
       var next = Array(repeating: 0.0, count: A * N * P)
       for a in 0..<oldest {
-        let T = transition[a]
+        // The non-zero entries of T_a, (from, to, probability): most plans stay put.
+        var moves: [(p: Int, q: Int, probability: Double)] = []
+        for p in 0..<P {
+          for q in 0..<P where transition[a][p * P + q] != 0 { moves.append((p, q, transition[a][p * P + q])) }
+        }
         for n in 0..<N {
-          for p in 0..<P where kept[cell(a, n, p)] != 0 {
-            for q in 0..<P where T[p * P + q] != 0 {
-              let moved = kept[cell(a, n, p)] * T[p * P + q]
-              next[cell(a + 1, n, q)] += moved
-              if p != q {
-                flows[p].movedOut += moved
-                flows[q].movedIn += moved
-              }
+          let from = (a * N + n) * P
+          let to = ((a + 1) * N + n) * P
+          for (p, q, probability) in moves {
+            let moved = kept[from + p] * probability
+            next[to + q] += moved
+            if p != q {
+              movedOut[p] += moved
+              movedIn[q] += moved
             }
           }
         }
@@ -204,39 +216,35 @@ enum ReferenceModel {
       // 4. New plans, at their age at census t.
       for a in 0..<A {
         let count = s.population[t - 1][a] * incidence[a]
-        for n in 0..<N {
-          for p in 0..<P {
-            let arrivals = count * mix[a][n * P + p]
-            next[cell(a, n, p)] += arrivals
-            flows[p].newPlans += arrivals
-          }
+        if count == 0 { continue }
+        for j in 0..<(N * P) {
+          let arrivals = count * mix[a][j]
+          next[a * N * P + j] += arrivals
+          newPlans[j % P] += arrivals
         }
       }
       // 5. Capacity: demand above places overflows, keeping age and need.
       for p in 0..<P {
         guard let destinations = s.overflow[p] else { continue }
         var demand = 0.0
-        for a in 0..<A {
-          for n in 0..<N { demand += next[cell(a, n, p)] }
-        }
+        for row in 0..<(A * N) { demand += next[row * P + p] }
         let capacity = run.places[t][p]
         if demand <= capacity { continue }
-        for a in 0..<A {
-          for n in 0..<N {
-            let excess = next[cell(a, n, p)] * (1 - capacity / demand)
-            next[cell(a, n, p)] -= excess
-            flows[p].overflowOut += excess
-            for q in 0..<P {
-              next[cell(a, n, q)] += excess * destinations[q]
-              flows[q].overflowIn += excess * destinations[q]
-            }
+        for row in 0..<(A * N) {
+          let excess = next[row * P + p] * (1 - capacity / demand)
+          next[row * P + p] -= excess
+          overflowOut[p] += excess
+          for q in 0..<P {
+            next[row * P + q] += excess * destinations[q]
+            overflowIn[q] += excess * destinations[q]
           }
         }
       }
-      for a in 0..<A {
-        for n in 0..<N {
-          for p in 0..<P { flows[p].closing += next[cell(a, n, p)] }
-        }
+      for i in 0..<(A * N * P) { closing[i % P] += next[i] }
+      let flows = (0..<P).map {
+        Flows(
+          opening: opening[$0], newPlans: newPlans[$0], ceased: ceased[$0], movedOut: movedOut[$0],
+          movedIn: movedIn[$0], overflowOut: overflowOut[$0], overflowIn: overflowIn[$0], closing: closing[$0])
       }
       run.flows.append(flows)
       run.plans.append(next)
@@ -248,6 +256,7 @@ enum ReferenceModel {
     var academicFunding: [[Double]] = []
     for t in 0...H {
       let y = B + t - 1
+      let plans = run.plans[t]
       var topUps: [Double] = []
       var funding: [Double] = []
       for line in s.costLines {
@@ -261,7 +270,7 @@ enum ReferenceModel {
             }
           }
           for a in 0..<A {
-            for n in 0..<N { lineTopUp += run.plans[t][cell(a, n, p)] * s.topUp[n * P + p] * factor }
+            for n in 0..<N { lineTopUp += plans[cell(a, n, p)] * s.topUp[n * P + p] * factor }
           }
           let rate = s.placeFundingRate[p] * power(1 + s.placeFundingUplift, y - s.priceBaseAcademicYear)
           lineFunding += run.places[t][p] * rate
@@ -325,6 +334,8 @@ enum ReferenceModel {
 
       // KPIs, from the census inside the financial year (t = f+1).
       var kpi = KPI()
+      let previous = run.plans[f]
+      let after = run.plans[f + 1]
       var mainstream = 0.0
       var inBorough = 0.0
       var independent = 0.0
@@ -332,10 +343,10 @@ enum ReferenceModel {
       for a in 0..<A {
         for n in 0..<N {
           for p in 0..<P {
-            let plans = run.plans[f + 1][cell(a, n, p)]
+            let plans = after[cell(a, n, p)]
             let placement = s.taxonomy.placements[p]
             kpi.totalPlans += plans
-            before += run.plans[f][cell(a, n, p)]
+            before += previous[cell(a, n, p)]
             if placement.group == .mainstream || placement.group == .resourcedProvision { mainstream += plans }
             if placement.location == .inBorough { inBorough += plans }
             if placement.group == .independentSpecial { independent += plans }
