@@ -25,9 +25,11 @@ struct ReferenceComparison {
   /// The first disagreements, described.
   var failures: [String] = []
 
-  /// Compares one cell; `money` picks the absolute tolerance. `scale` (default the larger of the
-  /// two values) is what the relative tolerance is taken of: a saving, a difference between two
-  /// expenditures, is compared relative to the expenditure itself.
+  /// Compares one cell.
+  ///
+  /// `money` picks the absolute tolerance. `scale` (default the larger of the two values) is
+  /// what the relative tolerance is taken of: a saving, a difference between two expenditures,
+  /// is compared relative to the expenditure itself.
   mutating func check(
     _ engine: Double, _ reference: Double, money: Bool, scale given: Double = 0, _ what: @autoclosure () -> String
   ) {

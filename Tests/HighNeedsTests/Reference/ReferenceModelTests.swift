@@ -31,8 +31,9 @@ import Testing
     #expect(found.sorted() == Self.suttonScenarios.sorted())
   }
 
-  /// Savings are compared for scenarios with at most this many mitigations, unless
-  /// `HNB_REFERENCE_FULL=1`: the reference runs all `2^k` combinations one by one, and the
+  /// The most mitigations a Sutton scenario may have for its savings to be compared.
+  ///
+  /// Unless `HNB_REFERENCE_FULL=1`: the reference runs all `2^k` combinations one by one, and the
   /// 1,024 of `combined.yaml` take about a minute in a debug build. Ten mitigations are covered
   /// on small generated scenarios instead (`tenMitigationsShareTheirSavingsExactly`).
   static let savingsMitigationLimit = 7
