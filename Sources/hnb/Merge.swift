@@ -32,14 +32,17 @@ struct Merge: ParsableCommand {
       guard let first = infos.first else { throw ValidationError("Give the shard directories.") }
       let n = first.of
       let seen = Set(infos.map(\.shard))
-      guard infos.allSatisfy({ $0.settings == first.settings && $0.of == n }), seen.count == infos.count,
+      guard infos.allSatisfy({ $0.settings == first.settings && $0.of == n && $0.asOf == first.asOf }),
+        seen.count == infos.count,
         seen == Set(1...n)
       else {
         throw InputError(
           SourceLocation(file: shards[0]), expected: "shards 1…\(n) of one sweep, each once",
           found: "shards \(infos.map { "\($0.shard)/\($0.of)" }.joined(separator: ", "))")
       }
-      let scenarios = try loadScenarios(first.settings.scenarioPaths)
+      // The shards' as-of date (shards written before it was recorded: today).
+      let asOf = first.asOf.flatMap(CalendarDate.init) ?? .today()
+      let scenarios = try loadScenarios(first.settings.scenarioPaths, asOf: asOf)
       var rows: [[[Double]]] = []
       for s in scenarios {
         var byDraw: [Int: [Double]] = [:]
@@ -55,7 +58,10 @@ struct Merge: ParsableCommand {
         }
         rows.append((0..<first.settings.draws).compactMap { byDraw[$0] })
       }
-      let files = try SweepOutput.files(settings: first.settings, scenarios: scenarios, rows: rows)
+      var files = try SweepOutput.files(settings: first.settings, scenarios: scenarios, rows: rows)
+      if let manifest = files["manifest.json"] {
+        files["manifest.json"] = try DataVintage.annotate(manifest: manifest, scenarios: scenarios, asOf: asOf)
+      }
       try OutputDirectory.write(files, to: out, inputs: scenarios.flatMap { $0.scenarioFiles + $0.inputFiles })
       print("merged \(shards.count) shards (\(first.settings.draws) draws) into \(out)")
     }

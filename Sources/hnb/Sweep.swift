@@ -85,7 +85,8 @@ struct Sweep: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         files["shard.json"] = String(
-          decoding: try encoder.encode(ShardInfo(settings: settings, shard: k, of: n)), as: UTF8.self)
+          decoding: try encoder.encode(ShardInfo(settings: settings, shard: k, of: n, asOf: asOf.date.description)),
+          as: UTF8.self)
         // OutputDirectory only replaces a directory that holds an hnb manifest.
         files["manifest.json"] = "{\"tool\": \"hnb\", \"shard\": \"\(k)/\(n)\", \"command\": \"\(settings.command)\"}\n"
         try OutputDirectory.write(files, to: out, inputs: inputs)
@@ -100,6 +101,8 @@ struct ShardInfo: Codable, Equatable {
   var settings: SweepSettings
   var shard: Int
   var of: Int
+  /// The sweep's as-of date, so that the merged manifest equals the unsharded sweep's.
+  var asOf: String?
 }
 
 /// `k/n` → (k, n) with 1 ≤ k ≤ n.
