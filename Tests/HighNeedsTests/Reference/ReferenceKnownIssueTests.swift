@@ -28,7 +28,9 @@ import Testing
     let reference = ReferenceModel.run(scenario, on: [true, true])
     #expect(reference.places.allSatisfy { $0[sp] == 5 })
     let reversed = ModelParameters(
-      scenario: { var s = scenario; s.mitigations.reverse(); return s }(), mitigationMask: 3)
+      scenario: {
+        var s = scenario; s.mitigations.reverse(); return s
+      }(), mitigationMask: 3)
     #expect(reversed.places.allSatisfy { $0[sp] == 5 })
     withKnownIssue("ModelParameters floors add_capacity at 0 lever by lever (reported to the lead)") {
       let engine = ModelParameters(scenario: scenario, mitigationMask: 3)

@@ -294,6 +294,23 @@ struct GeneratedScenario {
       yaml += "  contributions_gbp:\n" + contributed.map { "    \"\($0)\": \(money(uniform(0...5e6)))\n" }.joined()
     }
 
+    // Outturn: some actual figures, a few outside the forecast's years.
+    if chance(0.5) {
+      rows = []
+      let measures = ["total_plans", "share_mainstream", "share_in_borough", "share_independent_special"]
+      for year in (B - 1)...(B + H + 1) {
+        for measure in measures + ["dsg_closing_balance_gbp"] where chance(0.4) {
+          let value =
+            measure == "total_plans"
+            ? String(format: "%.0f", uniform(0...2000))
+            : measure.hasSuffix("gbp") ? money(uniform(-3e7...1e7)) : fraction(uniform(0...1))
+          rows.append("\(year),\(measure),\(value),generated")
+        }
+      }
+      files["outturn.csv"] = "year,measure,value,source\n" + rows.shuffled(using: &rng).map { $0 + "\n" }.joined()
+      yaml += "outturn: outturn.csv\n"
+    }
+
     // Mitigations of every lever.
     let count = int(options.minMitigations...options.maxMitigations)
     if count > 0 { yaml += "mitigations:\n" }
