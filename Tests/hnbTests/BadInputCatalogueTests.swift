@@ -634,6 +634,7 @@ import Testing
       id: "A04 spaces around column names and blank lines at the end",
       edit: { w in
         try w.replace("data/top_ups.csv", "placement,need,gbp_per_plan", "placement, need , gbp_per_plan")
+        try w.replace("data/incidence.csv", "age,rate", " age , rate")
         try w.bytes("data/cessation.csv") { $0 + Data("\n\n\n".utf8) }
       }),
     Accepted(

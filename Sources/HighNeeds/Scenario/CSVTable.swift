@@ -22,7 +22,8 @@ public struct CSVTable: Sendable {
   /// order); returns the table and the index of the shape it has.
   public static func read(path: String, oneOf shapes: [[String]]) throws -> (table: CSVTable, shape: Int) {
     let text = try InputFile.text(path, what: "CSV file")
-    guard let header = try splitRecords(text, file: path).first?.1 else {
+    guard let header = try splitRecords(text, file: path).first?.1.map({ $0.trimmingCharacters(in: .whitespaces) })
+    else {
       throw InputError(
         SourceLocation(file: path, line: 1),
         expected: "a header row " + shapes.map { $0.joined(separator: ",") }.joined(separator: " or "),
