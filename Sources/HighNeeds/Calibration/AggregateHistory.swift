@@ -73,6 +73,14 @@ public struct AggregateHistory: Sendable {
     var cells: [Key: Double] = [:]
     for row in table.rows {
       let year = try row.int("year")
+      // Bounded, since every census year between the first and the last is computed.
+      guard TransitionCounts.calendarYears.contains(year) else {
+        throw InputError(
+          row.location("year"), key: "year",
+          expected:
+            "a census year \(TransitionCounts.calendarYears.lowerBound)–\(TransitionCounts.calendarYears.upperBound)",
+          found: "\(year)")
+      }
       var band: Int?
       if table.header.contains("age") {
         band = try ageBand(row)

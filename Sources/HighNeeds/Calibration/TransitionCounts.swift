@@ -16,6 +16,8 @@ public struct TransitionCounts: Sendable {
   public static let outside = "NONSEND"
   /// The model's age of a curriculum year.
   public static let ageOffset = 4
+  /// The calendar years a history may hold (SEN2 began in 2010).
+  public static let calendarYears = 1900...2200
 
   public var file: String
   public var taxonomy: Taxonomy
@@ -116,6 +118,12 @@ public struct TransitionCounts: Sendable {
           SourceLocation(file: path, line: line, column: col[0]), key: "calendar-year", expected: "a year",
           found: "'\(f[0])'")
       }
+      // Each calendar year seen takes its own count arrays, so the years are bounded.
+      guard calendarYears.contains(year) else {
+        throw InputError(
+          SourceLocation(file: path, line: line, column: col[0]), key: "calendar-year",
+          expected: "a calendar year \(calendarYears.lowerBound)–\(calendarYears.upperBound)", found: "'\(f[0])'")
+      }
       let joiner = f[1] == outside
       let leaver = f[4] == outside
       if joiner && leaver {
@@ -132,12 +140,13 @@ public struct TransitionCounts: Sendable {
           expected: "a child one curriculum year older than academic-year-1 (\(ay1))",
           found: "\(ay2): the child ages backwards")
       }
-      guard ay2 == ay1 + 1 else {
+      guard ay1 < Int.max, ay2 == ay1 + 1 else {
         reject(ay2 == ay1 ? "same curriculum year in both states (held back)" : "curriculum year skipped")
         return
       }
-      let a1 = ay1 + ageOffset
-      let a2 = ay2 + ageOffset
+      // A curriculum year too large to take the offset is outside −4…21 like any other.
+      let a1 = ay1 <= Int.max - ageOffset ? ay1 + ageOffset : -1
+      let a2 = ay2 <= Int.max - ageOffset ? ay2 + ageOffset : -1
       guard (joiner || (0..<ages).contains(a1)) && (leaver || (0..<ages).contains(a2)) else {
         reject("curriculum year outside -4…21 (age 0–25)")
         return
@@ -392,8 +401,11 @@ public struct PopulationTable: Sendable {
     var values: [Int: [Int: Double]] = [:]
     for row in table.rows {
       let year = try row.int(shape == 0 ? "calendar-year" : "year")
-      let age = shape == 0 ? try row.int("academic-year") + TransitionCounts.ageOffset : try row.int("age")
-      guard (0...AgeAxis.maxAge).contains(age) else { continue }
+      // Ages outside 0–25 are skipped; checked before adding the offset, which cannot overflow.
+      let offset = shape == 0 ? TransitionCounts.ageOffset : 0
+      let given = try row.int(shape == 0 ? "academic-year" : "age")
+      guard ((-offset)...(AgeAxis.maxAge - offset)).contains(given) else { continue }
+      let age = given + offset
       let value = try row.double("population", in: 0...Double.greatestFiniteMagnitude, rangeText: "a count ≥ 0")
       if values[year, default: [:]].updateValue(value, forKey: age) != nil {
         throw InputError(

@@ -198,12 +198,13 @@ extension ScenarioBuilder {
     for row in table.rows {
       var t = 0
       if byYear {
+        // Checked before subtracting, so that a year near Int.min cannot overflow.
         let year = try row.int("census_year")
-        t = year - axes.base - 1
-        guard (0..<axes.horizon).contains(t) else {
+        guard ((axes.base + 1)...(axes.base + axes.horizon)).contains(year) else {
           outsideLines.insert(row.line)
           continue
         }
+        t = year - axes.base - 1
       }
       let ages = try row.ages("age")
       let value = try row.double(column, in: range, rangeText: rangeText)
