@@ -184,6 +184,16 @@ import Testing
       message:
         "{dir}/data/top_ups.csv:1:4: expected columns placement,need,gbp_per_plan; found an empty column name in column 4 (a trailing comma, or a blank column saved by Excel?)"
     ),
+    Case(
+      id: "E12 tab-separated file of either shape",
+      edit: { w in
+        try w.bytes("data/incidence.csv") {
+          Data(String(decoding: $0, as: UTF8.self).replacingOccurrences(of: ",", with: "\t").utf8)
+        }
+      },
+      message:
+        "{dir}/data/incidence.csv:1: expected columns census_year,age,rate or age,rate; found header 'age\trate' (the file looks tab-separated: hnb reads comma-separated values)"
+    ),
     // MARK: Columns and rows
     Case(
       id: "C01 missing column",

@@ -35,7 +35,7 @@ public struct CSVTable: Sendable {
     throw InputError(
       SourceLocation(file: path, line: 1),
       expected: "columns " + shapes.map { $0.joined(separator: ",") }.joined(separator: " or "),
-      found: "header '\(header.joined(separator: ","))'")
+      found: "header '\(header.joined(separator: ","))'" + separatorHint(header))
   }
 
   /// Parses CSV `text`; `file` is used in messages only.
@@ -67,13 +67,7 @@ public struct CSVTable: Sendable {
       var found = "header '\(header.joined(separator: ","))'"
       if !missing.isEmpty { found += " (missing: \(missing.joined(separator: ", ")))" }
       if !extra.isEmpty { found += " (unknown: \(extra.joined(separator: ", ")))" }
-      if header.count == 1,
-        let separator = [("\t", "tab"), (";", "semicolon")].first(where: {
-          header[0].contains($0.0)
-        })
-      {
-        found += " (the file looks \(separator.1)-separated: hnb reads comma-separated values)"
-      }
+      found += separatorHint(header)
       throw InputError(
         SourceLocation(file: file, line: headerLine),
         expected: "columns \(columns.joined(separator: ","))", found: found)
@@ -93,6 +87,14 @@ public struct CSVTable: Sendable {
       rows.append(CSVRow(file: file, line: line, fields: fields, columnIndex: index))
     }
     return CSVTable(file: file, header: header, rows: rows)
+  }
+
+  /// Why a header of one column does not split, when it looks tab- or semicolon-separated.
+  static func separatorHint(_ header: [String]) -> String {
+    guard header.count == 1,
+      let separator = [("\t", "tab"), (";", "semicolon")].first(where: { header[0].contains($0.0) })
+    else { return "" }
+    return " (the file looks \(separator.1)-separated: hnb reads comma-separated values)"
   }
 
   /// Most data rows a CSV input may hold: far above any real table (one row per age ×
