@@ -94,7 +94,7 @@ import Testing
       let delay =
         trial % 2 == 0
         ? Double.random(in: 0...duration, using: &generator)
-        : Double.random(in: (0.8 * duration)...(1.3 * duration), using: &generator)
+        : Double.random(in: (0.8 * duration)...(1.1 * duration), using: &generator)
       _ = try runAndKill(command(out), after: delay)
       let after = try snapshot(out)
       #expect(after == earlier || after == new, "trial \(trial) killed at \(delay) s left a mix or nothing")
@@ -113,9 +113,9 @@ import Testing
 
   @Test func aKilledRunLeavesTheEarlierOrTheNewOutput() throws {
     let outcome = try Self.interrupt(
-      { ["run", "Scenarios/sutton/baseline.yaml", "--out", $0, "--as-of", "2026-01-15"] }, trials: 4, seed: 6)
-    #expect(outcome.earlier + outcome.new == 4)
-    print("hnb run killed 4 times: \(outcome.earlier) left the earlier output, \(outcome.new) the new one")
+      { ["run", "Scenarios/sutton/baseline.yaml", "--out", $0, "--as-of", "2026-01-15"] }, trials: 3, seed: 6)
+    #expect(outcome.earlier + outcome.new == 3)
+    print("hnb run killed 3 times: \(outcome.earlier) left the earlier output, \(outcome.new) the new one")
   }
 
   @Test func aKilledSweepLeavesTheEarlierOrTheNewOutput() throws {
