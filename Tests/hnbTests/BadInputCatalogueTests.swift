@@ -194,6 +194,15 @@ import Testing
       message:
         "{dir}/data/incidence.csv:1: expected columns census_year,age,rate or age,rate; found header 'age\trate' (the file looks tab-separated: hnb reads comma-separated values)"
     ),
+    Case(
+      id: "E13 an Excel workbook named .csv",
+      edit: { w in
+        try (Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]) + Data("[Content_Types].xml".utf8)).write(
+          to: w.url("data/top_ups.csv"))
+      },
+      message:
+        "{dir}/data/top_ups.csv: expected a CSV file (text); found an Excel workbook or other binary file: save it as 'CSV UTF-8 (Comma delimited)'"
+    ),
     // MARK: Columns and rows
     Case(
       id: "C01 missing column",
@@ -331,6 +340,18 @@ import Testing
       id: "N10 text in a number column",
       edit: { try $0.replace("data/top_ups.csv", "mainstream,all,10422", "mainstream,all,TBC") },
       message: "{dir}/data/top_ups.csv:3:3: gbp_per_plan: expected a number; found 'TBC'"),
+    Case(
+      id: "N11 an Excel error value",
+      edit: { try $0.replace("data/top_ups.csv", "mainstream,all,10422", "mainstream,all,#N/A") },
+      message:
+        "{dir}/data/top_ups.csv:3:3: gbp_per_plan: expected a number; found '#N/A' (an Excel error value: fix the formula in the spreadsheet and save it again)"
+    ),
+    Case(
+      id: "N12 an accounting-style negative",
+      edit: { try $0.replace("data/top_ups.csv", "mainstream,all,10422", "mainstream,all,(10422)") },
+      message:
+        "{dir}/data/top_ups.csv:3:3: gbp_per_plan: expected a number; found '(10422)' (an accounting-style negative: write it with a minus sign, e.g. -10422)"
+    ),
     // MARK: YAML
     Case(
       id: "Y01 anchor/alias bomb (billion laughs)",
@@ -487,6 +508,12 @@ import Testing
       edit: { try $0.replace("baseline.yaml", "alerts:\n", "alerts:\n  census_age_years_above: 1.5\n") },
       message:
         "{dir}/baseline.yaml:245:27: alerts.census_age_years_above: expected a whole number of years 0–100; found 1.5"),
+    Case(
+      id: "Y26 an accounting-style negative in YAML",
+      edit: { try $0.replace("baseline.yaml", "value: -10_600_000", "value: (10_600_000)") },
+      message:
+        "{dir}/baseline.yaml:240:12: reserve.opening_balance_gbp: expected a number (gbp); found '(10_600_000)' (an accounting-style negative: write it with a minus sign, e.g. -10600000)"
+    ),
     // MARK: Paths (policy: docs/SCENARIO.md, "Paths")
     Case(
       id: "P01 an absolute path",

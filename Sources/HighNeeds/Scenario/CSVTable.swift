@@ -271,6 +271,13 @@ func parseNumber(_ text: String) -> Double? {
 /// separators, percent signs, NaN); empty when there is no better explanation.
 func numberHint(_ text: String, percentUnit: Bool = false) -> String {
   let lower = text.lowercased()
+  if text.hasPrefix("#") {
+    return " (an Excel error value: fix the formula in the spreadsheet and save it again)"
+  }
+  if text.hasPrefix("("), text.hasSuffix(")"), text.contains(where: \.isNumber) {
+    return
+      " (an accounting-style negative: write it with a minus sign, e.g. -\(text.filter { $0.isNumber || $0 == "." }))"
+  }
   var problems: [String] = []
   if text.contains(where: { "£$€".contains($0) }) { problems.append("a currency sign") }
   if text.contains(","), text.contains(where: \.isNumber) { problems.append("thousands separators") }

@@ -44,6 +44,17 @@ public enum InputFile {
   /// `data` as UTF-8 text, or an error naming the line and column of the first byte that is
   /// not UTF-8, with a hint for the encodings Excel writes.
   static func decode(_ data: Data, file: String, what: String) throws -> String {
+    let bytes = [UInt8](data.prefix(4))
+    if bytes == [0x50, 0x4B, 0x03, 0x04] || bytes == [0xD0, 0xCF, 0x11, 0xE0] {
+      throw InputError(
+        SourceLocation(file: file), expected: "a \(what) (text)",
+        found: "an Excel workbook or other binary file: save it as 'CSV UTF-8 (Comma delimited)'")
+    }
+    return try decodeText(data, file: file)
+  }
+
+  /// `data` as UTF-8, or an error locating the first byte that is not.
+  private static func decodeText(_ data: Data, file: String) throws -> String {
     if let text = String(data: data, encoding: .utf8) { return text }
     let bytes = [UInt8](data)
     if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
