@@ -33,23 +33,36 @@ struct Bench: ParsableCommand {
       let batchSize = HighNeeds.Sweep.defaultBatchSize
       let batches = HighNeeds.Sweep.batches(draws: draws, shard: 1, of: 1)
       let start = Date()
+      let cpuAtStart = Self.cpuSeconds()
       let rows = try HighNeeds.Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize)
       let wall = Date().timeIntervalSince(start)
-      let flops = 2.0 * Double(draws * N) * Double(P * P) * Double(AgeAxis.maxAge * H)
+      let peakMemory = Self.peakMemoryMB()  // before the machine measurements below allocate theirs
+      let cpu = Self.cpuSeconds() - cpuAtStart
+      // Transitions: with Dirichlet rows each draw multiplies by its own sparse matrices (2
+      // flops per non-zero, need and draw); with shared matrices one dense dgemm per age.
+      let nonzeros = s.transition.reduce(0) { $0 + $1.filter { $0 != 0 }.count }
+      let sparse = s.uncertainty.transitionConcentration != nil
+      let flops = 2.0 * Double(draws * N * H) * Double(sparse ? nonzeros : P * P * AgeAxis.maxAge)
       // The state (26 ages × N × P doubles a draw) is read and written by each of the year's
-      // passes: cessation, transitions (read + write), ageing, new plans, capacity, occupancy.
+      // passes: cessation, transitions (read + write), moves, new plans, occupancy; an upper
+      // bound, as blocks no draw has reached are skipped.
       let stateBytes = Double(AgeAxis.count * N * P * 8 * draws)
-      let bytes = stateBytes * 2 * 6 * Double(H)
+      let bytes = stateBytes * 2 * 5 * Double(H)
       let machineFlops = Self.dgemmRate()
       let machineBandwidth = Self.copyBandwidth()
       print("model: \(AgeAxis.count) ages × \(P) placements × \(N) needs, \(H) years, \(rows.count) draws")
       print(String(format: "wall time            %.3f s", wall))
       print(String(format: "draws per second     %.0f", Double(rows.count) / wall))
-      print(String(format: "peak memory (RSS)    %.0f MB", Self.peakMemoryMB()))
       print(
         String(
-          format: "transition products  %.2f GFLOP/s (machine DGEMM 1000×1000: %.2f GFLOP/s)", flops / wall / 1e9,
-          machineFlops / 1e9))
+          format: "CPU time             %.3f s (%.2f of %d cores busy)", cpu, cpu / wall,
+          ProcessInfo.processInfo.activeProcessorCount))
+      print(String(format: "peak memory (RSS)    %.0f MB", peakMemory))
+      print(
+        String(
+          format:
+            "transition products  %.2f GFLOP/s, \(sparse ? "sparse per-draw matrices" : "dense dgemm") (machine DGEMM 1000×1000: %.2f GFLOP/s)",
+          flops / wall / 1e9, machineFlops / 1e9))
       print(
         String(
           format: "state traffic        %.2f GB/s (machine copy: %.2f GB/s); %.2f× the time at machine bandwidth",
@@ -89,6 +102,14 @@ struct Bench: ParsableCommand {
       best = min(best, Date().timeIntervalSince(t))
     }
     return 2 * Double(count * 8) / best
+  }
+
+  /// User plus system CPU seconds of this process so far (`getrusage`).
+  static func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(0, &usage)  // RUSAGE_SELF
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
   /// Peak resident set size in megabytes (`getrusage`; kilobytes on Linux).

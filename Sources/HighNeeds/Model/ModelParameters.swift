@@ -11,6 +11,8 @@ public struct ModelParameters: Sendable {
   public var transition: [[[Double]]]
   /// `newPlans[t-1][cell]`: plans starting in the year to census `t`, at their age at `t`.
   public var newPlans: [[Double]]
+  /// `newPlanCount[t-1][age]`: population × incidence, the new plans at each age before the mix.
+  public var newPlanCount: [[Double]]
   /// `places[t][p]`: commissioned places in the academic year of census `t`.
   public var places: [[Double]]
   /// `topUp[t][need * P + p]`: gbp per plan in the academic year of census `t` (uplifted).
@@ -27,65 +29,21 @@ public struct ModelParameters: Sendable {
     let N = s.needCount
     let A = AgeAxis.count
     let H = s.horizonYears
-    let active = s.mitigations.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+    let active = Self.activeMitigations(s, mask: mask)
 
     survival = []
     transition = []
     newPlans = []
+    newPlanCount = []
     for t in 1...H {
       let academicStart = s.baseCensusYear + t - 1
       var cessation = s.cessationRate
       var incidence = s.incidenceRate[t - 1]
       var mix = s.newPlanMix
       var matrices = s.transition
-      for m in active {
-        let e = m.strength(academicYearStart: academicStart)
-        if e == 0 { continue }
-        switch m.lever {
-        case .scaleIncidence(let factor):
-          for a in m.ages { incidence[a] *= 1 + e * (factor - 1) }
-        case .scaleCessation(let factor):
-          for a in m.ages where a < AgeAxis.maxAge {
-            for p in 0..<P { cessation[a][p] = min(1, cessation[a][p] * (1 + e * (factor - 1))) }
-          }
-        case .shiftNewPlans(let from, let to, let share):
-          for a in m.ages {
-            for n in 0..<N {
-              let moved = mix[a][n * P + from] * share * e
-              mix[a][n * P + from] -= moved
-              mix[a][n * P + to] += moved
-            }
-          }
-        case .shiftNewPlansToTarget(let from, let to, let target):
-          for a in m.ages {
-            var fromShare = 0.0
-            var toShare = 0.0
-            for n in 0..<N {
-              fromShare += mix[a][n * P + from]
-              toShare += mix[a][n * P + to]
-            }
-            guard fromShare > 0 else { continue }
-            let fraction = e * min(fromShare, max(0, target - toShare)) / fromShare
-            for n in 0..<N {
-              let moved = mix[a][n * P + from] * fraction
-              mix[a][n * P + from] -= moved
-              mix[a][n * P + to] += moved
-            }
-          }
-        case .shiftPlacements(let from, let to, let share):
-          // T' = T · M, where M sends σ = share·e of whoever lands in `from` on to `to`.
-          let sigma = share * e
-          for a in m.ages where a < AgeAxis.maxAge {
-            for row in 0..<P {
-              let moved = matrices[a][row * P + from] * sigma
-              matrices[a][row * P + from] -= moved
-              matrices[a][row * P + to] += moved
-            }
-          }
-        case .unitCost, .addCapacity:
-          break
-        }
-      }
+      Self.applyRateLevers(active, academicYearStart: academicStart, placements: P, &cessation, &incidence)
+      Self.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
+      Self.applyPlacementLevers(active, academicYearStart: academicStart, placements: P, &matrices)
       var yearSurvival = Array(repeating: 0.0, count: A * P)
       for a in 0..<A {
         // Every plan ends before age 26, whatever the inputs say.
@@ -93,11 +51,11 @@ public struct ModelParameters: Sendable {
       }
       survival.append(yearSurvival)
       transition.append(matrices)
+      let count = (0..<A).map { s.population[t - 1][$0] * incidence[$0] }
+      newPlanCount.append(count)
       var arrivals = Array(repeating: 0.0, count: A * N * P)
-      for a in 0..<A {
-        let count = s.population[t - 1][a] * incidence[a]
-        if count == 0 { continue }
-        for j in 0..<(N * P) { arrivals[a * N * P + j] = count * mix[a][j] }
+      for a in 0..<A where count[a] != 0 {
+        for j in 0..<(N * P) { arrivals[a * N * P + j] = count[a] * mix[a][j] }
       }
       newPlans.append(arrivals)
     }
@@ -118,6 +76,7 @@ public struct ModelParameters: Sendable {
     for t in 0...H {
       let academicStart = s.baseCensusYear + t - 1
       var yearPlaces = s.commissionedPlaces[t]
+      var added = Array(repeating: 0.0, count: P)
       var yearTopUp = Array(repeating: 0.0, count: N * P)
       for line in s.costLines {
         let uplift = pow(1 + line.uplift, Double(academicStart - s.priceBaseAcademicYear))
@@ -132,15 +91,120 @@ public struct ModelParameters: Sendable {
         case .unitCost(let p, let factor):
           for n in 0..<N { yearTopUp[n * P + p] *= 1 + e * (factor - 1) }
         case .addCapacity(let p, let extra):
-          yearPlaces[p] = max(0, yearPlaces[p] + e * extra)
+          added[p] += e * extra
         default:
           break
         }
       }
+      // Places added by all the levers are summed, then floored at 0: the order the
+      // mitigations are listed in does not matter.
+      for p in 0..<P where added[p] != 0 { yearPlaces[p] = max(0, yearPlaces[p] + added[p]) }
       let rateUplift = pow(1 + s.placeFundingUplift, Double(academicStart - s.priceBaseAcademicYear))
       places.append(yearPlaces)
       topUp.append(yearTopUp)
       placeFundingRate.append(s.placeFundingRate.map { $0 * rateUplift })
+    }
+  }
+}
+
+extension ModelParameters {
+  /// The scenario's mitigations whose bit is set in `mask`, in file order.
+  static func activeMitigations(_ s: Scenario, mask: Int) -> [Mitigation] {
+    s.mitigations.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+  }
+
+  /// Applies the incidence and cessation levers of `active` in the academic year starting in
+  /// `academicYearStart` (cessation capped at 1; age 25 is left to the projection).
+  static func applyRateLevers(
+    _ active: [Mitigation], academicYearStart year: Int, placements P: Int, _ cessation: inout [[Double]],
+    _ incidence: inout [Double]
+  ) {
+    for m in active {
+      let e = m.strength(academicYearStart: year)
+      if e == 0 { continue }
+      switch m.lever {
+      case .scaleIncidence(let factor):
+        for a in m.ages { incidence[a] *= 1 + e * (factor - 1) }
+      case .scaleCessation(let factor):
+        for a in m.ages where a < AgeAxis.maxAge {
+          for p in 0..<P { cessation[a][p] = min(1, cessation[a][p] * (1 + e * (factor - 1))) }
+        }
+      default:
+        break
+      }
+    }
+  }
+
+  /// True when a lever of `active` moves new plans between placements in that academic year.
+  static func hasMixLevers(_ active: [Mitigation], academicYearStart year: Int) -> Bool {
+    active.contains { m in
+      switch m.lever {
+      case .shiftNewPlans, .shiftNewPlansToTarget: return m.strength(academicYearStart: year) != 0
+      default: return false
+      }
+    }
+  }
+
+  /// Applies the levers of `active` that move new plans (`mix[age][need · P + p]`) in the
+  /// academic year starting in `academicYearStart`, in file order.
+  static func applyMixLevers(
+    _ active: [Mitigation], academicYearStart year: Int, placements P: Int, needs N: Int, _ mix: inout [[Double]]
+  ) {
+    for m in active {
+      let e = m.strength(academicYearStart: year)
+      if e == 0 { continue }
+      switch m.lever {
+      case .shiftNewPlans(let from, let to, let share):
+        for a in m.ages {
+          for n in 0..<N {
+            let moved = mix[a][n * P + from] * share * e
+            mix[a][n * P + from] -= moved
+            mix[a][n * P + to] += moved
+          }
+        }
+      case .shiftNewPlansToTarget(let from, let to, let target):
+        for a in m.ages {
+          var fromShare = 0.0
+          var toShare = 0.0
+          for n in 0..<N {
+            fromShare += mix[a][n * P + from]
+            toShare += mix[a][n * P + to]
+          }
+          guard fromShare > 0 else { continue }
+          let fraction = e * min(fromShare, max(0, target - toShare)) / fromShare
+          for n in 0..<N {
+            let moved = mix[a][n * P + from] * fraction
+            mix[a][n * P + from] -= moved
+            mix[a][n * P + to] += moved
+          }
+        }
+      default:
+        break
+      }
+    }
+  }
+
+  /// Applies the levers of `active` that move plans between placements to the transition
+  /// matrices (`matrices[age]`, P×P) in the academic year starting in `academicYearStart`.
+  ///
+  /// Each lever is `T ← T · M` with `M = I − σ e_from e_fromᵀ + σ e_from e_toᵀ`, `σ = share ·
+  /// strength`: whoever would land in `from` goes on to `to` with probability σ. Applied to
+  /// identity matrices this gives the product of the levers' `M`s (see `BatchProjection`).
+  static func applyPlacementLevers(
+    _ active: [Mitigation], academicYearStart year: Int, placements P: Int, _ matrices: inout [[Double]]
+  ) {
+    for m in active {
+      let e = m.strength(academicYearStart: year)
+      if e == 0 { continue }
+      guard case .shiftPlacements(let from, let to, let share) = m.lever else { continue }
+      let sigma = share * e
+      for a in m.ages where a < AgeAxis.maxAge {
+        for row in 0..<P {
+          let moved = matrices[a][row * P + from] * sigma
+          matrices[a][row * P + from] -= moved
+          matrices[a][row * P + to] += moved
+        }
+      }
     }
   }
 }

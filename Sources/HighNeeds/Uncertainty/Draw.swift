@@ -1,15 +1,18 @@
 import Foundation
 
-/// One draw of a sweep: the scenario's uncertain inputs sampled for draw `index`, turned into
-/// the inputs of the projection and the accounts.
+/// One draw of a sweep: the scenario's uncertain inputs sampled for draw `index`.
 ///
 /// Everything here is a function of `(seed, index)` alone: each input reads its own Philox
 /// stream (named by a hash of its id), each transition row and each age's new-plan mix another.
+/// What moves the caseload is kept compact (`caseload`, applied inside `BatchProjection`);
+/// what moves money is applied to copies of the shared parameters and scenario.
 public struct Draw: Sendable {
   /// The scenario with this draw's income (HNB allocation) applied.
   public var scenario: Scenario
-  /// The scenario's mitigated parameters with this draw's inputs applied.
+  /// The scenario's mitigated parameters with this draw's prices applied (used for costs).
   public var parameters: ModelParameters
+  /// This draw's incidence and cessation factors and its Dirichlet transition rows and mix.
+  public var caseload: CaseloadDraw
 
   /// Stream of uncertain input `id`: FNV-1a of the id, below `2³⁰`.
   static func stream(for id: String) -> UInt32 {
@@ -45,51 +48,47 @@ public struct Draw: Sendable {
     return (0..<k).map { i in uniforms[i].map { spec.inputs[i].distribution.quantile($0) } }
   }
 
-  /// Builds draw `index` of `base` under `generator`: Dirichlet rows first (they change the
-  /// scenario the parameters are built from), then the scalar inputs on the parameters.
+  /// Builds draw `index` of `base` under `generator`; `mitigated` is `base`'s parameters with
+  /// all its mitigations on (shared by every draw, so built once).
   ///
   /// An input whose drawn factor is exactly 1 (or shock exactly 0) leaves the numbers untouched,
-  /// so a sweep of zero-variance inputs reproduces the deterministic run bit for bit.
-  public init(base: Scenario, generator: Philox4x32, index: Int) {
+  /// so a sweep of zero-variance inputs reproduces the deterministic run.
+  public init(base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int) {
     var s = base
     let spec = base.uncertainty
     let P = s.placementCount
     let N = s.needCount
     let H = s.horizonYears
+    var caseload = CaseloadDraw(horizon: H)
     if let kappa = spec.transitionConcentration {
-      for a in 0..<s.transition.count {
+      var matrices = s.transition
+      for a in 0..<matrices.count {
         for p in 0..<P {
           var stream = RandomStream(generator, draw: index, stream: 0x4000_0000 | UInt32(a * P + p))
-          let row = Array(s.transition[a][(p * P)..<((p + 1) * P)])
+          let row = Array(matrices[a][(p * P)..<((p + 1) * P)])
           let drawn = Distribution.dirichlet(mean: row, concentration: kappa, &stream)
-          for q in 0..<P { s.transition[a][p * P + q] = drawn[q] }
+          for q in 0..<P { matrices[a][p * P + q] = drawn[q] }
         }
       }
+      caseload.transition = matrices
     }
     if let kappa = spec.newPlanMixConcentration {
-      for a in 0..<s.newPlanMix.count where s.newPlanMix[a].contains(where: { $0 > 0 }) {
+      var mix = s.newPlanMix
+      for a in 0..<mix.count where mix[a].contains(where: { $0 > 0 }) {
         var stream = RandomStream(generator, draw: index, stream: 0x8000_0000 | UInt32(a))
-        s.newPlanMix[a] = Distribution.dirichlet(mean: s.newPlanMix[a], concentration: kappa, &stream)
+        mix[a] = Distribution.dirichlet(mean: mix[a], concentration: kappa, &stream)
       }
+      caseload.newPlanMix = mix
     }
-    var m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
+    var m = mitigated
     let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
     for (i, input) in spec.inputs.enumerated() {
       let v = values[i]
       switch input.target {
       case .incidenceFactor:
-        for t in 1...H where v[t - 1] != 1 {
-          for j in m.newPlans[t - 1].indices { m.newPlans[t - 1][j] *= v[t - 1] }
-        }
+        for t in 0..<H { caseload.incidenceFactor[t] *= v[t] }
       case .cessationFactor:
-        for t in 1...H where v[t - 1] != 1 {
-          for a in 0..<AgeAxis.maxAge {
-            for p in 0..<P {
-              let j = a * P + p
-              m.survival[t - 1][j] = 1 - min(1, (1 - m.survival[t - 1][j]) * v[t - 1])
-            }
-          }
-        }
+        for t in 0..<H { caseload.cessationFactor[t] *= v[t] }
       case .topUpFactor(let placements):
         guard v[0] != 1 else { continue }
         for t in 0...H {
@@ -112,5 +111,6 @@ public struct Draw: Sendable {
     }
     scenario = s
     parameters = m
+    self.caseload = caseload
   }
 }

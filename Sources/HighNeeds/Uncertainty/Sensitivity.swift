@@ -30,6 +30,7 @@ public enum Sensitivity {
     s.uncertainty.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
     let H = s.horizonYears
     let generator = Philox4x32(seed: 0)
+    let model = SweepModel(s)
     var out: [Double] = []
     var start = 0
     while start < values.count {
@@ -37,9 +38,9 @@ public enum Sensitivity {
       let draws = values[start..<end].map { row -> Draw in
         var t = s
         for i in 0..<k { t.uncertainty.inputs[i].distribution = .uniform(min: row[i], max: row[i]) }
-        return Draw(base: t, generator: generator, index: 0)
+        return Draw(base: t, mitigated: model.parameters, generator: generator, index: 0)
       }
-      out += try Sweep.metrics(s, draws).map { $0[metric * H + f] }
+      out += try Sweep.metrics(model, draws).map { $0[metric * H + f] }
       start = end
     }
     return out

@@ -4,9 +4,10 @@ import Foundation
 /// headline metrics.
 ///
 /// Batches are fixed slices of the global draw index (`[b·batchSize, (b+1)·batchSize)`), and a
-/// shard takes whole batches, so every draw goes through the same matrix products whatever
-/// the sharding. Within a batch the draws are the members of one `Projection.run`: each age's
-/// transitions are one `dgemm` over all the draws sharing that age's matrix.
+/// shard takes whole batches, so every draw goes through the same arithmetic whatever the
+/// sharding or the number of threads. Within a batch the draws advance together through
+/// `BatchProjection`; batches run in parallel on the machine's cores, and their rows are put
+/// back in draw order.
 public enum Sweep {
   /// Default draws per batch.
   ///
@@ -34,20 +35,30 @@ public enum Sweep {
 
   /// Metrics of the draws in `batches`: `result[d][metric · H + f]` for the `d`-th draw run.
   ///
-  /// `progress` is called with the number of draws finished after each batch. Every draw passes
-  /// the master check's per-run subset that scales (see `checkedMetrics`); if any draw fails,
-  /// the sweep throws `IntegrityError`, so no sweep output is written from numbers that do not
-  /// reconcile (the command line exits with 70).
+  /// `progress` is called on the calling thread with the number of draws finished, after each
+  /// round of parallel batches. Every draw passes the master check's per-run subset that scales
+  /// (see `checkedMetrics`); if any draw fails, the sweep throws `IntegrityError`, so no sweep
+  /// output is written from numbers that do not reconcile (the command line exits with 70).
   public static func run(
     _ scenario: Scenario, seed: UInt64, draws: Int, batches: Range<Int>, batchSize: Int = defaultBatchSize,
     progress: (Int) -> Void = { _ in }
   ) throws -> [[Double]] {
+    let model = SweepModel(scenario)
     let generator = Philox4x32(seed: seed)
+    let list = Array(batches)
+    let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let workspaces = (0..<workers).map { _ in BatchWorkspace() }
     var rows: [[Double]] = []
-    for b in batches {
-      let range = drawRange(batch: b, draws: draws, batchSize: batchSize)
-      let batch = range.map { Draw(base: scenario, generator: generator, index: $0) }
-      rows += try metrics(scenario, batch)
+    for round in stride(from: 0, to: list.count, by: workers) {
+      let slots = Array(list[round..<min(list.count, round + workers)])
+      let results = ParallelResults<[[Double]]>(count: slots.count)
+      DispatchQueue.concurrentPerform(iterations: slots.count) { i in
+        let range = drawRange(batch: slots[i], draws: draws, batchSize: batchSize)
+        results.set(i) {
+          try metrics(model, range.map { model.draw($0, generator: generator) }, workspace: workspaces[i])
+        }
+      }
+      for result in try results.values() { rows += result }
       progress(rows.count)
     }
     return rows
@@ -56,13 +67,15 @@ public enum Sweep {
   /// Projects a batch of draws together and reduces each to its metrics; throws
   /// `IntegrityError` (the first 20 failures, and how many there were) if any draw fails an
   /// integrity check.
-  static func metrics(_ base: Scenario, _ batch: [Draw]) throws -> [[Double]] {
+  static func metrics(
+    _ model: SweepModel, _ batch: [Draw], workspace: BatchWorkspace = BatchWorkspace()
+  ) throws -> [[Double]] {
     var failures: [String] = []
-    let rows = checkedMetrics(base, batch, failures: &failures)
+    let rows = checkedMetrics(model, batch, workspace: workspace, failures: &failures)
     if !failures.isEmpty {
       var shown = Array(failures.prefix(20))
       if failures.count > shown.count {
-        shown.append("… and \(failures.count - shown.count) more, in a sweep of \(base.name)")
+        shown.append("… and \(failures.count - shown.count) more, in a sweep of \(model.scenario.name)")
       }
       throw IntegrityError(failures: shown)
     }
@@ -75,11 +88,11 @@ public enum Sweep {
   /// The checks are the master check's per-run ones that need no cell-level state (it is not
   /// kept): plan conservation by placement and in total, moves netting to zero, capacity after
   /// overflow, every cost and income total the sum of its lines, and the DSG corkscrew.
-  static func checkedMetrics(_ base: Scenario, _ batch: [Draw], failures: inout [String]) -> [[Double]] {
-    let paths = Projection.run(
-      baseline: base.baselinePlans, members: batch.map(\.parameters), placements: base.placementCount,
-      needs: base.needCount, overflow: base.overflow, horizon: base.horizonYears,
-      keepPlans: Array(repeating: false, count: batch.count))
+  static func checkedMetrics(
+    _ model: SweepModel, _ batch: [Draw], workspace: BatchWorkspace = BatchWorkspace(), failures: inout [String]
+  ) -> [[Double]] {
+    let base = model.scenario
+    let paths = model.projection.run(batch.map(\.caseload), workspace: workspace)
     let H = base.horizonYears
     let P = base.placementCount
     let groups = PlacementGroup.allCases
@@ -109,5 +122,48 @@ public enum Sweep {
       }
       return row
     }
+  }
+}
+
+/// What every draw of a sweep of one scenario shares, prepared once: the scenario, its
+/// parameters with all mitigations on, and the batched projection.
+public struct SweepModel: Sendable {
+  public let scenario: Scenario
+  public let parameters: ModelParameters
+  let projection: BatchProjection
+
+  public init(_ scenario: Scenario) {
+    self.scenario = scenario
+    parameters = ModelParameters(scenario: scenario, mitigationMask: (1 << scenario.mitigations.count) - 1)
+    projection = BatchProjection(scenario: scenario, parameters: parameters)
+  }
+
+  /// Draw `index` of this scenario's uncertain inputs under `generator`.
+  public func draw(_ index: Int, generator: Philox4x32) -> Draw {
+    Draw(base: scenario, mitigated: parameters, generator: generator, index: index)
+  }
+}
+
+/// Results of parallel work, each stored in its own slot (so the order never depends on which
+/// thread finished first).
+final class ParallelResults<Value: Sendable>: @unchecked Sendable {
+  private var slots: [Result<Value, any Error>?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  /// Runs `work` and stores its value or error in slot `i`.
+  func set(_ i: Int, _ work: () throws -> Value) {
+    let result = Result { try work() }
+    lock.lock()
+    slots[i] = result
+    lock.unlock()
+  }
+
+  /// The values in slot order; rethrows the first slot's error, if any.
+  func values() throws -> [Value] {
+    lock.lock()
+    defer { lock.unlock() }
+    return try slots.map { try $0!.get() }
   }
 }

@@ -82,9 +82,10 @@ import Testing
       .deletingLastPathComponent().deletingLastPathComponent()
     let s = try ScenarioLoader.load(path: root.appendingPathComponent("Scenarios/sutton/sweep/combined.yaml").path)
     let generator = Philox4x32(seed: 3)
-    let draws = (0..<4).map { Draw(base: s, generator: generator, index: $0) }
+    let model = SweepModel(s)
+    let draws = (0..<4).map { model.draw($0, generator: generator) }
     var failures: [String] = []
-    _ = Sweep.checkedMetrics(s, draws, failures: &failures)
+    _ = Sweep.checkedMetrics(model, draws, failures: &failures)
     #expect(failures.isEmpty, "\(failures.prefix(3))")
   }
 }

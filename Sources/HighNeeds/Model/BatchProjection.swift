@@ -1,0 +1,432 @@
+import CBLAS
+import Foundation
+
+/// One sweep draw's changes to the caseload inputs, applied inside `BatchProjection`.
+public struct CaseloadDraw: Sendable {
+  /// `incidenceFactor[t-1]`: multiplies the new plans of the year to census `t`.
+  public var incidenceFactor: [Double]
+  /// `cessationFactor[t-1]`: multiplies the (mitigated) cessation rates, capped at 1.
+  public var cessationFactor: [Double]
+  /// `transition[age]`: this draw's P×P matrices before mitigations (nil: the scenario's).
+  public var transition: [[Double]]?
+  /// `newPlanMix[age][need · P + p]`: this draw's mix before mitigations (nil: the scenario's).
+  public var newPlanMix: [[Double]]?
+
+  /// A draw that changes nothing over `horizon` years.
+  public init(horizon H: Int) {
+    incidenceFactor = Array(repeating: 1, count: H)
+    cessationFactor = Array(repeating: 1, count: H)
+  }
+}
+
+/// Projects a batch of sweep draws together, the draws being the innermost, contiguous axis.
+///
+/// The same yearly step as `Projection` (see `docs/MODEL.md`, "One year's step", and "Sweeps:
+/// the batched projection"), laid out for many draws that share a scenario but differ in their
+/// rates: `x[((a · P + p) · N + n) · B + b]` for age `a`, placement `p`, need `n`, draw `b`.
+/// Every pass of the year runs over contiguous vectors of `B` draws. Transitions:
+/// - draws sharing the age's matrix (no transition uncertainty): one `cblas_dgemm` over the
+///   whole batch, `Y_a (P × N·B) = T_aᵀ · X_a`;
+/// - draws with their own matrices (Dirichlet rows): one pass per non-zero `(p, q)` of the
+///   age's pattern, `y_q += x_p ∘ t_pq` (a vector over draws), then, in years when mitigations
+///   move placements, the shared lever matrix `M` as one `cblas_dgemm` (`T_b · M`).
+public struct BatchProjection: Sendable {
+  let P: Int
+  let N: Int
+  let H: Int
+  let baseline: [Double]
+  let parameters: ModelParameters
+  let overflow: [[Double]?]
+  /// `shift[t-1][age]`: the product of the placement levers' matrices (nil: the identity).
+  let shift: [[[Double]?]]
+  /// `pattern[age]`: the non-zeros `(p, q)` of the scenario's transition matrix at that age.
+  let pattern: [[(p: Int, q: Int)]]
+  /// `patternOffset[age]`: the non-zeros of the ages before (the last entry is their total).
+  let patternOffset: [Int]
+  /// `inPattern[age][p · P + q]`: whether `(p, q)` is in `pattern[age]`.
+  let inPattern: [[Bool]]
+  /// The scenario's transition matrices before mitigations.
+  let baseTransition: [[Double]]
+  /// The scenario's new-plan mix before mitigations.
+  let baseMix: [[Double]]
+  let active: [Mitigation]
+  let baseCensusYear: Int
+
+  /// Prepares the projection of draws of `scenario` with all its mitigations on (`parameters`).
+  public init(scenario s: Scenario, parameters m: ModelParameters) {
+    P = s.placementCount
+    N = s.needCount
+    H = s.horizonYears
+    baseline = s.baselinePlans
+    parameters = m
+    overflow = s.overflow
+    let active = ModelParameters.activeMitigations(s, mask: (1 << s.mitigations.count) - 1)
+    self.active = active
+    baseCensusYear = s.baseCensusYear
+    let (P, H) = (s.placementCount, s.horizonYears)
+    let identity = (0..<(P * P)).map { $0 / P == $0 % P ? 1.0 : 0 }
+    var shift: [[[Double]?]] = []
+    for t in 1...H {
+      var matrices = Array(repeating: identity, count: AgeAxis.maxAge)
+      ModelParameters.applyPlacementLevers(
+        active, academicYearStart: s.baseCensusYear + t - 1, placements: P, &matrices)
+      shift.append(matrices.map { $0 == identity ? nil : $0 })
+    }
+    self.shift = shift
+    let pattern = s.transition.map { matrix in
+      (0..<(P * P)).filter { matrix[$0] != 0 }.map { (p: $0 / P, q: $0 % P) }
+    }
+    self.pattern = pattern
+    patternOffset = pattern.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    inPattern = s.transition.map { matrix in matrix.map { $0 != 0 } }
+    baseTransition = s.transition
+    baseMix = s.newPlanMix
+  }
+
+  /// Projects `draws`; returns each draw's path (occupancy and flows; no cell-level state).
+  ///
+  /// Draws with their own transition matrices must keep the scenario's zeros (a Dirichlet
+  /// draw does: a zero share stays zero); a matrix entry outside the pattern is a
+  /// precondition failure.
+  public func run(_ draws: [CaseloadDraw], workspace: BatchWorkspace = BatchWorkspace()) -> [CaseloadPath] {
+    let B = draws.count
+    let A = AgeAxis.count
+    let cells = N * P
+    let ageBlock = P * N * B
+    let drawnMatrices = draws.contains { $0.transition != nil }
+    let drawnMix = draws.contains { $0.newPlanMix != nil }
+    // Working memory, every vector contiguous over the draws (every buffer is written before
+    // it is read, so a reused workspace needs no clearing).
+    let memory = workspace.buffers(
+      counts: [
+        A * ageBlock, A * ageBlock, ageBlock, 7 * P * B, 3 * B, 2 * H * B, drawnMix ? A * cells * B : 0,
+        drawnMatrices ? (patternOffset.last ?? 0) * B : 0,
+      ])
+    var state = memory[0]
+    var next = memory[1]
+    let scratch = memory[2]
+    let ceased = memory[3]
+    let movedOut = ceased + P * B
+    let movedIn = ceased + 2 * P * B
+    let arrived = ceased + 3 * P * B
+    let overflowOut = ceased + 4 * P * B
+    let overflowIn = ceased + 5 * P * B
+    let diagonal = ceased + 6 * P * B
+    let kept = memory[4]
+    let demand = kept + B
+    let release = kept + 2 * B
+    let cessationFactor = memory[5]
+    let incidenceFactor = cessationFactor + H * B
+    let mixes = memory[6]
+    var mixHadLevers = false
+    // mixUsed[a · cells + j]: whether any draw's mix has a share in that cell.
+    var mixUsed = [Bool](repeating: false, count: drawnMix ? A * cells : 0)
+    // Drawn matrices on the pattern: `values[(patternOffset[age] + k) · B + b]` for the age's
+    // k-th non-zero.
+    let values = memory[7]
+
+    for (b, d) in draws.enumerated() {
+      for t in 0..<H {
+        cessationFactor[t * B + b] = d.cessationFactor[t]
+        incidenceFactor[t * B + b] = d.incidenceFactor[t]
+      }
+    }
+    if drawnMatrices {
+      for (b, d) in draws.enumerated() {
+        for a in 0..<AgeAxis.maxAge {
+          let matrix = d.transition?[a] ?? baseTransition[a]
+          precondition(
+            (0..<(P * P)).allSatisfy { matrix[$0] == 0 || inPattern[a][$0] },
+            "draw \(b): a transition outside the scenario's non-zeros at age \(a)")
+          for (k, e) in pattern[a].enumerated() { values[(patternOffset[a] + k) * B + b] = matrix[e.p * P + e.q] }
+        }
+      }
+    }
+    for a in 0..<A {
+      for p in 0..<P {
+        for n in 0..<N {
+          (state + ((a * P + p) * N + n) * B).update(repeating: baseline[a * cells + n * P + p], count: B)
+        }
+      }
+    }
+    // live[a · P + p]: whether block (a, p) may hold plans in any draw. A block that is not
+    // live is all zeros, so the passes below skip it; liveness only errs towards true.
+    var live = (0..<(A * P)).map { i in (0..<N).contains { n in baseline[(i / P) * cells + n * P + i % P] != 0 } }
+    var liveNext = [Bool](repeating: false, count: A * P)
+    var written = [Bool](repeating: false, count: P)
+    // Per draw and year: occupancy[t · B + b][n·P + p] and flows[(t-1) · B + b][p].
+    var occupancy = [[Double]](repeating: [], count: (H + 1) * B)
+    var flows = [[PlacementFlows]](repeating: [], count: H * B)
+    record(state, live: live, t: 0, draws: B, into: &occupancy)
+
+    for t in 1...H {
+      let academicStart = baseCensusYear + t - 1
+      ceased.update(repeating: 0, count: 6 * P * B)
+      let survival = parameters.survival[t - 1]
+
+      // 1. Cessation: x ← x · survival, with each draw's factor on the cessation rate.
+      let factor = cessationFactor + (t - 1) * B
+      for a in 0..<A {
+        for p in 0..<P where live[a * P + p] {
+          let s = survival[a * P + p]
+          for b in 0..<B {
+            let v = factor[b]
+            kept[b] = a == AgeAxis.maxAge ? 0 : (v == 1 ? s : 1 - min(1, (1 - s) * v))
+          }
+          let out = ceased + p * B
+          for n in 0..<N {
+            let row = state + ((a * P + p) * N + n) * B
+            for b in 0..<B {
+              let before = row[b]
+              let after = before * kept[b]
+              out[b] += before - after
+              row[b] = after
+            }
+          }
+        }
+      }
+
+      // 2. Transitions, written one age up (3. ageing): next[a+1] = state[a] · T_a.
+      next.update(repeating: 0, count: ageBlock)
+      for p in 0..<P { liveNext[p] = false }
+      for a in 0..<AgeAxis.maxAge {
+        let from = state + a * ageBlock
+        let to = next + (a + 1) * ageBlock
+        let leverMatrix = shift[t - 1][a]
+        if drawnMatrices {
+          // Each draw's own matrix, on the pattern; then the shared lever matrix.
+          let product = leverMatrix == nil ? to : scratch
+          for q in 0..<P { written[q] = false }
+          diagonal.update(repeating: 0, count: P * B)
+          for (k, e) in pattern[a].enumerated() {
+            let v = values + (patternOffset[a] + k) * B
+            if live[a * P + e.p] {
+              for n in 0..<N {
+                let source = from + (e.p * N + n) * B
+                let target = product + (e.q * N + n) * B
+                if written[e.q] {
+                  for b in 0..<B { target[b] += source[b] * v[b] }
+                } else {
+                  for b in 0..<B { target[b] = source[b] * v[b] }
+                }
+              }
+              written[e.q] = true
+            }
+            // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
+            let weight = leverMatrix.map { $0[e.q * P + e.p] } ?? (e.p == e.q ? 1 : 0)
+            if weight != 0 {
+              let d = diagonal + e.p * B
+              for b in 0..<B { d[b] += v[b] * weight }
+            }
+          }
+          for q in 0..<P where !written[q] { (product + q * N * B).update(repeating: 0, count: N * B) }
+          if let m = leverMatrix {
+            Self.multiply(transposed: m, scratch, into: to, placements: P, columns: N * B)
+            for q in 0..<P { liveNext[(a + 1) * P + q] = (0..<P).contains { written[$0] && m[$0 * P + q] != 0 } }
+          } else {
+            for q in 0..<P { liveNext[(a + 1) * P + q] = written[q] }
+          }
+        } else {
+          let matrix = parameters.transition[t - 1][a]
+          Self.multiply(transposed: matrix, from, into: to, placements: P, columns: N * B)
+          for p in 0..<P { (diagonal + p * B).update(repeating: matrix[p * P + p], count: B) }
+          for q in 0..<P {
+            liveNext[(a + 1) * P + q] = (0..<P).contains { live[a * P + $0] && matrix[$0 * P + q] != 0 }
+          }
+        }
+        for p in 0..<P where live[a * P + p] || liveNext[(a + 1) * P + p] {
+          let d = diagonal + p * B
+          let out = movedOut + p * B
+          let into = movedIn + p * B
+          for n in 0..<N {
+            let source = from + (p * N + n) * B
+            let target = to + (p * N + n) * B
+            for b in 0..<B {
+              let stay = source[b] * d[b]
+              out[b] += source[b] - stay
+              into[b] += target[b] - stay
+            }
+          }
+        }
+      }
+      swap(&state, &next)
+      swap(&live, &liveNext)
+
+      // 4. New plans, at their age at the census: count · mix, times each draw's factor.
+      let inflow = incidenceFactor + (t - 1) * B
+      let count = parameters.newPlanCount[t - 1]
+      if drawnMix {
+        // mixes[(a · cells + j) · B + b]: each draw's mix, mitigated, transposed once per batch
+        // (and again in each year that mitigations move new plans), in tiles of cells so the
+        // writes stay in cache.
+        let levers = ModelParameters.hasMixLevers(active, academicYearStart: academicStart)
+        if t == 1 || levers || mixHadLevers {
+          let perDraw = draws.map { d -> [[Double]] in
+            var mix = d.newPlanMix ?? baseMix
+            if levers {
+              ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
+            }
+            return mix
+          }
+          for i in mixUsed.indices { mixUsed[i] = false }
+          for a in 0..<A {
+            for tile in stride(from: 0, to: cells, by: 32) {
+              for b in 0..<B {
+                let row = perDraw[b][a]
+                for j in tile..<min(cells, tile + 32) {
+                  mixes[(a * cells + j) * B + b] = row[j]
+                  if row[j] != 0 { mixUsed[a * cells + j] = true }
+                }
+              }
+            }
+          }
+        }
+        mixHadLevers = levers
+      }
+      let shared = parameters.newPlans[t - 1]
+      for a in 0..<A {
+        for n in 0..<N {
+          for p in 0..<P {
+            let j = a * cells + n * P + p
+            let row = state + ((a * P + p) * N + n) * B
+            let into = arrived + p * B
+            if drawnMix {
+              let share = mixes + j * B
+              let people = count[a]
+              if people == 0 || !mixUsed[j] { continue }
+              live[a * P + p] = true
+              for b in 0..<B {
+                let added = people * share[b] * inflow[b]  // × 1 is exact
+                row[b] += added
+                into[b] += added
+              }
+            } else if shared[j] != 0 {
+              live[a * P + p] = true
+              let value = shared[j]
+              for b in 0..<B {
+                let added = value * inflow[b]
+                row[b] += added
+                into[b] += added
+              }
+            }
+          }
+        }
+      }
+
+      // 5. Capacity: demand above commissioned places overflows, keeping age and need.
+      for p in 0..<P {
+        guard let destinations = overflow[p] else { continue }
+        let capacity = parameters.places[t][p]
+        demand.update(repeating: 0, count: B)
+        for a in 0..<A where live[a * P + p] {
+          for n in 0..<N {
+            let row = state + ((a * P + p) * N + n) * B
+            for b in 0..<B { demand[b] += row[b] }
+          }
+        }
+        var binding = false
+        for b in 0..<B {
+          release[b] = demand[b] > capacity && demand[b] > 0 ? 1 - capacity / demand[b] : 0
+          binding = binding || release[b] != 0
+        }
+        guard binding else { continue }
+        for a in 0..<A where live[a * P + p] {
+          for q in 0..<P where destinations[q] > 0 { live[a * P + q] = true }
+          for n in 0..<N {
+            let row = state + ((a * P + p) * N + n) * B
+            for b in 0..<B where release[b] != 0 {
+              let excess = row[b] * release[b]
+              if excess == 0 { continue }
+              row[b] -= excess
+              overflowOut[p * B + b] += excess
+              for q in 0..<P where destinations[q] > 0 {
+                state[((a * P + q) * N + n) * B + b] += excess * destinations[q]
+                overflowIn[q * B + b] += excess * destinations[q]
+              }
+            }
+          }
+        }
+      }
+
+      record(state, live: live, t: t, draws: B, into: &occupancy)
+      for b in 0..<B {
+        var year = [PlacementFlows](repeating: PlacementFlows(), count: P)
+        for p in 0..<P {
+          var opening = 0.0
+          var closing = 0.0
+          for n in 0..<N {
+            opening += occupancy[(t - 1) * B + b][n * P + p]
+            closing += occupancy[t * B + b][n * P + p]
+          }
+          year[p] = PlacementFlows(
+            opening: opening, newPlans: arrived[p * B + b], ceased: ceased[p * B + b], movedOut: movedOut[p * B + b],
+            movedIn: movedIn[p * B + b], overflowOut: overflowOut[p * B + b], overflowIn: overflowIn[p * B + b],
+            closing: closing)
+        }
+        flows[(t - 1) * B + b] = year
+      }
+    }
+    return (0..<B).map { b in
+      CaseloadPath(
+        plans: [], occupancy: (0...H).map { occupancy[$0 * B + b] }, flows: (1...H).map { flows[($0 - 1) * B + b] })
+    }
+  }
+
+  /// `y = Mᵀ · X` for a P×P matrix `M` and a P × `columns` row-major `X` (one `cblas_dgemm`).
+  private static func multiply(
+    transposed m: [Double], _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, placements P: Int,
+    columns: Int
+  ) {
+    cblas_dgemm(
+      CblasRowMajor, CblasTrans, CblasNoTrans, Int32(P), Int32(columns), Int32(P), 1.0, m, Int32(P), x,
+      Int32(columns), 0.0, y, Int32(columns))
+  }
+
+  /// Stores each draw's occupancy at census `t`: the state summed over ages.
+  private func record(
+    _ x: UnsafePointer<Double>, live: [Bool], t: Int, draws B: Int, into occupancy: inout [[Double]]
+  ) {
+    let width = P * N * B
+    var sums = [Double](repeating: 0, count: width)
+    for a in 0..<AgeAxis.count {
+      for p in 0..<P where live[a * P + p] {
+        let block = x + a * width + p * N * B
+        for i in 0..<(N * B) { sums[p * N * B + i] += block[i] }
+      }
+    }
+    for b in 0..<B {
+      var cells = [Double](repeating: 0, count: N * P)
+      for p in 0..<P {
+        for n in 0..<N { cells[n * P + p] = sums[(p * N + n) * B + b] }
+      }
+      occupancy[t * B + b] = cells
+    }
+  }
+}
+
+/// Reusable working memory for `BatchProjection.run`: one per thread, kept across batches so
+/// that a sweep does not allocate (and page in) fresh buffers for every batch.
+public final class BatchWorkspace: @unchecked Sendable {
+  private var storage: [UnsafeMutablePointer<Double>] = []
+  private var capacities: [Int] = []
+
+  public init() {}
+
+  deinit { for buffer in storage { buffer.deallocate() } }
+
+  /// Buffers of at least `counts[i]` doubles each, with undefined contents; valid until the next call.
+  func buffers(counts: [Int]) -> [UnsafeMutablePointer<Double>] {
+    for (i, count) in counts.enumerated() {
+      let needed = max(1, count)
+      if i == storage.count {
+        storage.append(.allocate(capacity: needed))
+        capacities.append(needed)
+      } else if capacities[i] < needed {
+        storage[i].deallocate()
+        storage[i] = .allocate(capacity: needed)
+        capacities[i] = needed
+      }
+    }
+    return storage
+  }
+}
