@@ -55,6 +55,8 @@ struct GoalSeek: ParsableCommand {
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
+  @OptionGroup var asOf: AsOfOption
+
   func validate() throws {
     if draws < 2 { throw ValidationError("--draws must be at least 2.") }
     if let tolerance, !(tolerance > 0) { throw ValidationError("--tolerance must be positive.") }
@@ -62,7 +64,7 @@ struct GoalSeek: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let s = try loadScenarios([scenario])[0]
+      let s = try loadScenarios([scenario], asOf: asOf.date)[0]
       let variable = try GoalSeekVariable.parse(vary, scenario: s)
       let goal = try GoalSeekTarget.parse(target, scenario: s)
       let lo = min ?? variable.defaultRange.lowerBound
@@ -117,8 +119,9 @@ struct GoalSeek: ParsableCommand {
       let command = ["hnb", "goalseek", scenario, "--target", "'\(target)'", "--vary", vary].joined(separator: " ")
       let files = [
         "goalseek.csv": csv, "trials.csv": trials,
-        "manifest.json": try AnalysisManifest.json(
-          command: command, scenarios: [s], settings: settings, outputs: names),
+        "manifest.json": try DataVintage.annotate(
+          manifest: try AnalysisManifest.json(command: command, scenarios: [s], settings: settings, outputs: names),
+          scenarios: [s], asOf: asOf.date),
       ]
       try OutputDirectory.write(files, to: out, inputs: s.scenarioFiles + s.inputFiles)
       print(

@@ -51,6 +51,8 @@ struct Sensitivity: ParsableCommand {
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
+  @OptionGroup var asOf: AsOfOption
+
   func validate() throws {
     if samples < 8 { throw ValidationError("--samples must be at least 8.") }
     if bootstrap < 0 { throw ValidationError("--bootstrap must not be negative.") }
@@ -60,7 +62,7 @@ struct Sensitivity: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let s = try loadScenarios([scenario])[0]
+      let s = try loadScenarios([scenario], asOf: asOf.date)[0]
       guard let metric = HighNeeds.Sweep.metricNames().firstIndex(of: output) else {
         throw InputError(
           SourceLocation(file: "--output"), expected: HighNeeds.Sweep.metricNames().joined(separator: ", "),
@@ -127,8 +129,10 @@ struct Sensitivity: ParsableCommand {
         print("\(output) in \(label): Sobol indices from \(samples * (inputs.count + 2)) runs")
       }
       let names = files.keys.sorted() + ["manifest.json"]
-      files["manifest.json"] = try AnalysisManifest.json(
-        command: command.joined(separator: " "), scenarios: [s], settings: settings, outputs: names)
+      files["manifest.json"] = try DataVintage.annotate(
+        manifest: try AnalysisManifest.json(
+          command: command.joined(separator: " "), scenarios: [s], settings: settings, outputs: names),
+        scenarios: [s], asOf: asOf.date)
       try OutputDirectory.write(files, to: out, inputs: s.scenarioFiles + s.inputFiles)
       print("wrote \(files.count) files to \(out)")
     }
