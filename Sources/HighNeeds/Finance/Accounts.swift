@@ -72,9 +72,11 @@ public enum Accounts {
     }
     var years: [FinancialYearAccounts] = []
     for f in 0..<s.horizonYears {
-      let topUp = zip(academic[f].topUp, academic[f + 1].topUp).map { 5.0 / 12.0 * $0 + 7.0 / 12.0 * $1 }
+      let topUp = zip(academic[f].topUp, academic[f + 1].topUp).map {
+        ModelConstants.endingAcademicYearShare * $0 + ModelConstants.startingAcademicYearShare * $1
+      }
       let funding = zip(academic[f].placeFunding, academic[f + 1].placeFunding).map {
-        5.0 / 12.0 * $0 + 7.0 / 12.0 * $1
+        ModelConstants.endingAcademicYearShare * $0 + ModelConstants.startingAcademicYearShare * $1
       }
       let central = s.centralLines.map {
         $0.baseGBP * pow(1 + $0.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
@@ -84,7 +86,7 @@ public enum Accounts {
       let mitigationCosts = m.mitigationCost[f]
       let totalMitigationCosts = mitigationCosts.reduce(0, +)
       let income = s.income
-      let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / 100
+      let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / ModelConstants.percent
       let totalIncome =
         income.hnbAllocation[f] - income.deductions[f] + income.importExportAdjustment[f] + transfer
       years.append(

@@ -50,14 +50,16 @@ public enum KPIs {
     (0..<s.horizonYears).map { f in
       let census = shares(taxonomy: s.taxonomy, occupancy: path.occupancy[f + 1])
       let blendedPlans =
-        5.0 / 12.0 * path.occupancy[f].reduce(0, +) + 7.0 / 12.0 * path.occupancy[f + 1].reduce(0, +)
-      let deficitPercent = max(0, -reserve[f].closing) / accounts[f].totalDSG * 100
+        ModelConstants.endingAcademicYearShare * path.occupancy[f].reduce(0, +)
+        + ModelConstants.startingAcademicYearShare * path.occupancy[f + 1].reduce(0, +)
+      let deficitPercent = max(0, -reserve[f].closing) / accounts[f].totalDSG * ModelConstants.percent
       return KPIYear(
         totalPlans: census.total, shareMainstream: census.mainstream, shareInBorough: census.inBorough,
         shareIndependentSpecial: census.independent,
         averageCostPerPlan: blendedPlans > 0 ? accounts[f].placementCosts / blendedPlans : 0,
         inYearBalance: reserve[f].inYear, cumulativeBalance: reserve[f].closing,
-        cumulativeDeficitPercentOfDSG: deficitPercent, deficitAboveOnePercent: deficitPercent > 1)
+        cumulativeDeficitPercentOfDSG: deficitPercent,
+        deficitAboveOnePercent: deficitPercent > ModelConstants.deficitThresholdPercentOfDSG)
     }
   }
 }
