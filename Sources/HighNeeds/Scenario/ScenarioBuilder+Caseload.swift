@@ -174,6 +174,11 @@ extension ScenarioBuilder {
           }
           transition[age][from * P + from] = max(0, 1 - moves)
         }
+        // Within the tolerance is not exactly 1: scale the row to 1 so that moves conserve plans.
+        let total = (0..<P).reduce(0.0) { $0 + transition[age][from * P + $1] }
+        if stayGiven[age][from] || moves > 1 {
+          for to in 0..<P { transition[age][from * P + to] /= total }
+        }
       }
     }
     return CaseloadInputs(

@@ -86,7 +86,8 @@ extension ScenarioBuilder {
             location, key: overflowMap.keyPath(key), expected: "overflow shares summing to 1",
             found: String(format: "%.9f", total))
         }
-        overflow[p] = shares
+        // Within the tolerance is not exactly 1: scale the shares to 1 so that overflow conserves plans.
+        overflow[p] = shares.map { $0 / total }
       }
       try overflowMap.finish()
       for p in 0..<P {
