@@ -23,8 +23,9 @@ import Testing
   /// Both runs of a result: the mitigated path and, when there are mitigations, the unmitigated one.
   static func paths(_ r: ScenarioResult) -> [CaseloadPath] { [r.path] + (r.unmitigatedPath.map { [$0] } ?? []) }
 
-  /// Conservation: with no cessation and no new plans, every plan is still there `t` years on,
-  /// one year older and with the same need, whatever the transitions, overflow and shifts did;
+  /// Plans are conserved.
+  ///
+  /// With no cessation and no new plans, every plan is still there `t` years on, one year older and with the same need, whatever the transitions, overflow and shifts did;
   /// and in every scenario each placement's flows balance and the moves net to zero.
   @Test func conservationOfPlans() async {
     await propertyCheck(count: Self.runs, input: Gen.uint64()) { seed in
@@ -72,8 +73,9 @@ import Testing
     }
   }
 
-  /// Every cost is linear in the unit costs: scaling every top-up, place-funding rate, central
-  /// line and mitigation cost by `k` scales every expenditure line and saving by `k` and leaves
+  /// Every cost is linear in the unit costs.
+  ///
+  /// Scaling every top-up, place-funding rate, central line and mitigation cost by `k` scales every expenditure line and saving by `k` and leaves
   /// the caseload and income untouched.
   @Test func costsAreLinearInUnitCosts() async {
     await propertyCheck(count: Self.runs, input: Gen.uint64(), Gen.double(in: 0.05...20)) { seed, k in
@@ -103,39 +105,37 @@ import Testing
     }
   }
 
-  /// More incidence never means fewer plans: at every census, age and need (summed over
-  /// placements, which overflow may swap), and in total. Without capacity limits, where more
-  /// plans cannot push others into cheaper placements, expenditure never falls either.
+  /// More incidence never means fewer plans, in any cell of any census, nor lower expenditure.
+  ///
+  /// Without capacity limits the year's step is linear with non-negative coefficients, so this
+  /// holds exactly. With them it does not, and is not expected to: more new plans in a full
+  /// placement push plans already there into its overflow destinations, where a different
+  /// cessation rate can end more of them (seed 2 of `GeneratedScenario` shows it), and more plans
+  /// can push others into cheaper placements. So the generated scenarios here have no overflow.
   @Test func plansAreMonotoneInIncidence() async {
+    var options = GeneratedScenario.Options()
+    options.overflow = false
     await propertyCheck(count: Self.runs, input: Gen.uint64(), Gen.double(in: 0...1)) { seed, extra in
-      var options = GeneratedScenario.Options()
-      options.overflow = seed % 2 == 0
       let scenario = try GeneratedScenario(seed: seed, options: options).load()
       var more = scenario
       more.incidenceRate = more.incidenceRate.map { $0.map { $0 * (1 + extra) } }
       let a = try ScenarioRun.run(scenario)
       let b = try ScenarioRun.run(more)
-      let P = scenario.placementCount
-      let N = scenario.needCount
       for (x, y) in zip(Self.paths(a), Self.paths(b)) {
         for t in 0...scenario.horizonYears {
-          for row in 0..<(AgeAxis.count * N) {
-            let before = (0..<P).reduce(0.0) { $0 + x.plans[t][row * P + $1] }
-            let after = (0..<P).reduce(0.0) { $0 + y.plans[t][row * P + $1] }
-            #expect(after >= before - 1e-9 * max(1, before), "seed \(seed) census \(t) row \(row)")
-          }
+          let lower = zip(x.plans[t], y.plans[t]).filter { $1 < $0 - 1e-12 * max(1, $0) }
+          #expect(lower.isEmpty, "seed \(seed) extra \(extra) census \(t): \(lower.prefix(3))")
         }
       }
-      if scenario.overflow.allSatisfy({ $0 == nil }) {
-        for (x, y) in zip(a.accounts, b.accounts) {
-          #expect(y.expenditure >= x.expenditure - 1e-6, "seed \(seed) extra \(extra)")
-        }
+      for (x, y) in zip(a.accounts, b.accounts) {
+        #expect(y.expenditure >= x.expenditure - 1e-6, "seed \(seed) extra \(extra)")
       }
     }
   }
 
-  /// A ramp of one year (the shortest there is: `ramp_years` is at least 1) is an immediate
-  /// change: the mitigated run equals a run with no mitigation whose inputs were changed by
+  /// A ramp of one year is an immediate change.
+  ///
+  /// One year is the shortest ramp there is (`ramp_years` is at least 1): the mitigated run equals a run with no mitigation whose inputs were changed by
   /// hand from the start year. For the levers whose inputs vary by year (incidence, places), a
   /// ramp of `R` years equals the inputs changed by `min(1, (k+1)/R)` in the `k`-th year.
   @Test func aOneYearRampIsAnImmediateChange() async {
@@ -218,8 +218,9 @@ import Testing
     }
   }
 
-  /// A file that only `extends:` another, from another directory, gives the same tables, byte
-  /// for byte, as the file itself.
+  /// A file that only `extends:` another gives the same tables, byte for byte.
+  ///
+  /// The child lives in another directory, so paths resolve relative to the parent's file.
   @Test func extendsWithNoOverridesEqualsTheParent() async {
     await propertyCheck(count: Self.runs, input: Gen.uint64()) { seed in
       let path = try GeneratedScenario(seed: seed).write()
@@ -234,7 +235,9 @@ import Testing
     }
   }
 
-  /// Reordering the data rows of the input CSVs changes no output byte. The one exception is
+  /// Reordering the data rows of the input CSVs changes no output byte.
+  ///
+  /// The one exception is
   /// where each value was read, the `defined_at` column of `assumptions.csv` (its line moves
   /// with it), which is compared without its line and column. The taxonomy files are left out
   /// on purpose: their order is the placements' and needs' order in every table.

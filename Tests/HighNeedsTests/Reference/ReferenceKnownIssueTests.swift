@@ -8,6 +8,8 @@ import Testing
 /// Each is wrapped in `withKnownIssue`: the test passes while the engine still disagrees, and
 /// fails (the known issue was not recorded) once it is fixed, as a reminder to unwrap it.
 @Suite struct ReferenceKnownIssueTests {
+  /// Added places are summed over the levers before the floor at 0.
+  ///
   /// `docs/MODEL.md`: `places[t][p] = commissionedPlaces[t][p] + Σ_m e_m(y) · places_m` (never
   /// below 0), the same whatever order the mitigations are listed in. `ModelParameters` instead
   /// floors at 0 after each `add_capacity` lever in turn, so a lever that removes more places
