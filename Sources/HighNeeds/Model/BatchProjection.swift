@@ -168,10 +168,11 @@ public struct BatchProjection: Sendable {
       let factor = cessationFactor + (t - 1) * B
       for a in 0..<A {
         for p in 0..<P where live[a * P + p] {
-          let s = survival[a * P + p]
-          for b in 0..<B {
-            let v = factor[b]
-            kept[b] = a == AgeAxis.maxAge ? 0 : (v == 1 ? s : 1 - min(1, (1 - s) * v))
+          let rate = 1 - survival[a * P + p]
+          if a == AgeAxis.maxAge {
+            kept.update(repeating: 0, count: B)
+          } else {
+            for b in 0..<B { kept[b] = 1 - min(1, rate * factor[b]) }
           }
           let out = ceased + p * B
           for n in 0..<N {

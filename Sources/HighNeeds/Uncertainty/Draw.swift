@@ -51,8 +51,8 @@ public struct Draw: Sendable {
   /// Builds draw `index` of `base` under `generator`; `mitigated` is `base`'s parameters with
   /// all its mitigations on (shared by every draw, so built once).
   ///
-  /// An input whose drawn factor is exactly 1 (or shock exactly 0) leaves the numbers untouched,
-  /// so a sweep of zero-variance inputs reproduces the deterministic run.
+  /// A sweep of zero-variance inputs reproduces the deterministic run (to rounding: the
+  /// batched projection adds in another order and applies the cessation factor always).
   public init(base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int) {
     var s = base
     let spec = base.uncertainty
