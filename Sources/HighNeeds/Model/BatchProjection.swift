@@ -52,6 +52,30 @@ public struct BatchProjection: Sendable {
   let active: [Mitigation]
   let baseCensusYear: Int
 
+  /// Cells transposed together when the draws' mixes are laid out draws-innermost: the writes
+  /// of one tile (one cache line per cell) stay in the first-level cache.
+  static let transposeTile = 32
+
+  /// The working vectors of one `run`, each a buffer of its workspace.
+  enum Vector: Int, CaseIterable {
+    /// The state `x` and the next year's state (ages shifted), `A · P · N · B` each.
+    case state, next
+    /// One age block, for a drawn product before the shared lever matrix.
+    case scratch
+    /// This year's flows by placement and draw (`P · B` each).
+    case ceased, movedOut, movedIn, arrived, overflowOut, overflowIn
+    /// Each draw's diagonal of the age's (mitigated) matrix, `P · B`.
+    case diagonal
+    /// Per draw: survival of one (age, placement), demand and release of one placement.
+    case kept, demand, release
+    /// Each draw's factors by year, `H · B`.
+    case cessationFactor, incidenceFactor
+    /// Each draw's mix, transposed: `mixes[(a · N · P + j) · B + b]`.
+    case mixes
+    /// Each draw's matrix values on the pattern.
+    case values
+  }
+
   /// Prepares the projection of draws of `scenario` with all its mitigations on (`parameters`).
   public init(scenario s: Scenario, parameters m: ModelParameters) {
     P = s.placementCount
@@ -97,33 +121,42 @@ public struct BatchProjection: Sendable {
     let drawnMix = draws.contains { $0.newPlanMix != nil }
     // Working memory, every vector contiguous over the draws (every buffer is written before
     // it is read, so a reused workspace needs no clearing).
+    let flowVectors: [Vector] = [.ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn]
     let memory = workspace.buffers(
-      counts: [
-        A * ageBlock, A * ageBlock, ageBlock, 7 * P * B, 3 * B, 2 * H * B, drawnMix ? A * cells * B : 0,
-        drawnMatrices ? (patternOffset.last ?? 0) * B : 0,
-      ])
-    var state = memory[0]
-    var next = memory[1]
-    let scratch = memory[2]
-    let ceased = memory[3]
-    let movedOut = ceased + P * B
-    let movedIn = ceased + 2 * P * B
-    let arrived = ceased + 3 * P * B
-    let overflowOut = ceased + 4 * P * B
-    let overflowIn = ceased + 5 * P * B
-    let diagonal = ceased + 6 * P * B
-    let kept = memory[4]
-    let demand = kept + B
-    let release = kept + 2 * B
-    let cessationFactor = memory[5]
-    let incidenceFactor = cessationFactor + H * B
-    let mixes = memory[6]
+      counts: Vector.allCases.map { vector in
+        switch vector {
+        case .state, .next: return A * ageBlock
+        case .scratch: return ageBlock
+        case .ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn, .diagonal: return P * B
+        case .kept, .demand, .release: return B
+        case .cessationFactor, .incidenceFactor: return H * B
+        case .mixes: return drawnMix ? A * cells * B : 0
+        case .values: return drawnMatrices ? (patternOffset.last ?? 0) * B : 0
+        }
+      })
+    func buffer(_ vector: Vector) -> UnsafeMutablePointer<Double> { memory[vector.rawValue] }
+    var state = buffer(.state)
+    var next = buffer(.next)
+    let scratch = buffer(.scratch)
+    let ceased = buffer(.ceased)
+    let movedOut = buffer(.movedOut)
+    let movedIn = buffer(.movedIn)
+    let arrived = buffer(.arrived)
+    let overflowOut = buffer(.overflowOut)
+    let overflowIn = buffer(.overflowIn)
+    let diagonal = buffer(.diagonal)
+    let kept = buffer(.kept)
+    let demand = buffer(.demand)
+    let release = buffer(.release)
+    let cessationFactor = buffer(.cessationFactor)
+    let incidenceFactor = buffer(.incidenceFactor)
+    let mixes = buffer(.mixes)
     var mixHadLevers = false
     // mixUsed[a · cells + j]: whether any draw's mix has a share in that cell.
     var mixUsed = [Bool](repeating: false, count: drawnMix ? A * cells : 0)
     // Drawn matrices on the pattern: `values[(patternOffset[age] + k) · B + b]` for the age's
     // k-th non-zero.
-    let values = memory[7]
+    let values = buffer(.values)
 
     for (b, d) in draws.enumerated() {
       for t in 0..<H {
@@ -161,7 +194,7 @@ public struct BatchProjection: Sendable {
 
     for t in 1...H {
       let academicStart = baseCensusYear + t - 1
-      ceased.update(repeating: 0, count: 6 * P * B)
+      for vector in flowVectors { buffer(vector).update(repeating: 0, count: P * B) }
       let survival = parameters.survival[t - 1]
 
       // 1. Cessation: x ← x · survival, with each draw's factor on the cessation rate.
@@ -271,10 +304,10 @@ public struct BatchProjection: Sendable {
           }
           for i in mixUsed.indices { mixUsed[i] = false }
           for a in 0..<A {
-            for tile in stride(from: 0, to: cells, by: 32) {
+            for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
               for b in 0..<B {
                 let row = perDraw[b][a]
-                for j in tile..<min(cells, tile + 32) {
+                for j in tile..<min(cells, tile + Self.transposeTile) {
                   mixes[(a * cells + j) * B + b] = row[j]
                   if row[j] != 0 { mixUsed[a * cells + j] = true }
                 }

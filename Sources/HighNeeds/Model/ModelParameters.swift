@@ -65,8 +65,8 @@ public struct ModelParameters: Sendable {
     mitigationCost = (0..<H).map { f in
       s.mitigations.enumerated().map { i, m in
         guard mask & (1 << i) != 0 else { return 0 }
-        let ending = s.baseCensusYear + f - 1 >= m.startAcademicYear ? 5.0 / 12.0 : 0
-        let starting = s.baseCensusYear + f >= m.startAcademicYear ? 7.0 / 12.0 : 0
+        let ending = s.baseCensusYear + f - 1 >= m.startAcademicYear ? ModelConstants.endingAcademicYearShare : 0
+        let starting = s.baseCensusYear + f >= m.startAcademicYear ? ModelConstants.startingAcademicYearShare : 0
         return m.annualCostGBP * (ending + starting)
       }
     }
