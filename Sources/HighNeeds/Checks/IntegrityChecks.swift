@@ -110,7 +110,7 @@ public enum IntegrityChecks {
     let s = r.scenario
     var failures: [String] = []
     for (f, year) in accounts.enumerated() {
-      let label = "\(s.name) \(run) \(s.financialYearLabel(f))"
+      var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
       let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
       if abs(placement - year.placementCosts) > moneyTolerance {
         failures.append("\(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
@@ -145,7 +145,7 @@ public enum IntegrityChecks {
     }
     var expectedOpening = s.openingBalance
     for (f, year) in reserve.enumerated() {
-      let label = "\(s.name) \(run) \(s.financialYearLabel(f))"
+      var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
       if abs(year.opening - expectedOpening) > moneyTolerance {
         failures.append("\(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
       }

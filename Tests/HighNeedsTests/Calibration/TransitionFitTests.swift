@@ -142,7 +142,7 @@ struct SeededGenerator: RandomNumberGenerator {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-million-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let path = directory.appendingPathComponent("transitions.csv").path
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try #require(FileHandle(forWritingAtPath: path))
     handle.write(Data(Self.header.utf8))
     let block = (0..<1000).map { i in
