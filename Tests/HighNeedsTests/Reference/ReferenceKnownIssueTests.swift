@@ -3,18 +3,18 @@ import Testing
 
 @testable import HighNeeds
 
-/// Disagreements between the engine and `docs/MODEL.md` that are reported, not yet fixed.
+/// Disagreements between the engine and `docs/MODEL.md` that the reference model found.
 ///
-/// Each is wrapped in `withKnownIssue`: the test passes while the engine still disagrees, and
-/// fails (the known issue was not recorded) once it is fixed, as a reminder to unwrap it.
+/// Each was fixed in the engine; the test keeps the case that showed it. (While one is reported
+/// and not yet fixed, its test is wrapped in `withKnownIssue`, which fails once it is fixed.)
 @Suite struct ReferenceKnownIssueTests {
   /// Added places are summed over the levers before the floor at 0.
   ///
   /// `docs/MODEL.md`: `places[t][p] = commissionedPlaces[t][p] + Σ_m e_m(y) · places_m` (never
-  /// below 0), the same whatever order the mitigations are listed in. `ModelParameters` instead
-  /// floors at 0 after each `add_capacity` lever in turn, so a lever that removes more places
-  /// than there are, listed before one that adds places, gives a different (and order-dependent)
-  /// number of places: here 10 − 20 → 0, then + 15 = 15, where the document gives 10 − 20 + 15 = 5.
+  /// below 0), the same whatever order the mitigations are listed in. `ModelParameters` used to
+  /// floor at 0 after each `add_capacity` lever in turn, so a lever that removes more places
+  /// than there are, listed before one that adds places, gave a different (and order-dependent)
+  /// number of places: 10 − 20 → 0, then + 15 = 15, where the document gives 10 − 20 + 15 = 5.
   @Test func addCapacityLeversSumBeforeTheFloorAtZero() throws {
     var scenario = try Fixtures.tiny()
     let sp = 1

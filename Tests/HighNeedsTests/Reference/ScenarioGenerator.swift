@@ -43,9 +43,6 @@ struct GeneratedScenario {
     var maxPlacements = 5
     var maxNeeds = 3
     var maxHorizon = 6
-    /// Whether a placement may have two `add_capacity` levers when one removes places (see
-    /// `ReferenceKnownIssueTests`).
-    var clampedCapacityPairs = false
     /// Whether placements may be capacity-limited.
     var overflow = true
   }
@@ -314,7 +311,7 @@ struct GeneratedScenario {
     // Mitigations of every lever.
     let count = int(options.minMitigations...options.maxMitigations)
     if count > 0 { yaml += "mitigations:\n" }
-    var capacityLevers: [Int: [Double]] = [:]
+    var capacityLevers = Set<Int>()
     for i in 0..<count {
       var lines = [
         "id: m\(i)", "start: \"\(YearLabel.academic(startingIn: B + int(-2...H)))\"", "ramp_years: \(int(1...4))",
@@ -355,17 +352,14 @@ struct GeneratedScenario {
         lines += ["lever: shift_placements", "from: \(from)", "to: \(to)", "share: \(fraction(uniform(0...1)))"]
         ages()
       case 5 where !capacityTargets.isEmpty:
-        let p = capacityTargets[int(0...(capacityTargets.count - 1))]
-        var places = uniform(-40...80).rounded()
-        let others = capacityLevers[p, default: []]
-        // Unless asked for, a placement that loses places has no other add_capacity lever.
-        if !options.clampedCapacityPairs && !others.isEmpty { places = abs(places) }
-        if !options.clampedCapacityPairs && others.contains(where: { $0 < 0 }) {
-          lines += unitCost()
-        } else {
-          capacityLevers[p, default: []].append(places)
-          lines += ["lever: add_capacity", "placement: \(placementIds[p])", "places: \(places)"]
-        }
+        // Half the time on a placement that already has a lever, so that levers adding and
+        // removing places meet (they are summed before the floor at 0).
+        let used = capacityLevers.sorted()
+        let p =
+          !used.isEmpty && chance(0.5)
+          ? used[int(0...(used.count - 1))] : capacityTargets[int(0...(capacityTargets.count - 1))]
+        capacityLevers.insert(p)
+        lines += ["lever: add_capacity", "placement: \(placementIds[p])", "places: \(uniform(-40...80).rounded())"]
       default:
         lines += unitCost()
       }
