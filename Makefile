@@ -75,7 +75,7 @@ update-expectations: deps
 
 # Fuzzing (docs/FUZZING.md): libFuzzer targets for the scenario YAML loader, the scenario CSV
 # inputs and the calibration readers, in the separate package Fuzz/ (built with
-# -sanitize=fuzzer,address into Fuzz/.build, about 6 minutes from clean). Each target runs from
+# -sanitize=fuzzer,address into Fuzz/.build, about 5 minutes from clean). Each target runs from
 # the seeds in Fuzz/Corpus/ for the given seconds, one after another; any crash, hang (20 s),
 # memory blow-up (2 GB) or error that is not an input error fails the run and leaves the input
 # in Fuzz/.build/work/<target>/artifacts/. fuzz-short is part of `make test`.
@@ -92,9 +92,8 @@ fuzz-long: fuzz-build
 	Fuzz/run.sh $(FUZZ_LONG_SECONDS)
 
 # The whole test suite under AddressSanitizer and under ThreadSanitizer (docs/ASSURANCE.md), each
-# in its own scratch path; a separate CI step, not part of `make test` (see docs/ASSURANCE.md for
-# how long it takes).
-# LeakSanitizer suppressions, for leaks in the toolchain's own libraries (docs/ASSURANCE.md):
+# in its own scratch path: a separate CI step, not part of `make test` (it takes up to an hour).
+# LeakSanitizer suppressions, for leaks in the toolchain's own libraries:
 # XCTest's runner keeps its suite objects at exit, Foundation's Process.run leaks a weak
 # reference's side table, and FileManager.contents(atPath:) leaks its buffer on an empty file.
 # The end-to-end tests' hnb processes inherit LSAN_OPTIONS.
