@@ -101,7 +101,9 @@ public struct BatchProjection: Sendable {
       (0..<(P * P)).filter { matrix[$0] != 0 }.map { (p: $0 / P, q: $0 % P) }
     }
     self.pattern = pattern
-    patternOffset = pattern.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    var offsets = [0]
+    for nonzeros in pattern { offsets.append((offsets.last ?? 0) + nonzeros.count) }
+    patternOffset = offsets
     inPattern = s.transition.map { matrix in matrix.map { $0 != 0 } }
     baseTransition = s.transition
     baseMix = s.newPlanMix

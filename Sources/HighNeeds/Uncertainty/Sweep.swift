@@ -164,6 +164,11 @@ final class ParallelResults<Value: Sendable>: @unchecked Sendable {
   func values() throws -> [Value] {
     lock.lock()
     defer { lock.unlock() }
-    return try slots.map { try $0!.get() }
+    var values: [Value] = []
+    for slot in slots {
+      guard let slot else { preconditionFailure("a parallel result was never stored") }
+      values.append(try slot.get())
+    }
+    return values
   }
 }
