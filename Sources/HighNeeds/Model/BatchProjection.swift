@@ -21,8 +21,8 @@ public struct CaseloadDraw: Sendable {
 
 /// Projects a batch of sweep draws together, the draws being the innermost, contiguous axis.
 ///
-/// The same yearly step as `Projection` (see `docs/MODEL.md`, "One year's step", and "Sweeps:
-/// the batched projection"), laid out for many draws that share a scenario but differ in their
+/// The same yearly step as `Projection` (see `docs/MODEL.md`, "One year's step", and under
+/// "Uncertainty", "Sweep"), laid out for many draws that share a scenario but differ in their
 /// rates: `x[((a · P + p) · N + n) · B + b]` for age `a`, placement `p`, need `n`, draw `b`.
 /// Every pass of the year runs over contiguous vectors of `B` draws. Transitions:
 /// - draws sharing the age's matrix (no transition uncertainty): one `cblas_dgemm` over the
