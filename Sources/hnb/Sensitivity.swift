@@ -6,7 +6,8 @@ struct Sensitivity: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Tornado (one at a time) or Sobol (variance-based) sensitivity of one metric in one year.",
     discussion: """
-      The factors are the scenario's scalar uncertain inputs (its uncertainty: section), each set \
+      The factors are the scenario's scalar uncertain inputs (its uncertainty: section and any number \
+      of the file written with a distribution), each set \
       to one value for the whole projection; Dirichlet rows stay at their means and rank \
       correlations are not used. --method tornado moves each input to its distribution's p10 and \
       p90 (or its median ± --percent) with the others at their medians, and writes tornado.csv, \

@@ -104,7 +104,8 @@ final class MapReader {
     guard case .scalar(let text, let location) = value else {
       throw InputError(value.location, key: keyPath(key), expected: "a path", found: value.kindDescription)
     }
-    let resolved = try InputFile.confinedPath(text, at: location, key: keyPath(key))
+    let resolve = { try InputFile.confinedPath(text, at: location, key: self.keyPath(key)) }
+    let resolved = try log.memo.map { try $0.value("path \(location.file) \(text)", resolve) } ?? resolve()
     log.record(
       key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
     log.fileSources[resolved] = source
@@ -128,14 +129,21 @@ final class MapReader {
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
 
+  /// Reads a number, bare or as a map; a map may give it a `distribution:` for `hnb sweep`
+  /// (registered in `log.uncertainNumbers`), and a draw's value replaces it through
+  /// `log.overrides[keyPath]`.
+  ///
+  /// `perYearLabels` are the years of the series the number is the single value of: only then
+  /// may the map say `varies: per_year` (a fresh draw for each year, overriding `keyPath.label`).
   static func number(
     _ value: YAMLTree, keyPath: String, unit: String, range: ClosedRange<Double>?, rangeText: String?,
-    log: AssumptionLog, recordAs: String? = nil
+    log: AssumptionLog, recordAs: String? = nil, perYearLabels: [String]? = nil
   ) throws -> Double {
     var source: String?
     var note = ""
     var status = "not stated"
     var numberTree = value
+    var uncertain: (distribution: Distribution, map: MapReader, labels: [String]?)?
     if case .mapping = value {
       let map = try MapReader(value, path: keyPath, log: log)
       guard let inner = try map.tree("value") else { throw map.missing("value", "a number (\(unit))") }
@@ -154,6 +162,30 @@ final class MapReader {
       } else if source != nil {
         status = "data"
       }
+      if let distributionMap = try map.map("distribution") {
+        if let section = ["uncertainty", "alerts"].first(where: { keyPath == $0 || keyPath.hasPrefix($0 + ".") }) {
+          throw InputError(
+            distributionMap.location, key: distributionMap.path,
+            expected: "a plain number (a distribution may not be given in \(section))", found: "a distribution")
+        }
+        let distribution = try Distribution.read(distributionMap)
+        var labels: [String]?
+        if let varies = try map.optionalString("varies") {
+          switch varies {
+          case "once": break
+          case "per_year" where perYearLabels != nil: labels = perYearLabels
+          case "per_year":
+            throw InputError(
+              map.valueLocation("varies"), key: keyPath + ".varies",
+              expected: "once (only a series, a value that may change by year, can vary per_year)", found: "per_year")
+          default:
+            throw InputError(
+              map.valueLocation("varies"), key: keyPath + ".varies", expected: "once or per_year",
+              found: "'\(varies)'")
+          }
+        }
+        uncertain = (distribution, distributionMap, labels)
+      }
       try map.finish()
     }
     guard case .scalar(let text, let location) = numberTree, let number = parseNumber(text) else {
@@ -165,10 +197,28 @@ final class MapReader {
       throw InputError(
         location, key: keyPath, expected: rangeText ?? "a value in \(range)", found: text + rangeHint(number, range))
     }
+    if let (distribution, distributionMap, labels) = uncertain {
+      // Every draw must be a value the key accepts, so the support (to 1e-12 in each tail)
+      // must lie in the key's range.
+      let low = distribution.quantile(Distribution.supportTail)
+      let high = distribution.quantile(1 - Distribution.supportTail)
+      if let range, !(range.contains(low) && range.contains(high)) {
+        throw InputError(
+          distributionMap.location, key: distributionMap.path,
+          expected: "a distribution whose draws are all \(rangeText ?? "in \(range)")",
+          found: "one from \(format(low)) to \(format(high))")
+      }
+      let spread = "drawn by hnb sweep from \(distribution.description)" + (labels == nil ? "" : ", per year")
+      note = note.isEmpty ? spread : note + "; " + spread
+      log.uncertainNumbers.append(
+        UncertainInput(
+          id: keyPath, target: .scenarioNumber(keyPath: keyPath, labels: labels), distribution: distribution,
+          perYear: labels != nil))
+    }
     log.record(
       key: recordAs ?? keyPath, value: text, unit: unit, source: source ?? "not stated", note: note, status: status,
       location: location)
-    return number
+    return log.overrides[keyPath] ?? number
   }
 
   /// A value given once or per year: a number, or a map `label: number` that must cover
@@ -197,8 +247,9 @@ final class MapReader {
       }
       return result
     }
-    let single = try Self.number(value, keyPath: kp, unit: unit, range: range, rangeText: rangeText, log: log)
-    return Array(repeating: single, count: labels.count)
+    let single = try Self.number(
+      value, keyPath: kp, unit: unit, range: range, rangeText: rangeText, log: log, perYearLabels: labels)
+    return labels.map { log.overrides[kp + "." + $0] ?? single }
   }
 
   /// A list of maps.
@@ -269,6 +320,14 @@ final class AssumptionLog {
   /// The source stated for each CSV input (from `{file, source}`), by resolved path.
   var fileSources: [String: String] = [:]
 
+  /// Numbers written with a `distribution:`, in the order read (each one uncertain input).
+  var uncertainNumbers: [UncertainInput] = []
+  /// Values that replace numbers of the file, by key path: one draw of `uncertainNumbers`.
+  var overrides: [String: Double] = [:]
+  /// Set when the scenario is rebuilt for a draw: CSV inputs come from it, and CSV values are
+  /// not listed again (the draw keeps no assumptions log).
+  var memo: InputMemo?
+
   func rows(_ path: String, read: Int, unused: Int = 0) {
     rowCounts[path] = InputFileRows(read: read, unused: unused)
   }
@@ -279,6 +338,7 @@ final class AssumptionLog {
   /// source and where it is. Rows on `unusedLines` are
   /// listed as not used.
   func table(_ table: CSVTable, key: String, value column: String, unit: String, unusedLines: Set<Int> = []) {
+    guard memo == nil else { return }
     rows(table.file, read: table.rows.count, unused: unusedLines.count)
     let idColumns = table.header.filter { $0 != column && $0 != "source" }
     let source = fileSources[table.file] ?? "see the file"

@@ -73,6 +73,9 @@ public struct Scenario: Sendable {
   public var alerts: [Alert]
   /// Uncertain inputs for `hnb sweep` (empty when the file has no `uncertainty:` section).
   public var uncertainty = UncertaintySpec()
+  /// Changes made to the scenario after it was read (by `hnb goalseek`), made again on every
+  /// rebuild of a draw (`ScenarioLoader.rebuild`).
+  public var adjustments: [ScenarioAdjustment] = []
   /// Alert when the newest census is more than this many years before the as-of date
   /// (`alerts.census_age_years_above`; see `DataVintage`).
   public var censusAgeAlertYears = DataVintage.defaultCensusAgeYearsAbove

@@ -18,30 +18,33 @@ extension ScenarioBuilder {
     // Baseline caseload.
     let baselinePath = try map.path("baseline")
     inputFiles.append(baselinePath)
-    let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
-    log.table(baselineTable, key: "caseload.baseline", value: "plans", unit: "plans")
-    if baselineTable.rows.isEmpty {
-      throw InputError(
-        SourceLocation(file: baselinePath, line: 2), expected: "a row for each age × placement × need with plans",
-        found: "no data rows (only a header)")
-    }
-    var baseline = Array(repeating: 0.0, count: A * N * P)
-    var seen = Set<Int>()
-    for row in baselineTable.rows {
-      let age = try row.ages("age")
-      guard age.count == 1 else {
+    let baseline = try memo("caseload.baseline " + baselinePath) { () throws -> [Double] in
+      let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
+      log.table(baselineTable, key: "caseload.baseline", value: "plans", unit: "plans")
+      if baselineTable.rows.isEmpty {
         throw InputError(
-          row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
+          SourceLocation(file: baselinePath, line: 2), expected: "a row for each age × placement × need with plans",
+          found: "no data rows (only a header)")
       }
-      let p = try axes.placement(row, "placement")
-      let n = try axes.need(row, "need")
-      let cell = (age.lowerBound * N + n) * P + p
-      guard seen.insert(cell).inserted else {
-        throw InputError(
-          row.location("age"), expected: "each age × placement × need once",
-          found: "a repeat of \(age.lowerBound), \(row.string("placement")), \(row.string("need"))")
+      var baseline = Array(repeating: 0.0, count: A * N * P)
+      var seen = Set<Int>()
+      for row in baselineTable.rows {
+        let age = try row.ages("age")
+        guard age.count == 1 else {
+          throw InputError(
+            row.location("age"), key: "age", expected: "a single year of age", found: "'\(row.string("age"))'")
+        }
+        let p = try axes.placement(row, "placement")
+        let n = try axes.need(row, "need")
+        let cell = (age.lowerBound * N + n) * P + p
+        guard seen.insert(cell).inserted else {
+          throw InputError(
+            row.location("age"), expected: "each age × placement × need once",
+            found: "a repeat of \(age.lowerBound), \(row.string("placement")), \(row.string("need"))")
+        }
+        baseline[cell] = try row.double("plans", in: 0...1e9, rangeText: "a non-negative count of plans")
       }
-      baseline[cell] = try row.double("plans", in: 0...1e9, rangeText: "a non-negative count of plans")
+      return baseline
     }
 
     // Population and incidence: by census year and age, or an age profile with a trend.
@@ -59,22 +62,25 @@ extension ScenarioBuilder {
     // New plan mix.
     let mixPath = try map.path("new_plan_mix")
     inputFiles.append(mixPath)
-    let mixTable = try CSVTable.read(path: mixPath, columns: ["age", "placement", "need", "share"])
-    log.table(mixTable, key: "caseload.new_plan_mix", value: "share", unit: "fraction of new plans at the age")
-    var mix = Array(repeating: Array(repeating: 0.0, count: N * P), count: A)
-    var mixSeen = Set<Int>()
-    for row in mixTable.rows {
-      let ages = try row.ages("age")
-      let p = try axes.placement(row, "placement")
-      let n = try axes.need(row, "need")
-      let share = try row.double("share", in: 0...1, rangeText: "a share in [0, 1]")
-      for age in ages {
-        guard mixSeen.insert((age * N + n) * P + p).inserted else {
-          throw InputError(
-            row.location("age"), expected: "each age × placement × need once", found: "a repeat for age \(age)")
+    let mix = try memo("caseload.new_plan_mix " + mixPath) { () throws -> [[Double]] in
+      let mixTable = try CSVTable.read(path: mixPath, columns: ["age", "placement", "need", "share"])
+      log.table(mixTable, key: "caseload.new_plan_mix", value: "share", unit: "fraction of new plans at the age")
+      var mix = Array(repeating: Array(repeating: 0.0, count: N * P), count: A)
+      var mixSeen = Set<Int>()
+      for row in mixTable.rows {
+        let ages = try row.ages("age")
+        let p = try axes.placement(row, "placement")
+        let n = try axes.need(row, "need")
+        let share = try row.double("share", in: 0...1, rangeText: "a share in [0, 1]")
+        for age in ages {
+          guard mixSeen.insert((age * N + n) * P + p).inserted else {
+            throw InputError(
+              row.location("age"), expected: "each age × placement × need once", found: "a repeat for age \(age)")
+          }
+          mix[age][n * P + p] = share
         }
-        mix[age][n * P + p] = share
       }
+      return mix
     }
     for age in 0..<A where incidence.contains(where: { $0[age] > 0 }) {
       let total = mix[age].reduce(0, +)
@@ -89,97 +95,103 @@ extension ScenarioBuilder {
     // Cessation by age and placement.
     let cessationPath = try map.path("cessation")
     inputFiles.append(cessationPath)
-    let cessationTable = try CSVTable.read(path: cessationPath, columns: ["age", "placement", "rate"])
-    log.table(cessationTable, key: "caseload.cessation", value: "rate", unit: "fraction ceasing per year")
-    var general = Array(repeating: -1.0, count: A)
-    var specific = Array(repeating: Array(repeating: -1.0, count: P), count: A)
-    for row in cessationTable.rows {
-      let ages = try row.ages("age", maxAge: AgeAxis.maxAge - 1)
-      let p = try axes.placementOrAll(row, "placement")
-      let rate = try row.double("rate", in: 0...1, rangeText: "a rate in [0, 1] (fraction ceasing per year)")
-      for age in ages {
-        if let p {
-          if specific[age][p] >= 0 {
+    let cessation = try memo("caseload.cessation " + cessationPath) { () throws -> [[Double]] in
+      let cessationTable = try CSVTable.read(path: cessationPath, columns: ["age", "placement", "rate"])
+      log.table(cessationTable, key: "caseload.cessation", value: "rate", unit: "fraction ceasing per year")
+      var general = Array(repeating: -1.0, count: A)
+      var specific = Array(repeating: Array(repeating: -1.0, count: P), count: A)
+      for row in cessationTable.rows {
+        let ages = try row.ages("age", maxAge: AgeAxis.maxAge - 1)
+        let p = try axes.placementOrAll(row, "placement")
+        let rate = try row.double("rate", in: 0...1, rangeText: "a rate in [0, 1] (fraction ceasing per year)")
+        for age in ages {
+          if let p {
+            if specific[age][p] >= 0 {
+              throw InputError(
+                row.location("placement"), expected: "each age × placement once",
+                found: "age \(age), \(row.string("placement")) again")
+            }
+            specific[age][p] = rate
+          } else {
+            if general[age] >= 0 {
+              throw InputError(row.location("placement"), expected: "one 'all' row per age", found: "age \(age) again")
+            }
+            general[age] = rate
+          }
+        }
+      }
+      var cessation = Array(repeating: Array(repeating: 1.0, count: P), count: A)
+      for age in 0..<AgeAxis.maxAge {
+        for p in 0..<P {
+          let rate = specific[age][p] >= 0 ? specific[age][p] : general[age]
+          if rate < 0 {
             throw InputError(
-              row.location("placement"), expected: "each age × placement once",
-              found: "age \(age), \(row.string("placement")) again")
+              SourceLocation(file: cessationPath), key: "rate",
+              expected: "a cessation rate for every age 0–24 and placement (a row with placement 'all' covers an age)",
+              found: "none for age \(age), \(axes.taxonomy.placements[p].id)")
           }
-          specific[age][p] = rate
-        } else {
-          if general[age] >= 0 {
-            throw InputError(row.location("placement"), expected: "one 'all' row per age", found: "age \(age) again")
-          }
-          general[age] = rate
+          cessation[age][p] = rate
         }
       }
-    }
-    var cessation = Array(repeating: Array(repeating: 1.0, count: P), count: A)
-    for age in 0..<AgeAxis.maxAge {
-      for p in 0..<P {
-        let rate = specific[age][p] >= 0 ? specific[age][p] : general[age]
-        if rate < 0 {
-          throw InputError(
-            SourceLocation(file: cessationPath), key: "rate",
-            expected: "a cessation rate for every age 0–24 and placement (a row with placement 'all' covers an age)",
-            found: "none for age \(age), \(axes.taxonomy.placements[p].id)")
-        }
-        cessation[age][p] = rate
-      }
+      return cessation
     }
 
     // Transitions by age.
     let transitionsPath = try map.path("transitions")
     inputFiles.append(transitionsPath)
-    let transitionTable = try CSVTable.read(path: transitionsPath, columns: ["age", "from", "to", "probability"])
-    log.table(transitionTable, key: "caseload.transitions", value: "probability", unit: "probability per year")
-    var transition = Array(repeating: Array(repeating: 0.0, count: P * P), count: AgeAxis.maxAge)
-    var stayGiven = Array(repeating: Array(repeating: false, count: P), count: AgeAxis.maxAge)
-    var transitionSeen = Set<Int>()
-    var rowLines: [Int: Int] = [:]
-    for row in transitionTable.rows {
-      let ages = try row.ages("age", maxAge: AgeAxis.maxAge - 1)
-      let from = try axes.placement(row, "from")
-      let to = try axes.placement(row, "to")
-      let probability = try row.double("probability", in: 0...1, rangeText: "a probability in [0, 1]")
-      for age in ages {
-        guard transitionSeen.insert((age * P + from) * P + to).inserted else {
-          throw InputError(
-            row.location("age"), expected: "each age × from × to once",
-            found: "age \(age), \(row.string("from")) → \(row.string("to")) again")
-        }
-        transition[age][from * P + to] = probability
-        if from == to { stayGiven[age][from] = true }
-        rowLines[age * P + from] = row.line
-      }
-    }
-    for age in 0..<AgeAxis.maxAge {
-      for from in 0..<P {
-        let moves = (0..<P).filter { $0 != from }.reduce(0.0) { $0 + transition[age][from * P + $1] }
-        let location = SourceLocation(file: transitionsPath, line: rowLines[age * P + from])
-        if stayGiven[age][from] {
-          let total = moves + transition[age][from * P + from]
-          if abs(total - 1) > Self.rateTolerance {
+    let transition = try memo("caseload.transitions " + transitionsPath) { () throws -> [[Double]] in
+      let transitionTable = try CSVTable.read(path: transitionsPath, columns: ["age", "from", "to", "probability"])
+      log.table(transitionTable, key: "caseload.transitions", value: "probability", unit: "probability per year")
+      var transition = Array(repeating: Array(repeating: 0.0, count: P * P), count: AgeAxis.maxAge)
+      var stayGiven = Array(repeating: Array(repeating: false, count: P), count: AgeAxis.maxAge)
+      var transitionSeen = Set<Int>()
+      var rowLines: [Int: Int] = [:]
+      for row in transitionTable.rows {
+        let ages = try row.ages("age", maxAge: AgeAxis.maxAge - 1)
+        let from = try axes.placement(row, "from")
+        let to = try axes.placement(row, "to")
+        let probability = try row.double("probability", in: 0...1, rangeText: "a probability in [0, 1]")
+        for age in ages {
+          guard transitionSeen.insert((age * P + from) * P + to).inserted else {
             throw InputError(
-              location, key: "probability",
-              expected:
-                "the row for age \(age) from \(axes.taxonomy.placements[from].id) to sum to 1 (±\(Self.rateTolerance))",
-              found: String(format: "%.9f", total))
+              row.location("age"), expected: "each age × from × to once",
+              found: "age \(age), \(row.string("from")) → \(row.string("to")) again")
           }
-        } else {
-          if moves > 1 + Self.rateTolerance {
-            throw InputError(
-              location, key: "probability",
-              expected: "moves from \(axes.taxonomy.placements[from].id) at age \(age) summing to at most 1",
-              found: String(format: "%.9f", moves))
-          }
-          transition[age][from * P + from] = max(0, 1 - moves)
-        }
-        // Within the tolerance is not exactly 1: scale the row to 1 so that moves conserve plans.
-        let total = (0..<P).reduce(0.0) { $0 + transition[age][from * P + $1] }
-        if stayGiven[age][from] || moves > 1 {
-          for to in 0..<P { transition[age][from * P + to] /= total }
+          transition[age][from * P + to] = probability
+          if from == to { stayGiven[age][from] = true }
+          rowLines[age * P + from] = row.line
         }
       }
+      for age in 0..<AgeAxis.maxAge {
+        for from in 0..<P {
+          let moves = (0..<P).filter { $0 != from }.reduce(0.0) { $0 + transition[age][from * P + $1] }
+          let location = SourceLocation(file: transitionsPath, line: rowLines[age * P + from])
+          if stayGiven[age][from] {
+            let total = moves + transition[age][from * P + from]
+            if abs(total - 1) > Self.rateTolerance {
+              throw InputError(
+                location, key: "probability",
+                expected:
+                  "the row for age \(age) from \(axes.taxonomy.placements[from].id) to sum to 1 (±\(Self.rateTolerance))",
+                found: String(format: "%.9f", total))
+            }
+          } else {
+            if moves > 1 + Self.rateTolerance {
+              throw InputError(
+                location, key: "probability",
+                expected: "moves from \(axes.taxonomy.placements[from].id) at age \(age) summing to at most 1",
+                found: String(format: "%.9f", moves))
+            }
+            transition[age][from * P + from] = max(0, 1 - moves)
+          }
+          // Within the tolerance is not exactly 1: scale the row to 1 so that moves conserve plans.
+          let total = (0..<P).reduce(0.0) { $0 + transition[age][from * P + $1] }
+          if stayGiven[age][from] || moves > 1 {
+            for to in 0..<P { transition[age][from * P + to] /= total }
+          }
+        }
+      }
+      return transition
     }
     return CaseloadInputs(
       baseline: baseline, population: population, incidence: incidence, mix: mix,
@@ -195,6 +207,42 @@ extension ScenarioBuilder {
     path: String, value column: String, range: ClosedRange<Double>, rangeText: String, growthKey: String,
     map: MapReader, axes: Axes, thresholds: Thresholds
   ) throws -> [[Double]] {
+    let (values, byYear) = try memo("caseload.\(column) " + path) {
+      try yearByAgeTable(path: path, value: column, range: range, rangeText: rangeText, axes: axes)
+    }
+    let growth = try map.series(
+      growthKey, labels: axes.censusLabels, unit: "fraction per year", in: -0.99...10,
+      rangeText: "a growth fraction above -0.99")
+    if byYear {
+      if growth != nil {
+        throw InputError(
+          map.location, key: map.keyPath(growthKey),
+          expected: "no trend when \(path) gives every census year", found: "both")
+      }
+      return values
+    }
+    let rates = growth ?? Array(repeating: 0, count: axes.horizon)
+    for (t, g) in rates.enumerated() where g > thresholds.growth {
+      log.alert(map.keyPath(growthKey), "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
+    }
+    var factor = 1.0
+    let grown = rates.map { g in
+      factor *= 1 + g
+      return values[0].map { $0 * factor }
+    }
+    if range.upperBound <= 1, let t = grown.firstIndex(where: { $0.contains { $0 > range.upperBound } }) {
+      throw InputError(
+        map.location, key: map.keyPath(growthKey), expected: "a trend that keeps every \(column) within \(rangeText)",
+        found: "a \(column) above 1 by \(axes.censusLabels[t])")
+    }
+    return grown
+  }
+
+  /// The CSV part of `readYearByAge`: the values by census year and age (one profile when the
+  /// file has no `census_year`), and whether the file gives every census year.
+  func yearByAgeTable(
+    path: String, value column: String, range: ClosedRange<Double>, rangeText: String, axes: Axes
+  ) throws -> (values: [[Double]], byYear: Bool) {
     let A = AgeAxis.count
     let (table, shape) = try CSVTable.read(path: path, oneOf: [["census_year", "age", column], ["age", column]])
     let byYear = shape == 0
@@ -241,31 +289,6 @@ extension ScenarioBuilder {
         "\(outside) row(s) for census years outside \(axes.base + 1)–\(axes.base + axes.horizon) were read and not used"
       )
     }
-    let growth = try map.series(
-      growthKey, labels: axes.censusLabels, unit: "fraction per year", in: -0.99...10,
-      rangeText: "a growth fraction above -0.99")
-    if byYear {
-      if growth != nil {
-        throw InputError(
-          map.location, key: map.keyPath(growthKey),
-          expected: "no trend when \(path) gives every census year", found: "both")
-      }
-      return values
-    }
-    let rates = growth ?? Array(repeating: 0, count: axes.horizon)
-    for (t, g) in rates.enumerated() where g > thresholds.growth {
-      log.alert(map.keyPath(growthKey), "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
-    }
-    var factor = 1.0
-    let grown = rates.map { g in
-      factor *= 1 + g
-      return values[0].map { $0 * factor }
-    }
-    if range.upperBound <= 1, let t = grown.firstIndex(where: { $0.contains { $0 > range.upperBound } }) {
-      throw InputError(
-        map.location, key: map.keyPath(growthKey), expected: "a trend that keeps every \(column) within \(rangeText)",
-        found: "a \(column) above 1 by \(axes.censusLabels[t])")
-    }
-    return grown
+    return (values, byYear)
   }
 }

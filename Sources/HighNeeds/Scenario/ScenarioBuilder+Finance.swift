@@ -11,50 +11,54 @@ extension ScenarioBuilder {
     let years = axes.academicLabels
     let path = try map.path("places")
     inputFiles.append(path)
-    let table = try CSVTable.read(path: path, columns: ["placement", "academic_year", "places"])
-    var places = Array(repeating: Array(repeating: -1.0, count: P), count: years.count)
-    var listed = Set<Int>()
-    var outsideLines = Set<Int>()
-    for row in table.rows {
-      let p = try axes.placement(row, "placement")
-      let label = try row.required("academic_year")
-      guard let start = YearLabel.parseAcademic(label) else {
-        throw InputError(
-          row.location("academic_year"), key: "academic_year", expected: "an academic year like 2025/26",
-          found: "'\(label)'")
-      }
-      let value = try row.double("places", in: 0...1e7, rangeText: "a non-negative number of places")
-      let t = start - (axes.base - 1)
-      guard (0...axes.horizon).contains(t) else {
-        outsideLines.insert(row.line)
-        continue
-      }
-      if places[t][p] >= 0 {
-        throw InputError(
-          row.location("academic_year"), expected: "one row per placement and academic year",
-          found: "\(row.string("placement")) \(label) again")
-      }
-      places[t][p] = value
-      listed.insert(p)
-    }
-    let outside = outsideLines.count
-    log.table(table, key: "capacity.places", value: "places", unit: "commissioned places", unusedLines: outsideLines)
-    if outside > 0 {
-      log.alert(
-        path,
-        "\(outside) row(s) for academic years outside \(years.first ?? "")–\(years.last ?? "") were read and not used")
-    }
-    for p in 0..<P {
-      for t in 0...axes.horizon {
-        if listed.contains(p) && places[t][p] < 0 {
+    let (places, listed) = try memo("capacity.places " + path) { () throws -> ([[Double]], Set<Int>) in
+      let table = try CSVTable.read(path: path, columns: ["placement", "academic_year", "places"])
+      var places = Array(repeating: Array(repeating: -1.0, count: P), count: years.count)
+      var listed = Set<Int>()
+      var outsideLines = Set<Int>()
+      for row in table.rows {
+        let p = try axes.placement(row, "placement")
+        let label = try row.required("academic_year")
+        guard let start = YearLabel.parseAcademic(label) else {
           throw InputError(
-            SourceLocation(file: path), key: "places",
-            expected:
-              "places for \(axes.taxonomy.placements[p].id) in every academic year \(years.first ?? "")–\(years.last ?? "")",
-            found: "none for \(years[t])")
+            row.location("academic_year"), key: "academic_year", expected: "an academic year like 2025/26",
+            found: "'\(label)'")
         }
-        if !listed.contains(p) { places[t][p] = 0 }
+        let value = try row.double("places", in: 0...1e7, rangeText: "a non-negative number of places")
+        let t = start - (axes.base - 1)
+        guard (0...axes.horizon).contains(t) else {
+          outsideLines.insert(row.line)
+          continue
+        }
+        if places[t][p] >= 0 {
+          throw InputError(
+            row.location("academic_year"), expected: "one row per placement and academic year",
+            found: "\(row.string("placement")) \(label) again")
+        }
+        places[t][p] = value
+        listed.insert(p)
       }
+      let outside = outsideLines.count
+      log.table(table, key: "capacity.places", value: "places", unit: "commissioned places", unusedLines: outsideLines)
+      if outside > 0 {
+        log.alert(
+          path,
+          "\(outside) row(s) for academic years outside \(years.first ?? "")–\(years.last ?? "") were read and not used"
+        )
+      }
+      for p in 0..<P {
+        for t in 0...axes.horizon {
+          if listed.contains(p) && places[t][p] < 0 {
+            throw InputError(
+              SourceLocation(file: path), key: "places",
+              expected:
+                "places for \(axes.taxonomy.placements[p].id) in every academic year \(years.first ?? "")–\(years.last ?? "")",
+              found: "none for \(years[t])")
+          }
+          if !listed.contains(p) { places[t][p] = 0 }
+        }
+      }
+      return (places, listed)
     }
 
     var overflow: [[Double]?] = Array(repeating: nil, count: P)
@@ -147,40 +151,43 @@ extension ScenarioBuilder {
     // Top-ups.
     let path = try map.path("top_ups")
     inputFiles.append(path)
-    let table = try CSVTable.read(path: path, columns: ["placement", "need", "gbp_per_plan"])
-    log.table(table, key: "costs.top_ups", value: "gbp_per_plan", unit: "gbp per plan per year at the price base")
-    var general = Array(repeating: -1.0, count: P)
-    var specific = Array(repeating: -1.0, count: N * P)
-    var lineOf: [Int: Int] = [:]
-    for row in table.rows {
-      let p = try axes.placement(row, "placement")
-      let n = try axes.needOrAll(row, "need")
-      let value = try row.double("gbp_per_plan", in: 0...1e8, rangeText: "a non-negative amount in pounds")
-      if let n {
-        if specific[n * P + p] >= 0 {
-          throw InputError(row.location("need"), expected: "each placement × need once", found: "a repeat")
+    let (topUp, lineOf) = try memo("costs.top_ups " + path) { () throws -> ([Double], [Int: Int]) in
+      let table = try CSVTable.read(path: path, columns: ["placement", "need", "gbp_per_plan"])
+      log.table(table, key: "costs.top_ups", value: "gbp_per_plan", unit: "gbp per plan per year at the price base")
+      var general = Array(repeating: -1.0, count: P)
+      var specific = Array(repeating: -1.0, count: N * P)
+      var lineOf: [Int: Int] = [:]
+      for row in table.rows {
+        let p = try axes.placement(row, "placement")
+        let n = try axes.needOrAll(row, "need")
+        let value = try row.double("gbp_per_plan", in: 0...1e8, rangeText: "a non-negative amount in pounds")
+        if let n {
+          if specific[n * P + p] >= 0 {
+            throw InputError(row.location("need"), expected: "each placement × need once", found: "a repeat")
+          }
+          specific[n * P + p] = value
+        } else {
+          if general[p] >= 0 {
+            throw InputError(row.location("need"), expected: "one 'all' row per placement", found: "a repeat")
+          }
+          general[p] = value
         }
-        specific[n * P + p] = value
-      } else {
-        if general[p] >= 0 {
-          throw InputError(row.location("need"), expected: "one 'all' row per placement", found: "a repeat")
-        }
-        general[p] = value
+        lineOf[p] = row.line
       }
-      lineOf[p] = row.line
-    }
-    var topUp = Array(repeating: 0.0, count: N * P)
-    for p in 0..<P {
-      for n in 0..<N {
-        let value = specific[n * P + p] >= 0 ? specific[n * P + p] : general[p]
-        if value < 0 {
-          throw InputError(
-            SourceLocation(file: path), key: "gbp_per_plan",
-            expected: "a top-up for every placement × need (need 'all' covers a placement)",
-            found: "none for \(axes.taxonomy.placements[p].id), \(axes.taxonomy.needs[n].id)")
+      var topUp = Array(repeating: 0.0, count: N * P)
+      for p in 0..<P {
+        for n in 0..<N {
+          let value = specific[n * P + p] >= 0 ? specific[n * P + p] : general[p]
+          if value < 0 {
+            throw InputError(
+              SourceLocation(file: path), key: "gbp_per_plan",
+              expected: "a top-up for every placement × need (need 'all' covers a placement)",
+              found: "none for \(axes.taxonomy.placements[p].id), \(axes.taxonomy.needs[n].id)")
+          }
+          topUp[n * P + p] = value
         }
-        topUp[n * P + p] = value
       }
+      return (topUp, lineOf)
     }
     let positive = topUp.filter { $0 > 0 }.sorted()
     if !positive.isEmpty {

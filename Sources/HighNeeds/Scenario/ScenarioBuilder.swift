@@ -38,14 +38,16 @@ struct ScenarioBuilder {
       let placementsPath = try map.path("placements")
       let needsPath = try map.path("needs")
       try map.finish()
-      taxonomy = try Taxonomy.load(placementsPath: placementsPath, needsPath: needsPath)
+      taxonomy = try memo("taxonomy \(placementsPath) \(needsPath)") {
+        try Taxonomy.load(placementsPath: placementsPath, needsPath: needsPath)
+      }
       inputFiles += [placementsPath, needsPath]
     } else {
       guard let paths = ScenarioLoader.defaultTaxonomyPaths else {
         throw InputError(
           root.location, key: "taxonomy", expected: "the built-in taxonomy", found: "it missing from the installation")
       }
-      taxonomy = try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs)
+      taxonomy = try memo("taxonomy") { try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs) }
       inputFiles += [paths.placements, paths.needs]
     }
 

@@ -19,6 +19,30 @@ public enum ScenarioLoader {
     return try builder.build()
   }
 
+  /// `scenario` built again from its merged file with the numbers in `overrides` (by key path)
+  /// in place of the values written, then the changes `hnb goalseek` made to it made again.
+  ///
+  /// This is one draw of the numbers written with a `distribution:`. A value the file refuses
+  /// (a trend that pushes a rate above 1, say) is an input error naming the draw's values.
+  /// CSV inputs are read once per `memo` (share one across the draws of a sweep).
+  public static func rebuild(_ scenario: Scenario, overrides: [String: Double], memo: InputMemo) throws -> Scenario {
+    var builder = ScenarioBuilder(tree: scenario.resolvedTree, files: scenario.scenarioFiles)
+    builder.log.overrides = overrides
+    builder.log.memo = memo
+    var s: Scenario
+    do {
+      s = try builder.build()
+    } catch var error as InputError {
+      let drawn = overrides.sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }
+      error.found += " (with the drawn values \(drawn.joined(separator: ", ")))"
+      throw error
+    }
+    for adjustment in scenario.adjustments { s = adjustment.variable.applied(adjustment.value, to: s) }
+    s.uncertainty = scenario.uncertainty
+    s.censusAgeAlertYears = scenario.censusAgeAlertYears
+    return s
+  }
+
   /// Appends `path`'s ancestors (depth first, in the order listed, each file once) and then
   /// `path` itself, each with its own keys and without `extends`.
   static func collect(path: String, visiting: [String], into order: inout [(path: String, tree: YAMLTree)]) throws {

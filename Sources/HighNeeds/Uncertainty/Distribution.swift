@@ -16,6 +16,21 @@ public enum Distribution: Sendable, Equatable {
   /// Beta with shape parameters `alpha`, `beta` (> 0), for rates in (0, 1).
   case beta(alpha: Double, beta: Double)
 
+  /// The tail probability taken as the ends of an unbounded distribution's support when a
+  /// draw must stay within a key's range: a normal's `mean ± 7.03 sd`.
+  static let supportTail = 1e-12
+
+  /// The distribution as written in a scenario file, such as `normal(mean 1, sd 0.05)`.
+  public var description: String {
+    switch self {
+    case .normal(let mean, let sd): return "normal(mean \(format(mean)), sd \(format(sd)))"
+    case .lognormal(let median, let sdLog): return "lognormal(median \(format(median)), sd_log \(format(sdLog)))"
+    case .triangular(let a, let c, let b): return "triangular(min \(format(a)), mode \(format(c)), max \(format(b)))"
+    case .uniform(let a, let b): return "uniform(min \(format(a)), max \(format(b)))"
+    case .beta(let alpha, let beta): return "beta(alpha \(format(alpha)), beta \(format(beta)))"
+    }
+  }
+
   /// The `u`-quantile, `F⁻¹(u)` for `u` in (0, 1).
   public func quantile(_ u: Double) -> Double {
     switch self {

@@ -13,6 +13,9 @@ public struct Draw: Sendable {
   public var parameters: ModelParameters
   /// This draw's incidence and cessation factors and its Dirichlet transition rows and mix.
   public var caseload: CaseloadDraw
+  /// The projection of this draw alone, when its drawn scenario numbers change the caseload
+  /// inputs (population, rates, places, levers); nil when it shares the sweep's projection.
+  public var projection: BatchProjection?
 
   /// Stream of uncertain input `id`: FNV-1a of the id, below `2³⁰`.
   static func stream(for id: String) -> UInt32 {
@@ -49,16 +52,42 @@ public struct Draw: Sendable {
   }
 
   /// Builds draw `index` of `base` under `generator`; `mitigated` is `base`'s parameters with
-  /// all its mitigations on (shared by every draw, so built once).
+  /// all its mitigations on (shared by every draw, so built once); `memo` keeps the CSV inputs
+  /// read for the draws' rebuilt scenarios.
   ///
-  /// A sweep of zero-variance inputs reproduces the deterministic run (to rounding: the
-  /// batched projection adds in another order and applies the cessation factor always).
-  public init(base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int) {
-    var s = base
+  /// Numbers of the scenario file written with a distribution are drawn first: the scenario is
+  /// rebuilt from its file with the drawn values (`ScenarioLoader.rebuild`), and when that
+  /// changes the caseload inputs the draw gets a projection of its own. A sweep of
+  /// zero-variance inputs reproduces the deterministic run (to rounding: the batched projection
+  /// adds in another order and applies the cessation factor always).
+  public init(
+    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, memo: InputMemo = InputMemo()
+  ) throws {
     let spec = base.uncertainty
-    let P = s.placementCount
-    let N = s.needCount
-    let H = s.horizonYears
+    let P = base.placementCount
+    let N = base.needCount
+    let H = base.horizonYears
+    let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
+    var overrides: [String: Double] = [:]
+    for (i, input) in spec.inputs.enumerated() {
+      for (key, value) in input.overrides(values[i]) { overrides[key] = value }
+    }
+    var s = base
+    var m = mitigated
+    if !overrides.isEmpty {
+      s = try ScenarioLoader.rebuild(base, overrides: overrides, memo: memo)
+      m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
+      if Self.sameCaseload(base, mitigated, s, m) {
+        // Share the caseload arrays' storage with every other draw.
+        m.survival = mitigated.survival
+        m.transition = mitigated.transition
+        m.newPlans = mitigated.newPlans
+        m.newPlanCount = mitigated.newPlanCount
+        m.places = mitigated.places
+      } else {
+        projection = BatchProjection(scenario: s, parameters: m)
+      }
+    }
     var caseload = CaseloadDraw(horizon: H)
     if let kappa = spec.transitionConcentration {
       var matrices = s.transition
@@ -80,8 +109,6 @@ public struct Draw: Sendable {
       }
       caseload.newPlanMix = mix
     }
-    var m = mitigated
-    let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
     for (i, input) in spec.inputs.enumerated() {
       let v = values[i]
       switch input.target {
@@ -107,10 +134,25 @@ public struct Draw: Sendable {
           index *= 1 + v[f]
           if index != 1 { s.income.hnbAllocation[f] *= index }
         }
+      case .scenarioNumber: break  // drawn into the rebuilt scenario above
       }
     }
     scenario = s
     parameters = m
     self.caseload = caseload
+  }
+
+  /// True when the rebuilt scenario `s` (parameters `m`) projects the same caseload as `base`
+  /// (`mitigated`): the same baseline, rates, places, overflow and lever timing and strengths.
+  static func sameCaseload(_ base: Scenario, _ mitigated: ModelParameters, _ s: Scenario, _ m: ModelParameters) -> Bool
+  {
+    s.baselinePlans == base.baselinePlans && s.transition == base.transition && s.newPlanMix == base.newPlanMix
+      && s.overflow == base.overflow && s.mitigations.count == base.mitigations.count
+      && zip(s.mitigations, base.mitigations).allSatisfy {
+        $0.lever == $1.lever && $0.startAcademicYear == $1.startAcademicYear && $0.rampYears == $1.rampYears
+          && $0.ages == $1.ages
+      }
+      && m.survival == mitigated.survival && m.transition == mitigated.transition && m.newPlans == mitigated.newPlans
+      && m.newPlanCount == mitigated.newPlanCount && m.places == mitigated.places
   }
 }

@@ -36,6 +36,12 @@ public enum GoalSeekVariable: Sendable, Equatable {
     if text.hasPrefix("input:") {
       let id = String(text.dropFirst(6))
       if let input = s.uncertainty.inputs.first(where: { $0.id == id }) {
+        if case .scenarioNumber = input.target {
+          throw InputError(
+            SourceLocation(file: "--vary"), key: "vary",
+            expected: "an input of the uncertainty section's inputs (a number of the file is not a multiplier)",
+            found: "'\(text)', a number written with a distribution")
+        }
         return .target(input.target, name: text)
       }
     } else if text.hasPrefix("mitigation:") {
@@ -90,8 +96,10 @@ public enum GoalSeekVariable: Sendable, Equatable {
       s.uncertainty.rankCorrelation = r
     case .transferPercent:
       s.income.schoolsBlockTransferPercent = s.income.schoolsBlockTransferPercent.map { _ in x }
+      s.adjustments.append(ScenarioAdjustment(variable: self, value: x))
     case .mitigationStrength(let i, _):
       s.mitigations[i] = Self.scaled(s.mitigations[i], by: x)
+      s.adjustments.append(ScenarioAdjustment(variable: self, value: x))
     }
     return s
   }
@@ -122,6 +130,13 @@ public enum GoalSeekVariable: Sendable, Equatable {
     case .mitigationStrength(_, let id): return "mitigation:" + id
     }
   }
+}
+
+/// A goal-seek variable set to a value on a loaded scenario: kept in `Scenario.adjustments` so
+/// that a draw rebuilt from the file is changed the same way.
+public struct ScenarioAdjustment: Sendable {
+  public var variable: GoalSeekVariable
+  public var value: Double
 }
 
 /// A goal: a metric in a year compared with a value, or the probability of that over a sweep

@@ -3,7 +3,8 @@ import Foundation
 /// One-at-a-time (tornado) and variance-based (Sobol) sensitivity of one metric in one year to
 /// a scenario's scalar uncertain inputs.
 ///
-/// Each scalar input of the `uncertainty:` section is one factor, set to a single value for the
+/// Each scalar input of the `uncertainty:` section, and each number of the file written with a
+/// distribution, is one factor, set to a single value for the
 /// whole projection (a `per_year` input takes the same value every year). Dirichlet transition
 /// rows and new-plan mixes stay at their means, and rank correlations are not used (Sobol
 /// indices assume independent factors). Runs are the fully mitigated projection.
@@ -35,10 +36,10 @@ public enum Sensitivity {
     var start = 0
     while start < values.count {
       let end = Swift.min(values.count, start + Sweep.defaultBatchSize)
-      let draws = values[start..<end].map { row -> Draw in
+      let draws = try values[start..<end].map { row -> Draw in
         var t = s
         for i in 0..<k { t.uncertainty.inputs[i].distribution = .uniform(min: row[i], max: row[i]) }
-        return Draw(base: t, mitigated: model.parameters, generator: generator, index: 0)
+        return try Draw(base: t, mitigated: model.parameters, generator: generator, index: 0, memo: model.memo)
       }
       out += try Sweep.metrics(model, draws).map { $0[metric * H + f] }
       start = end

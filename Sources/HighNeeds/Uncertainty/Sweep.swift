@@ -56,7 +56,7 @@ public enum Sweep {
       DispatchQueue.concurrentPerform(iterations: slots.count) { i in
         let range = drawRange(batch: slots[i], draws: draws, batchSize: batchSize)
         results.set(i) {
-          try metrics(model, range.map { model.draw($0, generator: generator) }, workspace: workspaces[i])
+          try metrics(model, range.map { try model.draw($0, generator: generator) }, workspace: workspaces[i])
         }
       }
       for result in try results.values() { rows += result }
@@ -93,12 +93,22 @@ public enum Sweep {
     _ model: SweepModel, _ batch: [Draw], workspace: BatchWorkspace = BatchWorkspace(), failures: inout [String]
   ) -> [[Double]] {
     let base = model.scenario
-    let paths = model.projection.run(batch.map(\.caseload), workspace: workspace)
+    // Draws whose scenario numbers change the caseload run alone on their own projection.
+    let shared = batch.indices.filter { batch[$0].projection == nil }
+    var paths = Array(repeating: nil as CaseloadPath?, count: batch.count)
+    if !shared.isEmpty {
+      for (i, path) in zip(shared, model.projection.run(shared.map { batch[$0].caseload }, workspace: workspace)) {
+        paths[i] = path
+      }
+    }
+    for (i, draw) in batch.enumerated() {
+      if let projection = draw.projection { paths[i] = projection.run([draw.caseload], workspace: workspace)[0] }
+    }
     let H = base.horizonYears
     let P = base.placementCount
     let groups = PlacementGroup.allCases
     let groupOf = base.taxonomy.placements.map { p in groups.firstIndex(of: p.group) ?? 0 }
-    return zip(batch, paths).map { draw, path in
+    return zip(batch, paths.compactMap { $0 }).map { draw, path in
       let accounts = Accounts.financialYears(scenario: draw.scenario, parameters: draw.parameters, path: path)
       let reserve = Accounts.reserve(scenario: draw.scenario, accounts: accounts)
       let result = ScenarioResult(
@@ -132,6 +142,8 @@ public struct SweepModel: Sendable {
   public let scenario: Scenario
   public let parameters: ModelParameters
   let projection: BatchProjection
+  /// The CSV inputs, read once for the draws that rebuild the scenario.
+  let memo = InputMemo()
 
   public init(_ scenario: Scenario) {
     self.scenario = scenario
@@ -140,8 +152,8 @@ public struct SweepModel: Sendable {
   }
 
   /// Draw `index` of this scenario's uncertain inputs under `generator`.
-  public func draw(_ index: Int, generator: Philox4x32) -> Draw {
-    Draw(base: scenario, mitigated: parameters, generator: generator, index: index)
+  public func draw(_ index: Int, generator: Philox4x32) throws -> Draw {
+    try Draw(base: scenario, mitigated: parameters, generator: generator, index: index, memo: memo)
   }
 }
 

@@ -35,6 +35,10 @@ public struct UncertainInput: Sendable {
     case topUpUpliftShock(placements: [Int])
     /// Added to HNB allocation growth: `hnbAllocation[f] × Π_{1≤s≤f} (1 + δ_s)`.
     case hnbGrowthShock
+    /// Replaces a number written in the scenario file with a `distribution:` (its key path is
+    /// the input's id). `labels` are the years of a series drawn `per_year` (value `y` is year
+    /// `labels[y]`, written to the override `keyPath.label`); nil for a number drawn once.
+    case scenarioNumber(keyPath: String, labels: [String]?)
   }
 
   public var id: String
@@ -51,7 +55,16 @@ public struct UncertainInput: Sendable {
     case .topUpFactor: return "top_up_factor"
     case .topUpUpliftShock: return "top_up_uplift_shock"
     case .hnbGrowthShock: return "hnb_growth_shock"
+    case .scenarioNumber: return "scenario_number"
     }
+  }
+
+  /// The scenario-file overrides this input's drawn values `v` (by year slot) stand for; empty
+  /// for the other targets.
+  func overrides(_ v: [Double]) -> [(key: String, value: Double)] {
+    guard case .scenarioNumber(let keyPath, let labels) = target else { return [] }
+    guard let labels else { return [(keyPath, v[0])] }
+    return labels.enumerated().map { (keyPath + "." + $1, v[$0]) }
   }
 }
 
@@ -59,7 +72,12 @@ extension ScenarioBuilder {
   /// Reads the optional `uncertainty:` section.
   func readUncertainty(_ map: MapReader?, axes: Axes) throws -> UncertaintySpec {
     var spec = UncertaintySpec()
-    guard let map else { return spec }
+    guard let map else {
+      spec.inputs = log.uncertainNumbers
+      let k = spec.inputs.count
+      spec.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
+      return spec
+    }
     for item in try map.list("inputs") ?? [] {
       let entry = try MapReader(item, path: map.keyPath("inputs"), log: log)
       let id = try entry.string("id")
@@ -111,16 +129,16 @@ extension ScenarioBuilder {
       guard let distributionMap = try entry.map("distribution") else {
         throw entry.missing("distribution", "a map {type: normal, mean: …, sd: …}")
       }
-      let distribution = try readDistribution(distributionMap)
+      let distribution = try Distribution.read(distributionMap)
       try entry.finish()
       if case .hnbGrowthShock = target {
       } else if case .topUpUpliftShock = target {
       } else {
         // Factors multiply rates and prices: a negative factor is meaningless.
-        if distribution.quantile(1e-12) < 0 {
+        if distribution.quantile(Distribution.supportTail) < 0 {
           throw InputError(
             distributionMap.location, key: distributionMap.path, expected: "a distribution of non-negative factors",
-            found: "one reaching \(distribution.quantile(1e-12))")
+            found: "one reaching \(distribution.quantile(Distribution.supportTail))")
         }
       }
       spec.inputs.append(
@@ -130,20 +148,36 @@ extension ScenarioBuilder {
       "transition_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
     spec.newPlanMixConcentration = try map.optionalNumber(
       "new_plan_mix_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
+    // Numbers written with a distribution elsewhere in the file follow, named by key path.
+    for number in log.uncertainNumbers {
+      if spec.inputs.contains(where: { $0.id == number.id }) {
+        throw InputError(
+          map.location, key: map.keyPath("inputs"), expected: "input ids that are not key paths of the file",
+          found: "'\(number.id)', also a number written with a distribution")
+      }
+      spec.inputs.append(number)
+    }
     let k = spec.inputs.count
     spec.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
     for item in try map.list("rank_correlation") ?? [] {
       let entry = try MapReader(item, path: map.keyPath("rank_correlation"), log: log)
-      guard case .sequence(let pair, let location)? = try entry.tree("between"), pair.count == 2,
-        case .scalar(let first, _) = pair[0], case .scalar(let second, _) = pair[1],
-        let i = spec.inputs.firstIndex(where: { $0.id == first }),
-        let j = spec.inputs.firstIndex(where: { $0.id == second }), i != j
+      let expectedIDs =
+        "two different ids of uncertain inputs (an inputs[].id, or the key path of a number written with a distribution)"
+      guard case .sequence(let pair, _)? = try entry.tree("between"), pair.count == 2,
+        case .scalar(let first, _) = pair[0], case .scalar(let second, _) = pair[1]
       else {
         throw InputError(
-          entry.valueLocation("between"), key: entry.keyPath("between"), expected: "two different input ids",
-          found: "something else")
+          entry.valueLocation("between"), key: entry.keyPath("between"), expected: expectedIDs,
+          found: "not a list of two names")
       }
-      _ = location
+      guard let i = spec.inputs.firstIndex(where: { $0.id == first }),
+        let j = spec.inputs.firstIndex(where: { $0.id == second }), i != j
+      else {
+        let unknown = [first, second].filter { id in !spec.inputs.contains { $0.id == id } }
+        throw InputError(
+          entry.valueLocation("between"), key: entry.keyPath("between"), expected: expectedIDs,
+          found: unknown.isEmpty ? "'\(first)' twice" : "unknown '\(unknown.joined(separator: "', '"))'")
+      }
       if spec.inputs[i].perYear != spec.inputs[j].perYear {
         throw InputError(
           entry.valueLocation("between"), key: entry.keyPath("between"),
@@ -163,8 +197,11 @@ extension ScenarioBuilder {
     return spec
   }
 
+}
+
+extension Distribution {
   /// Reads `{type: …, parameters…}`.
-  func readDistribution(_ map: MapReader) throws -> Distribution {
+  static func read(_ map: MapReader) throws -> Distribution {
     let type = try map.string("type")
     func value(_ key: String, _ range: ClosedRange<Double>? = nil) throws -> Double {
       try map.number(key, unit: "as the input", in: range)

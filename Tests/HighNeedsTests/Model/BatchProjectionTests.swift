@@ -37,10 +37,10 @@ import Testing
     a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-9) || a.isApproximatelyEqual(to: b, relativeTolerance: 1e-9)
   }
 
-  func check(_ s: Scenario, draws: Int, seed: UInt64) {
+  func check(_ s: Scenario, draws: Int, seed: UInt64) throws {
     let model = SweepModel(s)
     let generator = Philox4x32(seed: seed)
-    let batch = (0..<draws).map { model.draw($0, generator: generator).caseload }
+    let batch = try (0..<draws).map { try model.draw($0, generator: generator).caseload }
     let fast = model.projection.run(batch)
     let slow = Projection.run(
       baseline: s.baselinePlans, members: batch.map { Self.dense(s, $0) }, placements: s.placementCount,
@@ -74,7 +74,7 @@ import Testing
   @Test func suttonCombinedSweepDrawsMatchTheDeterministicEngine() throws {
     let s = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
     #expect(s.uncertainty.transitionConcentration != nil && s.uncertainty.newPlanMixConcentration != nil)
-    check(s, draws: 7, seed: 5)
+    try check(s, draws: 7, seed: 5)
   }
 
   /// Shared matrices: the transitions go through one `dgemm` over the batch.
@@ -82,7 +82,7 @@ import Testing
     var s = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
     s.uncertainty.transitionConcentration = nil
     s.uncertainty.newPlanMixConcentration = nil
-    check(s, draws: 5, seed: 8)
+    try check(s, draws: 5, seed: 8)
   }
 
   /// Capacity binds in the tiny scenario, so overflow runs through the batched path.
@@ -94,6 +94,6 @@ import Testing
     ]
     s.uncertainty.rankCorrelation = [[1]]
     s.uncertainty.transitionConcentration = 30
-    check(s, draws: 9, seed: 2)
+    try check(s, draws: 9, seed: 2)
   }
 }

@@ -83,7 +83,7 @@ import Testing
     let s = try ScenarioLoader.load(path: root.appendingPathComponent("Scenarios/sutton/sweep/combined.yaml").path)
     let generator = Philox4x32(seed: 3)
     let model = SweepModel(s)
-    let draws = (0..<4).map { model.draw($0, generator: generator) }
+    let draws = try (0..<4).map { try model.draw($0, generator: generator) }
     var failures: [String] = []
     _ = Sweep.checkedMetrics(model, draws, failures: &failures)
     #expect(failures.isEmpty, "\(failures.prefix(3))")

@@ -53,8 +53,8 @@ import Testing
       """)
     let generator = Philox4x32(seed: 11)
     let model = SweepModel(s)
-    let all = try Sweep.metrics(model, (0..<6).map { model.draw($0, generator: generator) })
-    let alone = try Sweep.metrics(model, [model.draw(4, generator: generator)])
+    let all = try Sweep.metrics(model, (0..<6).map { try model.draw($0, generator: generator) })
+    let alone = try Sweep.metrics(model, [try model.draw(4, generator: generator)])
     #expect(all[4] == alone[0])
     #expect(all[0] != all[1])
   }

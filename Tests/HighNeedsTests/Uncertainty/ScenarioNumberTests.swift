@@ -1,0 +1,202 @@
+import Foundation
+import Numerics
+import Testing
+
+@testable import HighNeeds
+
+/// Numbers written in a scenario file with a `distribution:` (any number of the file, not only
+/// the `uncertainty:` targets): each draw of a sweep must be exactly the deterministic run of
+/// the file with the drawn value written in.
+@Suite struct ScenarioNumberTests {
+  static let opening = "opening_balance_gbp: -200000"
+  static let growth = "hnb_growth_fraction_per_year: 0.02"
+  static let incidenceFile = "  incidence: incidence.csv"
+
+  static func load(_ edits: [(String, String)]) throws -> Scenario {
+    let path = try Fixtures.editedTiny("tiny.yaml") { text in
+      edits.reduce(text) { text, edit in
+        precondition(text.contains(edit.0), "the tiny fixture no longer has '\(edit.0)'")
+        return text.replacingOccurrences(of: edit.0, with: edit.1)
+      }
+    }
+    return try ScenarioLoader.load(path: path)
+  }
+
+  /// The three uncertain numbers of these tests: a finance number drawn once, a series drawn
+  /// per year, and a caseload number (the incidence trend) that changes the projection.
+  static let uncertainEdits = [
+    (opening, "opening_balance_gbp: {value: -200000, distribution: {type: normal, mean: -200000, sd: 80000}}"),
+    (
+      growth,
+      "hnb_growth_fraction_per_year: {value: 0.02, varies: per_year, distribution: {type: uniform, min: -0.02, max: 0.06}}"
+    ),
+    (
+      incidenceFile,
+      incidenceFile
+        + "\n  incidence_trend_fraction_per_year: {value: 0, distribution: {type: triangular, min: -0.2, mode: 0, max: 0.3}}"
+    ),
+  ]
+
+  @Test func numbersWithADistributionBecomeUncertainInputsNamedByKeyPath() throws {
+    let s = try Self.load(Self.uncertainEdits)
+    #expect(
+      s.uncertainty.inputs.map(\.id) == [
+        "caseload.incidence_trend_fraction_per_year", "income.hnb_growth_fraction_per_year",
+        "reserve.opening_balance_gbp",
+      ])
+    #expect(s.uncertainty.inputs.map(\.perYear) == [false, true, false])
+    // The deterministic run uses the values written.
+    #expect(s.openingBalance == -200_000)
+    #expect(s.income.hnbAllocation[1] == 1_500_000 * 1.02)
+    // The assumptions log says what a sweep draws.
+    let note = s.assumptions.first { $0.key == "reserve.opening_balance_gbp" }?.note
+    #expect(note == "drawn by hnb sweep from normal(mean -200000, sd 80000)")
+  }
+
+  @Test func eachDrawIsTheDeterministicRunOfTheFileWithItsDrawnValuesWritten() throws {
+    let s = try Self.load(Self.uncertainEdits)
+    let seed: UInt64 = 5
+    let rows = try Sweep.run(s, seed: seed, draws: 6, batches: 0..<1)
+    let H = s.horizonYears
+    let names = Sweep.metricNames()
+    var projectedAlone = 0
+    for d in 0..<rows.count {
+      let values = Draw.inputValues(s.uncertainty, horizon: H, generator: Philox4x32(seed: seed), draw: d)
+      var overrides: [String: Double] = [:]
+      for (i, input) in s.uncertainty.inputs.enumerated() {
+        for (key, value) in input.overrides(values[i]) { overrides[key] = value }
+      }
+      let growthLabels = overrides.keys.filter { $0.hasPrefix("income.hnb_growth_fraction_per_year.") }.sorted()
+      #expect(growthLabels.count == H - 1)
+      let yearly = growthLabels.map { "\($0.split(separator: ".").last!): \(overrides[$0]!)" }
+      let written = try Self.load([
+        (Self.opening, "opening_balance_gbp: \(overrides["reserve.opening_balance_gbp"]!)"),
+        (Self.growth, "hnb_growth_fraction_per_year: {\(yearly.joined(separator: ", "))}"),
+        (
+          Self.incidenceFile,
+          Self.incidenceFile
+            + "\n  incidence_trend_fraction_per_year: \(overrides["caseload.incidence_trend_fraction_per_year"]!)"
+        ),
+      ])
+      let run = try ScenarioRun.run(written)
+      // The batched projection adds in another order: equal to 1e-9 relative.
+      func same(_ a: Double, _ b: Double) -> Bool {
+        a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-3) || a.isApproximatelyEqual(to: b, relativeTolerance: 1e-9)
+      }
+      for f in 0..<H {
+        #expect(same(rows[d][names.firstIndex(of: "total_plans")! * H + f], run.kpis[f].totalPlans))
+        #expect(same(rows[d][names.firstIndex(of: "income")! * H + f], run.accounts[f].income))
+        #expect(same(rows[d][names.firstIndex(of: "cumulative_balance")! * H + f], run.reserve[f].closing))
+      }
+      if try SweepModel(s).draw(d, generator: Philox4x32(seed: seed)).projection != nil { projectedAlone += 1 }
+    }
+    // A drawn incidence trend changes the caseload, so every draw ran on its own projection.
+    #expect(projectedAlone == rows.count)
+    // The draws differ.
+    #expect(Set(rows.map { $0[names.firstIndex(of: "cumulative_balance")! * H + H - 1] }).count == rows.count)
+  }
+
+  @Test func financeOnlyNumbersShareTheSweepsProjection() throws {
+    let s = try Self.load(Array(Self.uncertainEdits.prefix(2)))
+    let model = SweepModel(s)
+    for d in 0..<4 { #expect(try model.draw(d, generator: Philox4x32(seed: 1)).projection == nil) }
+  }
+
+  @Test func zeroSpreadNumbersReproduceTheDeterministicRun() throws {
+    let s = try Self.load([
+      (Self.opening, "opening_balance_gbp: {value: -200000, distribution: {type: uniform, min: -200000, max: -200000}}")
+    ])
+    let run = try ScenarioRun.run(s)
+    let rows = try Sweep.run(s, seed: 2, draws: 3, batches: 0..<1)
+    let H = s.horizonYears
+    let balance = Sweep.metricNames().firstIndex(of: "cumulative_balance")!
+    for row in rows {
+      for f in 0..<H {
+        #expect(row[balance * H + f].isApproximatelyEqual(to: run.reserve[f].closing, absoluteTolerance: 1e-6))
+      }
+    }
+  }
+
+  @Test func numbersCanBeRankCorrelatedWithOtherInputs() throws {
+    var edits = Array(Self.uncertainEdits.prefix(1))
+    edits.append(
+      (
+        "reserve:",
+        """
+        uncertainty:
+          inputs:
+            - {id: fees, target: top_up_factor, distribution: {type: normal, mean: 1, sd: 0.05}}
+          rank_correlation:
+            - {between: [fees, reserve.opening_balance_gbp], rho: -0.9}
+        reserve:
+        """
+      ))
+    let s = try Self.load(edits)
+    #expect(s.uncertainty.inputs.map(\.id) == ["fees", "reserve.opening_balance_gbp"])
+    let values = (0..<400).map {
+      Draw.inputValues(s.uncertainty, horizon: s.horizonYears, generator: Philox4x32(seed: 9), draw: $0)
+    }
+    func ranks(_ x: [Double]) -> [Double] {
+      let order = x.indices.sorted { x[$0] < x[$1] }
+      var r = Array(repeating: 0.0, count: x.count)
+      for (rank, i) in order.enumerated() { r[i] = Double(rank) }
+      return r
+    }
+    let a = ranks(values.map { $0[0][0] })
+    let b = ranks(values.map { $0[1][0] })
+    let mean = Double(a.count - 1) / 2
+    let covariance = zip(a, b).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
+    let variance = a.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+    // Spearman's rho of 400 draws: within about 0.05 of -0.9.
+    #expect(abs(covariance / variance + 0.9) < 0.05)
+  }
+
+  @Test func goalSeekChangesAreMadeAgainOnARebuiltDraw() throws {
+    let s = try Self.load(Array(Self.uncertainEdits.prefix(1)))
+    let adjusted = GoalSeekVariable.transferPercent.applied(0.3, to: s)
+    let rebuilt = try ScenarioLoader.rebuild(
+      adjusted, overrides: ["reserve.opening_balance_gbp": -1], memo: InputMemo())
+    #expect(rebuilt.openingBalance == -1)
+    #expect(rebuilt.income.schoolsBlockTransferPercent == Array(repeating: 0.3, count: s.horizonYears))
+  }
+
+  @Test(arguments: [
+    (
+      "opening_balance_gbp: {value: -200000, distribution: {type: normal, mean: 0, sd: 2e10}}",
+      "tiny.yaml:44:55: reserve.opening_balance_gbp.distribution: expected a distribution whose draws are all an amount within ±£100bn; found one from -1.407e+11 to 1.407e+11"
+    ),
+    (
+      "opening_balance_gbp: {value: -200000, varies: per_year, distribution: {type: normal, mean: 0, sd: 1}}",
+      "tiny.yaml:44:49: reserve.opening_balance_gbp.varies: expected once (only a series, a value that may change by year, can vary per_year); found per_year"
+    ),
+    (
+      "opening_balance_gbp: {value: -200000, varies: sometimes, distribution: {type: normal, mean: 0, sd: 1}}",
+      "tiny.yaml:44:49: reserve.opening_balance_gbp.varies: expected once or per_year; found 'sometimes'"
+    ),
+    (
+      "opening_balance_gbp: {value: -200000, varies: once}",
+      "tiny.yaml:44:41: reserve.opening_balance_gbp.varies: expected one of: assumption, distribution, note, source, unit, value (did you mean 'value'?); found unknown key 'varies'"
+    ),
+  ])
+  func badDistributionsOnNumbersAreRefused(written: String, message: String) throws {
+    let path = try Fixtures.editedTiny("tiny.yaml") { $0.replacingOccurrences(of: Self.opening, with: written) }
+    let error = try #require(Fixtures.loadError(path))
+    #expect(error.hasSuffix(message), "\(error)")
+  }
+
+  @Test func distributionsAreRefusedInsideTheUncertaintySection() throws {
+    let path = try Fixtures.editedTiny("tiny.yaml") {
+      $0
+        + """
+
+        uncertainty:
+          transition_concentration: {value: 50, distribution: {type: uniform, min: 10, max: 100}}
+        """
+    }
+    let error = try #require(Fixtures.loadError(path))
+    #expect(
+      error.hasSuffix(
+        "uncertainty.transition_concentration.distribution: expected a plain number (a distribution may not be given in uncertainty); found a distribution"
+      ), "\(error)")
+  }
+}
