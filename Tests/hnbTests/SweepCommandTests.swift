@@ -43,6 +43,28 @@ import Testing
     #expect(p5 < p50 && p50 < p95)
   }
 
+  /// Numbers of the file with a distribution (each draw rebuilt, and projected alone when its
+  /// levers differ) keep the sweep byte-identical across batch sizes and threads.
+  @Test func numbersOfTheFileWithADistributionAreDrawnReproducibly() throws {
+    func sweep(_ batchSize: String, threads: String) throws -> String {
+      let out = HNBCommand.freshDirectory()
+      let r = try HNBCommand.run(
+        [
+          "sweep", "Scenarios/sutton/sweep/combined_delivery.yaml", "--draws", "12", "--seed", "3", "--batch-size",
+          batchSize, "--out", out,
+        ], environment: ["OPENBLAS_NUM_THREADS": threads])
+      #expect(r.status == 0, "\(r.stderr)")
+      return out
+    }
+    let one = try sweep("5", threads: "1")
+    #expect(try Self.contents(try sweep("12", threads: "2")) == Self.contents(one))
+    let manifest = try String(contentsOfFile: one + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("mitigations.new_special_places.places: scenario_number, once"))
+    let rows = try HNBCommand.readCSV(one + "/percentiles.csv")
+    let plans = try #require(rows.first { $0["metric"] == "total_plans" && $0["year"] == "2034-35" })
+    #expect(try #require(Double(plans["sd"] ?? "")) > 0)
+  }
+
   @Test func mergeRefusesAnIncompleteSetOfShards() throws {
     let shard = try Self.sweep(["--shard", "1/2", "--batch-size", "8"])
     let r = try HNBCommand.run(["merge", shard, "--out", HNBCommand.freshDirectory()])
