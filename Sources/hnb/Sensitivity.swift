@@ -7,11 +7,12 @@ struct Sensitivity: ParsableCommand {
     abstract: "Tornado (one at a time) or Sobol (variance-based) sensitivity of one metric in one year.",
     discussion: """
       The factors are the scenario's scalar uncertain inputs (its uncertainty: section and any number \
-      of the file written with a distribution), each set \
-      to one value for the whole projection; Dirichlet rows stay at their means and rank \
-      correlations are not used. --method tornado moves each input to its distribution's p10 and \
-      p90 (or its median ± --percent) with the others at their medians, and writes tornado.csv, \
-      largest swing first. --method sobol runs Saltelli sampling (N·(k+2) runs for k inputs) and \
+      of the file written with a distribution), each set to one value for the whole projection; \
+      rank correlations are not used. --method tornado moves each input to its distribution's p10 \
+      and p90 (or its median ± --percent) with the others at their medians, Dirichlet rows and \
+      mixes at their means, and writes tornado.csv, largest swing first. --method sobol adds the \
+      Dirichlet transition rows and new-plan mixes as one grouped factor each, runs Saltelli \
+      sampling (N·(k+2) runs for k factors) and \
       writes sobol.csv with first-order (Saltelli 2010) and total-order (Jansen) indices and their \
       bootstrap intervals. Both write manifest.json.
 
@@ -76,9 +77,13 @@ struct Sensitivity: ParsableCommand {
           expected: "a financial year from \(s.financialYearLabel(0)) to \(s.financialYearLabel(s.horizonYears - 1))",
           found: "'\(label)'")
       }
-      guard !s.uncertainty.inputs.isEmpty else {
+      let factorCount =
+        method == .tornado ? s.uncertainty.inputs.count : HighNeeds.Sensitivity.sobolFactors(s).count
+      guard factorCount > 0 else {
         throw InputError(
-          SourceLocation(file: scenario), key: "uncertainty.inputs", expected: "at least one uncertain input",
+          SourceLocation(file: scenario), key: "uncertainty.inputs",
+          expected: method == .tornado
+            ? "at least one uncertain scalar input" : "at least one uncertain input or Dirichlet concentration",
           found: "none")
       }
       var files: [String: String] = [:]
@@ -104,21 +109,21 @@ struct Sensitivity: ParsableCommand {
       case .sobol:
         let r = try HighNeeds.Sensitivity.sobol(
           s, metric: metric, year: f, samples: samples, seed: seed, bootstrap: bootstrap, confidence: confidence)
-        let inputs = s.uncertainty.inputs
+        let factors = HighNeeds.Sensitivity.sobolFactors(s)
         files["sobol.csv"] = AnalysisManifest.csv(
           header: [
             "input", "target", "year", "output", "first_order", "first_order_low", "first_order_high", "total_order",
             "total_order_low", "total_order_high",
           ],
-          rows: inputs.indices.map { i in
+          rows: factors.indices.map { i in
             [
-              inputs[i].id, inputs[i].targetName, label, output, fmt(r.first[i]),
+              factors[i].id, factors[i].target, label, output, fmt(r.first[i]),
               fmt(r.firstInterval[i].lowerBound), fmt(r.firstInterval[i].upperBound), fmt(r.total[i]),
               fmt(r.totalInterval[i].lowerBound), fmt(r.totalInterval[i].upperBound),
             ]
           })
         settings["samples"] = samples
-        settings["runs"] = samples * (inputs.count + 2)
+        settings["runs"] = samples * (factors.count + 2)
         settings["seed"] = String(seed)
         settings["bootstrap"] = bootstrap
         settings["confidence"] = confidence
@@ -127,7 +132,7 @@ struct Sensitivity: ParsableCommand {
         settings["output_mean"] = r.mean
         settings["output_variance"] = r.variance
         command += ["--samples", String(samples), "--seed", String(seed), "--bootstrap", String(bootstrap)]
-        print("\(output) in \(label): Sobol indices from \(samples * (inputs.count + 2)) runs")
+        print("\(output) in \(label): Sobol indices from \(samples * (factors.count + 2)) runs")
       }
       let names = files.keys.sorted() + ["manifest.json"]
       files["manifest.json"] = try DataVintage.annotate(

@@ -31,7 +31,10 @@ import Testing
     ])
     #expect(r.status == 0, "\(r.stderr)")
     let rows = try HNBCommand.readCSV(out + "/sobol.csv")
-    #expect(rows.count == 5)
+    // The five scalar inputs, then the Dirichlet rows and mixes as one grouped factor each.
+    #expect(rows.count == 7)
+    #expect(rows.suffix(2).map { $0["input"] ?? "" } == ["transition_rows", "new_plan_mix"])
+    #expect(rows.suffix(2).map { $0["target"] ?? "" } == ["dirichlet", "dirichlet"])
     for row in rows {
       let (t, lo, hi) = (
         Double(row["total_order"] ?? "") ?? .nan, Double(row["total_order_low"] ?? "") ?? .nan,
@@ -40,7 +43,7 @@ import Testing
       #expect(t >= 0 && lo <= hi)
     }
     let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
-    #expect(manifest.contains("\"runs\" : 112"))
+    #expect(manifest.contains("\"runs\" : 144"))
   }
 
   @Test func unknownOutputIsAnInputError() throws {

@@ -60,8 +60,12 @@ public struct Draw: Sendable {
   /// changes the caseload inputs the draw gets a projection of its own. A sweep of
   /// zero-variance inputs reproduces the deterministic run (to rounding: the batched projection
   /// adds in another order and applies the cessation factor always).
+  ///
+  /// `rowsIndex` and `mixIndex`, when given, take the Dirichlet transition rows and new-plan
+  /// mixes from another draw's streams (a Sobol analysis varies them as factors of their own).
   public init(
-    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, memo: InputMemo = InputMemo()
+    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, memo: InputMemo = InputMemo(),
+    rowsIndex: Int? = nil, mixIndex: Int? = nil
   ) throws {
     let spec = base.uncertainty
     let P = base.placementCount
@@ -93,7 +97,7 @@ public struct Draw: Sendable {
       var matrices = s.transition
       for a in 0..<matrices.count {
         for p in 0..<P {
-          var stream = RandomStream(generator, draw: index, stream: 0x4000_0000 | UInt32(a * P + p))
+          var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
           let row = Array(matrices[a][(p * P)..<((p + 1) * P)])
           let drawn = Distribution.dirichlet(mean: row, concentration: kappa, &stream)
           for q in 0..<P { matrices[a][p * P + q] = drawn[q] }
@@ -104,7 +108,7 @@ public struct Draw: Sendable {
     if let kappa = spec.newPlanMixConcentration {
       var mix = s.newPlanMix
       for a in 0..<mix.count where mix[a].contains(where: { $0 > 0 }) {
-        var stream = RandomStream(generator, draw: index, stream: 0x8000_0000 | UInt32(a))
+        var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
         mix[a] = Distribution.dirichlet(mean: mix[a], concentration: kappa, &stream)
       }
       caseload.newPlanMix = mix
