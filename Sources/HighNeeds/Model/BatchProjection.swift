@@ -199,8 +199,77 @@ public struct BatchProjection: Sendable {
       for vector in flowVectors { buffer(vector).update(repeating: 0, count: P * B) }
       let survival = parameters.survival[t - 1]
 
-      // 1. Cessation: x ← x · survival, with each draw's factor on the cessation rate.
+      // 4. New plans, at their age at the census: count · mix, times each draw's factor (added
+      // age by age below, each age once its block has been written).
+      let inflow = incidenceFactor + (t - 1) * B
+      let count = parameters.newPlanCount[t - 1]
+      if drawnMix {
+        // mixes[(a · cells + j) · B + b]: each draw's mix, mitigated, transposed once per batch
+        // (and again in each year that mitigations move new plans), in tiles of cells so the
+        // writes stay in cache.
+        let levers = ModelParameters.hasMixLevers(active, academicYearStart: academicStart)
+        if t == 1 || levers || mixHadLevers {
+          let perDraw = draws.map { d -> [[Double]] in
+            var mix = d.newPlanMix ?? baseMix
+            if levers {
+              ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
+            }
+            return mix
+          }
+          for i in mixUsed.indices { mixUsed[i] = false }
+          for a in 0..<A {
+            for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
+              for b in 0..<B {
+                let row = perDraw[b][a]
+                for j in tile..<min(cells, tile + Self.transposeTile) {
+                  mixes[(a * cells + j) * B + b] = row[j]
+                  if row[j] != 0 { mixUsed[a * cells + j] = true }
+                }
+              }
+            }
+          }
+        }
+        mixHadLevers = levers
+      }
+      let shared = parameters.newPlans[t - 1]
+      /// Adds the new plans at age `a` (their age at the census) to `x`, marking their blocks live.
+      func addNewPlans(age a: Int, into x: UnsafeMutablePointer<Double>, live: inout [Bool]) {
+        for n in 0..<N {
+          for p in 0..<P {
+            let j = a * cells + n * P + p
+            let row = x + ((a * P + p) * N + n) * B
+            let into = arrived + p * B
+            if drawnMix {
+              let share = mixes + j * B
+              let people = count[a]
+              if people == 0 || !mixUsed[j] { continue }
+              live[a * P + p] = true
+              for b in 0..<B {
+                let added = people * share[b] * inflow[b]  // × 1 is exact
+                row[b] += added
+                into[b] += added
+              }
+            } else if shared[j] != 0 {
+              live[a * P + p] = true
+              let value = shared[j]
+              for b in 0..<B {
+                let added = value * inflow[b]
+                row[b] += added
+                into[b] += added
+              }
+            }
+          }
+        }
+      }
+
+      // 1. Cessation: x ← x · survival, with each draw's factor on the cessation rate; then
+      // 2. transitions, written one age up (3. ageing): next[a+1] = state[a] · T_a; then the
+      // new plans at a+1. All three run age by age, so that a block is still in cache when it
+      // is next used.
       let factor = cessationFactor + (t - 1) * B
+      next.update(repeating: 0, count: ageBlock)
+      for p in 0..<P { liveNext[p] = false }
+      addNewPlans(age: 0, into: next, live: &liveNext)
       for a in 0..<A {
         for p in 0..<P where live[a * P + p] {
           let rate = 1 - survival[a * P + p]
@@ -220,12 +289,7 @@ public struct BatchProjection: Sendable {
             }
           }
         }
-      }
-
-      // 2. Transitions, written one age up (3. ageing): next[a+1] = state[a] · T_a.
-      next.update(repeating: 0, count: ageBlock)
-      for p in 0..<P { liveNext[p] = false }
-      for a in 0..<AgeAxis.maxAge {
+        guard a < AgeAxis.maxAge else { continue }
         let from = state + a * ageBlock
         let to = next + (a + 1) * ageBlock
         let leverMatrix = shift[t - 1][a]
@@ -284,70 +348,10 @@ public struct BatchProjection: Sendable {
             }
           }
         }
+        addNewPlans(age: a + 1, into: next, live: &liveNext)
       }
       swap(&state, &next)
       swap(&live, &liveNext)
-
-      // 4. New plans, at their age at the census: count · mix, times each draw's factor.
-      let inflow = incidenceFactor + (t - 1) * B
-      let count = parameters.newPlanCount[t - 1]
-      if drawnMix {
-        // mixes[(a · cells + j) · B + b]: each draw's mix, mitigated, transposed once per batch
-        // (and again in each year that mitigations move new plans), in tiles of cells so the
-        // writes stay in cache.
-        let levers = ModelParameters.hasMixLevers(active, academicYearStart: academicStart)
-        if t == 1 || levers || mixHadLevers {
-          let perDraw = draws.map { d -> [[Double]] in
-            var mix = d.newPlanMix ?? baseMix
-            if levers {
-              ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
-            }
-            return mix
-          }
-          for i in mixUsed.indices { mixUsed[i] = false }
-          for a in 0..<A {
-            for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
-              for b in 0..<B {
-                let row = perDraw[b][a]
-                for j in tile..<min(cells, tile + Self.transposeTile) {
-                  mixes[(a * cells + j) * B + b] = row[j]
-                  if row[j] != 0 { mixUsed[a * cells + j] = true }
-                }
-              }
-            }
-          }
-        }
-        mixHadLevers = levers
-      }
-      let shared = parameters.newPlans[t - 1]
-      for a in 0..<A {
-        for n in 0..<N {
-          for p in 0..<P {
-            let j = a * cells + n * P + p
-            let row = state + ((a * P + p) * N + n) * B
-            let into = arrived + p * B
-            if drawnMix {
-              let share = mixes + j * B
-              let people = count[a]
-              if people == 0 || !mixUsed[j] { continue }
-              live[a * P + p] = true
-              for b in 0..<B {
-                let added = people * share[b] * inflow[b]  // × 1 is exact
-                row[b] += added
-                into[b] += added
-              }
-            } else if shared[j] != 0 {
-              live[a * P + p] = true
-              let value = shared[j]
-              for b in 0..<B {
-                let added = value * inflow[b]
-                row[b] += added
-                into[b] += added
-              }
-            }
-          }
-        }
-      }
 
       // 5. Capacity: demand above commissioned places overflows, keeping age and need.
       for p in 0..<P {

@@ -162,11 +162,12 @@ public enum Distribution: Sendable, Equatable {
   }
 
   /// A Gamma(`shape`, 1) variate by Marsaglia and Tsang's method (with the `u^(1/shape)` boost
-  /// below shape 1), drawing what it needs from `stream`.
+  /// below shape 1, computed as `exp(log(u) / shape)`, cheaper than `pow`), drawing what it needs
+  /// from `stream`.
   public static func gamma(shape: Double, _ stream: inout RandomStream) -> Double {
     if shape < 1 {
       let g = gamma(shape: shape + 1, &stream)
-      return g * pow(stream.uniform(), 1 / shape)
+      return g * exp(log(stream.uniform()) / shape)
     }
     let d = shape - 1.0 / 3.0
     let c = 1 / (9 * d).squareRoot()
@@ -210,10 +211,23 @@ public enum Distribution: Sendable, Equatable {
   /// A Dirichlet draw around `mean` (shares summing to 1) with concentration `κ`:
   /// `x_j = G_j / Σ G`, `G_j ~ Gamma(κ · mean_j)`; zero shares stay zero.
   public static func dirichlet(mean: [Double], concentration: Double, _ stream: inout RandomStream) -> [Double] {
-    var g = mean.map { $0 > 0 ? gamma(shape: concentration * $0, &stream) : 0 }
-    let total = g.reduce(0, +)
-    guard total > 0 else { return mean }
-    for j in g.indices { g[j] /= total }
-    return g
+    var x = mean
+    x.withUnsafeMutableBufferPointer { dirichlet(inPlace: $0, concentration: concentration, &stream) }
+    return x
+  }
+
+  /// `dirichlet(mean:concentration:_:)` written over its mean: `x` holds the mean on entry and
+  /// the draw on return (no allocation).
+  static func dirichlet(
+    inPlace x: UnsafeMutableBufferPointer<Double>, concentration: Double, _ stream: inout RandomStream
+  ) {
+    var total = 0.0
+    for j in x.indices where x[j] > 0 {
+      x[j] = gamma(shape: concentration * x[j], &stream)
+      total += x[j]
+    }
+    // Only a mean with no positive share gives no gammas; it is returned unchanged.
+    guard total > 0 else { return }
+    for j in x.indices { x[j] /= total }
   }
 }

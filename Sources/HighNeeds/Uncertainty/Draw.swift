@@ -94,22 +94,24 @@ public struct Draw: Sendable {
     }
     var caseload = CaseloadDraw(horizon: H)
     if let kappa = spec.transitionConcentration {
-      var matrices = s.transition
-      for a in 0..<matrices.count {
-        for p in 0..<P {
-          var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
-          let row = Array(matrices[a][(p * P)..<((p + 1) * P)])
-          let drawn = Distribution.dirichlet(mean: row, concentration: kappa, &stream)
-          for q in 0..<P { matrices[a][p * P + q] = drawn[q] }
+      caseload.transition = s.transition.enumerated().map { a, matrix in
+        var drawn = matrix
+        drawn.withUnsafeMutableBufferPointer { rows in
+          for p in 0..<P {
+            var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
+            Distribution.dirichlet(
+              inPlace: UnsafeMutableBufferPointer(rebasing: rows[(p * P)..<((p + 1) * P)]), concentration: kappa,
+              &stream)
+          }
         }
+        return drawn
       }
-      caseload.transition = matrices
     }
     if let kappa = spec.newPlanMixConcentration {
       var mix = s.newPlanMix
       for a in 0..<mix.count where mix[a].contains(where: { $0 > 0 }) {
         var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
-        mix[a] = Distribution.dirichlet(mean: mix[a], concentration: kappa, &stream)
+        mix[a].withUnsafeMutableBufferPointer { Distribution.dirichlet(inPlace: $0, concentration: kappa, &stream) }
       }
       caseload.newPlanMix = mix
     }
