@@ -169,8 +169,19 @@ public enum Distribution: Sendable, Equatable {
       let g = gamma(shape: shape + 1, &stream)
       return g * exp(log(stream.uniform()) / shape)
     }
+    let (d, c) = marsagliaTsang(shape)
+    return gamma(d: d, c: c, &stream)
+  }
+
+  /// Marsaglia and Tsang's constants for `shape ≥ 1`: `d = shape − 1/3`, `c = 1 / √(9d)`.
+  static func marsagliaTsang(_ shape: Double) -> (d: Double, c: Double) {
     let d = shape - 1.0 / 3.0
-    let c = 1 / (9 * d).squareRoot()
+    return (d, 1 / (9 * d).squareRoot())
+  }
+
+  /// A Gamma(`d + 1/3`, 1) variate from Marsaglia and Tsang's constants (see `gamma(shape:_:)`).
+  @inline(__always)
+  static func gamma(d: Double, c: Double, _ stream: inout RandomStream) -> Double {
     while true {
       let z = fastNormalQuantile(stream.uniform())
       let v0 = 1 + c * z
@@ -216,8 +227,10 @@ public enum Distribution: Sendable, Equatable {
     return x
   }
 
-  /// `dirichlet(mean:concentration:_:)` written over its mean: `x` holds the mean on entry and
-  /// the draw on return (no allocation).
+  /// `dirichlet(mean:concentration:_:)` written over its mean, with no allocation.
+  ///
+  /// `x` holds the mean on entry and the draw on return. `DirichletPlan` gives the same draw
+  /// faster when one mean is drawn many times.
   static func dirichlet(
     inPlace x: UnsafeMutableBufferPointer<Double>, concentration: Double, _ stream: inout RandomStream
   ) {
@@ -227,6 +240,45 @@ public enum Distribution: Sendable, Equatable {
       total += x[j]
     }
     // Only a mean with no positive share gives no gammas; it is returned unchanged.
+    guard total > 0 else { return }
+    for j in x.indices { x[j] /= total }
+  }
+}
+
+/// A Dirichlet around a fixed mean, prepared once for many draws: each positive share's
+/// position and its gamma sampler's constants (which depend only on the share and `κ`).
+///
+/// `draw` gives exactly `Distribution.dirichlet(mean:concentration:_:)`, number for number.
+public struct DirichletPlan: Sendable {
+  struct Component: Sendable {
+    var index: Int
+    /// `κ · mean`.
+    var shape: Double
+    /// Marsaglia and Tsang's constants for `shape`, or for `shape + 1` below shape 1.
+    var d: Double
+    var c: Double
+  }
+  let components: [Component]
+
+  /// The plan of `Dirichlet(κ · mean)`.
+  public init(mean: ArraySlice<Double>, concentration κ: Double) {
+    components = mean.indices.compactMap { j -> Component? in
+      guard mean[j] > 0 else { return nil }
+      let shape = κ * mean[j]
+      let (d, c) = Distribution.marsagliaTsang(shape < 1 ? shape + 1 : shape)
+      return Component(index: j - mean.startIndex, shape: shape, d: d, c: c)
+    }
+  }
+
+  /// Draws over `x`, which holds the mean on entry (zeros stay zero).
+  public func draw(into x: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
+    var total = 0.0
+    for e in components {
+      var g = Distribution.gamma(d: e.d, c: e.c, &stream)
+      if e.shape < 1 { g *= exp(log(stream.uniform()) / e.shape) }
+      x[e.index] = g
+      total += g
+    }
     guard total > 0 else { return }
     for j in x.indices { x[j] /= total }
   }

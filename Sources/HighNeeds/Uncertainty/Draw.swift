@@ -63,9 +63,11 @@ public struct Draw: Sendable {
   ///
   /// `rowsIndex` and `mixIndex`, when given, take the Dirichlet transition rows and new-plan
   /// mixes from another draw's streams (a Sobol analysis varies them as factors of their own).
+  ///
+  /// `dirichlet` holds the Dirichlet samplers prepared once for `base` (built here if nil).
   public init(
     base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, memo: InputMemo = InputMemo(),
-    rowsIndex: Int? = nil, mixIndex: Int? = nil
+    rowsIndex: Int? = nil, mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil
   ) throws {
     let spec = base.uncertainty
     let P = base.placementCount
@@ -93,25 +95,24 @@ public struct Draw: Sendable {
       }
     }
     var caseload = CaseloadDraw(horizon: H)
-    if let kappa = spec.transitionConcentration {
+    let plans = dirichlet ?? DirichletPlans(base)
+    if let rows = plans.rows {
       caseload.transition = s.transition.enumerated().map { a, matrix in
         var drawn = matrix
-        drawn.withUnsafeMutableBufferPointer { rows in
+        drawn.withUnsafeMutableBufferPointer { x in
           for p in 0..<P {
             var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
-            Distribution.dirichlet(
-              inPlace: UnsafeMutableBufferPointer(rebasing: rows[(p * P)..<((p + 1) * P)]), concentration: kappa,
-              &stream)
+            rows[a][p].draw(into: UnsafeMutableBufferPointer(rebasing: x[(p * P)..<((p + 1) * P)]), &stream)
           }
         }
         return drawn
       }
     }
-    if let kappa = spec.newPlanMixConcentration {
+    if let mixes = plans.mix {
       var mix = s.newPlanMix
-      for a in 0..<mix.count where mix[a].contains(where: { $0 > 0 }) {
+      for a in 0..<mix.count where !mixes[a].components.isEmpty {
         var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
-        mix[a].withUnsafeMutableBufferPointer { Distribution.dirichlet(inPlace: $0, concentration: kappa, &stream) }
+        mix[a].withUnsafeMutableBufferPointer { mixes[a].draw(into: $0, &stream) }
       }
       caseload.newPlanMix = mix
     }
@@ -160,5 +161,27 @@ public struct Draw: Sendable {
       }
       && m.survival == mitigated.survival && m.transition == mitigated.transition && m.newPlans == mitigated.newPlans
       && m.newPlanCount == mitigated.newPlanCount && m.places == mitigated.places
+  }
+}
+
+/// The Dirichlet samplers of a scenario's transition rows and new-plan mixes, prepared once for
+/// every draw of a sweep (see `DirichletPlan`).
+public struct DirichletPlans: Sendable {
+  /// `rows[age][p]`: the row `p` of the age's matrix, when the scenario draws transitions.
+  let rows: [[DirichletPlan]]?
+  /// `mix[age]`, when the scenario draws new-plan mixes.
+  let mix: [DirichletPlan]?
+
+  /// The samplers of `s`'s `uncertainty` section.
+  public init(_ s: Scenario) {
+    let P = s.placementCount
+    rows = s.uncertainty.transitionConcentration.map { kappa in
+      s.transition.map { matrix in
+        (0..<P).map { p in DirichletPlan(mean: matrix[(p * P)..<((p + 1) * P)], concentration: kappa) }
+      }
+    }
+    mix = s.uncertainty.newPlanMixConcentration.map { kappa in
+      s.newPlanMix.map { DirichletPlan(mean: $0[...], concentration: kappa) }
+    }
   }
 }

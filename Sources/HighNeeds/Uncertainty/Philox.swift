@@ -53,6 +53,7 @@ public struct RandomStream: Sendable {
   /// The next uniform number in the open interval (0, 1), with 53 random bits.
   ///
   /// Each block gives two: `(⌊w₀ · 2²¹ + w₁ / 2¹¹⌋ + 0.5) / 2⁵³` from each pair of words.
+  @inline(__always)
   public mutating func uniform() -> Double {
     if let s = spare {
       spare = nil

@@ -144,16 +144,20 @@ public struct SweepModel: Sendable {
   let projection: BatchProjection
   /// The CSV inputs, read once for the draws that rebuild the scenario.
   let memo = InputMemo()
+  /// The Dirichlet samplers of the transition rows and mixes, prepared once.
+  let dirichlet: DirichletPlans
 
   public init(_ scenario: Scenario) {
     self.scenario = scenario
     parameters = ModelParameters(scenario: scenario, mitigationMask: (1 << scenario.mitigations.count) - 1)
     projection = BatchProjection(scenario: scenario, parameters: parameters)
+    dirichlet = DirichletPlans(scenario)
   }
 
   /// Draw `index` of this scenario's uncertain inputs under `generator`.
   public func draw(_ index: Int, generator: Philox4x32) throws -> Draw {
-    try Draw(base: scenario, mitigated: parameters, generator: generator, index: index, memo: memo)
+    try Draw(
+      base: scenario, mitigated: parameters, generator: generator, index: index, memo: memo, dirichlet: dirichlet)
   }
 }
 
