@@ -14,10 +14,19 @@ struct Backtest: ParsableCommand {
       --fit-through may be a range (rolling origin); the summary averages over origins. The \
       method, and how it was chosen, are described in docs/CALIBRATION.md.
 
+      With --transitions (and no --history), backtests the child-level transition model: at \
+      each origin the rates are fitted on the transition years up to it only, and the actual \
+      stock of the origin's census is projected forward with them (joiners from incidence × \
+      --population, or without it the mean joiners per year of the fit window). The p10–p90 \
+      interval comes from --draws simulations of the posterior rates and of the children \
+      (seeded by --seed). Levels: total, group:<id> and placement:<id>.
+
       Examples:
         hnb backtest --history Calibration/data/england_history.csv --new-plans Calibration/data/england_new_plans.csv \\
           --fit-through 2019-2024 --horizon 3 --out out/bt
         hnb backtest --history h.csv --fit-through 2022 --horizon 2 --exclude-years 2023 --out out/bt
+        hnb backtest --transitions t.csv --mapping m.csv --population p.csv --fit-through 2021-2023 \
+          --horizon 2 --out out/bt-transitions
       """)
 
   @OptionGroup var inputs: CalibrationInputs
@@ -31,9 +40,34 @@ struct Backtest: ParsableCommand {
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
+  @Option(name: .long, help: "Seed of the transition backtest's simulations (default 1; with --transitions).")
+  var seed: UInt64?
+
+  @Option(name: .long, help: "Simulations behind each p10–p90 interval (default 200; with --transitions).")
+  var draws: Int?
+
   func validate() throws {
-    if inputs.history == nil {
-      throw ValidationError("backtest needs --history (aggregate census history) to compare forecasts with.")
+    switch (inputs.history, inputs.transitions) {
+    case (nil, nil):
+      throw ValidationError(
+        "backtest needs --history (aggregate census history) or --transitions (child-level transitions) "
+          + "to compare forecasts with.")
+    case (.some, .some):
+      throw ValidationError("backtest takes --history or --transitions, not both; found both.")
+    case (.some, nil):
+      for (option, given) in [("--mapping", inputs.mapping != nil), ("--seed", seed != nil), ("--draws", draws != nil)]
+      where given {
+        throw ValidationError("\(option) applies to a backtest of --transitions; found it with --history.")
+      }
+    case (nil, .some):
+      for (option, given) in [("--new-plans", inputs.newPlans != nil), ("--exclude-years", inputs.excludeYears != nil)]
+      where given {
+        throw ValidationError("\(option) applies to a backtest of --history; found it with --transitions.")
+      }
+      if let draws, draws < HighNeeds.TransitionBacktest.minimumDraws {
+        throw ValidationError(
+          "--draws must be \(HighNeeds.TransitionBacktest.minimumDraws) or more for a p10–p90 interval; found \(draws)")
+      }
     }
     _ = try yearRange(fitThrough, option: "--fit-through")
     _ = try inputs.excludedYears()
@@ -42,6 +76,10 @@ struct Backtest: ParsableCommand {
 
   func run() throws {
     let origins = try yearRange(fitThrough, option: "--fit-through")
+    if let transitionsPath = inputs.transitions {
+      try runTransitions(transitionsPath, origins: origins)
+      return
+    }
     let excluded = try inputs.excludedYears()
     try reportingErrors {
       let historyPath = inputs.history ?? ""
@@ -61,6 +99,52 @@ struct Backtest: ParsableCommand {
       try OutputDirectory.write(files, to: out, inputs: inputs.files)
       print("method: trend of the series (exponentially weighted growth); see docs/CALIBRATION.md")
       for line in CalibrationOutput.headline(result) { print(line) }
+      print("wrote \(files.count) files to \(out)")
+    }
+  }
+}
+
+extension Backtest {
+  /// The backtest of the transition model on held-out years of `transitionsPath`.
+  func runTransitions(_ transitionsPath: String, origins: ClosedRange<Int>) throws {
+    try reportingErrors {
+      let taxonomy = try Taxonomy.builtIn()
+      let mapping = try inputs.mapping.map { try CodeMapping.read(path: $0, taxonomy: taxonomy) }
+      let counts = try TransitionCounts.read(path: transitionsPath, taxonomy: taxonomy, mapping: mapping)
+      let population = try inputs.population.map { try PopulationTable.read(path: $0) }
+      let result = try HighNeeds.TransitionBacktest.run(
+        counts: counts, population: population, populationFile: inputs.population ?? "--population",
+        fitThrough: origins, horizon: horizon, draws: draws ?? HighNeeds.TransitionBacktest.defaultDraws,
+        seed: seed ?? HighNeeds.TransitionBacktest.defaultSeed)
+      print(
+        "transitions: \(counts.rowsRead) rows read, \(counts.rowsUsed) used, \(counts.rowsRead - counts.rowsUsed) rejected"
+      )
+      for (reason, count) in counts.rejected.sorted(by: { $0.key < $1.key }) {
+        print("  rejected \(count): \(reason)")
+      }
+      var files = CalibrationOutput.transitionBacktestTables(result)
+      let command =
+        (["hnb", "backtest"] + inputs.arguments
+        + [
+          "--fit-through", fitThrough, "--horizon", "\(horizon)", "--seed", "\(result.seed)", "--draws",
+          "\(result.draws)",
+        ]).joined(separator: " ")
+      var rows: [String: [String: Int]] = [
+        transitionsPath: ["data_rows_read": counts.rowsRead, "data_rows_not_used": counts.rowsRead - counts.rowsUsed]
+      ]
+      if let populationPath = inputs.population, let population {
+        rows[populationPath] = ["data_rows_read": population.rowsRead]
+      }
+      let method =
+        "transitions: at each origin, beta-binomial cessation and Dirichlet moves fitted on the transition years up to it "
+        + "only, the origin's census stock projected forward; \(result.joiners.description); p10–p90 from "
+        + "\(result.draws) simulations of the posterior rates with binomial and Poisson process noise (docs/CALIBRATION.md)"
+      files["manifest.json"] = try CalibrationOutput.transitionBacktestManifest(
+        result, command: command, inputs: inputs.files, inputRows: rows, outputs: Array(files.keys) + ["manifest.json"],
+        method: method)
+      try OutputDirectory.write(files, to: out, inputs: inputs.files)
+      print("method: \(method)")
+      for line in CalibrationOutput.transitionHeadline(result) { print(line) }
       print("wrote \(files.count) files to \(out)")
     }
   }

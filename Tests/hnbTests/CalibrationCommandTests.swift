@@ -106,4 +106,89 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("no --population") && result.stderr.contains("only the trend"))
   }
+
+  @Test func backtestOfTransitionsWritesForecastsAgainstTheActualStock() throws {
+    let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
+    let out = HNBCommand.freshDirectory()
+    let arguments = [
+      "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
+      "--population", fixtures + "population_small.csv", "--fit-through", "2023", "--horizon", "1", "--draws", "50",
+      "--out", out,
+    ]
+    let result = try HNBCommand.run(arguments)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("method: transitions:") && result.stdout.contains("fitted incidence × population"))
+    #expect(result.stdout.contains("total transitions: MAPE h1"))
+    let rows = try HNBCommand.readCSV(out + "/backtest.csv")
+    let total = try #require(rows.first { $0["level"] == "total" })
+    #expect(total["fit_through"] == "2023" && total["year"] == "2024" && total["horizon"] == "1")
+    let actual = try #require(Double(total["actual"] ?? ""))
+    let forecast = try #require(Double(total["forecast"] ?? ""))
+    let p10 = try #require(Double(total["p10"] ?? ""))
+    let p90 = try #require(Double(total["p90"] ?? ""))
+    #expect(p10 < forecast && forecast < p90)
+    let error = try #require(Double(total["abs_pct_error"] ?? ""))
+    #expect(abs(error - abs(forecast - actual) / actual * 100) < 0.01)
+    // The actual stock of census 2024 is the state 2 of calendar year 2023 in the fixture.
+    let fixture = try String(
+      contentsOf: HNBCommand.root.appendingPathComponent(fixtures + "transitions_small.csv"), encoding: .utf8)
+    let inSend = fixture.split(separator: "\n").filter { line in
+      let f = line.split(separator: ",", omittingEmptySubsequences: false)
+      return f.count == 7 && f[0] == "2023" && f[4] != "NONSEND" && f[3] != f[6]
+    }
+    #expect(actual == Double(inSend.count))
+    #expect(rows.contains { $0["level"] == "group:maintained_special" })
+    let summary = try HNBCommand.readCSV(out + "/summary.csv")
+    #expect(Set(summary.compactMap { $0["method"] }) == ["transitions", "last_value", "last_growth", "linear_trend"])
+    #expect(try HNBCommand.readCSV(out + "/baselines.csv").count == 3 * rows.count)
+    let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("\"seed\" : 1") && manifest.contains("\"draws\" : 50"))
+    #expect(manifest.contains("incidence_x_population"))
+    // Deterministic: the same command writes the same forecasts.
+    let again = HNBCommand.freshDirectory()
+    let second = try HNBCommand.run(Array(arguments.dropLast()) + [again])
+    #expect(second.status == 0)
+    #expect(
+      try String(contentsOfFile: out + "/backtest.csv", encoding: .utf8)
+        == String(contentsOfFile: again + "/backtest.csv", encoding: .utf8))
+  }
+
+  @Test func backtestOfTransitionsWithoutPopulationSaysWhereJoinersCameFrom() throws {
+    let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
+      "--fit-through", "2023", "--horizon", "1", "--draws", "20", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("mean joiners per year of the fit window"))
+    let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("mean_of_fit_window"))
+  }
+
+  @Test func backtestOfTransitionsRejectsBadOriginsAndOptions() throws {
+    let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
+    let early = try HNBCommand.run([
+      "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
+      "--fit-through", "2022-2023", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(early.status == 65)
+    #expect(early.stderr.contains("--fit-through: expected origins from 2023 to 2023"))
+    #expect(early.stderr.contains("found 2022–2023"))
+    let both = try HNBCommand.run([
+      "backtest", "--transitions", fixtures + "transitions_small.csv", "--history",
+      "Calibration/data/sutton_history.csv", "--fit-through", "2023", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(both.status == 64 && both.stderr.contains("not both"))
+    let seed = try HNBCommand.run([
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--seed", "3", "--fit-through", "2022",
+      "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(seed.status == 64 && seed.stderr.contains("--seed applies to a backtest of --transitions"))
+    let horizon = try HNBCommand.run([
+      "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
+      "--fit-through", "2023", "--horizon", "0", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(horizon.status == 64 && horizon.stderr.contains("--horizon must be 1 or more; found 0"))
+  }
 }

@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+
+@testable import HighNeeds
+
+/// A cohort of children simulated child by child from known rates, written as a transitions
+/// file whose censuses follow from each other (the stock of one census is the next year's state 1).
+///
+/// Each calendar year every child at age `a` (curriculum year `a − 4`) in `mainstream` or
+/// `special_maintained_in` leaves with `cessation(a, p)`; at age 25 every child leaves. The
+/// others move mainstream → special with `moveToSpecial`, special → mainstream with
+/// `moveToMainstream`, and age a year. Joiners at ages 4–15 are `Poisson(incidence · population)`,
+/// in mainstream with probability `joinerMainstreamShare`; the population of each age is
+/// `basePopulation · (1 + populationGrowth)^(census − first year)`. The first `burnIn` years are
+/// simulated but not written, so the written years start from a settled caseload.
+struct SyntheticCohort {
+  var cessationYoung = [0.08, 0.03]
+  var cessationOld = 0.2
+  var oldFromAge = 16
+  var moveToSpecial = 0.05
+  var moveToMainstream = 0.01
+  var incidence = 0.01
+  var joinerMainstreamShare = 0.8
+  var basePopulation = 3000.0
+  var populationGrowth = 0.03
+  var burnIn = 15
+  var seed: UInt64 = 7
+  /// Extra cessation in one calendar year (a shock the model cannot foresee).
+  var shock: (year: Int, extraCessation: Double)?
+
+  static let placements = ["mainstream", "special_maintained_in"]
+  static let joinerAges = 4...15
+
+  func population(census: Int, firstYear: Int) -> Double {
+    basePopulation * pow(1 + populationGrowth, Double(census - firstYear))
+  }
+
+  /// The transitions of calendar years `years` and the population of censuses `years + 1`.
+  func generate(years: ClosedRange<Int>) -> (transitions: String, population: String) {
+    var rng = SeededGenerator(state: seed)
+    let maxAge = AgeAxis.maxAge
+    var stock = Array(repeating: [0, 0], count: maxAge + 1)
+    var text = CalibrationTransitionFitTests.header
+    func poisson(_ mean: Double) -> Int {
+      let u = Double.random(in: 0..<1, using: &rng)
+      var k = 0
+      var pmf = exp(-mean)
+      var cdf = pmf
+      while u > cdf && pmf > 0 {
+        k += 1
+        pmf *= mean / Double(k)
+        cdf += pmf
+      }
+      return k
+    }
+    for year in (years.lowerBound - burnIn)...years.upperBound {
+      let write = years.contains(year)
+      var next = Array(repeating: [0, 0], count: maxAge + 1)
+      for age in 0...maxAge {
+        for p in 0..<2 {
+          var cease = age >= oldFromAge ? cessationOld : cessationYoung[p]
+          if let shock, shock.year == year { cease += shock.extraCessation }
+          for _ in 0..<stock[age][p] {
+            let setting = Self.placements[p]
+            if age == maxAge || Double.random(in: 0..<1, using: &rng) < cease {
+              if write { text += "\(year),\(setting),ASD,\(age - 4),NONSEND,NONSEND,\(age - 3)\n" }
+              continue
+            }
+            let move = Double.random(in: 0..<1, using: &rng) < (p == 0 ? moveToSpecial : moveToMainstream)
+            let q = move ? 1 - p : p
+            next[age + 1][q] += 1
+            if write { text += "\(year),\(setting),ASD,\(age - 4),\(Self.placements[q]),ASD,\(age - 3)\n" }
+          }
+        }
+      }
+      for age in Self.joinerAges {
+        let count = poisson(incidence * population(census: year + 1, firstYear: years.lowerBound))
+        for i in 0..<count {
+          let q = Double.random(in: 0..<1, using: &rng) < joinerMainstreamShare ? 0 : 1
+          next[age][q] += 1
+          let need = i % 2 == 0 ? "ASD" : "SLCN"
+          if write { text += "\(year),NONSEND,NONSEND,\(age - 5),\(Self.placements[q]),\(need),\(age - 4)\n" }
+        }
+      }
+      stock = next
+    }
+    var population = "year,age,population\n"
+    for census in (years.lowerBound + 1)...(years.upperBound + 1) {
+      for age in 0...AgeAxis.maxAge {
+        population +=
+          "\(census),\(age),\(CSVWriter.fixed(self.population(census: census, firstYear: years.lowerBound), 3))\n"
+      }
+    }
+    return (text, population)
+  }
+}
+
+@Suite struct TransitionBacktestTests {
+  static let years = 2014...2021
+
+  /// The synthetic files, read; written to `HNB_SYNTHETIC_TRANSITIONS_DIR` too when it is set
+  /// (to reproduce the figures in docs/CALIBRATION.md with `hnb backtest`).
+  static func synthetic(_ cohort: SyntheticCohort = SyntheticCohort()) throws -> (
+    counts: TransitionCounts, population: PopulationTable
+  ) {
+    let (transitions, population) = cohort.generate(years: years)
+    let path = try CalibrationFixtures.temporary("transitions.csv", transitions)
+    let populationPath = try CalibrationFixtures.temporary("population.csv", population)
+    if let directory = ProcessInfo.processInfo.environment["HNB_SYNTHETIC_TRANSITIONS_DIR"], cohort.shock == nil {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      try transitions.write(toFile: directory + "/synthetic_transitions.csv", atomically: true, encoding: .utf8)
+      try population.write(toFile: directory + "/synthetic_population.csv", atomically: true, encoding: .utf8)
+    }
+    return (
+      try TransitionCounts.read(path: path, taxonomy: try Taxonomy.builtIn()),
+      try PopulationTable.read(path: populationPath)
+    )
+  }
+
+  @Test func theStockOfACensusIsTheNextYearsStateOne() throws {
+    let (counts, _) = try Self.synthetic()
+    #expect(counts.rejected.isEmpty)
+    for census in counts.years.dropFirst() {
+      let stock = try #require(TransitionBacktest.stockAt(counts, census: census))
+      let y = census - Self.years.lowerBound
+      #expect(stock == counts.stock[y], "census \(census)")
+    }
+    #expect(TransitionBacktest.stockAt(counts, census: Self.years.lowerBound) == nil)
+  }
+
+  @Test(arguments: [true, false])
+  func horizonOneForecastsMatchTheActualStockWithinSamplingError(withPopulation: Bool) throws {
+    let (counts, population) = try Self.synthetic()
+    let result = try TransitionBacktest.run(
+      counts: counts, population: withPopulation ? population : nil, fitThrough: 2016...2021, horizon: 3)
+    #expect(result.joiners == (withPopulation ? .incidence : .windowMean))
+    let rows = result.rows.filter { $0.method == TransitionBacktest.methodName && $0.horizon == 1 }
+    #expect(rows.count == 6 * 5)  // total, two groups, two placements
+    for row in rows {
+      // The next census's variance is at most its size (binomial leavers and moves, Poisson joiners).
+      #expect(abs(row.forecast - row.actual) < 4 * row.actual.squareRoot(), "\(row)")
+      let p10 = try #require(row.p10)
+      let p90 = try #require(row.p90)
+      #expect(p10 < row.forecast && row.forecast < p90, "\(row)")
+    }
+    let covered = rows.compactMap(\.covered).filter { $0 }.count
+    #expect(Double(covered) / Double(rows.count) >= 0.5)
+    // The stock of the origin is projected: a forecast from the wrong census would be off by
+    // the joiners of a year (about 12 ages × 30) at the total.
+    for row in rows where row.level == "total" {
+      #expect(abs(row.forecast - row.actual) < 0.5 * 12 * 30)
+    }
+  }
+
+  @Test func anOriginsFitUsesNoLaterYear() throws {
+    let (counts, population) = try Self.synthetic()
+    var shocked = SyntheticCohort()
+    shocked.shock = (year: 2020, extraCessation: 0.2)
+    let (changed, _) = try Self.synthetic(shocked)
+    let before = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2018...2021, horizon: 2)
+    let after = try TransitionBacktest.run(counts: changed, population: population, fitThrough: 2018...2021, horizon: 2)
+    func method(_ b: TransitionBacktest, _ origin: Int) -> [BacktestRow] {
+      b.rows.filter { $0.fitThrough == origin && $0.method == TransitionBacktest.methodName }
+    }
+    // Calendar year 2020 gives census 2021: origins up to 2020 fit only years up to 2019.
+    for origin in 2018...2020 {
+      #expect(method(before, origin).map(\.forecast) == method(after, origin).map(\.forecast), "origin \(origin)")
+      #expect(method(before, origin).map(\.p10) == method(after, origin).map(\.p10), "origin \(origin)")
+    }
+    #expect(method(before, 2020).map(\.actual) != method(after, 2020).map(\.actual))
+    #expect(method(before, 2021).map(\.forecast) != method(after, 2021).map(\.forecast))
+  }
+
+  @Test func theIntervalIsDeterministicForASeed() throws {
+    let (counts, population) = try Self.synthetic()
+    let a = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2020...2020, horizon: 1)
+    let b = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2020...2020, horizon: 1)
+    let c = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: 2020...2020, horizon: 1, seed: 2)
+    #expect(a.rows == b.rows)
+    #expect(a.rows.map(\.forecast) == c.rows.map(\.forecast))
+    #expect(a.rows.map(\.p10) != c.rows.map(\.p10))
+  }
+
+  @Test func baselinesScoreEachLevelsActualStocks() throws {
+    let (counts, population) = try Self.synthetic()
+    let result = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2019...2019, horizon: 1)
+    let total = try #require(result.rows.first { $0.method == Baseline.lastValue.rawValue && $0.level == "total" })
+    let stock = try #require(TransitionBacktest.stockAt(counts, census: 2019))
+    #expect(total.forecast == stock.reduce(0, +))
+    #expect(Set(result.summary.map(\.method)) == ["transitions", "last_value", "last_growth", "linear_trend"])
+  }
+
+  @Test func badOriginsHorizonsAndPopulationsArePreciseErrors() throws {
+    let (counts, population) = try Self.synthetic()
+    let early = try #require(throws: InputError.self) {
+      try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2015...2018, horizon: 1)
+    }
+    #expect(early.errorDescription?.hasPrefix("--fit-through: expected origins from 2016 to 2021") == true)
+    #expect(early.errorDescription?.contains("found 2015–2018") == true)
+    let late = try #require(throws: InputError.self) {
+      try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2022...2022, horizon: 1)
+    }
+    #expect(late.errorDescription?.contains("calendar years 2014–2021") == true)
+    let horizon = try #require(throws: InputError.self) {
+      try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2020...2020, horizon: 0)
+    }
+    #expect(horizon.errorDescription == "--horizon: expected a horizon of 1 year or more; found 0")
+    let draws = try #require(throws: InputError.self) {
+      try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2020...2020, horizon: 1, draws: 3)
+    }
+    #expect(draws.errorDescription?.hasPrefix("--draws:") == true)
+    var short = population
+    short.values[2022] = nil
+    let missing = try #require(throws: InputError.self) {
+      try TransitionBacktest.run(
+        counts: counts, population: short, populationFile: "p.csv", fitThrough: 2020...2021, horizon: 1)
+    }
+    #expect(
+      missing.errorDescription
+        == "p.csv: expected population at census 2022, age 0 (forecasts from origin 2021 need it); found none")
+  }
+
+  @Test func sampledCountsHaveTheRightMean() throws {
+    var stream = RandomStream(Philox4x32(seed: 1), draw: 0, stream: 0)
+    for (n, p) in [(20.0, 0.3), (1000.0, 0.9), (5000.0, 0.5)] {
+      let mean = (0..<2000).map { _ in TransitionBacktest.binomial(n, p, &stream) }.reduce(0, +) / 2000
+      #expect(abs(mean - n * p) < 4 * (n * p * (1 - p) / 2000).squareRoot(), "binomial(\(n), \(p))")
+    }
+    for lambda in [3.0, 100.0] {
+      let mean = (0..<2000).map { _ in TransitionBacktest.poisson(lambda, &stream) }.reduce(0, +) / 2000
+      #expect(abs(mean - lambda) < 4 * (lambda / 2000).squareRoot(), "poisson(\(lambda))")
+    }
+  }
+}
