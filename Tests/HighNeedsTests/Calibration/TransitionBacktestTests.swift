@@ -98,6 +98,9 @@ struct SyntheticCohort {
 @Suite struct TransitionBacktestTests {
   static let years = 2014...2021
 
+  /// The default cohort's files, read once for every test.
+  static let standard = Result { try synthetic() }
+
   /// The synthetic files, read; written to `HNB_SYNTHETIC_TRANSITIONS_DIR` too when it is set
   /// (to reproduce the figures in docs/CALIBRATION.md with `hnb backtest`).
   static func synthetic(_ cohort: SyntheticCohort = SyntheticCohort()) throws -> (
@@ -118,7 +121,7 @@ struct SyntheticCohort {
   }
 
   @Test func theStockOfACensusIsTheNextYearsStateOne() throws {
-    let (counts, _) = try Self.synthetic()
+    let (counts, _) = try Self.standard.get()
     #expect(counts.rejected.isEmpty)
     for census in counts.years.dropFirst() {
       let stock = try #require(TransitionBacktest.stockAt(counts, census: census))
@@ -130,9 +133,9 @@ struct SyntheticCohort {
 
   @Test(arguments: [true, false])
   func horizonOneForecastsMatchTheActualStockWithinSamplingError(withPopulation: Bool) throws {
-    let (counts, population) = try Self.synthetic()
+    let (counts, population) = try Self.standard.get()
     let result = try TransitionBacktest.run(
-      counts: counts, population: withPopulation ? population : nil, fitThrough: 2016...2021, horizon: 3)
+      counts: counts, population: withPopulation ? population : nil, fitThrough: 2016...2021, horizon: 1)
     #expect(result.joiners == (withPopulation ? .incidence : .windowMean))
     let rows = result.rows.filter { $0.method == TransitionBacktest.methodName && $0.horizon == 1 }
     #expect(rows.count == 6 * 5)  // total, two groups, two placements
@@ -153,12 +156,14 @@ struct SyntheticCohort {
   }
 
   @Test func anOriginsFitUsesNoLaterYear() throws {
-    let (counts, population) = try Self.synthetic()
+    let (counts, population) = try Self.standard.get()
     var shocked = SyntheticCohort()
     shocked.shock = (year: 2020, extraCessation: 0.2)
     let (changed, _) = try Self.synthetic(shocked)
-    let before = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2018...2021, horizon: 2)
-    let after = try TransitionBacktest.run(counts: changed, population: population, fitThrough: 2018...2021, horizon: 2)
+    let before = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: 2018...2021, horizon: 2, draws: 20)
+    let after = try TransitionBacktest.run(
+      counts: changed, population: population, fitThrough: 2018...2021, horizon: 2, draws: 20)
     func method(_ b: TransitionBacktest, _ origin: Int) -> [BacktestRow] {
       b.rows.filter { $0.fitThrough == origin && $0.method == TransitionBacktest.methodName }
     }
@@ -172,7 +177,7 @@ struct SyntheticCohort {
   }
 
   @Test func theIntervalIsDeterministicForASeed() throws {
-    let (counts, population) = try Self.synthetic()
+    let (counts, population) = try Self.standard.get()
     let a = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2020...2020, horizon: 1)
     let b = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2020...2020, horizon: 1)
     let c = try TransitionBacktest.run(
@@ -183,8 +188,9 @@ struct SyntheticCohort {
   }
 
   @Test func baselinesScoreEachLevelsActualStocks() throws {
-    let (counts, population) = try Self.synthetic()
-    let result = try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2019...2019, horizon: 1)
+    let (counts, population) = try Self.standard.get()
+    let result = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: 2019...2019, horizon: 1, draws: 20)
     let total = try #require(result.rows.first { $0.method == Baseline.lastValue.rawValue && $0.level == "total" })
     let stock = try #require(TransitionBacktest.stockAt(counts, census: 2019))
     #expect(total.forecast == stock.reduce(0, +))
@@ -192,7 +198,7 @@ struct SyntheticCohort {
   }
 
   @Test func badOriginsHorizonsAndPopulationsArePreciseErrors() throws {
-    let (counts, population) = try Self.synthetic()
+    let (counts, population) = try Self.standard.get()
     let early = try #require(throws: InputError.self) {
       try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2015...2018, horizon: 1)
     }
