@@ -152,9 +152,12 @@ public struct Backtest: Sendable {
     return Backtest(rows: rows, summary: summarise(rows), warnings: warnings, fits: fits)
   }
 
-  /// MAPE and coverage by level, method and horizon, averaged over origins.
-  static func summarise(_ rows: [BacktestRow]) -> [BacktestSummary] {
-    let methods = [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName]
+  /// The methods a backtest of the trend reports, in order: the trend, the baselines and the
+  /// stock-flow candidate.
+  static let reportedMethods = [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName]
+
+  /// MAPE and coverage by level, method (in `methods` order) and horizon, averaged over origins.
+  static func summarise(_ rows: [BacktestRow], methods: [String] = reportedMethods) -> [BacktestSummary] {
     var levels: [String] = []
     for row in rows where !levels.contains(row.level) { levels.append(row.level) }
     var result: [BacktestSummary] = []

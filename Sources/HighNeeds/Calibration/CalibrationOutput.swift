@@ -6,6 +6,16 @@ public enum CalibrationOutput {
   /// `summary.csv` (MAPE and coverage by level, method and horizon), `fits.csv` (each
   /// origin's fitted trend) and, with new plans, `candidates.csv` (the `stock_flow` forecasts).
   public static func backtestTables(_ backtest: Backtest) -> [String: String] {
+    var files = forecastTables(backtest.rows, summary: backtest.summary, method: Backtest.methodName)
+    files["fits.csv"] = fitsTable(backtest.fits)
+    return files
+  }
+
+  /// The tables of held-out forecasts any backtest writes: `backtest.csv` (the rows of
+  /// `method`, with p10/p90), `baselines.csv` (the naive baselines'), `summary.csv` and, when
+  /// there are `stock_flow` rows, `candidates.csv`.
+  static func forecastTables(_ rows: [BacktestRow], summary: [BacktestSummary], method name: String) -> [String: String]
+  {
     func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
     var method = CSVWriter(header: [
       "fit_through", "year", "horizon", "level", "actual", "forecast", "p10", "p90", "abs_pct_error", "inside_p10_p90",
@@ -16,39 +26,30 @@ public enum CalibrationOutput {
     var candidates = CSVWriter(header: [
       "fit_through", "year", "horizon", "level", "candidate", "actual", "forecast", "abs_pct_error",
     ])
-    for r in backtest.rows {
-      if r.method == Backtest.methodName {
+    for r in rows {
+      if r.method == name {
         method.row([
           "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, CSVWriter.fixed(r.actual, 3),
           CSVWriter.fixed(r.forecast, 3), optional(r.p10), optional(r.p90), CSVWriter.fixed(r.absPercentError, 3),
           r.covered.map { $0 ? "true" : "false" } ?? "",
         ])
-      } else if r.method == Backtest.stockFlowName {
-        candidates.row([
-          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
-          CSVWriter.fixed(r.forecast, 3), CSVWriter.fixed(r.absPercentError, 3),
-        ])
       } else {
-        baselines.row([
+        let other = [
           "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
           CSVWriter.fixed(r.forecast, 3), CSVWriter.fixed(r.absPercentError, 3),
-        ])
+        ]
+        if r.method == Backtest.stockFlowName { candidates.row(other) } else { baselines.row(other) }
       }
     }
-    var summary = CSVWriter(header: ["level", "method", "horizon", "forecasts", "mape_pct", "coverage_p10_p90"])
-    for s in backtest.summary {
-      summary.row([
+    var table = CSVWriter(header: ["level", "method", "horizon", "forecasts", "mape_pct", "coverage_p10_p90"])
+    for s in summary {
+      table.row([
         s.level, s.method, "\(s.horizon)", "\(s.count)", CSVWriter.fixed(s.meanAbsPercentError, 3),
         s.coverage.map { CSVWriter.fraction($0) } ?? "",
       ])
     }
-    var files = [
-      "backtest.csv": method.text, "baselines.csv": baselines.text, "summary.csv": summary.text,
-      "fits.csv": fitsTable(backtest.fits),
-    ]
-    if backtest.rows.contains(where: { $0.method == Backtest.stockFlowName }) {
-      files["candidates.csv"] = candidates.text
-    }
+    var files = ["backtest.csv": method.text, "baselines.csv": baselines.text, "summary.csv": table.text]
+    if rows.contains(where: { $0.method == Backtest.stockFlowName }) { files["candidates.csv"] = candidates.text }
     return files
   }
 
@@ -79,9 +80,15 @@ public enum CalibrationOutput {
   /// Lines for the terminal: MAPE by horizon of the method and each baseline for the total, and
   /// the method's coverage.
   public static func headline(_ backtest: Backtest, level: String = "total") -> [String] {
-    let rows = backtest.summary.filter { $0.level == level }
+    headline(backtest.summary, methods: Backtest.reportedMethods, level: level)
+  }
+
+  /// Lines for the terminal: MAPE by horizon of each of `methods` at `level`, with its p10–p90
+  /// coverage where it has intervals.
+  static func headline(_ summary: [BacktestSummary], methods: [String], level: String) -> [String] {
+    let rows = summary.filter { $0.level == level }
     var lines: [String] = []
-    for method in [Backtest.methodName] + Baseline.allCases.map(\.rawValue) + [Backtest.stockFlowName] {
+    for method in methods {
       let mine = rows.filter { $0.method == method }
       guard !mine.isEmpty else { continue }
       var line =

@@ -299,7 +299,8 @@ public struct TransitionBacktest: Sendable {
       }
     }
     return TransitionBacktest(
-      rows: rows, summary: summarise(rows, methods: [methodName] + Baseline.allCases.map(\.rawValue)), fits: fits,
+      rows: rows, summary: Backtest.summarise(rows, methods: [methodName] + Baseline.allCases.map(\.rawValue)),
+      fits: fits,
       joiners: joinerSource, censuses: censuses, draws: draws, seed: seed)
   }
 
@@ -405,27 +406,5 @@ public struct TransitionBacktest: Sendable {
       return k
     }
     return max(0, (mean + Distribution.normalQuantile(u) * mean.squareRoot()).rounded())
-  }
-
-  /// MAPE and coverage by level, method (in `methods` order) and horizon, averaged over origins.
-  static func summarise(_ rows: [BacktestRow], methods: [String]) -> [BacktestSummary] {
-    var levels: [String] = []
-    for row in rows where !levels.contains(row.level) { levels.append(row.level) }
-    var result: [BacktestSummary] = []
-    for level in levels {
-      for method in methods {
-        let byHorizon = Dictionary(grouping: rows.filter { $0.level == level && $0.method == method }, by: \.horizon)
-        for h in byHorizon.keys.sorted() {
-          let group = byHorizon[h] ?? []
-          let covered = group.compactMap(\.covered)
-          result.append(
-            BacktestSummary(
-              level: level, method: method, horizon: h, count: group.count,
-              meanAbsPercentError: group.map(\.absPercentError).reduce(0, +) / Double(group.count),
-              coverage: covered.isEmpty ? nil : Double(covered.filter { $0 }.count) / Double(covered.count)))
-        }
-      }
-    }
-    return result
   }
 }

@@ -285,8 +285,7 @@ public enum GoalSeek {
 
   /// The metrics of `s` with its own uncertain inputs plus any added by a variable.
   static func metrics(_ s: Scenario, draws: Int, seed: UInt64) throws -> [[Double]] {
-    let count = (draws + Sweep.defaultBatchSize - 1) / Sweep.defaultBatchSize
-    return try Sweep.run(s, seed: seed, draws: draws, batches: 0..<count)
+    try Sweep.run(s, seed: seed, draws: draws, batches: Sweep.batches(draws: draws, shard: 1, of: 1))
   }
 
   /// Evaluates `target` at `x` of `variable` on `base`: deterministically, or over a sweep of

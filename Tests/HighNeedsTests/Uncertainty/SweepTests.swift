@@ -98,7 +98,7 @@ import Testing
 
   @Test func shardsCoverEveryBatchOnce() {
     for n in 1...5 {
-      let batches = (1...n).flatMap { Array(Sweep.batches(draws: 1000, shard: $0, of: n)) }
+      let batches = (1...n).flatMap { Array(Sweep.batches(draws: 1000, shard: $0, of: n, batchSize: 256)) }
       #expect(batches == Array(0..<4))
     }
   }
