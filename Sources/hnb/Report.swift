@@ -14,8 +14,13 @@ struct Report: ParsableCommand {
       of hnb run keep the unrounded values. Anything that is not the base case is labelled a \
       scenario: an assumption, not a target.
 
-      The range of outcomes (fan and tornado charts) appears only when sweep results are \
-      given; no command produces them yet, and the report says so. With --backtest DIR (the \
+      The range of outcomes appears when results are given: --sweep DIR (the output directory \
+      of an earlier hnb sweep of the report's scenarios, or of hnb merge) adds a fan chart of \
+      the cumulative balance (P10–P90, P25–P75, median) and the chance that the deficit passes \
+      each threshold; --tornado DIR (hnb sensitivity --method tornado --output \
+      cumulative_balance, in the last year) adds the tornado chart. Both are repeatable and \
+      their files are hashed in the manifest; without them the report says that no range was \
+      given. With --backtest DIR (the \
       output directory of an earlier hnb backtest; repeat for more than one), an appendix shows \
       the backtest's accuracy: MAPE by horizon of the method beside each naive baseline, p10–p90 \
       coverage and the backtest's caveats; its files are hashed in the manifest. Without it the \
@@ -25,6 +30,8 @@ struct Report: ParsableCommand {
         hnb report Scenarios/sutton/baseline.yaml --out out/report
         hnb report Scenarios/sutton/*.yaml --out out/sutton-report
         hnb report Scenarios/sutton/*.yaml --backtest out/bt-sutton --out out/sutton-report
+        hnb sweep Scenarios/sutton/sweep/baseline.yaml --draws 10000 --seed 1 --out out/sweep
+        hnb report Scenarios/sutton/baseline.yaml --sweep out/sweep --out out/report-range
       """)
 
   @Argument(help: "Scenario YAML files.")
@@ -35,6 +42,14 @@ struct Report: ParsableCommand {
 
   @Option(name: .long, help: "Output directory of an earlier hnb backtest, shown as backtest accuracy (repeatable).")
   var backtest: [String] = []
+
+  @Option(name: .long, help: "Output directory of an earlier hnb sweep (or hnb merge), shown as a range (repeatable).")
+  var sweep: [String] = []
+
+  @Option(
+    name: .long,
+    help: "Output directory of an earlier hnb sensitivity --method tornado, shown as a tornado (repeatable).")
+  var tornado: [String] = []
 
   @Option(
     name: .long,
@@ -57,9 +72,15 @@ struct Report: ParsableCommand {
       let loaded = try loadScenarios(scenarios, asOf: asOf)
       var analyses = ReportAnalyses()
       analyses.backtests = try backtest.map { try BacktestAccuracy.read(directory: $0) }
+      analyses.ranges =
+        try sweep.map { try RangeEvidence.readSweep(directory: $0) }
+        + tornado.map { try RangeEvidence.readTornado(directory: $0) }
+      for range in analyses.ranges { try range.add(to: &analyses, scenarios: loaded) }
       let results = try loaded.map(ScenarioRun.run)
       // The output directory is left out, so that the same run gives the same papers anywhere.
-      let command = (["hnb", "report"] + scenarios + backtest.flatMap { ["--backtest", $0] }).joined(separator: " ")
+      let command =
+        (["hnb", "report"] + scenarios + backtest.flatMap { ["--backtest", $0] } + sweep.flatMap { ["--sweep", $0] }
+        + tornado.flatMap { ["--tornado", $0] }).joined(separator: " ")
       let formatter = DateFormatter()
       formatter.locale = Locale(identifier: "en_US_POSIX")
       formatter.timeZone = TimeZone(identifier: "UTC")
@@ -76,11 +97,18 @@ struct Report: ParsableCommand {
       let manifest = try DataVintage.annotate(
         manifest: Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"]),
         scenarios: loaded, asOf: asOf)
-      files["manifest.json"] = Data(try BacktestAccuracy.manifest(manifest, adding: analyses.backtests).utf8)
-      // A backtest read into the paper must survive it: --out may not be a backtest directory.
-      let backtestFiles = analyses.backtests.flatMap { b in
-        b.files.map { (b.directory as NSString).appendingPathComponent(($0.file as NSString).lastPathComponent) }
-      }
+      files["manifest.json"] = Data(
+        try RangeEvidence.manifest(
+          try BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges
+        ).utf8)
+      // A directory read into the paper must survive it: --out may not be one of them.
+      let backtestFiles =
+        analyses.backtests.flatMap { b in
+          b.files.map { (b.directory as NSString).appendingPathComponent(($0.file as NSString).lastPathComponent) }
+        }
+        + analyses.ranges.flatMap { r in
+          r.files.map { (r.directory as NSString).appendingPathComponent(($0.file as NSString).lastPathComponent) }
+        }
       try OutputDirectory.write(
         bytes: files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles } + backtestFiles)
       for r in results { print(headline(r)) }

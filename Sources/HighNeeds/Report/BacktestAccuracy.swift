@@ -168,11 +168,12 @@ public struct BacktestAccuracy: Sendable {
       files: try hashes(directory))
   }
 
-  /// A CSV whose header must include `columns` (others are allowed and ignored).
-  static func table(_ path: String, _ columns: [String]) throws -> CSVTable {
+  /// A CSV written by `command` whose header must include `columns` (others are allowed and
+  /// ignored).
+  static func table(_ path: String, _ columns: [String], by command: String = "hnb backtest") throws -> CSVTable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(
-        SourceLocation(file: path), expected: "a file written by hnb backtest", found: "no such file")
+        SourceLocation(file: path), expected: "a file written by \(command)", found: "no such file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw InputError(SourceLocation(file: path), expected: "UTF-8 text", found: "other bytes")
@@ -188,7 +189,7 @@ public struct BacktestAccuracy: Sendable {
     for column in columns where !header.contains(column) {
       throw InputError(
         SourceLocation(file: path, line: 1), key: column,
-        expected: "a column '\(column)', as hnb backtest writes", found: "header '\(header.joined(separator: ","))'")
+        expected: "a column '\(column)', as \(command) writes", found: "header '\(header.joined(separator: ","))'")
     }
     return try CSVTable.parse(text, file: path, columns: header)
   }
@@ -243,17 +244,25 @@ public struct BacktestAccuracy: Sendable {
   /// inputs and each backtest's directory, command and method under `backtests`, so that the
   /// paper's accuracy figures can be traced to the run that made them.
   public static func manifest(_ manifest: String, adding backtests: [BacktestAccuracy]) throws -> String {
-    guard !backtests.isEmpty,
+    try Self.manifest(
+      manifest, files: backtests.flatMap(\.files), under: "backtests",
+      entries: backtests.map { b in
+        ["directory": Manifest.displayPath(b.directory), "command": b.command, "method": b.methodDescription]
+      })
+  }
+
+  /// `manifest` (JSON text) with `files` among its hashed inputs and `entries` under `key`;
+  /// unchanged when there are no entries.
+  static func manifest(
+    _ manifest: String, files: [(file: String, sha256: String)], under key: String, entries: [[String: String]]
+  ) throws -> String {
+    guard !entries.isEmpty,
       var json = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any]
     else { return manifest }
     var hashes = json["input_sha256"] as? [String: Any] ?? [:]
-    for b in backtests {
-      for f in b.files { hashes[f.file] = f.sha256 }
-    }
+    for f in files { hashes[f.file] = f.sha256 }
     json["input_sha256"] = hashes
-    json["backtests"] = backtests.map { b -> [String: Any] in
-      ["directory": Manifest.displayPath(b.directory), "command": b.command, "method": b.methodDescription]
-    }
+    json[key] = entries
     let data = try JSONSerialization.data(
       withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return (String(data: data, encoding: .utf8) ?? manifest) + "\n"

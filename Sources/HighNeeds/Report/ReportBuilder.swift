@@ -8,6 +8,11 @@ public struct ReportAnalyses: Sendable {
   public var sweepBands: [String: FanBands] = [:]
   /// Inputs' effects on the final cumulative DSG balance, per scenario name (gbp).
   public var tornado: [String: (base: Double, bars: [TornadoBar])] = [:]
+  /// Probability (fraction) by financial year that the cumulative deficit passes each
+  /// threshold, per scenario name.
+  public var exceedance: [String: [(threshold: String, probability: [Double])]] = [:]
+  /// The sweep and tornado directories behind the range (for provenance).
+  public var ranges: [RangeEvidence] = []
   /// Earlier `hnb backtest` runs, read back from their output directories.
   public var backtests: [BacktestAccuracy] = []
 
@@ -45,7 +50,7 @@ public enum ReportBuilder {
       title: "High Needs Block forecast", preface: preface, sections: sections,
       provenance: ReportProvenance(
         toolVersion: toolVersion, generatedOn: generatedOn, command: command,
-        inputSHA256: try inputHashes(sorted) + analyses.backtests.flatMap(\.files)))
+        inputSHA256: try inputHashes(sorted) + analyses.backtests.flatMap(\.files) + analyses.ranges.flatMap(\.files)))
   }
 
   /// The unmitigated balance rounded to £000 and the savings that take it to the rounded
@@ -443,6 +448,19 @@ public enum ReportBuilder {
                 p10: m(bands.p10), p25: m(bands.p25), p50: m(bands.p50), p75: m(bands.p75), p90: m(bands.p90))),
             table))
       }
+      if let thresholds = analyses.exceedance[s.name], !thresholds.isEmpty {
+        let rows: [[ReportCell]] = x.indices.map { f in
+          [.text(x[f])] + thresholds.map { .number(($0.probability[f] * 1000).rounded() / 10) }
+        }
+        blocks.append(
+          .table(
+            ReportTable(
+              id: "\(s.name)_exceedance", title: "\(s.name): chance that the cumulative deficit passes each threshold",
+              columns: [ReportColumn("Financial year", .text)]
+                + thresholds.map { ReportColumn(thresholdTitle($0.threshold), .percent) },
+              rows: rows,
+              note: "The share of the sweep's runs in which the deficit at 31 March passes the threshold.")))
+      }
       if let tornado = analyses.tornado[s.name], !tornado.bars.isEmpty {
         let bars = tornado.bars.sorted { abs($0.high - $0.low) > abs($1.high - $1.low) }
         let k = { (v: Double) in ReportCell.number(LargestRemainder.round(v, unit: 1000) / 1000) }
@@ -464,6 +482,14 @@ public enum ReportBuilder {
               bars: bars.map { TornadoBar(input: $0.input, low: $0.low / 1e6, high: $0.high / 1e6) }), table))
       }
     }
+    if !analyses.ranges.isEmpty {
+      let sources = analyses.ranges.map { "`\($0.command)`" }.joined(separator: "; ")
+      blocks.insert(
+        .paragraph(
+          "The range comes from \(sources): each run draws the uncertain inputs the scenario file states, so the "
+            + "range is as good as those stated spreads; the single figures above are the scenario as written."),
+        at: 0)
+    }
     if blocks.isEmpty {
       blocks.append(
         .paragraph(
@@ -472,6 +498,14 @@ public enum ReportBuilder {
             + "P25–P75 around the median) and the tornado chart appear here when the report is given sweep results."))
     }
     return ReportSection(id: "range", title: "Range of outcomes", label: nil, blocks: blocks)
+  }
+
+  /// A sweep threshold as a column title: `deficit above £50000000` → `Deficit above £50,000,000`.
+  static func thresholdTitle(_ threshold: String) -> String {
+    if let pound = threshold.firstIndex(of: "£"), let amount = Double(threshold[threshold.index(after: pound)...]) {
+      return "Deficit above £" + ReportFormat.number(amount)
+    }
+    return threshold.prefix(1).uppercased() + threshold.dropFirst()
   }
 
   /// One row per input file of values read cell by cell (a caseload or a rate table): how many,
