@@ -168,6 +168,12 @@ final class MapReader {
             distributionMap.location, key: distributionMap.path,
             expected: "a plain number (a distribution may not be given in \(section))", found: "a distribution")
         }
+        if keyPath.contains(".distribution.") {
+          throw InputError(
+            distributionMap.location, key: distributionMap.path,
+            expected: "a plain number (a distribution's parameters may not have distributions)",
+            found: "a distribution")
+        }
         let distribution = try Distribution.read(distributionMap)
         var labels: [String]?
         if let varies = try map.optionalString("varies") {

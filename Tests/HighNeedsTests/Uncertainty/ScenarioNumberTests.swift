@@ -174,6 +174,10 @@ import Testing
       "tiny.yaml:44:49: reserve.opening_balance_gbp.varies: expected once or per_year; found 'sometimes'"
     ),
     (
+      "opening_balance_gbp: {value: -200000, distribution: {type: normal, mean: {value: 0, distribution: {type: uniform, min: -1, max: 1}}, sd: 1}}",
+      "reserve.opening_balance_gbp.distribution.mean.distribution: expected a plain number (a distribution's parameters may not have distributions); found a distribution"
+    ),
+    (
       "opening_balance_gbp: {value: -200000, varies: once}",
       "tiny.yaml:44:41: reserve.opening_balance_gbp.varies: expected one of: assumption, distribution, note, source, unit, value (did you mean 'value'?); found unknown key 'varies'"
     ),
