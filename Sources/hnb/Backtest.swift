@@ -55,7 +55,11 @@ struct Backtest: ParsableCommand {
     case (.some, .some):
       throw ValidationError("backtest takes --history or --transitions, not both; found both.")
     case (.some, nil):
-      for (option, given) in [("--mapping", inputs.mapping != nil), ("--seed", seed != nil), ("--draws", draws != nil)]
+      // The trend backtest reads no population: refuse it rather than ignore it.
+      for (option, given) in [
+        ("--mapping", inputs.mapping != nil), ("--population", inputs.population != nil), ("--seed", seed != nil),
+        ("--draws", draws != nil),
+      ]
       where given {
         throw ValidationError("\(option) applies to a backtest of --transitions; found it with --history.")
       }

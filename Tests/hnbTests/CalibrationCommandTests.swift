@@ -185,6 +185,13 @@ import Testing
       "--out", HNBCommand.freshDirectory(),
     ])
     #expect(seed.status == 64 && seed.stderr.contains("--seed applies to a backtest of --transitions"))
+    // The trend backtest reads no population: a --population with --history is refused, not ignored.
+    let population = try HNBCommand.run([
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--population",
+      fixtures + "population_small.csv", "--fit-through", "2022", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(
+      population.status == 64 && population.stderr.contains("--population applies to a backtest of --transitions"))
     let horizon = try HNBCommand.run([
       "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
       "--fit-through", "2023", "--horizon", "0", "--out", HNBCommand.freshDirectory(),
