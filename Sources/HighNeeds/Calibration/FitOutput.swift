@@ -5,8 +5,9 @@ extension CalibrationOutput {
   ///
   /// `cessation.csv` (`age,placement,rate`), `transitions.csv` (`age,from,to,probability`,
   /// stays included so each row sums to 1), `new_plan_mix.csv`, `incidence.csv` (`age,rate`,
-  /// with population), `calibration.yaml` naming them under `caseload:` for a scenario to
-  /// `extends:`, the posterior parameters (`cessation_posterior.csv` Beta α, β;
+  /// with population, at the last census), `calibration.yaml` naming them under `caseload:`
+  /// for a scenario to `extends:` (with `incidence_trend_fraction_per_year` when the fit kept a
+  /// trend), the posterior parameters (`cessation_posterior.csv` Beta α, β;
   /// `transitions_posterior.csv` Dirichlet α; `incidence_posterior.csv` standard errors) and
   /// `fit_report.csv` (per-cell counts, smoothing applied and held-out likelihood).
   public static func transitionTables(_ fit: TransitionFit, counts: TransitionCounts) -> [String: String] {
@@ -85,7 +86,23 @@ extension CalibrationOutput {
       }
       files["incidence.csv"] = incidence.text
       files["incidence_posterior.csv"] = posterior.text
-      yaml += "  incidence: {file: incidence.csv, source: \"hnb fit: joiners per resident, pooled over years\"}\n"
+      if let scores = fit.incidenceTrendScores {
+        report.row(["incidence_trend_heldout_loglik", CSVWriter.fixed(scores.trend, 3), "log-linear trend"])
+        report.row(["incidence_constant_heldout_loglik", CSVWriter.fixed(scores.constant, 3), "constant rate"])
+        files["fit_report.csv"] = report.text
+      }
+      if let trend = fit.incidenceTrend, let log = fit.incidenceTrendLog, let se = fit.incidenceTrendStandardError {
+        let last = (fit.years.last ?? 0) + 1
+        yaml +=
+          "  incidence: {file: incidence.csv, source: \"hnb fit: joiners per resident at census \(last), pooled over "
+          + "years along the fitted trend\"}\n"
+          + "  incidence_trend_fraction_per_year: {value: \(x(trend)), source: \"hnb fit: log-linear trend of joiners "
+          + "per resident, \(fit.years.count) years, standard error \(x(se)) on the log scale\"}\n"
+        report.row(["incidence_trend_log_per_year", x(log), "standard error \(x(se))"])
+        files["fit_report.csv"] = report.text
+      } else {
+        yaml += "  incidence: {file: incidence.csv, source: \"hnb fit: joiners per resident, pooled over years\"}\n"
+      }
     }
     files["calibration.yaml"] = yaml
     return files

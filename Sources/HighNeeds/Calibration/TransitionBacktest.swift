@@ -10,12 +10,14 @@ import Foundation
 ///
 /// `next[(a+1)·P + q] = Σ_p stock[a·P + p] · (1 − cessationRate[a][p]) · transition[a][p·P + q]`
 /// (ages 0–24; the children of age 25 leave) plus `joinersAt(Y)[a·P + q]`, where joiners are
-/// `incidenceRate[a] · population(Y, a) · Σ_n newPlanMix[a][n·P + q]` with a population, and
-/// otherwise the mean joiners per year of the fit window at each age and placement.
+/// `incidenceRate[a] · exp(incidenceTrendLog · (Y − O)) · population(Y, a) · Σ_n newPlanMix[a][n·P + q]`
+/// with a population (the trend only when the fit kept one), and otherwise the mean joiners
+/// per year of the fit window at each age and placement.
 ///
 /// The p10–p90 interval comes from `draws` simulations, each with rates drawn from the fit's
-/// posterior (`Beta(cessationAlpha, cessationBeta)`, `Dirichlet(transitionAlpha)`, and a gamma
-/// for the joiners at each age) and with binomial, multinomial and Poisson process noise on the
+/// posterior (`Beta(cessationAlpha, cessationBeta)`, `Dirichlet(transitionAlpha)`, a gamma
+/// for the joiners at each age and a normal for a kept trend's slope) and with binomial,
+/// multinomial and Poisson process noise on the
 /// children, all from `Philox4x32(seed)`.
 public struct TransitionBacktest: Sendable {
   /// The method's name in outputs.
@@ -214,8 +216,16 @@ public struct TransitionBacktest: Sendable {
               return value
             })
         }
-        joinerMean = people.map { pop in (0..<(ages * P)).map { i in rate[i / P] * pop[i / P] * joinerShare[i] } }
-        // Incidence ~ Gamma with the fit's mean and standard error: shape (rate/se)², scale se²/rate.
+        // The fitted rates are at the origin's census; a fitted trend carries them forward:
+        // rate × exp(trendLog · h) at horizon h.
+        let trendLog = fit.incidenceTrendLog ?? 0
+        let trendSE = fit.incidenceTrendStandardError
+        joinerMean = people.enumerated().map { h, pop in
+          let along = exp(trendLog * Double(h + 1))
+          return (0..<(ages * P)).map { i in rate[i / P] * along * pop[i / P] * joinerShare[i] }
+        }
+        // Incidence ~ Gamma with the fit's mean and standard error: shape (rate/se)², scale
+        // se²/rate; the trend ~ Normal(trendLog, its standard error).
         let share = joinerShare
         let populations = people
         draw = { stream in
@@ -224,7 +234,11 @@ public struct TransitionBacktest: Sendable {
             let shape = (rate[a] / error[a]) * (rate[a] / error[a])
             return Distribution.gamma(shape: shape, &stream) * error[a] * error[a] / rate[a]
           }
-          return populations.flatMap { pop in (0..<(ages * P)).map { i in r[i / P] * pop[i / P] * share[i] } }
+          let slope = trendSE.map { trendLog + $0 * Distribution.normalQuantile(stream.uniform()) } ?? trendLog
+          return populations.enumerated().flatMap { h, pop in
+            let along = exp(slope * Double(h + 1))
+            return (0..<(ages * P)).map { i in r[i / P] * along * pop[i / P] * share[i] }
+          }
         }
       } else {
         let k = Double(window.years.count)

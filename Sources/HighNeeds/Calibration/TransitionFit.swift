@@ -33,9 +33,22 @@ extension Taxonomy {
 /// log-likelihood: each year's counts are scored under the rates fitted to the other years,
 /// and the strength with the highest total wins (`defaultStrength` when there is one year).
 ///
-/// Joiners: `incidenceRate[a] = Σ_y joiners[y,a] / Σ_y population[y+1, a]` (state-2 census),
+/// Joiners: `pooledRate[a] = Σ_y joiners[y,a] / Σ_y population[y+1, a]` (state-2 census),
 /// with Poisson standard error `√joiners / population`; the new-plan mix at each age is
 /// smoothed the same way as a move row, towards the mix over all ages, with `moveStrength`.
+///
+/// Incidence trend: with `AggregateFit.minimumTransitionsForTrend` or more years that have
+/// joiners, the overall rate `r_y = Σ_a joiners[y,a] / Σ_a population[y+1,a]` is fitted as
+/// `log r_y = α + incidenceTrendLog · (y + 1 − L)` by least squares weighted by the year's
+/// joiners (Poisson: `var log r_y ≈ 1 / joiners_y`), `L` the last state-2 census;
+/// `incidenceTrendStandardError = 1 / √(Σ w (x − x̄)²)`. The trend is kept only when it
+/// predicts held-out years better: each year's joiners are scored, `J log μ − μ` (Poisson),
+/// under the trend and under a constant rate `Σ J / Σ population` fitted to the other years
+/// (`incidenceTrendScores`). When kept, `incidenceRate[a]` is the rate at
+/// `L`: `pooledRate[a] · Σ_y P_{y,a} / Σ_y P_{y,a} · exp(incidenceTrendLog · (y + 1 − L))`
+/// (exact when the rate follows the trend), so a scenario starting at census `L` grows it by
+/// `incidenceTrend = exp(incidenceTrendLog) − 1` a year. With fewer years `incidenceRate` is
+/// the pooled rate and no trend is fitted.
 public struct TransitionFit: Sendable {
   public var taxonomy: Taxonomy
   /// Years of state 1 fitted.
@@ -49,9 +62,18 @@ public struct TransitionFit: Sendable {
   /// `transition[a][p·P + q]`, ages 0–24.
   public var transition: [[Double]]
   public var transitionAlpha: [[Double]]
-  /// `incidenceRate[a]`, ages 0–25 (nil without population).
+  /// `incidenceRate[a]`, ages 0–25, at the last state-2 census (nil without population).
   public var incidenceRate: [Double]?
   public var incidenceStandardError: [Double]?
+  /// `incidenceTrendLog`: the fitted log-linear trend of incidence per year, and its standard
+  /// error (nil without population or with too few years).
+  public var incidenceTrendLog: Double?
+  public var incidenceTrendStandardError: Double?
+  /// `exp(incidenceTrendLog) − 1`: the scenario's `incidence_trend_fraction_per_year`.
+  public var incidenceTrend: Double? { incidenceTrendLog.map { exp($0) - 1 } }
+  /// Leave-one-year-out Poisson log-likelihood of the years' joiners under a trend and under a
+  /// constant rate (nil when no trend could be fitted); the trend is kept when it scores higher.
+  public var incidenceTrendScores: (trend: Double, constant: Double)?
   /// `newPlanMix[a][n·P + q]`.
   public var newPlanMix: [[Double]]
   /// Observed counts, for the report: `stock[a][p]`, `leavers[a][p]`, `joiners[a]`.
@@ -157,6 +179,9 @@ public struct TransitionFit: Sendable {
     for a in 0...A { joinersByAge[a] = (0..<(N * P)).map { joinerCounts[a * N * P + $0] }.reduce(0, +) }
     var incidence: [Double]?
     var incidenceSE: [Double]?
+    var trendLog: Double?
+    var trendSE: Double?
+    var trendScores: (trend: Double, constant: Double)?
     if let population {
       var rates = Array(repeating: 0.0, count: A + 1)
       var errors = Array(repeating: 0.0, count: A + 1)
@@ -172,6 +197,38 @@ public struct TransitionFit: Sendable {
         }
         rates[a] = people > 0 ? min(1, joinersByAge[a] / people) : 0
         errors[a] = people > 0 ? joinersByAge[a].squareRoot() / people : 0
+      }
+      // The trend of the overall rate, kept when it predicts held-out years better than a
+      // constant rate, and the rates moved to the last census along it.
+      let last = (counts.years.last ?? 0) + 1
+      var years: [IncidenceYear] = []
+      for (y, year) in counts.years.enumerated() {
+        let joined = counts.joiners[y].reduce(0, +)
+        let people = (0...A).map { population.population(year: year + 1, age: $0) ?? 0 }.reduce(0, +)
+        guard joined > 0, people > 0 else { continue }
+        years.append(IncidenceYear(x: Double(year + 1 - last), joiners: joined, population: people))
+      }
+      if years.count >= AggregateFit.minimumTransitionsForTrend, let line = IncidenceYear.trend(years) {
+        let scores = IncidenceYear.heldOutScores(years)
+        trendScores = scores
+        if scores.trend > scores.constant {
+          let beta = line.slope
+          trendLog = beta
+          trendSE = line.standardError
+          for a in 0...A {
+            var people = 0.0
+            var along = 0.0
+            for year in counts.years {
+              let value = population.population(year: year + 1, age: a) ?? 0
+              people += value
+              along += value * exp(beta * Double(year + 1 - last))
+            }
+            if along > 0 {
+              rates[a] = min(1, rates[a] * people / along)
+              errors[a] *= people / along
+            }
+          }
+        }
       }
       incidence = rates
       incidenceSE = errors
@@ -192,9 +249,51 @@ public struct TransitionFit: Sendable {
       },
       transition: (0..<A).map { a in Array(transition[(a * P * P)..<((a + 1) * P * P)]) },
       transitionAlpha: (0..<A).map { a in Array(alphaMoves[(a * P * P)..<((a + 1) * P * P)]) },
-      incidenceRate: incidence, incidenceStandardError: incidenceSE, newPlanMix: mix,
+      incidenceRate: incidence, incidenceStandardError: incidenceSE, incidenceTrendLog: trendLog,
+      incidenceTrendStandardError: trendSE, incidenceTrendScores: trendScores, newPlanMix: mix,
       stock: (0..<A).map { a in Array(stock[(a * P)..<((a + 1) * P)]) },
       leavers: (0..<A).map { a in Array(leavers[(a * P)..<((a + 1) * P)]) }, joiners: joinersByAge,
       cessationScores: cessationScores, moveScores: moveScores)
+  }
+}
+
+/// One year's joiners and residents, for the incidence trend (`x`: census year − the last).
+struct IncidenceYear {
+  var x: Double
+  var joiners: Double
+  var population: Double
+
+  /// The weighted least-squares line of `log(joiners / population)` on `x`, weights `joiners`:
+  /// slope, its standard error, and the fitted log rate at `x`; nil when all `x` are equal.
+  static func trend(_ years: [IncidenceYear]) -> (slope: Double, standardError: Double, logRate: (Double) -> Double)? {
+    let total = years.map(\.joiners).reduce(0, +)
+    let xBar = years.map { $0.joiners * $0.x }.reduce(0, +) / total
+    let yBar = years.map { $0.joiners * log($0.joiners / $0.population) }.reduce(0, +) / total
+    var sxx = 0.0
+    var sxy = 0.0
+    for y in years {
+      sxx += y.joiners * (y.x - xBar) * (y.x - xBar)
+      sxy += y.joiners * (y.x - xBar) * (log(y.joiners / y.population) - yBar)
+    }
+    guard sxx > 0 else { return nil }
+    let slope = sxy / sxx
+    return (slope, 1 / sxx.squareRoot(), { yBar + slope * ($0 - xBar) })
+  }
+
+  /// Leave-one-year-out Poisson log-likelihood (`J log μ − μ`) of every year's joiners under
+  /// a trend and under a constant rate, each fitted to the other years.
+  static func heldOutScores(_ years: [IncidenceYear]) -> (trend: Double, constant: Double) {
+    var trendScore = 0.0
+    var constantScore = 0.0
+    for (i, held) in years.enumerated() {
+      var others = years
+      others.remove(at: i)
+      let rate = others.map(\.joiners).reduce(0, +) / others.map(\.population).reduce(0, +)
+      let constant = rate * held.population
+      constantScore += held.joiners * log(constant) - constant
+      let trended = trend(others).map { exp($0.logRate(held.x)) * held.population } ?? constant
+      trendScore += held.joiners * log(trended) - trended
+    }
+    return (trendScore, constantScore)
   }
 }

@@ -92,6 +92,78 @@ struct SeededGenerator: RandomNumberGenerator {
     #expect(fit.incidenceRate?[20] == 0)
   }
 
+  /// Joiners that grow by 10% a year against a flat population: the fitted trend is the
+  /// weighted least-squares slope computed here from the counts (close to log 1.1), and the
+  /// rates are moved to the last census along it.
+  @Test func incidenceTrendIsFittedAndRatesAreMovedToTheLastCensus() throws {
+    var text = Self.header
+    let joiners = [100, 110, 121, 133.1, 146.41]
+    for (y, count) in joiners.enumerated() {
+      // 100 × 1.1^y joiners at curriculum year 1 (age 5), rounded to whole children.
+      for _ in 0..<Int(count.rounded()) { text += "\(2018 + y),NONSEND,NONSEND,0,mainstream,ASD,1\n" }
+    }
+    let path = try CalibrationFixtures.temporary("t.csv", text)
+    var population = "year,age,population\n"
+    for year in 2019...2023 { for age in 0...25 { population += "\(year),\(age),10000\n" } }
+    let fit = try TransitionFit.fit(
+      try TransitionCounts.read(path: path, taxonomy: try Taxonomy.builtIn()),
+      population: try PopulationTable.read(path: try CalibrationFixtures.temporary("p.csv", population)))
+    let counts = joiners.map { $0.rounded() }
+    // Weighted least squares of log(count / 10000 / 26 ages) on the census year: computed here
+    // independently from the counts.
+    let x = (0..<counts.count).map { Double($0 - (counts.count - 1)) }
+    let w = counts
+    let xBar = zip(w, x).map { $0 * $1 }.reduce(0, +) / w.reduce(0, +)
+    let yBar = zip(w, counts).map { $0 * log($1) }.reduce(0, +) / w.reduce(0, +)
+    let sxx = zip(w, x).map { $0 * ($1 - xBar) * ($1 - xBar) }.reduce(0, +)
+    let sxy = (0..<x.count).map { w[$0] * (x[$0] - xBar) * (log(counts[$0]) - yBar) }.reduce(0, +)
+    let beta = sxy / sxx
+    #expect(abs(beta - log(1.1)) < 0.005)
+    // The trend predicts held-out years far better than a constant rate, so it is kept.
+    let scores = try #require(fit.incidenceTrendScores)
+    #expect(scores.trend > scores.constant)
+    #expect(try #require(fit.incidenceTrendLog).isApproximatelyEqual(to: beta, relativeTolerance: 1e-12))
+    #expect(try #require(fit.incidenceTrend).isApproximatelyEqual(to: exp(beta) - 1, relativeTolerance: 1e-12))
+    #expect(try #require(fit.incidenceTrendStandardError).isApproximatelyEqual(to: 1 / sxx.squareRoot()))
+    // The age-5 rate at the last census: pooled joiners over pooled residents, moved along the trend.
+    let pooled = counts.reduce(0, +) / (10_000 * Double(counts.count))
+    let along = x.map { exp(beta * $0) }.reduce(0, +) / Double(counts.count)
+    #expect(try #require(fit.incidenceRate?[5]).isApproximatelyEqual(to: pooled / along, relativeTolerance: 1e-12))
+    // Close to the last year's own rate, 146/10000.
+    #expect(abs(try #require(fit.incidenceRate?[5]) - 146.0 / 10_000) < 0.0003)
+    #expect(fit.incidenceRate?[6] == 0)
+  }
+
+  /// Flat joiners: a trend fitted to the other years predicts a held-out year worse than the
+  /// constant rate, so no trend is kept and the rates are the pooled ones.
+  @Test func aTrendThatDoesNotPredictHeldOutYearsIsNotKept() throws {
+    var text = Self.header
+    for (y, count) in [100, 104, 97, 101, 99].enumerated() {
+      for _ in 0..<count { text += "\(2018 + y),NONSEND,NONSEND,0,mainstream,ASD,1\n" }
+    }
+    var population = "year,age,population\n"
+    for year in 2019...2023 { for age in 0...25 { population += "\(year),\(age),10000\n" } }
+    let fit = try TransitionFit.fit(
+      try TransitionCounts.read(
+        path: try CalibrationFixtures.temporary("t.csv", text), taxonomy: try Taxonomy.builtIn()),
+      population: try PopulationTable.read(path: try CalibrationFixtures.temporary("p.csv", population)))
+    let scores = try #require(fit.incidenceTrendScores)
+    #expect(scores.constant > scores.trend)
+    #expect(fit.incidenceTrendLog == nil)
+    #expect(try #require(fit.incidenceRate?[5]).isApproximatelyEqual(to: 501.0 / 50_000, relativeTolerance: 1e-12))
+  }
+
+  @Test func noIncidenceTrendWithFewerThanThreeYears() throws {
+    let path = try CalibrationFixtures.temporary(
+      "t.csv", Self.synthetic(children: 5, years: 2020...2021, cease: 0.1, moveToSpecial: 0.05))
+    var population = "year,age,population\n"
+    for year in 2021...2022 { for age in 0...25 { population += "\(year),\(age),100\n" } }
+    let fit = try TransitionFit.fit(
+      try TransitionCounts.read(path: path, taxonomy: try Taxonomy.builtIn()),
+      population: try PopulationTable.read(path: try CalibrationFixtures.temporary("p.csv", population)))
+    #expect(fit.incidenceTrendLog == nil && fit.incidenceTrend == nil)
+  }
+
   @Test func unknownCodesWithoutAMappingArePreciseErrors() throws {
     let path = try CalibrationFixtures.temporary("t.csv", Self.header + "2020,MS,ASD,3,MS,ASD,4\n")
     let error = try #require(throws: InputError.self) {
