@@ -194,18 +194,24 @@ public struct BacktestAccuracy: Sendable {
     return try CSVTable.parse(text, file: path, columns: header)
   }
 
-  /// The manifest's method, command, input files and warnings.
-  static func readManifest(_ path: String) throws -> (
-    method: String, command: String, inputs: [String], warnings: [String]
-  ) {
+  /// The JSON object of the `manifest.json` at `path`, written by `command`.
+  static func manifestObject(_ path: String, by command: String) throws -> [String: Any] {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(
-        SourceLocation(file: path), expected: "the manifest.json of an hnb backtest output directory",
+        SourceLocation(file: path), expected: "the manifest.json of an \(command) output directory",
         found: "no such file")
     }
     guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
       throw InputError(SourceLocation(file: path), expected: "a JSON object", found: "other text")
     }
+    return json
+  }
+
+  /// The manifest's method, command, input files and warnings.
+  static func readManifest(_ path: String) throws -> (
+    method: String, command: String, inputs: [String], warnings: [String]
+  ) {
+    let json = try manifestObject(path, by: "hnb backtest")
     func string(_ key: String) throws -> String {
       guard let value = json[key] as? String else {
         throw InputError(SourceLocation(file: path), key: key, expected: "a string", found: "none")

@@ -171,14 +171,7 @@ public struct RangeEvidence: Sendable {
   static func readManifest(_ path: String, command expected: String) throws -> (
     command: String, json: [String: Any]
   ) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(
-        SourceLocation(file: path), expected: "the manifest.json of an \(expected) output directory",
-        found: "no such file")
-    }
-    guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
-      throw InputError(SourceLocation(file: path), expected: "a JSON object", found: "other text")
-    }
+    let json = try BacktestAccuracy.manifestObject(path, by: expected)
     guard let command = json["command"] as? String, command.hasPrefix(expected) else {
       throw InputError(
         SourceLocation(file: path), key: "command", expected: "a directory written by '\(expected)'",

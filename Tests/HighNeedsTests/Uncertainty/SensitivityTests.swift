@@ -5,14 +5,9 @@ import Testing
 
 /// Sobol sensitivity with the Dirichlet transition rows and new-plan mixes as grouped factors.
 @Suite struct SensitivityTests {
-  static func scenario(_ uncertainty: String) throws -> Scenario {
-    let path = try Fixtures.editedTiny("tiny.yaml") { $0 + "\n" + uncertainty }
-    return try ScenarioLoader.load(path: path)
-  }
-
   @Test func dirichletRowsAreOneGroupedFactorThatCarriesTheirVariance() throws {
     // A scalar input with no spread, and uncertain transition rows: all the variance is the rows'.
-    let s = try Self.scenario(
+    let s = try SweepTests.withUncertainty(
       """
       uncertainty:
         inputs:
@@ -34,7 +29,7 @@ import Testing
   }
 
   @Test func theTornadoHoldsDirichletRowsAtTheirMeans() throws {
-    let s = try Self.scenario(
+    let s = try SweepTests.withUncertainty(
       """
       uncertainty:
         inputs:
