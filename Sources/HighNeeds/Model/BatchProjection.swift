@@ -66,8 +66,14 @@ public struct BatchProjection: Sendable {
     case ceased, movedOut, movedIn, arrived, overflowOut, overflowIn
     /// Each draw's diagonal of the age's (mitigated) matrix, `P · B`.
     case diagonal
-    /// Per draw: survival of one (age, placement), demand and release of one placement.
-    case kept, demand, release
+    /// Per draw, one age's plans by placement after cessation (`P · B`), and the same moved by
+    /// the draw's matrix before and after the shared lever matrix: the moves' totals.
+    case keptTotal, movedTotalBeforeLevers, movedTotal
+    /// Each draw's plans summed over ages, `[(p · N + n) · B + b]`: the year's occupancy.
+    case occupancy
+    /// Per draw: survival of one (age, placement); demand, release and one cell's excess of
+    /// one placement.
+    case kept, demand, release, excess
     /// Each draw's factors by year, `H · B`.
     case cessationFactor, incidenceFactor
     /// Each draw's mix, transposed: `mixes[(a · N · P + j) · B + b]`.
@@ -129,8 +135,11 @@ public struct BatchProjection: Sendable {
         switch vector {
         case .state, .next: return A * ageBlock
         case .scratch: return ageBlock
-        case .ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn, .diagonal: return P * B
-        case .kept, .demand, .release: return B
+        case .ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn, .diagonal, .keptTotal,
+          .movedTotalBeforeLevers, .movedTotal:
+          return P * B
+        case .occupancy: return ageBlock
+        case .kept, .demand, .release, .excess: return B
         case .cessationFactor, .incidenceFactor: return H * B
         case .mixes: return drawnMix ? A * cells * B : 0
         case .values: return drawnMatrices ? (patternOffset.last ?? 0) * B : 0
@@ -147,9 +156,14 @@ public struct BatchProjection: Sendable {
     let overflowOut = buffer(.overflowOut)
     let overflowIn = buffer(.overflowIn)
     let diagonal = buffer(.diagonal)
+    let keptTotal = buffer(.keptTotal)
+    let movedTotalBeforeLevers = buffer(.movedTotalBeforeLevers)
+    let movedTotal = buffer(.movedTotal)
+    let sums = buffer(.occupancy)
     let kept = buffer(.kept)
     let demand = buffer(.demand)
     let release = buffer(.release)
+    let excess = buffer(.excess)
     let cessationFactor = buffer(.cessationFactor)
     let incidenceFactor = buffer(.incidenceFactor)
     let mixes = buffer(.mixes)
@@ -192,7 +206,9 @@ public struct BatchProjection: Sendable {
     // Per draw and year: occupancy[t · B + b][n·P + p] and flows[(t-1) · B + b][p].
     var occupancy = [[Double]](repeating: [], count: (H + 1) * B)
     var flows = [[PlacementFlows]](repeating: [], count: H * B)
-    record(state, live: live, t: 0, draws: B, into: &occupancy)
+    sums.update(repeating: 0, count: ageBlock)
+    for a in 0..<A { accumulate(block: a, of: state, live: live, draws: B, into: sums) }
+    store(sums, t: 0, draws: B, into: &occupancy)
 
     for t in 1...H {
       let academicStart = baseCensusYear + t - 1
@@ -270,7 +286,10 @@ public struct BatchProjection: Sendable {
       next.update(repeating: 0, count: ageBlock)
       for p in 0..<P { liveNext[p] = false }
       addNewPlans(age: 0, into: next, live: &liveNext)
+      sums.update(repeating: 0, count: ageBlock)
+      accumulate(block: 0, of: next, live: liveNext, draws: B, into: sums)
       for a in 0..<A {
+        keptTotal.update(repeating: 0, count: P * B)
         for p in 0..<P where live[a * P + p] {
           let rate = 1 - survival[a * P + p]
           if a == AgeAxis.maxAge {
@@ -279,6 +298,7 @@ public struct BatchProjection: Sendable {
             for b in 0..<B { kept[b] = 1 - min(1, rate * factor[b]) }
           }
           let out = ceased + p * B
+          let total = keptTotal + p * B
           for n in 0..<N {
             let row = state + ((a * P + p) * N + n) * B
             for b in 0..<B {
@@ -286,6 +306,7 @@ public struct BatchProjection: Sendable {
               let after = before * kept[b]
               out[b] += before - after
               row[b] = after
+              total[b] += after
             }
           }
         }
@@ -298,9 +319,13 @@ public struct BatchProjection: Sendable {
           let product = leverMatrix == nil ? to : scratch
           for q in 0..<P { written[q] = false }
           diagonal.update(repeating: 0, count: P * B)
+          movedTotalBeforeLevers.update(repeating: 0, count: P * B)
           for (k, e) in pattern[a].enumerated() {
             let v = values + (patternOffset[a] + k) * B
             if live[a * P + e.p] {
+              let keptSum = keptTotal + e.p * B
+              let movedSum = movedTotalBeforeLevers + e.q * B
+              for b in 0..<B { movedSum[b] += keptSum[b] * v[b] }
               for n in 0..<N {
                 let source = from + (e.p * N + n) * B
                 let target = product + (e.q * N + n) * B
@@ -322,33 +347,37 @@ public struct BatchProjection: Sendable {
           for q in 0..<P where !written[q] { (product + q * N * B).update(repeating: 0, count: N * B) }
           if let m = leverMatrix {
             Self.multiply(transposed: m, scratch, into: to, placements: P, columns: N * B)
+            Self.multiply(transposed: m, movedTotalBeforeLevers, into: movedTotal, placements: P, columns: B)
             for q in 0..<P { liveNext[(a + 1) * P + q] = (0..<P).contains { written[$0] && m[$0 * P + q] != 0 } }
           } else {
+            movedTotal.update(from: movedTotalBeforeLevers, count: P * B)
             for q in 0..<P { liveNext[(a + 1) * P + q] = written[q] }
           }
         } else {
           let matrix = parameters.transition[t - 1][a]
           Self.multiply(transposed: matrix, from, into: to, placements: P, columns: N * B)
+          Self.multiply(transposed: matrix, keptTotal, into: movedTotal, placements: P, columns: B)
           for p in 0..<P { (diagonal + p * B).update(repeating: matrix[p * P + p], count: B) }
           for q in 0..<P {
             liveNext[(a + 1) * P + q] = (0..<P).contains { live[a * P + $0] && matrix[$0 * P + q] != 0 }
           }
         }
+        // Moves from the totals over needs: out of p, the kept plans less those staying;
+        // into p, the moved plans less those staying.
         for p in 0..<P where live[a * P + p] || liveNext[(a + 1) * P + p] {
           let d = diagonal + p * B
+          let keptSum = keptTotal + p * B
+          let movedSum = movedTotal + p * B
           let out = movedOut + p * B
           let into = movedIn + p * B
-          for n in 0..<N {
-            let source = from + (p * N + n) * B
-            let target = to + (p * N + n) * B
-            for b in 0..<B {
-              let stay = source[b] * d[b]
-              out[b] += source[b] - stay
-              into[b] += target[b] - stay
-            }
+          for b in 0..<B {
+            let stay = keptSum[b] * d[b]
+            out[b] += keptSum[b] - stay
+            into[b] += movedSum[b] - stay
           }
         }
         addNewPlans(age: a + 1, into: next, live: &liveNext)
+        accumulate(block: a + 1, of: next, live: liveNext, draws: B, into: sums)
       }
       swap(&state, &next)
       swap(&live, &liveNext)
@@ -357,12 +386,11 @@ public struct BatchProjection: Sendable {
       for p in 0..<P {
         guard let destinations = overflow[p] else { continue }
         let capacity = parameters.places[t][p]
+        // The demand, from the occupancy: overflow into a limited placement is refused.
         demand.update(repeating: 0, count: B)
-        for a in 0..<A where live[a * P + p] {
-          for n in 0..<N {
-            let row = state + ((a * P + p) * N + n) * B
-            for b in 0..<B { demand[b] += row[b] }
-          }
+        for n in 0..<N {
+          let total = sums + (p * N + n) * B
+          for b in 0..<B { demand[b] += total[b] }
         }
         var binding = false
         for b in 0..<B {
@@ -370,25 +398,37 @@ public struct BatchProjection: Sendable {
           binding = binding || release[b] != 0
         }
         guard binding else { continue }
+        let targets = (0..<P).filter { destinations[$0] > 0 }
+        let out = overflowOut + p * B
         for a in 0..<A where live[a * P + p] {
-          for q in 0..<P where destinations[q] > 0 { live[a * P + q] = true }
+          for q in targets { live[a * P + q] = true }
           for n in 0..<N {
             let row = state + ((a * P + p) * N + n) * B
-            for b in 0..<B where release[b] != 0 {
-              let excess = row[b] * release[b]
-              if excess == 0 { continue }
-              row[b] -= excess
-              overflowOut[p * B + b] += excess
-              for q in 0..<P where destinations[q] > 0 {
-                state[((a * P + q) * N + n) * B + b] += excess * destinations[q]
-                overflowIn[q * B + b] += excess * destinations[q]
+            let total = sums + (p * N + n) * B
+            for b in 0..<B {
+              let e = row[b] * release[b]
+              excess[b] = e
+              row[b] -= e
+              total[b] -= e
+              out[b] += e
+            }
+            for q in targets {
+              let share = destinations[q]
+              let row = state + ((a * P + q) * N + n) * B
+              let total = sums + (q * N + n) * B
+              let into = overflowIn + q * B
+              for b in 0..<B {
+                let moved = excess[b] * share
+                row[b] += moved
+                total[b] += moved
+                into[b] += moved
               }
             }
           }
         }
       }
 
-      record(state, live: live, t: t, draws: B, into: &occupancy)
+      store(sums, t: t, draws: B, into: &occupancy)
       for b in 0..<B {
         var year = [PlacementFlows](repeating: PlacementFlows(), count: P)
         for p in 0..<P {
@@ -422,18 +462,20 @@ public struct BatchProjection: Sendable {
       Int32(columns), 0.0, y, Int32(columns))
   }
 
-  /// Stores each draw's occupancy at census `t`: the state summed over ages.
-  private func record(
-    _ x: UnsafePointer<Double>, live: [Bool], t: Int, draws B: Int, into occupancy: inout [[Double]]
+  /// Adds age `a`'s block of `x` to `sums` (the occupancy over ages, `[(p · N + n) · B + b]`).
+  private func accumulate(
+    block a: Int, of x: UnsafePointer<Double>, live: [Bool], draws B: Int, into sums: UnsafeMutablePointer<Double>
   ) {
     let width = P * N * B
-    var sums = [Double](repeating: 0, count: width)
-    for a in 0..<AgeAxis.count {
-      for p in 0..<P where live[a * P + p] {
-        let block = x + a * width + p * N * B
-        for i in 0..<(N * B) { sums[p * N * B + i] += block[i] }
-      }
+    for p in 0..<P where live[a * P + p] {
+      let block = x + a * width + p * N * B
+      let total = sums + p * N * B
+      for i in 0..<(N * B) { total[i] += block[i] }
     }
+  }
+
+  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages.
+  private func store(_ sums: UnsafePointer<Double>, t: Int, draws B: Int, into occupancy: inout [[Double]]) {
     for b in 0..<B {
       var cells = [Double](repeating: 0, count: N * P)
       for p in 0..<P {
