@@ -161,16 +161,15 @@ public enum Distribution: Sendable, Equatable {
     return x
   }
 
-  /// A Gamma(`shape`, 1) variate by Marsaglia and Tsang's method (with the `u^(1/shape)` boost
-  /// below shape 1, computed as `exp(log(u) / shape)`, cheaper than `pow`), drawing what it needs
-  /// from `stream`.
+  /// A Gamma(`shape`, 1) variate by Marsaglia and Tsang's method, drawing what it needs from
+  /// `stream`: below shape 1, a Gamma(`shape + 1`) times the boost `u^(1/shape)` (computed as
+  /// `exp(log(u) · (1/shape))`), `u` the first candidate block's spare uniform.
   public static func gamma(shape: Double, _ stream: inout RandomStream) -> Double {
-    if shape < 1 {
-      let g = gamma(shape: shape + 1, &stream)
-      return g * exp(log(stream.uniform()) / shape)
-    }
-    let (d, c) = marsagliaTsang(shape)
-    return gamma(d: d, c: c, &stream)
+    let boosted = shape < 1
+    let (d, c) = marsagliaTsang(boosted ? shape + 1 : shape)
+    let first = stream.block()
+    let g = gammaCandidate(d: d, c: c, first, &stream) ?? gamma(d: d, c: c, &stream)
+    return boosted ? g * exp(log(boostUniform(first)) * (1 / shape)) : g
   }
 
   /// Marsaglia and Tsang's constants for `shape ≥ 1`: `d = shape − 1/3`, `c = 1 / √(9d)`.
@@ -179,81 +178,67 @@ public enum Distribution: Sendable, Equatable {
     return (d, 1 / (9 * d).squareRoot())
   }
 
-  /// A Gamma(`d + 1/3`, 1) variate from Marsaglia and Tsang's constants (see `gamma(shape:_:)`).
-  @inline(__always)
+  /// A Gamma(`d + 1/3`, 1) variate from Marsaglia and Tsang's constants: candidates from fresh
+  /// blocks of `stream` until one is accepted.
   static func gamma(d: Double, c: Double, _ stream: inout RandomStream) -> Double {
     while true {
-      let z = fastNormalQuantile(stream.uniform())
-      let v0 = 1 + c * z
-      if v0 <= 0 { continue }
-      let v = v0 * v0 * v0
-      let u = stream.uniform()
-      // The squeeze accepts most candidates without a logarithm; it never accepts one the
-      // full test would reject.
-      let z2 = z * z
-      if u < 1 - 0.0331 * z2 * z2 { return d * v }
-      if log(u) < 0.5 * z2 + d - d * v + d * log(v) { return d * v }
+      if let g = gammaCandidate(d: d, c: c, stream.block(), &stream) { return g }
     }
   }
 
-  /// `Φ⁻¹(p)` by Acklam's rational approximation alone (relative error below 1.2e-9): the
-  /// normal deviates of the gamma sampler, where `normalQuantile`'s refinement to full
-  /// precision would cost more than the rest of the sampler.
-  static func fastNormalQuantile(_ p: Double) -> Double {
-    let low = 0.02425
-    if p < low || p > 1 - low {
-      let q = (-2 * log(p < low ? p : 1 - p)).squareRoot()
-      let x =
-        (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838e+00) * q
-          - 2.549732539343734e+00) * q + 4.374664141464968e+00) * q + 2.938163982698783e+00)
-        / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996e+00) * q
-          + 3.754408661907416e+00) * q + 1)
-      return p < low ? x : -x
-    }
-    let q = p - 0.5
-    let r = q * q
-    return
-      (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
-      + 1.383577518672690e+02) * r - 3.066479806614716e+01) * r + 2.506628277459239e+00) * q
-      / (((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r - 1.556989798598866e+02) * r
-        + 6.680131188771972e+01) * r - 1.328068155288572e+01) * r + 1)
+  /// Marsaglia and Tsang's candidate from one block of four random words, or nil when it is
+  /// rejected.
+  ///
+  /// The normal deviate comes from the ziggurat (`NormalZiggurat`): its signed uniform from word
+  /// 0, its layer from the low 7 bits of word 3; the acceptance uniform is word 1. Word 2 and
+  /// the top 21 bits of word 3 are left for `boostUniform`. `stream` is read only when the
+  /// ziggurat's first try fails (about 1.2% of candidates).
+  @inline(__always)
+  static func gammaCandidate(
+    d: Double, c: Double, _ w: (UInt32, UInt32, UInt32, UInt32), _ stream: inout RandomStream
+  ) -> Double? {
+    let z = NormalZiggurat.standard.normal(
+      2 * RandomStream.unit(w.0) - 1, layer: Int(w.3 & UInt32(NormalZiggurat.layers - 1)), &stream)
+    let v0 = 1 + c * z
+    if v0 <= 0 { return nil }
+    let v = v0 * v0 * v0
+    let u = RandomStream.unit(w.1)
+    // The squeeze accepts most candidates without a logarithm; it never accepts one the full
+    // test would reject.
+    let z2 = z * z
+    if u < 1 - 0.0331 * z2 * z2 { return d * v }
+    if log(u) < 0.5 * z2 + d - d * v + d * log(v) { return d * v }
+    return nil
   }
+
+  /// The uniform (53 bits) of a gamma's first candidate block that the candidate does not use:
+  /// word 2 and the top 21 bits of word 3.
+  @inline(__always)
+  static func boostUniform(_ w: (UInt32, UInt32, UInt32, UInt32)) -> Double { RandomStream.unit(w.2, w.3) }
 
   /// A Dirichlet draw around `mean` (shares summing to 1) with concentration `κ`:
-  /// `x_j = G_j / Σ G`, `G_j ~ Gamma(κ · mean_j)`; zero shares stay zero.
+  /// `x_j = G_j / Σ G`, `G_j ~ Gamma(κ · mean_j)`; zero shares stay zero (see `DirichletPlan`).
   public static func dirichlet(mean: [Double], concentration: Double, _ stream: inout RandomStream) -> [Double] {
     var x = mean
-    x.withUnsafeMutableBufferPointer { dirichlet(inPlace: $0, concentration: concentration, &stream) }
+    let plan = DirichletPlan(mean: mean[...], concentration: concentration)
+    x.withUnsafeMutableBufferPointer { plan.draw(into: $0, &stream) }
     return x
-  }
-
-  /// `dirichlet(mean:concentration:_:)` written over its mean, with no allocation.
-  ///
-  /// `x` holds the mean on entry and the draw on return. `DirichletPlan` gives the same draw
-  /// faster when one mean is drawn many times.
-  static func dirichlet(
-    inPlace x: UnsafeMutableBufferPointer<Double>, concentration: Double, _ stream: inout RandomStream
-  ) {
-    var total = 0.0
-    for j in x.indices where x[j] > 0 {
-      x[j] = gamma(shape: concentration * x[j], &stream)
-      total += x[j]
-    }
-    // Only a mean with no positive share gives no gammas; it is returned unchanged.
-    guard total > 0 else { return }
-    for j in x.indices { x[j] /= total }
   }
 }
 
 /// A Dirichlet around a fixed mean, prepared once for many draws: each positive share's
 /// position and its gamma sampler's constants (which depend only on the share and `κ`).
 ///
-/// `draw` gives exactly `Distribution.dirichlet(mean:concentration:_:)`, number for number.
+/// A draw of `K` positive shares takes the first `K` blocks of its stream together (one
+/// independent computation each, which the processor overlaps), the `k`-th block giving the
+/// `k`-th gamma's first candidate and its boost uniform; the rare rejected candidates continue
+/// the stream after them.
 public struct DirichletPlan: Sendable {
   struct Component: Sendable {
     var index: Int
-    /// `κ · mean`.
+    /// `κ · mean`, and its inverse (for the small-shape boost).
     var shape: Double
+    var inverseShape: Double
     /// Marsaglia and Tsang's constants for `shape`, or for `shape + 1` below shape 1.
     var d: Double
     var c: Double
@@ -266,20 +251,27 @@ public struct DirichletPlan: Sendable {
       guard mean[j] > 0 else { return nil }
       let shape = κ * mean[j]
       let (d, c) = Distribution.marsagliaTsang(shape < 1 ? shape + 1 : shape)
-      return Component(index: j - mean.startIndex, shape: shape, d: d, c: c)
+      return Component(index: j - mean.startIndex, shape: shape, inverseShape: 1 / shape, d: d, c: c)
     }
   }
 
-  /// Draws over `x`, which holds the mean on entry (zeros stay zero).
+  /// Draws over `x`, which holds the mean on entry (zeros stay zero; a mean with no positive
+  /// share is left as it is).
   public func draw(into x: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
-    var total = 0.0
-    for e in components {
-      var g = Distribution.gamma(d: e.d, c: e.c, &stream)
-      if e.shape < 1 { g *= exp(log(stream.uniform()) / e.shape) }
-      x[e.index] = g
-      total += g
+    let count = components.count
+    guard count > 0 else { return }
+    withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: count) { blocks in
+      stream.fill(blocks)
+      var total = 0.0
+      for (k, e) in components.enumerated() {
+        let w = blocks[k]
+        var g =
+          Distribution.gammaCandidate(d: e.d, c: e.c, w, &stream) ?? Distribution.gamma(d: e.d, c: e.c, &stream)
+        if e.shape < 1 { g *= exp(log(Distribution.boostUniform(w)) * e.inverseShape) }
+        x[e.index] = g
+        total += g
+      }
+      for j in x.indices { x[j] /= total }
     }
-    guard total > 0 else { return }
-    for j in x.indices { x[j] /= total }
   }
 }

@@ -41,7 +41,9 @@ public struct RandomStream: Sendable {
   let draw: UInt64
   let stream: UInt32
   private var index: UInt32 = 0
-  private var spare: Double?
+  /// The second uniform of the last block `uniform()` used, when not yet returned.
+  private var spare = 0.0
+  private var hasSpare = false
 
   /// The stream `stream` of draw `draw` under `generator`'s seed.
   public init(_ generator: Philox4x32, draw: Int, stream: UInt32) {
@@ -55,19 +57,43 @@ public struct RandomStream: Sendable {
   /// Each block gives two: `(⌊w₀ · 2²¹ + w₁ / 2¹¹⌋ + 0.5) / 2⁵³` from each pair of words.
   @inline(__always)
   public mutating func uniform() -> Double {
-    if let s = spare {
-      spare = nil
-      return s
+    if hasSpare {
+      hasSpare = false
+      return spare
     }
+    let words = block()
+    spare = Self.unit(words.2, words.3)
+    hasSpare = true
+    return Self.unit(words.0, words.1)
+  }
+
+  /// The next block of four words (counter `(draw, stream, index)`), whole: a spare uniform
+  /// that `uniform()` holds is kept for its next call.
+  @inline(__always)
+  public mutating func block() -> (UInt32, UInt32, UInt32, UInt32) {
     let words = generator.block(
       (
         UInt32(truncatingIfNeeded: draw), UInt32(truncatingIfNeeded: draw >> 32), stream, index
       ))
     index &+= 1
-    spare = Self.unit(words.2, words.3)
-    return Self.unit(words.0, words.1)
+    return words
   }
 
+  /// Fills `blocks` with the next `blocks.count` blocks (as `block()` would give them one by
+  /// one), each computed on its own so that the processor overlaps them.
+  public mutating func fill(_ blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>) {
+    let (low, high) = (UInt32(truncatingIfNeeded: draw), UInt32(truncatingIfNeeded: draw >> 32))
+    for k in blocks.indices { blocks[k] = generator.block((low, high, stream, index &+ UInt32(truncatingIfNeeded: k))) }
+    index &+= UInt32(truncatingIfNeeded: blocks.count)
+  }
+
+  /// The uniform in (0, 1) of one word, with 32 random bits: `(w + 0.5) / 2³²`.
+  @inline(__always)
+  static func unit(_ w: UInt32) -> Double { (Double(w) + 0.5) / 4_294_967_296 }
+
+  /// The uniform in (0, 1) of two words: the top 32 bits from `high`, 21 from the top of `low`
+  /// (its low 11 bits are left for other uses).
+  @inline(__always)
   static func unit(_ high: UInt32, _ low: UInt32) -> Double {
     let bits = (UInt64(high) << 21) ^ (UInt64(low) >> 11)
     return (Double(bits) + 0.5) / 9_007_199_254_740_992
