@@ -154,3 +154,43 @@ extension CalibrationOutput {
     return ["trend.csv": fitsTable(fits), "forecast.csv": forecast.text]
   }
 }
+
+extension CalibrationOutput {
+  /// `stock_flow.csv`, `stock_flow_fit.csv` and `stock_flow_forecast.csv`: the stock-flow fit of
+  /// the total, for `hnb fit` with new plans.
+  ///
+  /// `stock_flow.csv` has one row per fitted census pair `Y → Y + 1` (its plans, the new plans
+  /// of calendar year `Y` and the implied leave rate, and whether it is in the leave-rate
+  /// window); `stock_flow_fit.csv` one row with the chosen window and decay, the leave rate and
+  /// the growth of new plans; `stock_flow_forecast.csv` the forecasts of the total in
+  /// `forecast.csv`'s columns, with `p10` and `p90` blank (the model has no interval).
+  public static func stockFlowTables(_ fit: StockFlowFit, horizon: Int) -> [String: String] {
+    var pairs = CSVWriter(header: [
+      "census_year", "plans_at_census", "plans_at_next_census", "new_plans_in_calendar_year",
+      "implied_leave_rate_fraction", "in_leave_rate_window",
+    ])
+    for (k, pair) in fit.pairs.enumerated() {
+      pairs.row([
+        "\(pair.year)", CSVWriter.fixed(pair.plans, 3), CSVWriter.fixed(pair.nextPlans, 3),
+        CSVWriter.fixed(pair.newPlans, 3), CSVWriter.fraction(pair.impliedLeaveRate),
+        k >= fit.pairs.count - fit.window ? "true" : "false",
+      ])
+    }
+    var summary = CSVWriter(header: [
+      "fit_through", "level", "pairs_fitted", "window_pairs", "decay", "leave_rate_fraction_per_year",
+      "new_plan_growth_log_per_year", "base_calendar_year", "new_plans_in_base_calendar_year",
+    ])
+    summary.row([
+      "\(fit.lastYear)", "total", "\(fit.pairs.count)", "\(fit.window)", CSVWriter.fixed(fit.decay, 2),
+      CSVWriter.fraction(fit.leaveRate), CSVWriter.fixed(fit.newPlanGrowth, 6), "\(fit.lastYear - 1)",
+      CSVWriter.fixed(fit.lastNewPlans, 3),
+    ])
+    var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
+    for (k, value) in fit.forecast(horizon: horizon).enumerated() {
+      forecast.row(["total", "\(fit.lastYear + k + 1)", "\(k + 1)", CSVWriter.fixed(value, 3), "", ""])
+    }
+    return [
+      "stock_flow.csv": pairs.text, "stock_flow_fit.csv": summary.text, "stock_flow_forecast.csv": forecast.text,
+    ]
+  }
+}

@@ -1,5 +1,27 @@
 import Foundation
 
+/// One census pair `Y → Y + 1` of a stock-flow fit, with the leave rate it implies.
+public struct StockFlowPair: Sendable, Equatable {
+  /// The census year `Y`; the new plans of calendar year `Y` arrive by census `Y + 1`.
+  public var year: Int
+  /// Plans at census `Y`, `S(Y)`.
+  public var plans: Double
+  /// Plans at census `Y + 1`, `S(Y + 1)`.
+  public var nextPlans: Double
+  /// New plans made in calendar year `Y`, `N(Y)`.
+  public var newPlans: Double
+
+  public init(year: Int, plans: Double, nextPlans: Double, newPlans: Double) {
+    self.year = year
+    self.plans = plans
+    self.nextPlans = nextPlans
+    self.newPlans = newPlans
+  }
+
+  /// The implied leave rate `ℓ_Y = 1 − (S(Y + 1) − N(Y)) / S(Y)` (fraction a year).
+  public var impliedLeaveRate: Double { 1 - (nextPlans - newPlans) / plans }
+}
+
 /// A forecast of the total from new plans: the stock carried forward less its leavers, plus the
 /// new plans of the year, with the leave rate and the growth of new plans fitted in the window.
 ///
@@ -29,6 +51,11 @@ public struct StockFlowFit: Sendable, Equatable {
   public var lastPlans: Double
   /// New plans in calendar year `lastYear − 1`.
   public var lastNewPlans: Double
+  /// The fitted pairs, oldest first; `leaveRate` is the mean implied rate of the last `window`.
+  public var pairs: [StockFlowPair]
+  /// Calendar years whose new plans the fit used: the fitted census years' (the pairs and the
+  /// growth) and `lastYear − 1`.
+  public var newPlanYears: [Int]
 
   /// Numbers of recent pairs tried for the leave rate.
   public static let windowGrid = [1, 2, 3]
@@ -36,7 +63,8 @@ public struct StockFlowFit: Sendable, Equatable {
   public static let decayGrid: [Double] = [0, 0.5, 0.8]
 
   /// Fits `series` (consecutive fitted years) with `newPlans` by calendar year; nil when fewer
-  /// than two pairs `Y → Y + 1` have the new plans of `Y`.
+  /// than two pairs `Y → Y + 1` have the new plans of `Y`, or without the new plans of the
+  /// calendar year before the last census.
   public static func fit(_ series: PlanSeries, newPlans: [Int: Double], horizon: Int) -> StockFlowFit? {
     guard let origin = series.years.last else { return nil }
     let known = newPlans.filter { $0.key <= origin - 1 && $0.value > 0 }
@@ -67,18 +95,58 @@ public struct StockFlowFit: Sendable, Equatable {
     guard let origin = series.years.last, let last = series.plans.last, let lastNew = newPlans[origin - 1] else {
       return nil
     }
-    var rates: [Double] = []
-    for k in 0..<(series.years.count - 1) where series.years[k + 1] == series.years[k] + 1 {
-      guard let new = newPlans[series.years[k]], series.plans[k] > 0 else { continue }
-      rates.append(1 - (series.plans[k + 1] - new) / series.plans[k])
-    }
-    guard rates.count >= 2 else { return nil }
-    let recent = rates.suffix(window)
+    let fitted = pairs(series, newPlans: newPlans)
+    guard fitted.count >= 2 else { return nil }
+    let recent = fitted.suffix(window).map(\.impliedLeaveRate)
     let newYears = series.years.filter { newPlans[$0] != nil }
     let growth = TrendFit.growth(years: newYears, logs: newYears.map { log(newPlans[$0] ?? 1) }, decay: decay)
     return StockFlowFit(
       window: window, decay: decay, leaveRate: recent.reduce(0, +) / Double(recent.count), newPlanGrowth: growth,
-      lastYear: origin, lastPlans: last, lastNewPlans: lastNew)
+      lastYear: origin, lastPlans: last, lastNewPlans: lastNew, pairs: fitted,
+      newPlanYears: Set(newYears + [origin - 1]).sorted())
+  }
+
+  /// The pairs `Y → Y + 1` of consecutive censuses in `series` with `S(Y) > 0` and new plans
+  /// `N(Y) > 0`, oldest first.
+  public static func pairs(_ series: PlanSeries, newPlans: [Int: Double]) -> [StockFlowPair] {
+    var result: [StockFlowPair] = []
+    for k in 0..<max(series.years.count - 1, 0) where series.years[k + 1] == series.years[k] + 1 {
+      guard let new = newPlans[series.years[k]], new > 0, series.plans[k] > 0 else { continue }
+      result.append(
+        StockFlowPair(year: series.years[k], plans: series.plans[k], nextPlans: series.plans[k + 1], newPlans: new))
+    }
+    return result
+  }
+
+  /// Fits `series` with `newPlans` read from `file`; when the fit cannot be made, an error that
+  /// names `file` and the calendar years whose new plans are missing.
+  public static func fit(_ series: PlanSeries, newPlans: [Int: Double], horizon: Int, file: String) throws
+    -> StockFlowFit
+  {
+    if let fit = fit(series, newPlans: newPlans, horizon: horizon) { return fit }
+    let origin = series.years.last ?? 0
+    let usable = newPlans.filter { $0.key <= origin - 1 && $0.value > 0 }
+    var consecutive: [Int] = []
+    for k in 0..<max(series.years.count - 1, 0) where series.years[k + 1] == series.years[k] + 1 {
+      consecutive.append(series.years[k])
+    }
+    let usablePairs = pairs(series, newPlans: usable).count
+    let missing = Set(consecutive.filter { usable[$0] == nil } + (usable[origin - 1] == nil ? [origin - 1] : []))
+    var found =
+      "\(usablePairs) usable pair\(usablePairs == 1 ? "" : "s") of the \(consecutive.count) consecutive fitted "
+      + "census pair\(consecutive.count == 1 ? "" : "s")"
+    if !missing.isEmpty {
+      found +=
+        "; no new plans (or 0) for calendar year\(missing.count == 1 ? "" : "s") "
+        + missing.sorted().map(String.init).joined(separator: ", ")
+    }
+    throw InputError(
+      SourceLocation(file: file), key: "plans_new",
+      expected:
+        "new plans for at least two calendar years Y whose censuses Y and Y + 1 are both fitted "
+        + "(fitted census years \(series.years.first ?? 0)–\(origin)), and for calendar year \(origin - 1), "
+        + "to fit the stock-flow model of the total",
+      found: found)
   }
 
   /// Forecasts of the total at censuses `lastYear + 1 … lastYear + horizon`.
