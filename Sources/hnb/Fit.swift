@@ -10,11 +10,16 @@ struct Fit: ParsableCommand {
       writes trend.csv and forecast.csv. With --history and --population (and no \
       --transitions), also estimates cessation and incidence (with a trend) by age band as a \
       constrained least-squares problem and writes them as scenario inputs with \
-      calibration.yaml. With --transitions, estimates the rates from child-level flows. The \
-      method used is printed and recorded in manifest.json. See docs/CALIBRATION.md.
+      calibration.yaml. With --history and --new-plans, also fits the stock-flow model of the \
+      total (stock less leavers plus new plans, the backtest's stock_flow candidate) and writes \
+      stock_flow.csv (each census pair's implied leave rate), stock_flow_fit.csv and \
+      stock_flow_forecast.csv. With --transitions, estimates the rates from child-level flows. \
+      The method used is printed and recorded in manifest.json. See docs/CALIBRATION.md.
 
       Examples:
         hnb fit --history Calibration/data/sutton_history.csv --out out/fit
+        hnb fit --history Calibration/data/england_history.csv \\
+          --new-plans Calibration/data/england_new_plans.csv --out out/fit
         hnb fit --history bands.csv --population population.csv --out out/fit
       """)
 
@@ -32,6 +37,10 @@ struct Fit: ParsableCommand {
     }
     if inputs.mapping != nil && inputs.transitions == nil {
       throw ValidationError("--mapping maps the codes of --transitions; give --transitions too.")
+    }
+    if inputs.newPlans != nil && inputs.history == nil {
+      throw ValidationError(
+        "--new-plans gives the new plans behind the --history totals (the stock-flow fit); give --history too.")
     }
     _ = try inputs.excludedYears()
     if horizon < 1 { throw ValidationError("--horizon must be 1 or more; found \(horizon)") }
@@ -59,6 +68,27 @@ struct Fit: ParsableCommand {
         }
         files.merge(CalibrationOutput.trendTables(fits, horizon: horizon)) { $1 }
         methods.append("trend of the series (exponentially weighted growth), from \(historyPath)")
+        if let newPlansPath = inputs.newPlans {
+          let flow = try StockFlowFit.fit(
+            history.total.through(lastYear, excluding: excluded), newPlans: history.newPlans, horizon: horizon,
+            file: newPlansPath)
+          files.merge(CalibrationOutput.stockFlowTables(flow, horizon: horizon)) { $1 }
+          let unused = history.newPlans.keys.filter { !flow.newPlanYears.contains($0) }.sorted()
+          rows[newPlansPath] = ["data_rows_read": history.newPlans.count, "data_rows_not_used": unused.count]
+          print(
+            "new plans: \(history.newPlans.count) years read, \(history.newPlans.count - unused.count) used"
+              + (unused.isEmpty
+                ? ""
+                : "; not used (no fitted census that year, or not before the last census): "
+                  + unused.map(String.init).joined(separator: ", ")))
+          let (first, last) = (flow.pairs.first?.year ?? 0, flow.pairs.last?.year ?? 0)
+          methods.append(
+            "stock_flow (a candidate beside the trend): S(Y+1) = S(Y)·(1 − leaveRate) + N(Y) for the total, "
+              + "leaveRate \(CSVWriter.fraction(flow.leaveRate)) (mean implied rate of the last \(flow.window) "
+              + "of \(flow.pairs.count) census pairs from \(first)→\(first + 1) to \(last)→\(last + 1)), new plans grown "
+              + "\(CSVWriter.fixed(flow.newPlanGrowth, 6)) log points a year from N(\(flow.lastYear - 1)) "
+              + "(decay \(CSVWriter.fixed(flow.decay, 2))), from \(historyPath) and \(newPlansPath)")
+        }
         if let populationPath = inputs.population, inputs.transitions == nil {
           let population = try PopulationTable.read(path: populationPath)
           let aggregate = try AggregateFit.fit(history: history, population: population, excluded: excluded)
@@ -76,7 +106,9 @@ struct Fit: ParsableCommand {
         } else if inputs.transitions == nil {
           warnings.append(
             "warning: no --population, so incidence and cessation were not estimated from the aggregates; "
-              + "only the trend of each series was fitted")
+              + (inputs.newPlans == nil
+                ? "only the trend of each series was fitted"
+                : "only the trend of each series and the stock-flow model of the total were fitted"))
         }
       }
       if let transitionsPath = inputs.transitions {

@@ -38,6 +38,80 @@ import Testing
     #expect(forecast.map { $0["year"] ?? "" } == ["2026", "2027", "2028"])
   }
 
+  @Test func fitWithNewPlansWritesTheStockFlowFit() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/england_history.csv", "--new-plans",
+      "Calibration/data/england_new_plans.csv", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("method: trend of the series"))
+    #expect(
+      result.stdout.contains("method: stock_flow") && result.stdout.contains("S(Y+1) = S(Y)·(1 − leaveRate) + N(Y)"))
+    // Calendar 2009 has no census pair in a history from 2010.
+    #expect(result.stdout.contains("new plans: 16 years read, 15 used") && result.stdout.contains(": 2009"))
+    // One row per census pair 2010→2011 … 2024→2025, each rate 1 − (S(Y+1) − N(Y)) / S(Y).
+    let pairs = try HNBCommand.readCSV(out + "/stock_flow.csv")
+    #expect(pairs.map { $0["census_year"] ?? "" } == (2010...2024).map(String.init))
+    for pair in pairs {
+      let plans = try #require(Double(pair["plans_at_census"] ?? ""))
+      let next = try #require(Double(pair["plans_at_next_census"] ?? ""))
+      let new = try #require(Double(pair["new_plans_in_calendar_year"] ?? ""))
+      let rate = try #require(Double(pair["implied_leave_rate_fraction"] ?? ""))
+      #expect(abs(rate - (1 - (next - new) / plans)) < 1e-6, "\(pair)")
+    }
+    #expect(
+      pairs.first?["plans_at_census"] == "228221.000" && pairs.first?["new_plans_in_calendar_year"] == "25887.000")
+    let fit = try #require(try HNBCommand.readCSV(out + "/stock_flow_fit.csv").first)
+    #expect(fit["fit_through"] == "2025" && fit["pairs_fitted"] == "15" && fit["base_calendar_year"] == "2024")
+    let window = try #require(Int(fit["window_pairs"] ?? ""))
+    #expect([1, 2, 3].contains(window) && ["0.00", "0.50", "0.80"].contains(fit["decay"] ?? ""))
+    #expect(pairs.map { $0["in_leave_rate_window"] == "true" } == (0..<15).map { $0 >= 15 - window })
+    let inWindow = pairs.suffix(window).compactMap { Double($0["implied_leave_rate_fraction"] ?? "") }
+    let leaveRate = try #require(Double(fit["leave_rate_fraction_per_year"] ?? ""))
+    #expect(abs(leaveRate - inWindow.reduce(0, +) / Double(window)) < 1e-6)
+    let growth = try #require(Double(fit["new_plan_growth_log_per_year"] ?? ""))
+    // S(2026) = S(2025) · (1 − leaveRate) + N(2024) · exp(growth).
+    let forecast = try HNBCommand.readCSV(out + "/stock_flow_forecast.csv")
+    #expect(forecast.map { $0["year"] ?? "" } == ["2026", "2027", "2028"])
+    #expect(forecast.allSatisfy { $0["level"] == "total" && $0["p10"] == "" && $0["p90"] == "" })
+    let first = try #require(Double(forecast.first?["forecast"] ?? ""))
+    #expect(abs(first - (638745 * (1 - leaveRate) + 97747 * exp(growth))) < 1)
+    let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("stock_flow (a candidate beside the trend)"))
+    for file in ["stock_flow.csv", "stock_flow_fit.csv", "stock_flow_forecast.csv", "forecast.csv", "trend.csv"] {
+      #expect(manifest.contains("\"\(file)\""), "\(file)")
+    }
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any])
+    let rows = try #require(json["input_rows"] as? [String: [String: Int]])
+    #expect(rows["Calibration/data/england_new_plans.csv"] == ["data_rows_read": 16, "data_rows_not_used": 1])
+  }
+
+  @Test func fitWithTooFewNewPlansSaysWhichYearsAreMissing() throws {
+    let directory = HNBCommand.freshDirectory()
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let newPlans = directory + "/new_plans.csv"
+    try "year,plans_new\n2009,26494\n2024,97747\n".write(toFile: newPlans, atomically: true, encoding: .utf8)
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/england_history.csv", "--new-plans", newPlans, "--exclude-years",
+      "2010-2018", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("error: \(newPlans): plans_new: expected new plans"))
+    #expect(result.stderr.contains("found 1 usable pair of the 6 consecutive fitted census pairs"))
+    #expect(result.stderr.contains("no new plans (or 0) for calendar years 2019, 2020, 2021, 2022, 2023"))
+  }
+
+  @Test func newPlansWithoutAHistoryAreAUsageError() throws {
+    let result = try HNBCommand.run([
+      "fit", "--transitions", "Tests/HighNeedsTests/Fixtures/calibration/transitions_small.csv", "--new-plans",
+      "Calibration/data/england_new_plans.csv", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--new-plans") && result.stderr.contains("give --history too"))
+  }
+
   @Test func aBadRangeIsAUsageError() throws {
     let result = try HNBCommand.run([
       "backtest", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2022-2019", "--out",
