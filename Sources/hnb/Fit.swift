@@ -38,6 +38,11 @@ struct Fit: ParsableCommand {
     if inputs.mapping != nil && inputs.transitions == nil {
       throw ValidationError("--mapping maps the codes of --transitions; give --transitions too.")
     }
+    if inputs.excludeYears != nil && inputs.history == nil {
+      throw ValidationError(
+        "--exclude-years leaves census years out of the --history fits; the --transitions fit does not use it. "
+          + "Give --history too, or leave out --exclude-years.")
+    }
     if inputs.newPlans != nil && inputs.history == nil {
       throw ValidationError(
         "--new-plans gives the new plans behind the --history totals (the stock-flow fit); give --history too.")

@@ -112,6 +112,17 @@ import Testing
     #expect(result.stderr.contains("--new-plans") && result.stderr.contains("give --history too"))
   }
 
+  /// The transition fit uses no census years, so `--exclude-years` without `--history` would be
+  /// ignored: it is refused.
+  @Test func excludedYearsWithoutAHistoryAreAUsageError() throws {
+    let result = try HNBCommand.run([
+      "fit", "--transitions", "Tests/HighNeedsTests/Fixtures/calibration/transitions_small.csv", "--exclude-years",
+      "2019", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--exclude-years") && result.stderr.contains("Give --history too"))
+  }
+
   @Test func aBadRangeIsAUsageError() throws {
     let result = try HNBCommand.run([
       "backtest", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2022-2019", "--out",

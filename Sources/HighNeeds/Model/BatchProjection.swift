@@ -7,8 +7,12 @@ public struct CaseloadDraw: Sendable {
   public var incidenceFactor: [Double]
   /// `cessationFactor[t-1]`: multiplies the (mitigated) cessation rates, capped at 1.
   public var cessationFactor: [Double]
-  /// `transition[age]`: this draw's P×P matrices before mitigations (nil: the scenario's).
-  public var transition: [[Double]]?
+  /// This draw's transition matrices before mitigations, on the scenario's non-zeros.
+  ///
+  /// Age by age, each matrix's non-zeros in row-major order (see
+  /// `BatchProjection.transitionMatrices`); nil: the scenario's. A Dirichlet draw keeps the
+  /// zeros of its mean.
+  public var transitionValues: [Double]?
   /// `newPlanMix[age][need · P + p]`: this draw's mix before mitigations (nil: the scenario's).
   public var newPlanMix: [[Double]]?
 
@@ -43,12 +47,13 @@ public struct BatchProjection: Sendable {
   let pattern: [[(p: Int, q: Int)]]
   /// `patternOffset[age]`: the non-zeros of the ages before (the last entry is their total).
   let patternOffset: [Int]
-  /// `inPattern[age][p · P + q]`: whether `(p, q)` is in `pattern[age]`.
-  let inPattern: [[Bool]]
   /// The scenario's transition matrices before mitigations.
   let baseTransition: [[Double]]
   /// The scenario's new-plan mix before mitigations.
   let baseMix: [[Double]]
+  /// `mixPattern[age]`: the cells `n · P + p` where the scenario's mix at that age is not zero
+  /// (a Dirichlet draw of the mix keeps its zeros).
+  let mixPattern: [[Int]]
   let active: [Mitigation]
   let baseCensusYear: Int
 
@@ -110,22 +115,29 @@ public struct BatchProjection: Sendable {
     var offsets = [0]
     for nonzeros in pattern { offsets.append((offsets.last ?? 0) + nonzeros.count) }
     patternOffset = offsets
-    inPattern = s.transition.map { matrix in matrix.map { $0 != 0 } }
     baseTransition = s.transition
     baseMix = s.newPlanMix
+    mixPattern = s.newPlanMix.map { mix in mix.indices.filter { mix[$0] != 0 } }
+  }
+
+  /// The full matrices (`[age][p · P + q]`) of transition values given on the scenario's
+  /// non-zeros (`CaseloadDraw.transitionValues`).
+  public func transitionMatrices(_ values: [Double]) -> [[Double]] {
+    precondition(values.count == (patternOffset.last ?? 0), "transition values for another pattern")
+    return pattern.enumerated().map { a, nonzeros in
+      var matrix = [Double](repeating: 0, count: P * P)
+      for (k, e) in nonzeros.enumerated() { matrix[e.p * P + e.q] = values[patternOffset[a] + k] }
+      return matrix
+    }
   }
 
   /// Projects `draws`; returns each draw's path (occupancy and flows; no cell-level state).
-  ///
-  /// Draws with their own transition matrices must keep the scenario's zeros (a Dirichlet
-  /// draw does: a zero share stays zero); a matrix entry outside the pattern is a
-  /// precondition failure.
   public func run(_ draws: [CaseloadDraw], workspace: BatchWorkspace = BatchWorkspace()) -> [CaseloadPath] {
     let B = draws.count
     let A = AgeAxis.count
     let cells = N * P
     let ageBlock = P * N * B
-    let drawnMatrices = draws.contains { $0.transition != nil }
+    let drawnMatrices = draws.contains { $0.transitionValues != nil }
     let drawnMix = draws.contains { $0.newPlanMix != nil }
     // Working memory, every vector contiguous over the draws (every buffer is written before
     // it is read, so a reused workspace needs no clearing).
@@ -181,13 +193,17 @@ public struct BatchProjection: Sendable {
       }
     }
     if drawnMatrices {
+      let nonzeros = patternOffset.last ?? 0
       for (b, d) in draws.enumerated() {
-        for a in 0..<AgeAxis.maxAge {
-          let matrix = d.transition?[a] ?? baseTransition[a]
-          precondition(
-            (0..<(P * P)).allSatisfy { matrix[$0] == 0 || inPattern[a][$0] },
-            "draw \(b): a transition outside the scenario's non-zeros at age \(a)")
-          for (k, e) in pattern[a].enumerated() { values[(patternOffset[a] + k) * B + b] = matrix[e.p * P + e.q] }
+        if let drawn = d.transitionValues {
+          precondition(drawn.count == nonzeros, "draw \(b): \(drawn.count) transition values for \(nonzeros) non-zeros")
+          for i in 0..<nonzeros { values[i * B + b] = drawn[i] }
+        } else {
+          for a in 0..<AgeAxis.maxAge {
+            for (k, e) in pattern[a].enumerated() {
+              values[(patternOffset[a] + k) * B + b] = baseTransition[a][e.p * P + e.q]
+            }
+          }
         }
       }
     }
@@ -233,13 +249,30 @@ public struct BatchProjection: Sendable {
             return mix
           }
           for i in mixUsed.indices { mixUsed[i] = false }
-          for a in 0..<A {
-            for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
-              for b in 0..<B {
-                let row = perDraw[b][a]
-                for j in tile..<min(cells, tile + Self.transposeTile) {
-                  mixes[(a * cells + j) * B + b] = row[j]
-                  if row[j] != 0 { mixUsed[a * cells + j] = true }
+          if levers {
+            // Levers may move shares into cells that are zero in the scenario's mix.
+            for a in 0..<A {
+              for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
+                for b in 0..<B {
+                  let row = perDraw[b][a]
+                  for j in tile..<min(cells, tile + Self.transposeTile) {
+                    mixes[(a * cells + j) * B + b] = row[j]
+                    if row[j] != 0 { mixUsed[a * cells + j] = true }
+                  }
+                }
+              }
+            }
+          } else {
+            // Only the scenario's non-zero cells (the others are skipped when plans are added).
+            for a in 0..<A {
+              let cellsUsed = mixPattern[a]
+              for j in cellsUsed { mixUsed[a * cells + j] = true }
+              for tile in stride(from: 0, to: cellsUsed.count, by: Self.transposeTile) {
+                for b in 0..<B {
+                  let row = perDraw[b][a]
+                  for j in cellsUsed[tile..<min(cellsUsed.count, tile + Self.transposeTile)] {
+                    mixes[(a * cells + j) * B + b] = row[j]
+                  }
                 }
               }
             }

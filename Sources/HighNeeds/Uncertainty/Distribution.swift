@@ -260,6 +260,17 @@ public struct DirichletPlan: Sendable {
   public func draw(into x: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
     let count = components.count
     guard count > 0 else { return }
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { shares in
+      draw(shares: shares, &stream)
+      for (k, e) in components.enumerated() { x[e.index] = shares[k] }
+    }
+  }
+
+  /// Draws the positive shares only, in their order in the mean, into `shares` (at least as
+  /// many as there are positive shares).
+  public func draw(shares: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
+    let count = components.count
+    guard count > 0 else { return }
     withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: count) { blocks in
       stream.fill(blocks)
       var total = 0.0
@@ -268,10 +279,10 @@ public struct DirichletPlan: Sendable {
         var g =
           Distribution.gammaCandidate(d: e.d, c: e.c, w, &stream) ?? Distribution.gamma(d: e.d, c: e.c, &stream)
         if e.shape < 1 { g *= exp(log(Distribution.boostUniform(w)) * e.inverseShape) }
-        x[e.index] = g
+        shares[k] = g
         total += g
       }
-      for j in x.indices { x[j] /= total }
+      for k in 0..<count { shares[k] /= total }
     }
   }
 }

@@ -95,18 +95,26 @@ public struct Draw: Sendable {
       }
     }
     var caseload = CaseloadDraw(horizon: H)
-    let plans = dirichlet ?? DirichletPlans(base)
+    // The samplers are prepared once for the sweep's scenario; a rebuilt scenario with other
+    // rows or mixes has its own.
+    var plans = dirichlet ?? DirichletPlans(base)
+    if s.transition != base.transition || s.newPlanMix != base.newPlanMix { plans = DirichletPlans(s) }
     if let rows = plans.rows {
-      caseload.transition = s.transition.enumerated().map { a, matrix in
-        var drawn = matrix
-        drawn.withUnsafeMutableBufferPointer { x in
+      // Each row's positive shares in turn: the matrices' non-zeros in row-major order.
+      var values = [Double](repeating: 0, count: plans.rowShares)
+      values.withUnsafeMutableBufferPointer { out in
+        var offset = 0
+        for a in 0..<rows.count {
           for p in 0..<P {
+            let count = rows[a][p].components.count
+            guard count > 0 else { continue }
             var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
-            rows[a][p].draw(into: UnsafeMutableBufferPointer(rebasing: x[(p * P)..<((p + 1) * P)]), &stream)
+            rows[a][p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+            offset += count
           }
         }
-        return drawn
       }
+      caseload.transitionValues = values
     }
     if let mixes = plans.mix {
       var mix = s.newPlanMix
@@ -169,6 +177,8 @@ public struct Draw: Sendable {
 public struct DirichletPlans: Sendable {
   /// `rows[age][p]`: the row `p` of the age's matrix, when the scenario draws transitions.
   let rows: [[DirichletPlan]]?
+  /// The positive shares of all the rows: the matrices' non-zeros.
+  let rowShares: Int
   /// `mix[age]`, when the scenario draws new-plan mixes.
   let mix: [DirichletPlan]?
 
@@ -180,6 +190,7 @@ public struct DirichletPlans: Sendable {
         (0..<P).map { p in DirichletPlan(mean: matrix[(p * P)..<((p + 1) * P)], concentration: kappa) }
       }
     }
+    rowShares = rows.map { $0.joined().reduce(0) { $0 + $1.components.count } } ?? 0
     mix = s.uncertainty.newPlanMixConcentration.map { kappa in
       s.newPlanMix.map { DirichletPlan(mean: $0[...], concentration: kappa) }
     }

@@ -11,9 +11,9 @@ import Testing
 /// `Projection.run`. Tolerance: 1e-9 relative or 1e-9 plans, far below a plan and far above
 /// the rounding of summing in a different order.
 @Suite struct BatchProjectionTests {
-  static func dense(_ s: Scenario, _ d: CaseloadDraw) -> ModelParameters {
+  static func dense(_ s: Scenario, _ d: CaseloadDraw, _ projection: BatchProjection) -> ModelParameters {
     var t = s
-    if let matrices = d.transition { t.transition = matrices }
+    if let values = d.transitionValues { t.transition = projection.transitionMatrices(values) }
     if let mix = d.newPlanMix { t.newPlanMix = mix }
     var m = ModelParameters(scenario: t, mitigationMask: (1 << t.mitigations.count) - 1)
     for i in 0..<t.horizonYears {
@@ -43,7 +43,8 @@ import Testing
     let batch = try (0..<draws).map { try model.draw($0, generator: generator).caseload }
     let fast = model.projection.run(batch)
     let slow = Projection.run(
-      baseline: s.baselinePlans, members: batch.map { Self.dense(s, $0) }, placements: s.placementCount,
+      baseline: s.baselinePlans, members: batch.map { Self.dense(s, $0, model.projection) },
+      placements: s.placementCount,
       needs: s.needCount, overflow: s.overflow, horizon: s.horizonYears,
       keepPlans: Array(repeating: false, count: draws))
     var worst = 0.0
