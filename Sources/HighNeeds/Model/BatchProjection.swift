@@ -13,8 +13,12 @@ public struct CaseloadDraw: Sendable {
   /// `BatchProjection.transitionMatrices`); nil: the scenario's. A Dirichlet draw keeps the
   /// zeros of its mean.
   public var transitionValues: [Double]?
-  /// `newPlanMix[age][need · P + p]`: this draw's mix before mitigations (nil: the scenario's).
-  public var newPlanMix: [[Double]]?
+  /// This draw's new-plan mix before mitigations, on the scenario's non-zero cells.
+  ///
+  /// Age by age, the cells `need · P + p` where the scenario's mix is not zero, in order (see
+  /// `BatchProjection.newPlanMix`); nil: the scenario's. A Dirichlet draw keeps the zeros of its
+  /// mean.
+  public var newPlanMixValues: [Double]?
 
   /// A draw that changes nothing over `horizon` years.
   public init(horizon H: Int) {
@@ -54,6 +58,8 @@ public struct BatchProjection: Sendable {
   /// `mixPattern[age]`: the cells `n · P + p` where the scenario's mix at that age is not zero
   /// (a Dirichlet draw of the mix keeps its zeros).
   let mixPattern: [[Int]]
+  /// `mixOffset[age]`: the non-zero cells of the ages before (the last entry is their total).
+  let mixOffset: [Int]
   let active: [Mitigation]
   let baseCensusYear: Int
 
@@ -117,7 +123,11 @@ public struct BatchProjection: Sendable {
     patternOffset = offsets
     baseTransition = s.transition
     baseMix = s.newPlanMix
-    mixPattern = s.newPlanMix.map { mix in mix.indices.filter { mix[$0] != 0 } }
+    let mixPattern = s.newPlanMix.map { mix in mix.indices.filter { mix[$0] != 0 } }
+    self.mixPattern = mixPattern
+    var mixOffset = [0]
+    for cells in mixPattern { mixOffset.append((mixOffset.last ?? 0) + cells.count) }
+    self.mixOffset = mixOffset
   }
 
   /// The full matrices (`[age][p · P + q]`) of transition values given on the scenario's
@@ -131,6 +141,17 @@ public struct BatchProjection: Sendable {
     }
   }
 
+  /// The full mix (`[age][n · P + p]`) of mix values given on the scenario's non-zero cells
+  /// (`CaseloadDraw.newPlanMixValues`).
+  public func newPlanMix(_ values: [Double]) -> [[Double]] {
+    precondition(values.count == (mixOffset.last ?? 0), "mix values for another pattern")
+    return mixPattern.enumerated().map { a, cellsUsed in
+      var mix = [Double](repeating: 0, count: N * P)
+      for (k, j) in cellsUsed.enumerated() { mix[j] = values[mixOffset[a] + k] }
+      return mix
+    }
+  }
+
   /// Projects `draws`; returns each draw's path (occupancy and flows; no cell-level state).
   public func run(_ draws: [CaseloadDraw], workspace: BatchWorkspace = BatchWorkspace()) -> [CaseloadPath] {
     let B = draws.count
@@ -138,7 +159,7 @@ public struct BatchProjection: Sendable {
     let cells = N * P
     let ageBlock = P * N * B
     let drawnMatrices = draws.contains { $0.transitionValues != nil }
-    let drawnMix = draws.contains { $0.newPlanMix != nil }
+    let drawnMix = draws.contains { $0.newPlanMixValues != nil }
     // Working memory, every vector contiguous over the draws (every buffer is written before
     // it is read, so a reused workspace needs no clearing).
     let flowVectors: [Vector] = [.ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn]
@@ -241,16 +262,14 @@ public struct BatchProjection: Sendable {
         // writes stay in cache.
         let levers = ModelParameters.hasMixLevers(active, academicYearStart: academicStart)
         if t == 1 || levers || mixHadLevers {
-          let perDraw = draws.map { d -> [[Double]] in
-            var mix = d.newPlanMix ?? baseMix
-            if levers {
-              ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
-            }
-            return mix
-          }
           for i in mixUsed.indices { mixUsed[i] = false }
           if levers {
             // Levers may move shares into cells that are zero in the scenario's mix.
+            let perDraw = draws.map { d -> [[Double]] in
+              var mix = d.newPlanMixValues.map { newPlanMix($0) } ?? baseMix
+              ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
+              return mix
+            }
             for a in 0..<A {
               for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
                 for b in 0..<B {
@@ -264,15 +283,22 @@ public struct BatchProjection: Sendable {
             }
           } else {
             // Only the scenario's non-zero cells (the others are skipped when plans are added).
+            let nonzeros = mixOffset.last ?? 0
+            let perDraw = draws.map { d -> [Double] in
+              if let drawn = d.newPlanMixValues {
+                precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
+                return drawn
+              }
+              return (0..<A).flatMap { a in mixPattern[a].map { baseMix[a][$0] } }
+            }
             for a in 0..<A {
               let cellsUsed = mixPattern[a]
               for j in cellsUsed { mixUsed[a * cells + j] = true }
               for tile in stride(from: 0, to: cellsUsed.count, by: Self.transposeTile) {
+                let end = min(cellsUsed.count, tile + Self.transposeTile)
                 for b in 0..<B {
-                  let row = perDraw[b][a]
-                  for j in cellsUsed[tile..<min(cellsUsed.count, tile + Self.transposeTile)] {
-                    mixes[(a * cells + j) * B + b] = row[j]
-                  }
+                  let values = perDraw[b]
+                  for k in tile..<end { mixes[(a * cells + cellsUsed[k]) * B + b] = values[mixOffset[a] + k] }
                 }
               }
             }

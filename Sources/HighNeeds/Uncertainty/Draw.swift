@@ -117,12 +117,19 @@ public struct Draw: Sendable {
       caseload.transitionValues = values
     }
     if let mixes = plans.mix {
-      var mix = s.newPlanMix
-      for a in 0..<mix.count where !mixes[a].components.isEmpty {
-        var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
-        mix[a].withUnsafeMutableBufferPointer { mixes[a].draw(into: $0, &stream) }
+      // Each age's positive shares in turn: the mix's non-zero cells in order.
+      var values = [Double](repeating: 0, count: plans.mixShares)
+      values.withUnsafeMutableBufferPointer { out in
+        var offset = 0
+        for a in 0..<mixes.count {
+          let count = mixes[a].components.count
+          guard count > 0 else { continue }
+          var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
+          mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+          offset += count
+        }
       }
-      caseload.newPlanMix = mix
+      caseload.newPlanMixValues = values
     }
     for (i, input) in spec.inputs.enumerated() {
       let v = values[i]
@@ -181,6 +188,8 @@ public struct DirichletPlans: Sendable {
   let rowShares: Int
   /// `mix[age]`, when the scenario draws new-plan mixes.
   let mix: [DirichletPlan]?
+  /// The positive shares of all the ages' mixes: their non-zero cells.
+  let mixShares: Int
 
   /// The samplers of `s`'s `uncertainty` section.
   public init(_ s: Scenario) {
@@ -194,5 +203,6 @@ public struct DirichletPlans: Sendable {
     mix = s.uncertainty.newPlanMixConcentration.map { kappa in
       s.newPlanMix.map { DirichletPlan(mean: $0[...], concentration: kappa) }
     }
+    mixShares = mix.map { $0.reduce(0) { $0 + $1.components.count } } ?? 0
   }
 }

@@ -14,7 +14,7 @@ import Testing
   static func dense(_ s: Scenario, _ d: CaseloadDraw, _ projection: BatchProjection) -> ModelParameters {
     var t = s
     if let values = d.transitionValues { t.transition = projection.transitionMatrices(values) }
-    if let mix = d.newPlanMix { t.newPlanMix = mix }
+    if let values = d.newPlanMixValues { t.newPlanMix = projection.newPlanMix(values) }
     var m = ModelParameters(scenario: t, mitigationMask: (1 << t.mitigations.count) - 1)
     for i in 0..<t.horizonYears {
       m.newPlans[i] = m.newPlans[i].map { $0 * d.incidenceFactor[i] }
