@@ -82,9 +82,11 @@ public struct BatchProjection: Sendable {
     case keptTotal, movedTotalBeforeLevers, movedTotal
     /// Each draw's plans summed over ages, `[(p · N + n) · B + b]`: the year's occupancy.
     case occupancy
-    /// Per draw: survival of one (age, placement); demand, release and one cell's excess of
-    /// one placement.
-    case kept, demand, release, excess
+    /// Per draw: survival of each placement of one age (`P · B`).
+    case kept
+    /// Per draw: demand, release and one cell's excess of one placement; one matrix entry
+    /// times its row's survival.
+    case demand, release, excess, weight
     /// Each draw's factors by year, `H · B`.
     case cessationFactor, incidenceFactor
     /// Each draw's mix, transposed: `mixes[(a · N · P + j) · B + b]`.
@@ -172,7 +174,8 @@ public struct BatchProjection: Sendable {
           .movedTotalBeforeLevers, .movedTotal:
           return P * B
         case .occupancy: return ageBlock
-        case .kept, .demand, .release, .excess: return B
+        case .kept: return P * B
+        case .demand, .release, .excess, .weight: return B
         case .cessationFactor, .incidenceFactor: return H * B
         case .mixes: return drawnMix ? A * cells * B : 0
         case .values: return drawnMatrices ? (patternOffset.last ?? 0) * B : 0
@@ -197,6 +200,7 @@ public struct BatchProjection: Sendable {
     let demand = buffer(.demand)
     let release = buffer(.release)
     let excess = buffer(.excess)
+    let weight = buffer(.weight)
     let cessationFactor = buffer(.cessationFactor)
     let incidenceFactor = buffer(.incidenceFactor)
     let mixes = buffer(.mixes)
@@ -318,6 +322,7 @@ public struct BatchProjection: Sendable {
               let share = mixes + j * B
               let people = count[a]
               if people == 0 || !mixUsed[j] { continue }
+              if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * B, count: N * B) }
               live[a * P + p] = true
               for b in 0..<B {
                 let added = people * share[b] * inflow[b]  // × 1 is exact
@@ -325,6 +330,7 @@ public struct BatchProjection: Sendable {
                 into[b] += added
               }
             } else if shared[j] != 0 {
+              if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * B, count: N * B) }
               live[a * P + p] = true
               let value = shared[j]
               for b in 0..<B {
@@ -342,7 +348,9 @@ public struct BatchProjection: Sendable {
       // new plans at a+1. All three run age by age, so that a block is still in cache when it
       // is next used.
       let factor = cessationFactor + (t - 1) * B
-      next.update(repeating: 0, count: ageBlock)
+      // The shared matrices' dgemm reads every row of a block, so there every block is kept
+      // clean; with drawn matrices only live blocks are read.
+      if !drawnMatrices { next.update(repeating: 0, count: ageBlock) }
       for p in 0..<P { liveNext[p] = false }
       addNewPlans(age: 0, into: next, live: &liveNext)
       sums.update(repeating: 0, count: ageBlock)
@@ -351,21 +359,36 @@ public struct BatchProjection: Sendable {
         keptTotal.update(repeating: 0, count: P * B)
         for p in 0..<P where live[a * P + p] {
           let rate = 1 - survival[a * P + p]
+          let survives = kept + p * B
           if a == AgeAxis.maxAge {
-            kept.update(repeating: 0, count: B)
+            survives.update(repeating: 0, count: B)
           } else {
-            for b in 0..<B { kept[b] = 1 - min(1, rate * factor[b]) }
+            for b in 0..<B { survives[b] = 1 - min(1, rate * factor[b]) }
           }
           let out = ceased + p * B
           let total = keptTotal + p * B
-          for n in 0..<N {
-            let row = state + ((a * P + p) * N + n) * B
+          if drawnMatrices {
+            // The block is read once more, by the transitions, which apply the survival
+            // themselves: only its total is needed here.
+            for n in 0..<N {
+              let row = state + ((a * P + p) * N + n) * B
+              for b in 0..<B { total[b] += row[b] }
+            }
             for b in 0..<B {
-              let before = row[b]
-              let after = before * kept[b]
-              out[b] += before - after
-              row[b] = after
-              total[b] += after
+              let before = total[b]
+              total[b] = before * survives[b]
+              out[b] += before - total[b]
+            }
+          } else {
+            for n in 0..<N {
+              let row = state + ((a * P + p) * N + n) * B
+              for b in 0..<B {
+                let before = row[b]
+                let after = before * survives[b]
+                out[b] += before - after
+                row[b] = after
+                total[b] += after
+              }
             }
           }
         }
@@ -384,14 +407,18 @@ public struct BatchProjection: Sendable {
             if live[a * P + e.p] {
               let keptSum = keptTotal + e.p * B
               let movedSum = movedTotalBeforeLevers + e.q * B
-              for b in 0..<B { movedSum[b] += keptSum[b] * v[b] }
+              let survives = kept + e.p * B
+              for b in 0..<B {
+                movedSum[b] += keptSum[b] * v[b]
+                weight[b] = survives[b] * v[b]
+              }
               for n in 0..<N {
                 let source = from + (e.p * N + n) * B
                 let target = product + (e.q * N + n) * B
                 if written[e.q] {
-                  for b in 0..<B { target[b] += source[b] * v[b] }
+                  for b in 0..<B { target[b] += source[b] * weight[b] }
                 } else {
-                  for b in 0..<B { target[b] = source[b] * v[b] }
+                  for b in 0..<B { target[b] = source[b] * weight[b] }
                 }
               }
               written[e.q] = true
@@ -403,8 +430,9 @@ public struct BatchProjection: Sendable {
               for b in 0..<B { d[b] += v[b] * weight }
             }
           }
-          for q in 0..<P where !written[q] { (product + q * N * B).update(repeating: 0, count: N * B) }
           if let m = leverMatrix {
+            // The lever matrix reads every row of the product.
+            for q in 0..<P where !written[q] { Self.clear(block: product + q * N * B, count: N * B) }
             Self.multiply(transposed: m, scratch, into: to, placements: P, columns: N * B)
             Self.multiply(transposed: m, movedTotalBeforeLevers, into: movedTotal, placements: P, columns: B)
             for q in 0..<P { liveNext[(a + 1) * P + q] = (0..<P).contains { written[$0] && m[$0 * P + q] != 0 } }
@@ -460,7 +488,10 @@ public struct BatchProjection: Sendable {
         let targets = (0..<P).filter { destinations[$0] > 0 }
         let out = overflowOut + p * B
         for a in 0..<A where live[a * P + p] {
-          for q in targets { live[a * P + q] = true }
+          for q in targets where !live[a * P + q] {
+            Self.clear(block: state + (a * P + q) * N * B, count: N * B)
+            live[a * P + q] = true
+          }
           for n in 0..<N {
             let row = state + ((a * P + p) * N + n) * B
             let total = sums + (p * N + n) * B
@@ -509,6 +540,12 @@ public struct BatchProjection: Sendable {
       CaseloadPath(
         plans: [], occupancy: (0...H).map { occupancy[$0 * B + b] }, flows: (1...H).map { flows[($0 - 1) * B + b] })
     }
+  }
+
+  /// Sets `count` doubles at `block` to zero: a block that is not live may hold anything (an
+  /// earlier year's or batch's numbers) and is cleared when it becomes live.
+  private static func clear(block: UnsafeMutablePointer<Double>, count: Int) {
+    block.update(repeating: 0, count: count)
   }
 
   /// `y = Mᵀ · X` for a P×P matrix `M` and a P × `columns` row-major `X` (one `cblas_dgemm`).

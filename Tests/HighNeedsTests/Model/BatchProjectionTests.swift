@@ -37,11 +37,11 @@ import Testing
     a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-9) || a.isApproximatelyEqual(to: b, relativeTolerance: 1e-9)
   }
 
-  func check(_ s: Scenario, draws: Int, seed: UInt64) throws {
+  func check(_ s: Scenario, draws: Int, seed: UInt64, workspace: BatchWorkspace = BatchWorkspace()) throws {
     let model = SweepModel(s)
     let generator = Philox4x32(seed: seed)
     let batch = try (0..<draws).map { try model.draw($0, generator: generator).caseload }
-    let fast = model.projection.run(batch)
+    let fast = model.projection.run(batch, workspace: workspace)
     let slow = Projection.run(
       baseline: s.baselinePlans, members: batch.map { Self.dense(s, $0, model.projection) },
       placements: s.placementCount,
@@ -96,5 +96,32 @@ import Testing
     s.uncertainty.rankCorrelation = [[1]]
     s.uncertainty.transitionConcentration = 30
     try check(s, draws: 9, seed: 2)
+  }
+
+  /// A reused workspace holds an earlier batch's numbers, and blocks no draw has reached are
+  /// cleared only when they become live: with every buffer filled with NaN first, no NaN may
+  /// reach a result (with Dirichlet rows, levers and overflow, and with shared matrices).
+  @Test func aWorkspaceFullOfNaNChangesNothing() throws {
+    func poisoned() -> BatchWorkspace {
+      let workspace = BatchWorkspace()
+      let count = 200_000
+      for buffer in workspace.buffers(counts: Array(repeating: count, count: BatchProjection.Vector.allCases.count)) {
+        buffer.update(repeating: .nan, count: count)
+      }
+      return workspace
+    }
+    let combined = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
+    try check(combined, draws: 6, seed: 4, workspace: poisoned())
+    var shared = combined
+    shared.uncertainty.transitionConcentration = nil
+    shared.uncertainty.newPlanMixConcentration = nil
+    try check(shared, draws: 4, seed: 4, workspace: poisoned())
+    var tiny = try Fixtures.tiny()
+    tiny.uncertainty.transitionConcentration = 30
+    tiny.uncertainty.inputs = [
+      UncertainInput(id: "inc", target: .incidenceFactor, distribution: .uniform(min: 0.5, max: 3), perYear: true)
+    ]
+    tiny.uncertainty.rankCorrelation = [[1]]
+    try check(tiny, draws: 7, seed: 6, workspace: poisoned())
   }
 }
