@@ -151,6 +151,20 @@ import Testing
       toFile: out + "/calibrated.yaml", atomically: true, encoding: .utf8)
     let validate = try HNBCommand.run(["validate", out + "/calibrated.yaml"])
     #expect(validate.status == 0, "\(validate.stderr)")
+    // The posterior reaches a sweep of that scenario through calibration.yaml's uncertainty.
+    let yaml = try String(contentsOfFile: out + "/calibration.yaml", encoding: .utf8)
+    for key in [
+      "uncertainty:", "transition_concentration:", "new_plan_mix_concentration:", "id: calibration_cessation",
+      "id: calibration_incidence",
+    ] {
+      #expect(yaml.contains(key), "\(key)")
+    }
+    let sweep = try HNBCommand.run([
+      "sweep", out + "/calibrated.yaml", "--draws", "40", "--seed", "3", "--out", out + "/sweep",
+    ])
+    #expect(sweep.status == 0, "\(sweep.stderr)")
+    let manifest = try String(contentsOfFile: out + "/sweep/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("calibration_cessation") && manifest.contains("calibration_incidence"))
   }
 
   @Test func unknownCodesWithoutAMappingExit65() throws {

@@ -8,8 +8,10 @@ extension CalibrationOutput {
   /// with population, at the last census), `calibration.yaml` naming them under `caseload:`
   /// for a scenario to `extends:` (with `incidence_trend_fraction_per_year` when the fit kept a
   /// trend), the posterior parameters (`cessation_posterior.csv` Beta α, β;
-  /// `transitions_posterior.csv` Dirichlet α; `incidence_posterior.csv` standard errors) and
-  /// `fit_report.csv` (per-cell counts, smoothing applied and held-out likelihood).
+  /// `transitions_posterior.csv` Dirichlet α; `incidence_posterior.csv` standard errors),
+  /// summarised for `hnb sweep` under `uncertainty:` in `calibration.yaml` (see
+  /// `SweepUncertainty`), and `fit_report.csv` (per-cell counts, smoothing applied and held-out
+  /// likelihood).
   public static func transitionTables(_ fit: TransitionFit, counts: TransitionCounts) -> [String: String] {
     let places = fit.taxonomy.placements
     let needs = fit.taxonomy.needs
@@ -104,7 +106,97 @@ extension CalibrationOutput {
         yaml += "  incidence: {file: incidence.csv, source: \"hnb fit: joiners per resident, pooled over years\"}\n"
       }
     }
+    yaml += SweepUncertainty(fit).yaml
     files["calibration.yaml"] = yaml
     return files
+  }
+}
+
+/// The transition fit's posterior, summarised in the terms of a scenario's `uncertainty:`
+/// section, so that a sweep of a scenario extending `calibration.yaml` draws the rates as
+/// uncertain as the data leave them.
+///
+/// A sweep draws every transition row from `Dirichlet(κ · row)` with one concentration `κ`
+/// (and every age's new-plan mix likewise), where the fit has a posterior `Dirichlet(α)` per
+/// row with its own total `A = Σ α`. A share `m` of such a row has variance `m (1 − m) / (A + 1)`,
+/// so `κ` is chosen to give the weighted mean of those variances:
+/// `1 / (κ + 1) = Σ w / (A + 1) / Σ w`, the weights being the children each row moves
+/// (continuing children, `stock − leavers`; for the mix, the joiners of the age, with
+/// `A = joiners + moveStrength`). Cessation and incidence enter a sweep as one factor each on
+/// all the rates; their spread is the posterior's relative standard deviation of the total:
+/// leavers `Σ stock · rate` (`Var = Σ stock² · αβ / ((α + β)² (α + β + 1))`) and joiners (Poisson,
+/// `1 / √Σ joiners`), as the `sd_log` of a lognormal factor with median 1. The cells' own,
+/// independent spread largely cancels in those totals; the incidence trend's standard error is
+/// reported in its source note but not drawn.
+struct SweepUncertainty {
+  var transitionConcentration: Double?
+  var newPlanMixConcentration: Double?
+  var cessationSDLog: Double?
+  var incidenceSDLog: Double?
+
+  init(_ fit: TransitionFit) {
+    let P = fit.taxonomy.placements.count
+    var rows: [(concentration: Double, weight: Double)] = []
+    for a in 0..<fit.transitionAlpha.count {
+      for p in 0..<P {
+        let total = fit.transitionAlpha[a][(p * P)..<((p + 1) * P)].reduce(0, +)
+        rows.append((total, max(0, fit.stock[a][p] - fit.leavers[a][p])))
+      }
+    }
+    transitionConcentration = Self.concentration(rows)
+    newPlanMixConcentration = Self.concentration(fit.joiners.map { ($0 + fit.moveStrength, $0) })
+    var leavers = 0.0
+    var variance = 0.0
+    for a in 0..<fit.cessationAlpha.count {
+      for p in 0..<P {
+        let (alpha, beta) = (fit.cessationAlpha[a][p], fit.cessationBeta[a][p])
+        let stock = fit.stock[a][p]
+        guard stock > 0, alpha + beta > 0 else { continue }
+        leavers += stock * fit.cessationRate[a][p]
+        variance += stock * stock * alpha * beta / ((alpha + beta) * (alpha + beta) * (alpha + beta + 1))
+      }
+    }
+    cessationSDLog = leavers > 0 ? variance.squareRoot() / leavers : nil
+    let joiners = fit.joiners.reduce(0, +)
+    incidenceSDLog = fit.incidenceRate != nil && joiners > 0 ? 1 / joiners.squareRoot() : nil
+  }
+
+  /// `κ` with `1 / (κ + 1) = Σ w / (A + 1) / Σ w` (at least 1, the least a scenario accepts);
+  /// nil when no row has weight.
+  static func concentration(_ rows: [(concentration: Double, weight: Double)]) -> Double? {
+    let weight = rows.reduce(0) { $0 + $1.weight }
+    guard weight > 0 else { return nil }
+    let meanInverse = rows.reduce(0) { $0 + $1.weight / ($1.concentration + 1) } / weight
+    return max(1, 1 / meanInverse - 1)
+  }
+
+  /// The `uncertainty:` section, or nothing when the fit gives none of it.
+  var yaml: String {
+    var lines: [String] = []
+    if let kappa = transitionConcentration {
+      lines.append(
+        "  transition_concentration: {value: \(CSVWriter.fixed(kappa, 2)), source: \"hnb fit: posterior Dirichlet "
+          + "rows, the mean share variance weighted by continuing children\"}")
+    }
+    if let kappa = newPlanMixConcentration {
+      lines.append(
+        "  new_plan_mix_concentration: {value: \(CSVWriter.fixed(kappa, 2)), source: \"hnb fit: posterior Dirichlet "
+          + "mixes, the mean share variance weighted by joiners\"}")
+    }
+    var inputs: [String] = []
+    if let sd = cessationSDLog {
+      inputs.append(
+        "    - {id: calibration_cessation, target: cessation_factor, "
+          + "distribution: {type: lognormal, median: 1, sd_log: \(CSVWriter.fixed(sd, 6))}}")
+    }
+    if let sd = incidenceSDLog {
+      inputs.append(
+        "    - {id: calibration_incidence, target: incidence_factor, "
+          + "distribution: {type: lognormal, median: 1, sd_log: \(CSVWriter.fixed(sd, 6))}}")
+    }
+    if !inputs.isEmpty { lines += ["  inputs:"] + inputs }
+    guard !lines.isEmpty else { return "" }
+    return "# The fit's posterior for hnb sweep (docs/CALIBRATION.md, \"The posterior in a sweep\").\nuncertainty:\n"
+      + lines.joined(separator: "\n") + "\n"
   }
 }

@@ -62,6 +62,17 @@ struct SeededGenerator: RandomNumberGenerator {
     }
   }
 
+  /// The sweep's one concentration gives the rows' share variance `m (1 − m) / (A + 1)` on
+  /// average, weighted by the children each row moves; rows without children do not count.
+  @Test func sweepConcentrationMatchesTheMeanShareVariance() {
+    // A = 9 and 99 with equal weights: 1 / (κ + 1) = (1/10 + 1/100) / 2 = 0.055.
+    let kappa = SweepUncertainty.concentration([(9, 1), (99, 1), (5, 0)]) ?? 0
+    #expect(abs(kappa - (1 / 0.055 - 1)) < 1e-12)
+    #expect(SweepUncertainty.concentration([(9, 0)]) == nil)
+    // Never below 1, the least a scenario accepts.
+    #expect(SweepUncertainty.concentration([(0.2, 1)]) == 1)
+  }
+
   @Test func smoothingNeverGivesAPossibleMoveZeroProbability() throws {
     let path = try CalibrationFixtures.temporary(
       "t.csv", Self.synthetic(children: 20, years: 2020...2021, cease: 0.1, moveToSpecial: 0.05))
