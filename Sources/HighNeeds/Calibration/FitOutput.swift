@@ -172,27 +172,25 @@ struct SweepUncertainty {
 
   /// The `uncertainty:` section, or nothing when the fit gives none of it.
   var yaml: String {
-    var lines: [String] = []
-    if let kappa = transitionConcentration {
-      lines.append(
-        "  transition_concentration: {value: \(CSVWriter.fixed(kappa, 2)), source: \"hnb fit: posterior Dirichlet "
-          + "rows, the mean share variance weighted by continuing children\"}")
+    let concentrations = [
+      ("transition_concentration", transitionConcentration, "rows", "continuing children"),
+      ("new_plan_mix_concentration", newPlanMixConcentration, "mixes", "joiners"),
+    ]
+    var lines = concentrations.compactMap { key, value, what, weights in
+      value.map {
+        "  \(key): {value: \(CSVWriter.fixed($0, 2)), source: \"hnb fit: posterior Dirichlet \(what), "
+          + "the mean share variance weighted by \(weights)\"}"
+      }
     }
-    if let kappa = newPlanMixConcentration {
-      lines.append(
-        "  new_plan_mix_concentration: {value: \(CSVWriter.fixed(kappa, 2)), source: \"hnb fit: posterior Dirichlet "
-          + "mixes, the mean share variance weighted by joiners\"}")
-    }
-    var inputs: [String] = []
-    if let sd = cessationSDLog {
-      inputs.append(
-        "    - {id: calibration_cessation, target: cessation_factor, "
-          + "distribution: {type: lognormal, median: 1, sd_log: \(CSVWriter.fixed(sd, 6))}}")
-    }
-    if let sd = incidenceSDLog {
-      inputs.append(
-        "    - {id: calibration_incidence, target: incidence_factor, "
-          + "distribution: {type: lognormal, median: 1, sd_log: \(CSVWriter.fixed(sd, 6))}}")
+    let factors = [
+      ("calibration_cessation", "cessation_factor", cessationSDLog),
+      ("calibration_incidence", "incidence_factor", incidenceSDLog),
+    ]
+    let inputs = factors.compactMap { id, target, sd in
+      sd.map {
+        "    - {id: \(id), target: \(target), distribution: {type: lognormal, median: 1, sd_log: "
+          + "\(CSVWriter.fixed($0, 6))}}"
+      }
     }
     if !inputs.isEmpty { lines += ["  inputs:"] + inputs }
     guard !lines.isEmpty else { return "" }
