@@ -86,7 +86,7 @@ public struct BatchProjection: Sendable {
     case kept
     /// Per draw: demand, release and one cell's excess of one placement; one matrix entry
     /// times its row's survival.
-    case demand, release, excess, weight
+    case demand, release, excess, survivingMove
     /// Each draw's factors by year, `H · B`.
     case cessationFactor, incidenceFactor
     /// Each draw's mix, transposed: `mixes[(a · N · P + j) · B + b]`.
@@ -162,8 +162,9 @@ public struct BatchProjection: Sendable {
     let ageBlock = P * N * B
     let drawnMatrices = draws.contains { $0.transitionValues != nil }
     let drawnMix = draws.contains { $0.newPlanMixValues != nil }
-    // Working memory, every vector contiguous over the draws (every buffer is written before
-    // it is read, so a reused workspace needs no clearing).
+    // Working memory, every vector contiguous over the draws. A reused workspace needs no
+    // clearing: every buffer is written before it is read, except the state's blocks that are
+    // not live, which are never read and are cleared when they become live.
     let flowVectors: [Vector] = [.ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn]
     let memory = workspace.buffers(
       counts: Vector.allCases.map { vector in
@@ -175,7 +176,7 @@ public struct BatchProjection: Sendable {
           return P * B
         case .occupancy: return ageBlock
         case .kept: return P * B
-        case .demand, .release, .excess, .weight: return B
+        case .demand, .release, .excess, .survivingMove: return B
         case .cessationFactor, .incidenceFactor: return H * B
         case .mixes: return drawnMix ? A * cells * B : 0
         case .values: return drawnMatrices ? (patternOffset.last ?? 0) * B : 0
@@ -200,7 +201,7 @@ public struct BatchProjection: Sendable {
     let demand = buffer(.demand)
     let release = buffer(.release)
     let excess = buffer(.excess)
-    let weight = buffer(.weight)
+    let survivingMove = buffer(.survivingMove)
     let cessationFactor = buffer(.cessationFactor)
     let incidenceFactor = buffer(.incidenceFactor)
     let mixes = buffer(.mixes)
@@ -410,24 +411,24 @@ public struct BatchProjection: Sendable {
               let survives = kept + e.p * B
               for b in 0..<B {
                 movedSum[b] += keptSum[b] * v[b]
-                weight[b] = survives[b] * v[b]
+                survivingMove[b] = survives[b] * v[b]
               }
               for n in 0..<N {
                 let source = from + (e.p * N + n) * B
                 let target = product + (e.q * N + n) * B
                 if written[e.q] {
-                  for b in 0..<B { target[b] += source[b] * weight[b] }
+                  for b in 0..<B { target[b] += source[b] * survivingMove[b] }
                 } else {
-                  for b in 0..<B { target[b] = source[b] * weight[b] }
+                  for b in 0..<B { target[b] = source[b] * survivingMove[b] }
                 }
               }
               written[e.q] = true
             }
             // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
-            let weight = leverMatrix.map { $0[e.q * P + e.p] } ?? (e.p == e.q ? 1 : 0)
-            if weight != 0 {
+            let leverWeight = leverMatrix.map { $0[e.q * P + e.p] } ?? (e.p == e.q ? 1 : 0)
+            if leverWeight != 0 {
               let d = diagonal + e.p * B
-              for b in 0..<B { d[b] += v[b] * weight }
+              for b in 0..<B { d[b] += v[b] * leverWeight }
             }
           }
           if let m = leverMatrix {
