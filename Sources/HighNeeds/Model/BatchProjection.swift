@@ -36,8 +36,9 @@ public struct CaseloadDraw: Sendable {
 /// - draws sharing the age's matrix (no transition uncertainty): one `cblas_dgemm` over the
 ///   whole batch, `Y_a (P × N·B) = T_aᵀ · X_a`;
 /// - draws with their own matrices (Dirichlet rows): one pass per non-zero `(p, q)` of the
-///   age's pattern, `y_q += x_p ∘ t_pq` (a vector over draws), then, in years when mitigations
-///   move placements, the shared lever matrix `M` as one `cblas_dgemm` (`T_b · M`).
+///   age's pattern, `y_q += x_p ∘ (s_p ∘ t_pq)` (vectors over draws; the survival `s_p` is
+///   applied here, so cessation only totals the block), then, in years when mitigations move
+///   placements, the shared lever matrix `M` as one `cblas_dgemm` (`T_b · M`).
 public struct BatchProjection: Sendable {
   let P: Int
   let N: Int
