@@ -282,7 +282,13 @@ public struct DirichletPlan: Sendable {
         shares[k] = g
         total += g
       }
-      for k in 0..<count { shares[k] /= total }
+      if total > 0 {
+        for k in 0..<count { shares[k] /= total }
+      } else {
+        // Every gamma underflowed (tiny shapes, vanishingly rare): the mean, as shape / Σ shape.
+        let shapes = components.reduce(0) { $0 + $1.shape }
+        for (k, e) in components.enumerated() { shares[k] = e.shape / shapes }
+      }
     }
   }
 }
