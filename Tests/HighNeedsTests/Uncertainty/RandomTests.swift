@@ -92,6 +92,13 @@ import Testing
     for j in 0..<3 { #expect(abs(sums[j] / 10_000 - centre[j]) < 0.005) }
   }
 
+  /// Shapes so small that every gamma underflows to 0 give the mean, not 0/0.
+  @Test func aDirichletWhoseGammasAllUnderflowGivesTheMean() {
+    var stream = RandomStream(Philox4x32(seed: 2), draw: 0, stream: 1)
+    let x = Distribution.dirichlet(mean: [0.25, 0, 0.75], concentration: 1e-300, &stream)
+    #expect(x == [0.25, 0, 0.75])
+  }
+
   /// `fill` gives the blocks `block()` would, one by one, and moves the stream past them.
   @Test func fillEqualsSuccessiveBlocks() {
     let g = Philox4x32(seed: 5)
