@@ -68,10 +68,17 @@ struct Fit: ParsableCommand {
             "warning: the fit window crosses a break in the series: \(brk.description) "
               + "(exclude years with --exclude-years, or start the history later)")
         }
-        let fits = try history.allSeries.map {
-          try TrendFit.fit($0.through(lastYear, excluding: excluded), horizon: horizon)
+        warnings.append(contentsOf: history.gapWarnings)
+        var fits: [TrendFit] = []
+        for series in history.allSeries {
+          let fitted = series.through(lastYear, excluding: excluded)
+          guard fitted.years.count >= 2, let last = fitted.years.last else {
+            warnings.append("note: \(series.level) has fewer than two census years with rows; no trend fitted")
+            continue
+          }
+          fits.append(try TrendFit.fit(fitted, horizon: horizon + lastYear - last))
         }
-        files.merge(CalibrationOutput.trendTables(fits, horizon: horizon)) { $1 }
+        files.merge(CalibrationOutput.trendTables(fits, origin: lastYear, horizon: horizon)) { $1 }
         methods.append("trend of the series (exponentially weighted growth), from \(historyPath)")
         if let newPlansPath = inputs.newPlans {
           let flow = try StockFlowFit.fit(

@@ -83,12 +83,16 @@ public struct AggregateFit: Sendable {
       }
     }
     let ageing = bandAges.count > 1
+    // A pair is used when both censuses are kept and every band has rows in both.
     let years = history.total.years
-    let pairs = years.dropLast().filter { !excluded.contains($0) && !excluded.contains($0 + 1) }
+    let pairs = years.dropLast().filter { t in
+      [t, t + 1].allSatisfy { year in !excluded.contains(year) && series.allSatisfy { $0.plans(at: year) != nil } }
+    }
     guard pairs.count >= 2, let lastTarget = pairs.last.map({ $0 + 1 }), let firstTarget = pairs.first.map({ $0 + 1 })
     else {
       throw InputError(
-        SourceLocation(file: history.file), expected: "at least two pairs of consecutive fitted census years",
+        SourceLocation(file: history.file),
+        expected: "at least two pairs of consecutive fitted census years with rows for every age band",
         found: "\(pairs.count)")
     }
     func populationOf(_ band: Int, _ year: Int) throws -> Double {
@@ -113,16 +117,16 @@ public struct AggregateFit: Sendable {
       var aged: [Double] = []
       var populations: [Double] = []
       for t in pairs {
-        let i = years.firstIndex(of: t) ?? 0
-        var stock = series[b].plans[i] * (ageing ? 1 - 1 / width : 1)
-        if ageing && b > 0 { stock += series[b - 1].plans[i] / Double(bandAges[b - 1].ages.count) }
+        let plans = { (band: Int, year: Int) in series[band].plans(at: year) ?? 0 }
+        var stock = plans(b, t) * (ageing ? 1 - 1 / width : 1)
+        if ageing && b > 0 { stock += plans(b - 1, t) / Double(bandAges[b - 1].ages.count) }
         let pop = try populationOf(b, t + 1)
         aged.append(stock)
         populations.append(pop)
         var row = [-stock, pop]
         if withTrend { row.append(pop * Double(t + 1 - lastTarget)) }
         design.append(row)
-        target.append(series[b].plans[i + 1] - stock)
+        target.append(plans(b, t + 1) - stock)
       }
       var problem = ConstrainedLeastSquares(design: design, target: target)
       let n = withTrend ? 3 : 2
@@ -162,12 +166,14 @@ public struct AggregateFit: Sendable {
     let P = places.count
     var design: [[Double]] = []
     var target: [Double] = []
-    for (i, year) in history.total.years.enumerated() where !excluded.contains(year) {
-      let total = places.map { $0.plans[i] }.reduce(0, +)
-      guard total > 0 else { continue }
+    for year in history.total.years where !excluded.contains(year) {
+      // Only years that give every placement: a share needs the whole of its year.
+      let plans = places.compactMap { $0.plans(at: year) }
+      let total = plans.reduce(0, +)
+      guard plans.count == P, total > 0 else { continue }
       for p in 0..<P {
         design.append((0..<P).map { $0 == p ? 1 : 0 })
-        target.append(places[p].plans[i] / total)
+        target.append(plans[p] / total)
       }
     }
     guard !design.isEmpty else { return [] }

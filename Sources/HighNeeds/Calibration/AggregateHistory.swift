@@ -47,6 +47,19 @@ public struct AggregateHistory: Sendable {
   public var newPlans: [Int: Double]
   /// Data rows read from the history file.
   public var rowsRead: Int
+  /// Census years in which a level has no rows (neither its own marginal row nor any of the
+  /// finest rows that fall in it), by level in `allSeries` order; such a year is missing from
+  /// that level's series, not zero.
+  public var gaps: [(level: String, years: [Int])] = []
+
+  /// One line per level with gaps, for the command's warnings.
+  public var gapWarnings: [String] {
+    gaps.map { gap in
+      "note: \(gap.level) has no rows for census year\(gap.years.count == 1 ? "" : "s") "
+        + gap.years.map(String.init).joined(separator: ", ")
+        + " in \(file); left out of that level's fits and scores (write an explicit 0 row for a true zero)"
+    }
+  }
 
   /// The total, then age bands, then placements.
   public var allSeries: [PlanSeries] { [total] + ageBands + placements }
@@ -126,20 +139,32 @@ public struct AggregateHistory: Sendable {
           year: year, matches: { _ in true }, isMarginal: { $0.band == nil && $0.placement == nil && $0.need == nil })
           ?? 0)
     }
+    var gaps: [(level: String, years: [Int])] = []
+    // A level's series holds only the years that give it; the others are reported as gaps.
+    func series(_ level: String, matches: (Key) -> Bool, isMarginal: (Key) -> Bool) -> PlanSeries {
+      var observed = PlanSeries(level: level, years: [], plans: [])
+      var missing: [Int] = []
+      for year in years {
+        if let plans = value(year: year, matches: matches, isMarginal: isMarginal) {
+          observed.years.append(year)
+          observed.plans.append(plans)
+        } else {
+          missing.append(year)
+        }
+      }
+      if !missing.isEmpty { gaps.append((level, missing)) }
+      return observed
+    }
     var bands: [PlanSeries] = []
     for (index, band) in ageBands.enumerated() where cells.keys.contains(where: { $0.band == index }) {
-      let values = years.map {
-        value(
-          year: $0, matches: { $0.band == index }, isMarginal: { $0.placement == nil && $0.need == nil }) ?? 0
-      }
-      bands.append(PlanSeries(level: "age:\(band.label)", years: years, plans: values))
+      bands.append(
+        series(
+          "age:\(band.label)", matches: { $0.band == index }, isMarginal: { $0.placement == nil && $0.need == nil }))
     }
     var placements: [PlanSeries] = []
     for id in Set(cells.keys.compactMap(\.placement)).sorted() {
-      let values = years.map {
-        value(year: $0, matches: { $0.placement == id }, isMarginal: { $0.band == nil && $0.need == nil }) ?? 0
-      }
-      placements.append(PlanSeries(level: "placement:\(id)", years: years, plans: values))
+      placements.append(
+        series("placement:\(id)", matches: { $0.placement == id }, isMarginal: { $0.band == nil && $0.need == nil }))
     }
     var newPlans: [Int: Double] = [:]
     if let newPlansPath {
@@ -154,7 +179,7 @@ public struct AggregateHistory: Sendable {
     }
     return AggregateHistory(
       file: path, total: PlanSeries(level: "total", years: years, plans: totals), ageBands: bands,
-      placements: placements, newPlans: newPlans, rowsRead: table.rows.count)
+      placements: placements, newPlans: newPlans, rowsRead: table.rows.count, gaps: gaps)
   }
 
   /// `nil` for a blank or `total` cell, otherwise the trimmed text.

@@ -74,10 +74,11 @@ public struct Backtest: Sendable {
   public static let stockFlowName = "stock_flow"
   public var rows: [BacktestRow]
   public var summary: [BacktestSummary]
-  /// Warnings (fit windows that cross a known break).
+  /// Warnings and notes: levels with census years missing, fit windows that cross a known
+  /// break, and levels not forecast at some origins (fewer than two census years).
   public var warnings: [String]
   /// The fits, one per origin and level, for the report.
-  public var fits: [TrendFit]
+  public var fits: [(origin: Int, fit: TrendFit)]
 
   /// Runs the backtest of `history` for every origin in `fitThrough`.
   ///
@@ -103,7 +104,7 @@ public struct Backtest: Sendable {
         found: "\(fitThrough.lowerBound)–\(fitThrough.upperBound)")
     }
     var rows: [BacktestRow] = []
-    var fits: [TrendFit] = []
+    var fits: [(origin: Int, fit: TrendFit)] = []
     var warnings: [String] = []
     for brk in SeriesBreak.known {
       let crossing = fitThrough.filter { origin in
@@ -116,12 +117,17 @@ public struct Backtest: Sendable {
             + "(exclude years with --exclude-years, or start the history later)")
       }
     }
+    var unfitted: [String: [Int]] = [:]
     for origin in fitThrough {
       for series in history.allSeries {
         let fitted = series.through(origin, excluding: excluded)
-        let fit = try TrendFit.fit(fitted, horizon: horizon)
-        fits.append(fit)
-        for f in fit.forecast(horizon: horizon) {
+        guard fitted.years.count >= 2, let last = fitted.years.last else {
+          unfitted[series.level, default: []].append(origin)
+          continue
+        }
+        let fit = try TrendFit.fit(fitted, horizon: horizon + origin - last)
+        fits.append((origin, fit))
+        for f in fit.forecast(origin: origin, horizon: horizon) {
           guard let actual = series.plans(at: f.year), actual > 0 else { continue }
           rows.append(
             BacktestRow(
@@ -149,7 +155,14 @@ public struct Backtest: Sendable {
         }
       }
     }
-    return Backtest(rows: rows, summary: summarise(rows), warnings: warnings, fits: fits)
+    for series in history.allSeries {
+      guard let origins = unfitted[series.level] else { continue }
+      warnings.append(
+        "note: \(series.level) is not forecast at origin\(origins.count == 1 ? "" : "s") "
+          + origins.map(String.init).joined(separator: ", ")
+          + ": fewer than two census years with rows up to the origin")
+    }
+    return Backtest(rows: rows, summary: summarise(rows), warnings: history.gapWarnings + warnings, fits: fits)
   }
 
   /// The methods a backtest of the trend reports, in order: the trend, the baselines and the

@@ -54,25 +54,24 @@ public enum CalibrationOutput {
   }
 
   /// One row per fitted trend: origin, level, years fitted, decay, growth and `σ_h`.
-  static func fitsTable(_ fits: [TrendFit]) -> String {
+  ///
+  /// `fit_through` is the origin; `last_census_fitted` the level's last census with rows up to
+  /// it (earlier when the level has a gap there), from which `horizon` counts.
+  static func fitsTable(_ fits: [(origin: Int, fit: TrendFit)]) -> String {
     var table = CSVWriter(header: [
-      "fit_through", "level", "first_year", "years_fitted", "decay", "growth_log_per_year", "horizon",
-      "log_error_sd", "in_window_errors",
+      "fit_through", "level", "first_year", "last_census_fitted", "years_fitted", "decay", "growth_log_per_year",
+      "horizon", "log_error_sd", "in_window_errors",
     ])
-    for fit in fits {
+    for (origin, fit) in fits {
+      let common = [
+        "\(origin)", fit.level, "\(fit.years.first ?? fit.lastYear)", "\(fit.lastYear)", "\(fit.years.count)",
+        CSVWriter.fixed(fit.decay, 2), CSVWriter.fixed(fit.growthRate, 6),
+      ]
       for (h, sd) in fit.logErrorSD.enumerated() {
-        table.row([
-          "\(fit.lastYear)", fit.level, "\(fit.years.first ?? fit.lastYear)", "\(fit.years.count)",
-          CSVWriter.fixed(fit.decay, 2), CSVWriter.fixed(fit.growthRate, 6), "\(h + 1)", CSVWriter.fixed(sd, 6),
-          "\(h < fit.errorCounts.count ? fit.errorCounts[h] : 0)",
-        ])
+        table.row(
+          common + ["\(h + 1)", CSVWriter.fixed(sd, 6), "\(h < fit.errorCounts.count ? fit.errorCounts[h] : 0)"])
       }
-      if fit.logErrorSD.isEmpty {
-        table.row([
-          "\(fit.lastYear)", fit.level, "\(fit.years.first ?? fit.lastYear)", "\(fit.years.count)",
-          CSVWriter.fixed(fit.decay, 2), CSVWriter.fixed(fit.growthRate, 6), "", "", "0",
-        ])
-      }
+      if fit.logErrorSD.isEmpty { table.row(common + ["", "", "0"]) }
     }
     return table.text
   }
@@ -140,18 +139,19 @@ public enum CalibrationOutput {
 
 extension CalibrationOutput {
   /// `trend.csv` (each series' fitted growth, decay and `σ_h`) and `forecast.csv` (the trend's
-  /// forecasts with p10/p90), for `hnb fit` from an aggregate history.
-  public static func trendTables(_ fits: [TrendFit], horizon: Int) -> [String: String] {
+  /// forecasts with p10/p90 for the `horizon` census years after `origin`, the last census),
+  /// for `hnb fit` from an aggregate history.
+  public static func trendTables(_ fits: [TrendFit], origin: Int, horizon: Int) -> [String: String] {
     var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
     for fit in fits {
-      for f in fit.forecast(horizon: horizon) {
+      for f in fit.forecast(origin: origin, horizon: horizon) {
         forecast.row([
           fit.level, "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
           f.p10.map { CSVWriter.fixed($0, 3) } ?? "", f.p90.map { CSVWriter.fixed($0, 3) } ?? "",
         ])
       }
     }
-    return ["trend.csv": fitsTable(fits), "forecast.csv": forecast.text]
+    return ["trend.csv": fitsTable(fits.map { (origin, $0) }), "forecast.csv": forecast.text]
   }
 }
 

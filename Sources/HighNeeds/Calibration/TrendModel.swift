@@ -120,14 +120,22 @@ public struct TrendFit: Sendable, Equatable {
     return errors
   }
 
-  /// Forecasts for census years `lastYear + 1 … lastYear + horizon`.
-  public func forecast(horizon: Int) -> [IntervalForecast] {
-    (1...horizon).map { h in
-      let mean = exp(log(max(lastPlans, Self.logFloor)) + growthRate * Double(h))
-      var result = IntervalForecast(year: lastYear + h, horizon: h, forecast: mean, p10: nil, p90: nil)
-      if h <= logErrorSD.count {
-        result.p10 = mean * exp(-Self.z90 * logErrorSD[h - 1])
-        result.p90 = mean * exp(Self.z90 * logErrorSD[h - 1])
+  /// Forecasts for census years `origin + 1 … origin + horizon` (`origin` defaults to
+  /// `lastYear`).
+  ///
+  /// When the series has no census at `origin` (a gap in a level), each forecast is
+  /// `step = Y − lastYear` years from the last census the series has, with the interval of that
+  /// step, and `horizon` still counts from `origin`. Fit with `horizon + origin − lastYear`
+  /// so that every step has its own `σ`.
+  public func forecast(origin: Int? = nil, horizon: Int) -> [IntervalForecast] {
+    let origin = origin ?? lastYear
+    return (1...horizon).map { h in
+      let step = origin + h - lastYear
+      let mean = exp(log(max(lastPlans, Self.logFloor)) + growthRate * Double(step))
+      var result = IntervalForecast(year: origin + h, horizon: h, forecast: mean, p10: nil, p90: nil)
+      if step <= logErrorSD.count {
+        result.p10 = mean * exp(-Self.z90 * logErrorSD[step - 1])
+        result.p90 = mean * exp(Self.z90 * logErrorSD[step - 1])
       }
       return result
     }

@@ -35,6 +35,21 @@ import Testing
     }
   }
 
+  @Test func pairsWithABandMissingAreLeftOutNotReadAsZero() throws {
+    // Drop the 11-15 row of 2017: the pairs 2016→2017 and 2017→2018 cannot be used, and the
+    // others still recover the rates exactly.
+    let lines = try String(contentsOfFile: try CalibrationFixtures.path("aggregate_bands.csv"), encoding: .utf8)
+      .split(separator: "\n").filter { !$0.hasPrefix("2017,11-15,") }
+    let path = try CalibrationFixtures.temporary("bands.csv", lines.joined(separator: "\n") + "\n")
+    let history = try AggregateHistory.read(path: path)
+    let population = try PopulationTable.read(path: try CalibrationFixtures.path("aggregate_population.csv"))
+    let fit = try AggregateFit.fit(history: history, population: population)
+    #expect(fit.years == [2015, 2016, 2019, 2020])
+    for (b, band) in fit.bands.enumerated() {
+      #expect(band.cessationRate.isApproximatelyEqual(to: Self.cessation[b], absoluteTolerance: 1e-6))
+    }
+  }
+
   @Test func ratesStayWithinBoundsWhenTheDataPushOutside() throws {
     // Totals that grow faster than any new plans could explain: unconstrained, cessation would
     // be negative; constrained, it is 0 and incidence takes up what it can.

@@ -31,6 +31,29 @@ import Testing
     #expect(trimmed.warnings.isEmpty)
   }
 
+  @Test func aLevelWithAGapIsForecastFromItsLastCensusAndNotScoredInTheGap() throws {
+    let history = try AggregateHistory.read(path: try CalibrationFixtures.path("sutton_history_detail.csv"))
+    let backtest = try Backtest.run(history: history, fitThrough: 2014...2023, horizon: 3)
+    let band = backtest.rows.filter { $0.level == "age:11-15" && $0.method == Backtest.methodName }
+    #expect(!band.contains { $0.year == 2023 })
+    // At origin 2023 the band's last census is 2022: 2024 is two steps from it, labelled h1.
+    let series = try #require(history.ageBands.first { $0.level == "age:11-15" })
+    let fit = try TrendFit.fit(series.through(2022), horizon: 4)
+    let row = try #require(band.first { $0.fitThrough == 2023 && $0.year == 2024 })
+    #expect(row.horizon == 1)
+    #expect(row.forecast.isApproximatelyEqual(to: fit.lastPlans * exp(2 * fit.growthRate), relativeTolerance: 1e-12))
+    let ratio = try #require(row.p90) / row.forecast
+    #expect(ratio.isApproximatelyEqual(to: exp(TrendFit.z90 * fit.logErrorSD[1]), relativeTolerance: 1e-12))
+    // Ages 20-25 start in 2015: no forecast before two censuses, and a note that says so.
+    #expect(!backtest.rows.contains { $0.level == "age:20-25" && $0.fitThrough <= 2015 })
+    #expect(backtest.rows.contains { $0.level == "age:20-25" && $0.fitThrough == 2016 })
+    #expect(
+      backtest.warnings.contains(
+        "note: age:20-25 is not forecast at origins 2014, 2015: fewer than two census years with rows up to the origin")
+    )
+    #expect(backtest.warnings.contains { $0.hasPrefix("note: age:5-10 has no rows for census year 2023") })
+  }
+
   @Test func originsWithoutLaterYearsAreRefused() throws {
     let history = try AggregateHistory.read(path: try CalibrationFixtures.path("sutton_history.csv"))
     #expect(throws: InputError.self) { try Backtest.run(history: history, fitThrough: 2024...2025, horizon: 1) }

@@ -33,9 +33,9 @@ import Testing
 
     """
   static let fits = """
-    fit_through,level,first_year,years_fitted,decay,growth_log_per_year,horizon,log_error_sd,in_window_errors
-    2019,total,2010,10,0.00,0.04,1,0.05,8
-    2020,total,2010,11,0.00,0.04,1,0.05,8
+    fit_through,level,first_year,last_census_fitted,years_fitted,decay,growth_log_per_year,horizon,log_error_sd,in_window_errors
+    2019,total,2010,2019,10,0.00,0.04,1,0.05,8
+    2020,total,2010,2020,11,0.00,0.04,1,0.05,8
 
     """
 
