@@ -9,8 +9,11 @@ struct Backtest: ParsableCommand {
       Writes backtest.csv (the method's held-out forecasts with p10/p90 and absolute percentage \
       error), baselines.csv (the naive baselines: last value, last year's growth, linear trend), \
       summary.csv (MAPE by level and horizon for each, and p10–p90 coverage), fits.csv and \
-      manifest.json. With --new-plans, the total is also forecast by the stock-flow candidate \
-      (stock less leavers plus new plans; candidates.csv), scored beside the method. \
+      manifest.json. The method forecasts the total by its trend and each age band and \
+      placement top-down (the total's forecast times the level's last share); each level's own \
+      trend is scored beside it as the level_trend candidate (candidates.csv). With \
+      --new-plans, the total is also forecast by the stock-flow candidate (stock less leavers \
+      plus new plans; candidates.csv). \
       --fit-through may be a range (rolling origin); the summary averages over origins. The \
       method, and how it was chosen, are described in docs/CALIBRATION.md.
 

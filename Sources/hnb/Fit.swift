@@ -6,8 +6,9 @@ struct Fit: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Estimate a scenario's rates from history, and write them with a fit report.",
     discussion: """
-      With only --history (a totals or age-band series), fits the trend of each series and \
-      writes trend.csv and forecast.csv. With --history and --population (and no \
+      With only --history (totals, or by age band and placement), fits the trend of the total \
+      and forecasts each age band and placement as its share of it (top-down), writing \
+      trend.csv, shares.csv and forecast.csv. With --history and --population (and no \
       --transitions), also estimates cessation and incidence (with a trend) by age band as a \
       constrained least-squares problem and writes them as scenario inputs with \
       calibration.yaml. With --history and --new-plans, also fits the stock-flow model of the \
@@ -17,7 +18,7 @@ struct Fit: ParsableCommand {
       The method used is printed and recorded in manifest.json. See docs/CALIBRATION.md.
 
       Examples:
-        hnb fit --history Calibration/data/sutton_history.csv --out out/fit
+        hnb fit --history Calibration/data/sutton_history_detail.csv --out out/fit
         hnb fit --history Calibration/data/england_history.csv \\
           --new-plans Calibration/data/england_new_plans.csv --out out/fit
         hnb fit --history bands.csv --population population.csv --out out/fit
@@ -69,17 +70,22 @@ struct Fit: ParsableCommand {
               + "(exclude years with --exclude-years, or start the history later)")
         }
         warnings.append(contentsOf: history.gapWarnings)
-        var fits: [TrendFit] = []
-        for series in history.allSeries {
+        let total = history.total.through(lastYear, excluding: excluded)
+        let totalFit = try TrendFit.fit(total, horizon: horizon + lastYear - (total.years.last ?? lastYear))
+        var shares: [TopDownFit] = []
+        for series in history.ageBands + history.placements {
           let fitted = series.through(lastYear, excluding: excluded)
           guard fitted.years.count >= 2, let last = fitted.years.last else {
-            warnings.append("note: \(series.level) has fewer than two census years with rows; no trend fitted")
+            warnings.append("note: \(series.level) has fewer than two census years with rows; not forecast")
             continue
           }
-          fits.append(try TrendFit.fit(fitted, horizon: horizon + lastYear - last))
+          shares.append(try TopDownFit.fit(fitted, total: total, steps: horizon + lastYear - last))
         }
-        files.merge(CalibrationOutput.trendTables(fits, origin: lastYear, horizon: horizon)) { $1 }
-        methods.append("trend of the series (exponentially weighted growth), from \(historyPath)")
+        files.merge(CalibrationOutput.trendTables(totalFit, shares: shares, origin: lastYear, horizon: horizon)) { $1 }
+        methods.append(
+          "trend of the total (exponentially weighted growth)"
+            + (shares.isEmpty ? "" : ", age bands and placement groups as shares of it (top-down)")
+            + ", from \(historyPath)")
         if let newPlansPath = inputs.newPlans {
           let flow = try StockFlowFit.fit(
             history.total.through(lastYear, excluding: excluded), newPlans: history.newPlans, horizon: horizon,
@@ -119,8 +125,8 @@ struct Fit: ParsableCommand {
           warnings.append(
             "warning: no --population, so incidence and cessation were not estimated from the aggregates; "
               + (inputs.newPlans == nil
-                ? "only the trend of each series was fitted"
-                : "only the trend of each series and the stock-flow model of the total were fitted"))
+                ? "only the trend forecasts were fitted"
+                : "only the trend forecasts and the stock-flow model of the total were fitted"))
         }
       }
       if let transitionsPath = inputs.transitions {

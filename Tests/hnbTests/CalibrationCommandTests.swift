@@ -32,10 +32,38 @@ import Testing
       "fit", "--history", "Calibration/data/england_history.csv", "--exclude-years", "2010-2018", "--out", out,
     ])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("method: trend of the series"))
+    #expect(result.stdout.contains("method: trend of the total"))
     #expect(!result.stderr.contains("statements were transferred"))
     let forecast = try HNBCommand.readCSV(out + "/forecast.csv")
     #expect(forecast.map { $0["year"] ?? "" } == ["2026", "2027", "2028"])
+  }
+
+  @Test func fitByAgeAndPlacementSplitsTheTotalTopDown() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history_detail.csv", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("age bands and placement groups as shares of it (top-down)"))
+    // The public age table has no 2023: a note, not zero plans.
+    #expect(result.stderr.contains("note: age:5-10 has no rows for census year 2023"))
+    let forecast = try HNBCommand.readCSV(out + "/forecast.csv")
+    func value(_ row: [String: String]) -> Double { Double(row["forecast"] ?? "") ?? .nan }
+    for year in ["2026", "2027", "2028"] {
+      let rows = forecast.filter { $0["year"] == year }
+      let total = try #require(rows.first { $0["level"] == "total" }).map(value) ?? .nan
+      // The placement groups add up to the total in 2025, so their forecasts add up to its forecast.
+      let groups = rows.filter { ($0["level"] ?? "").hasPrefix("placement:") }
+      #expect(groups.count == 6)
+      #expect(abs(groups.map(value).reduce(0, +) - total) < 0.01)
+      let bands = rows.filter { ($0["level"] ?? "").hasPrefix("age:") }
+      #expect(bands.count == 5)
+    }
+    let shares = try HNBCommand.readCSV(out + "/shares.csv")
+    let mainstream = try #require(shares.first { $0["level"] == "placement:mainstream_and_rp" })
+    // 1,284 of 2,582 plans in January 2025.
+    #expect(mainstream["share_fraction"] == "0.497289")
+    #expect(mainstream["last_census_fitted"] == "2025")
   }
 
   @Test func fitWithNewPlansWritesTheStockFlowFit() throws {
@@ -45,7 +73,7 @@ import Testing
       "Calibration/data/england_new_plans.csv", "--out", out,
     ])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("method: trend of the series"))
+    #expect(result.stdout.contains("method: trend of the total"))
     #expect(
       result.stdout.contains("method: stock_flow") && result.stdout.contains("S(Y+1) = S(Y)·(1 − leaveRate) + N(Y)"))
     // Calendar 2009 has no census pair in a history from 2010.

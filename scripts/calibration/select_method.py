@@ -40,8 +40,11 @@ def ew_growth(logs, decay):
     return s / t if t else 0.0
 
 
+LOG_FLOOR = 0.5  # TrendFit.logFloor: an empty level still has a logarithm
+
+
 def trend(ys, decay):
-    logs = [math.log(y) for y in ys]
+    logs = [math.log(max(y, LOG_FLOOR)) for y in ys]
     g = ew_growth(logs, decay)
     return [math.exp(logs[-1] + g * h) for h in range(1, H + 1)]
 
@@ -167,34 +170,39 @@ RULES = {
     "conformal, break years left out": {"skip": True, "pool": True, "quantile": True},
 }
 
-for name in ("england", "sutton"):
-    history, new = load(name)
-    print(f"\n{name}: MAPE % at h1 h2 h3 (mean), origins {min(ORIGINS)}-{max(ORIGINS)}")
-    for label, f in candidates(new).items():
-        ape = [[] for _ in range(H)]
-        for o in ORIGINS:
-            yr = [y for y in sorted(history) if y <= o]
-            fc = f(yr, [history[y] for y in yr])
-            for k in range(H):
-                if o + k + 1 in history:
-                    ape[k].append(abs(fc[k] - history[o + k + 1]) / history[o + k + 1] * 100)
-        print(f"  {label:40s}" + " ".join(f"{mean(a):6.2f}" for a in ape) + f"  ({mean([mean(a) for a in ape]):.2f})")
-    print(f"{name}: p10-p90 coverage of the method's forecasts: all targets | non-break targets")
-    for label, rule in RULES.items():
-        cover, cover_nb = [], []
-        for o in ORIGINS:
-            yr = [y for y in sorted(history) if y <= o]
-            logs = [math.log(history[y]) for y in yr]
-            sd = interval_sd(yr, logs, rule)
-            d = in_window(lambda a, b, c: trend(b, c), [0, 0.2, 0.4, 0.6, 0.8], yr, [history[y] for y in yr])
-            g = ew_growth(logs, d)
-            for h in range(1, H + 1):
-                if o + h in history and sd:
-                    inside = abs(math.log(history[o + h]) - (logs[-1] + g * h)) <= Z90 * sd[h - 1]
-                    cover.append(inside)
-                    if o + h not in BREAKS:
-                        cover_nb.append(inside)
-        print(
-            f"  {label:48s} {100 * mean(cover):5.1f}% ({sum(cover)}/{len(cover)}) | "
-            f"{100 * mean(cover_nb):5.1f}% ({sum(cover_nb)}/{len(cover_nb)})"
-        )
+def main():
+    for name in ("england", "sutton"):
+        history, new = load(name)
+        print(f"\n{name}: MAPE % at h1 h2 h3 (mean), origins {min(ORIGINS)}-{max(ORIGINS)}")
+        for label, f in candidates(new).items():
+            ape = [[] for _ in range(H)]
+            for o in ORIGINS:
+                yr = [y for y in sorted(history) if y <= o]
+                fc = f(yr, [history[y] for y in yr])
+                for k in range(H):
+                    if o + k + 1 in history:
+                        ape[k].append(abs(fc[k] - history[o + k + 1]) / history[o + k + 1] * 100)
+            print(f"  {label:40s}" + " ".join(f"{mean(a):6.2f}" for a in ape) + f"  ({mean([mean(a) for a in ape]):.2f})")
+        print(f"{name}: p10-p90 coverage of the method's forecasts: all targets | non-break targets")
+        for label, rule in RULES.items():
+            cover, cover_nb = [], []
+            for o in ORIGINS:
+                yr = [y for y in sorted(history) if y <= o]
+                logs = [math.log(history[y]) for y in yr]
+                sd = interval_sd(yr, logs, rule)
+                d = in_window(lambda a, b, c: trend(b, c), [0, 0.2, 0.4, 0.6, 0.8], yr, [history[y] for y in yr])
+                g = ew_growth(logs, d)
+                for h in range(1, H + 1):
+                    if o + h in history and sd:
+                        inside = abs(math.log(history[o + h]) - (logs[-1] + g * h)) <= Z90 * sd[h - 1]
+                        cover.append(inside)
+                        if o + h not in BREAKS:
+                            cover_nb.append(inside)
+            print(
+                f"  {label:48s} {100 * mean(cover):5.1f}% ({sum(cover)}/{len(cover)}) | "
+                f"{100 * mean(cover_nb):5.1f}% ({sum(cover_nb)}/{len(cover_nb)})"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -72,21 +72,29 @@ public struct Backtest: Sendable {
   /// The new-plans stock-flow model's name in outputs (scored for the total when new plans are
   /// given; a candidate, not the method).
   public static let stockFlowName = "stock_flow"
+  /// The name in outputs of an age band's or placement group's own trend (a candidate; the
+  /// method forecasts those levels top-down, `TopDownFit`).
+  public static let levelTrendName = "level_trend"
+  /// The candidates scored beside the method (written to `candidates.csv`).
+  public static let candidateNames: Set<String> = [stockFlowName, levelTrendName]
   public var rows: [BacktestRow]
   public var summary: [BacktestSummary]
   /// Warnings and notes: levels with census years missing, fit windows that cross a known
   /// break, and levels not forecast at some origins (fewer than two census years).
   public var warnings: [String]
-  /// The fits, one per origin and level, for the report.
+  /// The trends fitted, by origin: the total's (the method) and each level's own
+  /// (`level_trend`), for `fits.csv` and the report.
   public var fits: [(origin: Int, fit: TrendFit)]
 
   /// Runs the backtest of `history` for every origin in `fitThrough`.
   ///
   /// Years in `excluded` are left out of every fit (they are still compared as actuals: what
   /// happened, happened). An origin needs two fitted years before it and at least one later
-  /// census to compare with; origins outside that are an error. With new plans in the history,
-  /// the total is also forecast by `StockFlowFit` (`stock_flow`), from the new plans known at
-  /// each origin.
+  /// census to compare with; origins outside that are an error. The method forecasts the total
+  /// by its trend (`TrendFit`) and each age band and placement group top-down from it
+  /// (`TopDownFit`); each level's own trend is scored beside it as `level_trend`. With new plans
+  /// in the history, the total is also forecast by `StockFlowFit` (`stock_flow`), from the new
+  /// plans known at each origin.
   public static func run(
     history: AggregateHistory, fitThrough: ClosedRange<Int>, horizon: Int, excluded: Set<Int> = []
   ) throws -> Backtest {
@@ -119,40 +127,50 @@ public struct Backtest: Sendable {
     }
     var unfitted: [String: [Int]] = [:]
     for origin in fitThrough {
-      for series in history.allSeries {
+      let total = history.total.through(origin, excluding: excluded)
+      let totalFit = try TrendFit.fit(total, horizon: horizon + origin - (total.years.last ?? origin))
+      fits.append((origin, totalFit))
+      func score(_ series: PlanSeries, _ forecasts: [IntervalForecast], method: String) {
+        for f in forecasts {
+          guard let actual = series.plans(at: f.year), actual > 0 else { continue }
+          rows.append(
+            BacktestRow(
+              fitThrough: origin, year: f.year, horizon: f.horizon, level: series.level, method: method,
+              actual: actual, forecast: f.forecast, p10: f.p10, p90: f.p90))
+        }
+      }
+      func scoreBaselines(_ series: PlanSeries, _ fitted: PlanSeries) {
+        for h in 1...horizon {
+          for baseline in Baseline.allCases {
+            let forecast = baseline.forecast(fitted, year: origin + h)
+            score(
+              series, [IntervalForecast(year: origin + h, horizon: h, forecast: forecast, p10: nil, p90: nil)],
+              method: baseline.rawValue)
+          }
+        }
+      }
+      score(history.total, totalFit.forecast(origin: origin, horizon: horizon), method: methodName)
+      scoreBaselines(history.total, total)
+      if !history.newPlans.isEmpty, let flow = StockFlowFit.fit(total, newPlans: history.newPlans, horizon: horizon) {
+        let forecasts = flow.forecast(horizon: horizon).enumerated().map {
+          IntervalForecast(
+            year: origin + $0.offset + 1, horizon: $0.offset + 1, forecast: $0.element, p10: nil, p90: nil)
+        }
+        score(history.total, forecasts, method: stockFlowName)
+      }
+      for series in history.ageBands + history.placements {
         let fitted = series.through(origin, excluding: excluded)
         guard fitted.years.count >= 2, let last = fitted.years.last else {
           unfitted[series.level, default: []].append(origin)
           continue
         }
-        let fit = try TrendFit.fit(fitted, horizon: horizon + origin - last)
-        fits.append((origin, fit))
-        for f in fit.forecast(origin: origin, horizon: horizon) {
-          guard let actual = series.plans(at: f.year), actual > 0 else { continue }
-          rows.append(
-            BacktestRow(
-              fitThrough: origin, year: f.year, horizon: f.horizon, level: series.level, method: methodName,
-              actual: actual, forecast: f.forecast, p10: f.p10, p90: f.p90))
-          for baseline in Baseline.allCases {
-            rows.append(
-              BacktestRow(
-                fitThrough: origin, year: f.year, horizon: f.horizon, level: series.level,
-                method: baseline.rawValue, actual: actual, forecast: baseline.forecast(fitted, year: f.year),
-                p10: nil, p90: nil))
-          }
-        }
-        if series.level == "total", !history.newPlans.isEmpty,
-          let flow = StockFlowFit.fit(fitted, newPlans: history.newPlans, horizon: horizon)
-        {
-          for (k, forecast) in flow.forecast(horizon: horizon).enumerated() {
-            let year = origin + k + 1
-            guard let actual = series.plans(at: year), actual > 0 else { continue }
-            rows.append(
-              BacktestRow(
-                fitThrough: origin, year: year, horizon: k + 1, level: series.level, method: stockFlowName,
-                actual: actual, forecast: forecast, p10: nil, p90: nil))
-          }
-        }
+        let steps = horizon + origin - last
+        let topDown = try TopDownFit.fit(fitted, total: total, steps: steps)
+        score(series, topDown.forecast(total: totalFit, origin: origin, horizon: horizon), method: methodName)
+        scoreBaselines(series, fitted)
+        let own = try TrendFit.fit(fitted, horizon: steps)
+        fits.append((origin, own))
+        score(series, own.forecast(origin: origin, horizon: horizon), method: levelTrendName)
       }
     }
     for series in history.allSeries {
@@ -167,7 +185,7 @@ public struct Backtest: Sendable {
 
   /// The methods a backtest of the trend reports, in order: the trend, the baselines and the
   /// stock-flow candidate.
-  static let reportedMethods = [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName]
+  static let reportedMethods = [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName, levelTrendName]
 
   /// MAPE and coverage by level, method (in `methods` order) and horizon, averaged over origins.
   static func summarise(_ rows: [BacktestRow], methods: [String] = reportedMethods) -> [BacktestSummary] {

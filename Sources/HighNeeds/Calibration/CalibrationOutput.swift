@@ -4,7 +4,8 @@ import Foundation
 public enum CalibrationOutput {
   /// `backtest.csv` (the method's held-out forecasts), `baselines.csv` (the naive baselines'),
   /// `summary.csv` (MAPE and coverage by level, method and horizon), `fits.csv` (each
-  /// origin's fitted trend) and, with new plans, `candidates.csv` (the `stock_flow` forecasts).
+  /// origin's fitted trends) and, when there are any, `candidates.csv` (the `stock_flow`
+  /// forecasts of the total and the `level_trend` forecasts of age bands and placement groups).
   public static func backtestTables(_ backtest: Backtest) -> [String: String] {
     var files = forecastTables(backtest.rows, summary: backtest.summary, method: Backtest.methodName)
     files["fits.csv"] = fitsTable(backtest.fits)
@@ -13,7 +14,7 @@ public enum CalibrationOutput {
 
   /// The tables of held-out forecasts any backtest writes: `backtest.csv` (the rows of
   /// `method`, with p10/p90), `baselines.csv` (the naive baselines'), `summary.csv` and, when
-  /// there are `stock_flow` rows, `candidates.csv`.
+  /// there are `stock_flow` or `level_trend` rows, `candidates.csv`.
   static func forecastTables(_ rows: [BacktestRow], summary: [BacktestSummary], method name: String) -> [String: String]
   {
     func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
@@ -38,7 +39,7 @@ public enum CalibrationOutput {
           "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
           CSVWriter.fixed(r.forecast, 3), CSVWriter.fixed(r.absPercentError, 3),
         ]
-        if r.method == Backtest.stockFlowName { candidates.row(other) } else { baselines.row(other) }
+        if Backtest.candidateNames.contains(r.method) { candidates.row(other) } else { baselines.row(other) }
       }
     }
     var table = CSVWriter(header: ["level", "method", "horizon", "forecasts", "mape_pct", "coverage_p10_p90"])
@@ -49,7 +50,9 @@ public enum CalibrationOutput {
       ])
     }
     var files = ["backtest.csv": method.text, "baselines.csv": baselines.text, "summary.csv": table.text]
-    if rows.contains(where: { $0.method == Backtest.stockFlowName }) { files["candidates.csv"] = candidates.text }
+    if rows.contains(where: { Backtest.candidateNames.contains($0.method) }) {
+      files["candidates.csv"] = candidates.text
+    }
     return files
   }
 
@@ -138,20 +141,38 @@ public enum CalibrationOutput {
 }
 
 extension CalibrationOutput {
-  /// `trend.csv` (each series' fitted growth, decay and `σ_h`) and `forecast.csv` (the trend's
-  /// forecasts with p10/p90 for the `horizon` census years after `origin`, the last census),
-  /// for `hnb fit` from an aggregate history.
-  public static func trendTables(_ fits: [TrendFit], origin: Int, horizon: Int) -> [String: String] {
+  /// `trend.csv` (the total's fitted growth, decay and `σ_h`), `shares.csv` (each age band's
+  /// and placement group's share of the total and `σ_s` by step) and `forecast.csv` (the
+  /// method's forecasts with p10/p90 for the `horizon` census years after `origin`, the last
+  /// census: the total by its trend, the other levels top-down), for `hnb fit` from an
+  /// aggregate history.
+  public static func trendTables(_ total: TrendFit, shares: [TopDownFit], origin: Int, horizon: Int) -> [String: String]
+  {
     var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
-    for fit in fits {
-      for f in fit.forecast(origin: origin, horizon: horizon) {
+    func write(_ level: String, _ forecasts: [IntervalForecast]) {
+      for f in forecasts {
         forecast.row([
-          fit.level, "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
+          level, "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
           f.p10.map { CSVWriter.fixed($0, 3) } ?? "", f.p90.map { CSVWriter.fixed($0, 3) } ?? "",
         ])
       }
     }
-    return ["trend.csv": fitsTable(fits.map { (origin, $0) }), "forecast.csv": forecast.text]
+    write(total.level, total.forecast(origin: origin, horizon: horizon))
+    var table = CSVWriter(header: [
+      "level", "last_census_fitted", "years_fitted", "share_fraction", "step_years", "share_log_sd",
+      "in_window_changes",
+    ])
+    for fit in shares {
+      write(fit.level, fit.forecast(total: total, origin: origin, horizon: horizon))
+      let common = [fit.level, "\(fit.lastYear)", "\(fit.years.count)", CSVWriter.fraction(fit.share)]
+      for (k, sd) in fit.shareLogSD.enumerated() {
+        table.row(common + ["\(k + 1)", CSVWriter.fixed(sd, 6), "\(fit.errorCounts[k])"])
+      }
+      if fit.shareLogSD.isEmpty { table.row(common + ["", "", "0"]) }
+    }
+    var files = ["trend.csv": fitsTable([(origin, total)]), "forecast.csv": forecast.text]
+    if !shares.isEmpty { files["shares.csv"] = table.text }
+    return files
   }
 }
 

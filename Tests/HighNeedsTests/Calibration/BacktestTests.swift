@@ -34,16 +34,23 @@ import Testing
   @Test func aLevelWithAGapIsForecastFromItsLastCensusAndNotScoredInTheGap() throws {
     let history = try AggregateHistory.read(path: try CalibrationFixtures.path("sutton_history_detail.csv"))
     let backtest = try Backtest.run(history: history, fitThrough: 2014...2023, horizon: 3)
-    let band = backtest.rows.filter { $0.level == "age:11-15" && $0.method == Backtest.methodName }
-    #expect(!band.contains { $0.year == 2023 })
+    let band = backtest.rows.filter { $0.level == "age:11-15" && $0.fitThrough == 2023 }
+    #expect(!backtest.rows.contains { $0.level == "age:11-15" && $0.year == 2023 })
     // At origin 2023 the band's last census is 2022: 2024 is two steps from it, labelled h1.
     let series = try #require(history.ageBands.first { $0.level == "age:11-15" })
-    let fit = try TrendFit.fit(series.through(2022), horizon: 4)
-    let row = try #require(band.first { $0.fitThrough == 2023 && $0.year == 2024 })
-    #expect(row.horizon == 1)
-    #expect(row.forecast.isApproximatelyEqual(to: fit.lastPlans * exp(2 * fit.growthRate), relativeTolerance: 1e-12))
-    let ratio = try #require(row.p90) / row.forecast
-    #expect(ratio.isApproximatelyEqual(to: exp(TrendFit.z90 * fit.logErrorSD[1]), relativeTolerance: 1e-12))
+    let total = history.total.through(2023)
+    let totalFit = try TrendFit.fit(total, horizon: 3)
+    let share = try TopDownFit.fit(series.through(2023), total: total, steps: 4)
+    #expect(share.lastYear == 2022)
+    let method = try #require(band.first { $0.method == Backtest.methodName && $0.year == 2024 })
+    #expect(method.horizon == 1)
+    let expected = try #require(totalFit.forecast(horizon: 1).first).forecast * share.share
+    #expect(method.forecast.isApproximatelyEqual(to: expected, relativeTolerance: 1e-12))
+    // The level's own trend, a candidate, also steps twice from 2022.
+    let own = try TrendFit.fit(series.through(2022), horizon: 4)
+    let candidate = try #require(band.first { $0.method == Backtest.levelTrendName && $0.year == 2024 })
+    #expect(
+      candidate.forecast.isApproximatelyEqual(to: own.lastPlans * exp(2 * own.growthRate), relativeTolerance: 1e-12))
     // Ages 20-25 start in 2015: no forecast before two censuses, and a note that says so.
     #expect(!backtest.rows.contains { $0.level == "age:20-25" && $0.fitThrough <= 2015 })
     #expect(backtest.rows.contains { $0.level == "age:20-25" && $0.fitThrough == 2016 })
