@@ -151,10 +151,14 @@ public struct Backtest: Sendable {
       }
       score(history.total, totalFit.forecast(origin: origin, horizon: horizon), method: methodName)
       scoreBaselines(history.total, total)
-      if !history.newPlans.isEmpty, let flow = StockFlowFit.fit(total, newPlans: history.newPlans, horizon: horizon) {
-        let forecasts = flow.forecast(horizon: horizon).enumerated().map {
-          IntervalForecast(
-            year: origin + $0.offset + 1, horizon: $0.offset + 1, forecast: $0.element, p10: nil, p90: nil)
+      // From the last fitted census (before the origin when the origin is excluded), labelled
+      // by the horizon from the origin, as the trend's.
+      let gap = origin - (total.years.last ?? origin)
+      if !history.newPlans.isEmpty,
+        let flow = StockFlowFit.fit(total, newPlans: history.newPlans, horizon: horizon + gap)
+      {
+        let forecasts = flow.intervalForecast(horizon: horizon + gap).dropFirst(gap).map {
+          IntervalForecast(year: $0.year, horizon: $0.year - origin, forecast: $0.forecast, p10: $0.p10, p90: $0.p90)
         }
         score(history.total, forecasts, method: stockFlowName)
       }

@@ -25,7 +25,8 @@ public enum CalibrationOutput {
       "fit_through", "year", "horizon", "level", "baseline", "actual", "forecast", "abs_pct_error",
     ])
     var candidates = CSVWriter(header: [
-      "fit_through", "year", "horizon", "level", "candidate", "actual", "forecast", "abs_pct_error",
+      "fit_through", "year", "horizon", "level", "candidate", "actual", "forecast", "p10", "p90", "abs_pct_error",
+      "inside_p10_p90",
     ])
     for r in rows {
       if r.method == name {
@@ -37,9 +38,17 @@ public enum CalibrationOutput {
       } else {
         let other = [
           "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
-          CSVWriter.fixed(r.forecast, 3), CSVWriter.fixed(r.absPercentError, 3),
+          CSVWriter.fixed(r.forecast, 3),
         ]
-        if Backtest.candidateNames.contains(r.method) { candidates.row(other) } else { baselines.row(other) }
+        if Backtest.candidateNames.contains(r.method) {
+          candidates.row(
+            other + [
+              optional(r.p10), optional(r.p90), CSVWriter.fixed(r.absPercentError, 3),
+              r.covered.map { $0 ? "true" : "false" } ?? "",
+            ])
+        } else {
+          baselines.row(other + [CSVWriter.fixed(r.absPercentError, 3)])
+        }
       }
     }
     var table = CSVWriter(header: ["level", "method", "horizon", "forecasts", "mape_pct", "coverage_p10_p90"])
@@ -184,7 +193,7 @@ extension CalibrationOutput {
   /// of calendar year `Y` and the implied leave rate, and whether it is in the leave-rate
   /// window); `stock_flow_fit.csv` one row with the chosen window and decay, the leave rate and
   /// the growth of new plans; `stock_flow_forecast.csv` the forecasts of the total in
-  /// `forecast.csv`'s columns, with `p10` and `p90` blank (the model has no interval).
+  /// `forecast.csv`'s columns (p10–p90 from the fit's in-window errors, as the trend's).
   public static func stockFlowTables(_ fit: StockFlowFit, horizon: Int) -> [String: String] {
     var pairs = CSVWriter(header: [
       "census_year", "plans_at_census", "plans_at_next_census", "new_plans_in_calendar_year",
@@ -207,8 +216,12 @@ extension CalibrationOutput {
       CSVWriter.fixed(fit.lastNewPlans, 3),
     ])
     var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
-    for (k, value) in fit.forecast(horizon: horizon).enumerated() {
-      forecast.row(["total", "\(fit.lastYear + k + 1)", "\(k + 1)", CSVWriter.fixed(value, 3), "", ""])
+    for f in fit.intervalForecast(horizon: horizon) {
+      forecast.row([
+        "total", "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
+        f.p10.map { CSVWriter.fixed($0, 3) } ?? "",
+        f.p90.map { CSVWriter.fixed($0, 3) } ?? "",
+      ])
     }
     return [
       "stock_flow.csv": pairs.text, "stock_flow_fit.csv": summary.text, "stock_flow_forecast.csv": forecast.text,

@@ -56,6 +56,12 @@ public struct StockFlowFit: Sendable, Equatable {
   /// Calendar years whose new plans the fit used: the fitted census years' (the pairs and the
   /// growth) and `lastYear − 1`.
   public var newPlanYears: [Int]
+  /// `σ_h` for `h = 1…horizon`: the root mean square of the chosen `(window, decay)`'s in-window
+  /// log errors at horizon `h` (at least `TrendFit.minimumErrors`, else `σ_1 · h`), as the
+  /// trend's; empty when no in-window error could be measured.
+  public var logErrorSD: [Double] = []
+  /// In-window forecast errors measured at each horizon (the count behind `logErrorSD`).
+  public var errorCounts: [Int] = []
 
   /// Numbers of recent pairs tried for the leave rate.
   public static let windowGrid = [1, 2, 3]
@@ -68,11 +74,11 @@ public struct StockFlowFit: Sendable, Equatable {
   public static func fit(_ series: PlanSeries, newPlans: [Int: Double], horizon: Int) -> StockFlowFit? {
     guard let origin = series.years.last else { return nil }
     let known = newPlans.filter { $0.key <= origin - 1 && $0.value > 0 }
-    var best: (score: Double, fit: StockFlowFit)?
+    var best: (score: Double, fit: StockFlowFit, errors: [[Double]])?
     for window in windowGrid {
       for decay in decayGrid {
         guard let candidate = make(series, newPlans: known, window: window, decay: decay) else { continue }
-        var errors: [Double] = []
+        var errors = Array(repeating: [Double](), count: horizon)
         for (k, inner) in series.years.enumerated() where k >= 2 && k < series.years.count - 1 {
           let early = series.through(inner)
           guard
@@ -80,14 +86,24 @@ public struct StockFlowFit: Sendable, Equatable {
           else { continue }
           for h in 1...horizon {
             guard let actual = series.plans(at: inner + h), actual > 0 else { continue }
-            errors.append(log(actual / f.forecast(horizon: h)[h - 1]))
+            errors[h - 1].append(log(actual / f.forecast(horizon: h)[h - 1]))
           }
         }
-        let score = errors.isEmpty ? 0 : errors.map { $0 * $0 }.reduce(0, +) / Double(errors.count)
-        if best == nil || score < (best?.score ?? 0) - 1e-15 { best = (score, candidate) }
+        let all = errors.flatMap { $0 }
+        let score = all.isEmpty ? 0 : all.map { $0 * $0 }.reduce(0, +) / Double(all.count)
+        if best == nil || score < (best?.score ?? 0) - 1e-15 { best = (score, candidate, errors) }
       }
     }
-    return best?.fit
+    guard var fit = best?.fit, let errors = best?.errors else { return nil }
+    let rms = { (e: [Double]) in (e.map { $0 * $0 }.reduce(0, +) / Double(e.count)).squareRoot() }
+    if let one = errors.first, !one.isEmpty {
+      let sigma1 = rms(one)
+      fit.logErrorSD = (1...horizon).map { h in
+        errors[h - 1].count >= TrendFit.minimumErrors ? rms(errors[h - 1]) : sigma1 * Double(h)
+      }
+    }
+    fit.errorCounts = errors.map(\.count)
+    return fit
   }
 
   /// The fit with a given window and decay; nil without two usable pairs.
@@ -149,7 +165,20 @@ public struct StockFlowFit: Sendable, Equatable {
       found: found)
   }
 
-  /// Forecasts of the total at censuses `lastYear + 1 … lastYear + horizon`.
+  /// Forecasts of the total at censuses `lastYear + 1 … lastYear + horizon`, with the p10–p90
+  /// interval `forecast · exp(∓z₀.₉ · σ_h)` where `logErrorSD` has `σ_h`.
+  public func intervalForecast(horizon: Int) -> [IntervalForecast] {
+    forecast(horizon: horizon).enumerated().map { k, mean in
+      var result = IntervalForecast(year: lastYear + k + 1, horizon: k + 1, forecast: mean, p10: nil, p90: nil)
+      if k < logErrorSD.count {
+        result.p10 = mean * exp(-TrendFit.z90 * logErrorSD[k])
+        result.p90 = mean * exp(TrendFit.z90 * logErrorSD[k])
+      }
+      return result
+    }
+  }
+
+  /// Central forecasts of the total at censuses `lastYear + 1 … lastYear + horizon`.
   public func forecast(horizon: Int) -> [Double] {
     var stock = lastPlans
     return (1...horizon).map { h in

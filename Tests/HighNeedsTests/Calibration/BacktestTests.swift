@@ -82,6 +82,11 @@ import Testing
     #expect(fit.forecast(horizon: 2)[0].isApproximatelyEqual(to: next, relativeTolerance: 1e-9))
     #expect(
       fit.forecast(horizon: 2)[1].isApproximatelyEqual(to: next * 0.95 + 80 * pow(1.1, 11), relativeTolerance: 1e-9))
+    // The model never erred inside the window, so its interval is a point.
+    #expect(fit.errorCounts.allSatisfy { $0 >= TrendFit.minimumErrors } && fit.logErrorSD.allSatisfy { $0 < 1e-9 })
+    let interval = fit.intervalForecast(horizon: 2)
+    #expect(interval.map(\.year) == [2021, 2022])
+    #expect(interval[1].p90.map { $0.isApproximatelyEqual(to: interval[1].forecast, relativeTolerance: 1e-9) } == true)
   }
 
   @Test func stockFlowUsesOnlyNewPlansKnownAtTheOrigin() throws {
@@ -95,6 +100,23 @@ import Testing
     let flow = before.rows.filter { $0.method == Backtest.stockFlowName }
     #expect(flow.count == 3 * 2 && flow.allSatisfy { $0.level == "total" })
     #expect(flow == after.rows.filter { $0.method == Backtest.stockFlowName })
-    #expect(before.summary.contains { $0.method == Backtest.stockFlowName && $0.coverage == nil })
+    // Its interval comes from its own in-window errors, as the trend's.
+    #expect(flow.allSatisfy { ($0.p10 ?? .infinity) < $0.forecast && $0.forecast < ($0.p90 ?? 0) })
+    #expect(before.summary.contains { $0.method == Backtest.stockFlowName && $0.coverage != nil })
+  }
+
+  @Test func stockFlowFromAnExcludedOriginCountsItsHorizonFromTheOrigin() throws {
+    let history = try AggregateHistory.read(
+      path: try CalibrationFixtures.path("sutton_history.csv"),
+      newPlansPath: try CalibrationFixtures.path("sutton_new_plans.csv"))
+    let backtest = try Backtest.run(history: history, fitThrough: 2021...2021, horizon: 2, excluded: [2021])
+    let flow = backtest.rows.filter { $0.method == Backtest.stockFlowName }
+    #expect(flow.map(\.year) == [2022, 2023] && flow.map(\.horizon) == [1, 2])
+    // Fitted through 2020 (2021 left out): 2022 is its second step.
+    let fit = try #require(
+      StockFlowFit.fit(history.total.through(2021, excluding: [2021]), newPlans: history.newPlans, horizon: 3))
+    #expect(flow[0].forecast.isApproximatelyEqual(to: fit.forecast(horizon: 3)[1], relativeTolerance: 1e-12))
+    let trend = backtest.rows.filter { $0.method == Backtest.methodName }
+    #expect(trend.map(\.year) == [2022, 2023] && trend.map(\.horizon) == [1, 2])
   }
 }
