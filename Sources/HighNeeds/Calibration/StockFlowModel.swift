@@ -95,13 +95,7 @@ public struct StockFlowFit: Sendable, Equatable {
       }
     }
     guard var fit = best?.fit, let errors = best?.errors else { return nil }
-    let rms = { (e: [Double]) in (e.map { $0 * $0 }.reduce(0, +) / Double(e.count)).squareRoot() }
-    if let one = errors.first, !one.isEmpty {
-      let sigma1 = rms(one)
-      fit.logErrorSD = (1...horizon).map { h in
-        errors[h - 1].count >= TrendFit.minimumErrors ? rms(errors[h - 1]) : sigma1 * Double(h)
-      }
-    }
+    fit.logErrorSD = TrendFit.spread(errors)
     fit.errorCounts = errors.map(\.count)
     return fit
   }

@@ -51,18 +51,9 @@ public struct TopDownFit: Sendable, Equatable {
         errors[step - 1].append(logShares[j] - logShares[k])
       }
     }
-    var sd: [Double] = []
-    let rms = { (e: [Double]) in (e.map { $0 * $0 }.reduce(0, +) / Double(e.count)).squareRoot() }
-    if let one = errors.first, !one.isEmpty {
-      let sigma1 = rms(one)
-      for step in 1...steps {
-        let e = errors[step - 1]
-        sd.append(e.count >= TrendFit.minimumErrors ? rms(e) : sigma1 * Double(step))
-      }
-    }
     return TopDownFit(
-      level: series.level, lastYear: lastYear, share: exp(last), shareLogSD: sd, errorCounts: errors.map(\.count),
-      years: years)
+      level: series.level, lastYear: lastYear, share: exp(last), shareLogSD: TrendFit.spread(errors),
+      errorCounts: errors.map(\.count), years: years)
   }
 
   /// Forecasts for census years `origin + 1 … origin + horizon` from the total's `TrendFit`.

@@ -76,19 +76,21 @@ public struct TrendFit: Sendable, Equatable {
     }
     let decay = best?.decay ?? 0
     let errors = best?.errors ?? []
-    var sd: [Double] = []
-    let rms = { (e: [Double]) in (e.map { $0 * $0 }.reduce(0, +) / Double(e.count)).squareRoot() }
-    if let one = errors.first, !one.isEmpty {
-      let sigma1 = rms(one)
-      for h in 1...horizon {
-        let e = errors[h - 1]
-        sd.append(e.count >= minimumErrors ? rms(e) : sigma1 * Double(h))
-      }
-    }
     return TrendFit(
       level: series.level, lastYear: lastYear, lastPlans: lastPlans, decay: decay,
-      growthRate: growth(years: series.years, logs: logs, decay: decay), logErrorSD: sd,
+      growthRate: growth(years: series.years, logs: logs, decay: decay), logErrorSD: spread(errors),
       errorCounts: errors.map(\.count), years: series.years)
+  }
+
+  /// The log-scale spread at each horizon from in-window log errors by horizon (or step).
+  ///
+  /// `σ_h` for `h = 1…errors.count` is their root mean square where there are at least
+  /// `minimumErrors`, else `σ_1 · h`; empty when there is no error at horizon 1. The trend, its
+  /// top-down split and the stock-flow model share it.
+  static func spread(_ errors: [[Double]]) -> [Double] {
+    let rms = { (e: [Double]) in (e.map { $0 * $0 }.reduce(0, +) / Double(e.count)).squareRoot() }
+    guard let one = errors.first, !one.isEmpty else { return [] }
+    return errors.enumerated().map { k, e in e.count >= minimumErrors ? rms(e) : rms(one) * Double(k + 1) }
   }
 
   /// The weighted growth of `logs` at `years` (see the type's documentation).
