@@ -51,7 +51,7 @@ import Testing
     func value(_ row: [String: String]) -> Double { Double(row["forecast"] ?? "") ?? .nan }
     for year in ["2026", "2027", "2028"] {
       let rows = forecast.filter { $0["year"] == year }
-      let total = try #require(rows.first { $0["level"] == "total" }).map(value) ?? .nan
+      let total = value(try #require(rows.first { $0["level"] == "total" }))
       // The placement groups add up to the total in 2025, so their forecasts add up to its forecast.
       let groups = rows.filter { ($0["level"] ?? "").hasPrefix("placement:") }
       #expect(groups.count == 6)
