@@ -1,6 +1,6 @@
 // Fuzzes the calibration readers: the first byte of the input picks a reader, the rest is the
 // file it reads (aggregate history, new plans, child-level transitions with and without a
-// code mapping, the code mapping itself, population).
+// code mapping, the code mapping itself, population, and a history run through a backtest).
 import Foundation
 import FuzzSupport
 import HighNeeds
@@ -9,6 +9,7 @@ enum Target {
   static let input = Fuzz.path("calibration/fuzz.csv")
   static let history = Fuzz.path("calibration/sutton_history.csv")
   static let mapping = Fuzz.path("calibration/mapping_small.csv")
+  static let newPlans = Fuzz.path("calibration/sutton_new_plans.csv")
   static let taxonomy: Taxonomy = {
     do { return try Taxonomy.builtIn() } catch { fatalError("no built-in taxonomy: \(error)") }
   }()
@@ -26,6 +27,19 @@ enum Target {
     ),
     ("code mapping", { _ = try CodeMapping.read(path: input, taxonomy: taxonomy) }),
     ("population", { _ = try PopulationTable.read(path: input) }),
+    (
+      // The history, then a backtest (trend, top-down split of levels with gaps, baselines and
+      // the stock-flow candidate with Sutton's new plans).
+      "aggregate history backtest",
+      {
+        let history = try AggregateHistory.read(path: input, newPlansPath: newPlans)
+        guard let first = history.total.years.first, let last = history.total.years.last, last - first >= 2 else {
+          return
+        }
+        // The last ten origins at most: a history may span 300 years, and each origin refits.
+        _ = try Backtest.run(history: history, fitThrough: max(first + 1, last - 10)...(last - 1), horizon: 3)
+      }
+    ),
   ]
 }
 
