@@ -15,7 +15,7 @@ import Testing
     #expect(result.stderr.contains("warning:") && result.stderr.contains("statements were transferred"))
     let rows = try HNBCommand.readCSV(out + "/backtest.csv")
     #expect(rows.count == 4 * 3)
-    #expect(rows.allSatisfy { ($0["level"] ?? "") == "total" && !($0["p10"] ?? "").isEmpty })
+    #expect(rows.allSatisfy { ($0["level"] ?? "") == "total" && !($0["p10_plans"] ?? "").isEmpty })
     let summary = try HNBCommand.readCSV(out + "/summary.csv")
     #expect(
       Set(summary.compactMap { $0["method"] }) == ["trend", "last_value", "last_growth", "linear_trend", "stock_flow"])
@@ -48,7 +48,7 @@ import Testing
     // The public age table has no 2023: a note, not zero plans.
     #expect(result.stderr.contains("note: age:5-10 has no rows for census year 2023"))
     let forecast = try HNBCommand.readCSV(out + "/forecast.csv")
-    func value(_ row: [String: String]) -> Double { Double(row["forecast"] ?? "") ?? .nan }
+    func value(_ row: [String: String]) -> Double { Double(row["forecast_plans"] ?? "") ?? .nan }
     for year in ["2026", "2027", "2028"] {
       let rows = forecast.filter { $0["year"] == year }
       let total = value(try #require(rows.first { $0["level"] == "total" }))
@@ -105,12 +105,12 @@ import Testing
     // p10 < forecast < p90, from the fit's own in-window errors.
     #expect(
       forecast.allSatisfy { row in
-        guard let p10 = Double(row["p10"] ?? ""), let value = Double(row["forecast"] ?? ""),
-          let p90 = Double(row["p90"] ?? "")
+        guard let p10 = Double(row["p10_plans"] ?? ""), let value = Double(row["forecast_plans"] ?? ""),
+          let p90 = Double(row["p90_plans"] ?? "")
         else { return false }
         return row["level"] == "total" && p10 < value && value < p90
       })
-    let first = try #require(Double(forecast.first?["forecast"] ?? ""))
+    let first = try #require(Double(forecast.first?["forecast_plans"] ?? ""))
     #expect(abs(first - (638745 * (1 - leaveRate) + 97747 * exp(growth))) < 1)
     let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
     #expect(manifest.contains("stock_flow (a candidate beside the trend)"))
@@ -256,10 +256,10 @@ import Testing
     let rows = try HNBCommand.readCSV(out + "/backtest.csv")
     let total = try #require(rows.first { $0["level"] == "total" })
     #expect(total["fit_through"] == "2023" && total["year"] == "2024" && total["horizon"] == "1")
-    let actual = try #require(Double(total["actual"] ?? ""))
-    let forecast = try #require(Double(total["forecast"] ?? ""))
-    let p10 = try #require(Double(total["p10"] ?? ""))
-    let p90 = try #require(Double(total["p90"] ?? ""))
+    let actual = try #require(Double(total["actual_plans"] ?? ""))
+    let forecast = try #require(Double(total["forecast_plans"] ?? ""))
+    let p10 = try #require(Double(total["p10_plans"] ?? ""))
+    let p90 = try #require(Double(total["p90_plans"] ?? ""))
     #expect(p10 < forecast && forecast < p90)
     let error = try #require(Double(total["abs_pct_error"] ?? ""))
     #expect(abs(error - abs(forecast - actual) / actual * 100) < 0.01)

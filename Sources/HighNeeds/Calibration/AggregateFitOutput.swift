@@ -31,7 +31,7 @@ extension CalibrationOutput {
         x(band.incidenceTrend), CSVWriter.fixed(band.population, 0), CSVWriter.fixed(band.residualRMS, 3),
       ])
     }
-    var reproduction = CSVWriter(header: ["year", "band", "actual", "fitted", "pct_error"])
+    var reproduction = CSVWriter(header: ["year", "band", "actual_plans", "fitted_plans", "pct_error"])
     for r in fit.reproduction {
       reproduction.row([
         "\(r.year)", r.band, CSVWriter.fixed(r.actual, 3), CSVWriter.fixed(r.fitted, 3),

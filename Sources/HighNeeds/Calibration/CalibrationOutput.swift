@@ -19,14 +19,15 @@ public enum CalibrationOutput {
   {
     func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
     var method = CSVWriter(header: [
-      "fit_through", "year", "horizon", "level", "actual", "forecast", "p10", "p90", "abs_pct_error", "inside_p10_p90",
+      "fit_through", "year", "horizon", "level", "actual_plans", "forecast_plans", "p10_plans", "p90_plans",
+      "abs_pct_error", "inside_p10_p90",
     ])
     var baselines = CSVWriter(header: [
-      "fit_through", "year", "horizon", "level", "baseline", "actual", "forecast", "abs_pct_error",
+      "fit_through", "year", "horizon", "level", "baseline", "actual_plans", "forecast_plans", "abs_pct_error",
     ])
     var candidates = CSVWriter(header: [
-      "fit_through", "year", "horizon", "level", "candidate", "actual", "forecast", "p10", "p90", "abs_pct_error",
-      "inside_p10_p90",
+      "fit_through", "year", "horizon", "level", "candidate", "actual_plans", "forecast_plans", "p10_plans",
+      "p90_plans", "abs_pct_error", "inside_p10_p90",
     ])
     for r in rows {
       if r.method == name {
@@ -157,7 +158,7 @@ extension CalibrationOutput {
   /// aggregate history.
   public static func trendTables(_ total: TrendFit, shares: [TopDownFit], origin: Int, horizon: Int) -> [String: String]
   {
-    var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
+    var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast_plans", "p10_plans", "p90_plans"])
     func write(_ level: String, _ forecasts: [IntervalForecast]) {
       for f in forecasts {
         forecast.row([
@@ -215,7 +216,7 @@ extension CalibrationOutput {
       CSVWriter.fraction(fit.leaveRate), CSVWriter.fixed(fit.newPlanGrowth, 6), "\(fit.lastYear - 1)",
       CSVWriter.fixed(fit.lastNewPlans, 3),
     ])
-    var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast", "p10", "p90"])
+    var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast_plans", "p10_plans", "p90_plans"])
     for f in fit.intervalForecast(horizon: horizon) {
       forecast.row([
         "total", "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),

@@ -50,7 +50,7 @@ import Testing
 
         """)
     let rows = (files["stock_flow_forecast.csv"] ?? "").split(separator: "\n").map(String.init)
-    #expect(rows.first == "level,year,horizon,forecast,p10,p90")
+    #expect(rows.first == "level,year,horizon,forecast_plans,p10_plans,p90_plans")
     #expect(rows.dropFirst().first == "total,2023,1,151.250,,")
     #expect(rows.count == 3 && rows[2].hasPrefix("total,2024,2,210.84"))
   }

@@ -20,14 +20,14 @@ import Testing
 
     """
   static let backtest = """
-    fit_through,year,horizon,level,actual,forecast,p10,p90,abs_pct_error,inside_p10_p90
+    fit_through,year,horizon,level,actual_plans,forecast_plans,p10_plans,p90_plans,abs_pct_error,inside_p10_p90
     2019,2020,1,total,100,101,95,105,1.000,true
     2019,2021,2,total,100,104,95,105,4.000,true
     2020,2021,1,total,100,99,99.5,105,1.000,false
 
     """
   static let baselines = """
-    fit_through,year,horizon,level,baseline,actual,forecast,abs_pct_error
+    fit_through,year,horizon,level,baseline,actual_plans,forecast_plans,abs_pct_error
     2019,2020,1,total,last_value,100,99,1.000
     2019,2020,1,total,linear_trend,100,98,2.000
 
