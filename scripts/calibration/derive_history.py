@@ -2,7 +2,8 @@
 
 Reads ../shared/data (or the directory given as the first argument) and writes, for England
 and Sutton, the January census totals (`year,plans`) and new plans by calendar year
-(`year,plans_new`), copied cell for cell (no arithmetic).
+(`year,plans_new`), copied cell for cell (no arithmetic), and the detail history by age band
+and placement group (`year,age,placement,plans`; the groups are sums of published cells, below).
 """
 import csv
 import sys

@@ -1,4 +1,5 @@
-"""The selection study for age bands and placement groups (docs/CALIBRATION.md, "Levels").
+"""The selection study for age bands and placement groups (docs/CALIBRATION.md, "Age bands
+and placement groups").
 
 Compares the trend fitted to each level on its own (the method when the study was made, now the
 `level_trend` candidate that `hnb backtest` writes to candidates.csv) with top-down candidates
