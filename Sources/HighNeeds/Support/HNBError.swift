@@ -66,3 +66,49 @@ public struct InputErrors: Error, LocalizedError, Sendable {
     errors.map { $0.errorDescription ?? "" }.joined(separator: "\n")
   }
 }
+
+extension InputError {
+  /// Longest excerpt of a rejected value that a message quotes, in characters.
+  public static let excerptLimit = 40
+
+  /// A rejected value as a message quotes it: in single quotes, printable, and short.
+  ///
+  /// Control characters (NUL, tab, CR, LF and the rest), a byte order mark and other invisible
+  /// format characters are shown as escapes (`\0`, `\t`, `\r`, `\n`, `\u{FEFF}`), so a message
+  /// never carries raw control bytes and shows what a reader cannot see; a value longer than
+  /// `limit` characters is cut, with its length stated, so a message never echoes a file's
+  /// contents.
+  public static func quoted(_ value: some StringProtocol, limit: Int = excerptLimit) -> String {
+    var text = ""
+    var shown = 0
+    var count = 0
+    for character in value {
+      count += 1
+      guard shown < limit else { continue }
+      shown += 1
+      text += printable(character)
+    }
+    return count > limit ? "'\(text)…' (\(count) characters)" : "'\(text)'"
+  }
+
+  /// `character` as a message shows it: itself when printable, an escape otherwise.
+  static func printable(_ character: Character) -> String {
+    switch character {
+    case "\0": return "\\0"
+    case "\t": return "\\t"
+    case "\r": return "\\r"
+    case "\n", "\r\n": return character == "\n" ? "\\n" : "\\r\\n"
+    default: break
+    }
+    var text = ""
+    for scalar in character.unicodeScalars {
+      switch scalar.properties.generalCategory {
+      case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+        text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      default:
+        text.unicodeScalars.append(scalar)
+      }
+    }
+    return text
+  }
+}
