@@ -58,7 +58,7 @@ let package = Package(
     ),
     .testTarget(
       name: "hnbTests",
-      dependencies: ["hnb"]
+      dependencies: ["hnb", "HighNeeds"]
     ),
   ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 import Testing
 
 #if canImport(Glibc)
@@ -625,9 +626,10 @@ import Testing
     // An earlier complete output, to be left exactly as it was.
     let earlier = w.root.appendingPathComponent("earlier")
     try fm.createDirectory(at: earlier, withIntermediateDirectories: true)
-    let earlierFiles = [
+    var earlierFiles = [
       "manifest.json": "{\"tool\": \"hnb\", \"note\": \"an earlier run\"}\n", "kpis.csv": "earlier\n",
     ]
+    earlierFiles[OutputDirectory.markerName] = OutputDirectory.marker(earlierFiles.mapValues { Data($0.utf8) })
     for (name, text) in earlierFiles { try Data(text.utf8).write(to: earlier.appendingPathComponent(name)) }
     let before = try fm.contentsOfDirectory(atPath: w.root.path).sorted()
     // Alternate cases write to a fresh directory and over the earlier output.
@@ -693,7 +695,8 @@ import Testing
     let result = try HNBCommand.run(["run", w.yaml.path, "--out", out, "--as-of", "2026-01-15"])
     guard result.status == 0 else { throw Missing(text: result.stderr, file: "hnb run") }
     var files: [String: String] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: out) {
+    // The marker lists the outputs' hashes, the manifest's among them (which names the input bytes).
+    for name in try FileManager.default.contentsOfDirectory(atPath: out) where name != ".hnb-output.sha256" {
       files[name] = w.generalize(try String(contentsOfFile: out + "/" + name, encoding: .utf8))
     }
     return files

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 import Testing
 
 #if canImport(Glibc)
@@ -36,12 +37,14 @@ import Testing
   /// A complete earlier output unlike `new` in every file and in its file set: each file
   /// changed, the manifest naming another command, and one file `new` does not have.
   static func earlier(than new: [String: Data]) throws -> [String: Data] {
-    var files = new.mapValues { $0 + Data("# an earlier run\n".utf8) }
+    var files = new.filter { $0.key != OutputDirectory.markerName }.mapValues { $0 + Data("# an earlier run\n".utf8) }
     let newManifest = try #require(new["manifest.json"])
     var manifest = try #require(try JSONSerialization.jsonObject(with: newManifest) as? [String: Any])
     manifest["command"] = "an earlier run"
     files["manifest.json"] = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys])
     files["earlier_only.csv"] = Data("written only by the earlier run\n".utf8)
+    // What hnb wrote with these files: the marker that lets the next run replace them.
+    files[OutputDirectory.markerName] = Data(OutputDirectory.marker(files).utf8)
     return files
   }
 
@@ -149,8 +152,10 @@ import Testing
     try Self.write(["partial.csv": Data("half a file".utf8)], to: dead)
     try Self.write(["partial.csv": Data("being written".utf8)], to: live)
     try FileManager.default.createDirectory(atPath: foreign + "/sub", withIntermediateDirectories: true)
+    let earlier = ["manifest.json": Data("{\"tool\": \"hnb\"}\n".utf8), "kpis.csv": Data("earlier\n".utf8)]
     try Self.write(
-      ["manifest.json": Data("{\"tool\": \"hnb\"}\n".utf8), "kpis.csv": Data("earlier\n".utf8)], to: aside)
+      earlier.merging([OutputDirectory.markerName: Data(OutputDirectory.marker(earlier).utf8)]) { a, _ in a }, to: aside
+    )
     let result = try HNBCommand.run(["run", "Scenarios/sutton/baseline.yaml", "--out", out, "--as-of", "2026-01-15"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("note: put back \(out) from .out.old-99999997, left by an interrupted run"))

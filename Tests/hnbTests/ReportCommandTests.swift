@@ -17,7 +17,7 @@ import Testing
     let result = try HNBCommand.run(["report", "Scenarios/sutton/baseline.yaml", "--out", out, "--date", "2025-01-01"])
     #expect(result.status == 0, "\(result.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-    #expect(files == ["manifest.json", "report.html", "report.md", "report.xlsx"])
+    #expect(files == [".hnb-output.sha256", "manifest.json", "report.html", "report.md", "report.xlsx"])
     // An XLSX file is a zip archive: "PK".
     let xlsx = try Data(contentsOf: URL(fileURLWithPath: out + "/report.xlsx"))
     #expect(xlsx.prefix(2) == Data("PK".utf8))

@@ -16,7 +16,8 @@ import Testing
     let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
     #expect(
       files == [
-        "assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv", "management_plan.csv",
+        ".hnb-output.sha256", "assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv",
+        "management_plan.csv",
         "manifest.json", "mitigations.csv", "outturn.csv", "summary.csv",
       ])
 

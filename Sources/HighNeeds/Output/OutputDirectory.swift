@@ -9,7 +9,8 @@ public struct OutputError: Error, LocalizedError, Sendable {
   public var errorDescription: String? { "\(path): refusing to write the output here: \(reason)" }
 }
 
-/// Writes a set of files as one directory, all or nothing.
+/// Writes a set of files as one directory, all or nothing, and never deletes what hnb did not
+/// write.
 ///
 /// Files go to a temporary sibling directory `.NAME.tmp-PID` first; only when every file is
 /// written is it swapped into place. An earlier run's directory is exchanged with it in one
@@ -20,19 +21,32 @@ public struct OutputError: Error, LocalizedError, Sendable {
 /// process dies between those two renames, the next run puts the earlier output back. The next
 /// run also removes the temporary directories a killed run left (those of processes no longer
 /// running that hold only files) and says so on standard error. If anything fails the target
-/// is left exactly as it was. A target that exists must be empty or an earlier `hnb` output (it
-/// holds a `manifest.json` written by `hnb`), and no input may lie inside it: the tool never
-/// deletes anything else.
+/// is left exactly as it was.
+///
+/// The output-folder policy (docs/ASSURANCE.md): every output holds a marker,
+/// `.hnb-output.sha256`, listing each file hnb wrote there with its SHA-256 (the format of
+/// `sha256sum`). A target that exists must be empty, or hold that marker and nothing but the
+/// files it lists, each unchanged; anything else there (a file the user added or edited, a
+/// directory, a copied `manifest.json` without the files the marker names) refuses the run
+/// (exit 73, naming them). `--out` is resolved (every symbolic link in its parents, `.` and
+/// `..`) before it is compared with the inputs, none of which may lie inside it; an `--out` that
+/// is itself a symbolic link is refused, since replacing it would replace the link, not its
+/// target; an empty `--out` is refused. And no output is written that holds NaN or infinity
+/// (`FiniteOutputGuard`).
 public enum OutputDirectory {
   /// Writes `files` (name → text) to `path`; `inputs` are files that must survive.
   public static func write(_ files: [String: String], to path: String, inputs: [String] = []) throws {
     try write(bytes: files.mapValues { Data($0.utf8) }, to: path, inputs: inputs)
   }
 
+  /// The marker every output holds: the files hnb wrote there with their SHA-256.
+  public static let markerName = ".hnb-output.sha256"
+
   /// Writes `files` (name → bytes) to `path`; `inputs` are files that must survive.
   public static func write(bytes files: [String: Data], to path: String, inputs: [String] = []) throws {
     let fm = FileManager.default
-    let target = URL(fileURLWithPath: path).standardizedFileURL
+    try FiniteOutputGuard.check(files)
+    let target = try resolvedTarget(path)
     let parent = target.deletingLastPathComponent()
     recoverInterruptedRuns(of: target)
     try checkReplaceable(target, inputs: inputs)
@@ -46,6 +60,7 @@ public enum OutputDirectory {
         guard let data = files[name] else { continue }
         try data.write(to: staging.appendingPathComponent(name))
       }
+      try Data(marker(files).utf8).write(to: staging.appendingPathComponent(markerName))
       if fm.fileExists(atPath: target.path), exchange(staging.path, target.path) {
         // `staging` now holds the earlier output.
         try? fm.removeItem(at: staging)
@@ -66,6 +81,51 @@ public enum OutputDirectory {
       try? fm.removeItem(at: staging)
       throw error
     }
+  }
+
+  /// The marker's text for `files`: one `SHA-256  name` line each, sorted by name.
+  public static func marker(_ files: [String: Data]) -> String {
+    files.keys.sorted().map { "\(SHA256.hex(files[$0] ?? Data()))  \($0)\n" }.joined()
+  }
+
+  /// `path` made absolute with every symbolic link in it resolved, or an error when it is empty
+  /// or is itself a symbolic link.
+  ///
+  /// The longest leading part of the path that exists is resolved by the system (`realpath`);
+  /// the rest, which does not exist yet, is joined to it with `.` and `..` removed.
+  static func resolvedTarget(_ path: String) throws -> URL {
+    guard !path.isEmpty else {
+      throw OutputError(path: "''", reason: "--out is an empty path (give the directory to write)")
+    }
+    var absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    while absolute.count > 1, absolute.hasSuffix("/") { absolute.removeLast() }
+    if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: absolute) {
+      throw OutputError(
+        path: path,
+        reason:
+          "it is a symbolic link (to \(InputError.quoted(destination, limit: 200))): hnb replaces its output directory "
+          + "whole, so give the directory itself")
+    }
+    var components = absolute.split(separator: "/").map(String.init)
+    var rest: [String] = []
+    while !components.isEmpty, !exists("/" + components.joined(separator: "/")) {
+      rest.insert(components.removeLast(), at: 0)
+    }
+    var resolved = InputFile.realPath("/" + components.joined(separator: "/"))
+    for part in rest where part != "." {
+      if part == ".." {
+        resolved = (resolved as NSString).deletingLastPathComponent
+      } else {
+        resolved = (resolved as NSString).appendingPathComponent(part)
+      }
+    }
+    return URL(fileURLWithPath: resolved)
+  }
+
+  /// Whether anything (a link too, even a dangling one) is at `path`.
+  private static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
   }
 
   /// Atomically exchanges the directories at `a` and `b`; false when the system or file system
@@ -124,34 +184,78 @@ public enum OutputDirectory {
     FileHandle.standardError.write(Data("note: \(text)\n".utf8))
   }
 
-  /// Throws unless `target` is absent, an empty directory, or an earlier `hnb` output holding
-  /// no input.
+  /// Throws unless `target` is absent, an empty directory, or an earlier `hnb` output that holds
+  /// only the files its marker lists, unchanged, and no input.
   static func checkReplaceable(_ target: URL, inputs: [String]) throws {
     let fm = FileManager.default
     let path = target.path
     let prefix = path.hasSuffix("/") ? path : path + "/"
-    if let input = inputs.first(where: { URL(fileURLWithPath: $0).standardizedFileURL.path.hasPrefix(prefix) }) {
+    if let input = inputs.first(where: { InputFile.realPath($0).hasPrefix(prefix) || InputFile.realPath($0) == path }) {
       throw OutputError(path: path, reason: "the input \(input) is inside it")
     }
-    var isDirectory: ObjCBool = false
-    guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-    guard isDirectory.boolValue else {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    guard info.st_mode & S_IFMT == S_IFDIR else {
       throw OutputError(path: path, reason: "it is a file, not a directory")
     }
-    let contents = try fm.contentsOfDirectory(atPath: path)
+    let contents = try fm.contentsOfDirectory(atPath: path).sorted()
     if contents.isEmpty { return }
-    let manifest = target.appendingPathComponent("manifest.json")
-    guard let data = fm.contents(atPath: manifest.path),
-      let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], json["tool"] as? String == "hnb"
-    else {
+    guard let markerData = fm.contents(atPath: target.appendingPathComponent(markerName).path) else {
       throw OutputError(
-        path: path, reason: "it is not empty and is not an earlier hnb output (no manifest.json written by hnb)")
+        path: path,
+        reason:
+          "it is not empty and is not an hnb output (it has no \(markerName), the list of the files hnb wrote "
+          + "there): choose another --out, or empty it yourself")
     }
-    for name in contents {
-      var sub: ObjCBool = false
-      if fm.fileExists(atPath: target.appendingPathComponent(name).path, isDirectory: &sub), sub.boolValue {
-        throw OutputError(path: path, reason: "it holds a directory ('\(name)') that hnb did not write")
+    guard let written = parseMarker(markerData) else {
+      throw OutputError(
+        path: path, reason: "its \(markerName) is not one hnb wrote (expected lines 'SHA-256  name')")
+    }
+    var foreign: [String] = []
+    var changed: [String] = []
+    for name in contents where name != markerName {
+      guard let hash = written[name] else {
+        foreign.append(name)
+        continue
+      }
+      let file = target.appendingPathComponent(name).path
+      guard lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let data = fm.contents(atPath: file),
+        SHA256.hex(data) == hash
+      else {
+        changed.append(name)
+        continue
       }
     }
+    var reasons: [String] = []
+    if !foreign.isEmpty { reasons.append("it holds what hnb did not write there: \(listed(foreign))") }
+    if !changed.isEmpty { reasons.append("files hnb wrote have changed since: \(listed(changed))") }
+    if !reasons.isEmpty {
+      throw OutputError(
+        path: path,
+        reason: reasons.joined(separator: "; ") + " (hnb deletes only its own, unchanged files: move these "
+          + "elsewhere, or choose another --out)")
+    }
+  }
+
+  /// The marker's entries (name → SHA-256), or nil when it is not a marker hnb wrote.
+  static func parseMarker(_ data: Data) -> [String: String]? {
+    guard let text = String(data: data, encoding: .utf8) else { return nil }
+    var entries: [String: String] = [:]
+    for line in text.split(separator: "\n") {
+      let hash = line.prefix(64)
+      let separator = line.dropFirst(64).prefix(2)
+      let name = String(line.dropFirst(66))
+      guard hash.count == 64, hash.allSatisfy(\.isHexDigit), separator == "  ", !name.isEmpty, !name.contains("/"),
+        name != markerName
+      else { return nil }
+      entries[name] = String(hash)
+    }
+    return entries
+  }
+
+  /// At most five names, quoted, and how many more.
+  private static func listed(_ names: [String]) -> String {
+    let shown = names.prefix(5).map { InputError.quoted($0) }.joined(separator: ", ")
+    return names.count > 5 ? shown + " and \(names.count - 5) more" : shown
   }
 }

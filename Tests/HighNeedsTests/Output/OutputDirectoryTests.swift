@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+@testable import HighNeeds
+
+/// The output-folder policy: hnb replaces only a folder holding nothing but the files it wrote
+/// there, unchanged; it resolves `--out` before comparing it with the inputs; it writes no NaN.
+@Suite struct OutputDirectoryTests {
+  /// A new temporary directory, removed by the caller.
+  static func scratch() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-out-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return URL(fileURLWithPath: InputFile.realPath(url.path))
+  }
+
+  /// Every file under `directory` (relative path → bytes), links and folders included by name.
+  static func snapshot(_ directory: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let fm = FileManager.default
+    for name in try fm.subpathsOfDirectory(atPath: directory.path) {
+      let path = directory.appendingPathComponent(name).path
+      files[name] = fm.contents(atPath: path) ?? Data("<not a file>".utf8)
+    }
+    return files
+  }
+
+  static let run: [String: String] = ["kpis.csv": "year,plans\n2026,100\n", "manifest.json": "{\"tool\": \"hnb\"}\n"]
+
+  /// Whatever a user put into or changed in a folder, a write that would replace it throws
+  /// `OutputError`, names what is there, and leaves every byte where it was.
+  @Test(arguments: [
+    "a note added beside the tables", "a table edited", "a folder added", "a copied manifest.json",
+    "a copied marker", "a marker of other files", "a table replaced by a link",
+  ])
+  func aFolderHoldingWhatHnbDidNotWriteIsNeverReplaced(_ change: String) throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    let fm = FileManager.default
+    var expectedName = ""
+    switch change {
+    case "a copied manifest.json", "a copied marker":
+      // A folder of the user's own documents into which an output's file was copied.
+      try fm.createDirectory(at: out, withIntermediateDirectories: true)
+      try Data("budget notes\n".utf8).write(to: out.appendingPathComponent("budget.docx"))
+      let earlier = root.appendingPathComponent("earlier")
+      try OutputDirectory.write(Self.run, to: earlier.path)
+      let copied = change == "a copied marker" ? OutputDirectory.markerName : "manifest.json"
+      try fm.copyItem(at: earlier.appendingPathComponent(copied), to: out.appendingPathComponent(copied))
+      expectedName = change == "a copied marker" ? "'budget.docx'" : OutputDirectory.markerName
+    case "a marker of other files":
+      try fm.createDirectory(at: out, withIntermediateDirectories: true)
+      try Data("mine\n".utf8).write(to: out.appendingPathComponent("kpis.csv"))
+      try Data(OutputDirectory.marker(["kpis.csv": Data("theirs\n".utf8)]).utf8).write(
+        to: out.appendingPathComponent(OutputDirectory.markerName))
+      expectedName = "'kpis.csv'"
+    default:
+      try OutputDirectory.write(Self.run, to: out.path)
+      switch change {
+      case "a note added beside the tables":
+        try Data("notes for the Forum\n".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        expectedName = "'notes.txt'"
+      case "a table edited":
+        try Data("year,plans\n2026,120\n".utf8).write(to: out.appendingPathComponent("kpis.csv"))
+        expectedName = "'kpis.csv'"
+      case "a folder added":
+        try fm.createDirectory(at: out.appendingPathComponent("drafts"), withIntermediateDirectories: true)
+        expectedName = "'drafts'"
+      default:
+        let elsewhere = root.appendingPathComponent("elsewhere.csv")
+        try Data("year,plans\n2026,100\n".utf8).write(to: elsewhere)
+        try fm.removeItem(at: out.appendingPathComponent("kpis.csv"))
+        try fm.createSymbolicLink(at: out.appendingPathComponent("kpis.csv"), withDestinationURL: elsewhere)
+        expectedName = "'kpis.csv'"
+      }
+    }
+    let before = try Self.snapshot(root)
+    let error = #expect(throws: OutputError.self) {
+      try OutputDirectory.write(["kpis.csv": "new\n"], to: out.path)
+    }
+    #expect(error?.errorDescription?.contains(expectedName) == true, "\(error?.errorDescription ?? "")")
+    #expect(try Self.snapshot(root) == before)
+  }
+
+  /// An output hnb wrote, with files removed from it or not, is replaced by the next.
+  @Test func anUnchangedOutputIsReplaced() throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    try OutputDirectory.write(Self.run, to: out.path)
+    try OutputDirectory.write(["kpis.csv": "year,plans\n2026,101\n"], to: out.path)
+    try FileManager.default.removeItem(at: out.appendingPathComponent("kpis.csv"))
+    try OutputDirectory.write(["summary.csv": "a\n1\n"], to: out.path)
+    let files = try Self.snapshot(out)
+    #expect(files.keys.sorted() == [OutputDirectory.markerName, "summary.csv"])
+    #expect(
+      files[OutputDirectory.markerName] == Data(OutputDirectory.marker(["summary.csv": Data("a\n1\n".utf8)]).utf8))
+  }
+
+  /// `--out` is resolved before it is compared with the inputs, whichever way it is written:
+  /// through a linked parent, with `..`, relative; a link as `--out` and an empty path are refused.
+  @Test(arguments: ["through a linked parent", "with ..", "the link itself", "empty"])
+  func theOutputPathIsResolvedBeforeItIsCompared(_ way: String) throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let fm = FileManager.default
+    let scenarios = root.appendingPathComponent("scenarios")
+    try fm.createDirectory(at: scenarios.appendingPathComponent("data"), withIntermediateDirectories: true)
+    let input = scenarios.appendingPathComponent("data/top_ups.csv")
+    try Data("placement,need,gbp_per_plan\n".utf8).write(to: input)
+    let link = root.appendingPathComponent("link")
+    try fm.createSymbolicLink(at: link, withDestinationURL: root)
+    let out: String
+    let reason: String
+    switch way {
+    case "through a linked parent":
+      out = link.path + "/scenarios"
+      reason = "the input \(input.path) is inside it"
+    case "with ..":
+      out = scenarios.path + "/data/../data/sub/.."
+      reason = "the input \(input.path) is inside it"
+    case "the link itself":
+      try fm.createSymbolicLink(at: root.appendingPathComponent("out"), withDestinationURL: scenarios)
+      out = root.appendingPathComponent("out").path
+      reason = "it is a symbolic link"
+    default:
+      out = ""
+      reason = "--out is an empty path"
+    }
+    let before = try Self.snapshot(root)
+    let error = #expect(throws: OutputError.self) {
+      try OutputDirectory.write(["kpis.csv": "new\n"], to: out, inputs: [input.path])
+    }
+    #expect(error?.errorDescription?.contains(reason) == true, "\(error?.errorDescription ?? "")")
+    #expect(try Self.snapshot(root) == before)
+  }
+
+  /// A number that is not finite anywhere in a table, a manifest or a paper stops the write
+  /// (an `IntegrityError`, exit 70) and names the file, line and column; words that merely
+  /// contain the letters pass.
+  @Test func noOutputHoldsNaNOrInfinity() throws {
+    let bad: [(String, String, String)] = [
+      ("kpis.csv", "year,plans\n2026,nan\n", "kpis.csv:2:6"),
+      ("kpis.csv", "year,plans\n2026,-inf\n", "kpis.csv:2:7"),
+      ("exceedance.csv", "year,deficit above £nan\n", "exceedance.csv:1:22"),
+      ("percentiles.csv", "a,b\n\"x\",\"Infinity\"\n", "percentiles.csv:2:6"),
+      ("manifest.json", "{\"threshold\": [1, nan]}\n", "manifest.json:1:19"),
+      ("report.md", "| year | balance |\n| 2026 | nan |\n", "report.md:2:10"),
+      ("report.html", "<td>£-inf</td><td>−inf%</td>", "report.html:1:8"),
+      ("report.html", "<td>∞</td>", "report.html:1:5"),
+    ]
+    for (name, text, place) in bad {
+      let root = try Self.scratch()
+      defer { try? FileManager.default.removeItem(at: root) }
+      let out = root.appendingPathComponent("out").path
+      let error = #expect(throws: IntegrityError.self, "\(name): \(text)") {
+        try OutputDirectory.write([name: text, "other.csv": "a\n1\n"], to: out)
+      }
+      #expect(error?.failures.count == 1)
+      #expect(
+        error?.failures.first?.hasPrefix(place + ": expected a finite number") == true, "\(error?.failures ?? [])")
+      #expect(!FileManager.default.fileExists(atPath: out))
+    }
+    let good = [
+      "notes.csv": "note,information\n\"Infant class, nan's rule\",financial\n",
+      "manifest.json": "{\"title\": \"nan\", \"inf\": \"Infinity \\\" nan\", \"ok\": true}\n",
+      "report.md": "Information on the nan bread programme | inf x |\n",
+      "draws-a.txt": "nan\n",
+    ]
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try OutputDirectory.write(good, to: root.appendingPathComponent("out").path)
+  }
+}
