@@ -62,7 +62,14 @@ struct Merge: ParsableCommand {
       if let manifest = files["manifest.json"] {
         files["manifest.json"] = try DataVintage.annotate(manifest: manifest, scenarios: scenarios, asOf: asOf)
       }
-      try OutputDirectory.write(files, to: out, inputs: scenarios.flatMap { $0.scenarioFiles + $0.inputFiles })
+      // The shards are inputs too: --out may not be one of them.
+      let shardFiles = try shards.flatMap { dir in
+        try FileManager.default.contentsOfDirectory(atPath: dir).sorted().map {
+          (dir as NSString).appendingPathComponent($0)
+        }
+      }
+      try OutputDirectory.write(
+        files, to: out, inputs: scenarios.flatMap { $0.scenarioFiles + $0.inputFiles } + shardFiles)
       print("merged \(shards.count) shards (\(first.settings.draws) draws) into \(out)")
     }
   }
