@@ -64,7 +64,7 @@ struct Merge: ParsableCommand {
       }
       // The shards are inputs too: --out may not be one of them.
       let shardFiles = try shards.flatMap { dir in
-        try FileManager.default.contentsOfDirectory(atPath: dir).sorted().map {
+        try FileManager.default.contentsOfDirectory(atPath: dir).sorted().filter { !$0.hasPrefix(".") }.map {
           (dir as NSString).appendingPathComponent($0)
         }
       }
