@@ -83,6 +83,12 @@ public enum OutputDirectory {
     }
   }
 
+  /// Throws the error `write` would throw for `path` and `inputs` before writing anything, so a
+  /// long command can refuse its `--out` before it starts rather than after it has finished.
+  public static func check(_ path: String, inputs: [String] = []) throws {
+    try checkReplaceable(try resolvedTarget(path), inputs: inputs)
+  }
+
   /// The marker's text for `files`: one `SHA-256  name` line each, sorted by name.
   public static func marker(_ files: [String: Data]) -> String {
     files.keys.sorted().map { "\(SHA256.hex(files[$0] ?? Data()))  \($0)\n" }.joined()
