@@ -17,8 +17,9 @@ import Foundation
 /// links and `..`, relative to the working directory, so a report must run from the directory
 /// the evidence was made in (a folder made elsewhere is found stale, its inputs missing).
 public enum EvidenceStaleness {
-  /// The ways the evidence at `manifest` (its `manifest.json`) differs from the inputs now;
-  /// empty when it is current. `what` names the command ("sweep"), `covered` the report's
+  /// The ways the evidence at `manifest` (its `manifest.json`) differs from the inputs now.
+  ///
+  /// Empty when it is current. `what` names the command ("sweep"), `covered` the report's
   /// scenarios that the evidence shows results for.
   public static func problems(
     recorded: [String: String]?, manifest: String, what: String, covered: [Scenario]

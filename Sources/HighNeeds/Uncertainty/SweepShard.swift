@@ -327,9 +327,11 @@ extension SweepShard {
       data, file: path, valuesPerDraw: valuesPerDraw, expected: expected)
   }
 
-  /// Parses a draws file strictly: one line per draw, each ending in a line break, `index` then
-  /// `valuesPerDraw` hexadecimal bit patterns of finite doubles; the indices must be exactly
-  /// `expected` (in any order), each once. Errors name the file, line and column.
+  /// Parses a draws file strictly, naming the file, line and column of any fault.
+  ///
+  /// One line per draw, each ending in a line break: `index` then `valuesPerDraw` hexadecimal
+  /// bit patterns of finite doubles; the indices must be exactly `expected` (in any order),
+  /// each once.
   public static func parseDraws(_ data: Data, file: String, valuesPerDraw: Int, expected: [Int]) throws -> [(
     Int, [Double]
   )] {
