@@ -47,7 +47,8 @@ public enum EvidenceStaleness {
         problems.append(
           InputError(
             location, key: "input_sha256", expected: expected,
-            found: "\(Manifest.displayPath(file)), an input of \(scenario), not among the files it records "
+            found: "\(InputError.quoted(Manifest.displayPath(file), limit: 200)), an input of \(scenario), not among "
+              + "the files it records "
               + "(it was made from other files)"))
         continue
       }
@@ -62,7 +63,7 @@ public enum EvidenceStaleness {
         problems.append(
           InputError(
             location, key: "input_sha256", expected: expected,
-            found: changed(InputError.quoted(entry.key, limit: 120), entry.sha256, now)))
+            found: changed(entry.key, entry.sha256, now)))
       }
     }
     return problems.sorted { $0.found < $1.found }
@@ -70,7 +71,7 @@ public enum EvidenceStaleness {
 
   /// What changed about `file`: its recorded and current SHA-256 (twelve hex digits each).
   static func changed(_ file: String, _ recorded: String, _ now: String?) -> String {
-    let shown = Manifest.displayPath(file)
+    let shown = InputError.quoted(Manifest.displayPath(file), limit: 200)
     guard let now else { return "\(shown) no longer exists as a readable file (it cannot be checked)" }
     return "\(shown) changed since (sha256 \(InputError.quoted(recorded.prefix(12), limit: 12)) "
       + "recorded, '\(now.prefix(12))' now)"
@@ -102,9 +103,9 @@ public enum EvidenceStaleness {
   /// One line for the paper and standard error, saying that the evidence in `directory` is
   /// stale and why.
   public static func notice(what: String, directory: String, problems: [InputError]) -> String {
-    "Stale evidence: the \(what) in \(Manifest.displayPath(directory)) was not made from this report's inputs as "
-      + "they are now (" + problems.map(\.found).joined(separator: "; ")
-      + "); it is shown because --allow-stale-evidence was given, and does not describe the figures of this report."
+    "Stale evidence: the \(what) in \(Manifest.displayPath(directory)) does not match the inputs as they are now ("
+      + problems.map(\.found).joined(separator: "; ")
+      + "); it is shown only because --allow-stale-evidence was given: do not rely on it."
   }
 
   /// `manifest` (JSON text) with `notices` under `stale_evidence`; unchanged when there are none.
