@@ -73,8 +73,9 @@ public enum EvidenceStaleness {
   static func changed(_ file: String, _ recorded: String, _ now: String?) -> String {
     let shown = InputError.quoted(Manifest.displayPath(file), limit: 200)
     guard let now else { return "\(shown) no longer exists as a readable file (it cannot be checked)" }
-    return "\(shown) changed since (sha256 \(InputError.quoted(recorded.prefix(12), limit: 12)) "
-      + "recorded, '\(now.prefix(12))' now)"
+    // The recorded hash comes from the evidence's manifest: only its hex digits are shown.
+    let hex = String(recorded.prefix(12).filter(\.isHexDigit))
+    return "\(shown) changed since (sha256 '\(hex)…' recorded, '\(now.prefix(12))…' now)"
   }
 
   /// The SHA-256 of `path` now, or nil unless it is a readable regular file of at most
