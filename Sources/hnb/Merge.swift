@@ -35,8 +35,10 @@ struct Merge: ParsableCommand {
         files["manifest.json"] = try DataVintage.annotate(
           manifest: manifest, scenarios: merged.scenarios, asOf: merged.asOf)
       }
+      // A shard read into the merge must survive it: --out may not be one of them.
+      let shardFiles = shards.map { ($0 as NSString).appendingPathComponent("shard.json") }
       try OutputDirectory.write(
-        files, to: out, inputs: merged.scenarios.flatMap { $0.scenarioFiles + $0.inputFiles } + shards)
+        files, to: out, inputs: merged.scenarios.flatMap { $0.scenarioFiles + $0.inputFiles } + shardFiles)
       print("merged \(shards.count) shards (\(merged.settings.draws) draws) into \(out)")
     }
   }

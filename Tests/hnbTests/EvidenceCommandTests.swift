@@ -81,6 +81,12 @@ import Testing
     }
     let ok = HNBCommand.freshDirectory()
     #expect(try Self.run(["merge", two, one, "--out", ok]).status == 0)
+    // A shard read into the merge must survive it.
+    let before = try FileManager.default.contentsOfDirectory(atPath: one).sorted()
+    let over = try Self.run(["merge", one, two, "--out", one])
+    #expect(over.status == 73, "\(over.stderr)")
+    #expect(over.stderr.contains("the input \(one)/shard.json is inside it"), "\(over.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: one).sorted() == before)
 
     try refused([one, try Self.shard(scenario, 2, seed: 3)], "shard.json: settings.seed: expected 2, as in", "seed")
     try refused(
