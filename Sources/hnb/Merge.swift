@@ -6,8 +6,12 @@ struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Combine the shards of a sweep into the output of the unsharded sweep (byte-identical).",
     discussion: """
-      Every shard k/n of one sweep (same scenarios, draws, seed and thresholds) must be given \
-      once. The scenario files are read again and must not have changed.
+      Every shard k/n of one sweep (same scenarios, draws, seed, thresholds, batch size and \
+      as-of date) must be given once. Each shard records the SHA-256 of every input it read and \
+      of its draws: the scenario files are read again and must not have changed since the \
+      shards were drawn, and each draws file must match its checksum. Any difference is refused \
+      (exit 65), naming the setting and the two shards, the input file that changed, or the \
+      draws file and line.
 
       Example:
         hnb merge out/shard1 out/shard2 --out out/sweep
@@ -19,58 +23,23 @@ struct Merge: ParsableCommand {
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
+  func validate() throws {
+    if shards.isEmpty { throw ValidationError("Give the shard directories.") }
+  }
+
   func run() throws {
     try reportingErrors {
-      let infos = try shards.map { dir -> ShardInfo in
-        let path = (dir as NSString).appendingPathComponent("shard.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
-          throw InputError(
-            SourceLocation(file: path), expected: "a shard written by hnb sweep --shard", found: "no shard.json")
-        }
-        return try JSONDecoder().decode(ShardInfo.self, from: data)
-      }
-      guard let first = infos.first else { throw ValidationError("Give the shard directories.") }
-      let n = first.of
-      let seen = Set(infos.map(\.shard))
-      guard infos.allSatisfy({ $0.settings == first.settings && $0.of == n && $0.asOf == first.asOf }),
-        seen.count == infos.count,
-        seen == Set(1...n)
-      else {
-        throw InputError(
-          SourceLocation(file: shards[0]), expected: "shards 1…\(n) of one sweep, each once",
-          found: "shards \(infos.map { "\($0.shard)/\($0.of)" }.joined(separator: ", "))")
-      }
-      // The shards' as-of date (shards written before it was recorded: today).
-      let asOf = first.asOf.flatMap(CalendarDate.init) ?? .today()
-      let scenarios = try loadScenarios(first.settings.scenarioPaths, asOf: asOf)
-      var rows: [[[Double]]] = []
-      for s in scenarios {
-        var byDraw: [Int: [Double]] = [:]
-        for dir in shards {
-          let path = (dir as NSString).appendingPathComponent("draws-\(s.name).txt")
-          let text = try String(contentsOfFile: path, encoding: .utf8)
-          for (d, values) in try SweepSummary.parseDraws(text, file: path) { byDraw[d] = values }
-        }
-        guard byDraw.count == first.settings.draws else {
-          throw InputError(
-            SourceLocation(file: shards[0]), expected: "\(first.settings.draws) draws of \(s.name)",
-            found: "\(byDraw.count)")
-        }
-        rows.append((0..<first.settings.draws).compactMap { byDraw[$0] })
-      }
-      var files = try SweepOutput.files(settings: first.settings, scenarios: scenarios, rows: rows)
+      let merged = try SweepShard.merge(directories: shards) { paths, asOf in try loadScenarios(paths, asOf: asOf) }
+      var files = try SweepOutput.files(settings: merged.settings, scenarios: merged.scenarios, rows: merged.rows)
       if let manifest = files["manifest.json"] {
-        files["manifest.json"] = try DataVintage.annotate(manifest: manifest, scenarios: scenarios, asOf: asOf)
+        files["manifest.json"] = try DataVintage.annotate(
+          manifest: manifest, scenarios: merged.scenarios, asOf: merged.asOf)
       }
-      // The shards are inputs too: --out may not be one of them.
-      let shardFiles = try shards.flatMap { dir in
-        try FileManager.default.contentsOfDirectory(atPath: dir).sorted().filter { !$0.hasPrefix(".") }.map {
-          (dir as NSString).appendingPathComponent($0)
-        }
-      }
+      // A shard read into the merge must survive it: --out may not be one of them.
+      let shardFiles = shards.map { ($0 as NSString).appendingPathComponent("shard.json") }
       try OutputDirectory.write(
-        files, to: out, inputs: scenarios.flatMap { $0.scenarioFiles + $0.inputFiles } + shardFiles)
-      print("merged \(shards.count) shards (\(first.settings.draws) draws) into \(out)")
+        files, to: out, inputs: merged.scenarios.flatMap { $0.scenarioFiles + $0.inputFiles } + shardFiles)
+      print("merged \(shards.count) shards (\(merged.settings.draws) draws) into \(out)")
     }
   }
 }

@@ -20,7 +20,11 @@ struct Report: ParsableCommand {
       each threshold; --tornado DIR (hnb sensitivity --method tornado --output \
       cumulative_balance, in the last year) adds the tornado chart. Both are repeatable and \
       their files are hashed in the manifest; without them the report says that no range was \
-      given. With --backtest DIR (the \
+      given. Evidence must have been made from the report's inputs as they are now: each \
+      folder's manifest records the SHA-256 of every input it read, and a folder whose \
+      recorded inputs differ from the files now (or cannot be found) is refused (exit 65, \
+      naming the file), unless --allow-stale-evidence is given, when the paper (HTML, Markdown \
+      and the workbook's first sheet) and the manifest say that it is stale. With --backtest DIR (the \
       output directory of an earlier hnb backtest; repeat for more than one), an appendix shows \
       the backtest's accuracy: MAPE by horizon of the method beside each naive baseline, p10–p90 \
       coverage and the backtest's caveats; its files are hashed in the manifest. Without it the \
@@ -58,10 +62,16 @@ struct Report: ParsableCommand {
   )
   var date: String?
 
+  @Flag(
+    help:
+      "Show --sweep, --tornado or --backtest evidence whose recorded inputs differ from the inputs now, marked stale on the paper and in the manifest (without it such evidence is refused)."
+  )
+  var allowStaleEvidence = false
+
   func validate() throws {
     if scenarios.isEmpty { throw ValidationError("Give at least one scenario file.") }
-    if let date, date.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil {
-      throw ValidationError("--date must be YYYY-MM-DD, not '\(date)'.")
+    if let date, CalendarDate(date) == nil {
+      throw ValidationError("--date must be a real date YYYY-MM-DD, not \(InputError.quoted(date)).")
     }
   }
 
@@ -76,11 +86,36 @@ struct Report: ParsableCommand {
         try sweep.map { try RangeEvidence.readSweep(directory: $0) }
         + tornado.map { try RangeEvidence.readTornado(directory: $0) }
       for range in analyses.ranges { try range.add(to: &analyses, scenarios: loaded) }
+      var stale: [InputError] = []
+      for range in analyses.ranges {
+        let problems = EvidenceStaleness.problems(
+          recorded: range.recordedInputs,
+          manifest: (range.directory as NSString).appendingPathComponent("manifest.json"),
+          what: range.kind.rawValue, covered: loaded.filter { range.scenarios.contains($0.name) })
+        stale += problems
+        if !problems.isEmpty {
+          analyses.staleEvidence.append(
+            EvidenceStaleness.notice(what: range.kind.rawValue, directory: range.directory, problems: problems))
+        }
+      }
+      for b in analyses.backtests {
+        let problems = EvidenceStaleness.problems(
+          recorded: b.recordedInputs, manifest: (b.directory as NSString).appendingPathComponent("manifest.json"),
+          what: "backtest", covered: [])
+        stale += problems
+        if !problems.isEmpty {
+          analyses.staleEvidence.append(
+            EvidenceStaleness.notice(what: "backtest", directory: b.directory, problems: problems))
+        }
+      }
+      if !stale.isEmpty && !allowStaleEvidence { throw stale.count == 1 ? stale[0] : InputErrors(stale) as any Error }
+      for notice in analyses.staleEvidence { printError("warning: " + notice) }
       let results = try loaded.map(ScenarioRun.run)
       // The output directory is left out, so that the same run gives the same papers anywhere.
       let command =
         (["hnb", "report"] + scenarios + backtest.flatMap { ["--backtest", $0] } + sweep.flatMap { ["--sweep", $0] }
-        + tornado.flatMap { ["--tornado", $0] }).joined(separator: " ")
+        + tornado.flatMap { ["--tornado", $0] } + (allowStaleEvidence ? ["--allow-stale-evidence"] : [])).joined(
+          separator: " ")
       let formatter = DateFormatter()
       formatter.locale = Locale(identifier: "en_US_POSIX")
       formatter.timeZone = TimeZone(identifier: "UTC")
@@ -92,14 +127,17 @@ struct Report: ParsableCommand {
         "report.html": Data(HTMLReport.html(report).utf8),
         "report.md": Data(MarkdownReport.markdown(report).utf8),
         "report.xlsx": try XLSXReport.data(
-          tables: RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date()),
+          tables: RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date(),
+          warnings: report.warnings),
       ]
       let manifest = try DataVintage.annotate(
         manifest: Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"]),
         scenarios: loaded, asOf: asOf)
       files["manifest.json"] = Data(
-        try RangeEvidence.manifest(
-          try BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges
+        try EvidenceStaleness.manifest(
+          try RangeEvidence.manifest(
+            try BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),
+          adding: analyses.staleEvidence
         ).utf8)
       // A directory read into the paper must survive it: --out may not be one of them.
       let backtestFiles =

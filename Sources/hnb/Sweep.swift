@@ -19,7 +19,7 @@ struct Sweep: ParsableCommand {
   @Argument(help: "Scenario YAML files.")
   var scenarios: [String]
 
-  @Option(help: "Number of draws.")
+  @Option(help: "Number of draws, 2 to \(HighNeeds.Sweep.maximumDraws).")
   var draws: Int = 1000
 
   @Option(help: "Seed of the counter-based generator.")
@@ -27,10 +27,13 @@ struct Sweep: ParsableCommand {
 
   @Option(
     name: .customLong("threshold"),
-    help: "A cumulative deficit in pounds to report the probability of passing (repeatable).")
+    help: "A cumulative deficit in pounds, 0 to 1e12, to report the probability of passing (repeatable).")
   var thresholds: [Double] = []
 
-  @Option(help: "Draws advanced together (one matrix product per age); the results do not depend on it.")
+  @Option(
+    help:
+      "Draws advanced together (one matrix product per age), 1 to \(HighNeeds.Sweep.maximumBatchSize); the results do not depend on it."
+  )
   var batchSize: Int = HighNeeds.Sweep.defaultBatchSize
 
   @Option(help: "Run slice k of n (k = 1…n) of the draws, for `hnb merge`.")
@@ -43,9 +46,41 @@ struct Sweep: ParsableCommand {
 
   func validate() throws {
     if scenarios.isEmpty { throw ValidationError("Give at least one scenario file.") }
-    if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
-    if draws < 2 { throw ValidationError("--draws must be at least 2.") }
-    if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be k/n with 1 ≤ k ≤ n.") }
+    guard (2...HighNeeds.Sweep.maximumDraws).contains(draws) else {
+      // In floating point: Int.max draws must not overflow the estimate.
+      let gib =
+        Double(max(draws, 0)) * Double(scenarios.count) * HighNeeds.Sweep.bytesPerDraw(years: 10) / 1_073_741_824
+      throw ValidationError(
+        "--draws must be from 2 to \(HighNeeds.Sweep.maximumDraws); found \(draws)"
+          + (draws > HighNeeds.Sweep.maximumDraws
+            ? " (a sweep keeps every draw's metrics in memory: \(draws) draws of \(scenarios.count) scenario(s) "
+              + "would need about \(String(format: "%.1f", gib)) GiB on a 10-year horizon)." : "."))
+    }
+    guard (1...HighNeeds.Sweep.maximumBatchSize).contains(batchSize) else {
+      throw ValidationError(
+        "--batch-size must be from 1 to \(HighNeeds.Sweep.maximumBatchSize) (each core holds a batch's projection "
+          + "state, about 32 kB a draw); found \(batchSize).")
+    }
+    if let shard {
+      let parsed = parseShard(shard)
+      let batches = (draws + batchSize - 1) / batchSize
+      guard let (k, n) = parsed, SweepShard.problem(draws: draws, batchSize: batchSize, shard: k, of: n) == nil else {
+        throw ValidationError(
+          "--shard must be k/n with 1 ≤ k ≤ n ≤ \(batches) (the batches of \(draws) draws at --batch-size "
+            + "\(batchSize), so that no shard is empty); found \(InputError.quoted(shard)).")
+      }
+    }
+    var seen: Set<Double> = []
+    for t in thresholds {
+      guard t.isFinite, (0...HighNeeds.Sweep.maximumThresholdGBP).contains(t) else {
+        throw ValidationError(
+          "--threshold must be a deficit in pounds from 0 to \(CSVWriter.fixed(HighNeeds.Sweep.maximumThresholdGBP, 0)); "
+            + "found \(t).")
+      }
+      guard seen.insert(t).inserted else {
+        throw ValidationError("--threshold must be given once for each amount; found \(CSVWriter.fixed(t, 0)) twice.")
+      }
+    }
   }
 
   func run() throws {
@@ -75,39 +110,19 @@ struct Sweep: ParsableCommand {
         try OutputDirectory.write(files, to: out, inputs: inputs)
         print("wrote \(files.count) files to \(out) (\(draws) draws, seed \(seed))")
       } else {
-        let indices = batches.flatMap {
-          Array(HighNeeds.Sweep.drawRange(batch: $0, draws: draws, batchSize: batchSize))
-        }
-        var files: [String: String] = [:]
-        for (s, r) in zip(loaded, rows) {
-          files["draws-\(s.name).txt"] = SweepSummary.drawsText(firstDraws: indices, rows: r)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        files["shard.json"] = String(
-          decoding: try encoder.encode(ShardInfo(settings: settings, shard: k, of: n, asOf: asOf.date.description)),
-          as: UTF8.self)
-        // OutputDirectory only replaces a directory that holds an hnb manifest.
-        files["manifest.json"] = "{\"tool\": \"hnb\", \"shard\": \"\(k)/\(n)\", \"command\": \"\(settings.command)\"}\n"
+        let files = try SweepShard.files(
+          settings: settings, batchSize: batchSize, shard: k, of: n, asOf: asOf.date, scenarios: loaded, rows: rows)
         try OutputDirectory.write(files, to: out, inputs: inputs)
-        print("wrote shard \(k)/\(n) (\(indices.count) draws) to \(out); combine the shards with hnb merge")
+        let count = rows.first?.count ?? 0
+        print("wrote shard \(k)/\(n) (\(count) draws) to \(out); combine the shards with hnb merge")
       }
     }
   }
 }
 
-/// What a shard directory records so that `hnb merge` can check and combine shards.
-struct ShardInfo: Codable, Equatable {
-  var settings: SweepSettings
-  var shard: Int
-  var of: Int
-  /// The sweep's as-of date, so that the merged manifest equals the unsharded sweep's.
-  var asOf: String?
-}
-
 /// `k/n` → (k, n) with 1 ≤ k ≤ n.
 func parseShard(_ text: String) -> (Int, Int)? {
-  let parts = text.split(separator: "/")
+  let parts = text.split(separator: "/", omittingEmptySubsequences: false)
   guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else { return nil }
   return (k, n)
 }

@@ -93,7 +93,8 @@ import Testing
     let shards = ["1/2", "2/2"].map { k in w.root.appendingPathComponent("shard\(k.prefix(1))").path }
     for (k, shard) in zip(["1/2", "2/2"], shards) {
       let result = try HNBCommand.run([
-        "sweep", w.work.path + "/sutton/sweep/baseline.yaml", "--draws", "4", "--shard", k, "--out", shard, "--as-of",
+        "sweep", w.work.path + "/sutton/sweep/baseline.yaml", "--draws", "8", "--batch-size", "4", "--shard", k,
+        "--out", shard, "--as-of",
         "2026-01-15",
       ])
       try #require(result.status == 0, "\(result.stderr)")

@@ -182,7 +182,7 @@ import Testing
       #expect(t.status == 0, "\(t.stderr)")
       arguments += ["--tornado", tornado]
       expected =
-        "year: expected a tornado of the final balance, in 2034-35 (the default of hnb sensitivity); found 2030-31"
+        "year: expected a tornado of the final balance, in 2034-35 (the default of hnb sensitivity); found '2030-31'"
     }
     let result = try HNBCommand.run(arguments)
     #expect(result.status == 65, "\(what)")

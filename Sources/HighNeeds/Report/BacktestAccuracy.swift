@@ -50,6 +50,9 @@ public struct BacktestAccuracy: Sendable {
   public var warnings: [String]
   /// Every regular file in the directory (display path) → SHA-256.
   public var files: [(file: String, sha256: String)]
+  /// The inputs the backtest recorded in its manifest (path as written → SHA-256), or nil when
+  /// it recorded none.
+  public var recordedInputs: [String: String]?
 
   /// The method's errors.
   public var methodErrors: Errors { errors[0] }
@@ -65,7 +68,7 @@ public struct BacktestAccuracy: Sendable {
     let baselineRows = try table(path("baselines.csv"), ["level", "baseline"])
     let baselines = Set(try baselineRows.rows.map { try $0.required("baseline") })
     var candidates: [String] = []
-    if FileManager.default.fileExists(atPath: path("candidates.csv")) {
+    if try EvidenceFolder.exists(path("candidates.csv")) {
       for row in try table(path("candidates.csv"), ["candidate"]).rows {
         let name = try row.required("candidate")
         if !candidates.contains(name) { candidates.append(name) }
@@ -150,7 +153,7 @@ public struct BacktestAccuracy: Sendable {
     }
 
     var windows: [(origin: Int, firstYear: Int, yearsFitted: Int)] = []
-    if FileManager.default.fileExists(atPath: path("fits.csv")) {
+    if try EvidenceFolder.exists(path("fits.csv")) {
       for row in try table(path("fits.csv"), ["fit_through", "level", "first_year", "years_fitted"]).rows {
         guard try row.required("level") == Self.level else { continue }
         let origin = try row.int("fit_through")
@@ -165,19 +168,13 @@ public struct BacktestAccuracy: Sendable {
       historyFiles: manifest.inputs, horizons: horizons, errors: errors, covered: covered,
       withInterval: withInterval, origins: origins.sorted(), windows: windows.sorted { $0.origin < $1.origin },
       otherLevels: otherLevels, candidates: candidates, warnings: manifest.warnings,
-      files: try hashes(directory))
+      files: try hashes(directory), recordedInputs: manifest.recorded)
   }
 
   /// A CSV written by `command` whose header must include `columns` (others are allowed and
   /// ignored).
   static func table(_ path: String, _ columns: [String], by command: String = "hnb backtest") throws -> CSVTable {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(
-        SourceLocation(file: path), expected: "a file written by \(command)", found: "no such file")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw InputError(SourceLocation(file: path), expected: "UTF-8 text", found: "other bytes")
-    }
+    let text = try EvidenceFolder.text(path, what: "a file written by \(command)")
     // hnb writes plain headers (no quotes), so the first line split at commas is the header;
     // CSVTable then checks it against itself and gives rows that name their cells in errors.
     var first = String(text.prefix { $0 != "\n" && $0 != "\r\n" })
@@ -189,18 +186,15 @@ public struct BacktestAccuracy: Sendable {
     for column in columns where !header.contains(column) {
       throw InputError(
         SourceLocation(file: path, line: 1), key: column,
-        expected: "a column '\(column)', as \(command) writes", found: "header '\(header.joined(separator: ","))'")
+        expected: "a column '\(column)', as \(command) writes",
+        found: "header \(InputError.quoted(header.joined(separator: ",")))")
     }
     return try CSVTable.parse(text, file: path, columns: header)
   }
 
   /// The JSON object of the `manifest.json` at `path`, written by `command`.
   static func manifestObject(_ path: String, by command: String) throws -> [String: Any] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(
-        SourceLocation(file: path), expected: "the manifest.json of an \(command) output directory",
-        found: "no such file")
-    }
+    let data = try EvidenceFolder.data(path, what: "the manifest.json of an \(command) output directory")
     guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
       throw InputError(SourceLocation(file: path), expected: "a JSON object", found: "other text")
     }
@@ -209,7 +203,7 @@ public struct BacktestAccuracy: Sendable {
 
   /// The manifest's method, command, input files and warnings.
   static func readManifest(_ path: String) throws -> (
-    method: String, command: String, inputs: [String], warnings: [String]
+    method: String, command: String, inputs: [String], warnings: [String], recorded: [String: String]?
   ) {
     let json = try manifestObject(path, by: "hnb backtest")
     func string(_ key: String) throws -> String {
@@ -222,25 +216,30 @@ public struct BacktestAccuracy: Sendable {
     guard command.hasPrefix("hnb backtest") else {
       throw InputError(
         SourceLocation(file: path), key: "command", expected: "a directory written by 'hnb backtest'",
-        found: "'\(command)'")
+        found: InputError.quoted(command))
     }
     guard let warnings = json["warnings"] as? [String] else {
       throw InputError(SourceLocation(file: path), key: "warnings", expected: "a list of strings", found: "none")
     }
     let inputs = (json["input_sha256"] as? [String: Any])?.keys.sorted() ?? []
-    return (try string("method"), command, inputs, warnings)
+    return (try string("method"), command, inputs, warnings, recordedInputs(json))
   }
 
-  /// SHA-256 of every regular file directly in `directory`, sorted by path.
+  /// The manifest's `input_sha256` (path → SHA-256), or nil when it has none; a hash that is
+  /// not a string is kept as an empty one, which matches no file.
+  static func recordedInputs(_ json: [String: Any]) -> [String: String]? {
+    (json["input_sha256"] as? [String: Any])?.mapValues { $0 as? String ?? "" }
+  }
+
+  /// SHA-256 of every regular file directly in `directory`, sorted by path; subdirectories are
+  /// skipped, and anything the path policy refuses (a link outside, a pipe) is an error.
   static func hashes(_ directory: String) throws -> [(file: String, sha256: String)] {
     let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
     var result: [(file: String, sha256: String)] = []
     for name in names {
       let file = (directory as NSString).appendingPathComponent(name)
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
-        let data = FileManager.default.contents(atPath: file)
-      else { continue }
+      guard case .regularFile = try EvidenceFolder.entry(file) else { continue }
+      let data = try EvidenceFolder.data(file, what: "a file written by hnb")
       result.append((Manifest.displayPath(file), SHA256.hex(data)))
     }
     return result

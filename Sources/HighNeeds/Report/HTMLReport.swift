@@ -23,6 +23,12 @@ public enum HTMLReport {
       <h1>\(escape(report.title))</h1>
 
       """
+    for line in report.warnings {
+      // Inline style, so that the stylesheet (and every paper without a warning) is unchanged.
+      out +=
+        "<p class=\"warning\" role=\"alert\" style=\"border:3px solid #b00020;padding:0.6em;"
+        + "font-weight:bold;color:#b00020\">\(escape(line))</p>\n"
+    }
     for line in report.preface { out += "<p class=\"preface\">\(escape(line))</p>\n" }
     out += "<nav><h2 class=\"toc\">Contents</h2><ol>"
     for s in report.sections {

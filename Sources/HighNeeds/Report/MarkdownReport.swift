@@ -7,6 +7,7 @@ public enum MarkdownReport {
   /// The whole document.
   public static func markdown(_ report: Report) -> String {
     var out = "# \(report.title)\n\n"
+    for line in report.warnings { out += "> **WARNING:** \(line)\n\n" }
     for line in report.preface { out += line + "\n\n" }
     for s in report.sections { out += section(s, level: 2) }
     let p = report.provenance

@@ -32,6 +32,9 @@ public struct RangeEvidence: Sendable {
   public var tornado: (scenario: String, year: String, base: Double, bars: [TornadoBar])?
   /// Every regular file in the directory (display path) → SHA-256.
   public var files: [(file: String, sha256: String)] = []
+  /// The inputs the sweep or tornado recorded in its manifest (path as written → SHA-256), or
+  /// nil when it recorded none.
+  public var recordedInputs: [String: String]?
 
   /// The scenario names the directory covers, sorted.
   public var scenarios: [String] {
@@ -45,6 +48,7 @@ public struct RangeEvidence: Sendable {
     let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
     let manifest = try readManifest(path("manifest.json"), command: "hnb sweep")
     var evidence = RangeEvidence(directory: directory, kind: .sweep, command: manifest.command)
+    evidence.recordedInputs = BacktestAccuracy.recordedInputs(manifest.json)
     let percentiles = try BacktestAccuracy.table(
       path("percentiles.csv"), ["metric", "scenario", "year", "p10", "p25", "p50", "p75", "p90"], by: "hnb sweep")
     var order: [String] = []
@@ -99,9 +103,10 @@ public struct RangeEvidence: Sendable {
       throw InputError(
         SourceLocation(file: path("manifest.json")), key: "method",
         expected: "a tornado of '\(metric)' for one scenario (hnb sensitivity --method tornado --output \(metric))",
-        found: "'\(manifest.command)'")
+        found: InputError.quoted(manifest.command))
     }
     var evidence = RangeEvidence(directory: directory, kind: .tornado, command: manifest.command)
+    evidence.recordedInputs = BacktestAccuracy.recordedInputs(manifest.json)
     let table = try BacktestAccuracy.table(
       path("tornado.csv"), ["input", "output_at_low", "output_at_high", "output_central"], by: "hnb sensitivity")
     var base: Double?
@@ -130,7 +135,7 @@ public struct RangeEvidence: Sendable {
         throw InputError(
           SourceLocation(file: directory), key: "scenario",
           expected: "results for scenarios of this report (\(scenarios.map(\.name).sorted().joined(separator: ", ")))",
-          found: "'\(name)'")
+          found: InputError.quoted(name))
       }
       return s
     }
@@ -141,7 +146,7 @@ public struct RangeEvidence: Sendable {
         throw InputError(
           SourceLocation(file: (directory as NSString).appendingPathComponent("percentiles.csv")), key: "year",
           expected: "the financial years of \(name), \(years(s).joined(separator: ", "))",
-          found: entry.years.joined(separator: ", "))
+          found: InputError.quoted(entry.years.joined(separator: ", "), limit: 120))
       }
       analyses.sweepBands[name] = entry.bands
     }
@@ -151,7 +156,7 @@ public struct RangeEvidence: Sendable {
         throw InputError(
           SourceLocation(file: (directory as NSString).appendingPathComponent("exceedance.csv")), key: "year",
           expected: "the financial years of \(name) for '\(entry.threshold)'",
-          found: entry.years.joined(separator: ", "))
+          found: InputError.quoted(entry.years.joined(separator: ", "), limit: 120))
       }
       analyses.exceedance[name] = list.map { ($0.threshold, $0.probability) }
     }
@@ -161,7 +166,7 @@ public struct RangeEvidence: Sendable {
         throw InputError(
           SourceLocation(file: (directory as NSString).appendingPathComponent("manifest.json")), key: "year",
           expected: "a tornado of the final balance, in \(years(s).last ?? "") (the default of hnb sensitivity)",
-          found: tornado.year)
+          found: InputError.quoted(tornado.year))
       }
       analyses.tornado[tornado.scenario] = (tornado.base, tornado.bars)
     }
@@ -175,7 +180,7 @@ public struct RangeEvidence: Sendable {
     guard let command = json["command"] as? String, command.hasPrefix(expected) else {
       throw InputError(
         SourceLocation(file: path), key: "command", expected: "a directory written by '\(expected)'",
-        found: (json["command"] as? String).map { "'\($0)'" } ?? "none")
+        found: (json["command"] as? String).map { InputError.quoted($0) } ?? "none")
     }
     if json["shard"] != nil {
       throw InputError(

@@ -15,6 +15,9 @@ public struct ReportAnalyses: Sendable {
   public var ranges: [RangeEvidence] = []
   /// Earlier `hnb backtest` runs, read back from their output directories.
   public var backtests: [BacktestAccuracy] = []
+  /// One notice for each piece of evidence shown although it was not made from the report's
+  /// inputs as they are now (`hnb report --allow-stale-evidence`); printed first on the paper.
+  public var staleEvidence: [String] = []
 
   public init() {}
 }
@@ -47,7 +50,7 @@ public enum ReportBuilder {
       "A negative balance is a deficit. Financial years run April to March; plans are counted at the January census.",
     ]
     return Report(
-      title: "High Needs Block forecast", preface: preface, sections: sections,
+      title: "High Needs Block forecast", warnings: analyses.staleEvidence, preface: preface, sections: sections,
       provenance: ReportProvenance(
         toolVersion: toolVersion, generatedOn: generatedOn, command: command,
         inputSHA256: try inputHashes(sorted) + analyses.backtests.flatMap(\.files) + analyses.ranges.flatMap(\.files)))

@@ -6,6 +6,8 @@ import Foundation
 /// by `ReportBuilder` and rounded there, so the two formats always print the same figures.
 public struct Report: Sendable {
   public var title: String
+  /// Warnings printed before anything else (evidence shown although it is stale); usually none.
+  public var warnings: [String] = []
   /// What every reader must be told first (base case vs scenario, rounding, units).
   public var preface: [String]
   public var sections: [ReportSection]

@@ -51,8 +51,12 @@ public enum XLSXReport {
   /// The workbook's bytes, from the CSV tables (file name → text) of `RunTables.tables`.
   ///
   /// `created` is written as the workbook's creation time (libxlsxwriter would otherwise use
-  /// the clock), so the same inputs and date give the same bytes.
-  public static func data(tables: [String: String], title: String, created: Date) throws -> Data {
+  /// the clock), so the same inputs and date give the same bytes. `warnings` (evidence shown
+  /// although stale), when there are any, fill a first sheet `WARNING` that opens with the
+  /// workbook; without them the workbook is unchanged.
+  public static func data(tables: [String: String], title: String, created: Date, warnings: [String] = []) throws
+    -> Data
+  {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-\(UUID().uuidString).xlsx").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     guard let workbook = workbook_new(path) else {
@@ -79,6 +83,21 @@ public enum XLSXReport {
       return f
     }
 
+    if !warnings.isEmpty {
+      guard let ws = workbook_add_worksheet(workbook, "WARNING") else {
+        throw XLSXError(message: "could not add the warning sheet")
+      }
+      let red = workbook_add_format(workbook)
+      format_set_bold(red)
+      format_set_text_wrap(red)
+      format_set_font_color(red, 0xB0_0020)
+      format_set_align(red, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+      worksheet_set_column(ws, 0, 0, 120, nil)
+      for (r, line) in warnings.enumerated() {
+        worksheet_write_string(ws, lxw_row_t(r), 0, line, red)
+        worksheet_set_row(ws, lxw_row_t(r), 15 * Double(1 + line.count / 110), nil)
+      }
+    }
     var parsed: [String: (header: [String], rows: [[String]])] = [:]
     for (sheet, csv) in sheets {
       guard let text = tables[csv] else { continue }

@@ -19,6 +19,26 @@ public enum Sweep {
   /// 148 MB at 256.
   public static let defaultBatchSize = 64
 
+  /// Most draws in one sweep (`--draws`, and the draws `hnb merge` combines).
+  ///
+  /// A sweep keeps every draw's metrics in memory until it sorts them (`bytesPerDraw`: about
+  /// 1 kB a scenario on a 10-year horizon, 4 kB on the longest, 40 years), so a million draws of
+  /// one scenario hold 1 to 4 GB; `hnb merge` holds all of them. More than a million draws adds
+  /// nothing a paper can show (the standard error of a P10 is then below 0.03 percentage points).
+  public static let maximumDraws = 1_000_000
+
+  /// Most draws advanced together (`--batch-size`): each worker holds its batch's projection
+  /// state, about 32 kB a draw on the Sutton model, so 4,096 draws hold about 128 MB a core.
+  public static let maximumBatchSize = 4096
+
+  /// Largest `--threshold`, in pounds (a trillion: far above any authority's deficit, and
+  /// small enough to print whole).
+  public static let maximumThresholdGBP = 1e12
+
+  /// Memory a sweep keeps for each draw of a scenario with `years` financial years: its
+  /// metrics (`metricNames().count × years` doubles) and the array that holds them.
+  public static func bytesPerDraw(years: Int) -> Double { Double(metricNames().count * years * 8 + 32) }
+
   /// The metric names, in output order: totals, plans by placement group, then money.
   public static func metricNames() -> [String] {
     ["total_plans"] + PlacementGroup.allCases.map { "plans_" + $0.rawValue } + [

@@ -49,8 +49,8 @@ public enum SweepOutput {
     ]
   }
 
-  /// `manifest.json` of a sweep: inputs and their hashes, seed, draws and methods.
-  static func manifest(settings: SweepSettings, scenarios: [Scenario], outputs: [String]) throws -> String {
+  /// Every scenario and input file of `scenarios` (display path) → its SHA-256 now.
+  public static func inputHashes(_ scenarios: [Scenario]) throws -> [String: String] {
     var hashes: [String: String] = [:]
     for file in Set(scenarios.flatMap { $0.scenarioFiles + $0.inputFiles }) {
       guard let data = FileManager.default.contents(atPath: file) else {
@@ -58,6 +58,12 @@ public enum SweepOutput {
       }
       hashes[Manifest.displayPath(file)] = SHA256.hex(data)
     }
+    return hashes
+  }
+
+  /// `manifest.json` of a sweep: inputs and their hashes, seed, draws and methods.
+  static func manifest(settings: SweepSettings, scenarios: [Scenario], outputs: [String]) throws -> String {
+    let hashes = try inputHashes(scenarios)
     let described: [[String: Any]] = scenarios.map { s in
       [
         "name": s.name,

@@ -80,23 +80,4 @@ public enum SweepSummary {
     }
     return text
   }
-
-  /// Reads `drawsText` back: draw index → metrics.
-  public static func parseDraws(_ text: String, file: String) throws -> [(Int, [Double])] {
-    try text.split(separator: "\n").enumerated().map { line, content in
-      let fields = content.split(separator: ",")
-      guard let index = fields.first.flatMap({ Int($0) }) else {
-        throw InputError(
-          SourceLocation(file: file, line: line + 1), expected: "a draw index", found: String(fields.first ?? ""))
-      }
-      let values = try fields.dropFirst().map { field -> Double in
-        guard let bits = UInt64(field, radix: 16) else {
-          throw InputError(
-            SourceLocation(file: file, line: line + 1), expected: "a hexadecimal double", found: String(field))
-        }
-        return Double(bitPattern: bits)
-      }
-      return (index, values)
-    }
-  }
 }
