@@ -18,10 +18,12 @@ struct Bench: ParsableCommand {
   @Option(help: "Scenario with an uncertainty section.")
   var scenario = "Scenarios/sutton/sweep/baseline.yaml"
 
-  @Option(help: "Number of draws.")
-  var draws = 10_000
+  @Option(
+    parsing: .unconditional, help: OptionRanges.benchDraws.help("Number of draws."),
+    transform: OptionRanges.benchDraws.parse)
+  var draws: Int = 10_000
 
-  @Option(help: "Seed.")
+  @Option(parsing: .unconditional, help: SeedRange.help, transform: { try SeedRange.parse($0) })
   var seed: UInt64 = 1
 
   func run() throws {

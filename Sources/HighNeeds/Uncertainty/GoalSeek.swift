@@ -81,6 +81,26 @@ public enum GoalSeekVariable: Sendable, Equatable {
     }
   }
 
+  /// The values the variable can take at all, with what they mean: `--min` and `--max` must lie
+  /// in it.
+  ///
+  /// A multiplier is ≥ 0 (a negative one would make negative plans or costs) and at most 100;
+  /// an added growth fraction is ≥ −1 (a fall of the whole amount) and at most 10 (the amount
+  /// multiplied by 11 a year); the transfer is a percentage in [0, 100], as in the scenario file;
+  /// a mitigation's strength is 0 (off) to 10 (ten times as written). The upper bounds keep
+  /// every trial's numbers finite over the longest horizon (40 years).
+  public var validRange: (range: ClosedRange<Double>, meaning: String) {
+    switch self {
+    case .target(let t, _):
+      switch t {
+      case .hnbGrowthShock, .topUpUpliftShock: return (-1...10, "a fraction added to the growth a year")
+      default: return (0...100, "a multiplier")
+      }
+    case .transferPercent: return (0...100, "a percentage of the Schools Block")
+    case .mitigationStrength: return (0...10, "a strength (0 off, 1 as written)")
+    }
+  }
+
   /// `s` with the variable set to `x` (its uncertain inputs left as they are).
   public func applied(_ x: Double, to base: Scenario) -> Scenario {
     var s = base
@@ -170,7 +190,7 @@ public struct GoalSeekTarget: Sendable, Equatable {
         if let r = t.range(of: op) {
           let lhs = t[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
           let rhs = t[r.upperBound...].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
-          guard let v = Double(rhs) else { throw fail("a number after \(op)") }
+          guard let v = Double(rhs), v.isFinite else { throw fail("a finite number after \(op)") }
           return (lhs, op.hasPrefix(">"), v)
         }
       }
