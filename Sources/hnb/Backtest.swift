@@ -47,13 +47,15 @@ struct Backtest: ParsableCommand {
 
   @Option(
     name: .long, parsing: .unconditional,
-    help: "Seed of the transition backtest's simulations (default 1; with --transitions): a whole number 0…\(UInt64.max).",
+    help:
+      "Seed of the transition backtest's simulations (default 1; with --transitions): a whole number 0…\(UInt64.max).",
     transform: { try SeedRange.parse($0) })
   var seed: UInt64?
 
   @Option(
     name: .long, parsing: .unconditional,
-    help: OptionRanges.backtestDraws.help("Simulations behind each p10–p90 interval (default 200; with --transitions)."),
+    help: OptionRanges.backtestDraws.help(
+      "Simulations behind each p10–p90 interval (default 200; with --transitions)."),
     transform: OptionRanges.backtestDraws.parse)
   var draws: Int?
 

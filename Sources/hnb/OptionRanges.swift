@@ -33,8 +33,8 @@ struct CountRange: Sendable {
     let expected = "expected a whole number of \(unit) \(rangeText)"
     if let value = Int(trimmed), range.contains(value) { return value }
     // A value above the range, however large: say what it would need.
-    let digits = !trimmed.isEmpty && trimmed.allSatisfy { $0.isASCII && $0.isNumber }
-    if digits, let size = Double(trimmed), size > Double(range.upperBound) {
+    let numeric = !trimmed.isEmpty && trimmed.allSatisfy { $0.isASCII && ($0.isNumber || "+.eE".contains($0)) }
+    if numeric, let size = Double(trimmed), size.isFinite, size > Double(range.upperBound) {
       var found = "found \(trimmed)"
       if let bytesEach {
         found += " (it would need \(Self.bytes(size * Double(bytesEach))) of memory, \(bytesEach) bytes "
