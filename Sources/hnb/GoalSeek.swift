@@ -41,7 +41,7 @@ struct GoalSeek: ParsableCommand {
     parsing: .unconditional,
     help: ArgumentHelp(
       "Lowest allowed value (default depends on --vary). A finite number inside the variable's own range: a "
-        + "multiplier 0…100, an added growth fraction −1…10, transfer_percent 0…100, a mitigation's strength 0…10; "
+        + "multiplier 0…100, an added growth fraction −1…1, transfer_percent 0…100, a mitigation's strength 0…10; "
         + "a negative value may follow a space (--min -0.2)."),
     transform: OptionRanges.bound.parse)
   var min: Double?

@@ -30,7 +30,7 @@ import Testing
       option: "--max", bound: "a percentage of the Schools Block in [0, 100]", found: "found 1e+308"),
     Refusal(
       arguments: ["goalseek", tiny, "--target", target, "--vary", "hnb_growth", "--min", "-2"], option: "--min",
-      bound: "[-1, 10]", found: "found -2"),
+      bound: "[-1, 1]", found: "found -2"),
     Refusal(
       arguments: ["goalseek", tiny, "--target", target, "--vary", "incidence", "--min", "nan"], option: "--min",
       bound: "a finite number", found: "found 'nan'"),

@@ -85,15 +85,16 @@ public enum GoalSeekVariable: Sendable, Equatable {
   /// in it.
   ///
   /// A multiplier is ≥ 0 (a negative one would make negative plans or costs) and at most 100;
-  /// an added growth fraction is ≥ −1 (a fall of the whole amount) and at most 10 (the amount
-  /// multiplied by 11 a year); the transfer is a percentage in [0, 100], as in the scenario file;
+  /// an added growth fraction is ≥ −1 (a fall of the whole amount) and at most 1 (the amount
+  /// doubled every year: beyond that the money reaches magnitudes, 11¹⁰ × £70m at 10, at which
+  /// the accounts no longer reconcile to the pound); the transfer is a percentage in [0, 100], as in the scenario file;
   /// a mitigation's strength is 0 (off) to 10 (ten times as written). The upper bounds keep
   /// every trial's numbers finite over the longest horizon (40 years).
   public var validRange: (range: ClosedRange<Double>, meaning: String) {
     switch self {
     case .target(let t, _):
       switch t {
-      case .hnbGrowthShock, .topUpUpliftShock: return (-1...10, "a fraction added to the growth a year")
+      case .hnbGrowthShock, .topUpUpliftShock: return (-1...1, "a fraction added to the growth a year")
       default: return (0...100, "a multiplier")
       }
     case .transferPercent: return (0...100, "a percentage of the Schools Block")
