@@ -55,7 +55,8 @@ struct CountRange: Sendable {
       value /= 1000
       unit += 1
     }
-    return unit == 0 ? "\(Int(value)) bytes" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+    if unit == 0 { return "\(Int(value)) bytes" }
+    return (value < 9.95 ? String(format: "%.1f", value) : String(format: "%.0f", value)) + " " + units[unit]
   }
 }
 

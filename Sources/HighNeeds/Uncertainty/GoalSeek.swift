@@ -40,7 +40,7 @@ public enum GoalSeekVariable: Sendable, Equatable {
           throw InputError(
             SourceLocation(file: "--vary"), key: "vary",
             expected: "an input of the uncertainty section's inputs (a number of the file is not a multiplier)",
-            found: "'\(text)', a number written with a distribution")
+            found: "\(InputError.quoted(text)), a number written with a distribution")
         }
         return .target(input.target, name: text)
       }
@@ -52,7 +52,7 @@ public enum GoalSeekVariable: Sendable, Equatable {
       SourceLocation(file: "--vary"), key: "vary",
       expected:
         "incidence, cessation, top_up, hnb_growth, transfer_percent, input:ID (an uncertain input of the scenario) or mitigation:ID (one of its mitigations)",
-      found: "'\(text)'")
+      found: InputError.quoted(text))
   }
 
   /// The value that leaves the scenario as written.
@@ -184,7 +184,7 @@ public struct GoalSeekTarget: Sendable, Equatable {
       InputError(
         SourceLocation(file: "--target"), key: "target",
         expected: "'METRIC >= VALUE in YYYY-YY' or 'P(METRIC >= VALUE in YYYY-YY) >= PROBABILITY' (\(why))",
-        found: "'\(text)'")
+        found: InputError.quoted(text))
     }
     func comparison(_ t: String) throws -> (String, Bool, Double) {
       for op in [">=", "<=", ">", "<"] {
