@@ -87,6 +87,117 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: out))
   }
 
+  /// The K cases of docs/BAD_INPUTS.md: arguments (before `--out`), exit status and the first
+  /// line of standard error exactly as documented.
+  static let documented: [(id: String, arguments: [String], status: Int32, message: String)] = {
+    let probability = ["goalseek", tiny, "--target", "P(\(target)) >= 0.5", "--vary", "incidence"]
+    let goalSeek = ["goalseek", tiny, "--target", target, "--vary"]
+    let sobol = ["sensitivity", sweep, "--method", "sobol"]
+    let memory = "1080 bytes a draw for its metrics at a 10-year horizon)"
+    return [
+      (
+        "K01", probability + ["--draws", "1000000000000"], 64,
+        "Error: The value '1000000000000' is invalid for '--draws <draws>': expected a whole number of draws "
+          + "2…100000; found 1000000000000 (it would need 1.1 PB of memory, " + memory
+      ),
+      (
+        "K02", probability + ["--draws", "9223372036854775808"], 64,
+        "Error: The value '9223372036854775808' is invalid for '--draws <draws>': expected a whole number of draws "
+          + "2…100000; found 9223372036854775808 (it would need 10 ZB of memory, " + memory
+      ),
+      (
+        "K03", ["bench", "--draws", "1e12"], 64,
+        "Error: The value '1e12' is invalid for '--draws <draws>': expected a whole number of draws 2…100000; "
+          + "found 1e12 (it would need 1.1 PB of memory, " + memory
+      ),
+      (
+        "K04", sobol + ["--samples", "1000000000000"], 64,
+        "Error: The value '1000000000000' is invalid for '--samples <samples>': expected a whole number of samples "
+          + "8…65536; found 1000000000000 (it would need 1.5 PB of memory, 1536 bytes a sample with 10 factors)"
+      ),
+      (
+        "K05", ["backtest", "--transitions", "t.csv", "--fit-through", "2023", "--draws", "1000000000000"], 64,
+        "Error: The value '1000000000000' is invalid for '--draws <draws>': expected a whole number of draws "
+          + "10…10000; found 1000000000000 (it would need 480 TB of memory, 480 bytes a draw for its 20 levels "
+          + "over a 3-year horizon)"
+      ),
+      (
+        "K06", goalSeek + ["incidence", "--min=-5"], 64,
+        "Error: --min: expected a multiplier in [0, 100] for --vary incidence; found -5"
+      ),
+      (
+        "K07", goalSeek + ["incidence", "--min", "-0.2"], 64,
+        "Error: --min: expected a multiplier in [0, 100] for --vary incidence; found -0.2"
+      ),
+      (
+        "K08", goalSeek + ["transfer_percent", "--max", "1e308"], 64,
+        "Error: --max: expected a percentage of the Schools Block in [0, 100] for --vary transfer_percent; "
+          + "found 1e+308"
+      ),
+      (
+        "K09", goalSeek + ["incidence", "--min", "nan"], 64,
+        "Error: The value 'nan' is invalid for '--min <min>': expected a finite number; found 'nan' (NaN and "
+          + "infinity are not allowed: give a finite value)"
+      ),
+      (
+        "K10", goalSeek + ["incidence", "--min", "3", "--max", "1"], 64,
+        "Error: --min/--max: expected --min below --max; found --min 3 and --max 1"
+      ),
+      (
+        "K11", goalSeek + ["incidence", "--tolerance", "0"], 64,
+        "Error: The value '0' is invalid for '--tolerance <tolerance>': expected a width of the final bracket > 0; "
+          + "found 0"
+      ),
+      (
+        "K12", ["goalseek", tiny, "--target", "cumulative_balance >= nan in 2027-28", "--vary", "incidence"], 65,
+        "error: --target: target: expected 'METRIC >= VALUE in YYYY-YY' or 'P(METRIC >= VALUE in YYYY-YY) >= "
+          + "PROBABILITY' (a finite number after >=); found 'cumulative_balance >= nan in 2027-28'"
+      ),
+      (
+        "K13", sobol + ["--bootstrap", "0"], 64,
+        "Error: --bootstrap: expected at least 40 resamples for a 95% interval (2/(1 − confidence), so that each "
+          + "end lies inside the resamples); found 0"
+      ),
+      (
+        "K14", sobol + ["--confidence", "1.5"], 64,
+        "Error: The value '1.5' is invalid for '--confidence <confidence>': expected a confidence (a fraction) in "
+          + "[0.5, 0.999]; found 1.5"
+      ),
+      (
+        "K15", ["sensitivity", sweep, "--method", "tornado", "--percent", "inf"], 64,
+        "Error: The value 'inf' is invalid for '--percent <percent>': expected a percentage in (0, 100); found "
+          + "'inf' (NaN and infinity are not allowed: give a finite value)"
+      ),
+      (
+        "K16", ["fit", "--history", history, "--horizon", "100000"], 64,
+        "Error: The value '100000' is invalid for '--horizon <horizon>': expected a whole number of years 1…20; "
+          + "found 100000"
+      ),
+      (
+        "K17",
+        ["backtest", "--history", history, "--fit-through", "2019", "--exclude-years", "0-9223372036854775807"], 64,
+        "Error: --exclude-years: expected a year like 2019 or a range like 2019-2022, years 1900–2200; found "
+          + "'0-9223372036854775807'"
+      ),
+      (
+        "K18", goalSeek + ["incidence", "--seed", "-1"], 64,
+        "Error: The value '-1' is invalid for '--seed <seed>': expected a whole number 0…18446744073709551615; "
+          + "found '-1'"
+      ),
+    ]
+  }()
+
+  /// The messages of docs/BAD_INPUTS.md's K table, exactly: change one and the table together.
+  @Test func theDocumentedMessagesAreExact() throws {
+    for case let (id, arguments, status, message) in Self.documented {
+      let out = HNBCommand.freshDirectory()
+      let r = try HNBCommand.run(arguments + (arguments[0] == "bench" ? [] : ["--out", out]))
+      #expect(r.status == status, "\(id): \(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").first.map(String.init) == message, "\(id)")
+      #expect(!FileManager.default.fileExists(atPath: out), "\(id)")
+    }
+  }
+
   /// Class K (counts): a count with extra zeros, or past `Int.max`, is refused at once (no
   /// allocation, no trap) with the memory it would need.
   @Test(arguments: [
