@@ -38,7 +38,8 @@ struct Backtest: ParsableCommand {
   var fitThrough: String
 
   @Option(
-    name: .long, parsing: .unconditional, help: OptionRanges.horizon.help("Years to forecast after each origin."),
+    name: .long, parsing: .unconditional,
+    help: OptionRanges.horizon.help("Years to forecast after each origin (default 3)."),
     transform: OptionRanges.horizon.parse)
   var horizon: Int = 3
 

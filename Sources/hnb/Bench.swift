@@ -19,7 +19,7 @@ struct Bench: ParsableCommand {
   var scenario = "Scenarios/sutton/sweep/baseline.yaml"
 
   @Option(
-    parsing: .unconditional, help: OptionRanges.benchDraws.help("Number of draws."),
+    parsing: .unconditional, help: OptionRanges.benchDraws.help("Number of draws (default 10000)."),
     transform: OptionRanges.benchDraws.parse)
   var draws: Int = 10_000
 

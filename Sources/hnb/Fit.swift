@@ -27,7 +27,8 @@ struct Fit: ParsableCommand {
   @OptionGroup var inputs: CalibrationInputs
 
   @Option(
-    name: .long, parsing: .unconditional, help: OptionRanges.horizon.help("Years to forecast from the trend fit."),
+    name: .long, parsing: .unconditional,
+    help: OptionRanges.horizon.help("Years to forecast from the trend fit (default 3)."),
     transform: OptionRanges.horizon.parse)
   var horizon: Int = 3
 

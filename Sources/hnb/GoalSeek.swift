@@ -58,12 +58,14 @@ struct GoalSeek: ParsableCommand {
   var tolerance: Double?
 
   @Option(
-    parsing: .unconditional, help: OptionRanges.goalSeekDraws.help("Draws per trial for a probability target."),
+    parsing: .unconditional,
+    help: OptionRanges.goalSeekDraws.help("Draws per trial for a probability target (default 500)."),
     transform: OptionRanges.goalSeekDraws.parse)
   var draws: Int = 500
 
   @Option(
-    parsing: .unconditional, help: "Seed of the sweep for a probability target: a whole number 0…\(UInt64.max).",
+    parsing: .unconditional,
+    help: "Seed of the sweep for a probability target (default 1): a whole number 0…\(UInt64.max).",
     transform: { try SeedRange.parse($0) })
   var seed: UInt64 = 1
 

@@ -126,7 +126,7 @@ func usageError(_ message: String, command: ParsableCommand.Type) -> ExitCode {
 
 /// The range of a seed: any whole number 0…2⁶⁴ − 1.
 enum SeedRange {
-  static let help = ArgumentHelp("Seed of the counter-based generator: a whole number 0…\(UInt64.max).")
+  static let help = ArgumentHelp("Seed of the counter-based generator (default 1): a whole number 0…\(UInt64.max).")
 
   static func parse(_ text: String, option: String = "--seed") throws -> UInt64 {
     let trimmed = text.trimmingCharacters(in: .whitespaces)

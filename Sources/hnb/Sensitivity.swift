@@ -42,25 +42,27 @@ struct Sensitivity: ParsableCommand {
   var percent: Double?
 
   @Option(
-    parsing: .unconditional, help: OptionRanges.samples.help("Sobol: base samples N."),
+    parsing: .unconditional, help: OptionRanges.samples.help("Sobol: base samples N (default 256)."),
     transform: OptionRanges.samples.parse)
   var samples: Int = 256
 
   @Option(
     parsing: .unconditional,
-    help: OptionRanges.bootstrap.help(
-      "Sobol: bootstrap resamples for the intervals, at least 2/(1 − confidence) (40 for 95%) so that each end of "
-        + "the interval lies inside the resamples."),
+    help: ArgumentHelp(
+      "Sobol: bootstrap resamples for the intervals (default 500): a whole number from 2/(1 − confidence) (40 for "
+        + "95%, so that each end of the interval lies inside the resamples) to \(OptionRanges.bootstrap.range.upperBound)."
+    ),
     transform: OptionRanges.bootstrap.parse)
   var bootstrap: Int = 500
 
   @Option(
-    parsing: .unconditional, help: OptionRanges.confidence.help("Sobol: confidence of the intervals."),
+    parsing: .unconditional, help: OptionRanges.confidence.help("Sobol: confidence of the intervals (default 0.95)."),
     transform: OptionRanges.confidence.parse)
   var confidence: Double = 0.95
 
   @Option(
-    parsing: .unconditional, help: "Sobol: seed of the sample and the bootstrap: a whole number 0…\(UInt64.max).",
+    parsing: .unconditional,
+    help: "Sobol: seed of the sample and the bootstrap (default 1): a whole number 0…\(UInt64.max).",
     transform: { try SeedRange.parse($0) })
   var seed: UInt64 = 1
 
