@@ -86,14 +86,14 @@ struct Sensitivity: ParsableCommand {
       guard let metric = HighNeeds.Sweep.metricNames().firstIndex(of: output) else {
         throw InputError(
           SourceLocation(file: "--output"), expected: HighNeeds.Sweep.metricNames().joined(separator: ", "),
-          found: "'\(output)'")
+          found: InputError.quoted(output))
       }
       let label = year ?? s.financialYearLabel(s.horizonYears - 1)
       guard let f = (0..<s.horizonYears).first(where: { s.financialYearLabel($0) == label }) else {
         throw InputError(
           SourceLocation(file: "--year"),
           expected: "a financial year from \(s.financialYearLabel(0)) to \(s.financialYearLabel(s.horizonYears - 1))",
-          found: "'\(label)'")
+          found: InputError.quoted(label))
       }
       let factorCount =
         method == .tornado ? s.uncertainty.inputs.count : HighNeeds.Sensitivity.sobolFactors(s).count
