@@ -172,7 +172,7 @@ enum OptionRanges {
 
   /// Years forecast by `fit`, and after each origin by `backtest`: a trend is not projected
   /// further than 20 years.
-  static let horizon = CountRange(option: "--horizon", range: 1...20, unit: "years")
+  static let horizon = CountRange(option: "--horizon", range: 1...CalibrationLimits.maximumHorizon, unit: "years")
   /// Simulations of the transition backtest: `levels × horizon` numbers kept for each, stated
   /// for the built-in taxonomy's 20 levels over 3 years.
   static let backtestDraws = CountRange(
