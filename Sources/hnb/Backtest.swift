@@ -37,16 +37,27 @@ struct Backtest: ParsableCommand {
   @Option(name: .long, help: "Last census year fitted, or a range of them (e.g. 2019-2022).")
   var fitThrough: String
 
-  @Option(name: .long, help: "Years to forecast after each origin.")
+  @Option(
+    name: .long, parsing: .unconditional,
+    help: OptionRanges.horizon.help("Years to forecast after each origin (default 3)."),
+    transform: OptionRanges.horizon.parse)
   var horizon: Int = 3
 
   @Option(name: .long, help: "Output directory (created or replaced).")
   var out: String
 
-  @Option(name: .long, help: "Seed of the transition backtest's simulations (default 1; with --transitions).")
+  @Option(
+    name: .long, parsing: .unconditional,
+    help:
+      "Seed of the transition backtest's simulations (default 1; with --transitions): a whole number 0…\(UInt64.max).",
+    transform: { try SeedRange.parse($0) })
   var seed: UInt64?
 
-  @Option(name: .long, help: "Simulations behind each p10–p90 interval (default 200; with --transitions).")
+  @Option(
+    name: .long, parsing: .unconditional,
+    help: OptionRanges.backtestDraws.help(
+      "Simulations behind each p10–p90 interval (default 200; with --transitions)."),
+    transform: OptionRanges.backtestDraws.parse)
   var draws: Int?
 
   func validate() throws {
@@ -71,14 +82,9 @@ struct Backtest: ParsableCommand {
       where given {
         throw ValidationError("\(option) applies to a backtest of --history; found it with --transitions.")
       }
-      if let draws, draws < HighNeeds.TransitionBacktest.minimumDraws {
-        throw ValidationError(
-          "--draws must be \(HighNeeds.TransitionBacktest.minimumDraws) or more for a p10–p90 interval; found \(draws)")
-      }
     }
     _ = try yearRange(fitThrough, option: "--fit-through")
     _ = try inputs.excludedYears()
-    if horizon < 1 { throw ValidationError("--horizon must be 1 or more; found \(horizon)") }
   }
 
   func run() throws {
@@ -203,10 +209,21 @@ struct CalibrationInputs: ParsableArguments {
   }
 }
 
-/// Parses `2019` or `2019-2022`.
+/// Parses `2019` or `2019-2022`: census years in `TransitionCounts.calendarYears` (1900–2200),
+/// so that a range never spans more years than a history can hold.
 func yearRange(_ text: String, option: String) throws -> ClosedRange<Int> {
-  let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-  if parts.count == 1, let a = parts[0] { return a...a }
-  if parts.count == 2, let a = parts[0], let b = parts[1], a <= b { return a...b }
-  throw ValidationError("\(option): expected a year like 2019 or a range like 2019-2022; found '\(text)'")
+  let parts = text.split(separator: "-", omittingEmptySubsequences: false).map {
+    Int($0.trimmingCharacters(in: .whitespaces))
+  }
+  let years = TransitionCounts.calendarYears
+  let expected =
+    "\(option): expected a year like 2019 or a range like 2019-2022, years \(years.lowerBound)–\(years.upperBound)"
+  var range: ClosedRange<Int>?
+  if parts.count == 1, let a = parts[0] { range = a...a }
+  if parts.count == 2, let a = parts[0], let b = parts[1], a <= b { range = a...b }
+  guard let range else { throw ValidationError("\(expected); found \(InputError.quoted(text))") }
+  guard years.contains(range.lowerBound), years.contains(range.upperBound) else {
+    throw ValidationError("\(expected); found \(InputError.quoted(text))")
+  }
+  return range
 }

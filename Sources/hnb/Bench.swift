@@ -18,10 +18,12 @@ struct Bench: ParsableCommand {
   @Option(help: "Scenario with an uncertainty section.")
   var scenario = "Scenarios/sutton/sweep/baseline.yaml"
 
-  @Option(help: "Number of draws.")
-  var draws = 10_000
+  @Option(
+    parsing: .unconditional, help: OptionRanges.benchDraws.help("Number of draws (default 10000)."),
+    transform: OptionRanges.benchDraws.parse)
+  var draws: Int = 10_000
 
-  @Option(help: "Seed.")
+  @Option(parsing: .unconditional, help: SeedRange.help, transform: { try SeedRange.parse($0) })
   var seed: UInt64 = 1
 
   func run() throws {
@@ -42,12 +44,12 @@ struct Bench: ParsableCommand {
       // flops per non-zero, need and draw); with shared matrices one dense dgemm per age.
       let nonzeros = s.transition.reduce(0) { $0 + $1.filter { $0 != 0 }.count }
       let sparse = s.uncertainty.transitionConcentration != nil
-      let flops = 2.0 * Double(draws * N * H) * Double(sparse ? nonzeros : P * P * AgeAxis.maxAge)
+      let flops = 2.0 * Double(draws) * Double(N) * Double(H) * Double(sparse ? nonzeros : P * P * AgeAxis.maxAge)
       // The least any projection must move: the state (26 ages × N × P doubles a draw) read and
       // written once a year. At the machine's copy bandwidth that is a lower bound on the time,
       // so the ratio printed is an upper bound on how far the sweep is from the machine's limit
       // for moving its state (the Dirichlet draws' arithmetic is on top).
-      let stateBytes = Double(AgeAxis.count * N * P * 8 * draws)
+      let stateBytes = Double(AgeAxis.count) * Double(N) * Double(P) * 8 * Double(draws)
       let bytes = stateBytes * 2 * Double(H)
       let machineFlops = Self.dgemmRate()
       let machineBandwidth = Self.copyBandwidth()

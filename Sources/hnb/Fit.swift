@@ -26,7 +26,10 @@ struct Fit: ParsableCommand {
 
   @OptionGroup var inputs: CalibrationInputs
 
-  @Option(name: .long, help: "Years to forecast from the trend fit.")
+  @Option(
+    name: .long, parsing: .unconditional,
+    help: OptionRanges.horizon.help("Years to forecast from the trend fit (default 3)."),
+    transform: OptionRanges.horizon.parse)
   var horizon: Int = 3
 
   @Option(name: .long, help: "Output directory (created or replaced).")
@@ -49,7 +52,6 @@ struct Fit: ParsableCommand {
         "--new-plans gives the new plans behind the --history totals (the stock-flow fit); give --history too.")
     }
     _ = try inputs.excludedYears()
-    if horizon < 1 { throw ValidationError("--horizon must be 1 or more; found \(horizon)") }
   }
 
   func run() throws {
@@ -81,6 +83,14 @@ struct Fit: ParsableCommand {
           }
           shares.append(try TopDownFit.fit(fitted, total: total, steps: horizon + lastYear - last))
         }
+        try CalibrationLimits.check(
+          totalFit.forecast(origin: lastYear, horizon: horizon), level: totalFit.level, method: "trend",
+          file: historyPath)
+        for share in shares {
+          try CalibrationLimits.check(
+            share.forecast(total: totalFit, origin: lastYear, horizon: horizon), level: share.level,
+            method: "top-down", file: historyPath)
+        }
         files.merge(CalibrationOutput.trendTables(totalFit, shares: shares, origin: lastYear, horizon: horizon)) { $1 }
         methods.append(
           "trend of the total (exponentially weighted growth)"
@@ -90,6 +100,8 @@ struct Fit: ParsableCommand {
           let flow = try StockFlowFit.fit(
             history.total.through(lastYear, excluding: excluded), newPlans: history.newPlans, horizon: horizon,
             file: newPlansPath)
+          try CalibrationLimits.check(
+            flow.intervalForecast(horizon: horizon), level: "total", method: "stock-flow", file: newPlansPath)
           files.merge(CalibrationOutput.stockFlowTables(flow, horizon: horizon)) { $1 }
           let unused = history.newPlans.keys.filter { !flow.newPlanYears.contains($0) }.sorted()
           rows[newPlansPath] = ["data_rows_read": history.newPlans.count, "data_rows_not_used": unused.count]

@@ -37,19 +37,36 @@ struct GoalSeek: ParsableCommand {
   @Option(help: "What to vary (see the discussion).")
   var vary: String
 
-  @Option(help: "Lowest allowed value (default depends on --vary).")
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Lowest allowed value (default depends on --vary). A finite number inside the variable's own range: a "
+        + "multiplier 0…100, an added growth fraction −1…1, transfer_percent 0…100, a mitigation's strength 0…10; "
+        + "a negative value may follow a space (--min -0.2)."),
+    transform: OptionRanges.bound.parse)
   var min: Double?
 
-  @Option(help: "Highest allowed value (default depends on --vary).")
+  @Option(
+    parsing: .unconditional, help: "Highest allowed value (default depends on --vary); the same range as --min.",
+    transform: OptionRanges.bound.parse)
   var max: Double?
 
-  @Option(help: "Width of the final bracket (default: a millionth of the allowed range).")
+  @Option(
+    parsing: .unconditional,
+    help: OptionRanges.tolerance.help("Width of the final bracket (default: a millionth of the allowed range)."),
+    transform: OptionRanges.tolerance.parse)
   var tolerance: Double?
 
-  @Option(help: "Draws per trial for a probability target.")
+  @Option(
+    parsing: .unconditional,
+    help: OptionRanges.goalSeekDraws.help("Draws per trial for a probability target (default 500)."),
+    transform: OptionRanges.goalSeekDraws.parse)
   var draws: Int = 500
 
-  @Option(help: "Seed of the sweep for a probability target.")
+  @Option(
+    parsing: .unconditional,
+    help: "Seed of the sweep for a probability target (default 1): a whole number 0…\(UInt64.max).",
+    transform: { try SeedRange.parse($0) })
   var seed: UInt64 = 1
 
   @Option(name: .long, help: "Output directory (created or replaced).")
@@ -58,21 +75,41 @@ struct GoalSeek: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
 
   func validate() throws {
-    if draws < 2 { throw ValidationError("--draws must be at least 2.") }
-    if let tolerance, !(tolerance > 0) { throw ValidationError("--tolerance must be positive.") }
+    if let min, let max, !(min < max) {
+      throw ValidationError("--min/--max: expected --min below --max; found --min \(fmt(min)) and --max \(fmt(max))")
+    }
+  }
+
+  /// `--min` and `--max` checked against the range `variable` can take (exit 64): a negative
+  /// multiplier, or a transfer above 100%, is refused rather than run.
+  static func allowedRange(_ variable: GoalSeekVariable, min: Double?, max: Double?) throws -> ClosedRange<Double> {
+    let (valid, meaning) = variable.validRange
+    for (option, value) in [("--min", min), ("--max", max)] {
+      if let value, !valid.contains(value) {
+        throw usageError(
+          "\(option): expected \(meaning) in [\(fmt(valid.lowerBound)), \(fmt(valid.upperBound))] for --vary "
+            + "\(variable.name); found \(fmt(value))", command: GoalSeek.self)
+      }
+    }
+    let lo = min ?? variable.defaultRange.lowerBound
+    let hi = max ?? variable.defaultRange.upperBound
+    guard lo < hi else {
+      throw usageError(
+        "--min/--max: expected --min below --max; found \(fmt(lo)) and \(fmt(hi)) (the default range for "
+          + "\(variable.name) is [\(fmt(variable.defaultRange.lowerBound)), \(fmt(variable.defaultRange.upperBound))])",
+        command: GoalSeek.self)
+    }
+    return lo...hi
   }
 
   func run() throws {
-    try reportingErrors {
+    let (s, variable, goal) = try reportingErrors {
       let s = try loadScenarios([scenario], asOf: asOf.date)[0]
-      let variable = try GoalSeekVariable.parse(vary, scenario: s)
-      let goal = try GoalSeekTarget.parse(target, scenario: s)
-      let lo = min ?? variable.defaultRange.lowerBound
-      let hi = max ?? variable.defaultRange.upperBound
-      guard lo < hi else {
-        throw InputError(
-          SourceLocation(file: "--min/--max"), expected: "--min below --max", found: "\(lo) and \(hi)")
-      }
+      return (s, try GoalSeekVariable.parse(vary, scenario: s), try GoalSeekTarget.parse(target, scenario: s))
+    }
+    let range = try Self.allowedRange(variable, min: min, max: max)
+    let (lo, hi) = (range.lowerBound, range.upperBound)
+    try reportingErrors {
       let tol = tolerance ?? (hi - lo) * 1e-6
       let x0 = variable.asWritten(s)
       let answer = try HighNeeds.GoalSeek.solve(from: x0, range: lo...hi, tolerance: tol) { x in

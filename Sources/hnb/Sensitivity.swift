@@ -35,19 +35,35 @@ struct Sensitivity: ParsableCommand {
   @Option(help: "The financial year, e.g. 2030-31 (default: the last).")
   var year: String?
 
-  @Option(help: "Tornado: move each input's median by ± this percentage instead of using p10/p90.")
+  @Option(
+    parsing: .unconditional,
+    help: OptionRanges.percent.help("Tornado: move each input's median by ± this percentage instead of using p10/p90."),
+    transform: OptionRanges.percent.parse)
   var percent: Double?
 
-  @Option(help: "Sobol: base samples N.")
+  @Option(
+    parsing: .unconditional, help: OptionRanges.samples.help("Sobol: base samples N (default 256)."),
+    transform: OptionRanges.samples.parse)
   var samples: Int = 256
 
-  @Option(help: "Sobol: bootstrap resamples for the intervals.")
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Sobol: bootstrap resamples for the intervals (default 500): a whole number from 2/(1 − confidence) (40 for "
+        + "95%, so that each end of the interval lies inside the resamples) to \(OptionRanges.bootstrap.range.upperBound)."
+    ),
+    transform: OptionRanges.bootstrap.parse)
   var bootstrap: Int = 500
 
-  @Option(help: "Sobol: confidence of the intervals.")
+  @Option(
+    parsing: .unconditional, help: OptionRanges.confidence.help("Sobol: confidence of the intervals (default 0.95)."),
+    transform: OptionRanges.confidence.parse)
   var confidence: Double = 0.95
 
-  @Option(help: "Sobol: seed of the sample and the bootstrap.")
+  @Option(
+    parsing: .unconditional,
+    help: "Sobol: seed of the sample and the bootstrap (default 1): a whole number 0…\(UInt64.max).",
+    transform: { try SeedRange.parse($0) })
   var seed: UInt64 = 1
 
   @Option(name: .long, help: "Output directory (created or replaced).")
@@ -56,10 +72,12 @@ struct Sensitivity: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
 
   func validate() throws {
-    if samples < 8 { throw ValidationError("--samples must be at least 8.") }
-    if bootstrap < 0 { throw ValidationError("--bootstrap must not be negative.") }
-    if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must be between 0 and 1.") }
-    if let percent, !(percent > 0 && percent < 100) { throw ValidationError("--percent must be in (0, 100).") }
+    let least = OptionRanges.minimumBootstrap(confidence: confidence)
+    if bootstrap < least {
+      throw ValidationError(
+        "--bootstrap: expected at least \(least) resamples for a \(NumberRange.number(confidence * 100))% interval "
+          + "(2/(1 − confidence), so that each end lies inside the resamples); found \(bootstrap)")
+    }
   }
 
   func run() throws {
@@ -68,14 +86,14 @@ struct Sensitivity: ParsableCommand {
       guard let metric = HighNeeds.Sweep.metricNames().firstIndex(of: output) else {
         throw InputError(
           SourceLocation(file: "--output"), expected: HighNeeds.Sweep.metricNames().joined(separator: ", "),
-          found: "'\(output)'")
+          found: InputError.quoted(output))
       }
       let label = year ?? s.financialYearLabel(s.horizonYears - 1)
       guard let f = (0..<s.horizonYears).first(where: { s.financialYearLabel($0) == label }) else {
         throw InputError(
           SourceLocation(file: "--year"),
           expected: "a financial year from \(s.financialYearLabel(0)) to \(s.financialYearLabel(s.horizonYears - 1))",
-          found: "'\(label)'")
+          found: InputError.quoted(label))
       }
       let factorCount =
         method == .tornado ? s.uncertainty.inputs.count : HighNeeds.Sensitivity.sobolFactors(s).count

@@ -100,7 +100,9 @@ public struct AggregateHistory: Sendable {
       }
       let placement = table.header.contains("placement") ? totalOrValue(row.string("placement")) : nil
       let need = table.header.contains("need") ? totalOrValue(row.string("need")) : nil
-      let plans = try row.double("plans", in: 0...Double.greatestFiniteMagnitude, rangeText: "plans ≥ 0")
+      let plans = try row.double(
+        "plans", in: 0...CalibrationLimits.maximumCount,
+        rangeText: "a count of plans 0–\(CalibrationLimits.maximumText)")
       let key = Key(year: year, band: band, placement: placement, need: need)
       // Single ages within one band add up to the band.
       let isSingleAge = table.header.contains("age") && Int(row.string("age")) != nil
@@ -174,7 +176,9 @@ public struct AggregateHistory: Sendable {
         if newPlans[year] != nil {
           throw InputError(row.location("year"), key: "year", expected: "each year once", found: "\(year) again")
         }
-        newPlans[year] = try row.double("plans_new", in: 0...Double.greatestFiniteMagnitude, rangeText: "plans ≥ 0")
+        newPlans[year] = try row.double(
+          "plans_new", in: 0...CalibrationLimits.maximumCount,
+          rangeText: "a count of new plans 0–\(CalibrationLimits.maximumText)")
       }
     }
     return AggregateHistory(

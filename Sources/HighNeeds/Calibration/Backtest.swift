@@ -184,7 +184,9 @@ public struct Backtest: Sendable {
           + origins.map(String.init).joined(separator: ", ")
           + ": fewer than two census years with rows up to the origin")
     }
-    return Backtest(rows: rows, summary: summarise(rows), warnings: history.gapWarnings + warnings, fits: fits)
+    let summary = summarise(rows)
+    try CalibrationLimits.check(rows, summary: summary, file: history.file)
+    return Backtest(rows: rows, summary: summary, warnings: history.gapWarnings + warnings, fits: fits)
   }
 
   /// The methods a backtest of the trend reports, in order: the trend, the baselines and the

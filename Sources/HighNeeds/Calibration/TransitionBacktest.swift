@@ -312,9 +312,10 @@ public struct TransitionBacktest: Sendable {
         }
       }
     }
+    let summary = Backtest.summarise(rows, methods: [methodName] + Baseline.allCases.map(\.rawValue))
+    try CalibrationLimits.check(rows, summary: summary, file: counts.file)
     return TransitionBacktest(
-      rows: rows, summary: Backtest.summarise(rows, methods: [methodName] + Baseline.allCases.map(\.rawValue)),
-      fits: fits,
+      rows: rows, summary: summary, fits: fits,
       joiners: joinerSource, censuses: censuses, draws: draws, seed: seed)
   }
 

@@ -406,7 +406,9 @@ public struct PopulationTable: Sendable {
       let given = try row.int(shape == 0 ? "academic-year" : "age")
       guard ((-offset)...(AgeAxis.maxAge - offset)).contains(given) else { continue }
       let age = given + offset
-      let value = try row.double("population", in: 0...Double.greatestFiniteMagnitude, rangeText: "a count ≥ 0")
+      let value = try row.double(
+        "population", in: 0...CalibrationLimits.maximumCount,
+        rangeText: "a count of residents 0–\(CalibrationLimits.maximumText)")
       if values[year, default: [:]].updateValue(value, forKey: age) != nil {
         throw InputError(
           row.location("population"), expected: "each year and age once", found: "year \(year) age \(age) again")

@@ -40,7 +40,7 @@ public enum GoalSeekVariable: Sendable, Equatable {
           throw InputError(
             SourceLocation(file: "--vary"), key: "vary",
             expected: "an input of the uncertainty section's inputs (a number of the file is not a multiplier)",
-            found: "'\(text)', a number written with a distribution")
+            found: "\(InputError.quoted(text)), a number written with a distribution")
         }
         return .target(input.target, name: text)
       }
@@ -52,7 +52,7 @@ public enum GoalSeekVariable: Sendable, Equatable {
       SourceLocation(file: "--vary"), key: "vary",
       expected:
         "incidence, cessation, top_up, hnb_growth, transfer_percent, input:ID (an uncertain input of the scenario) or mitigation:ID (one of its mitigations)",
-      found: "'\(text)'")
+      found: InputError.quoted(text))
   }
 
   /// The value that leaves the scenario as written.
@@ -78,6 +78,27 @@ public enum GoalSeekVariable: Sendable, Equatable {
       }
     case .transferPercent: return 0...100
     case .mitigationStrength: return 0...3
+    }
+  }
+
+  /// The values the variable can take at all, with what they mean: `--min` and `--max` must lie
+  /// in it.
+  ///
+  /// A multiplier is ≥ 0 (a negative one would make negative plans or costs) and at most 100;
+  /// an added growth fraction is ≥ −1 (a fall of the whole amount) and at most 1 (the amount
+  /// doubled every year: beyond that the money reaches magnitudes, 11¹⁰ × £70m at 10, at which
+  /// the accounts no longer reconcile to the pound); the transfer is a percentage in [0, 100], as in the scenario file;
+  /// a mitigation's strength is 0 (off) to 10 (ten times as written). The upper bounds keep
+  /// every trial's numbers finite over the longest horizon (40 years).
+  public var validRange: (range: ClosedRange<Double>, meaning: String) {
+    switch self {
+    case .target(let t, _):
+      switch t {
+      case .hnbGrowthShock, .topUpUpliftShock: return (-1...1, "a fraction added to the growth a year")
+      default: return (0...100, "a multiplier")
+      }
+    case .transferPercent: return (0...100, "a percentage of the Schools Block")
+    case .mitigationStrength: return (0...10, "a strength (0 off, 1 as written)")
     }
   }
 
@@ -163,14 +184,14 @@ public struct GoalSeekTarget: Sendable, Equatable {
       InputError(
         SourceLocation(file: "--target"), key: "target",
         expected: "'METRIC >= VALUE in YYYY-YY' or 'P(METRIC >= VALUE in YYYY-YY) >= PROBABILITY' (\(why))",
-        found: "'\(text)'")
+        found: InputError.quoted(text))
     }
     func comparison(_ t: String) throws -> (String, Bool, Double) {
       for op in [">=", "<=", ">", "<"] {
         if let r = t.range(of: op) {
           let lhs = t[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
           let rhs = t[r.upperBound...].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
-          guard let v = Double(rhs) else { throw fail("a number after \(op)") }
+          guard let v = Double(rhs), v.isFinite else { throw fail("a finite number after \(op)") }
           return (lhs, op.hasPrefix(">"), v)
         }
       }

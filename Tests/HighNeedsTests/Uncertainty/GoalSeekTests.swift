@@ -88,4 +88,26 @@ import Testing
     _ = Sweep.checkedMetrics(model, draws, failures: &failures)
     #expect(failures.isEmpty, "\(failures.prefix(3))")
   }
+
+  /// Class K of issue 13: each variable's valid range holds its default range, and at both
+  /// ends of it every metric of every year is finite and the accounts reconcile (so `--min` and
+  /// `--max` inside it cannot lead a goal seek to NaN, infinity or negative plans).
+  @Test(arguments: ["incidence", "cessation", "top_up", "hnb_growth", "transfer_percent"])
+  func theEndsOfAVariablesRangeRunToFiniteNumbers(_ name: String) throws {
+    let s = try Fixtures.tiny()
+    let variable = try GoalSeekVariable.parse(name, scenario: s)
+    let (valid, _) = variable.validRange
+    #expect(valid.contains(variable.defaultRange.lowerBound) && valid.contains(variable.defaultRange.upperBound))
+    #expect(valid.contains(variable.asWritten(s)))
+    for x in [valid.lowerBound, valid.upperBound] {
+      let fixed = variable.applied(x, to: s)
+      let rows = try GoalSeek.metrics(fixed, draws: 2, seed: 1)
+      #expect(rows.allSatisfy { $0.allSatisfy(\.isFinite) }, "\(name) at \(x)")
+      let plans = Sweep.metricNames().indices.filter { Sweep.metricNames()[$0].hasSuffix("plans") }
+      #expect(
+        rows.allSatisfy { row in
+          plans.allSatisfy { m in (0..<s.horizonYears).allSatisfy { row[m * s.horizonYears + $0] >= 0 } }
+        })
+    }
+  }
 }
