@@ -28,20 +28,35 @@ public struct InputError: Error, LocalizedError, Sendable, Equatable {
   public var key: String?
   /// What a valid value looks like.
   public var expected: String
-  /// What the file holds instead.
-  public var found: String
+  /// What the file holds instead: printable and at most `foundLimit` characters, whatever
+  /// is assigned (see `sanitised`).
+  public var found: String {
+    get { storedFound }
+    set { storedFound = Self.sanitised(newValue) }
+  }
+  private var storedFound: String
+  /// What the program added about the circumstances (the drawn values of a sweep's draw), shown
+  /// in brackets after `found`; printable, not cut.
+  public var note: String? {
+    get { storedNote }
+    set { storedNote = newValue.map { Self.sanitised($0, limit: nil) } }
+  }
+  private var storedNote: String?
 
   public init(_ location: SourceLocation, key: String? = nil, expected: String, found: String) {
     self.location = location
     self.key = key
     self.expected = expected
-    self.found = found
+    self.storedFound = Self.sanitised(found)
   }
 
   public var errorDescription: String? {
+    // The key and what was expected may carry names from a file (a misspelt key, the ids of a
+    // taxonomy): printable too.
     var text = "\(location): "
-    if let key { text += "\(key): " }
-    text += "expected \(expected); found \(found)"
+    if let key { text += "\(Self.sanitised(key, limit: 200)): " }
+    text += "expected \(Self.sanitised(expected, limit: nil)); found \(found)"
+    if let note { text += " (\(note))" }
     return text
   }
 }
@@ -88,7 +103,32 @@ extension InputError {
       shown += 1
       text += printable(character)
     }
-    return count > limit ? "'\(text)…' (\(count) characters)" : "'\(text)'"
+    let quoted = count > limit ? "'\(text)…' (\(count) characters)" : "'\(text)'"
+    return quoted + (value.unicodeScalars.contains("\u{FEFF}") ? bomHint : "")
+  }
+
+  /// Why a quoted value shows `\u{FEFF}`: the character is invisible in an editor.
+  static let bomHint =
+    " (\\u{FEFF} is an invisible byte order mark inside the text, as left where two files were joined: delete it)"
+
+  /// Longest `found` text a message carries, in characters: a backstop behind `quoted`, so
+  /// that no message echoes a file's contents even where a value was not quoted.
+  public static let foundLimit = 300
+
+  /// `text` with every control or invisible character escaped as `quoted` shows it, and cut
+  /// after `limit` characters with the length stated: the backstop every `found` passes.
+  ///
+  /// Printable text (and an escape already made by `quoted`) is left as it is.
+  public static func sanitised(_ text: String, limit: Int? = foundLimit) -> String {
+    var result = ""
+    var count = 0
+    for character in text {
+      count += 1
+      if let limit, count > limit { continue }
+      result += printable(character)
+    }
+    if let limit, count > limit { return result + "… (cut: \(count) characters in all)" }
+    return result
   }
 
   /// `character` as a message shows it: itself when printable, an escape otherwise.
