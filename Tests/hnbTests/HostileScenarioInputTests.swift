@@ -69,7 +69,8 @@ import Testing
       id: "S06 extends a .yaml link to a file that is not .yaml",
       edit: { w in
         try w.write("credentials", secret + "\n")
-        try FileManager.default.createSymbolicLink(atPath: w.url("parent.yaml").path, withDestinationPath: "credentials")
+        try FileManager.default.createSymbolicLink(
+          atPath: w.url("parent.yaml").path, withDestinationPath: "credentials")
         try extends(w, "parent.yaml")
       },
       message:
@@ -105,7 +106,9 @@ import Testing
     Case(
       id: "S10 an extends chain of 17 levels",
       edit: { w in
-        for level in 1...17 { try w.write("p\(level).yaml", level < 17 ? "extends: p\(level + 1).yaml\n" : "kind: base\n") }
+        for level in 1...17 {
+          try w.write("p\(level).yaml", level < 17 ? "extends: p\(level + 1).yaml\n" : "kind: base\n")
+        }
         try extends(w, "p1.yaml")
       },
       message:
@@ -140,7 +143,10 @@ import Testing
     // MARK: messages that are printable and fit the file
     Case(
       id: "S13 a byte order mark inside a CSV",
-      edit: { try $0.replace("data/baseline_caseload_2025.csv", "age,placement,need,plans\n", "age,placement,need,plans\n\u{FEFF}") },
+      edit: {
+        try $0.replace(
+          "data/baseline_caseload_2025.csv", "age,placement,need,plans\n", "age,placement,need,plans\n\u{FEFF}")
+      },
       message:
         "{dir}/data/baseline_caseload_2025.csv:2:1: age: expected an age 0–25 or a range like 5-10; found '\\u{FEFF}0' (\\u{FEFF} is an invisible byte order mark inside the text, as left where two files were joined: delete it)"
     ),
@@ -158,13 +164,17 @@ import Testing
       },
       message: "{dir}/baseline.yaml:1:1: expected UTF-8 text; found UTF-16 text: save it as UTF-8 text"),
     Case(
-      id: "S16 a control character in the YAML", edit: { try $0.insertByte(0x07, in: "baseline.yaml", after: "title: \"") },
+      id: "S16 a control character in the YAML",
+      edit: { try $0.insertByte(0x07, in: "baseline.yaml", after: "title: \"") },
       message:
         "{dir}/baseline.yaml:5:9: expected readable YAML text; found control characters are not allowed (the character U+0007)"
     ),
     Case(
       id: "S17 a value of a million characters",
-      edit: { try $0.replace("data/top_ups.csv", "mainstream,all,10422", "mainstream,all,TBC" + String(repeating: "x", count: 1_000_000)) },
+      edit: {
+        try $0.replace(
+          "data/top_ups.csv", "mainstream,all,10422", "mainstream,all,TBC" + String(repeating: "x", count: 1_000_000))
+      },
       message:
         "{dir}/data/top_ups.csv:3:3: gbp_per_plan: expected a number; found 'TBCxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (1000003 characters)"
     ),
@@ -176,5 +186,64 @@ import Testing
     let controls = result.stderr.unicodeScalars.filter { $0 != "\n" && $0.properties.generalCategory == .control }
     #expect(controls.isEmpty, "\(c.id) printed control characters")
     #expect(result.stderr.count < 1_000)
+  }
+
+  /// `path` relative to the repository root, where `HNBCommand.run` runs `hnb`.
+  static func relativeToRoot(_ path: String) -> String {
+    let depth = HNBCommand.root.standardizedFileURL.pathComponents.count - 1
+    return String(repeating: "../", count: depth) + String(path.drop { $0 == "/" })
+  }
+
+  /// A cycle written through `../`, with several parents in every file, named by a relative
+  /// path (so no two spellings of a file are alike): found by real path, its chain printed,
+  /// in well under a second. (It ran for minutes, growing exponentially, when files were
+  /// known by the path as written.)
+  @Test func aCycleThroughDotDotWithSeveralParentsIsFoundAtOnce() throws {
+    let w = try Workspace()
+    defer { try? FileManager.default.removeItem(at: w.root) }
+    let names = ["a", "b", "c", "d"]
+    for (i, name) in names.enumerated() {
+      let others = names.indices.filter { $0 != i }.map { "../scn/\(names[$0]).yaml" }
+      try w.write("\(name).yaml", "extends: [\(others.joined(separator: ", "))]\n")
+    }
+    try Self.extends(w, "a.yaml")
+    let start = Date()
+    let result = try HNBCommand.run(["validate", Self.relativeToRoot(w.yaml.path)])
+    let elapsed = Date().timeIntervalSince(start)
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("extends: expected no cycle of extends; found "))
+    #expect(result.stderr.contains("a.yaml → ") && result.stderr.contains("b.yaml"))
+    #expect(elapsed < 1, "took \(elapsed) s")
+  }
+
+  /// Every file of the shipped scenario families validates, including the sweep family that
+  /// extends a parent one directory up.
+  @Test func theShippedScenariosStillValidate() throws {
+    let files = [
+      "baseline", "combined", "local_specialist", "mainstream_inclusion", "pathways_16_25", "sweep/baseline",
+      "sweep/combined", "sweep/combined_delivery", "retrospective/baseline_2019", "retrospective/wsoa_targets",
+    ]
+    for file in files {
+      let result = try HNBCommand.run(["validate", "Scenarios/sutton/\(file).yaml"])
+      #expect(result.status == 0, "\(file): \(result.stderr)")
+    }
+  }
+
+  /// A CSV saved with CR-only line ends (Excel for Mac's "CSV") is read as CRLF and LF are:
+  /// the same outputs as the clean files.
+  @Test func crOnlyLineEndsAreLineEnds() throws {
+    let variant = try Workspace()
+    defer { try? FileManager.default.removeItem(at: variant.root) }
+    for file in variant.csvFiles {
+      try variant.bytes(file) {
+        Data(String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r").utf8)
+      }
+    }
+    let expected = try #require(BadInputCatalogueTests.cleanOutputs)
+    let got = try BadInputCatalogueTests.outputs(variant)
+    #expect(got.keys.sorted() == expected.keys.sorted())
+    for name in expected.keys.sorted() where name != "manifest.json" {
+      #expect(got[name] == expected[name], "\(name) differs")
+    }
   }
 }

@@ -21,10 +21,14 @@ public enum InputFile {
   /// A UTF-8 byte order mark is kept (the parsers drop it). A missing file, a directory, a
   /// device or pipe, a file above `maximumBytes`, and bytes that are not UTF-8 are each an error
   /// that says which.
-  public static func text(_ path: String, what: String) throws -> String {
+  ///
+  /// `reading`, when given, is the path actually opened (a real path already checked against
+  /// the path policy); `path` is then only the name messages use.
+  public static func text(_ path: String, what: String, reading: String? = nil) throws -> String {
     let fm = FileManager.default
     let location = SourceLocation(file: path)
-    guard let attributes = try? fm.attributesOfItem(atPath: realPath(path)) else {
+    let opened = reading ?? path
+    guard let attributes = try? fm.attributesOfItem(atPath: realPath(opened)) else {
       throw InputError(location, expected: "a readable \(what)", found: "no such file")
     }
     let type = attributes[.type] as? FileAttributeType
@@ -38,7 +42,7 @@ public enum InputFile {
         location, expected: "a \(what) of at most \(maximumBytes >> 20) MB",
         found: "\(size) bytes (is this a record-level extract rather than the summary table?)")
     }
-    guard let data = fm.contents(atPath: path) else {
+    guard let data = fm.contents(atPath: opened) else {
       throw InputError(location, expected: "a readable \(what)", found: "a file that cannot be read (permissions?)")
     }
     return try decode(data, file: path, what: what)

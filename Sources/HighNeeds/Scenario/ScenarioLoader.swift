@@ -112,7 +112,7 @@ struct Family {
           "at most \(ScenarioLoader.maximumFamilyFiles) files in the family of \(rootPath) (it and every file it extends)",
         found: "more, reading \(path)")
     }
-    let text = try InputFile.text(path, what: "scenario file")
+    let text = try InputFile.text(path, what: "scenario file", reading: chain.isEmpty ? path : real)
     let tree = try YAMLTree.parse(text, file: path)
     guard case .mapping(var pairs, let location) = tree else {
       let empty = text.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }

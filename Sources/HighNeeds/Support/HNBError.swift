@@ -116,19 +116,27 @@ extension InputError {
   public static let foundLimit = 300
 
   /// `text` with every control or invisible character escaped as `quoted` shows it, and cut
-  /// after `limit` characters with the length stated: the backstop every `found` passes.
+  /// where the escaped text would pass `limit` characters, with the length stated: the
+  /// backstop every `found` passes.
   ///
   /// Printable text (and an escape already made by `quoted`) is left as it is.
   public static func sanitised(_ text: String, limit: Int? = foundLimit) -> String {
     var result = ""
+    var shown = 0
     var count = 0
+    var cut = false
     for character in text {
       count += 1
-      if let limit, count > limit { continue }
-      result += printable(character)
+      if cut { continue }
+      let escaped = printable(character)
+      if let limit, shown + escaped.count > limit {
+        cut = true
+        continue
+      }
+      result += escaped
+      shown += escaped.count
     }
-    if let limit, count > limit { return result + "… (cut: \(count) characters in all)" }
-    return result
+    return cut ? result + "… (cut: \(count) characters in all)" : result
   }
 
   /// `character` as a message shows it: itself when printable, an escape otherwise.
