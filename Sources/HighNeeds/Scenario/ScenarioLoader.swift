@@ -86,9 +86,10 @@ struct Family {
     parentHome = (home as NSString).deletingLastPathComponent
   }
 
-  /// Appends `path`'s ancestors (depth first, in the order listed, each file once) and then
-  /// `path` itself. `chain` is the files extending it, the command line's first, each with
-  /// the place of its `extends:` entry that leads on.
+  /// Appends `path`'s ancestors (depth first, in the order listed, each file once), then `path`.
+  ///
+  /// `chain` is the files extending it, the command line's first, each with the place of its
+  /// `extends:` entry that leads on.
   mutating func collect(
     path: String, real: String, chain: [(path: String, real: String, entry: SourceLocation?)]
   ) throws {
