@@ -96,14 +96,16 @@ extension InputError {
   public static func quoted(_ value: some StringProtocol, limit: Int = excerptLimit) -> String {
     var text = ""
     var shown = 0
-    var count = 0
+    var count: Int?
     for character in value {
-      count += 1
-      guard shown < limit else { continue }
+      guard shown < limit else {
+        count = value.count
+        break
+      }
       shown += 1
       text += printable(character)
     }
-    let quoted = count > limit ? "'\(text)…' (\(count) characters)" : "'\(text)'"
+    let quoted = count.map { "'\(text)…' (\($0) characters)" } ?? "'\(text)'"
     return quoted + (value.unicodeScalars.contains("\u{FEFF}") ? bomHint : "")
   }
 
@@ -123,20 +125,15 @@ extension InputError {
   public static func sanitised(_ text: String, limit: Int? = foundLimit) -> String {
     var result = ""
     var shown = 0
-    var count = 0
-    var cut = false
     for character in text {
-      count += 1
-      if cut { continue }
       let escaped = printable(character)
       if let limit, shown + escaped.count > limit {
-        cut = true
-        continue
+        return result + "… (cut: \(text.count) characters in all)"
       }
       result += escaped
       shown += escaped.count
     }
-    return cut ? result + "… (cut: \(count) characters in all)" : result
+    return result
   }
 
   /// `character` as a message shows it: itself when printable, an escape otherwise.
