@@ -68,9 +68,9 @@ public struct Taxonomy: Sendable, Equatable {
   /// flows and the tables) and two placements × placements matrices per age (the transitions
   /// and their cumulated form), 8 bytes each.
   ///
-  /// Measured with a debug build of `hnb run` (peak resident memory, less the 35 MB the
-  /// program takes empty): 29 MB at 100 × 50 over 10 years (estimate 28 MB), 95 MB over 40
-  /// years (estimate 130 MB), 440 MB at 400 × 200 over 10 years (estimate 414 MB).
+  /// An upper estimate: measured with a debug build of `hnb run` (peak resident memory, less
+  /// the 35 MB the program takes empty), 29 MB at 100 × 50 over 10 years (estimate 38 MB),
+  /// 95 MB over 40 years (estimate 132 MB), 440 MB at 400 × 200 over 10 years (estimate 613 MB).
   public static func estimatedBytes(placements: Int, needs: Int, horizonYears: Int) -> Double {
     let cells = Double(AgeAxis.count) * Double(needs) * Double(placements)
     let matrices = 2 * Double(AgeAxis.maxAge) * Double(placements) * Double(placements)
