@@ -32,7 +32,7 @@ public struct InputError: Error, LocalizedError, Sendable, Equatable {
   /// is assigned (see `sanitised`).
   public var found: String {
     get { storedFound }
-    set { storedFound = Self.sanitised(newValue) }
+    set { storedFound = Self.sanitisedFound(newValue) }
   }
   private var storedFound: String
   /// What the program added about the circumstances (the drawn values of a sweep's draw), shown
@@ -47,7 +47,7 @@ public struct InputError: Error, LocalizedError, Sendable, Equatable {
     self.location = location
     self.key = key
     self.expected = expected
-    self.storedFound = Self.sanitised(found)
+    self.storedFound = Self.sanitisedFound(found)
   }
 
   public var errorDescription: String? {
@@ -123,9 +123,23 @@ extension InputError {
   ///
   /// Printable text (and an escape already made by `quoted`) is left as it is.
   public static func sanitised(_ text: String, limit: Int? = foundLimit) -> String {
+    var sawMark = false
+    return sanitised(text, limit: limit, sawMark: &sawMark)
+  }
+
+  /// `text` as `found` holds it: sanitised, and with the hint of `quoted` when it showed a byte
+  /// order mark a value not passed through `quoted` carried.
+  static func sanitisedFound(_ text: String) -> String {
+    var sawMark = false
+    let result = sanitised(text, limit: foundLimit, sawMark: &sawMark)
+    return sawMark && !result.contains(bomHint) ? result + bomHint : result
+  }
+
+  private static func sanitised(_ text: String, limit: Int?, sawMark: inout Bool) -> String {
     var result = ""
     var shown = 0
     for character in text {
+      if character.unicodeScalars.contains("\u{FEFF}") { sawMark = true }
       let escaped = printable(character)
       if let limit, shown + escaped.count > limit {
         return result + "… (cut: \(text.count) characters in all)"

@@ -29,6 +29,11 @@ import Testing
       InputError.quoted("\u{FEFF}mainstream").hasPrefix(
         "'\\u{FEFF}mainstream' (\\u{FEFF} is an invisible byte order mark"))
     #expect(InputError.quoted("mainstream") == "'mainstream'")
+    // A value written into a message without `quoted`: the backstop shows and names it too.
+    let error = InputError(SourceLocation(file: "f.csv"), expected: "a placement", found: "'\u{FEFF}mainstream'")
+    #expect(error.found == "'\\u{FEFF}mainstream'" + InputError.bomHint)
+    #expect(
+      InputError(SourceLocation(file: "f"), expected: "e", found: InputError.quoted("\u{FEFF}a")).found.count < 120)
   }
 
   /// A file two parents name under different spellings (`l2.yaml`, `../d/l2.yaml`) is one
