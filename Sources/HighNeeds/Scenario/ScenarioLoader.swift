@@ -13,7 +13,7 @@ public enum ScenarioLoader {
 
   /// Reads and validates the scenario at `path`.
   public static func load(path: String) throws -> Scenario {
-    var family = Family(root: (path as NSString).standardizingPath)
+    var family = ScenarioFamily(root: (path as NSString).standardizingPath)
     try family.collect(path: family.rootPath, real: InputFile.realPath(family.rootPath), chain: [])
     let order = family.order
     guard let root = order.last else {
@@ -68,7 +68,7 @@ public enum ScenarioLoader {
 /// found however its paths are written, and a file two parents share is read once. An
 /// `extends:` path must pass `InputFile.confinedScenarioPath`: it stays inside the directory
 /// of the scenario named on the command line or directly in the directory above it.
-struct Family {
+struct ScenarioFamily {
   /// The scenario named on the command line, as named.
   let rootPath: String
   /// Its directory, and that directory's parent (real paths).
