@@ -91,7 +91,7 @@ struct ScenarioFamily {
   /// `chain` is the files extending it, the command line's first, each with the place of its
   /// `extends:` entry that leads on.
   mutating func collect(
-    path: String, real: String, chain: [(path: String, real: String, entry: SourceLocation?)]
+    path: String, real: String, chain: [(path: String, real: String, entry: SourceLocation)]
   ) throws {
     if let start = chain.firstIndex(where: { $0.real == real }) {
       throw InputError(
