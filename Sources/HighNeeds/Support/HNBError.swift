@@ -51,9 +51,9 @@ public struct InputError: Error, LocalizedError, Sendable, Equatable {
   }
 
   public var errorDescription: String? {
-    // The key and what was expected may carry names from a file (a misspelt key, the ids of a
-    // taxonomy): printable too.
-    var text = "\(location): "
+    // The place, the key and what was expected may carry names from a file (a path written in
+    // it, a misspelt key, the ids of a taxonomy): printable too.
+    var text = "\(Self.sanitised(location.description, limit: nil)): "
     if let key { text += "\(Self.sanitised(key, limit: 200)): " }
     text += "expected \(Self.sanitised(expected, limit: nil)); found \(found)"
     if let note { text += " (\(note))" }
