@@ -42,7 +42,8 @@ public enum ScenarioLoader {
       s = try builder.build()
     } catch var error as InputError {
       let drawn = overrides.sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }
-      error.note = "with the drawn values \(drawn.joined(separator: ", "))"
+      let draws = "with the drawn values \(drawn.joined(separator: ", "))"
+      error.note = error.note.map { "\($0); \(draws)" } ?? draws
       throw error
     }
     for adjustment in scenario.adjustments { s = adjustment.variable.applied(adjustment.value, to: s) }
@@ -94,9 +95,16 @@ struct ScenarioFamily {
     path: String, real: String, chain: [(path: String, real: String, entry: SourceLocation)]
   ) throws {
     if let start = chain.firstIndex(where: { $0.real == real }) {
-      throw InputError(
+      // The loop as named when it fits a message's `found`; a longer one by file names, whole.
+      let loop = chain[start...].map(\.path) + [path]
+      let full = loop.joined(separator: " → ")
+      var error = InputError(
         SourceLocation(file: path), key: "extends", expected: "no cycle of extends",
-        found: (chain[start...].map(\.path) + [path]).joined(separator: " → "))
+        found: full.count <= InputError.foundLimit ? full : "a cycle of \(loop.count - 1) files")
+      if full.count > InputError.foundLimit {
+        error.note = loop.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")
+      }
+      throw error
     }
     if done.contains(real) { return }
     let entry = chain.last?.entry ?? SourceLocation(file: path)

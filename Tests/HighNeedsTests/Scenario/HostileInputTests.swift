@@ -79,6 +79,21 @@ import Testing
     )
   }
 
+  /// A cycle too long to print by full paths within a message's `found` is printed whole by
+  /// file names.
+  @Test func aLongCycleIsPrintedWhole() throws {
+    let tiny = try Fixtures.editedTiny("tiny.yaml") { $0 }
+    let directory = (tiny as NSString).deletingLastPathComponent
+    let names = (1...12).map { "a_scenario_file_with_a_long_name_\($0).yaml" }
+    for (i, name) in names.enumerated() {
+      try "extends: \(names[(i + 1) % names.count])\n".write(
+        toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+    }
+    let message = Fixtures.loadError(directory + "/" + names[0]) ?? ""
+    #expect(message.contains("expected no cycle of extends; found a cycle of 12 files ("))
+    #expect(message.hasSuffix((names + [names[0]]).joined(separator: " → ") + ")"))
+  }
+
   /// More needs than the bound is refused at the first row over it, with the memory stated.
   @Test func aTaxonomyIsBounded() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-taxonomy-\(UUID().uuidString)")
