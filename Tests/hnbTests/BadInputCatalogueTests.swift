@@ -119,7 +119,7 @@ import Testing
       id: "E03 Latin-1 byte in the scenario YAML",
       edit: { try $0.insertByte(0xA3, in: "baseline.yaml", after: "title: \"") },
       message:
-        "{dir}/baseline.yaml:5:9: expected UTF-8 text; found the byte 0xA3 (a '£' in Latin-1/Windows-1252: save the file as UTF-8, e.g. Excel's 'CSV UTF-8')"
+        "{dir}/baseline.yaml:5:9: expected UTF-8 text; found the byte 0xA3 (a '£' in Latin-1/Windows-1252: save the file as UTF-8)"
     ),
     Case(
       id: "E04 empty CSV file", edit: { try $0.write("data/top_ups.csv", "") },
@@ -163,7 +163,7 @@ import Testing
         }
       },
       message:
-        "{dir}/data/top_ups.csv:1: expected columns placement,need,gbp_per_plan; found header 'placement\tneed\tgbp_per_plan' (missing: placement, need, gbp_per_plan) (unknown: placement\tneed\tgbp_per_plan) (the file looks tab-separated: hnb reads comma-separated values)"
+        "{dir}/data/top_ups.csv:1: expected columns placement,need,gbp_per_plan; found header 'placement\\tneed\\tgbp_per_plan' (missing: placement, need, gbp_per_plan) (unknown: placement\\tneed\\tgbp_per_plan) (the file looks tab-separated: hnb reads comma-separated values)"
     ),
     Case(
       id: "E10 semicolon-separated file (European Excel)",
@@ -193,7 +193,7 @@ import Testing
         }
       },
       message:
-        "{dir}/data/incidence.csv:1: expected columns census_year,age,rate or age,rate; found header 'age\trate' (the file looks tab-separated: hnb reads comma-separated values)"
+        "{dir}/data/incidence.csv:1: expected columns census_year,age,rate or age,rate; found header 'age\\trate' (the file looks tab-separated: hnb reads comma-separated values)"
     ),
     Case(
       id: "E13 an Excel workbook named .csv",
@@ -619,6 +619,12 @@ import Testing
   /// Runs `c` writing either to a fresh directory (which must not appear) or over an earlier
   /// output (which must be left byte for byte), alternating by case; each gives its message.
   @Test(arguments: cases) func badInputIsRefusedAndWritesNothing(_ c: Case) throws {
+    try Self.check(c)
+  }
+
+  /// Runs `c` as `badInputIsRefusedAndWritesNothing` does (shared with the catalogue of
+  /// hostile inputs in `HostileScenarioInputTests`); returns what `hnb` printed.
+  @discardableResult static func check(_ c: Case) throws -> HNBCommand {
     let w = try Workspace()
     defer { try? FileManager.default.removeItem(at: w.root) }
     try c.edit(w)
@@ -648,6 +654,7 @@ import Testing
     for (name, text) in earlierFiles {
       #expect(try String(contentsOf: earlier.appendingPathComponent(name), encoding: .utf8) == text)
     }
+    return result
   }
 
   /// A variation a user's tools produce that must load and give the clean file's outputs.

@@ -167,6 +167,15 @@ import Testing
     #expect(result.stderr.contains("--fit-through"))
   }
 
+  /// Copies the Sutton baseline and its data into `directory`, for a scenario there to extend.
+  static func copySuttonBaseline(to directory: String) throws {
+    let sutton = HNBCommand.root.appendingPathComponent("Scenarios/sutton")
+    for item in ["baseline.yaml", "data"] {
+      try FileManager.default.copyItem(
+        at: sutton.appendingPathComponent(item), to: URL(fileURLWithPath: directory).appendingPathComponent(item))
+    }
+  }
+
   @Test func fitFromTransitionsWritesScenarioInputsAScenarioCanExtend() throws {
     let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
     let out = HNBCommand.freshDirectory()
@@ -180,9 +189,10 @@ import Testing
     for file in ["cessation.csv", "transitions.csv", "incidence.csv", "new_plan_mix.csv", "transitions_posterior.csv"] {
       #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
     }
-    // A scenario extending the Sutton baseline and the fit validates.
-    let baseline = HNBCommand.root.appendingPathComponent("Scenarios/sutton/baseline.yaml").path
-    try "name: calibrated\nkind: scenario\nextends: [\(baseline), calibration.yaml]\n".write(
+    // A scenario extending the Sutton baseline (a copy beside it: extends reads only inside the
+    // scenario's folders) and the fit validates.
+    try Self.copySuttonBaseline(to: out)
+    try "name: calibrated\nkind: scenario\nextends: [baseline.yaml, calibration.yaml]\n".write(
       toFile: out + "/calibrated.yaml", atomically: true, encoding: .utf8)
     let validate = try HNBCommand.run(["validate", out + "/calibrated.yaml"])
     #expect(validate.status == 0, "\(validate.stderr)")
@@ -225,8 +235,8 @@ import Testing
     #expect(bands.allSatisfy { (0...1).contains(Double($0["cessation_rate"] ?? "") ?? -1) })
     let yaml = try String(contentsOfFile: out + "/calibration.yaml", encoding: .utf8)
     #expect(yaml.contains("incidence_trend_fraction_per_year"))
-    let baseline = HNBCommand.root.appendingPathComponent("Scenarios/sutton/baseline.yaml").path
-    try "name: calibrated\nkind: scenario\nextends: [\(baseline), calibration.yaml]\n".write(
+    try Self.copySuttonBaseline(to: out)
+    try "name: calibrated\nkind: scenario\nextends: [baseline.yaml, calibration.yaml]\n".write(
       toFile: out + "/calibrated.yaml", atomically: true, encoding: .utf8)
     let validate = try HNBCommand.run(["validate", out + "/calibrated.yaml"])
     #expect(validate.status == 0, "\(validate.stderr)")

@@ -3,7 +3,8 @@ import Foundation
 /// A CSV file read whole, with the line each row came from, so that errors point at the cell.
 ///
 /// RFC 4180 quoting is supported (a quoted field may hold commas and doubled quotes); a byte
-/// order mark and CRLF line ends are accepted. Blank lines carry no data and are skipped.
+/// order mark is accepted, and CRLF (Windows) and a lone CR (Excel for Mac's "CSV") are line
+/// ends like LF. Blank lines carry no data and are skipped.
 public struct CSVTable: Sendable {
   /// The file the table was read from, as the user named it.
   public let file: String
@@ -35,7 +36,7 @@ public struct CSVTable: Sendable {
     throw InputError(
       SourceLocation(file: path, line: 1),
       expected: "columns " + shapes.map { $0.joined(separator: ",") }.joined(separator: " or "),
-      found: "header '\(header.joined(separator: ","))'" + separatorHint(header))
+      found: "header \(InputError.quoted(header.joined(separator: ","), limit: headerLimit))" + separatorHint(header))
   }
 
   /// Parses CSV `text`; `file` is used in messages only.
@@ -61,12 +62,15 @@ public struct CSVTable: Sendable {
     for name in header where !seen.insert(name).inserted {
       throw InputError(
         SourceLocation(file: file, line: headerLine), expected: "each column once",
-        found: "column '\(name)' twice")
+        found: "column \(InputError.quoted(name)) twice")
     }
     if !missing.isEmpty || !extra.isEmpty {
-      var found = "header '\(header.joined(separator: ","))'"
+      var found = "header \(InputError.quoted(header.joined(separator: ","), limit: headerLimit))"
       if !missing.isEmpty { found += " (missing: \(missing.joined(separator: ", ")))" }
-      if !extra.isEmpty { found += " (unknown: \(extra.joined(separator: ", ")))" }
+      if !extra.isEmpty {
+        found +=
+          " (unknown: \(extra.map { InputError.sanitised($0, limit: InputError.excerptLimit) }.joined(separator: ", ")))"
+      }
       found += separatorHint(header)
       throw InputError(
         SourceLocation(file: file, line: headerLine),
@@ -88,6 +92,10 @@ public struct CSVTable: Sendable {
     }
     return CSVTable(file: file, header: header, rows: rows)
   }
+
+  /// Longest header a message quotes, in characters (longer than a value's excerpt: a header
+  /// names several columns).
+  static let headerLimit = 100
 
   /// Why a header of one column does not split, when it looks tab- or semicolon-separated.
   static func separatorHint(_ header: [String]) -> String {
@@ -138,7 +146,7 @@ public struct CSVTable: Sendable {
             inQuotes = false
           }
         } else {
-          if c == "\n" { line += 1 }
+          if c == "\n" || (c == "\r" && !(i + 1 < scalars.count && scalars[i + 1] == "\n")) { line += 1 }
           field.unicodeScalars.append(c)
         }
       } else {
@@ -147,16 +155,16 @@ public struct CSVTable: Sendable {
           if !field.isEmpty {
             throw InputError(
               SourceLocation(file: file, line: line, column: fields.count + 1),
-              expected: "a quote only at the start of a field", found: "a quote inside '\(field)'")
+              expected: "a quote only at the start of a field", found: "a quote inside \(InputError.quoted(field))")
           }
           inQuotes = true
           fieldWasQuoted = true
         case ",":
           fields.append(field)
           field = ""
-        case "\r":
+        case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n":
           break
-        case "\n":
+        case "\r", "\n":
           try endRecord()
           line += 1
           recordLine = line
@@ -209,7 +217,7 @@ public struct CSVRow: Sendable {
   {
     let s = try required(column)
     guard let value = parseNumber(s) else {
-      throw InputError(location(column), key: column, expected: "a number", found: "'\(s)'" + numberHint(s))
+      throw InputError(location(column), key: column, expected: "a number", found: InputError.quoted(s) + numberHint(s))
     }
     if let range, !range.contains(value) {
       throw InputError(
@@ -223,7 +231,7 @@ public struct CSVRow: Sendable {
   public func int(_ column: String) throws -> Int {
     let s = try required(column)
     guard let value = Int(s) else {
-      throw InputError(location(column), key: column, expected: "a whole number", found: "'\(s)'")
+      throw InputError(location(column), key: column, expected: "a whole number", found: InputError.quoted(s))
     }
     return value
   }
@@ -234,7 +242,7 @@ public struct CSVRow: Sendable {
     guard let range = parseAgeRange(s), range.lowerBound >= 0, range.upperBound <= maxAge else {
       throw InputError(
         location(column), key: column, expected: "an age 0–\(maxAge) or a range like 5-10",
-        found: "'\(s)'")
+        found: InputError.quoted(s))
     }
     return range
   }

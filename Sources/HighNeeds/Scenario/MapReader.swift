@@ -47,7 +47,7 @@ final class MapReader {
     if let typo = pairs.first(where: { $0.key != key && !used.contains($0.key) && editDistance($0.key, key) <= 3 }) {
       return InputError(
         typo.keyLocation, key: keyPath(typo.key), expected: "a known key (did you mean '\(key)'?)",
-        found: "unknown key '\(typo.key)'")
+        found: "unknown key \(InputError.quoted(typo.key))")
     }
     return InputError(location, key: keyPath(key), expected: expected, found: "no value")
   }
@@ -149,14 +149,15 @@ final class MapReader {
       guard let inner = try map.tree("value") else { throw map.missing("value", "a number (\(unit))") }
       numberTree = inner
       if let statedUnit = try map.optionalString("unit"), statedUnit != unit {
-        throw InputError(map.location, key: keyPath + ".unit", expected: "'\(unit)'", found: "'\(statedUnit)'")
+        throw InputError(
+          map.location, key: keyPath + ".unit", expected: "'\(unit)'", found: InputError.quoted(statedUnit))
       }
       source = try map.optionalString("source")
       note = try map.optionalString("note") ?? ""
       if let assumption = try map.optionalString("assumption") {
         guard assumption == "true" || assumption == "false" else {
           throw InputError(
-            map.location, key: keyPath + ".assumption", expected: "true or false", found: "'\(assumption)'")
+            map.location, key: keyPath + ".assumption", expected: "true or false", found: InputError.quoted(assumption))
         }
         status = assumption == "true" ? "assumption" : "data"
       } else if source != nil {
@@ -187,7 +188,7 @@ final class MapReader {
           default:
             throw InputError(
               map.valueLocation("varies"), key: keyPath + ".varies", expected: "once or per_year",
-              found: "'\(varies)'")
+              found: InputError.quoted(varies))
           }
         }
         uncertain = (distribution, distributionMap, labels)
@@ -249,7 +250,7 @@ final class MapReader {
       if let extra = pairs.first(where: { !labels.contains($0.key) }) {
         throw InputError(
           extra.keyLocation, key: kp, expected: "years \(labels.first ?? "")…\(labels.last ?? "")",
-          found: "'\(extra.key)'")
+          found: InputError.quoted(extra.key))
       }
       return result
     }
@@ -286,7 +287,9 @@ final class MapReader {
       {
         expected += " (did you mean '\(suggestion)'?)"
       }
-      throw InputError(pair.keyLocation, key: keyPath(pair.key), expected: expected, found: "unknown key '\(pair.key)'")
+      throw InputError(
+        pair.keyLocation, key: keyPath(pair.key), expected: expected,
+        found: "unknown key \(InputError.quoted(pair.key))")
     }
   }
 }

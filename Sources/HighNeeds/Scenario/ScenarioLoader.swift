@@ -4,10 +4,18 @@ import Foundation
 ///
 /// All file reading and input checking happens here; the engine never reads a file.
 public enum ScenarioLoader {
+  /// Most levels of `extends:` above the scenario named on the command line (its parent is
+  /// level 1, the parent's parent level 2, …).
+  public static let maximumExtendsDepth = 16
+  /// Most files in one scenario's family (the scenario and every file it extends, directly or
+  /// not, each counted once).
+  public static let maximumFamilyFiles = 64
+
   /// Reads and validates the scenario at `path`.
   public static func load(path: String) throws -> Scenario {
-    var order: [(path: String, tree: YAMLTree)] = []
-    try collect(path: (path as NSString).standardizingPath, visiting: [], into: &order)
+    var family = ScenarioFamily(root: (path as NSString).standardizingPath)
+    try family.collect(path: family.rootPath, real: InputFile.realPath(family.rootPath), chain: [])
+    let order = family.order
     guard let root = order.last else {
       throw InputError(SourceLocation(file: path), expected: "a scenario file", found: "nothing")
     }
@@ -34,7 +42,8 @@ public enum ScenarioLoader {
       s = try builder.build()
     } catch var error as InputError {
       let drawn = overrides.sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }
-      error.found += " (with the drawn values \(drawn.joined(separator: ", ")))"
+      let draws = "with the drawn values \(drawn.joined(separator: ", "))"
+      error.note = error.note.map { "\($0); \(draws)" } ?? draws
       throw error
     }
     for adjustment in scenario.adjustments { s = adjustment.variable.applied(adjustment.value, to: s) }
@@ -43,28 +52,98 @@ public enum ScenarioLoader {
     return s
   }
 
-  /// Appends `path`'s ancestors (depth first, in the order listed, each file once) and then
-  /// `path` itself, each with its own keys and without `extends`.
-  static func collect(path: String, visiting: [String], into order: inout [(path: String, tree: YAMLTree)]) throws {
-    if visiting.contains(path) {
-      throw InputError(
+  /// The built-in SEN2 taxonomy files.
+  static var defaultTaxonomyPaths: (placements: String, needs: String)? {
+    guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else { return nil }
+    return (
+      url.appendingPathComponent("taxonomy/placements.csv").path,
+      url.appendingPathComponent("taxonomy/needs.csv").path
+    )
+  }
+}
+
+/// The files of one scenario's family: the scenario named on the command line and every file
+/// it extends, read once each and kept ancestors first.
+///
+/// A file is known by its real path (every symbolic link and `..` resolved), so a cycle is
+/// found however its paths are written, and a file two parents share is read once. An
+/// `extends:` path must pass `InputFile.confinedScenarioPath`: it stays inside the directory
+/// of the scenario named on the command line or directly in the directory above it.
+struct ScenarioFamily {
+  /// The scenario named on the command line, as named.
+  let rootPath: String
+  /// Its directory, and that directory's parent (real paths).
+  let home: String
+  let parentHome: String
+  /// Each file with its own keys and without `extends`, ancestors first.
+  var order: [(path: String, tree: YAMLTree)] = []
+  /// Real paths of the files in `order`.
+  var done: Set<String> = []
+
+  init(root: String) {
+    rootPath = root
+    let directory = (root as NSString).deletingLastPathComponent
+    home = InputFile.realPath(directory.isEmpty ? "." : directory)
+    parentHome = (home as NSString).deletingLastPathComponent
+  }
+
+  /// Appends `path`'s ancestors (depth first, in the order listed, each file once), then `path`.
+  ///
+  /// `chain` is the files extending it, the command line's first, each with the place of its
+  /// `extends:` entry that leads on.
+  mutating func collect(
+    path: String, real: String, chain: [(path: String, real: String, entry: SourceLocation)]
+  ) throws {
+    if let start = chain.firstIndex(where: { $0.real == real }) {
+      // The loop as named when it fits a message's `found`; a longer one by file names, whole.
+      let loop = chain[start...].map(\.path) + [path]
+      let full = loop.joined(separator: " → ")
+      var error = InputError(
         SourceLocation(file: path), key: "extends", expected: "no cycle of extends",
-        found: (visiting + [path]).joined(separator: " → "))
+        found: full.count <= InputError.foundLimit ? full : "a cycle of \(loop.count - 1) files")
+      if full.count > InputError.foundLimit {
+        error.note = loop.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")
+      }
+      throw error
     }
-    if order.contains(where: { $0.path == path }) { return }
-    let text = try InputFile.text(path, what: "scenario file")
+    if done.contains(real) { return }
+    let entry = chain.last?.entry ?? SourceLocation(file: path)
+    if chain.count > ScenarioLoader.maximumExtendsDepth {
+      throw InputError(
+        entry, key: "extends",
+        expected: "at most \(ScenarioLoader.maximumExtendsDepth) levels of extends above \(rootPath)",
+        found: "\(chain.count) levels: \(rootPath) → … → \(path)")
+    }
+    if done.count + chain.count >= ScenarioLoader.maximumFamilyFiles {
+      throw InputError(
+        entry, key: "extends",
+        expected:
+          "at most \(ScenarioLoader.maximumFamilyFiles) files in the family of \(rootPath) (it and every file it extends)",
+        found: "more, reading \(path)")
+    }
+    let text = try InputFile.text(path, what: "scenario file", reading: chain.isEmpty ? path : real)
     let tree = try YAMLTree.parse(text, file: path)
     guard case .mapping(var pairs, let location) = tree else {
       let empty = text.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }
-      throw InputError(
-        tree.location, expected: "a map of scenario keys", found: empty ? "an empty file" : tree.kindDescription)
+      let kind: String
+      switch tree {
+      case .scalar: kind = "a single value (is this a scenario file?)"
+      default: kind = tree.kindDescription
+      }
+      throw InputError(tree.location, expected: "a map of scenario keys", found: empty ? "an empty file" : kind)
     }
     var parents: [(String, SourceLocation)] = []
     if let index = pairs.firstIndex(where: { $0.key == "extends" }) {
       switch pairs[index].value {
       case .scalar(let parent, let l):
         parents = [(parent, l)]
-      case .sequence(let items, _):
+      case .sequence(let items, let l):
+        if items.count > ScenarioLoader.maximumFamilyFiles {
+          throw InputError(
+            l, key: "extends",
+            expected: "at most \(ScenarioLoader.maximumFamilyFiles) files in the family of \(rootPath)",
+            found: "a list of \(items.count)")
+        }
         for item in items {
           guard case .scalar(let parent, let l) = item else {
             throw InputError(item.location, key: "extends", expected: "a path", found: item.kindDescription)
@@ -79,21 +158,11 @@ public enum ScenarioLoader {
       pairs.remove(at: index)
     }
     for (parent, l) in parents {
-      let parentPath = resolvePath(parent, relativeTo: path)
-      guard FileManager.default.fileExists(atPath: parentPath) else {
-        throw InputError(l, key: "extends", expected: "an existing scenario file", found: "'\(parent)'")
-      }
-      try collect(path: parentPath, visiting: visiting + [path], into: &order)
+      let parentReal = try InputFile.confinedScenarioPath(parent, at: l, home: home, parentHome: parentHome)
+      try collect(
+        path: resolvePath(parent, relativeTo: path), real: parentReal, chain: chain + [(path, real, l)])
     }
     order.append((path, .mapping(pairs, location)))
-  }
-
-  /// The built-in SEN2 taxonomy files.
-  static var defaultTaxonomyPaths: (placements: String, needs: String)? {
-    guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else { return nil }
-    return (
-      url.appendingPathComponent("taxonomy/placements.csv").path,
-      url.appendingPathComponent("taxonomy/needs.csv").path
-    )
+    done.insert(real)
   }
 }

@@ -19,7 +19,7 @@ public indirect enum YAMLTree: Sendable {
   /// A short description of the value's kind, for "found …" in messages.
   var kindDescription: String {
     switch self {
-    case .scalar(let s, _): return "'\(s)'"
+    case .scalar(let s, _): return InputError.quoted(s)
     case .mapping: return "a map"
     case .sequence: return "a list"
     case .null: return "nothing (null)"
@@ -34,7 +34,7 @@ public indirect enum YAMLTree: Sendable {
       parser = try Parser(yaml: text)
       node = try parser.singleRoot()
     } catch let error as YamlError {
-      throw Self.inputError(error, file: file)
+      throw Self.inputError(error, file: file, text: text)
     }
     guard let node else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
     // Yams holds a node's anchor weakly, owned by the parser: keep the parser alive so that
@@ -43,7 +43,11 @@ public indirect enum YAMLTree: Sendable {
   }
 
   /// A YAML syntax error as an `InputError` at the line and column Yams reports.
-  static func inputError(_ error: YamlError, file: String) -> InputError {
+  ///
+  /// Only libyaml's own words and the place are shown, never the text of the file (Yams's
+  /// description of an error quotes the offending line, and a duplicate key's context holds the
+  /// whole file).
+  static func inputError(_ error: YamlError, file: String, text: String) -> InputError {
     func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
     switch error {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -52,13 +56,28 @@ public indirect enum YAMLTree: Sendable {
       return InputError(at(mark), expected: "valid YAML", found: problem + while_)
     case .duplicatedKeysInMapping(let duplicates, let context):
       return InputError(
-        at(context.mark), expected: "each key once in a map", found: "repeated: \(duplicates.joined(separator: ", "))")
-    case .reader(let problem, _, _, _):
-      return InputError(SourceLocation(file: file), expected: "readable YAML text", found: problem)
+        at(context.mark), expected: "each key once in a map",
+        found: "repeated: \(duplicates.map(plainOrQuoted).joined(separator: ", "))")
+    case .reader(let problem, let offset, let value, _):
+      var location = SourceLocation(file: file)
+      if let offset {
+        location = InputFile.location(
+          ofByte: text.prefix(offset).utf8.count, in: Data(text.utf8), file: file)
+      }
+      let character = value >= 0 ? String(format: " (the character U+%04X)", value) : ""
+      return InputError(location, expected: "readable YAML text", found: problem + character)
+    case .memory:
+      return InputError(
+        SourceLocation(file: file), expected: "valid YAML", found: "a file libyaml ran out of memory on")
     default:
-      let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-      return InputError(SourceLocation(file: file), expected: "valid YAML", found: first)
+      return InputError(SourceLocation(file: file), expected: "valid YAML", found: "a file libyaml could not read")
     }
+  }
+
+  /// `text` as it is when short and printable, else quoted: for names in a list.
+  static func plainOrQuoted(_ text: String) -> String {
+    let quoted = InputError.quoted(text)
+    return quoted == "'\(text)'" ? text : quoted
   }
 
   /// Tags a scenario may carry (the YAML core schema, written or implied); any other tag
@@ -76,11 +95,12 @@ public indirect enum YAMLTree: Sendable {
     if let anchor = node.anchor {
       throw InputError(
         location, expected: "plain YAML values (anchors '&' and aliases '*' are not supported; use extends: to share)",
-        found: "the anchor '&\(anchor.rawValue)'")
+        found: "the anchor \(InputError.quoted("&" + anchor.rawValue))")
     }
     if !allowedTags.contains(node.tag.description) {
       throw InputError(
-        location, expected: "a plain value (YAML tags are not supported)", found: "the tag '\(node.tag.description)'")
+        location, expected: "a plain value (YAML tags are not supported)",
+        found: "the tag \(InputError.quoted(node.tag.description, limit: 100))")
     }
     switch node {
     case .scalar(let scalar):

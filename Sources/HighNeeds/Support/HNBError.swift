@@ -28,20 +28,35 @@ public struct InputError: Error, LocalizedError, Sendable, Equatable {
   public var key: String?
   /// What a valid value looks like.
   public var expected: String
-  /// What the file holds instead.
-  public var found: String
+  /// What the file holds instead: printable and at most `foundLimit` characters, whatever
+  /// is assigned (see `sanitised`).
+  public var found: String {
+    get { storedFound }
+    set { storedFound = Self.sanitisedFound(newValue) }
+  }
+  private var storedFound: String
+  /// What the program added about the circumstances (the drawn values of a sweep's draw), shown
+  /// in brackets after `found`; printable, not cut.
+  public var note: String? {
+    get { storedNote }
+    set { storedNote = newValue.map { Self.sanitised($0, limit: nil) } }
+  }
+  private var storedNote: String?
 
   public init(_ location: SourceLocation, key: String? = nil, expected: String, found: String) {
     self.location = location
     self.key = key
     self.expected = expected
-    self.found = found
+    self.storedFound = Self.sanitisedFound(found)
   }
 
   public var errorDescription: String? {
-    var text = "\(location): "
-    if let key { text += "\(key): " }
-    text += "expected \(expected); found \(found)"
+    // The place, the key and what was expected may carry names from a file (a path written in
+    // it, a misspelt key, the ids of a taxonomy): printable too.
+    var text = "\(Self.sanitised(location.description, limit: nil)): "
+    if let key { text += "\(Self.sanitised(key, limit: 200)): " }
+    text += "expected \(Self.sanitised(expected, limit: nil)); found \(found)"
+    if let note { text += " (\(note))" }
     return text
   }
 }
@@ -81,14 +96,58 @@ extension InputError {
   public static func quoted(_ value: some StringProtocol, limit: Int = excerptLimit) -> String {
     var text = ""
     var shown = 0
-    var count = 0
+    var count: Int?
     for character in value {
-      count += 1
-      guard shown < limit else { continue }
+      guard shown < limit else {
+        count = value.count
+        break
+      }
       shown += 1
       text += printable(character)
     }
-    return count > limit ? "'\(text)…' (\(count) characters)" : "'\(text)'"
+    let quoted = count.map { "'\(text)…' (\($0) characters)" } ?? "'\(text)'"
+    return quoted + (value.unicodeScalars.contains("\u{FEFF}") ? bomHint : "")
+  }
+
+  /// Why a quoted value shows `\u{FEFF}`: the character is invisible in an editor.
+  static let bomHint =
+    " (\\u{FEFF} is an invisible byte order mark inside the text, as left where two files were joined: delete it)"
+
+  /// Longest `found` text a message carries, in characters: a backstop behind `quoted`, so
+  /// that no message echoes a file's contents even where a value was not quoted.
+  public static let foundLimit = 300
+
+  /// `text` with every control or invisible character escaped as `quoted` shows it, and cut
+  /// where the escaped text would pass `limit` characters, with the length stated: the
+  /// backstop every `found` passes.
+  ///
+  /// Printable text (and an escape already made by `quoted`) is left as it is.
+  public static func sanitised(_ text: String, limit: Int? = foundLimit) -> String {
+    var sawMark = false
+    return sanitised(text, limit: limit, sawMark: &sawMark)
+  }
+
+  /// `text` as `found` holds it: sanitised, and with the hint of `quoted` when it showed a byte
+  /// order mark a value not passed through `quoted` carried.
+  static func sanitisedFound(_ text: String) -> String {
+    var sawMark = false
+    let result = sanitised(text, limit: foundLimit, sawMark: &sawMark)
+    return sawMark && !result.contains(bomHint) ? result + bomHint : result
+  }
+
+  private static func sanitised(_ text: String, limit: Int?, sawMark: inout Bool) -> String {
+    var result = ""
+    var shown = 0
+    for character in text {
+      if character.unicodeScalars.contains("\u{FEFF}") { sawMark = true }
+      let escaped = printable(character)
+      if let limit, shown + escaped.count > limit {
+        return result + "… (cut: \(text.count) characters in all)"
+      }
+      result += escaped
+      shown += escaped.count
+    }
+    return result
   }
 
   /// `character` as a message shows it: itself when printable, an escape otherwise.
