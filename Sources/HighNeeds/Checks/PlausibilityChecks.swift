@@ -60,8 +60,9 @@ enum PlausibilityChecks {
           location: "\(populationFile): caseload.population",
           message:
             "projected plans\(run) exceed the residents of the age in \(count) age × census year cell(s), first at age "
-            + "\(first.age) in January \(s.censusYear(first.t)): \(format(first.plans)) plans against "
-            + "\(format(first.residents)) residents; check caseload.incidence (\(incidenceFile), new plans per "
+            + "\(first.age) in January \(s.censusYear(first.t)): "
+            + String(format: "%.2f plans against %.2f residents", first.plans, first.residents)
+            + "; check caseload.incidence (\(incidenceFile), new plans per "
             + "resident per year) and the population"))
     }
     return alerts

@@ -30,7 +30,7 @@ enum InputBounds {
   /// Plans in all, as an outturn gives them.
   static let totalPlans = 1e8
 
-  /// `text` with the bound, e.g. "a non-negative amount of at most 100000000000 gbp".
+  /// `text` with the bound, as in "a non-negative amount of at most 100000000000 gbp".
   static func text(_ text: String, atMost bound: Double, _ unit: String) -> String {
     "\(text) of at most \(format(bound)) \(unit)"
   }
