@@ -113,7 +113,8 @@ struct ScenarioBuilder {
       inputFiles.append(path)
       outturn = try readOutturn(path, axes: axes)
     }
-    let uncertainty = try readUncertainty(root.map("uncertainty"), axes: axes)
+    let uncertainty = try readUncertainty(
+      root.map("uncertainty"), axes: axes, highestIncidence: caseload.incidence.joined().max() ?? 0)
     try root.finish()
 
     var scenario = Scenario(

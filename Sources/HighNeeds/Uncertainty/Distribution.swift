@@ -48,9 +48,11 @@ public enum Distribution: Sendable, Equatable {
     case .triangular(let a, let c, let b):
       if a == b { return a }
       let split = (c - a) / (b - a)
-      return u < split ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c))
+      let x = u < split ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c))
+      return min(b, max(a, x))
     case .uniform(let a, let b):
-      return a == b ? a : a + u * (b - a)
+      // Kept within [a, b]: `a + u·(b − a)` can round past b for u near 1.
+      return a == b ? a : min(b, max(a, a + u * (b - a)))
     case .beta(let alpha, let beta):
       return Self.betaQuantile(u, alpha, beta)
     }

@@ -69,8 +69,9 @@ public struct UncertainInput: Sendable {
 }
 
 extension ScenarioBuilder {
-  /// Reads the optional `uncertainty:` section.
-  func readUncertainty(_ map: MapReader?, axes: Axes) throws -> UncertaintySpec {
+  /// Reads the optional `uncertainty:` section; `highestIncidence` is the scenario's highest
+  /// incidence rate (no drawn incidence factor may take a rate above 1).
+  func readUncertainty(_ map: MapReader?, axes: Axes, highestIncidence: Double) throws -> UncertaintySpec {
     var spec = UncertaintySpec()
     guard let map else {
       spec.inputs = log.uncertainNumbers
@@ -155,6 +156,21 @@ extension ScenarioBuilder {
       }
       spec.inputs.append(
         UncertainInput(id: id, target: target, distribution: distribution, perYear: varies == "per_year"))
+      // The factors of every incidence input multiply: together they must keep the highest
+      // rate a rate (new plans per resident per year, at most 1).
+      let largest = spec.inputs.filter { $0.target == .incidenceFactor }.reduce(1.0) {
+        $0 * $1.distribution.support.upperBound
+      }
+      if target == .incidenceFactor, largest * highestIncidence > 1 {
+        throw InputError(
+          distributionMap.location, key: distributionMap.path,
+          expected:
+            "incidence factors that keep every incidence rate at most 1 (the highest rate is "
+            + "\(format(highestIncidence)))",
+          found: "\(distribution.description), reaching \(format(distribution.support.upperBound))"
+            + (largest == distribution.support.upperBound
+              ? "" : " (\(format(largest)) with the other incidence inputs)"))
+      }
     }
     spec.transitionConcentration = try map.optionalNumber(
       "transition_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
