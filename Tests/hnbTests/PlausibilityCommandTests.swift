@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Issue 13, class A (plausibility and impossible values), run through the built `hnb`: valid
-/// inputs that project more plans than residents, census years with no residents and a
+/// Issue 13, class A (plausibility and impossible values), run through the built `hnb`.
+///
+/// Valid inputs that project more plans than residents, census years with no residents and a
 /// mitigation starting before the base census are alerted (on standard error, by `validate`
 /// and in the manifest); distributions that could draw an impossible value and counts or
 /// amounts above their documented bounds are refused at load with the key, the bound and the
@@ -38,8 +39,9 @@ import Testing
     return try #require(json["alerts"] as? [String])
   }
 
-  /// Incidence 1 at every age (every resident gets a new plan every year) is valid input, but
-  /// its projection holds more plans than residents: alerted by `validate`, by `run` on
+  /// Incidence 1 at every age is valid input whose projection is alerted.
+  ///
+  /// Every resident gets a new plan every year, so its projection holds more plans than residents: alerted by `validate`, by `run` on
   /// standard error and in the manifest, naming the population key and file and the incidence
   /// file. A census year with no residents at any age is alerted too.
   @Test func plansAboveTheResidentsOfAnAgeAndEmptyCensusYearsAreAlerted() throws {

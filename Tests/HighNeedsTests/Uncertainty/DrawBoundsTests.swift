@@ -3,7 +3,9 @@ import Testing
 
 @testable import HighNeeds
 
-/// Issue 13, class A: a sweep never draws an impossible value. A normal or lognormal is
+/// Issue 13, class A: a sweep never draws an impossible value.
+///
+/// A normal or lognormal is
 /// truncated at its 1e-12 quantiles (`Distribution.supportTail`), so every draw lies in the
 /// support a scenario is checked against when it is loaded; a distribution whose support
 /// crosses a bound (a negative factor, a shock of -1 or less, an incidence factor that takes a
