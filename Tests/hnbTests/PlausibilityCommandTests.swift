@@ -143,6 +143,15 @@ import Testing
         "baseline.yaml:192:12: income.hnb_allocation_gbp: expected a non-negative amount of at most 100000000000 "
           + "gbp; found 200_000_000_000"
       ),
+      (
+        "baseline.yaml",
+        {
+          $0.replacingOccurrences(
+            of: "price_base_academic_year: \"2024/25\"", with: "price_base_academic_year: \"1025/26\"")
+        },
+        "baseline.yaml:71:29: costs.price_base_academic_year: expected an academic year within 50 years of the base "
+          + "census's (1974/75–2074/75); found '1025/26'"
+      ),
     ]
     for c in cases {
       let dir = try Self.sutton([c.file: c.edit])

@@ -27,6 +27,9 @@ enum InputBounds {
   /// England's whole DSG is about £65bn.
   static let amount = 1e11
 
+  /// Years between the price base (academic or financial) and the base census: uplifts
+  /// compound from the price base, so one centuries away would overflow.
+  static let priceBaseYears = 50
   /// Plans in all, as an outturn gives them.
   static let totalPlans = 1e8
 

@@ -149,6 +149,25 @@ extension ScenarioBuilder {
         map.location, key: map.keyPath("price_base_financial_year"), expected: "a financial year like 2025-26",
         found: "'\(financialText)'")
     }
+    // Prices are uplifted from their base year, compounding: a base year centuries away (a
+    // slip, such as 1025/26) would take them past any finite number.
+    let span = InputBounds.priceBaseYears
+    if abs(baseAcademic - (axes.base - 1)) > span {
+      throw InputError(
+        map.valueLocation("price_base_academic_year"), key: map.keyPath("price_base_academic_year"),
+        expected:
+          "an academic year within \(span) years of the base census's "
+          + "(\(YearLabel.academic(startingIn: axes.base - 1 - span))–\(YearLabel.academic(startingIn: axes.base - 1 + span)))",
+        found: "'\(academicText)'")
+    }
+    if abs(baseFinancial - axes.base) > span {
+      throw InputError(
+        map.valueLocation("price_base_financial_year"), key: map.keyPath("price_base_financial_year"),
+        expected:
+          "a financial year within \(span) years of the first forecast year "
+          + "(\(YearLabel.financial(startingIn: axes.base - span))–\(YearLabel.financial(startingIn: axes.base + span)))",
+        found: "'\(financialText)'")
+    }
 
     // Top-ups.
     let path = try map.path("top_ups")
