@@ -121,6 +121,16 @@ public struct AggregateFit: Sendable {
         var stock = plans(b, t) * (ageing ? 1 - 1 / width : 1)
         if ageing && b > 0 { stock += plans(b - 1, t) / Double(bandAges[b - 1].ages.count) }
         let pop = try populationOf(b, t + 1)
+        // Population is incidence's denominator: none at ages that hold plans is impossible,
+        // and would fit incidence 0 without a word.
+        if pop == 0 && plans(b, t + 1) > 0 {
+          throw InputError(
+            SourceLocation(file: "--population"),
+            expected:
+              "residents at ages \(bandAges[b].label) in census year \(t + 1) (the history has "
+              + "\(format(plans(b, t + 1))) plans there)",
+            found: "0 at every one of those ages")
+        }
         aged.append(stock)
         populations.append(pop)
         var row = [-stock, pop]

@@ -3,16 +3,27 @@ import Foundation
 /// The master check: every reconciliation a run must pass before it may write anything.
 ///
 /// Tolerances: plan counts to 1e-6 of a plan; money to 1e-4 gbp (a hundredth of a penny),
-/// both far below what rounding in the outputs shows and far above floating-point noise at
-/// these magnitudes.
+/// both far below what rounding in the outputs shows and far above floating-point noise at a
+/// local authority's magnitudes; plus `summationTolerance` of the largest term compared, since
+/// floating-point noise grows with the size of the numbers (at £10bn a double's spacing is
+/// already 2e-6 gbp, and a sum of a few such terms is off by more than 1e-4 gbp). So an input
+/// within the documented bounds (`InputBounds`) cannot fail a check by rounding alone.
 public enum IntegrityChecks {
   /// How far two plan counts may differ and still agree (plans).
   public static let planTolerance = 1e-6
   /// How far two amounts of money may differ and still agree (gbp: a hundredth of a penny).
   public static let moneyTolerance = 1e-4
   /// Relative slack for a sum of thousands of cells taken in another order, which differs from
-  /// the engine's only in the last bits.
+  /// the engine's only in the last bits; also the slack relative to the largest term of any
+  /// identity checked.
   public static let summationTolerance = 1e-12
+
+  /// True when `a` and `b` differ by more than `tolerance` plus `summationTolerance` of the
+  /// largest of `terms` (the magnitudes the two sides were computed from).
+  static func differ(_ a: Double, _ b: Double, _ tolerance: Double, _ terms: Double...) -> Bool {
+    let scale = terms.reduce(max(abs(a), abs(b))) { max($0, abs($1)) }
+    return !(abs(a - b) <= tolerance + summationTolerance * scale)
+  }
 
   /// Runs every check on `result`; returns the failures (empty when all pass).
   public static func failures(_ r: ScenarioResult) -> [String] {
@@ -34,7 +45,10 @@ public enum IntegrityChecks {
         for p in 0..<P {
           let x = flows[p]
           let balance = x.opening + x.newPlans - x.ceased - x.movedOut + x.movedIn - x.overflowOut + x.overflowIn
-          if abs(balance - x.closing) > planTolerance {
+          if differ(
+            balance, x.closing, planTolerance, x.opening, x.newPlans, x.ceased, x.movedOut, x.movedIn, x.overflowOut,
+            x.overflowIn)
+          {
             failures.append(
               "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): opening + new − ceased ± moves = \(balance), closing = \(x.closing)"
             )
@@ -42,12 +56,12 @@ public enum IntegrityChecks {
           opening += x.opening; new += x.newPlans; ceased += x.ceased; closing += x.closing
           movedOut += x.movedOut; movedIn += x.movedIn; overflowOut += x.overflowOut; overflowIn += x.overflowIn
         }
-        if abs(opening + new - ceased - closing) > planTolerance {
+        if differ(opening + new - ceased, closing, planTolerance, opening, new, ceased) {
           failures.append(
             "\(s.name) \(label) \(year): total opening + new − ceased = \(opening + new - ceased), closing = \(closing)"
           )
         }
-        if abs(movedOut - movedIn) > planTolerance || abs(overflowOut - overflowIn) > planTolerance {
+        if differ(movedOut, movedIn, planTolerance) || differ(overflowOut, overflowIn, planTolerance) {
           failures.append(
             "\(s.name) \(label) \(year): moves do not net to zero (out \(movedOut), in \(movedIn); overflow out \(overflowOut), in \(overflowIn))"
           )
@@ -59,7 +73,7 @@ public enum IntegrityChecks {
           // Occupancy must equal the cell-level state summed over ages.
           var sums = Array(repeating: 0.0, count: N * P)
           for (cell, x) in path.plans[t].enumerated() { sums[cell % (N * P)] += x }
-          for j in 0..<(N * P) where abs(sums[j] - path.occupancy[t][j]) > planTolerance {
+          for j in 0..<(N * P) where differ(sums[j], path.occupancy[t][j], planTolerance) {
             failures.append(
               "\(s.name) \(label) \(year): occupancy differs from the state summed over ages at column \(j)")
             break
@@ -67,7 +81,7 @@ public enum IntegrityChecks {
         }
         for p in 0..<P where s.overflow[p] != nil {
           let occupied = stride(from: p, to: N * P, by: P).reduce(0) { $0 + path.occupancy[t][$1] }
-          if occupied > parameters.places[t][p] + planTolerance {
+          if occupied > parameters.places[t][p] + planTolerance + summationTolerance * occupied {
             failures.append(
               "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow"
             )
@@ -91,7 +105,7 @@ public enum IntegrityChecks {
       for f in 0..<s.horizonYears {
         let difference = unmitigated[f].expenditure - r.accounts[f].expenditure
         let attributed = r.savings.reduce(0) { $0 + $1[f] }
-        if abs(difference - attributed) > moneyTolerance {
+        if differ(difference, attributed, moneyTolerance, unmitigated[f].expenditure, r.accounts[f].expenditure) {
           failures.append(
             "\(s.name) \(s.financialYearLabel(f)): savings by mitigation sum to \(attributed), unmitigated − mitigated = \(difference)"
           )
@@ -112,20 +126,26 @@ public enum IntegrityChecks {
     for (f, year) in accounts.enumerated() {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
       let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
-      if abs(placement - year.placementCosts) > moneyTolerance {
+      if differ(placement, year.placementCosts, moneyTolerance) {
         failures.append("\(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
       }
-      if abs(year.central.reduce(0, +) - year.centralCosts) > moneyTolerance {
+      if differ(year.central.reduce(0, +), year.centralCosts, moneyTolerance) {
         failures.append("\(label): central lines do not sum to their total")
       }
-      if abs(year.mitigationCosts.reduce(0, +) - year.totalMitigationCosts) > moneyTolerance {
+      if differ(year.mitigationCosts.reduce(0, +), year.totalMitigationCosts, moneyTolerance) {
         failures.append("\(label): mitigation costs do not sum to their total")
       }
-      if abs(year.placementCosts + year.centralCosts + year.totalMitigationCosts - year.expenditure) > moneyTolerance {
+      if differ(
+        year.placementCosts + year.centralCosts + year.totalMitigationCosts, year.expenditure, moneyTolerance,
+        year.placementCosts, year.centralCosts, year.totalMitigationCosts)
+      {
         failures.append("\(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
       }
       let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
-      if abs(income - year.income) > moneyTolerance {
+      if differ(
+        income, year.income, moneyTolerance, year.hnbAllocation, year.deductions, year.importExportAdjustment,
+        year.schoolsBlockTransfer)
+      {
         failures.append("\(label): income lines sum to \(income), total \(year.income)")
       }
       if !path.plans.isEmpty {
@@ -146,14 +166,17 @@ public enum IntegrityChecks {
     var expectedOpening = s.openingBalance
     for (f, year) in reserve.enumerated() {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
-      if abs(year.opening - expectedOpening) > moneyTolerance {
+      if differ(year.opening, expectedOpening, moneyTolerance) {
         failures.append("\(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
       }
-      if abs(year.opening + year.income - year.expenditure + year.contributions - year.closing) > moneyTolerance {
+      if differ(
+        year.opening + year.income - year.expenditure + year.contributions, year.closing, moneyTolerance,
+        year.opening, year.income, year.expenditure, year.contributions)
+      {
         failures.append("\(label): opening + income − expenditure + contributions ≠ closing")
       }
-      if abs(year.income - accounts[f].income) > moneyTolerance
-        || abs(year.expenditure - accounts[f].expenditure) > moneyTolerance
+      if differ(year.income, accounts[f].income, moneyTolerance)
+        || differ(year.expenditure, accounts[f].expenditure, moneyTolerance)
       {
         failures.append("\(label): reserve flows differ from the accounts")
       }

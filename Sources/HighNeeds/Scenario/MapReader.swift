@@ -207,8 +207,8 @@ final class MapReader {
     if let (distribution, distributionMap, labels) = uncertain {
       // Every draw must be a value the key accepts, so the support (to 1e-12 in each tail)
       // must lie in the key's range.
-      let low = distribution.quantile(Distribution.supportTail)
-      let high = distribution.quantile(1 - Distribution.supportTail)
+      let low = distribution.support.lowerBound
+      let high = distribution.support.upperBound
       if let range, !(range.contains(low) && range.contains(high)) {
         throw InputError(
           distributionMap.location, key: distributionMap.path,

@@ -42,7 +42,9 @@ extension ScenarioBuilder {
             row.location("age"), expected: "each age × placement × need once",
             found: "a repeat of \(age.lowerBound), \(row.string("placement")), \(row.string("need"))")
         }
-        baseline[cell] = try row.double("plans", in: 0...1e9, rangeText: "a non-negative count of plans")
+        baseline[cell] = try row.bounded(
+          "plans", atMost: InputBounds.plans, rangeText: "a non-negative count of plans",
+          what: "plans in one age × placement × need cell")
       }
       return baseline
     }
@@ -50,11 +52,14 @@ extension ScenarioBuilder {
     // Population and incidence: by census year and age, or an age profile with a trend.
     let populationPath = try map.path("population")
     inputFiles.append(populationPath)
+    populationFile = populationPath
     let population = try readYearByAge(
-      path: populationPath, value: "population", range: 0...1e9, rangeText: "a non-negative number of residents",
+      path: populationPath, value: "population", range: 0...InputBounds.residents,
+      rangeText: "a non-negative number of residents",
       growthKey: "population_growth_fraction_per_year", map: map, axes: axes, thresholds: thresholds)
     let incidencePath = try map.path("incidence")
     inputFiles.append(incidencePath)
+    incidenceFile = incidencePath
     let incidence = try readYearByAge(
       path: incidencePath, value: "rate", range: 0...1, rangeText: "a rate in [0, 1] (new plans per resident per year)",
       growthKey: "incidence_trend_fraction_per_year", map: map, axes: axes, thresholds: thresholds)
@@ -235,6 +240,14 @@ extension ScenarioBuilder {
         map.location, key: map.keyPath(growthKey), expected: "a trend that keeps every \(column) within \(rangeText)",
         found: "a \(column) above 1 by \(axes.censusLabels[t])")
     }
+    if range.upperBound > 1, let t = grown.firstIndex(where: { $0.contains { $0 > range.upperBound } }) {
+      let largest = grown[t].max() ?? 0
+      throw InputError(
+        map.valueLocation(growthKey), key: map.keyPath(growthKey),
+        expected:
+          "a trend that keeps every \(column) at most \(format(range.upperBound)) (residents of one age; see docs/SCENARIO.md, Bounds)",
+        found: "\(format(largest)) by \(axes.censusLabels[t])")
+    }
     return grown
   }
 
@@ -260,7 +273,10 @@ extension ScenarioBuilder {
         t = year - axes.base - 1
       }
       let ages = try row.ages("age")
-      let value = try row.double(column, in: range, rangeText: rangeText)
+      let value =
+        range.upperBound > 1
+        ? try row.bounded(column, atMost: range.upperBound, rangeText: rangeText, what: "residents of one age")
+        : try row.double(column, in: range, rangeText: rangeText)
       for age in ages {
         if values[t][age] >= 0 {
           throw InputError(

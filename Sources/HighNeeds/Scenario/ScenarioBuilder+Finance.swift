@@ -24,7 +24,9 @@ extension ScenarioBuilder {
             row.location("academic_year"), key: "academic_year", expected: "an academic year like 2025/26",
             found: "'\(label)'")
         }
-        let value = try row.double("places", in: 0...1e7, rangeText: "a non-negative number of places")
+        let value = try row.bounded(
+          "places", atMost: InputBounds.places, rangeText: "a non-negative number of places",
+          what: "places of one placement in one academic year")
         let t = start - (axes.base - 1)
         guard (0...axes.horizon).contains(t) else {
           outsideLines.insert(row.line)
@@ -147,6 +149,25 @@ extension ScenarioBuilder {
         map.location, key: map.keyPath("price_base_financial_year"), expected: "a financial year like 2025-26",
         found: "'\(financialText)'")
     }
+    // Prices are uplifted from their base year, compounding: a base year centuries away (a
+    // slip, such as 1025/26) would take them past any finite number.
+    let span = InputBounds.priceBaseYears
+    if abs(baseAcademic - (axes.base - 1)) > span {
+      throw InputError(
+        map.valueLocation("price_base_academic_year"), key: map.keyPath("price_base_academic_year"),
+        expected:
+          "an academic year within \(span) years of the base census's "
+          + "(\(YearLabel.academic(startingIn: axes.base - 1 - span))–\(YearLabel.academic(startingIn: axes.base - 1 + span)))",
+        found: "'\(academicText)'")
+    }
+    if abs(baseFinancial - axes.base) > span {
+      throw InputError(
+        map.valueLocation("price_base_financial_year"), key: map.keyPath("price_base_financial_year"),
+        expected:
+          "a financial year within \(span) years of the first forecast year "
+          + "(\(YearLabel.financial(startingIn: axes.base - span))–\(YearLabel.financial(startingIn: axes.base + span)))",
+        found: "'\(financialText)'")
+    }
 
     // Top-ups.
     let path = try map.path("top_ups")
@@ -160,7 +181,9 @@ extension ScenarioBuilder {
       for row in table.rows {
         let p = try axes.placement(row, "placement")
         let n = try axes.needOrAll(row, "need")
-        let value = try row.double("gbp_per_plan", in: 0...1e8, rangeText: "a non-negative amount in pounds")
+        let value = try row.bounded(
+          "gbp_per_plan", atMost: InputBounds.topUp, rangeText: "a non-negative amount in pounds",
+          what: "gbp per plan per year")
         if let n {
           if specific[n * P + p] >= 0 {
             throw InputError(row.location("need"), expected: "each placement × need once", found: "a repeat")
@@ -213,7 +236,9 @@ extension ScenarioBuilder {
             location, key: rates.keyPath(key), expected: "a placement defined in the taxonomy", found: "'\(key)'")
         }
         placeFunding[p] = try rates.number(
-          key, unit: "gbp per place per year", in: 0...1e7, rangeText: "a non-negative amount")
+          key, unit: "gbp per place per year", in: 0...InputBounds.placeFunding,
+          rangeText: InputBounds.text(
+            "a non-negative amount", atMost: InputBounds.placeFunding, "gbp per place per year"))
         rateGiven[p] = true
       }
       try rates.finish()
@@ -274,7 +299,9 @@ extension ScenarioBuilder {
       let line = try MapReader(item, path: map.keyPath("central_lines.\(item.identifier ?? String(index))"), log: log)
       let id = try line.string("id")
       let label = try line.string("label")
-      let gbp = try line.number("gbp", unit: "gbp per year", in: 0...1e10, rangeText: "a non-negative amount")
+      let gbp = try line.number(
+        "gbp", unit: "gbp per year", in: 0...InputBounds.amount,
+        rangeText: InputBounds.text("a non-negative amount", atMost: InputBounds.amount, "gbp"))
       let uplift = try readUplift(line, thresholds: thresholds)
       try line.finish()
       if central.contains(where: { $0.id == id }) || lines.contains(where: { $0.id == id }) {
@@ -302,7 +329,9 @@ extension ScenarioBuilder {
   func readIncome(_ map: MapReader, axes: Axes, thresholds: Thresholds) throws -> IncomeInputs {
     let labels = axes.financialLabels
     let H = axes.horizon
-    let first = try map.number("hnb_allocation_gbp", unit: "gbp", in: 0...1e11, rangeText: "a non-negative amount")
+    let first = try map.number(
+      "hnb_allocation_gbp", unit: "gbp", in: 0...InputBounds.amount,
+      rangeText: InputBounds.text("a non-negative amount", atMost: InputBounds.amount, "gbp"))
     var hnb = [first]
     if H > 1 {
       let growthLabels = Array(labels.dropFirst())
@@ -336,16 +365,21 @@ extension ScenarioBuilder {
       }
       return values
     }
-    let deductions = try series("deductions_gbp", range: 0...1e11, rangeText: "a non-negative amount")
-    let importExport = try series("import_export_adjustment_gbp", range: -1e11...1e11, rangeText: "an amount")
-    let schoolsBlock = try series("schools_block_gbp", range: 0...1e12, rangeText: "a non-negative amount")
+    let nonNegative = InputBounds.text("a non-negative amount", atMost: InputBounds.amount, "gbp")
+    let deductions = try series("deductions_gbp", range: 0...InputBounds.amount, rangeText: nonNegative)
+    let importExport = try series(
+      "import_export_adjustment_gbp", range: -InputBounds.amount...InputBounds.amount,
+      rangeText: "an amount within ±£100bn")
+    let schoolsBlock = try series("schools_block_gbp", range: 0...InputBounds.amount, rangeText: nonNegative)
     let transfer = try series("schools_block_transfer_percent", range: 0...100, rangeText: "a percentage in [0, 100]")
     for (f, value) in transfer.enumerated() where value > 0.5 {
       log.alert(
         "income.schools_block_transfer_percent",
         "transfer of \(value)% in \(labels[f]) is above 0.5% and needs the Secretary of State's approval")
     }
-    let totalDSG = try series("total_dsg_gbp", range: 1...1e12, rangeText: "a positive amount")
+    let totalDSG = try series(
+      "total_dsg_gbp", range: 1...InputBounds.amount,
+      rangeText: InputBounds.text("a positive amount", atMost: InputBounds.amount, "gbp"))
     return IncomeInputs(
       hnbAllocation: hnb, deductions: deductions, importExportAdjustment: importExport,
       schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
@@ -408,7 +442,8 @@ extension ScenarioBuilder {
           placement: p, factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
       case "add_capacity":
         let p = try placement("placement")
-        let places = try value("places", unit: "places", -1e6...1e6, "a number of places")
+        let places = try value(
+          "places", unit: "places", -InputBounds.places...InputBounds.places, "a number of places within ±1000000")
         if capacity.overflow[p] == nil && costs.placeFundingRate[p] == 0 {
           throw InputError(
             map.valueLocation("placement"), key: "\(prefix).placement",
@@ -457,8 +492,8 @@ extension ScenarioBuilder {
       var annualCost = 0.0
       if let tree = try map.tree("cost_gbp_per_year") {
         annualCost = try MapReader.number(
-          tree, keyPath: "\(prefix).cost_gbp_per_year", unit: "gbp per year", range: 0...1e10,
-          rangeText: "a non-negative amount", log: log)
+          tree, keyPath: "\(prefix).cost_gbp_per_year", unit: "gbp per year", range: 0...InputBounds.amount,
+          rangeText: InputBounds.text("a non-negative amount", atMost: InputBounds.amount, "gbp"), log: log)
       }
       try map.finish()
       if mitigations.contains(where: { $0.id == id }) {
@@ -466,6 +501,17 @@ extension ScenarioBuilder {
       }
       if start > axes.base + axes.horizon - 1 {
         log.alert(prefix, "starts in \(startText), after the last projected academic year: it has no effect")
+      }
+      if start < axes.base - 1 {
+        // An alert, not an error: a lever already under way at the base census is a fair input
+        // when the rates were estimated from the years before it; a year like 1900/01 is a slip.
+        let strength = min(1, Double(axes.base - start + 1) / Double(ramp))
+        log.alert(
+          "\(map.valueLocation("start")): \(prefix).start",
+          "starts in \(startText), before the base census (January \(axes.base), in "
+            + "\(YearLabel.academic(startingIn: axes.base - 1))): it acts from the first projected year at "
+            + (strength == 1 ? "full strength" : "strength \(format(strength))")
+            + ", and what it did before the census is already in the base data; check the year")
       }
       switch lever {
       case .scaleCessation, .shiftPlacements:

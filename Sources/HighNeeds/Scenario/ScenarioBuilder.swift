@@ -6,6 +6,9 @@ struct ScenarioBuilder {
   let files: [String]
   let log = AssumptionLog()
   var inputFiles: [String] = []
+  /// The population and incidence files, named by the plausibility alerts.
+  var populationFile = ""
+  var incidenceFile = ""
 
   static let rateTolerance = 1e-6
 
@@ -110,7 +113,8 @@ struct ScenarioBuilder {
       inputFiles.append(path)
       outturn = try readOutturn(path, axes: axes)
     }
-    let uncertainty = try readUncertainty(root.map("uncertainty"), axes: axes)
+    let uncertainty = try readUncertainty(
+      root.map("uncertainty"), axes: axes, highestIncidence: caseload.incidence.joined().max() ?? 0)
     try root.finish()
 
     var scenario = Scenario(
@@ -129,6 +133,12 @@ struct ScenarioBuilder {
       outturn: outturn, assumptions: log.entries.sorted(), inputRows: log.rowCounts, alerts: log.alerts.sorted(),
       uncertainty: uncertainty)
     scenario.censusAgeAlertYears = thresholds.censusAge
+    // A draw's rebuilt scenario keeps no alerts: check only what is loaded from its files.
+    if log.memo == nil {
+      scenario.alerts =
+        (scenario.alerts
+        + PlausibilityChecks.alerts(scenario, populationFile: populationFile, incidenceFile: incidenceFile)).sorted()
+    }
     return scenario
   }
 
@@ -227,8 +237,12 @@ struct ScenarioBuilder {
       let value: Double
       switch unit {
       case "fraction": value = try row.double("value", in: 0...1, rangeText: "a fraction in [0, 1]")
-      case "plans": value = try row.double("value", in: 0...1e9, rangeText: "a non-negative count")
-      default: value = try row.double("value")
+      case "plans":
+        value = try row.bounded(
+          "value", atMost: InputBounds.totalPlans, rangeText: "a non-negative count", what: "plans in all")
+      default:
+        value = try row.double(
+          "value", in: -InputBounds.amount...InputBounds.amount, rangeText: "an amount within ±£100bn")
       }
       let year = try row.int("year")
       if !seen.insert("\(year)|\(measure)").inserted {

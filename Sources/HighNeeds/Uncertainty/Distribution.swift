@@ -16,9 +16,15 @@ public enum Distribution: Sendable, Equatable {
   /// Beta with shape parameters `alpha`, `beta` (> 0), for rates in (0, 1).
   case beta(alpha: Double, beta: Double)
 
-  /// The tail probability taken as the ends of an unbounded distribution's support when a
-  /// draw must stay within a key's range: a normal's `mean ± 7.03 sd`.
-  static let supportTail = 1e-12
+  /// The tail probability taken as the ends of an unbounded distribution's support: a normal's
+  /// `mean ± 7.03 sd`.
+  ///
+  /// A normal or lognormal is truncated there (`quantile` clamps `u` to `[supportTail,
+  /// 1 − supportTail]`), so every value a sweep can draw lies between `quantile(supportTail)`
+  /// and `quantile(1 − supportTail)`: the interval a key's range (or a target's bound) is
+  /// checked against when the scenario is loaded. The truncation moves a draw only when its
+  /// uniform falls in the outer 1e-12 of either tail (about once in 5e11 draws).
+  public static let supportTail = 1e-12
 
   /// The distribution as written in a scenario file, such as `normal(mean 1, sd 0.05)`.
   public var description: String {
@@ -31,21 +37,40 @@ public enum Distribution: Sendable, Equatable {
     }
   }
 
-  /// The `u`-quantile, `F⁻¹(u)` for `u` in (0, 1).
+  /// The `u`-quantile, `F⁻¹(u)` for `u` in (0, 1); a normal or lognormal is truncated at its
+  /// `supportTail` quantiles (`u` clamped to `[supportTail, 1 − supportTail]`).
   public func quantile(_ u: Double) -> Double {
     switch self {
     case .normal(let mean, let sd):
-      return sd == 0 ? mean : mean + sd * Self.normalQuantile(u)
+      return sd == 0 ? mean : mean + sd * Self.normalQuantile(Self.truncated(u))
     case .lognormal(let median, let sdLog):
-      return sdLog == 0 ? median : median * exp(sdLog * Self.normalQuantile(u))
+      return sdLog == 0 ? median : median * exp(sdLog * Self.normalQuantile(Self.truncated(u)))
     case .triangular(let a, let c, let b):
       if a == b { return a }
       let split = (c - a) / (b - a)
-      return u < split ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c))
+      let x = u < split ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c))
+      return min(b, max(a, x))
     case .uniform(let a, let b):
-      return a == b ? a : a + u * (b - a)
+      // Kept within [a, b]: `a + u·(b − a)` can round past b for u near 1.
+      return a == b ? a : min(b, max(a, a + u * (b - a)))
     case .beta(let alpha, let beta):
       return Self.betaQuantile(u, alpha, beta)
+    }
+  }
+
+  /// `u` clamped to `[supportTail, 1 − supportTail]` (NaN to the lower end).
+  static func truncated(_ u: Double) -> Double {
+    u >= supportTail ? min(u, 1 - supportTail) : supportTail
+  }
+
+  /// The smallest and largest value a draw can take: the ends of a bounded distribution, the
+  /// `supportTail` quantiles of a normal or lognormal.
+  public var support: ClosedRange<Double> {
+    switch self {
+    case .normal, .lognormal: return quantile(Self.supportTail)...quantile(1 - Self.supportTail)
+    case .triangular(let a, _, let b): return a...b
+    case .uniform(let a, let b): return a...b
+    case .beta: return 0...1
     }
   }
 

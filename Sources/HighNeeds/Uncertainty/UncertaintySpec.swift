@@ -69,8 +69,9 @@ public struct UncertainInput: Sendable {
 }
 
 extension ScenarioBuilder {
-  /// Reads the optional `uncertainty:` section.
-  func readUncertainty(_ map: MapReader?, axes: Axes) throws -> UncertaintySpec {
+  /// Reads the optional `uncertainty:` section; `highestIncidence` is the scenario's highest
+  /// incidence rate (no drawn incidence factor may take a rate above 1).
+  func readUncertainty(_ map: MapReader?, axes: Axes, highestIncidence: Double) throws -> UncertaintySpec {
     var spec = UncertaintySpec()
     guard let map else {
       spec.inputs = log.uncertainNumbers
@@ -78,8 +79,8 @@ extension ScenarioBuilder {
       spec.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
       return spec
     }
-    for item in try map.list("inputs") ?? [] {
-      let entry = try MapReader(item, path: map.keyPath("inputs"), log: log)
+    for (index, item) in (try map.list("inputs") ?? []).enumerated() {
+      let entry = try MapReader(item, path: map.keyPath("inputs.\(item.identifier ?? String(index))"), log: log)
       let id = try entry.string("id")
       if spec.inputs.contains(where: { $0.id == id }) {
         throw InputError(entry.location, key: entry.keyPath("id"), expected: "an id used once", found: "'\(id)' again")
@@ -131,18 +132,45 @@ extension ScenarioBuilder {
       }
       let distribution = try Distribution.read(distributionMap)
       try entry.finish()
-      if case .hnbGrowthShock = target {
-      } else if case .topUpUpliftShock = target {
-      } else {
-        // Factors multiply rates and prices: a negative factor is meaningless.
-        if distribution.quantile(Distribution.supportTail) < 0 {
+      // Every draw must keep income, prices and rates non-negative: factors multiply rates and
+      // prices, so must be ≥ 0; shocks are added to a growth rate g (a year's factor is 1 + δ
+      // on top of 1 + g), so must stay above -1. Checked on the support every draw lies in
+      // (a normal or lognormal truncated at its 1e-12 quantiles; see `Distribution.supportTail`).
+      let support = distribution.support
+      switch target {
+      case .hnbGrowthShock, .topUpUpliftShock:
+        if !(support.lowerBound > -1) {
+          throw InputError(
+            distributionMap.location, key: distributionMap.path,
+            expected:
+              "a distribution of shocks above -1 (a shock of -1 or less makes "
+              + (target == .hnbGrowthShock ? "the HNB allocation" : "top-ups") + " zero or negative)",
+            found: "\(distribution.description), reaching \(format(support.lowerBound))")
+        }
+      default:
+        if !(support.lowerBound >= 0) {
           throw InputError(
             distributionMap.location, key: distributionMap.path, expected: "a distribution of non-negative factors",
-            found: "one reaching \(distribution.quantile(Distribution.supportTail))")
+            found: "\(distribution.description), reaching \(format(support.lowerBound))")
         }
       }
       spec.inputs.append(
         UncertainInput(id: id, target: target, distribution: distribution, perYear: varies == "per_year"))
+      // The factors of every incidence input multiply: together they must keep the highest
+      // rate a rate (new plans per resident per year, at most 1).
+      let largest = spec.inputs.filter { $0.target == .incidenceFactor }.reduce(1.0) {
+        $0 * $1.distribution.support.upperBound
+      }
+      if target == .incidenceFactor, largest * highestIncidence > 1 {
+        throw InputError(
+          distributionMap.location, key: distributionMap.path,
+          expected:
+            "incidence factors that keep every incidence rate at most 1 (the highest rate is "
+            + "\(format(highestIncidence)))",
+          found: "\(distribution.description), reaching \(format(distribution.support.upperBound))"
+            + (largest == distribution.support.upperBound
+              ? "" : " (\(format(largest)) with the other incidence inputs)"))
+      }
     }
     spec.transitionConcentration = try map.optionalNumber(
       "transition_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
