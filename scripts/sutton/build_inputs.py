@@ -3,10 +3,14 @@
 
 Run from anywhere:
 
-    python3 scripts/sutton/build_inputs.py
+    python3 scripts/sutton/build_inputs.py            # writes the CSVs, prints the derived figures
+    python3 scripts/sutton/build_inputs.py --check    # builds into a temporary folder and compares
+    python3 scripts/sutton/build_inputs.py --out DIR  # writes the tree under DIR instead
 
 Reads only  Scenarios/sutton/sources/*.csv  (public DfE/ESFA data, Open Government
-Licence v3; see Scenarios/sutton/sources/SOURCES.md) and the named ASSUMPTIONS below.
+            Licence v3; see Scenarios/sutton/sources/SOURCES.md)
+            scripts/sutton/assumptions.csv  (every assumption, date and judgement mapping,
+            each with its unit, status, source and note; see scripts/sutton/README.md)
 Writes      Scenarios/sutton/data/*.csv
             Scenarios/sutton/retrospective/data/*.csv
             Scenarios/sutton/retrospective/outturn.csv
@@ -15,20 +19,26 @@ Standard library only. Deterministic: rows are sorted, floats are written with a
 6 decimals, and every split that must add up exactly (placement totals, grand total) is
 done in integer micro-plans (1e-6 of a plan) with a largest-remainder correction.
 
-Every constant in the ASSUMPTIONS block is an assumption (not data) unless its comment
-says it is copied from a named source row. The README (Scenarios/sutton/README.md)
-lists them all with units and rationale.
+This file holds the method only: no figure, date or mapping that is a choice is written
+here. A key of assumptions.csv that the method does not read is an error, as is a key it
+needs and does not find.
 """
 
+import argparse
 import csv
+import filecmp
 import math
 import os
+import re
 import sys
+import tempfile
+from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SUTTON = os.path.join(ROOT, "Scenarios", "sutton")
 SOURCES = os.path.join(SUTTON, "sources")
+ASSUMPTIONS_FILE = os.path.join(HERE, "assumptions.csv")
 
 # --------------------------------------------------------------------------------------
 # Taxonomy (ids of the built-in default, Sources/HighNeeds/Resources/taxonomy/*.csv)
@@ -40,285 +50,324 @@ PLACEMENTS = [
 ]
 NEEDS = ["ASD", "HI", "MLD", "MSI", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD", "VI", "OTH", "UKN"]
 AGES = list(range(0, 26))
+# SEN2 has one maintained special column pair; assumptions.csv maps both to this pseudo
+# placement, which in_borough_share.special_maintained splits into _in and _out.
+SPECIAL_MAINTAINED = "special_maintained"
 
-# --------------------------------------------------------------------------------------
-# DATA MAPPINGS (not assumptions: how DfE SEN2 placement columns map to the 12 placements)
-# Source: ehcp_caseload_by_placement_2019_2025.csv (DfE EHC plans reporting year 2025,
-# caseload.csv), column `dfe_column`. Hospital schools are inside special_la_maintained
-# in that release and cannot be separated; they stay with maintained special.
-# --------------------------------------------------------------------------------------
-DFE_TO_PLACEMENT = {
-    "nm_early_years": "early_years",
-    "mainstream_la_maintained": "mainstream",
-    "mainstream_academy": "mainstream",
-    "mainstream_free_school": "mainstream",
-    "mainstream_independent": "mainstream",
-    "mainstream_la_maintained_resourced_provision": "resourced_provision",
-    "mainstream_la_maintained_senunit": "resourced_provision",
-    "mainstream_academy_resourced_provision": "resourced_provision",
-    "mainstream_academy_senunit": "resourced_provision",
-    "mainstream_free_school_resourced_provision": "resourced_provision",
-    "mainstream_free_school_senunit": "resourced_provision",
-    "special_la_maintained": "special_maintained",   # split in/out below (assumption)
-    "special_academy_free": "special_maintained",     # split in/out below (assumption)
-    "special_independent": "special_independent",
-    "special_non_maintained": "special_non_maintained",
-    "ap_pru_academy": "ap_pru",
-    "ap_pru_free_school": "ap_pru",
-    "ap_pru_la_maintained": "ap_pru",
-    "general_fe_tertiary_colleges": "fe_general",
-    "ukrlp_provider": "fe_general",
-    "specialist_post_16_institutions": "specialist_post16",
-    "elective_home_education": "educated_elsewhere",
-    "other_arrangements_la": "educated_elsewhere",
-    "other_arrangements_parents": "educated_elsewhere",
-    "online_provider": "educated_elsewhere",
-    "w_settings": "educated_elsewhere",
-    "other_schools": "educated_elsewhere",
-    "other_placement_settings": "educated_elsewhere",
-    "placement_unknown": "educated_elsewhere",
-    # pre-2023 "awaiting provision": not in a setting; the nearest default placement is
-    # "educated elsewhere (other arrangements)" (2019: 21 plans). Mapping choice.
-    "await_prov_2022": "educated_elsewhere",
-    "perm_ex_2022": "educated_elsewhere",
-    "neet": "neet",
-    "neet_ntci": "neet",
-    "neet_other": "neet",
-    "neet_other_csa": "neet",
-}
 
 # ======================================================================================
-# ASSUMPTIONS (every one is an assumption unless the comment names a source row)
+# assumptions.csv
 # ======================================================================================
+ASSUMPTION_COLUMNS = ["key", "value", "unit", "status", "source", "note"]
+ASSUMPTION_STATUSES = ("data", "assumption", "method", "layout")
 
-# Share of Sutton-resident plans in maintained special schools/special academies that
-# are in schools inside the borough. SEN2 does not split by location. Assumption,
-# informed by the WSOA (seed 002, action 3.6): 85.1% of all Sutton EHCP pupils were
-# "educated locally" in 2018; we use the same order of magnitude for maintained special.
-IN_BOROUGH_SHARE_MAINTAINED_SPECIAL = 0.85
 
-# Occupancy of in-borough special places commissioned for Sutton residents at the base
-# census (places = in-borough plans / occupancy, rounded up). Assumption: a full special
-# sector with ~3% headroom, consistent with the capacity pressure the High Needs Review
-# (seed 001) describes.
-SPECIAL_IN_OCCUPANCY = 0.97
+class Assumptions:
+    """The rows of assumptions.csv by key, with every read recorded so that a key the
+    method never reads can be reported (nothing in the file is silently ignored)."""
 
-# Resourced provision (Opportunity Base) and AP place numbers at the base year, derived
-# from Sutton's s251 budget 2021-22 place funding (gross: it includes academy places):
-# RP  = (primary + secondary place funding £1,410,300 + £964,300) / £6,000 = 396 places
-#       (cross-check: ESFA 2023-24 deductions fund 251 + 11 + 25 = 287 academy RP/unit
-#       places, hnb_formula_and_place_deductions..., Sutton 2023-24)
-# AP  = PRU/AP academy place funding £2,150,000 / £10,000 = 215 places
-# Held flat over the horizon (assumption: no published place plan).
-RP_PLACE_RATE_GBP = 6000
-AP_PLACE_RATE_GBP = 10000
+    def __init__(self, path):
+        self.path = path
+        rel = os.path.relpath(os.path.abspath(path), ROOT)
+        self.name = path if rel.startswith("..") else rel
+        self.rows = {}   # key -> (value, line)
+        self.used = set()
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header != ASSUMPTION_COLUMNS:
+                self.fail(1, "header", "the columns " + ",".join(ASSUMPTION_COLUMNS), header)
+            for fields in reader:
+                line = reader.line_num
+                if len(fields) != len(ASSUMPTION_COLUMNS):
+                    self.fail(line, "row", "%d fields" % len(ASSUMPTION_COLUMNS), "%d" % len(fields))
+                key, value, unit, status, source, note = fields
+                if key in self.rows:
+                    self.fail(line, key, "a key used once", "a second row (first on line %d)"
+                              % self.rows[key][1])
+                if value == "":
+                    self.fail(line, key, "a value", "an empty field")
+                if unit == "":
+                    self.fail(line, key, "a unit", "an empty field")
+                if status not in ASSUMPTION_STATUSES:
+                    self.fail(line, key, "status one of " + ", ".join(ASSUMPTION_STATUSES), repr(status))
+                if source == "" and note == "":
+                    self.fail(line, key, "a source or a note saying why", "both empty")
+                self.rows[key] = (value, line)
 
-# Within-band single-year-of-age weights for the baseline age split. SEN2 bands only
-# are in the data. Assumption: under-5 plans concentrate at ages 3-4 (nursery entry),
-# primary plans rise with age, secondary flat, post-16 falls as young people leave.
-AGE_WEIGHTS_WITHIN_BAND = {
-    "Under 5": {0: 0.02, 1: 0.05, 2: 0.13, 3: 0.30, 4: 0.50},
-    "Age 5 to 10": {5: 0.13, 6: 0.15, 7: 0.17, 8: 0.18, 9: 0.18, 10: 0.19},
-    "Age 11 to 15": {11: 0.20, 12: 0.20, 13: 0.20, 14: 0.20, 15: 0.20},
-    "Age 16 to 19": {16: 0.32, 17: 0.28, 18: 0.23, 19: 0.17},
-    "Age 20 to 25": {20: 0.28, 21: 0.22, 22: 0.18, 23: 0.14, 24: 0.10, 25: 0.08},
-}
+    def fail(self, line, key, expected, found):
+        raise SystemExit("%s:%d: %s: expected %s; found %s" % (self.name, line, key, expected, found))
 
-# Ages at which a placement can hold plans (structural zeros for the IPF and for the
-# flow tables). Ages are at 31 August before the census (so 4 = reception, 11 = Year 7,
-# 16 = Year 12). Assumption following the brief: no FE under 16, no early years over 4,
-# no school placement over 19 and only special schools up to 19, AP compulsory school age.
-ALLOWED_AGES = {
-    "early_years": (0, 4),
-    "mainstream": (2, 18),
-    "resourced_provision": (3, 18),
-    "special_maintained_in": (2, 19),
-    "special_maintained_out": (2, 19),
-    "special_independent": (2, 19),
-    "special_non_maintained": (2, 19),
-    "ap_pru": (5, 15),
-    "fe_general": (16, 25),
-    "specialist_post16": (16, 25),
-    "educated_elsewhere": (0, 25),
-    "neet": (16, 25),
-}
-IPF_ITERATIONS = 5000
+    def _get(self, key):
+        if key not in self.rows:
+            raise SystemExit("%s: %s: expected a row with this key; found none" % (self.name, key))
+        self.used.add(key)
+        return self.rows[key]
 
-# Population. Sutton single-year population is not in the data. The s251 extract gives
-# ONS population aged 2-18 (mid-2021 projection) = 46,540.04. Assumption: the same
-# number at every single age 2-18 (46,540.04 / 17), with the relative factors below for
-# ages 0-1 (smaller recent birth cohorts in London) and 19-25 (young adults leave for
-# study/work), and no growth (London's child population is broadly flat to falling).
-POP_FACTOR_0_1 = 0.95
-POP_FACTOR_19_25 = 0.90
-POP_GROWTH_FRACTION_PER_YEAR = 0.0
+    def text(self, key):
+        return self._get(key)[0]
 
-# Relative age profile of new EHC plans (per resident). Assumption: most new plans are
-# made in the early years and primary phase, with smaller peaks at the Year 6->7 and
-# Year 11->12 transfers, and few after 19 (plans end at 26).
-NEW_PLAN_AGE_WEIGHTS = {
-    0: 0.2, 1: 0.6, 2: 2.5, 3: 6.0, 4: 8.0, 5: 7.0, 6: 6.5, 7: 6.5, 8: 6.5, 9: 6.5,
-    10: 8.0, 11: 7.0, 12: 4.5, 13: 5.0, 14: 5.0, 15: 4.5, 16: 3.0, 17: 2.0, 18: 1.0,
-    19: 0.6, 20: 0.4, 21: 0.3, 22: 0.2, 23: 0.1, 24: 0.1, 25: 0.0,
-}
+    def number(self, key):
+        value, line = self._get(key)
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(line, key, "a number", repr(value))
 
-# Where new plans are placed, by age group (shares of new plans at that age). Assumption,
-# shaped by the January 2025 Sutton placement mix (about half in mainstream) and the
-# growth of independent special places 2024->2025 (139 -> 195).
-NEW_PLAN_PLACEMENT_MIX = [
-    ((0, 1), {"early_years": 0.60, "educated_elsewhere": 0.40}),
-    ((2, 2), {"early_years": 0.55, "mainstream": 0.10, "special_maintained_in": 0.10,
-              "educated_elsewhere": 0.25}),
-    ((3, 4), {"early_years": 0.25, "mainstream": 0.45, "resourced_provision": 0.05,
-              "special_maintained_in": 0.15, "special_maintained_out": 0.03,
-              "special_independent": 0.02, "educated_elsewhere": 0.05}),
-    ((5, 10), {"mainstream": 0.60, "resourced_provision": 0.14, "special_maintained_in": 0.12,
-               "special_maintained_out": 0.03, "special_independent": 0.06,
-               "special_non_maintained": 0.005, "ap_pru": 0.005, "educated_elsewhere": 0.04}),
-    ((11, 15), {"mainstream": 0.45, "resourced_provision": 0.10, "special_maintained_in": 0.12,
-                "special_maintained_out": 0.04, "special_independent": 0.15,
-                "special_non_maintained": 0.01, "ap_pru": 0.03, "educated_elsewhere": 0.10}),
-    ((16, 18), {"mainstream": 0.15, "special_maintained_in": 0.05, "special_independent": 0.05,
-                "fe_general": 0.55, "specialist_post16": 0.08, "educated_elsewhere": 0.04,
-                "neet": 0.08}),
-    ((19, 25), {"fe_general": 0.70, "specialist_post16": 0.10, "educated_elsewhere": 0.10,
-                "neet": 0.10}),
-]
+    def integer(self, key):
+        value, line = self._get(key)
+        try:
+            return int(value)
+        except ValueError:
+            self.fail(line, key, "a whole number", repr(value))
 
-# Cessation: relative age profile (fraction of plans at that age ceasing before the next
-# census), scaled by one factor so that the baseline year's cessations (incl. every plan
-# aged 25, which the engine always ceases) equal the cessations implied by the data:
-# implied ceased(Y) = new plans in calendar Y-1 - (total at census Y - total at census Y-1),
-# averaged over the CESSATION_CALIBRATION_YEARS. Profile is an assumption with peaks at
-# 16 (end of Year 11), 19 (post-19) and 20-24 (adulthood); the calibration is data.
-CESSATION_AGE_PROFILE = {a: 0.015 for a in range(0, 15)}
-CESSATION_AGE_PROFILE.update({15: 0.03, 16: 0.08, 17: 0.05, 18: 0.07, 19: 0.18,
-                              20: 0.12, 21: 0.12, 22: 0.12, 23: 0.12, 24: 0.12})
+    def flag(self, key):
+        value, line = self._get(key)
+        if value not in ("true", "false"):
+            self.fail(line, key, "true or false", repr(value))
+        return value == "true"
 
-# Transitions of continuing plans between census Y (age a) and Y+1 (age a+1).
-# Assumption: moves concentrated at phase transfers (4->5 reception/Year 1, 10->11 Year 7,
-# 15->16 Year 12, 17->18 and 18->19 end of school sixth form, 19->20 end of special
-# sixth form), small background drift from mainstream to special, NEET re-engagement.
-# Rows whose moves must empty a placement (its last allowed age) sum to exactly 1.
-def _transition_rows():
-    rows = []  # (age, from, to, probability)
-    specials = ["special_maintained_in", "special_maintained_out", "special_independent",
-                "special_non_maintained"]
-    # 4 -> 5: early years ends
-    for to, p in [("mainstream", 0.60), ("resourced_provision", 0.10),
-                  ("special_maintained_in", 0.20), ("special_maintained_out", 0.04),
-                  ("special_independent", 0.04), ("educated_elsewhere", 0.02)]:
-        rows.append((4, "early_years", to, p))
-    rows.append((4, "mainstream", "resourced_provision", 0.04))
-    rows.append((4, "mainstream", "special_maintained_in", 0.04))
-    # background drift within the primary and secondary phases
-    for a in list(range(5, 10)) + list(range(11, 15)):
-        rows.append((a, "mainstream", "special_maintained_in", 0.01))
-        rows.append((a, "mainstream", "special_independent", 0.01))
-        rows.append((a, "resourced_provision", "special_maintained_in", 0.02))
-    # 10 -> 11: Year 6 -> Year 7
-    for to, p in [("resourced_provision", 0.03), ("special_maintained_in", 0.05),
-                  ("special_maintained_out", 0.01), ("special_independent", 0.05)]:
-        rows.append((10, "mainstream", to, p))
-    for to, p in [("mainstream", 0.10), ("special_maintained_in", 0.10),
-                  ("special_independent", 0.04)]:
-        rows.append((10, "resourced_provision", to, p))
-    rows.append((10, "special_maintained_in", "special_independent", 0.05))
-    # 15 -> 16: Year 11 -> Year 12
-    for to, p in [("fe_general", 0.45), ("specialist_post16", 0.02), ("neet", 0.03)]:
-        rows.append((15, "mainstream", to, p))
-    for to, p in [("fe_general", 0.55), ("specialist_post16", 0.05), ("mainstream", 0.10),
-                  ("neet", 0.03)]:
-        rows.append((15, "resourced_provision", to, p))
-    for to, p in [("fe_general", 0.10), ("specialist_post16", 0.05)]:
-        rows.append((15, "special_maintained_in", to, p))
-    for to, p in [("fe_general", 0.10), ("specialist_post16", 0.08)]:
-        rows.append((15, "special_maintained_out", to, p))
-    for src in ("special_independent", "special_non_maintained"):
-        rows.append((15, src, "specialist_post16", 0.15))
-        rows.append((15, src, "fe_general", 0.05))
-    for to, p in [("fe_general", 0.60), ("neet", 0.20), ("educated_elsewhere", 0.20)]:
-        rows.append((15, "ap_pru", to, p))            # AP ends at Year 11: sums to 1
-    rows.append((15, "educated_elsewhere", "fe_general", 0.30))
-    # 16 -> 17 and 17 -> 18: leaving school sixth forms
-    rows.append((16, "mainstream", "fe_general", 0.10))
-    for src in ("mainstream", "resourced_provision"):
-        rows.append((17, src, "fe_general", 0.50))
-        rows.append((17, src, "neet", 0.05))
-    # 18 -> 19: post-19 (mainstream and RP end: sums to 1)
-    for src in ("mainstream", "resourced_provision"):
-        for to, p in [("fe_general", 0.85), ("neet", 0.10), ("educated_elsewhere", 0.05)]:
-            rows.append((18, src, to, p))
-    for src in specials:
-        rows.append((18, src, "fe_general", 0.25))
-        rows.append((18, src, "specialist_post16", 0.20))
-    # 19 -> 20: special sixth forms end (sums to 1)
-    for src in specials:
-        for to, p in [("fe_general", 0.45), ("specialist_post16", 0.35), ("neet", 0.10),
-                      ("educated_elsewhere", 0.10)]:
-            rows.append((19, src, to, p))
-    # 16-24: NEET re-engagement and FE drop-out
-    for a in range(16, 25):
-        rows.append((a, "neet", "fe_general", 0.15))
-        rows.append((a, "fe_general", "neet", 0.03))
-    return rows
+    def words(self, key):
+        """A space-separated list."""
+        return self.text(key).split()
 
-# Money (top-ups and fees, GBP per occupied plan per year).
-# Price basis: cash at the scenario's price base academic year. Figures from the national
-# DfE series are used where one exists; Sutton's own s251 budget 2021-22 per-plan figures
-# where no national figure exists, uplifted by UNIT_COST_UPLIFT_FRACTION_PER_YEAR.
-# Cash uplift per year for per-plan costs that have no national series (mainstream, RP,
-# early years, FE, specialist post-16), 2021-22 -> price base. Assumption: the average
-# yearly growth of the two DfE national series over 2021-22 -> latest (maintained special
-# top-up £13k -> £16k by 2023-24; independent/NMSS £57k -> £64k by 2024-25), computed
-# in past_uplift_fraction_per_year(). For 2018-19 (retrospective) the same rate is used
-# backwards.
-UNIT_COST_UPLIFT_FRACTION_PER_YEAR = None   # derived below from the DfE series
-AP_EHCP_TOPUP_2023_24 = 20000               # assumption: Thurrock FOI £30,785 a place
-                                            # (2023-24, placement_unit_costs.csv) less the
-                                            # £10,000 place funding, rounded
-EDUCATED_ELSEWHERE_TOPUP_2024_25 = 15000    # assumption: EOTAS packages; no source found
-NEET_TOPUP = 0                              # assumption: no provision is paid for
-SPECIAL_OUT_TOPUP_PREMIUM = 1.0             # assumption: same top-up as in-borough special
+    def integers(self, key):
+        value, line = self._get(key)
+        try:
+            return [int(w) for w in value.split()]
+        except ValueError:
+            self.fail(line, key, "whole numbers separated by spaces", repr(value))
 
-# FY2019-20 cost calibration of the 2019 retrospective set only (the 2025 set is not
-# affected). Sutton's DSG reserve was a small surplus at 31 March 2020 and 2021 (+0.44%,
-# +0.59% of DSG), so the 2019 set's costs are calibrated so that the HNB's FY2019-20
-# in-year balance is close to zero (assumption: the other DSG blocks broadly balanced).
-# Two cost assumptions changed (see Scenarios/sutton/README.md, retrospective section):
-# 1. the "other unitemised" central line is set to 0 in retrospective/baseline_2019.yaml
-#    (printed below with the s251 2020-21 outturn that supports it);
-# 2. the educated-elsewhere top-up is paid only on the share of those plans that are not
-#    "awaiting provision" or elective home education at the base census (SEN2 January
-#    2019: 5 of 26), flag below. Assumption: awaiting-provision and EHE plans cost the HNB
-#    nothing, and the base-census mix holds for the projected plans.
-RETRO_EDUCATED_ELSEWHERE_UNPAID_COLUMNS = ["await_prov_2022", "elective_home_education"]
+    def fy_pair(self, key):
+        """Two financial years 'yyyy-yy yyyy-yy', the first earlier."""
+        value, line = self._get(key)
+        fys = value.split()
+        if (len(fys) != 2 or not all(re.fullmatch(r"\d{4}-\d{2}", fy) for fy in fys)
+                or int(fys[0][:4]) >= int(fys[1][:4])):
+            self.fail(line, key, "two financial years 'yyyy-yy yyyy-yy', the first earlier", repr(value))
+        return fys
 
-# Scenario sets
-SETS = {
-    "baseline": {
-        "base_year": 2025,
-        "horizon": 10,
-        "out_dir": os.path.join(SUTTON, "data"),
-        # cessation calibration years (census years Y, implied ceased in the year to Y)
-        "cessation_calibration_years": [2024, 2025],
-        # incidence calibration: calendar years of new plans averaged (the year to census)
-        "new_plan_calendar_years": [2024],
-        "price_base_academic_year": "2024/25",
-        "price_base_fy_start": 2024,
-    },
-    "retrospective": {
-        "base_year": 2019,
-        "horizon": 6,
-        "out_dir": os.path.join(SUTTON, "retrospective", "data"),
-        "cessation_calibration_years": [2018, 2019],
-        "new_plan_calendar_years": [2018, 2019],
-        "price_base_academic_year": "2018/19",
-        "price_base_fy_start": 2018,
-        # FY2019-20 calibration (see RETRO_EDUCATED_ELSEWHERE_UNPAID_COLUMNS)
-        "educated_elsewhere_paid_share_from_census": True,
-    },
-}
+    def year_range(self, key):
+        """'yyyy-yyyy' (inclusive) as a list of years."""
+        value, line = self._get(key)
+        m = re.fullmatch(r"(\d{4})-(\d{4})", value)
+        if not m or int(m.group(1)) > int(m.group(2)):
+            self.fail(line, key, "an inclusive range of years yyyy-yyyy", repr(value))
+        return list(range(int(m.group(1)), int(m.group(2)) + 1))
+
+    def parse_range(self, text, line, key):
+        try:
+            lo, _, hi = text.partition("-")
+            lo, hi = int(lo), int(hi if hi else lo)
+        except ValueError:
+            self.fail(line, key, "an age or an inclusive range a-b", repr(text))
+        if lo > hi or lo < AGES[0] or hi > AGES[-1]:
+            self.fail(line, key, "ages within %d-%d, low to high" % (AGES[0], AGES[-1]), repr(text))
+        return lo, hi
+
+    def table(self, prefix):
+        """{rest of key: (value, line)} for every key 'prefix.rest', in file order."""
+        out = {}
+        for key, (value, line) in self.rows.items():
+            if key.startswith(prefix + "."):
+                self.used.add(key)
+                out[key[len(prefix) + 1:]] = (value, line)
+        if not out:
+            raise SystemExit("%s: %s.*: expected at least one row; found none" % (self.name, prefix))
+        return out
+
+    def number_table(self, prefix):
+        out = {}
+        for rest, (value, line) in self.table(prefix).items():
+            try:
+                out[rest] = (float(value), line)
+            except ValueError:
+                self.fail(line, prefix + "." + rest, "a number", repr(value))
+        return out
+
+    def by_age(self, prefix, ages):
+        """A number per age from keys 'prefix.a' or 'prefix.a-b', each age in `ages` once."""
+        out = {}
+        for rest, (v, line) in self.number_table(prefix).items():
+            lo, hi = self.parse_range(rest, line, prefix + "." + rest)
+            for a in range(lo, hi + 1):
+                if a in out:
+                    self.fail(line, prefix + "." + rest, "each age once", "age %d again" % a)
+                out[a] = v
+        missing = [a for a in ages if a not in out]
+        extra = sorted(set(out) - set(ages))
+        if missing or extra:
+            raise SystemExit("%s: %s.*: expected the ages %d-%d; found %s"
+                             % (self.name, prefix, ages[0], ages[-1],
+                                "no row for %s" % missing if missing else "rows for %s" % extra))
+        return out
+
+    def placement(self, key, allowed_ids=None):
+        value, line = self._get(key)
+        ids = PLACEMENTS if allowed_ids is None else allowed_ids
+        if value not in ids:
+            self.fail(line, key, "a placement id", repr(value))
+        return value
+
+    def check_all_used(self):
+        unused = sorted((line, key) for key, (_, line) in self.rows.items() if key not in self.used)
+        if unused:
+            line, key = unused[0]
+            self.fail(line, key, "a key the method reads", "a row nothing reads (%d unread rows in all)" % len(unused))
+
+
+A = None  # the loaded Assumptions (main() loads them)
+
+
+def placement_checked(a, key, value, line):
+    if value not in PLACEMENTS:
+        a.fail(line, key, "a placement id", repr(value))
+    return value
+
+
+def load_assumptions(path):
+    """Read every assumption into the module-level names the method uses."""
+    global A, DFE_TO_PLACEMENT, IN_BOROUGH_SHARE_MAINTAINED_SPECIAL, SPECIAL_IN_OCCUPANCY
+    global AGE_WEIGHTS_WITHIN_BAND, ALLOWED_AGES, IPF_ITERATIONS, POP_FACTOR, POP_GROWTH_FRACTION_PER_YEAR
+    global POP_REFERENCE_YEAR, NEW_PLAN_AGE_WEIGHTS, NEW_PLAN_PLACEMENT_MIX, CESSATION_AGE_PROFILE
+    global TRANSITIONS, TOP_UP_FIXED, TOP_UP_AS, RETRO_EDUCATED_ELSEWHERE_UNPAID_COLUMNS
+    global CENTRAL_LINE_FUTURE_UPLIFT, SETS, S251_FY_START, S251_OUTTURN_FY, S251_PER_PLAN_CENSUS
+    global S251_ACADEMY_PLACES, PLACE_RATE_PARAMETER, NATIONAL_SPECIAL_LATEST_FY, PAST_UPLIFT
+    global OUTTURN_YEARS
+    a = Assumptions(path)
+    A = a
+
+    DFE_TO_PLACEMENT = {}
+    for col, (p, line) in a.table("dfe_column").items():
+        if p != SPECIAL_MAINTAINED:
+            placement_checked(a, "dfe_column." + col, p, line)
+        DFE_TO_PLACEMENT[col] = p
+
+    IN_BOROUGH_SHARE_MAINTAINED_SPECIAL = a.number("in_borough_share.special_maintained")
+    SPECIAL_IN_OCCUPANCY = a.number("occupancy.special_maintained_in")
+    PLACE_RATE_PARAMETER = {k: a.text("place_rate_parameter." + k)
+                            for k in ("special", "resourced_provision", "ap_pru")}
+
+    AGE_WEIGHTS_WITHIN_BAND = {}
+    for rest, (v, line) in a.number_table("age_weight").items():
+        band, _, age = rest.rpartition(".")
+        lo, hi = a.parse_range(age, line, "age_weight." + rest)
+        if lo != hi or not band:
+            a.fail(line, "age_weight." + rest, "age_weight.BAND.AGE", repr(rest))
+        AGE_WEIGHTS_WITHIN_BAND.setdefault(band, {})[lo] = v
+    covered = sorted(x for w in AGE_WEIGHTS_WITHIN_BAND.values() for x in w)
+    if covered != AGES:
+        raise SystemExit("%s: age_weight.*: expected each age %d-%d in one band; found %s"
+                         % (a.name, AGES[0], AGES[-1], covered))
+
+    ALLOWED_AGES = {}
+    for p, (v, line) in a.table("allowed_ages").items():
+        placement_checked(a, "allowed_ages." + p, p, line)
+        ALLOWED_AGES[p] = a.parse_range(v, line, "allowed_ages." + p)
+    missing = [p for p in PLACEMENTS if p not in ALLOWED_AGES]
+    if missing:
+        raise SystemExit("%s: allowed_ages.*: expected a row for every placement; found none for %s"
+                         % (a.name, ", ".join(missing)))
+
+    IPF_ITERATIONS = a.integer("ipf_iterations")
+
+    POP_FACTOR = a.by_age("population.factor", AGES)
+    POP_GROWTH_FRACTION_PER_YEAR = a.number("population.growth")
+    POP_REFERENCE_YEAR = a.integer("population.reference_year")
+
+    NEW_PLAN_AGE_WEIGHTS = a.by_age("new_plan_age_weight", AGES)
+
+    groups = {}
+    for rest, (v, line) in a.number_table("new_plan_mix").items():
+        ages, _, p = rest.partition(".")
+        placement_checked(a, "new_plan_mix." + rest, p, line)
+        groups.setdefault(a.parse_range(ages, line, "new_plan_mix." + rest), {})[p] = v
+    NEW_PLAN_PLACEMENT_MIX = list(groups.items())
+
+    CESSATION_AGE_PROFILE = a.by_age("cessation_profile", AGES[:-1])   # age 25 always ceases
+
+    TRANSITIONS = []
+    for rest, (v, line) in a.number_table("transition").items():
+        parts = rest.split(".")
+        if len(parts) != 3:
+            a.fail(line, "transition." + rest, "transition.AGES.FROM.TO", repr(rest))
+        lo, hi = a.parse_range(parts[0], line, "transition." + rest)
+        f = placement_checked(a, "transition." + rest, parts[1], line)
+        t = placement_checked(a, "transition." + rest, parts[2], line)
+        for age in range(lo, hi + 1):
+            TRANSITIONS.append((age, f, t, v))
+
+    TOP_UP_FIXED = {}
+    for p in PLACEMENTS:
+        if "top_up_fixed.%s.gbp" % p in a.rows:
+            TOP_UP_FIXED[p] = (a.number("top_up_fixed.%s.gbp" % p),
+                               a.integer("top_up_fixed.%s.price_fy_start" % p))
+    TOP_UP_AS = {}
+    for p in PLACEMENTS:
+        if "top_up_as.%s.of" % p in a.rows:
+            TOP_UP_AS[p] = (a.placement("top_up_as.%s.of" % p), a.number("top_up_as.%s.factor" % p))
+
+    RETRO_EDUCATED_ELSEWHERE_UNPAID_COLUMNS = a.words("educated_elsewhere_unpaid_columns")
+    CENTRAL_LINE_FUTURE_UPLIFT = a.number("central_line_future_uplift")
+
+    S251_FY_START = a.integer("s251.fy_start")
+    S251_OUTTURN_FY = a.text("s251.outturn_fy")
+    S251_PER_PLAN_CENSUS = a.integer("s251.per_plan_census_year")
+    S251_ACADEMY_PLACES = (a.text("s251.academy_places_pre16"), a.text("s251.academy_places_post16"))
+    NATIONAL_SPECIAL_LATEST_FY = a.text("national_special_cost.latest_fy")
+    PAST_UPLIFT = {"special": a.fy_pair("past_uplift.special_fys"),
+                   "independent": a.fy_pair("past_uplift.independent_fys"),
+                   "decimals": a.integer("past_uplift.decimals")}
+    OUTTURN_YEARS = a.year_range("outturn.census_years")
+
+    SETS = {}
+    names = []
+    for key in a.rows:
+        if key.startswith("set."):
+            name = key.split(".")[1]
+            if name not in names:
+                names.append(name)
+    for name in names:
+        s = "set.%s." % name
+        cfg = {
+            "base_year": a.integer(s + "base_year"),
+            "horizon": a.integer(s + "horizon"),
+            "out_dir": a.text(s + "out_dir"),
+            "cessation_calibration_years": a.integers(s + "cessation_calibration_years"),
+            "new_plan_calendar_years": a.integers(s + "new_plan_calendar_years"),
+            "price_base_academic_year": a.text(s + "price_base_academic_year"),
+            "price_base_fy_start": a.integer(s + "price_base_fy_start"),
+            "educated_elsewhere_paid_share_from_census":
+                a.flag(s + "educated_elsewhere_paid_share_from_census"),
+            "academy_places": (a.text(s + "academy_places_fy"), a.text(s + "academy_places_pre16"),
+                               a.text(s + "academy_places_post16")),
+            "income": a.text(s + "income"),
+            "import_export_fy": a.text(s + "import_export_fy"),
+        }
+        if cfg["income"] == "projected":
+            cfg["income_latest_fy"] = a.text(s + "income_latest_fy")
+            cfg["income_latest_vintage"] = a.text(s + "income_latest_vintage")
+            cfg["income_first_fy"] = a.text(s + "income_first_fy")
+            cfg["income_trend_from_fy"] = a.text(s + "income_trend_from_fy")
+        elif cfg["income"] == "actual":
+            cfg["income_fys"] = a.words(s + "income_fys")
+            cfg["income_vintage"] = {fy: v for fy, (v, _) in a.table(s + "income_vintage").items()}
+            cfg["income_national_growth_fy"] = a.text(s + "income_national_growth_fy")
+        else:
+            a.fail(a.rows[s + "income"][1], s + "income", "projected or actual", repr(cfg["income"]))
+        SETS[name] = cfg
+    a.check_all_used()
+
+
+def fy_label(start):
+    """2024 -> '2024-25'."""
+    return "%d-%02d" % (start, (start + 1) % 100)
+
+
+def fy_start(label):
+    """'2024-25' -> 2024."""
+    return int(label.split("-")[0])
+
 
 # ======================================================================================
 # helpers
@@ -400,7 +449,7 @@ def sutton_placement_totals(census_year):
         if col not in DFE_TO_PLACEMENT or v == "":
             continue  # totals/sub-totals, or suppressed (x) cells
         p = DFE_TO_PLACEMENT[col]
-        if p == "special_maintained":
+        if p == SPECIAL_MAINTAINED:
             special += int(v)
         else:
             acc[p] += int(v)
@@ -453,6 +502,16 @@ def s251_sutton():
     rows = [r for r in read_csv("s251_high_needs_budget2122_outturn2021_sutton_medway.csv")
             if r["la_name"] == "Sutton"]
     return rows[0]
+
+
+def s251_budget(s, item):
+    """A Sutton s251 budget line of the FY s251.fy_start (the file's only budget year)."""
+    return float(s["s251_budget_%s_gbp__%s" % (fy_label(S251_FY_START).replace("-", "_"), item)])
+
+
+def s251_outturn(s, item):
+    """A Sutton s251 outturn line of the FY s251.outturn_fy (the file's only outturn year)."""
+    return float(s["s251_outturn_%s_gbp__%s" % (S251_OUTTURN_FY.replace("-", "_"), item)])
 
 
 def national_unit_cost(placement_type, year):
@@ -546,13 +605,14 @@ def build_baseline(cfg):
 
 def population_rows(cfg):
     s = s251_sutton()
-    per_age = float(s["population_aged_2_18_ons_mid2021_projection"]) / 17.0
+    # the ONS projection of the population aged 2-18 (17 single ages), per single age
+    per_age = float(s["population_aged_2_18_ons_mid%d_projection" % POP_REFERENCE_YEAR]) / 17.0
     rows = []
     pops = {}
     for y in range(cfg["base_year"] + 1, cfg["base_year"] + cfg["horizon"] + 1):
-        g = (1.0 + POP_GROWTH_FRACTION_PER_YEAR) ** (y - 2021)
+        g = (1.0 + POP_GROWTH_FRACTION_PER_YEAR) ** (y - POP_REFERENCE_YEAR)
         for a in AGES:
-            f = POP_FACTOR_0_1 if a <= 1 else (POP_FACTOR_19_25 if a >= 19 else 1.0)
+            f = POP_FACTOR[a]
             v = round(per_age * f * g, 2)
             pops[(y, a)] = v
             rows.append((y, a, fmt(v)))
@@ -623,7 +683,7 @@ def cessation_rows(cfg, cells):
 
 
 def transition_rows():
-    rows = _transition_rows()
+    rows = TRANSITIONS
     seen = set()
     sums = {}
     for a, f, t, p in rows:
@@ -652,11 +712,10 @@ def places_rows(cfg, totals, special):
     s = s251_sutton()
     inside_plans = totals["special_maintained_in"]
     special_places = int(math.ceil(inside_plans / SPECIAL_IN_OCCUPANCY))
-    rp_places = int(round((float(s["s251_budget_2021_22_gbp__place_primary"])
-                           + float(s["s251_budget_2021_22_gbp__place_secondary"]))
-                          / RP_PLACE_RATE_GBP))
-    ap_places = int(round(float(s["s251_budget_2021_22_gbp__place_prus_and_ap_academies"])
-                          / AP_PLACE_RATE_GBP))
+    rp_places = int(round((s251_budget(s, "place_primary") + s251_budget(s, "place_secondary"))
+                          / funding_parameter(PLACE_RATE_PARAMETER["resourced_provision"])))
+    ap_places = int(round(s251_budget(s, "place_prus_and_ap_academies")
+                          / funding_parameter(PLACE_RATE_PARAMETER["ap_pru"])))
     rows = []
     for ay in academic_years(cfg):
         rows.append(("special_maintained_in", ay, special_places))
@@ -668,13 +727,18 @@ def places_rows(cfg, totals, special):
 
 
 def past_uplift_fraction_per_year():
-    place = funding_parameter("place funding per SEN place")
-    sp = ((national_unit_cost("maintained special schools and special academies", "2023-24") - place)
-          / (national_unit_cost("maintained special schools and special academies", "2021-22") - place))
-    nm = (national_unit_cost("non-maintained and independent special schools", "2024-25")
-          / national_unit_cost("non-maintained and independent special schools", "2021-22"))
-    # yearly rates: special over 2 years, independent over 3 years; simple mean
-    return round(((sp ** (1.0 / 2.0) - 1.0) + (nm ** (1.0 / 3.0) - 1.0)) / 2.0, 4)
+    """Mean yearly growth of the DfE special top-up (national cost less place funding) and
+    INMSS series over the years past_uplift.*_fys, rounded to past_uplift.decimals."""
+    place = funding_parameter(PLACE_RATE_PARAMETER["special"])
+    (s0, s1), (i0, i1) = PAST_UPLIFT["special"], PAST_UPLIFT["independent"]
+    sp = ((national_unit_cost("maintained special schools and special academies", s1) - place)
+          / (national_unit_cost("maintained special schools and special academies", s0) - place))
+    nm = (national_unit_cost("non-maintained and independent special schools", i1)
+          / national_unit_cost("non-maintained and independent special schools", i0))
+    # yearly rates over each series' years; simple mean
+    return round(((sp ** (1.0 / (fy_start(s1) - fy_start(s0))) - 1.0)
+                  + (nm ** (1.0 / (fy_start(i1) - fy_start(i0))) - 1.0)) / 2.0,
+                 PAST_UPLIFT["decimals"])
 
 
 def educated_elsewhere_paid_share(census_year):
@@ -694,46 +758,59 @@ def educated_elsewhere_paid_share(census_year):
 def top_up_rows(cfg):
     """Top-ups/fees per occupied plan, cash at the set's price base academic year.
 
-    Sutton's own s251 budget 2021-22 (s251 Sutton row) divided by Sutton's January 2021
-    EHCP placements (SEN2 2021, same extract) gives a per-plan figure for 2021-22. It is
-    moved to the price base with the national DfE unit-cost series where one exists
-    (special top-up = maintained special per pupil less £10,000 place funding; independent
-    and non-maintained special per pupil), else with UNIT_COST_UPLIFT_FRACTION_PER_YEAR.
+    Sutton's own s251 budget of s251.fy_start (2021-22; s251 Sutton row) divided by
+    Sutton's EHCP placements (the extract's counts, or SEN2 January s251.per_plan_census_year)
+    gives a per-plan figure for that year. It is moved to the price base with the national
+    DfE unit-cost series where one exists (special top-up = maintained special per pupil
+    less the special place funding; independent and non-maintained special per pupil), else
+    with the past uplift. Placements with a top_up_fixed.* amount take it, moved from its
+    price year with the past uplift; placements with top_up_as.* take another's top-up times
+    a factor. Every placement gets its top-up from exactly one of these rules.
     """
     s = s251_sutton()
     uplift = past_uplift_fraction_per_year()
-    place = funding_parameter("place funding per SEN place")  # £10,000
+    place = funding_parameter(PLACE_RATE_PARAMETER["special"])
     pb = cfg["price_base_fy_start"]        # 2024 -> 2024-25 ; 2018 -> 2018-19
-    fy = "%d-%02d" % (pb, (pb + 1) % 100)
-    special_year = fy if pb <= 2023 else "2023-24"   # latest national special figure
-    # national DfE series (PQ 50389 / 100030), index 2021-22 -> price base
+    fy = fy_label(pb)
+    s251_fy = fy_label(S251_FY_START)
+    # latest national special figure for later price bases
+    special_year = fy if pb <= fy_start(NATIONAL_SPECIAL_LATEST_FY) else NATIONAL_SPECIAL_LATEST_FY
+    # national DfE series (PQ 50389 / 100030), index s251 year -> price base
     sp_index = ((national_unit_cost("maintained special schools and special academies", special_year) - place)
-                / (national_unit_cost("maintained special schools and special academies", "2021-22") - place))
+                / (national_unit_cost("maintained special schools and special academies", s251_fy) - place))
     in_index = (national_unit_cost("non-maintained and independent special schools", fy)
-                / national_unit_cost("non-maintained and independent special schools", "2021-22"))
-    up = (1.0 + uplift) ** (pb - 2021)
-    p21, _, _ = sutton_placement_totals(2021)
-    b = lambda k: float(s["s251_budget_2021_22_gbp__" + k])
+                / national_unit_cost("non-maintained and independent special schools", s251_fy))
+    up = (1.0 + uplift) ** (pb - S251_FY_START)
+    census, _, _ = sutton_placement_totals(S251_PER_PLAN_CENSUS)
+    b = lambda k: s251_budget(s, k)
     mainstream_like = (float(s["ehcp_placed_mainstream_schools_or_academies"])
                        + float(s["ehcp_placed_resourced_provision_or_sen_units"]))
-    special_2021 = float(s["ehcp_placed_maintained_special_or_special_academies"])
-    inmss_2021 = float(s["ehcp_placed_nmss_or_independent_schools"])
+    special_s251 = float(s["ehcp_placed_maintained_special_or_special_academies"])
+    inmss_s251 = float(s["ehcp_placed_nmss_or_independent_schools"])
     values = {
-        "early_years": b("topup_mafc_early_years") / p21["early_years"] * up,
+        "early_years": b("topup_mafc_early_years") / census["early_years"] * up,
         "mainstream": (b("topup_mafc_primary") + b("topup_mafc_secondary")) / mainstream_like * up,
-        "special_maintained_in": b("topup_mafc_special_schools_and_academies") / special_2021 * sp_index,
-        "special_independent": b("topup_nmi_special_schools_and_academies") / inmss_2021 * in_index,
-        "fe_general": b("topup_mafc_post_school") / p21["fe_general"] * up,
-        "specialist_post16": b("topup_nmi_post_school") / p21["specialist_post16"] * up,
-        "ap_pru": AP_EHCP_TOPUP_2023_24 * (1.0 + uplift) ** (pb - 2023),
-        "educated_elsewhere": EDUCATED_ELSEWHERE_TOPUP_2024_25 * (1.0 + uplift) ** (pb - 2024),
-        "neet": float(NEET_TOPUP),
+        "special_maintained_in": b("topup_mafc_special_schools_and_academies") / special_s251 * sp_index,
+        "special_independent": b("topup_nmi_special_schools_and_academies") / inmss_s251 * in_index,
+        "fe_general": b("topup_mafc_post_school") / census["fe_general"] * up,
+        "specialist_post16": b("topup_nmi_post_school") / census["specialist_post16"] * up,
     }
-    if cfg.get("educated_elsewhere_paid_share_from_census"):
+    for p, (gbp, price_fy) in TOP_UP_FIXED.items():
+        if p in values:
+            raise SystemExit("%s: top_up_fixed.%s: expected a placement without an s251 top-up; "
+                             "found %s" % (A.name, p, p))
+        values[p] = gbp * (1.0 + uplift) ** (pb - price_fy)
+    if cfg["educated_elsewhere_paid_share_from_census"]:
         values["educated_elsewhere"] *= educated_elsewhere_paid_share(cfg["base_year"])[0]
-    values["resourced_provision"] = values["mainstream"]      # one s251 line for both
-    values["special_maintained_out"] = values["special_maintained_in"] * SPECIAL_OUT_TOPUP_PREMIUM
-    values["special_non_maintained"] = values["special_independent"]
+    for p, (of, factor) in TOP_UP_AS.items():
+        if p in values or of not in values:
+            raise SystemExit("%s: top_up_as.%s: expected a placement without another top-up, "
+                             "copying one that has its own; found %s" % (A.name, p, p if p in values else of))
+        values[p] = values[of] * factor
+    missing = [p for p in PLACEMENTS if p not in values]
+    if missing:
+        raise SystemExit("%s: top_up_fixed.* or top_up_as.*: expected a top-up for every placement; "
+                         "found none for %s" % (A.name, ", ".join(missing)))
     national = {
         "special_topup": national_unit_cost("maintained special schools and special academies",
                                             special_year) - place,
@@ -743,15 +820,16 @@ def top_up_rows(cfg):
     return rows, values, national
 
 
-# Future cash uplift of central lines after their price base (assumption, used in YAML)
-CENTRAL_LINE_FUTURE_UPLIFT = 0.03
-
-
 def dsg_row(fy, vintage_contains=None):
+    """Sutton's DSG allocation row of a financial year: the one whose vintage contains
+    `vintage_contains`, else the only row of that year."""
     rows = [r for r in read_csv("dsg_allocations_by_block_england_sutton_medway.csv")
             if r["geography"] == "Sutton" and r["financial_year"] == fy]
     if vintage_contains:
         rows = [r for r in rows if vintage_contains in r["vintage"]]
+    if not rows or (len(rows) > 1 and not vintage_contains):
+        raise SystemExit("DSG allocations %s (vintage %r): expected one row; found %d"
+                         % (fy, vintage_contains, len(rows)))
     return rows[-1]
 
 
@@ -760,6 +838,12 @@ def hnb_item(fy, item_prefix):
         if r["geography"] == "Sutton" and r["financial_year"] == fy and r["item"].startswith(item_prefix):
             return float(r["value"])
     raise SystemExit("no item %s %s" % (fy, item_prefix))
+
+
+def academy_special_places(fy, pre16_period, post16_period):
+    """ESFA-funded special academy places (pre-16 + post-16) in the named periods of a FY."""
+    return (hnb_item(fy, "Special academies | Pre-16 SEN Places | " + pre16_period)
+            + hnb_item(fy, "Special academies | Post-16 SEN Places | " + post16_period))
 
 
 def national_hnb(fy):
@@ -773,98 +857,105 @@ def national_hnb(fy):
 def finance_report(cfg):
     """The derived money figures the YAML files quote (printed, so they are reproducible)."""
     s = s251_sutton()
-    b = lambda k: float(s["s251_budget_2021_22_gbp__" + k])
+    b = lambda k: s251_budget(s, k)
+    s251_fy = fy_label(S251_FY_START)
     up = past_uplift_fraction_per_year()
     out = []
     first_fy = cfg["base_year"]           # 2025 -> FY 2025-26 ; 2019 -> FY 2019-20
-    f = (1.0 + up) ** (first_fy - 2021)   # 2021-22 -> first forecast FY
-    ap_topup_2021 = AP_EHCP_TOPUP_2023_24 / (1.0 + up) ** 2
+    f = (1.0 + up) ** (first_fy - S251_FY_START)   # s251 year -> first forecast FY
+    ap_gbp, ap_price_fy = TOP_UP_FIXED["ap_pru"]
+    ap_topup_s251 = ap_gbp / (1.0 + up) ** (ap_price_fy - S251_FY_START)
     extract_total = (b("place_funding_total") + b("topup_maintained_academies_free_colleges_total")
                      + b("topup_nonmaintained_independent_total") + b("sen_support_and_inclusion_services")
                      + b("alternative_provision_services") + b("hospital_education_services")
                      + b("therapies_and_other_health_related_services"))
-    hnb2122 = float(dsg_row("2021-22")["high_needs_block_before_deductions_gbp"])
+    hnb_s251 = float(dsg_row(s251_fy)["high_needs_block_before_deductions_gbp"])
     central = {
         "sen_support": b("sen_support_and_inclusion_services"),
         "therapies": b("therapies_and_other_health_related_services"),
         "hospital_education": b("hospital_education_services"),
         "ap_services": b("alternative_provision_services"),
         "ap_topups_non_ehcp": b("topup_mafc_prus_and_ap_academies")
-        - float(s["ehcp_placed_hospital_schools_or_ap"]) * ap_topup_2021,
+        - float(s["ehcp_placed_hospital_schools_or_ap"]) * ap_topup_s251,
         "early_years_inclusion_places": b("place_early_years"),
-        "other_unitemised": hnb2122 - extract_total,
+        "other_unitemised": hnb_s251 - extract_total,
     }
-    out.append("central lines 2021-22 (s251 budget): %s" % {k: round(v) for k, v in central.items()})
-    out.append("  ap top-up per EHCP plan 2021-22 used to net the AP line: %d" % round(ap_topup_2021))
-    out.append("  HNB 2021-22 %d - s251 extract total %d = %d" % (hnb2122, extract_total, hnb2122 - extract_total))
+    out.append("central lines %s (s251 budget): %s" % (s251_fy, {k: round(v) for k, v in central.items()}))
+    out.append("  ap top-up per EHCP plan %s used to net the AP line: %d" % (s251_fy, round(ap_topup_s251)))
+    out.append("  HNB %s %d - s251 extract total %d = %d"
+               % (s251_fy, hnb_s251, extract_total, hnb_s251 - extract_total))
     out.append("central lines at first forecast FY (x %.6f): %s" % (f, {k: round(v * f) for k, v in central.items()}))
     # in-borough commissioned special places (gross) and those used by other LAs
-    special_places_2122 = b("place_special_schools_and_academies") / 10000.0
-    acad_2122 = (hnb_item("2021-22", "Special academies | Pre-16 SEN Places | September 2021")
-                 + hnb_item("2021-22", "Special academies | Post-16 SEN Places | August 2021"))
-    la_maintained = special_places_2122 - acad_2122
-    if cfg["base_year"] >= 2024:
-        acad_now = (hnb_item("2023-24", "Special academies | Pre-16 SEN Places | September 2023")
-                    + hnb_item("2023-24", "Special academies | Post-16 SEN Places | August 2023"))
-    else:
-        acad_now = (hnb_item("2020-21", "Special academies | Pre-16 SEN Places | April 2020")
-                    + hnb_item("2020-21", "Special academies | Post-16 SEN Places | April 2020"))
+    place = funding_parameter(PLACE_RATE_PARAMETER["special"])
+    special_places_s251 = b("place_special_schools_and_academies") / place
+    acad_s251 = academy_special_places(s251_fy, *S251_ACADEMY_PLACES)
+    la_maintained = special_places_s251 - acad_s251
+    acad_now = academy_special_places(*cfg["academy_places"])
     totals, _, _ = sutton_placement_totals(cfg["base_year"])
     sutton_places = int(math.ceil(totals["special_maintained_in"] / SPECIAL_IN_OCCUPANCY))
     commissioned = la_maintained + acad_now
-    out.append("in-borough special places: LA maintained %.0f (2021-22) + academy %.0f = %.0f; "
+    out.append("in-borough special places: LA maintained %.0f (%s) + academy %.0f = %.0f; "
                "Sutton residents' places %d; other LAs' places %.0f -> place funding %d"
-               % (la_maintained, acad_now, commissioned, sutton_places, commissioned - sutton_places,
-                  round((commissioned - sutton_places) * 10000)))
+               % (la_maintained, s251_fy, acad_now, commissioned, sutton_places, commissioned - sutton_places,
+                  round((commissioned - sutton_places) * place)))
     # income
-    if cfg["base_year"] == 2025:
-        h = float(dsg_row("2023-24", "March 2024")["high_needs_block_before_deductions_gbp"])
-        g = national_hnb("2025-26") / national_hnb("2023-24")
-        out.append("HNB 2023-24 %d x national growth 2023-24->2025-26 %.6f = %d" % (h, g, round(h * g)))
-        d = dsg_row("2023-24", "March 2024")
-        d19 = dsg_row("2019-20")
+    if cfg["income"] == "projected":
+        latest, first, trend_from = cfg["income_latest_fy"], cfg["income_first_fy"], cfg["income_trend_from_fy"]
+        d = dsg_row(latest, cfg["income_latest_vintage"])
+        h = float(d["high_needs_block_before_deductions_gbp"])
+        g = national_hnb(first) / national_hnb(latest)
+        out.append("HNB %s %d x national growth %s->%s %.6f = %d" % (latest, h, latest, first, g, round(h * g)))
+        d0 = dsg_row(trend_from)
+        years = fy_start(latest) - fy_start(trend_from)
+        ahead = fy_start(first) - fy_start(latest)
         for col, label in (("schools_block_before_deductions_gbp", "schools block"),
                            ("total_dsg_after_recoupment_and_deductions_gbp", "total DSG after deductions")):
-            gr = (float(d[col]) / float(d19[col])) ** 0.25 - 1.0
-            v = float(d[col]) * (1.0 + gr) ** 2
-            out.append("%s 2023-24 %d, Sutton trend 2019-20->2023-24 %.6f/yr -> 2025-26 %d; then +%.2f/yr: %s"
-                       % (label, float(d[col]), gr, round(v), CENTRAL_LINE_FUTURE_UPLIFT,
+            gr = (float(d[col]) / float(d0[col])) ** (1.0 / years) - 1.0
+            v = float(d[col]) * (1.0 + gr) ** ahead
+            out.append("%s %s %d, Sutton trend %s->%s %.6f/yr -> %s %d; then +%.2f/yr: %s"
+                       % (label, latest, float(d[col]), trend_from, latest, gr, first, round(v),
+                          CENTRAL_LINE_FUTURE_UPLIFT,
                           [round(v * (1.0 + CENTRAL_LINE_FUTURE_UPLIFT) ** k) for k in range(cfg["horizon"])]))
-        out.append("deductions 2023-24 (not used, gross convention): %d" % round(float(d["high_needs_block_before_deductions_gbp"]) - float(d["high_needs_block_after_recoupment_and_deductions_gbp"])))
-        out.append("import/export 2023-24: %d" % hnb_item("2023-24", "Import/export"))
+        out.append("deductions %s (not used, gross convention): %d" % (latest, round(float(d["high_needs_block_before_deductions_gbp"]) - float(d["high_needs_block_after_recoupment_and_deductions_gbp"]))))
+        out.append("import/export %s: %d" % (cfg["import_export_fy"], hnb_item(cfg["import_export_fy"], "Import/export")))
     else:
-        seq = [("2019-20", None), ("2020-21", None), ("2021-22", None), ("2022-23", "March 2023"),
-               ("2023-24", "March 2024")]
+        seq = [(fy, cfg["income_vintage"].get(fy)) for fy in cfg["income_fys"]]
+        unused = sorted(set(cfg["income_vintage"]) - set(cfg["income_fys"]))
+        if unused:
+            raise SystemExit("%s: income_vintage.%s: expected a year of income_fys; found none"
+                             % (A.name, unused[0]))
         vals = [float(dsg_row(fy, v)["high_needs_block_before_deductions_gbp"]) for fy, v in seq]
-        growth = {"2019-20": 0.0}
+        growth = {seq[0][0]: 0.0}
         for i in range(1, len(seq)):
             growth[seq[i][0]] = round(vals[i] / vals[i - 1] - 1.0, 6)
-        growth["2024-25"] = round(national_hnb("2024-25") / national_hnb("2023-24") - 1.0, 6)
-        out.append("HNB 2019-20 %.2f; growth (actual Sutton, 2024-25 national) %s" % (vals[0], growth))
-        d19 = dsg_row("2019-20")
-        out.append("2019-20 schools block %.2f, total DSG after deductions %.2f, deductions %.2f"
-                   % (float(d19["schools_block_before_deductions_gbp"]),
-                      float(d19["total_dsg_after_recoupment_and_deductions_gbp"]),
-                      float(d19["high_needs_block_before_deductions_gbp"])
-                      - float(d19["high_needs_block_after_recoupment_and_deductions_gbp"])))
+        nat = cfg["income_national_growth_fy"]
+        growth[nat] = round(national_hnb(nat) / national_hnb(seq[-1][0]) - 1.0, 6)
+        out.append("HNB %s %.2f; growth (actual Sutton, %s national) %s" % (seq[0][0], vals[0], nat, growth))
+        d0 = dsg_row(seq[0][0], seq[0][1])
+        out.append("%s schools block %.2f, total DSG after deductions %.2f, deductions %.2f"
+                   % (seq[0][0], float(d0["schools_block_before_deductions_gbp"]),
+                      float(d0["total_dsg_after_recoupment_and_deductions_gbp"]),
+                      float(d0["high_needs_block_before_deductions_gbp"])
+                      - float(d0["high_needs_block_after_recoupment_and_deductions_gbp"])))
         tot = {}
         for fy, v in seq:
             tot[fy] = round(float(dsg_row(fy, v)["total_dsg_after_recoupment_and_deductions_gbp"]))
         out.append("total DSG after deductions by FY: %s" % tot)
-        out.append("import/export 2020-21: %d" % hnb_item("2020-21", "Import/export"))
+        out.append("import/export %s: %d" % (cfg["import_export_fy"], hnb_item(cfg["import_export_fy"], "Import/export")))
         # FY2019-20 cost calibration: the evidence quoted in baseline_2019.yaml
-        o = lambda k: float(s["s251_outturn_2020_21_gbp__" + k])
+        o = lambda k: s251_outturn(s, k)
         outturn_net = (o("place_funding_total") + o("topup_maintained_academies_free_colleges_total")
                        + o("topup_nonmaintained_independent_total") + o("sen_support_and_inclusion_services")
                        + o("alternative_provision_services") + o("hospital_education_services")
                        + o("therapies_and_other_health_related_services"))
-        d20 = dsg_row("2020-21")
+        d20 = dsg_row(S251_OUTTURN_FY)
         hnb20 = float(d20["high_needs_block_before_deductions_gbp"])
         ded20 = hnb20 - float(d20["high_needs_block_after_recoupment_and_deductions_gbp"])
-        out.append("s251 outturn 2020-21, extract lines (net of ESFA-funded places) %d + deductions %d = %d gross"
-                   " vs HNB 2020-21 before deductions %d: itemised lines exceed the allocation by %d"
+        out.append("s251 outturn %s, extract lines (net of ESFA-funded places) %d + deductions %d = %d gross"
+                   " vs HNB %s before deductions %d: itemised lines exceed the allocation by %d"
                    " -> other_unitemised set to 0 in the 2019 set"
-                   % (outturn_net, ded20, outturn_net + ded20, hnb20, outturn_net + ded20 - hnb20))
+                   % (S251_OUTTURN_FY, outturn_net, ded20, outturn_net + ded20, S251_OUTTURN_FY, hnb20,
+                      outturn_net + ded20 - hnb20))
         share, paid, total = educated_elsewhere_paid_share(cfg["base_year"])
         out.append("educated elsewhere %d: %d of %d plans not awaiting provision / EHE -> top-up x %.6f"
                    % (cfg["base_year"], paid, total, share))
@@ -872,9 +963,10 @@ def finance_report(cfg):
 
 
 def outturn_rows():
-    """Actual Sutton census measures 2020-2025 (retrospective outturn)."""
+    """Actual Sutton census measures and DSG reserves of outturn.census_years (retrospective
+    outturn)."""
     rows = []
-    for y in range(2020, 2026):
+    for y in OUTTURN_YEARS:
         totals, all_plans, special = sutton_placement_totals(y)
         pl = {r["dfe_column"]: r for r in read_csv("ehcp_caseload_by_placement_2019_2025.csv")
               if r["geography"] == "Sutton" and int(r["census_year"]) == y}
@@ -894,45 +986,73 @@ def outturn_rows():
         # share_in_borough is not derivable from SEN2 (no location field): not written
     # DSG reserve at 31 March of `year`: the surpluses are derived (published % of total DSG
     # x total DSG after deductions of the financial year ending then); the deficits are quoted.
-    pct = {2020: ("2019-20", 0.0044), 2021: ("2020-21", 0.0059), 2022: ("2021-22", 0.0057)}
     dsg = read_csv("dsg_allocations_by_block_england_sutton_medway.csv")
-    for y, (fy, share) in pct.items():
-        totals_fy = [r for r in dsg if r["geography"] == "Sutton" and r["financial_year"] == fy]
-        total = max(float(r["total_dsg_after_recoupment_and_deductions_gbp"]) for r in totals_fy)
-        rows.append((y, "dsg_closing_balance_gbp", "%.2f" % (share * total),
-                     "derived: la_dsg_deficit_and_safety_valve_sutton_medway.csv +%.2f%% of DSG at 31 Mar %d"
-                     " x total DSG %s after deductions (dsg_allocations_by_block_england_sutton_medway.csv)"
-                     % (share * 100, y, fy)))
-    rows.append((2024, "dsg_closing_balance_gbp", "-1400000.00",
-                 "la_dsg_deficit_and_safety_valve_sutton_medway.csv: deficit carried forward from FY2023/24 (quoted)"))
-    rows.append((2025, "dsg_closing_balance_gbp", "-10600000.00",
-                 "la_dsg_deficit_and_safety_valve_sutton_medway.csv: deficit carried forward to FY2025/26 (quoted)"))
+    for r in read_csv("la_dsg_deficit_and_safety_valve_sutton_medway.csv"):
+        if r["geography"] != "Sutton":
+            continue
+        at = re.match(r"31 Mar (\d{4})\b", r["as_at_or_financial_year"])
+        if not at or int(at.group(1)) not in OUTTURN_YEARS:
+            continue
+        y = int(at.group(1))
+        if r["measure"] == "DSG cumulative balance as % of total DSG income":
+            pct = re.match(r"([+-]?\d+(?:\.\d+)?)% ", r["value_as_quoted"])
+            if not pct:
+                raise SystemExit("la_dsg_deficit_and_safety_valve_sutton_medway.csv: %s: expected a "
+                                 "percentage; found %r" % (r["as_at_or_financial_year"], r["value_as_quoted"]))
+            share = float(Decimal(pct.group(1)) / 100)
+            fy = fy_label(y - 1)
+            totals_fy = [t for t in dsg if t["geography"] == "Sutton" and t["financial_year"] == fy]
+            total = max(float(t["total_dsg_after_recoupment_and_deductions_gbp"]) for t in totals_fy)
+            rows.append((y, "dsg_closing_balance_gbp", "%.2f" % (share * total),
+                         "derived: la_dsg_deficit_and_safety_valve_sutton_medway.csv +%.2f%% of DSG at 31 Mar %d"
+                         " x total DSG %s after deductions (dsg_allocations_by_block_england_sutton_medway.csv)"
+                         % (share * 100, y, fy)))
+        elif r["measure"] == "DSG cumulative deficit carried forward":
+            quoted = re.search(r"carried forward (?:from|to) FY\d{4}/\d{2}", r["value_as_quoted"])
+            if not quoted:
+                raise SystemExit("la_dsg_deficit_and_safety_valve_sutton_medway.csv: %s: expected "
+                                 "'carried forward from/to FYyyyy/yy'; found %r"
+                                 % (r["as_at_or_financial_year"], r["value_as_quoted"]))
+            rows.append((y, "dsg_closing_balance_gbp", "%.2f" % -float(r["value_gbp"]),
+                         "la_dsg_deficit_and_safety_valve_sutton_medway.csv: deficit %s (quoted)"
+                         % quoted.group(0)))
     order = {"total_plans": 0, "share_mainstream": 1, "share_independent_special": 2, "dsg_closing_balance_gbp": 3}
     return sorted(rows, key=lambda r: (r[0], order[r[1]]))
 
 
-def main():
+OUTTURN_FILE = os.path.join("retrospective", "outturn.csv")   # under the output root
+
+
+def build(root):
+    """Write every derived CSV under `root` (Scenarios/sutton, or another folder laid out
+    the same way); return the report lines and the relative paths written."""
     report = []
+    written = []
+
+    def write(rel, header, rows):
+        write_csv(os.path.join(root, rel), header, rows)
+        written.append(rel)
+
     for name, cfg in SETS.items():
         out = cfg["out_dir"]
         by = cfg["base_year"]
         base, totals, all_plans, special, cells, worst = build_baseline(cfg)
-        write_csv(os.path.join(out, "baseline_caseload_%d.csv" % by),
-                  ["age", "placement", "need", "plans"], base)
+        write(os.path.join(out, "baseline_caseload_%d.csv" % by),
+              ["age", "placement", "need", "plans"], base)
         pop, pops = population_rows(cfg)
-        write_csv(os.path.join(out, "population.csv"), ["census_year", "age", "population"], pop)
+        write(os.path.join(out, "population.csv"), ["census_year", "age", "population"], pop)
         inc, target, got = incidence_rows(cfg, pops)
-        write_csv(os.path.join(out, "incidence.csv"), ["age", "rate"], inc)
-        write_csv(os.path.join(out, "new_plan_mix.csv"), ["age", "placement", "need", "share"],
-                  new_plan_mix_rows())
+        write(os.path.join(out, "incidence.csv"), ["age", "rate"], inc)
+        write(os.path.join(out, "new_plan_mix.csv"), ["age", "placement", "need", "share"],
+              new_plan_mix_rows())
         ces, implied, ctarget, k, cgot = cessation_rows(cfg, cells)
-        write_csv(os.path.join(out, "cessation.csv"), ["age", "placement", "rate"], ces)
-        write_csv(os.path.join(out, "transitions.csv"), ["age", "from", "to", "probability"],
-                  transition_rows())
+        write(os.path.join(out, "cessation.csv"), ["age", "placement", "rate"], ces)
+        write(os.path.join(out, "transitions.csv"), ["age", "from", "to", "probability"],
+              transition_rows())
         pl, places = places_rows(cfg, totals, special)
-        write_csv(os.path.join(out, "places.csv"), ["placement", "academic_year", "places"], pl)
+        write(os.path.join(out, "places.csv"), ["placement", "academic_year", "places"], pl)
         tu, tvals, national = top_up_rows(cfg)
-        write_csv(os.path.join(out, "top_ups.csv"), ["placement", "need", "gbp_per_plan"], tu)
+        write(os.path.join(out, "top_ups.csv"), ["placement", "need", "gbp_per_plan"], tu)
         report.append("[%s] census %d: %d plans; placements %s" % (
             name, by, all_plans, ", ".join("%s=%d" % (p, totals[p]) for p in PLACEMENTS)))
         report.append("[%s] maintained special (in+out) %d; worst single-age misfit %.4f plans"
@@ -949,11 +1069,57 @@ def main():
         report.append("[%s] national cross-check: special top-up %d, independent/NMSS %d"
                       % (name, national["special_topup"], national["independent"]))
         report.extend("[%s] %s" % (name, line) for line in finance_report(cfg))
-    write_csv(os.path.join(SUTTON, "retrospective", "outturn.csv"),
-              ["year", "measure", "value", "source"], outturn_rows())
-    if "-q" not in sys.argv:
+    write(OUTTURN_FILE, ["year", "measure", "value", "source"], outturn_rows())
+    return report, written
+
+
+def check():
+    """Build into a temporary folder and compare byte for byte with Scenarios/sutton.
+    Returns the number of differences (0: every derived file is reproduced)."""
+    with tempfile.TemporaryDirectory(prefix="sutton-inputs-") as tmp:
+        _, written = build(tmp)
+        problems = []
+        for rel in written:
+            committed = os.path.join(SUTTON, rel)
+            if not os.path.exists(committed):
+                problems.append("%s: built but not in Scenarios/sutton" % rel)
+            elif not filecmp.cmp(committed, os.path.join(tmp, rel), shallow=False):
+                problems.append("%s: differs from the build" % rel)
+        for folder in sorted({os.path.dirname(rel) for rel in written}):
+            for fname in sorted(os.listdir(os.path.join(SUTTON, folder))):
+                rel = os.path.join(folder, fname)
+                if fname.endswith(".csv") and rel not in written:
+                    problems.append("%s: in Scenarios/sutton but not built" % rel)
+    for line in problems:
+        print("Scenarios/sutton/" + line, file=sys.stderr)
+    if not problems:
+        print("%d derived files in Scenarios/sutton are identical to a fresh build" % len(written))
+    return len(problems)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Build the Sutton scenario input CSVs from Scenarios/sutton/sources and "
+                    "scripts/sutton/assumptions.csv.")
+    parser.add_argument("-q", action="store_true", help="do not print the derived figures")
+    parser.add_argument("--out", metavar="DIR",
+                        help="write the tree (data/, retrospective/...) under DIR instead of Scenarios/sutton")
+    parser.add_argument("--check", action="store_true",
+                        help="build into a temporary folder and compare with Scenarios/sutton; "
+                             "exit 1 if any file differs")
+    parser.add_argument("--assumptions", metavar="FILE", default=ASSUMPTIONS_FILE,
+                        help="the assumptions file (default: scripts/sutton/assumptions.csv)")
+    args = parser.parse_args(argv)
+    if args.check and args.out:
+        parser.error("--check builds into a temporary folder: it takes no --out")
+    load_assumptions(args.assumptions)
+    if args.check:
+        return 1 if check() else 0
+    report, _ = build(args.out if args.out else SUTTON)
+    if not args.q:
         print("\n".join(report))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
