@@ -109,10 +109,16 @@ class Assumptions:
 
     def number(self, key):
         value, line = self._get(key)
+        return self.parse_number(value, line, key)
+
+    def parse_number(self, text, line, key):
         try:
-            return float(value)
+            x = float(text)
         except ValueError:
-            self.fail(line, key, "a number", repr(value))
+            x = None
+        if x is None or not math.isfinite(x):
+            self.fail(line, key, "a finite number", repr(text))
+        return x
 
     def integer(self, key):
         value, line = self._get(key)
@@ -156,11 +162,11 @@ class Assumptions:
         return list(range(int(m.group(1)), int(m.group(2)) + 1))
 
     def parse_range(self, text, line, key):
-        try:
-            lo, _, hi = text.partition("-")
-            lo, hi = int(lo), int(hi if hi else lo)
-        except ValueError:
+        m = re.fullmatch(r"(\d+)(?:-(\d+))?", text)
+        if not m:
             self.fail(line, key, "an age or an inclusive range a-b", repr(text))
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
         if lo > hi or lo < AGES[0] or hi > AGES[-1]:
             self.fail(line, key, "ages within %d-%d, low to high" % (AGES[0], AGES[-1]), repr(text))
         return lo, hi
@@ -177,13 +183,8 @@ class Assumptions:
         return out
 
     def number_table(self, prefix):
-        out = {}
-        for rest, (value, line) in self.table(prefix).items():
-            try:
-                out[rest] = (float(value), line)
-            except ValueError:
-                self.fail(line, prefix + "." + rest, "a number", repr(value))
-        return out
+        return {rest: (self.parse_number(value, line, prefix + "." + rest), line)
+                for rest, (value, line) in self.table(prefix).items()}
 
     def by_age(self, prefix, ages):
         """A number per age from keys 'prefix.a' or 'prefix.a-b', each age in `ages` once."""
@@ -202,10 +203,12 @@ class Assumptions:
                                 "no row for %s" % missing if missing else "rows for %s" % extra))
         return out
 
-    def placement(self, key, allowed_ids=None):
+    def placement(self, key):
         value, line = self._get(key)
-        ids = PLACEMENTS if allowed_ids is None else allowed_ids
-        if value not in ids:
+        return self.check_placement(value, line, key)
+
+    def check_placement(self, value, line, key):
+        if value not in PLACEMENTS:
             self.fail(line, key, "a placement id", repr(value))
         return value
 
@@ -217,12 +220,6 @@ class Assumptions:
 
 
 A = None  # the loaded Assumptions (main() loads them)
-
-
-def placement_checked(a, key, value, line):
-    if value not in PLACEMENTS:
-        a.fail(line, key, "a placement id", repr(value))
-    return value
 
 
 def load_assumptions(path):
@@ -240,7 +237,7 @@ def load_assumptions(path):
     DFE_TO_PLACEMENT = {}
     for col, (p, line) in a.table("dfe_column").items():
         if p != SPECIAL_MAINTAINED:
-            placement_checked(a, "dfe_column." + col, p, line)
+            a.check_placement(p, line, "dfe_column." + col)
         DFE_TO_PLACEMENT[col] = p
 
     IN_BOROUGH_SHARE_MAINTAINED_SPECIAL = a.number("in_borough_share.special_maintained")
@@ -262,7 +259,7 @@ def load_assumptions(path):
 
     ALLOWED_AGES = {}
     for p, (v, line) in a.table("allowed_ages").items():
-        placement_checked(a, "allowed_ages." + p, p, line)
+        a.check_placement(p, line, "allowed_ages." + p)
         ALLOWED_AGES[p] = a.parse_range(v, line, "allowed_ages." + p)
     missing = [p for p in PLACEMENTS if p not in ALLOWED_AGES]
     if missing:
@@ -280,7 +277,7 @@ def load_assumptions(path):
     groups = {}
     for rest, (v, line) in a.number_table("new_plan_mix").items():
         ages, _, p = rest.partition(".")
-        placement_checked(a, "new_plan_mix." + rest, p, line)
+        a.check_placement(p, line, "new_plan_mix." + rest)
         groups.setdefault(a.parse_range(ages, line, "new_plan_mix." + rest), {})[p] = v
     NEW_PLAN_PLACEMENT_MIX = list(groups.items())
 
@@ -292,8 +289,8 @@ def load_assumptions(path):
         if len(parts) != 3:
             a.fail(line, "transition." + rest, "transition.AGES.FROM.TO", repr(rest))
         lo, hi = a.parse_range(parts[0], line, "transition." + rest)
-        f = placement_checked(a, "transition." + rest, parts[1], line)
-        t = placement_checked(a, "transition." + rest, parts[2], line)
+        f = a.check_placement(parts[1], line, "transition." + rest)
+        t = a.check_placement(parts[2], line, "transition." + rest)
         for age in range(lo, hi + 1):
             TRANSITIONS.append((age, f, t, v))
 
