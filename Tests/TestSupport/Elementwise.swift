@@ -41,8 +41,12 @@ public func expectElementwise<A: Collection, E: Collection>(
 }
 
 /// Whether `x` is `y` or within `max(absoluteTolerance, relativeTolerance × max(|x|, |y|))` of it.
+///
+/// The scale is at most the greatest finite `Double` (as in swift-numerics'
+/// `isApproximatelyEqual`), so an infinity is close only to itself.
 public func isClose(_ x: Double, _ y: Double, absoluteTolerance: Double = 0, relativeTolerance: Double = 0) -> Bool {
-  x == y || abs(x - y) <= max(absoluteTolerance, relativeTolerance * max(abs(x), abs(y)))
+  let scale = min(max(abs(x), abs(y)), .greatestFiniteMagnitude)
+  return x == y || abs(x - y) <= max(absoluteTolerance, relativeTolerance * scale)
 }
 
 /// Records an issue when the counts differ, or are both zero and `allowEmpty` is false.

@@ -36,15 +36,24 @@ public func expectGolden(
   }
   let expected = try String(contentsOf: golden, encoding: .utf8)
   guard actual != expected else { return }
-  let found = actual.components(separatedBy: "\n")
-  let wanted = expected.components(separatedBy: "\n")
+  // Lines without the empty one after a final line end, so a missing last line is "the end of the text".
+  func lines(_ text: String) -> [String] {
+    let all = text.components(separatedBy: "\n")
+    return all.last == "" ? Array(all.dropLast()) : all
+  }
+  let found = lines(actual)
+  let wanted = lines(expected)
   let line =
     zip(found, wanted).enumerated().first { $0.element.0 != $0.element.1 }?.offset
     ?? min(found.count, wanted.count)
   func text(_ lines: [String]) -> String { line < lines.count ? "\"\(lines[line])\"" : "the end of the text" }
+  let difference =
+    found == wanted
+    ? "in the line end at the end of the text"
+    : "at line \(line + 1): expected \(text(wanted)); found \(text(found))"
   Issue.record(
     Comment(
       rawValue:
-        "differs from the golden file \(golden.path) at line \(line + 1): expected \(text(wanted)); found \(text(found)). If the change is intended, run the tests with \(Golden.updateVariable)=1, review the diff and commit it"
+        "differs from the golden file \(golden.path) \(difference). If the change is intended, run the tests with \(Golden.updateVariable)=1, review the diff and commit it"
     ), sourceLocation: sourceLocation)
 }
