@@ -47,10 +47,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // What both test targets share: the seeded generator, element-wise and golden-file
+    // expectations (Tests/TestSupport; docs/VERIFICATION.md).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(
       name: "HighNeedsTests",
       dependencies: [
         "HighNeeds",
+        "TestSupport",
         .product(name: "Numerics", package: "swift-numerics"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
@@ -58,7 +62,7 @@ let package = Package(
     ),
     .testTarget(
       name: "hnbTests",
-      dependencies: ["hnb", "HighNeeds"]
+      dependencies: ["hnb", "HighNeeds", "TestSupport"]
     ),
   ]
 )

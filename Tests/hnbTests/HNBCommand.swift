@@ -43,14 +43,24 @@ struct HNBCommand {
     FileManager.default.temporaryDirectory.appendingPathComponent("hnb-e2e-\(UUID().uuidString)").path
   }
 
-  /// Reads a CSV written by `hnb` (no quoted commas in the numeric columns used here).
+  /// Reads a CSV written by `hnb` (no quoted commas in the numeric columns used here); a row
+  /// with more or fewer fields than the header throws rather than losing or inventing cells.
   static func readCSV(_ path: String) throws -> [[String: String]] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     var lines = text.split(separator: "\n").map(String.init)
     let header = parseLine(lines.removeFirst())
-    return lines.map { line in
-      Dictionary(uniqueKeysWithValues: zip(header, parseLine(line)))
+    return try lines.enumerated().map { index, line in
+      let fields = parseLine(line)
+      guard fields.count == header.count else {
+        throw RaggedCSV(description: "\(path): row \(index + 1) has \(fields.count) fields, the header \(header.count)")
+      }
+      return Dictionary(uniqueKeysWithValues: zip(header, fields))
     }
+  }
+
+  /// A CSV read by `readCSV` whose rows do not all have the header's fields.
+  struct RaggedCSV: Error, CustomStringConvertible {
+    var description: String
   }
 
   static func parseLine(_ line: String) -> [String] {

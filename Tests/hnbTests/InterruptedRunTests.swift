@@ -1,6 +1,7 @@
 import Foundation
 import HighNeeds
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -12,18 +13,6 @@ import Testing
 /// complete earlier output leave either that earlier output or the new complete one, never a
 /// mix and never nothing; the next run removes whatever temporary directories the kills left.
 @Suite(.serialized) struct InterruptedRunTests {
-  /// SplitMix64: a small seeded generator, so the kill times are the same on every run.
-  struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// Every file of `directory` by name, or nil when it does not exist.
   static func snapshot(_ directory: String) throws -> [String: Data]? {
     guard FileManager.default.fileExists(atPath: directory) else { return nil }
@@ -87,7 +76,7 @@ import Testing
     let new = try #require(try snapshot(root + "/reference"))
     let earlier = try earlier(than: new)
     let out = root + "/trials/out"
-    var generator = SeededGenerator(state: seed)
+    var generator = SplitMix64(seed: seed)
     var outcome = (earlier: 0, new: 0)
     for trial in 0..<trials {
       try? FileManager.default.removeItem(atPath: out)

@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -86,9 +87,7 @@ import Testing
     simplex.equalities = [([1, 1, 1], 1)]
     simplex.inequalities = [([-1, 0, 0], 0), ([0, -1, 0], 0), ([0, 0, -1], 0)]
     let point = try simplex.solve().x
-    for (found, expected) in zip(point, [0.7, 0.3, 0.0]) {
-      #expect(found.isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12))
-    }
+    expectElementwise(point, [0.7, 0.3, 0.0], absoluteTolerance: 1e-12)
   }
 
   @Test func placementMixLiesOnTheSimplex() throws {

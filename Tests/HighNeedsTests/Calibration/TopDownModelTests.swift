@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -16,7 +17,7 @@ import Testing
     #expect(fit.share.isApproximatelyEqual(to: 0.3, relativeTolerance: 1e-12))
     #expect(fit.shareLogSD.allSatisfy { $0 < 1e-12 })
     let whole = totalFit.forecast(horizon: 3)
-    for (part, all) in zip(fit.forecast(total: totalFit, origin: 2020, horizon: 3), whole) {
+    try expectElementwise(fit.forecast(total: totalFit, origin: 2020, horizon: 3), whole) { part, all in
       #expect(part.year == all.year && part.horizon == all.horizon)
       #expect(part.forecast.isApproximatelyEqual(to: 0.3 * all.forecast, relativeTolerance: 1e-12))
       // No share variation: the level's interval is the total's, scaled.

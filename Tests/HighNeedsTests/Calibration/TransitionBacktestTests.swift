@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -39,7 +40,7 @@ struct SyntheticCohort {
 
   /// The transitions of calendar years `years` and the population of censuses `years + 1`.
   func generate(years: ClosedRange<Int>) -> (transitions: String, population: String) {
-    var rng = SeededGenerator(state: seed)
+    var rng = SplitMix64(seed: seed)
     let maxAge = AgeAxis.maxAge
     var stock = Array(repeating: [0, 0], count: maxAge + 1)
     var text = CalibrationTransitionFitTests.header

@@ -1,20 +1,9 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
-
-/// A deterministic generator (SplitMix64), so synthetic data are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 @Suite struct CalibrationTransitionFitTests {
   static let header = "calendar-year,setting-1,need-1,academic-year-1,setting-2,need-2,academic-year-2\n"
@@ -23,7 +12,7 @@ struct SeededGenerator: RandomNumberGenerator {
   /// `special_maintained_in` at curriculum years 1–9 ceases with `cease`, otherwise moves
   /// with `moveToSpecial` from mainstream (and stays in special); joiners arrive in mainstream.
   static func synthetic(children: Int, years: ClosedRange<Int>, cease: Double, moveToSpecial: Double) -> String {
-    var rng = SeededGenerator(state: 42)
+    var rng = SplitMix64(seed: 42)
     var text = header
     for year in years {
       for ay in 1...9 {

@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -16,7 +17,7 @@ import Testing
       var line = $0; line.baseGBP *= k; return line
     }
     let scaled = try ScenarioRun.run(scenario)
-    for (a, b) in zip(base.accounts, scaled.accounts) {
+    expectElementwise(base.accounts, scaled.accounts) { a, b in
       #expect(b.expenditure.isApproximatelyEqual(to: a.expenditure * k, relativeTolerance: 1e-12))
     }
   }
@@ -38,7 +39,7 @@ import Testing
     var scenario = try Fixtures.tiny()
     scenario.incidenceRate = scenario.incidenceRate.map { $0.map { $0 * (1 + extra) } }
     let more = try ScenarioRun.run(scenario)
-    for (a, b) in zip(base.accounts, more.accounts) {
+    expectElementwise(base.accounts, more.accounts) { a, b in
       #expect(b.expenditure >= a.expenditure - 1e-9)
     }
   }

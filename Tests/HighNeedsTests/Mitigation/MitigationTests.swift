@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -65,9 +66,7 @@ import Testing
     // Starts in 2026/27: 7/12 of a year's cost in 2026-27 (September to March), then all of it,
     // all charged to `cheaper`.
     let costs: [Double] = [0, 10_000.0 * 7 / 12, 10_000]
-    for (x, y) in zip(paid.accounts.map(\.totalMitigationCosts), costs) {
-      #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-9))
-    }
+    expectElementwise(paid.accounts.map(\.totalMitigationCosts), costs, absoluteTolerance: 1e-9)
     for f in 0..<3 {
       let cost = costs[f]
       #expect(paid.savings[1][f].isApproximatelyEqual(to: free.savings[1][f] - cost, absoluteTolerance: 1e-6))
@@ -106,7 +105,7 @@ import Testing
       ages: 0...25, source: "test")
     let result = try ScenarioRun.run(try Self.withMitigations([target]))
     let newMainstream = result.path.flows.map { $0[0].newPlans }
-    for (x, y) in zip(newMainstream, [8.5, 9, 9]) { #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12)) }
+    expectElementwise(newMainstream, [8.5, 9, 9], absoluteTolerance: 1e-12)
     // A target already met moves nothing.
     let met = Mitigation(
       id: "met", label: "met", lever: .shiftNewPlansToTarget(from: 1, to: 0, targetShare: 0.5),

@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -48,15 +49,15 @@ import Testing
       needs: s.needCount, overflow: s.overflow, horizon: s.horizonYears,
       keepPlans: Array(repeating: false, count: draws))
     var worst = 0.0
-    for (f, d) in zip(fast, slow) {
+    expectElementwise(fast, slow) { f, d in
       for t in 0...s.horizonYears {
-        for (x, y) in zip(f.occupancy[t], d.occupancy[t]) {
+        expectElementwise(f.occupancy[t], d.occupancy[t], "census \(t)") { x, y in
           #expect(Self.close(x, y))
           worst = max(worst, abs(x - y))
         }
       }
       for t in 0..<s.horizonYears {
-        for (x, y) in zip(f.flows[t], d.flows[t]) {
+        expectElementwise(f.flows[t], d.flows[t], "flows in year \(t + 1)") { x, y in
           for (u, v) in [
             (x.opening, y.opening), (x.newPlans, y.newPlans), (x.ceased, y.ceased), (x.movedOut, y.movedOut),
             (x.movedIn, y.movedIn), (x.overflowOut, y.overflowOut), (x.overflowIn, y.overflowIn),

@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -25,9 +26,7 @@ import Testing
         baseline: scenario.baselinePlans, members: [member], placements: 2, needs: 1, overflow: scenario.overflow,
         horizon: 3)[0]
       for t in 0...3 {
-        for (x, y) in zip(together[b].plans[t], alone.plans[t]) {
-          #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12))
-        }
+        expectElementwise(together[b].plans[t], alone.plans[t], absoluteTolerance: 1e-12)
       }
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -34,7 +35,7 @@ import Testing
   @Test func caseloadMatchesHandCalculation() {
     let totals = result.path.occupancy.map { $0.reduce(0, +) }
     let expected = [180.0, 118, 19, 19]
-    for (x, y) in zip(totals, expected) { #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-9)) }
+    expectElementwise(totals, expected, absoluteTolerance: 1e-9)
     // Occupancy columns are need-major: [ms, sp] for the one need.
     #expect(result.path.occupancy[1][0].isApproximatelyEqual(to: 89, absoluteTolerance: 1e-9))
     #expect(result.path.occupancy[2][1].isApproximatelyEqual(to: 4.52, absoluteTolerance: 1e-9))
@@ -71,9 +72,7 @@ import Testing
       .write(toFile: path, atomically: true, encoding: .utf8)
     let grown = try ScenarioRun.run(try ScenarioLoader.load(path: path))
     let arrivals = grown.path.flows.map { $0.reduce(0) { $0 + $1.newPlans } }
-    for (x, y) in zip(arrivals, [11.0, 12.1, 13.31]) {
-      #expect(x.isApproximatelyEqual(to: y, relativeTolerance: 1e-12))
-    }
+    expectElementwise(arrivals, [11.0, 12.1, 13.31], relativeTolerance: 1e-12)
 
     try
       "census_year,age,rate\n2026,0-9,0\n2026,10,0.01\n2026,11-25,0\n2027,0-25,0\n2028,10,0.02\n2028,0-9,0\n2028,11-25,0\n"
@@ -84,6 +83,6 @@ import Testing
     path = directory + "/tiny.yaml"
     let byYear = try ScenarioRun.run(try ScenarioLoader.load(path: path))
     let yearly = byYear.path.flows.map { $0.reduce(0) { $0 + $1.newPlans } }
-    for (x, y) in zip(yearly, [10.0, 0, 20]) { #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-12)) }
+    expectElementwise(yearly, [10.0, 0, 20], absoluteTolerance: 1e-12)
   }
 }

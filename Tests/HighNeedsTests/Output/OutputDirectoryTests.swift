@@ -171,4 +171,73 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     try OutputDirectory.write(good, to: root.appendingPathComponent("out").path)
   }
+
+  /// An empty folder is written into; a file in the place of the folder, a folder of other
+  /// things with no marker, and a marker hnb did not write (not `SHA-256  name` lines) are refused
+  /// and left as they were.
+  @Test func anEmptyFolderIsUsedAndAFileOrAForeignMarkerIsNot() throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let empty = root.appendingPathComponent("empty")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    try OutputDirectory.write(Self.run, to: empty.path)
+    #expect(try Self.snapshot(empty).keys.sorted() == [OutputDirectory.markerName, "kpis.csv", "manifest.json"])
+    let cases: [(String, [String: String], String)] = [
+      ("file", [:], "it is a file, not a directory"),
+      ("notes", ["notes.txt": "mine\n"], "it is not empty and is not an hnb output (it has no .hnb-output.sha256"),
+      (
+        "forged", [OutputDirectory.markerName: "kpis.csv\n", "kpis.csv": "x\n"],
+        "its .hnb-output.sha256 is not one hnb wrote"
+      ),
+      (
+        "nested", [OutputDirectory.markerName: String(repeating: "0", count: 64) + "  sub/kpis.csv\n"],
+        "is not one hnb wrote"
+      ),
+    ]
+    for (name, files, reason) in cases {
+      let target = root.appendingPathComponent(name)
+      if files.isEmpty {
+        try Data("a file\n".utf8).write(to: target)
+      } else {
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        for (file, text) in files { try Data(text.utf8).write(to: target.appendingPathComponent(file)) }
+      }
+      let before = try Self.snapshot(root)
+      let error = #expect(throws: OutputError.self, "\(name)") {
+        try OutputDirectory.write(Self.run, to: target.path)
+      }
+      #expect(error?.errorDescription?.contains(reason) == true, "\(error?.errorDescription ?? "")")
+      #expect(try Self.snapshot(root) == before, "\(name)")
+    }
+  }
+
+  /// The marker is `sha256sum` output: one `SHA-256  name` line per file, sorted by name, and
+  /// reads back as what it lists.
+  @Test func theMarkerIsSha256sumOutput() {
+    let files = ["b.csv": Data("abc".utf8), "a.csv": Data()]
+    let marker = OutputDirectory.marker(files)
+    #expect(
+      marker
+        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.csv\n"
+        + "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  b.csv\n")
+    #expect(OutputDirectory.parseMarker(Data(marker.utf8)) == files.mapValues { SHA256.hex($0) })
+  }
+
+  /// What a killed run left beside the output (`.NAME.tmp-PID` of a process no longer
+  /// running) is removed by the next write; a running process's is left alone.
+  @Test func aDeadRunsLeftoversAreRemovedAndALiveOnesKept() throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    // Above the largest pid_max Linux allows (2^22), so no process has it.
+    let dead = root.appendingPathComponent(".out.tmp-4194305")
+    // The parent of this test process is running (this process's own pid names its staging).
+    let live = root.appendingPathComponent(".out.tmp-\(getppid())")
+    for leftover in [dead, live] {
+      try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true)
+      try Data("half\n".utf8).write(to: leftover.appendingPathComponent("kpis.csv"))
+    }
+    try OutputDirectory.write(Self.run, to: root.appendingPathComponent("out").path)
+    #expect(!FileManager.default.fileExists(atPath: dead.path))
+    #expect(FileManager.default.fileExists(atPath: live.appendingPathComponent("kpis.csv").path))
+  }
 }

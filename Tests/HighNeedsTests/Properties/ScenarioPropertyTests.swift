@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -94,15 +95,17 @@ import Testing
       let a = try ScenarioRun.run(scenario)
       let b = try ScenarioRun.run(scaled)
       #expect(a.path.plans == b.path.plans, "seed \(seed)")
-      for (x, y) in zip(a.accounts, b.accounts) {
-        let lines = zip(
+      expectElementwise(a.accounts, b.accounts, "seed \(seed)") { x, y in
+        expectElementwise(
           x.topUp + x.placeFunding + x.central + x.mitigationCosts,
-          y.topUp + y.placeFunding + y.central + y.mitigationCosts)
-        for (u, v) in lines { #expect(Self.close(u * k, v, relative: 1e-12, absolute: 1e-6), "seed \(seed) k \(k)") }
+          y.topUp + y.placeFunding + y.central + y.mitigationCosts, "seed \(seed)"
+        ) { u, v in #expect(Self.close(u * k, v, relative: 1e-12, absolute: 1e-6), "seed \(seed) k \(k)") }
         #expect(Self.close(x.expenditure * k, y.expenditure, absolute: 1e-6), "seed \(seed) k \(k)")
         #expect(x.income == y.income, "seed \(seed)")
       }
-      for (x, y) in zip(a.savings, b.savings) {
+      // No savings when there are no mitigations.
+      expectElementwise(a.savings, b.savings, "seed \(seed)", allowEmpty: true) { x, y in
+        #expect(x.count == y.count, "seed \(seed)")
         for f in x.indices {
           let scale = a.accounts[f].expenditure * k
           #expect(Self.close(x[f] * k, y[f], relative: 1e-11, absolute: 1e-6, scale: scale), "seed \(seed) k \(k)")
@@ -127,13 +130,14 @@ import Testing
       more.incidenceRate = more.incidenceRate.map { $0.map { $0 * (1 + extra) } }
       let a = try ScenarioRun.run(scenario)
       let b = try ScenarioRun.run(more)
-      for (x, y) in zip(Self.paths(a), Self.paths(b)) {
+      expectElementwise(Self.paths(a), Self.paths(b), "seed \(seed)") { x, y in
         for t in 0...scenario.horizonYears {
+          #expect(x.plans[t].count == y.plans[t].count && !x.plans[t].isEmpty, "seed \(seed) census \(t)")
           let lower = zip(x.plans[t], y.plans[t]).filter { $1 < $0 - 1e-12 * max(1, $0) }
           #expect(lower.isEmpty, "seed \(seed) extra \(extra) census \(t): \(lower.prefix(3))")
         }
       }
-      for (x, y) in zip(a.accounts, b.accounts) {
+      expectElementwise(a.accounts, b.accounts, "seed \(seed)") { x, y in
         #expect(y.expenditure >= x.expenditure - 1e-6, "seed \(seed) extra \(extra)")
       }
     }
@@ -214,11 +218,11 @@ import Testing
       let a = try ScenarioRun.run(mitigated)
       let b = try ScenarioRun.run(direct)
       for t in 0...base.horizonYears {
-        for (x, y) in zip(a.path.plans[t], b.path.plans[t]) {
+        expectElementwise(a.path.plans[t], b.path.plans[t], "seed \(seed) census \(t)") { x, y in
           #expect(Self.close(x, y), "seed \(seed) lever \(choice) census \(t): \(x) ≠ \(y)")
         }
       }
-      for (x, y) in zip(a.accounts, b.accounts) {
+      expectElementwise(a.accounts, b.accounts, "seed \(seed)") { x, y in
         #expect(Self.close(x.expenditure, y.expenditure, absolute: 1e-6), "seed \(seed) lever \(choice)")
       }
     }

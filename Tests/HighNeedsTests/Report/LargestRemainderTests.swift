@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import HighNeeds
 
@@ -37,7 +38,7 @@ import Testing
       let parts = (0..<n).map { _ in Double.random(in: -5e6...5e6, using: &generator) }
       let rounded = LargestRemainder.round(parts, unit: 1000)
       #expect(rounded.reduce(0, +) == LargestRemainder.round(parts.reduce(0, +), unit: 1000))
-      for (x, r) in zip(parts, rounded) { #expect(abs(x - r) < 1000) }
+      expectElementwise(parts, rounded) { x, r in #expect(abs(x - r) < 1000) }
     }
   }
 }
