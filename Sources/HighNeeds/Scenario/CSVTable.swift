@@ -116,6 +116,8 @@ public struct CSVTable: Sendable {
     var field = ""
     var inQuotes = false
     var fieldWasQuoted = false
+    // After a field's closing quote only spaces, a comma or the end of the line may follow.
+    var afterClosingQuote = false
     var line = 1
     var recordLine = 1
     var scalars = Array(text.unicodeScalars)
@@ -134,6 +136,7 @@ public struct CSVTable: Sendable {
       fields = []
       field = ""
       fieldWasQuoted = false
+      afterClosingQuote = false
     }
     while i < scalars.count {
       let c = scalars[i]
@@ -144,12 +147,21 @@ public struct CSVTable: Sendable {
             i += 1
           } else {
             inQuotes = false
+            afterClosingQuote = true
           }
         } else {
           if c == "\n" || (c == "\r" && !(i + 1 < scalars.count && scalars[i + 1] == "\n")) { line += 1 }
           field.unicodeScalars.append(c)
         }
+      } else if afterClosingQuote, c != ",", c != "\r", c != "\n" {
+        guard c == " " else {
+          throw InputError(
+            SourceLocation(file: file, line: line, column: fields.count + 1),
+            expected: "a comma or the end of the line after a field's closing quote",
+            found: "\(InputError.quoted(String(c))) after \(InputError.quoted("\"" + field + "\""))")
+        }
       } else {
+        afterClosingQuote = false
         switch c {
         case "\"":
           if !field.isEmpty {

@@ -42,6 +42,13 @@ import Testing
     #expect(
       Self.message { _ = try Self.parse("a,b\n1,2\n3,\"open\n4,5\n") }
         == "f.csv:3: expected a closing quote; found end of file")
+    // Text after a closing quote is not joined to the value ("10"0 is not 100); spaces are.
+    #expect(
+      Self.message { _ = try Self.parse("a,b\n1,\"10\"0\n") }
+        == "f.csv:2:2: expected a comma or the end of the line after a field's closing quote; found '0' after '\"10\"'")
+    let spaced = try? Self.parse("a,b\n\"1\" ,\"2\"  \n")
+    #expect(spaced?.rows.first?.string("a") == "1")
+    #expect(spaced?.rows.first?.string("b") == "2")
   }
 
   /// A byte order mark (Excel's "CSV UTF-8") is not part of the first column's name.
