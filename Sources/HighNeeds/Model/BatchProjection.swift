@@ -282,7 +282,8 @@ public struct BatchProjection: Sendable {
       let year = Year(
         survival: parameters.survival[t - 1], factor: w[.cessationFactor] + (t - 1) * D,
         newPlans: parameters.newPlans[t - 1], newPlanCount: parameters.newPlanCount[t - 1],
-        inflow: w[.incidenceFactor] + (t - 1) * D, transition: parameters.transition[t - 1], shift: shift.isEmpty ? [] : shift[t - 1],
+        inflow: w[.incidenceFactor] + (t - 1) * D, transition: parameters.transition[t - 1],
+        shift: shift.isEmpty ? [] : shift[t - 1],
         mixUsed: mixUsed)
       // The shared matrices' dgemm reads every row of a block, so there every block is kept
       // clean; with drawn matrices only live blocks are read.
@@ -637,9 +638,10 @@ extension BatchProjection {
     }
   }
 
-  /// Step 5, capacity: in each limited placement `p`, each draw's demand above `places[p]`
-  /// overflows to the destinations, keeping age and need: every cell releases
-  /// `1 − places / demand` of its plans. Corrects the occupancy (`sums`) by the moves.
+  /// Step 5, capacity: each draw's demand above `places[p]` overflows, keeping age and need.
+  ///
+  /// In each limited placement `p`, every cell releases `1 − places / demand` of its plans to
+  /// the destinations; the occupancy (`sums`) is corrected by the moves.
   func applyCapacity(places: [Double], state: UnsafeMutablePointer<Double>, live: inout [Bool], _ w: Work) {
     let D = w.D
     let A = AgeAxis.count
