@@ -24,12 +24,12 @@ import Testing
 
   /// The sweep's projection of a draw that changes nothing gives the deterministic run's
   /// occupancy and flows to the bit (the central draw of a sweep is `hnb run`), with levers
-  /// that move new plans and placements (combined) and with capacity binding (tiny).
+  /// that move new plans and placements (combined) and with capacity binding.
   @Test func aDrawThatChangesNothingIsTheDeterministicRunToTheBit() throws {
     var combined = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
     combined.uncertainty.transitionConcentration = nil
     combined.uncertainty.newPlanMixConcentration = nil
-    for s in [combined, try Fixtures.tiny()] {
+    for s in [combined, try MitigationTests.capacityScenario()] {
       let model = SweepModel(s)
       let swept = model.projection.run([CaseloadDraw(horizon: s.horizonYears)])
       let run = Projection.run(
@@ -42,8 +42,8 @@ import Testing
       #expect(swept[0].flows == run[0].flows)
       #expect(swept[0].flows.joined().contains { $0.movedOut > 0 })
     }
-    let tiny = try ScenarioRun.run(Fixtures.tiny())
-    #expect(tiny.path.flows.joined().contains { $0.overflowOut > 0 }, "capacity must bind in the tiny scenario")
+    let capacity = try ScenarioRun.run(MitigationTests.capacityScenario())
+    #expect(capacity.path.flows.joined().contains { $0.overflowOut > 0 }, "capacity must bind")
   }
 
   /// The state kept at each census is each draw's own, whatever the workspace held.
@@ -65,7 +65,7 @@ import Testing
       #expect(path.plans[0] == s.baselinePlans)
       for t in 0...H {
         try #require(path.plans[t].count == AgeAxis.count * N * P)
-        #expect(path.plans[t].allSatisfy(\.isFinite), "census \(t) holds a number no draw put there")
+        #expect(path.plans[t].allSatisfy { $0.isFinite }, "census \(t) holds a number no draw put there")
         for j in 0..<(N * P) {
           let overAges = (0..<AgeAxis.count).reduce(0.0) { $0 + path.plans[t][$1 * N * P + j] }
           #expect(overAges.isApproximatelyEqual(to: path.occupancy[t][j], absoluteTolerance: 1e-9))
@@ -74,7 +74,7 @@ import Testing
     }
     let withoutPlans = model.projection.run(draws, workspace: Self.poisoned())
     try #require(withoutPlans.count == paths.count)
-    #expect(withoutPlans.allSatisfy(\.plans.isEmpty))
+    #expect(withoutPlans.allSatisfy { $0.plans.isEmpty })
     for (a, b) in zip(withoutPlans, paths) { #expect(a.occupancy == b.occupancy && a.flows == b.flows) }
   }
 }
