@@ -27,14 +27,16 @@ public struct CaseloadDraw: Sendable {
   }
 }
 
-/// Projects a batch of sweep draws together, the draws being the innermost, contiguous axis.
+/// The projection: the one implementation of the yearly step, for a batch of draws together,
+/// the draws being the innermost, contiguous axis.
 ///
-/// The same yearly step as `Projection` (see `docs/MODEL.md`, "One year's step", and under
-/// "Uncertainty", "Sweep"), laid out for many draws that share a scenario but differ in their
-/// rates: `x[((a · P + p) · N + n) · B + b]` for age `a`, placement `p`, need `n`, draw `b`.
-/// Every pass of the year runs over contiguous vectors of `B` draws. Transitions:
+/// Each step of `docs/MODEL.md`, "One year's step" (and under "Uncertainty", "Sweep"), is one
+/// method: `cease`, `move`, `addNewPlans` and `applyCapacity`, called by `run`. The
+/// deterministic projection (`Projection.run`) is a batch of one draw that changes nothing.
+/// Laid out for many draws that share a scenario but differ in their rates: `x[((a · P + p) · N + n) · D + b]` for age `a`, placement `p`, need `n`, draw `b`.
+/// Every pass of the year runs over contiguous vectors of `D` draws. Transitions:
 /// - draws sharing the age's matrix (no transition uncertainty): one `cblas_dgemm` over the
-///   whole batch, `Y_a (P × N·B) = T_aᵀ · X_a`;
+///   whole batch, `Y_a (P × N·D) = T_aᵀ · X_a`;
 /// - draws with their own matrices (Dirichlet rows): one pass per non-zero `(p, q)` of the
 ///   age's pattern, `y_q += x_p ∘ (s_p ∘ t_pq)` (vectors over draws; the survival `s_p` is
 ///   applied here, so cessation only totals the block), then, in years when mitigations move
@@ -70,27 +72,27 @@ public struct BatchProjection: Sendable {
 
   /// The working vectors of one `run`, each a buffer of its workspace.
   enum Vector: Int, CaseIterable {
-    /// The state `x` and the next year's state (ages shifted), `A · P · N · B` each.
+    /// The state `x` and the next year's state (ages shifted), `A · P · N · D` each.
     case state, next
     /// One age block, for a drawn product before the shared lever matrix.
     case scratch
-    /// This year's flows by placement and draw (`P · B` each).
+    /// This year's flows by placement and draw (`P · D` each).
     case ceased, movedOut, movedIn, arrived, overflowOut, overflowIn
-    /// Each draw's diagonal of the age's (mitigated) matrix, `P · B`.
+    /// Each draw's diagonal of the age's (mitigated) matrix, `P · D`.
     case diagonal
-    /// Per draw, one age's plans by placement after cessation (`P · B`), and the same moved by
+    /// Per draw, one age's plans by placement after cessation (`P · D`), and the same moved by
     /// the draw's matrix before and after the shared lever matrix: the moves' totals.
     case keptTotal, movedTotalBeforeLevers, movedTotal
-    /// Each draw's plans summed over ages, `[(p · N + n) · B + b]`: the year's occupancy.
+    /// Each draw's plans summed over ages, `[(p · N + n) · D + b]`: the year's occupancy.
     case occupancy
-    /// Per draw: survival of each placement of one age (`P · B`).
+    /// Per draw: survival of each placement of one age (`P · D`).
     case kept
     /// Per draw: demand, release and one cell's excess of one placement; one matrix entry
     /// times its row's survival.
     case demand, release, excess, survivingMove
-    /// Each draw's factors by year, `H · B`.
+    /// Each draw's factors by year, `H · D`.
     case cessationFactor, incidenceFactor
-    /// Each draw's mix, transposed: `mixes[(a · N · P + j) · B + b]`.
+    /// Each draw's mix, transposed: `mixes[(a · N · P + j) · D + b]`.
     case mixes
     /// Each draw's matrix values on the pattern.
     case values
@@ -133,6 +135,30 @@ public struct BatchProjection: Sendable {
     self.mixOffset = mixOffset
   }
 
+  /// Prepares the projection of one run's `parameters` as they are: draws that change nothing
+  /// (the deterministic projection, `Projection.run`); a draw with its own matrices or mix
+  /// needs `init(scenario:parameters:)`.
+  init(
+    baseline: [Double], parameters m: ModelParameters, placements P: Int, needs N: Int, overflow: [[Double]?],
+    horizon H: Int
+  ) {
+    self.P = P
+    self.N = N
+    self.H = H
+    self.baseline = baseline
+    parameters = m
+    self.overflow = overflow
+    active = []
+    baseCensusYear = 0
+    shift = []
+    pattern = []
+    patternOffset = [0]
+    baseTransition = []
+    baseMix = []
+    mixPattern = []
+    mixOffset = [0]
+  }
+
   /// The full matrices (`[age][p · P + q]`) of transition values given on the scenario's
   /// non-zeros (`CaseloadDraw.transitionValues`).
   public func transitionMatrices(_ values: [Double]) -> [[Double]] {
@@ -155,12 +181,19 @@ public struct BatchProjection: Sendable {
     }
   }
 
-  /// Projects `draws`; returns each draw's path (occupancy and flows; no cell-level state).
-  public func run(_ draws: [CaseloadDraw], workspace: BatchWorkspace = BatchWorkspace()) -> [CaseloadPath] {
-    let B = draws.count
+  /// Projects `draws`; returns each draw's path: occupancy and flows, and with `keepPlans` the
+  /// state at every census (`CaseloadPath.plans`).
+  ///
+  /// The year's step, in the order of `docs/MODEL.md`, "One year's step": age by age,
+  /// `cease` (1), `move` (2, transitions, written one age up: 3, ageing) and `addNewPlans` (4),
+  /// so that a block is still in cache when it is next used; then `applyCapacity` (5).
+  public func run(
+    _ draws: [CaseloadDraw], workspace: BatchWorkspace = BatchWorkspace(), keepPlans: Bool = false
+  ) -> [CaseloadPath] {
+    let D = draws.count
     let A = AgeAxis.count
     let cells = N * P
-    let ageBlock = P * N * B
+    let ageBlock = P * N * D
     let drawnMatrices = draws.contains { $0.transitionValues != nil }
     let drawnMix = draws.contains { $0.newPlanMixValues != nil }
     // Working memory, every vector contiguous over the draws. A reused workspace needs no
@@ -174,61 +207,41 @@ public struct BatchProjection: Sendable {
         case .scratch: return ageBlock
         case .ceased, .movedOut, .movedIn, .arrived, .overflowOut, .overflowIn, .diagonal, .keptTotal,
           .movedTotalBeforeLevers, .movedTotal:
-          return P * B
+          return P * D
         case .occupancy: return ageBlock
-        case .kept: return P * B
-        case .demand, .release, .excess, .survivingMove: return B
-        case .cessationFactor, .incidenceFactor: return H * B
-        case .mixes: return drawnMix ? A * cells * B : 0
-        case .values: return drawnMatrices ? (patternOffset.last ?? 0) * B : 0
+        case .kept: return P * D
+        case .demand, .release, .excess, .survivingMove: return D
+        case .cessationFactor, .incidenceFactor: return H * D
+        case .mixes: return drawnMix ? A * cells * D : 0
+        case .values: return drawnMatrices ? (patternOffset.last ?? 0) * D : 0
         }
       })
-    func buffer(_ vector: Vector) -> UnsafeMutablePointer<Double> { memory[vector.rawValue] }
-    var state = buffer(.state)
-    var next = buffer(.next)
-    let scratch = buffer(.scratch)
-    let ceased = buffer(.ceased)
-    let movedOut = buffer(.movedOut)
-    let movedIn = buffer(.movedIn)
-    let arrived = buffer(.arrived)
-    let overflowOut = buffer(.overflowOut)
-    let overflowIn = buffer(.overflowIn)
-    let diagonal = buffer(.diagonal)
-    let keptTotal = buffer(.keptTotal)
-    let movedTotalBeforeLevers = buffer(.movedTotalBeforeLevers)
-    let movedTotal = buffer(.movedTotal)
-    let sums = buffer(.occupancy)
-    let kept = buffer(.kept)
-    let demand = buffer(.demand)
-    let release = buffer(.release)
-    let excess = buffer(.excess)
-    let survivingMove = buffer(.survivingMove)
-    let cessationFactor = buffer(.cessationFactor)
-    let incidenceFactor = buffer(.incidenceFactor)
-    let mixes = buffer(.mixes)
+    let w = Work(memory: memory, D: D, drawnMatrices: drawnMatrices, drawnMix: drawnMix)
+    var state = w[.state]
+    var next = w[.next]
     var mixHadLevers = false
     // mixUsed[a · cells + j]: whether any draw's mix has a share in that cell.
     var mixUsed = [Bool](repeating: false, count: drawnMix ? A * cells : 0)
-    // Drawn matrices on the pattern: `values[(patternOffset[age] + k) · B + b]` for the age's
-    // k-th non-zero.
-    let values = buffer(.values)
 
     for (b, d) in draws.enumerated() {
       for t in 0..<H {
-        cessationFactor[t * B + b] = d.cessationFactor[t]
-        incidenceFactor[t * B + b] = d.incidenceFactor[t]
+        w[.cessationFactor][t * D + b] = d.cessationFactor[t]
+        w[.incidenceFactor][t * D + b] = d.incidenceFactor[t]
       }
     }
     if drawnMatrices {
+      // Drawn matrices on the pattern: `values[(patternOffset[age] + k) · D + b]` for the
+      // age's k-th non-zero.
+      let values = w[.values]
       let nonzeros = patternOffset.last ?? 0
       for (b, d) in draws.enumerated() {
         if let drawn = d.transitionValues {
           precondition(drawn.count == nonzeros, "draw \(b): \(drawn.count) transition values for \(nonzeros) non-zeros")
-          for i in 0..<nonzeros { values[i * B + b] = drawn[i] }
+          for i in 0..<nonzeros { values[i * D + b] = drawn[i] }
         } else {
           for a in 0..<AgeAxis.maxAge {
             for (k, e) in pattern[a].enumerated() {
-              values[(patternOffset[a] + k) * B + b] = baseTransition[a][e.p * P + e.q]
+              values[(patternOffset[a] + k) * D + b] = baseTransition[a][e.p * P + e.q]
             }
           }
         }
@@ -237,7 +250,7 @@ public struct BatchProjection: Sendable {
     for a in 0..<A {
       for p in 0..<P {
         for n in 0..<N {
-          (state + ((a * P + p) * N + n) * B).update(repeating: baseline[a * cells + n * P + p], count: B)
+          (state + ((a * P + p) * N + n) * D).update(repeating: baseline[a * cells + n * P + p], count: D)
         }
       }
     }
@@ -245,302 +258,74 @@ public struct BatchProjection: Sendable {
     // live is all zeros, so the passes below skip it; liveness only errs towards true.
     var live = (0..<(A * P)).map { i in (0..<N).contains { n in baseline[(i / P) * cells + n * P + i % P] != 0 } }
     var liveNext = [Bool](repeating: false, count: A * P)
-    var written = [Bool](repeating: false, count: P)
-    // Per draw and year: occupancy[t · B + b][n·P + p] and flows[(t-1) · B + b][p].
-    var occupancy = [[Double]](repeating: [], count: (H + 1) * B)
-    var flows = [[PlacementFlows]](repeating: [], count: H * B)
+    // Per draw and year: occupancy[t · D + b][n·P + p] and flows[(t-1) · D + b][p].
+    var occupancy = [[Double]](repeating: [], count: (H + 1) * D)
+    var flows = [[PlacementFlows]](repeating: [], count: H * D)
+    // plans[t · D + b]: each draw's state at census t, when kept.
+    var plans = [[Double]](repeating: [], count: keepPlans ? (H + 1) * D : 0)
+    let sums = w[.occupancy]
     sums.update(repeating: 0, count: ageBlock)
-    for a in 0..<A { accumulate(block: a, of: state, live: live, draws: B, into: sums) }
-    store(sums, t: 0, draws: B, into: &occupancy)
+    for a in 0..<A { accumulate(block: a, of: state, live: live, draws: D, into: sums) }
+    store(sums, t: 0, draws: D, into: &occupancy)
+    if keepPlans { record(state, t: 0, live: live, draws: D, into: &plans) }
 
     for t in 1...H {
       let academicStart = baseCensusYear + t - 1
-      for vector in flowVectors { buffer(vector).update(repeating: 0, count: P * B) }
-      let survival = parameters.survival[t - 1]
-
-      // 4. New plans, at their age at the census: count · mix, times each draw's factor (added
-      // age by age below, each age once its block has been written).
-      let inflow = incidenceFactor + (t - 1) * B
-      let count = parameters.newPlanCount[t - 1]
+      for vector in flowVectors { w[vector].update(repeating: 0, count: P * D) }
       if drawnMix {
-        // mixes[(a · cells + j) · B + b]: each draw's mix, mitigated, transposed once per batch
-        // (and again in each year that mitigations move new plans), in tiles of cells so the
-        // writes stay in cache.
         let levers = ModelParameters.hasMixLevers(active, academicYearStart: academicStart)
         if t == 1 || levers || mixHadLevers {
-          for i in mixUsed.indices { mixUsed[i] = false }
-          if levers {
-            // Levers may move shares into cells that are zero in the scenario's mix.
-            let perDraw = draws.map { d -> [[Double]] in
-              var mix = d.newPlanMixValues.map { newPlanMix($0) } ?? baseMix
-              ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
-              return mix
-            }
-            for a in 0..<A {
-              for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
-                for b in 0..<B {
-                  let row = perDraw[b][a]
-                  for j in tile..<min(cells, tile + Self.transposeTile) {
-                    mixes[(a * cells + j) * B + b] = row[j]
-                    if row[j] != 0 { mixUsed[a * cells + j] = true }
-                  }
-                }
-              }
-            }
-          } else {
-            // Only the scenario's non-zero cells (the others are skipped when plans are added).
-            let nonzeros = mixOffset.last ?? 0
-            let perDraw = draws.map { d -> [Double] in
-              if let drawn = d.newPlanMixValues {
-                precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
-                return drawn
-              }
-              return (0..<A).flatMap { a in mixPattern[a].map { baseMix[a][$0] } }
-            }
-            for a in 0..<A {
-              let cellsUsed = mixPattern[a]
-              for j in cellsUsed { mixUsed[a * cells + j] = true }
-              for tile in stride(from: 0, to: cellsUsed.count, by: Self.transposeTile) {
-                let end = min(cellsUsed.count, tile + Self.transposeTile)
-                for b in 0..<B {
-                  let values = perDraw[b]
-                  for k in tile..<end { mixes[(a * cells + cellsUsed[k]) * B + b] = values[mixOffset[a] + k] }
-                }
-              }
-            }
-          }
+          transposeMixes(draws, academicYearStart: academicStart, levers: levers, mixUsed: &mixUsed, w)
         }
         mixHadLevers = levers
       }
-      let shared = parameters.newPlans[t - 1]
-      /// Adds the new plans at age `a` (their age at the census) to `x`, marking their blocks live.
-      func addNewPlans(age a: Int, into x: UnsafeMutablePointer<Double>, live: inout [Bool]) {
-        for n in 0..<N {
-          for p in 0..<P {
-            let j = a * cells + n * P + p
-            let row = x + ((a * P + p) * N + n) * B
-            let into = arrived + p * B
-            if drawnMix {
-              let share = mixes + j * B
-              let people = count[a]
-              if people == 0 || !mixUsed[j] { continue }
-              if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * B, count: N * B) }
-              live[a * P + p] = true
-              for b in 0..<B {
-                let added = people * share[b] * inflow[b]  // × 1 is exact
-                row[b] += added
-                into[b] += added
-              }
-            } else if shared[j] != 0 {
-              if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * B, count: N * B) }
-              live[a * P + p] = true
-              let value = shared[j]
-              for b in 0..<B {
-                let added = value * inflow[b]
-                row[b] += added
-                into[b] += added
-              }
-            }
-          }
-        }
-      }
-
-      // 1. Cessation: x ← x · survival, with each draw's factor on the cessation rate; then
-      // 2. transitions, written one age up (3. ageing): next[a+1] = state[a] · T_a; then the
-      // new plans at a+1. All three run age by age, so that a block is still in cache when it
-      // is next used.
-      let factor = cessationFactor + (t - 1) * B
+      let year = Year(
+        survival: parameters.survival[t - 1], factor: w[.cessationFactor] + (t - 1) * D,
+        newPlans: parameters.newPlans[t - 1], newPlanCount: parameters.newPlanCount[t - 1],
+        inflow: w[.incidenceFactor] + (t - 1) * D, transition: parameters.transition[t - 1],
+        shift: shift.isEmpty ? [] : shift[t - 1],
+        mixUsed: mixUsed)
       // The shared matrices' dgemm reads every row of a block, so there every block is kept
       // clean; with drawn matrices only live blocks are read.
       if !drawnMatrices { next.update(repeating: 0, count: ageBlock) }
       for p in 0..<P { liveNext[p] = false }
-      addNewPlans(age: 0, into: next, live: &liveNext)
+      addNewPlans(age: 0, into: next, live: &liveNext, year, w)
       sums.update(repeating: 0, count: ageBlock)
-      accumulate(block: 0, of: next, live: liveNext, draws: B, into: sums)
+      accumulate(block: 0, of: next, live: liveNext, draws: D, into: sums)
       for a in 0..<A {
-        keptTotal.update(repeating: 0, count: P * B)
-        for p in 0..<P where live[a * P + p] {
-          let rate = 1 - survival[a * P + p]
-          let survives = kept + p * B
-          if a == AgeAxis.maxAge {
-            survives.update(repeating: 0, count: B)
-          } else {
-            for b in 0..<B { survives[b] = 1 - min(1, rate * factor[b]) }
-          }
-          let out = ceased + p * B
-          let total = keptTotal + p * B
-          if drawnMatrices {
-            // The block is read once more, by the transitions, which apply the survival
-            // themselves: only its total is needed here.
-            for n in 0..<N {
-              let row = state + ((a * P + p) * N + n) * B
-              for b in 0..<B { total[b] += row[b] }
-            }
-            for b in 0..<B {
-              let before = total[b]
-              total[b] = before * survives[b]
-              out[b] += before - total[b]
-            }
-          } else {
-            for n in 0..<N {
-              let row = state + ((a * P + p) * N + n) * B
-              for b in 0..<B {
-                let before = row[b]
-                let after = before * survives[b]
-                out[b] += before - after
-                row[b] = after
-                total[b] += after
-              }
-            }
-          }
-        }
+        cease(age: a, of: state, live: live, year, w)
         guard a < AgeAxis.maxAge else { continue }
-        let from = state + a * ageBlock
-        let to = next + (a + 1) * ageBlock
-        let leverMatrix = shift[t - 1][a]
-        if drawnMatrices {
-          // Each draw's own matrix, on the pattern; then the shared lever matrix.
-          let product = leverMatrix == nil ? to : scratch
-          for q in 0..<P { written[q] = false }
-          diagonal.update(repeating: 0, count: P * B)
-          movedTotalBeforeLevers.update(repeating: 0, count: P * B)
-          for (k, e) in pattern[a].enumerated() {
-            let v = values + (patternOffset[a] + k) * B
-            if live[a * P + e.p] {
-              let keptSum = keptTotal + e.p * B
-              let movedSum = movedTotalBeforeLevers + e.q * B
-              let survives = kept + e.p * B
-              for b in 0..<B {
-                movedSum[b] += keptSum[b] * v[b]
-                survivingMove[b] = survives[b] * v[b]
-              }
-              for n in 0..<N {
-                let source = from + (e.p * N + n) * B
-                let target = product + (e.q * N + n) * B
-                if written[e.q] {
-                  for b in 0..<B { target[b] += source[b] * survivingMove[b] }
-                } else {
-                  for b in 0..<B { target[b] = source[b] * survivingMove[b] }
-                }
-              }
-              written[e.q] = true
-            }
-            // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
-            let leverWeight = leverMatrix.map { $0[e.q * P + e.p] } ?? (e.p == e.q ? 1 : 0)
-            if leverWeight != 0 {
-              let d = diagonal + e.p * B
-              for b in 0..<B { d[b] += v[b] * leverWeight }
-            }
-          }
-          if let m = leverMatrix {
-            // The lever matrix reads every row of the product.
-            for q in 0..<P where !written[q] { Self.clear(block: product + q * N * B, count: N * B) }
-            Self.multiply(transposed: m, scratch, into: to, placements: P, columns: N * B)
-            Self.multiply(transposed: m, movedTotalBeforeLevers, into: movedTotal, placements: P, columns: B)
-            for q in 0..<P { liveNext[(a + 1) * P + q] = (0..<P).contains { written[$0] && m[$0 * P + q] != 0 } }
-          } else {
-            movedTotal.update(from: movedTotalBeforeLevers, count: P * B)
-            for q in 0..<P { liveNext[(a + 1) * P + q] = written[q] }
-          }
-        } else {
-          let matrix = parameters.transition[t - 1][a]
-          Self.multiply(transposed: matrix, from, into: to, placements: P, columns: N * B)
-          Self.multiply(transposed: matrix, keptTotal, into: movedTotal, placements: P, columns: B)
-          for p in 0..<P { (diagonal + p * B).update(repeating: matrix[p * P + p], count: B) }
-          for q in 0..<P {
-            liveNext[(a + 1) * P + q] = (0..<P).contains { live[a * P + $0] && matrix[$0 * P + q] != 0 }
-          }
-        }
-        // Moves from the totals over needs: out of p, the kept plans less those staying;
-        // into p, the moved plans less those staying.
-        for p in 0..<P where live[a * P + p] || liveNext[(a + 1) * P + p] {
-          let d = diagonal + p * B
-          let keptSum = keptTotal + p * B
-          let movedSum = movedTotal + p * B
-          let out = movedOut + p * B
-          let into = movedIn + p * B
-          for b in 0..<B {
-            let stay = keptSum[b] * d[b]
-            out[b] += keptSum[b] - stay
-            into[b] += movedSum[b] - stay
-          }
-        }
-        addNewPlans(age: a + 1, into: next, live: &liveNext)
-        accumulate(block: a + 1, of: next, live: liveNext, draws: B, into: sums)
+        move(age: a, from: state, into: next, live: live, liveNext: &liveNext, year, w)
+        addNewPlans(age: a + 1, into: next, live: &liveNext, year, w)
+        accumulate(block: a + 1, of: next, live: liveNext, draws: D, into: sums)
       }
       swap(&state, &next)
       swap(&live, &liveNext)
+      applyCapacity(places: parameters.places[t], state: state, live: &live, w)
 
-      // 5. Capacity: demand above commissioned places overflows, keeping age and need.
-      for p in 0..<P {
-        guard let destinations = overflow[p] else { continue }
-        let capacity = parameters.places[t][p]
-        // The demand, from the occupancy: overflow into a limited placement is refused.
-        demand.update(repeating: 0, count: B)
-        for n in 0..<N {
-          let total = sums + (p * N + n) * B
-          for b in 0..<B { demand[b] += total[b] }
-        }
-        var binding = false
-        for b in 0..<B {
-          release[b] = demand[b] > capacity && demand[b] > 0 ? 1 - capacity / demand[b] : 0
-          binding = binding || release[b] != 0
-        }
-        guard binding else { continue }
-        let targets = (0..<P).filter { destinations[$0] > 0 }
-        let out = overflowOut + p * B
-        for a in 0..<A where live[a * P + p] {
-          for q in targets where !live[a * P + q] {
-            Self.clear(block: state + (a * P + q) * N * B, count: N * B)
-            live[a * P + q] = true
-          }
-          for n in 0..<N {
-            let row = state + ((a * P + p) * N + n) * B
-            let total = sums + (p * N + n) * B
-            for b in 0..<B {
-              let e = row[b] * release[b]
-              excess[b] = e
-              row[b] -= e
-              total[b] -= e
-              out[b] += e
-            }
-            for q in targets {
-              let share = destinations[q]
-              let row = state + ((a * P + q) * N + n) * B
-              let total = sums + (q * N + n) * B
-              let into = overflowIn + q * B
-              for b in 0..<B {
-                let moved = excess[b] * share
-                row[b] += moved
-                total[b] += moved
-                into[b] += moved
-              }
-            }
-          }
-        }
-      }
-
-      store(sums, t: t, draws: B, into: &occupancy)
-      for b in 0..<B {
-        var year = [PlacementFlows](repeating: PlacementFlows(), count: P)
+      store(sums, t: t, draws: D, into: &occupancy)
+      if keepPlans { record(state, t: t, live: live, draws: D, into: &plans) }
+      for b in 0..<D {
+        var yearFlows = [PlacementFlows](repeating: PlacementFlows(), count: P)
         for p in 0..<P {
           var opening = 0.0
           var closing = 0.0
           for n in 0..<N {
-            opening += occupancy[(t - 1) * B + b][n * P + p]
-            closing += occupancy[t * B + b][n * P + p]
+            opening += occupancy[(t - 1) * D + b][n * P + p]
+            closing += occupancy[t * D + b][n * P + p]
           }
-          year[p] = PlacementFlows(
-            opening: opening, newPlans: arrived[p * B + b], ceased: ceased[p * B + b], movedOut: movedOut[p * B + b],
-            movedIn: movedIn[p * B + b], overflowOut: overflowOut[p * B + b], overflowIn: overflowIn[p * B + b],
-            closing: closing)
+          yearFlows[p] = PlacementFlows(
+            opening: opening, newPlans: w[.arrived][p * D + b], ceased: w[.ceased][p * D + b],
+            movedOut: w[.movedOut][p * D + b], movedIn: w[.movedIn][p * D + b],
+            overflowOut: w[.overflowOut][p * D + b], overflowIn: w[.overflowIn][p * D + b], closing: closing)
         }
-        flows[(t - 1) * B + b] = year
+        flows[(t - 1) * D + b] = yearFlows
       }
     }
-    return (0..<B).map { b in
+    return (0..<D).map { b in
       CaseloadPath(
-        plans: [], occupancy: (0...H).map { occupancy[$0 * B + b] }, flows: (1...H).map { flows[($0 - 1) * B + b] })
+        plans: keepPlans ? (0...H).map { plans[$0 * D + b] } : [], occupancy: (0...H).map { occupancy[$0 * D + b] },
+        flows: (1...H).map { flows[($0 - 1) * D + b] })
     }
   }
 
@@ -560,26 +345,371 @@ public struct BatchProjection: Sendable {
       Int32(columns), 0.0, y, Int32(columns))
   }
 
-  /// Adds age `a`'s block of `x` to `sums` (the occupancy over ages, `[(p · N + n) · B + b]`).
+  /// Adds age `a`'s block of `x` to `sums` (the occupancy over ages, `[(p · N + n) · D + b]`).
   private func accumulate(
-    block a: Int, of x: UnsafePointer<Double>, live: [Bool], draws B: Int, into sums: UnsafeMutablePointer<Double>
+    block a: Int, of x: UnsafePointer<Double>, live: [Bool], draws D: Int, into sums: UnsafeMutablePointer<Double>
   ) {
-    let width = P * N * B
+    let width = P * N * D
     for p in 0..<P where live[a * P + p] {
-      let block = x + a * width + p * N * B
-      let total = sums + p * N * B
-      for i in 0..<(N * B) { total[i] += block[i] }
+      let block = x + a * width + p * N * D
+      let total = sums + p * N * D
+      for i in 0..<(N * D) { total[i] += block[i] }
     }
   }
 
   /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages.
-  private func store(_ sums: UnsafePointer<Double>, t: Int, draws B: Int, into occupancy: inout [[Double]]) {
-    for b in 0..<B {
+  private func store(_ sums: UnsafePointer<Double>, t: Int, draws D: Int, into occupancy: inout [[Double]]) {
+    for b in 0..<D {
       var cells = [Double](repeating: 0, count: N * P)
       for p in 0..<P {
-        for n in 0..<N { cells[n * P + p] = sums[(p * N + n) * B + b] }
+        for n in 0..<N { cells[n * P + p] = sums[(p * N + n) * D + b] }
       }
-      occupancy[t * B + b] = cells
+      occupancy[t * D + b] = cells
+    }
+  }
+}
+
+extension BatchProjection {
+  /// One run's working vectors (see `Vector`), each contiguous over the batch's `D` draws.
+  struct Work {
+    let memory: [UnsafeMutablePointer<Double>]
+    /// The number of draws in the batch.
+    let D: Int
+    /// Whether any draw has its own transition matrices (`CaseloadDraw.transitionValues`).
+    let drawnMatrices: Bool
+    /// Whether any draw has its own new-plan mix (`CaseloadDraw.newPlanMixValues`).
+    let drawnMix: Bool
+
+    subscript(_ vector: Vector) -> UnsafeMutablePointer<Double> { memory[vector.rawValue] }
+  }
+
+  /// What the year into census `t` takes from the parameters and from the draws.
+  struct Year {
+    /// `survival[t-1]`: `survival[a · P + p]`, after mitigations.
+    let survival: [Double]
+    /// Each draw's factor on the cessation rates this year (`D` of them).
+    let factor: UnsafeMutablePointer<Double>
+    /// `newPlans[t-1]`, the new plans shared by draws that do not draw their mix.
+    let newPlans: [Double]
+    /// `newPlanCount[t-1]`, the new plans at each age before the mix.
+    let newPlanCount: [Double]
+    /// Each draw's factor on the new plans this year (`D` of them).
+    let inflow: UnsafeMutablePointer<Double>
+    /// `transition[t-1]`, the mitigated matrices shared by draws that do not draw theirs.
+    let transition: [[Double]]
+    /// `shift[t-1]`: the placement levers' matrix at each age (empty without drawn matrices).
+    let shift: [[Double]?]
+    /// `mixUsed[a · cells + j]`: whether any draw's mix has a share in that cell.
+    let mixUsed: [Bool]
+  }
+
+  /// Step 1, cessation, at age `a`: `x ← x · s` with `s = 1 − min(1, (1 − survival) · factor)`
+  /// for each draw (0 at age 25); adds to `ceased` and leaves each placement's plans summed over
+  /// needs after cessation in `keptTotal` and `s` in `kept`.
+  ///
+  /// With drawn matrices the block is not written back: `move` applies `s` as it reads it.
+  func cease(age a: Int, of state: UnsafeMutablePointer<Double>, live: [Bool], _ year: Year, _ w: Work) {
+    let D = w.D
+    let kept = w[.kept]
+    let keptTotal = w[.keptTotal]
+    let ceased = w[.ceased]
+    let survival = year.survival
+    let factor = year.factor
+    keptTotal.update(repeating: 0, count: P * D)
+    for p in 0..<P where live[a * P + p] {
+      let rate = 1 - survival[a * P + p]
+      let survives = kept + p * D
+      if a == AgeAxis.maxAge {
+        survives.update(repeating: 0, count: D)
+      } else {
+        for b in 0..<D { survives[b] = 1 - min(1, rate * factor[b]) }
+      }
+      let out = ceased + p * D
+      let total = keptTotal + p * D
+      if w.drawnMatrices {
+        // The block is read once more, by the transitions, which apply the survival
+        // themselves: only its total is needed here.
+        for n in 0..<N {
+          let row = state + ((a * P + p) * N + n) * D
+          for b in 0..<D { total[b] += row[b] }
+        }
+        for b in 0..<D {
+          let before = total[b]
+          total[b] = before * survives[b]
+          out[b] += before - total[b]
+        }
+      } else {
+        for n in 0..<N {
+          let row = state + ((a * P + p) * N + n) * D
+          for b in 0..<D {
+            let before = row[b]
+            let after = before * survives[b]
+            out[b] += before - after
+            row[b] = after
+            total[b] += after
+          }
+        }
+      }
+    }
+  }
+
+  /// Steps 2 and 3, transitions and ageing, from age `a`: `next[a+1] = state[a] · T_a` (each
+  /// draw's own matrix on the pattern then the shared lever matrix, or the shared mitigated
+  /// matrix as one `dgemm`); adds the moves to `movedOut` and `movedIn` from the totals over
+  /// needs, and marks the blocks of age `a + 1` that may hold plans in `liveNext`.
+  func move(
+    age a: Int, from state: UnsafeMutablePointer<Double>, into next: UnsafeMutablePointer<Double>, live: [Bool],
+    liveNext: inout [Bool], _ year: Year, _ w: Work
+  ) {
+    let D = w.D
+    let ageBlock = P * N * D
+    let from = state + a * ageBlock
+    let to = next + (a + 1) * ageBlock
+    let kept = w[.kept]
+    let keptTotal = w[.keptTotal]
+    let diagonal = w[.diagonal]
+    let movedTotal = w[.movedTotal]
+    if w.drawnMatrices {
+      // Each draw's own matrix, on the pattern; then the shared lever matrix.
+      let values = w[.values]
+      let scratch = w[.scratch]
+      let movedTotalBeforeLevers = w[.movedTotalBeforeLevers]
+      let survivingMove = w[.survivingMove]
+      let leverMatrix = year.shift[a]
+      let product = leverMatrix == nil ? to : scratch
+      var written = [Bool](repeating: false, count: P)
+      diagonal.update(repeating: 0, count: P * D)
+      movedTotalBeforeLevers.update(repeating: 0, count: P * D)
+      for (k, e) in pattern[a].enumerated() {
+        let v = values + (patternOffset[a] + k) * D
+        if live[a * P + e.p] {
+          let keptSum = keptTotal + e.p * D
+          let movedSum = movedTotalBeforeLevers + e.q * D
+          let survives = kept + e.p * D
+          for b in 0..<D {
+            movedSum[b] += keptSum[b] * v[b]
+            survivingMove[b] = survives[b] * v[b]
+          }
+          for n in 0..<N {
+            let source = from + (e.p * N + n) * D
+            let target = product + (e.q * N + n) * D
+            if written[e.q] {
+              for b in 0..<D { target[b] += source[b] * survivingMove[b] }
+            } else {
+              for b in 0..<D { target[b] = source[b] * survivingMove[b] }
+            }
+          }
+          written[e.q] = true
+        }
+        // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
+        let leverWeight = leverMatrix.map { $0[e.q * P + e.p] } ?? (e.p == e.q ? 1 : 0)
+        if leverWeight != 0 {
+          let d = diagonal + e.p * D
+          for b in 0..<D { d[b] += v[b] * leverWeight }
+        }
+      }
+      if let m = leverMatrix {
+        // The lever matrix reads every row of the product.
+        for q in 0..<P where !written[q] { Self.clear(block: product + q * N * D, count: N * D) }
+        Self.multiply(transposed: m, scratch, into: to, placements: P, columns: N * D)
+        Self.multiply(transposed: m, movedTotalBeforeLevers, into: movedTotal, placements: P, columns: D)
+        for q in 0..<P { liveNext[(a + 1) * P + q] = (0..<P).contains { written[$0] && m[$0 * P + q] != 0 } }
+      } else {
+        movedTotal.update(from: movedTotalBeforeLevers, count: P * D)
+        for q in 0..<P { liveNext[(a + 1) * P + q] = written[q] }
+      }
+    } else {
+      let matrix = year.transition[a]
+      Self.multiply(transposed: matrix, from, into: to, placements: P, columns: N * D)
+      Self.multiply(transposed: matrix, keptTotal, into: movedTotal, placements: P, columns: D)
+      for p in 0..<P { (diagonal + p * D).update(repeating: matrix[p * P + p], count: D) }
+      for q in 0..<P {
+        liveNext[(a + 1) * P + q] = (0..<P).contains { live[a * P + $0] && matrix[$0 * P + q] != 0 }
+      }
+    }
+    // Moves from the totals over needs: out of p, the kept plans less those staying;
+    // into p, the moved plans less those staying.
+    let movedOut = w[.movedOut]
+    let movedIn = w[.movedIn]
+    for p in 0..<P where live[a * P + p] || liveNext[(a + 1) * P + p] {
+      let d = diagonal + p * D
+      let keptSum = keptTotal + p * D
+      let movedSum = movedTotal + p * D
+      let out = movedOut + p * D
+      let into = movedIn + p * D
+      for b in 0..<D {
+        let stay = keptSum[b] * d[b]
+        out[b] += keptSum[b] - stay
+        into[b] += movedSum[b] - stay
+      }
+    }
+  }
+
+  /// Step 4, new plans, at age `a` (their age at the census): `newPlanCount · mix · factor` for
+  /// draws with their own mix, otherwise `newPlans · factor`; added to `x` and to `arrived`,
+  /// marking their blocks live.
+  func addNewPlans(age a: Int, into x: UnsafeMutablePointer<Double>, live: inout [Bool], _ year: Year, _ w: Work) {
+    let D = w.D
+    let cells = N * P
+    let arrived = w[.arrived]
+    let mixes = w[.mixes]
+    let inflow = year.inflow
+    let shared = year.newPlans
+    for n in 0..<N {
+      for p in 0..<P {
+        let j = a * cells + n * P + p
+        let row = x + ((a * P + p) * N + n) * D
+        let into = arrived + p * D
+        if w.drawnMix {
+          let share = mixes + j * D
+          let people = year.newPlanCount[a]
+          if people == 0 || !year.mixUsed[j] { continue }
+          if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * D, count: N * D) }
+          live[a * P + p] = true
+          for b in 0..<D {
+            let added = people * share[b] * inflow[b]  // × 1 is exact
+            row[b] += added
+            into[b] += added
+          }
+        } else if shared[j] != 0 {
+          if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * D, count: N * D) }
+          live[a * P + p] = true
+          let value = shared[j]
+          for b in 0..<D {
+            let added = value * inflow[b]
+            row[b] += added
+            into[b] += added
+          }
+        }
+      }
+    }
+  }
+
+  /// Step 4's mix for draws with their own: `mixes[(a · cells + j) · D + b]`, each draw's mix
+  /// with the year's mix levers applied, transposed in tiles of cells so the writes stay in
+  /// cache (once per batch, and again in each year that mitigations move new plans).
+  func transposeMixes(
+    _ draws: [CaseloadDraw], academicYearStart academicStart: Int, levers: Bool, mixUsed: inout [Bool], _ w: Work
+  ) {
+    let D = w.D
+    let A = AgeAxis.count
+    let cells = N * P
+    let mixes = w[.mixes]
+    for i in mixUsed.indices { mixUsed[i] = false }
+    if levers {
+      // Levers may move shares into cells that are zero in the scenario's mix.
+      let perDraw = draws.map { d -> [[Double]] in
+        var mix = d.newPlanMixValues.map { newPlanMix($0) } ?? baseMix
+        ModelParameters.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
+        return mix
+      }
+      for a in 0..<A {
+        for tile in stride(from: 0, to: cells, by: Self.transposeTile) {
+          for b in 0..<D {
+            let row = perDraw[b][a]
+            for j in tile..<min(cells, tile + Self.transposeTile) {
+              mixes[(a * cells + j) * D + b] = row[j]
+              if row[j] != 0 { mixUsed[a * cells + j] = true }
+            }
+          }
+        }
+      }
+    } else {
+      // Only the scenario's non-zero cells (the others are skipped when plans are added).
+      let nonzeros = mixOffset.last ?? 0
+      let perDraw = draws.map { d -> [Double] in
+        if let drawn = d.newPlanMixValues {
+          precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
+          return drawn
+        }
+        return (0..<A).flatMap { a in mixPattern[a].map { baseMix[a][$0] } }
+      }
+      for a in 0..<A {
+        let cellsUsed = mixPattern[a]
+        for j in cellsUsed { mixUsed[a * cells + j] = true }
+        for tile in stride(from: 0, to: cellsUsed.count, by: Self.transposeTile) {
+          let end = min(cellsUsed.count, tile + Self.transposeTile)
+          for b in 0..<D {
+            let values = perDraw[b]
+            for k in tile..<end { mixes[(a * cells + cellsUsed[k]) * D + b] = values[mixOffset[a] + k] }
+          }
+        }
+      }
+    }
+  }
+
+  /// Step 5, capacity: each draw's demand above `places[p]` overflows, keeping age and need.
+  ///
+  /// In each limited placement `p`, every cell releases `1 − places / demand` of its plans to
+  /// the destinations; the occupancy (`sums`) is corrected by the moves.
+  func applyCapacity(places: [Double], state: UnsafeMutablePointer<Double>, live: inout [Bool], _ w: Work) {
+    let D = w.D
+    let A = AgeAxis.count
+    let sums = w[.occupancy]
+    let demand = w[.demand]
+    let release = w[.release]
+    let excess = w[.excess]
+    for p in 0..<P {
+      guard let destinations = overflow[p] else { continue }
+      let capacity = places[p]
+      // The demand, from the occupancy: overflow into a limited placement is refused.
+      demand.update(repeating: 0, count: D)
+      for n in 0..<N {
+        let total = sums + (p * N + n) * D
+        for b in 0..<D { demand[b] += total[b] }
+      }
+      var binding = false
+      for b in 0..<D {
+        release[b] = demand[b] > capacity && demand[b] > 0 ? 1 - capacity / demand[b] : 0
+        binding = binding || release[b] != 0
+      }
+      guard binding else { continue }
+      let targets = (0..<P).filter { destinations[$0] > 0 }
+      let out = w[.overflowOut] + p * D
+      for a in 0..<A where live[a * P + p] {
+        for q in targets where !live[a * P + q] {
+          Self.clear(block: state + (a * P + q) * N * D, count: N * D)
+          live[a * P + q] = true
+        }
+        for n in 0..<N {
+          let row = state + ((a * P + p) * N + n) * D
+          let total = sums + (p * N + n) * D
+          for b in 0..<D {
+            let e = row[b] * release[b]
+            excess[b] = e
+            row[b] -= e
+            total[b] -= e
+            out[b] += e
+          }
+          for q in targets {
+            let share = destinations[q]
+            let row = state + ((a * P + q) * N + n) * D
+            let total = sums + (q * N + n) * D
+            let into = w[.overflowIn] + q * D
+            for b in 0..<D {
+              let moved = excess[b] * share
+              row[b] += moved
+              total[b] += moved
+              into[b] += moved
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Stores each draw's state at census `t`, `plans[t · D + b][(a · N + n) · P + p]`, from
+  /// `x` (a block that is not live holds no plans, whatever its memory holds).
+  func record(_ x: UnsafePointer<Double>, t: Int, live: [Bool], draws D: Int, into plans: inout [[Double]]) {
+    let A = AgeAxis.count
+    for b in 0..<D {
+      var cells = [Double](repeating: 0, count: A * N * P)
+      for a in 0..<A {
+        for p in 0..<P where live[a * P + p] {
+          for n in 0..<N { cells[(a * N + n) * P + p] = x[((a * P + p) * N + n) * D + b] }
+        }
+      }
+      plans[t * D + b] = cells
     }
   }
 }
