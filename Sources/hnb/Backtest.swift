@@ -37,26 +37,15 @@ struct Backtest: ParsableCommand {
   @Option(name: .long, help: "Last census year fitted, or a range of them (e.g. 2019-2022).")
   var fitThrough: String
 
-  @Option(
-    name: .long, parsing: .unconditional,
-    help: .init(OptionRanges.horizon.help("Years to forecast after each origin (default 3).")),
-    transform: OptionRanges.horizon.parse)
-  var horizon: Int = 3
+  @Option(OptionRanges.horizon, help: "Years to forecast after each origin (default 3).") var horizon: Int = 3
 
   @OptionGroup var out: OutOption
 
-  @Option(
-    name: .long, parsing: .unconditional,
-    help:
-      "Seed of the transition backtest's simulations (default 1; with --transitions): a whole number 0…\(UInt64.max).",
-    transform: { try SeedRange.parse($0) })
+  @Option(SeedRange(), help: "Seed of the transition backtest's simulations (default 1; with --transitions)")
   var seed: UInt64?
 
   @Option(
-    name: .long, parsing: .unconditional,
-    help: .init(
-      OptionRanges.backtestDraws.help("Simulations behind each p10–p90 interval (default 200; with --transitions).")),
-    transform: OptionRanges.backtestDraws.parse)
+    OptionRanges.backtestDraws, help: "Simulations behind each p10–p90 interval (default 200; with --transitions).")
   var draws: Int?
 
   func validate() throws {

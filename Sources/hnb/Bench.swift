@@ -17,13 +17,9 @@ struct Bench: ParsableCommand {
   @Option(help: "Scenario with an uncertainty section.")
   var scenario = "Scenarios/sutton/sweep/baseline.yaml"
 
-  @Option(
-    parsing: .unconditional, help: .init(OptionRanges.benchDraws.help("Number of draws (default 10000).")),
-    transform: OptionRanges.benchDraws.parse)
-  var draws: Int = 10_000
+  @Option(OptionRanges.benchDraws, help: "Number of draws (default 10000).") var draws: Int = 10_000
 
-  @Option(parsing: .unconditional, help: .init(SeedRange.help), transform: { try SeedRange.parse($0) })
-  var seed: UInt64 = 1
+  @Option(SeedRange(), help: "Seed of the counter-based generator (default 1)") var seed: UInt64 = 1
 
   func run() throws {
     for line in try reportingErrors({ try Benchmark.run(scenario: scenario, draws: draws, seed: seed) }) { print(line) }

@@ -26,11 +26,7 @@ struct Fit: ParsableCommand {
 
   @OptionGroup var inputs: CalibrationInputs
 
-  @Option(
-    name: .long, parsing: .unconditional,
-    help: .init(OptionRanges.horizon.help("Years to forecast from the trend fit (default 3).")),
-    transform: OptionRanges.horizon.parse)
-  var horizon: Int = 3
+  @Option(OptionRanges.horizon, help: "Years to forecast from the trend fit (default 3).") var horizon: Int = 3
 
   @OptionGroup var out: OutOption
 

@@ -51,23 +51,13 @@ struct GoalSeek: ParsableCommand {
     transform: OptionRanges.bound.parse)
   var max: Double?
 
-  @Option(
-    parsing: .unconditional,
-    help: .init(OptionRanges.tolerance.help("Width of the final bracket (default: a millionth of the allowed range).")),
-    transform: OptionRanges.tolerance.parse)
+  @Option(OptionRanges.tolerance, help: "Width of the final bracket (default: a millionth of the allowed range).")
   var tolerance: Double?
 
-  @Option(
-    parsing: .unconditional,
-    help: .init(OptionRanges.goalSeekDraws.help("Draws per trial for a probability target (default 500).")),
-    transform: OptionRanges.goalSeekDraws.parse)
+  @Option(OptionRanges.goalSeekDraws, help: "Draws per trial for a probability target (default 500).")
   var draws: Int = 500
 
-  @Option(
-    parsing: .unconditional,
-    help: "Seed of the sweep for a probability target (default 1): a whole number 0…\(UInt64.max).",
-    transform: { try SeedRange.parse($0) })
-  var seed: UInt64 = 1
+  @Option(SeedRange(), help: "Seed of the sweep for a probability target (default 1)") var seed: UInt64 = 1
 
   @OptionGroup var out: OutOption
 

@@ -28,21 +28,11 @@ struct HNB: ParsableCommand {
   )
 }
 
-/// Exit codes, documented in the README.
-enum Exit {
-  static let invalidInput = ExitCode(65)
-  static let integrityFailure = ExitCode(70)
-  static let refusedOutput = ExitCode(73)
-  static let outputFailure = ExitCode(74)
-}
-
 /// Runs `body`, turning the library's errors into messages and documented exit codes; a usage
 /// error found after parsing is printed as ArgumentParser prints one, with `usage`'s usage.
 func reportingErrors<T>(usage: ParsableCommand.Type = HNB.self, _ body: () throws -> T) throws -> T {
   do {
     return try body()
-  } catch let error as ExitCode {
-    throw error
   } catch let error as CommandError where error.kind == .usage {
     let name = usage.configuration.commandName ?? String(describing: usage).lowercased()
     Console.standard.err(
@@ -50,15 +40,7 @@ func reportingErrors<T>(usage: ParsableCommand.Type = HNB.self, _ body: () throw
     )
     throw ExitCode(64)
   } catch {
-    let exit: ExitCode
-    switch error {
-    case is InputError, is InputErrors, is CommandError: exit = Exit.invalidInput
-    case is IntegrityError: exit = Exit.integrityFailure
-    case is OutputError: exit = Exit.refusedOutput
-    default: exit = Exit.outputFailure
-    }
-    Console.standard.err("error: \((error as? LocalizedError)?.errorDescription ?? error.localizedDescription)")
-    throw exit
+    throw ExitCode(Console.standard.report(error))
   }
 }
 
@@ -93,4 +75,18 @@ struct OutOption: ParsableArguments {
 
   /// The pipeline writing to `--out`.
   var pipeline: CommandPipeline { CommandPipeline(out: out) }
+}
+
+extension Option {
+  /// An option read and checked once by `range`, its help stating the range.
+  init<R: OptionRange>(wrappedValue: Value, _ range: R, help: String) where R.Value == Value {
+    self.init(
+      wrappedValue: wrappedValue, parsing: .unconditional, help: .init(range.help(help)),
+      transform: { try range.parse($0) })
+  }
+
+  /// An optional option read and checked once by `range`, its help stating the range.
+  init<R: OptionRange>(_ range: R, help: String) where Value == R.Value? {
+    self.init(parsing: .unconditional, help: .init(range.help(help)), transform: { try range.parse($0) })
+  }
 }

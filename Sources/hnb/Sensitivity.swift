@@ -34,16 +34,10 @@ struct Sensitivity: ParsableCommand {
   var year: String?
 
   @Option(
-    parsing: .unconditional,
-    help: .init(
-      OptionRanges.percent.help("Tornado: move each input's median by ± this percentage instead of using p10/p90.")),
-    transform: OptionRanges.percent.parse)
+    OptionRanges.percent, help: "Tornado: move each input's median by ± this percentage instead of using p10/p90.")
   var percent: Double?
 
-  @Option(
-    parsing: .unconditional, help: .init(OptionRanges.samples.help("Sobol: base samples N (default 256).")),
-    transform: OptionRanges.samples.parse)
-  var samples: Int = 256
+  @Option(OptionRanges.samples, help: "Sobol: base samples N (default 256).") var samples: Int = 256
 
   @Option(
     parsing: .unconditional,
@@ -54,17 +48,10 @@ struct Sensitivity: ParsableCommand {
     transform: OptionRanges.bootstrap.parse)
   var bootstrap: Int = 500
 
-  @Option(
-    parsing: .unconditional,
-    help: .init(OptionRanges.confidence.help("Sobol: confidence of the intervals (default 0.95).")),
-    transform: OptionRanges.confidence.parse)
+  @Option(OptionRanges.confidence, help: "Sobol: confidence of the intervals (default 0.95).")
   var confidence: Double = 0.95
 
-  @Option(
-    parsing: .unconditional,
-    help: "Sobol: seed of the sample and the bootstrap (default 1): a whole number 0…\(UInt64.max).",
-    transform: { try SeedRange.parse($0) })
-  var seed: UInt64 = 1
+  @Option(SeedRange(), help: "Sobol: seed of the sample and the bootstrap (default 1)") var seed: UInt64 = 1
 
   @OptionGroup var out: OutOption
 

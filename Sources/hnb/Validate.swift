@@ -21,15 +21,6 @@ struct Validate: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
 
   func run() throws {
-    var failed = false
-    for path in scenarios {
-      do {
-        let scenario = try reportingErrors { try ScenarioSet.load([path], asOf: asOf.date) }[0]
-        for line in ScenarioCommands.validLines(scenario, path: path) { print(line) }
-      } catch {
-        failed = true
-      }
-    }
-    if failed { throw Exit.invalidInput }
+    if !ScenarioCommands.validate(scenarios, asOf: asOf.date) { throw ExitCode(65) }
   }
 }

@@ -14,6 +14,20 @@ public struct Console: Sendable {
   /// The process's standard output and standard error, a line each.
   public static let standard = Console(
     out: { print($0) }, err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+
+  /// Prints `error` as `error: MESSAGE` on standard error and returns its documented exit code
+  /// (README): 65 invalid input (or a question the inputs cannot answer), 70 a failed integrity
+  /// check, 73 the output directory refused, 74 an output not written.
+  public func report(_ error: any Error) -> Int32 {
+    err("error: \((error as? LocalizedError)?.errorDescription ?? error.localizedDescription)")
+    switch error {
+    case let error as CommandError: return error.kind == .usage ? 64 : 65
+    case is InputError, is InputErrors: return 65
+    case is IntegrityError: return 70
+    case is OutputError: return 73
+    default: return 74
+    }
+  }
 }
 
 /// A command's failure that is neither a bad input file nor a failed write: a usage error found

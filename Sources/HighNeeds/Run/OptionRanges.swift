@@ -1,15 +1,26 @@
 import Foundation
 
+/// The documented range of a command-line option: the help text that states it, and the parse
+/// that refuses anything outside it (a `CommandError` of kind `.usage`, exit 64) where the option
+/// is read, once.
+public protocol OptionRange: Sendable {
+  associatedtype Value
+  /// `text` followed by the range, for `--help`.
+  func help(_ text: String) -> String
+  /// The value of `text`, or a usage error naming the bound and what was found.
+  func parse(_ text: String) throws -> Value
+}
+
 /// The documented range of a whole-number option (a count of draws, samples, resamples or
 /// years): its help text states the range, and `parse` refuses anything else where the option
 /// is parsed, before any allocation.
 ///
-/// A refused value is a usage error (exit 64; a `CommandError` of kind `.usage`): the command line prints `The value 'X' is invalid
+/// A refused value is a usage error (exit 64): ArgumentParser prints `The value 'X' is invalid
 /// for '--option <option>': expected …; found …`, naming the option, the bound and the value.
 /// A count above the range states the memory it would need, from `bytesEach` (what the command
 /// keeps for each unit: a draw's metrics, a sample's points, …), so a user sees why it is
 /// refused. The arithmetic is in `Double`, so no count overflows.
-public struct CountRange: Sendable {
+public struct CountRange: OptionRange, Sendable {
   /// The option's name, `--draws`.
   public var option: String
   public var range: ClosedRange<Int>
@@ -25,7 +36,7 @@ public struct CountRange: Sendable {
   /// `text` followed by the range, for `--help`.
   public func help(_ text: String) -> String { "\(text) A whole number \(rangeText)." }
 
-  /// The value of `text`, or a `ValidationError` naming the bound and what was found.
+  /// The value of `text`, or a usage error naming the bound and what was found.
   public func parse(_ text: String) throws -> Int {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     let expected = "expected a whole number of \(unit) \(rangeText)"
@@ -61,7 +72,7 @@ public struct CountRange: Sendable {
 /// The documented range of a real-number option: finite, and inside `range` (with open ends
 /// where the bound itself is not allowed); its help text states it and `parse` refuses
 /// anything else, NaN and infinity included, where the option is parsed (exit 64).
-public struct NumberRange: Sendable {
+public struct NumberRange: OptionRange, Sendable {
   public var option: String
   public var range: ClosedRange<Double>
   public var lowerOpen = false
@@ -93,7 +104,7 @@ public struct NumberRange: Sendable {
       && !(upperOpen && x == range.upperBound)
   }
 
-  /// The value of `text`, or a `ValidationError` naming the bound and what was found.
+  /// The value of `text`, or a usage error naming the bound and what was found.
   public func parse(_ text: String) throws -> Double {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     let expected = "expected \(expectedText)"
@@ -114,10 +125,14 @@ public struct NumberRange: Sendable {
 }
 
 /// The range of a seed: any whole number 0…2⁶⁴ − 1.
-public enum SeedRange {
-  public static let help = "Seed of the counter-based generator (default 1): a whole number 0…\(UInt64.max)."
+public struct SeedRange: OptionRange, Sendable {
+  public init() {}
 
-  public static func parse(_ text: String, option: String = "--seed") throws -> UInt64 {
+  /// `text` followed by the range, for `--help`.
+  public func help(_ text: String) -> String { "\(text): a whole number 0…\(UInt64.max)." }
+
+  /// The seed `text` gives, or a usage error naming the range and what was found.
+  public func parse(_ text: String) throws -> UInt64 {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     guard let value = UInt64(trimmed) else {
       throw CommandError(.usage, "expected a whole number 0…\(UInt64.max); found \(InputError.quoted(text))")

@@ -67,6 +67,22 @@ public enum ScenarioCommands {
     (x < 0 ? "-" : "") + "£" + String(format: "%.1fm", abs(x) / 1e6)
   }
 
+  /// `hnb validate`: reads each scenario, printing its first error, or its alerts and
+  /// `validLines`; true when all are valid.
+  public static func validate(_ paths: [String], asOf: CalendarDate, console: Console = .standard) -> Bool {
+    var valid = true
+    for path in paths {
+      do {
+        let scenario = try ScenarioSet.load([path], asOf: asOf, console: console)[0]
+        for line in validLines(scenario, path: path) { console.out(line) }
+      } catch {
+        _ = console.report(error)
+        valid = false
+      }
+    }
+    return valid
+  }
+
   /// What `hnb validate` prints for a valid scenario: its size, then the values that state no
   /// source.
   public static func validLines(_ scenario: Scenario, path: String) -> [String] {
