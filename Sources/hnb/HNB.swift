@@ -28,36 +28,25 @@ struct HNB: ParsableCommand {
   )
 }
 
-/// Exit codes, documented in the README.
-enum Exit {
-  static let invalidInput = ExitCode(65)
-  static let integrityFailure = ExitCode(70)
-  static let refusedOutput = ExitCode(73)
-  static let outputFailure = ExitCode(74)
-}
-
-/// Writes to standard error.
-func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-/// Runs `body`, turning the library's errors into messages and documented exit codes.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+/// Runs `body`, turning the library's errors into messages and documented exit codes; a usage
+/// error found after parsing is printed as ArgumentParser prints one, with `usage`'s usage.
+func reportingErrors<T>(usage: ParsableCommand.Type = HNB.self, _ body: () throws -> T) throws -> T {
   do {
     return try body()
-  } catch let error as ExitCode {
-    throw error
+  } catch let error as CommandError where error.kind == .usage {
+    let name = usage.configuration.commandName ?? String(describing: usage).lowercased()
+    Console.standard.err(
+      "Error: \(error.message)\nUsage: \(HNB.usageString(for: usage))\n  See 'hnb \(name) --help' for more information."
+    )
+    throw ExitCode(64)
   } catch {
-    let exit: ExitCode
-    switch error {
-    case is InputError, is InputErrors: exit = Exit.invalidInput
-    case is IntegrityError: exit = Exit.integrityFailure
-    case is OutputError: exit = Exit.refusedOutput
-    default: exit = Exit.outputFailure
-    }
-    printError("error: \((error as? LocalizedError)?.errorDescription ?? error.localizedDescription)")
-    throw exit
+    throw ExitCode(Console.standard.report(error))
   }
+}
+
+/// `problem`, when there is one, as a usage error of `validate()`.
+func refuse(_ problem: String?) throws {
+  if let problem { throw ValidationError(problem) }
 }
 
 /// `--as-of`: the date a run is made as of, for the data-sunset rule (see `DataVintage`).
@@ -79,19 +68,25 @@ struct AsOfOption: ParsableArguments {
   var date: CalendarDate { text.flatMap(CalendarDate.init) ?? .today() }
 }
 
-/// Loads every scenario with its data-sunset alert as of `asOf`, printing its alerts; names
-/// must be unique.
-func loadScenarios(_ paths: [String], asOf: CalendarDate = .today()) throws -> [Scenario] {
-  var scenarios: [Scenario] = []
-  for path in paths {
-    let scenario = DataVintage.applying(asOf: asOf, to: try ScenarioLoader.load(path: path))
-    if let other = scenarios.first(where: { $0.name == scenario.name }) {
-      throw InputError(
-        SourceLocation(file: path), key: "name", expected: "a name not used by another scenario in this run",
-        found: "'\(scenario.name)', also in \(other.scenarioFiles.first ?? "")")
-    }
-    for alert in scenario.alerts { printError(alert.text) }
-    scenarios.append(scenario)
+/// `--out`, which every writing command takes.
+struct OutOption: ParsableArguments {
+  @Option(name: .long, help: "Output directory (created or replaced).")
+  var out: String
+
+  /// The pipeline writing to `--out`.
+  var pipeline: CommandPipeline { CommandPipeline(out: out) }
+}
+
+extension Option {
+  /// An option read and checked once by `range`, its help stating the range.
+  init<R: OptionRange>(wrappedValue: Value, _ range: R, help: String) where R.Value == Value {
+    self.init(
+      wrappedValue: wrappedValue, parsing: .unconditional, help: .init(range.help(help)),
+      transform: { try range.parse($0) })
   }
-  return scenarios
+
+  /// An optional option read and checked once by `range`, its help stating the range.
+  init<R: OptionRange>(_ range: R, help: String) where Value == R.Value? {
+    self.init(parsing: .unconditional, help: .init(range.help(help)), transform: { try range.parse($0) })
+  }
 }

@@ -20,26 +20,9 @@ struct Merge: ParsableCommand {
   @Argument(help: "Shard directories written by hnb sweep --shard.")
   var shards: [String]
 
-  @Option(name: .long, help: "Output directory (created or replaced).")
-  var out: String
+  @OptionGroup var out: OutOption
 
-  func validate() throws {
-    if shards.isEmpty { throw ValidationError("Give the shard directories.") }
-  }
+  func validate() throws { try refuse(shards.isEmpty ? "Give the shard directories." : nil) }
 
-  func run() throws {
-    try reportingErrors {
-      let merged = try SweepShard.merge(directories: shards) { paths, asOf in try loadScenarios(paths, asOf: asOf) }
-      var files = try SweepOutput.files(settings: merged.settings, scenarios: merged.scenarios, rows: merged.rows)
-      if let manifest = files["manifest.json"] {
-        files["manifest.json"] = try DataVintage.annotate(
-          manifest: manifest, scenarios: merged.scenarios, asOf: merged.asOf)
-      }
-      // A shard read into the merge must survive it: --out may not be one of them.
-      let shardFiles = shards.map { ($0 as NSString).appendingPathComponent("shard.json") }
-      try OutputDirectory.write(
-        files, to: out, inputs: merged.scenarios.flatMap { $0.scenarioFiles + $0.inputFiles } + shardFiles)
-      print("merged \(shards.count) shards (\(merged.settings.draws) draws) into \(out)")
-    }
-  }
+  func run() throws { try reportingErrors { try SweepCommand.merge(shards, pipeline: out.pipeline) } }
 }

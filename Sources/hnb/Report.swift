@@ -41,8 +41,7 @@ struct Report: ParsableCommand {
   @Argument(help: "Scenario YAML files.")
   var scenarios: [String]
 
-  @Option(name: .long, help: "Output directory (created or replaced).")
-  var out: String
+  @OptionGroup var out: OutOption
 
   @Option(name: .long, help: "Output directory of an earlier hnb backtest, shown as backtest accuracy (repeatable).")
   var backtest: [String] = []
@@ -77,80 +76,10 @@ struct Report: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      // The footer's date is also the as-of date of the data-sunset rule.
-      let asOf = date.flatMap(CalendarDate.init) ?? .today()
-      let loaded = try loadScenarios(scenarios, asOf: asOf)
-      var analyses = ReportAnalyses()
-      analyses.backtests = try backtest.map { try BacktestAccuracy.read(directory: $0) }
-      analyses.ranges =
-        try sweep.map { try RangeEvidence.readSweep(directory: $0) }
-        + tornado.map { try RangeEvidence.readTornado(directory: $0) }
-      for range in analyses.ranges { try range.add(to: &analyses, scenarios: loaded) }
-      var stale: [InputError] = []
-      for range in analyses.ranges {
-        let problems = EvidenceStaleness.problems(
-          recorded: range.recordedInputs,
-          manifest: (range.directory as NSString).appendingPathComponent("manifest.json"),
-          what: range.kind.rawValue, covered: loaded.filter { range.scenarios.contains($0.name) })
-        stale += problems
-        if !problems.isEmpty {
-          analyses.staleEvidence.append(
-            EvidenceStaleness.notice(what: range.kind.rawValue, directory: range.directory, problems: problems))
-        }
-      }
-      for b in analyses.backtests {
-        let problems = EvidenceStaleness.problems(
-          recorded: b.recordedInputs, manifest: (b.directory as NSString).appendingPathComponent("manifest.json"),
-          what: "backtest", covered: [])
-        stale += problems
-        if !problems.isEmpty {
-          analyses.staleEvidence.append(
-            EvidenceStaleness.notice(what: "backtest", directory: b.directory, problems: problems))
-        }
-      }
-      if !stale.isEmpty && !allowStaleEvidence { throw stale.count == 1 ? stale[0] : InputErrors(stale) as any Error }
-      for notice in analyses.staleEvidence { printError("warning: " + notice) }
-      let results = try loaded.map(ScenarioRun.run)
-      // The output directory is left out, so that the same run gives the same papers anywhere.
-      let command =
-        (["hnb", "report"] + scenarios + backtest.flatMap { ["--backtest", $0] } + sweep.flatMap { ["--sweep", $0] }
-        + tornado.flatMap { ["--tornado", $0] } + (allowStaleEvidence ? ["--allow-stale-evidence"] : [])).joined(
-          separator: " ")
-      let formatter = DateFormatter()
-      formatter.locale = Locale(identifier: "en_US_POSIX")
-      formatter.timeZone = TimeZone(identifier: "UTC")
-      formatter.dateFormat = "yyyy-MM-dd"
-      let generatedOn = date ?? formatter.string(from: Date())
-      let report = try ReportBuilder.build(
-        results, analyses: analyses, command: command, generatedOn: generatedOn)
-      var files: [String: Data] = [
-        "report.html": Data(HTMLReport.html(report).utf8),
-        "report.md": Data(MarkdownReport.markdown(report).utf8),
-        "report.xlsx": try XLSXReport.data(
-          tables: RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date(),
-          warnings: report.warnings),
-      ]
-      let manifest = try DataVintage.annotate(
-        manifest: Manifest.json(command: command, results: results, outputs: Array(files.keys) + ["manifest.json"]),
-        scenarios: loaded, asOf: asOf)
-      files["manifest.json"] = Data(
-        try EvidenceStaleness.manifest(
-          try RangeEvidence.manifest(
-            try BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),
-          adding: analyses.staleEvidence
-        ).utf8)
-      // A directory read into the paper must survive it: --out may not be one of them.
-      let backtestFiles =
-        analyses.backtests.flatMap { b in
-          b.files.map { (b.directory as NSString).appendingPathComponent(($0.file as NSString).lastPathComponent) }
-        }
-        + analyses.ranges.flatMap { r in
-          r.files.map { (r.directory as NSString).appendingPathComponent(($0.file as NSString).lastPathComponent) }
-        }
-      try OutputDirectory.write(
-        bytes: files, to: out, inputs: loaded.flatMap { $0.scenarioFiles + $0.inputFiles } + backtestFiles)
-      for r in results { print(headline(r)) }
-      print("wrote \(files.count) files to \(out)")
+      try ReportCommand(
+        scenarios: scenarios, backtest: backtest, sweep: sweep, tornado: tornado, date: date,
+        allowStaleEvidence: allowStaleEvidence
+      ).run(out.pipeline)
     }
   }
 }

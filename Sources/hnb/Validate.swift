@@ -21,44 +21,6 @@ struct Validate: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
 
   func run() throws {
-    var failed = false
-    for path in scenarios {
-      do {
-        let scenario = try reportingErrors {
-          DataVintage.applying(asOf: asOf.date, to: try ScenarioLoader.load(path: path))
-        }
-        for alert in scenario.alerts { printError(alert.text) }
-        print(
-          "\(path): valid (\(scenario.name): \(scenario.taxonomy.placements.count) placements, \(scenario.taxonomy.needs.count) needs, \(scenario.horizonYears) years, \(scenario.mitigations.count) mitigations, \(scenario.alerts.count) alerts)"
-        )
-        print(unsourcedText(scenario))
-      } catch {
-        failed = true
-      }
-    }
-    if failed { throw Exit.invalidInput }
+    if !ScenarioCommands.validate(scenarios, asOf: asOf.date) { throw ExitCode(65) }
   }
-}
-
-/// The values of `scenario` that state no source, one line each, for `hnb validate`.
-///
-/// A YAML number written bare (status `not stated`) and a CSV file named without
-/// `{file, source}` (every cell of it without a `source` column of its own then has no stated
-/// source) are listed with where they are written.
-func unsourcedText(_ scenario: Scenario) -> String {
-  let defaultFileSource = "see the file and its SOURCES.md"
-  var lines: [String] = []
-  for entry in scenario.assumptions {
-    if entry.status == "not stated" {
-      lines.append("    \(entry.location): \(entry.key) = \(entry.value) (\(entry.unit))")
-    } else if entry.status == "file", entry.source == defaultFileSource {
-      // Cells of a file with a `source` column (outturn) name their own source.
-      let cells = scenario.assumptions.filter { $0.key.hasPrefix(entry.key + "[") && $0.source == defaultFileSource }
-      if !cells.isEmpty {
-        lines.append("    \(entry.location): \(entry.key) = \(entry.value) (a CSV file: its \(cells.count) values)")
-      }
-    }
-  }
-  if lines.isEmpty { return "  no stated source: none (every value names its source)" }
-  return "  no stated source (\(lines.count)):\n" + lines.joined(separator: "\n")
 }

@@ -1,6 +1,15 @@
-import ArgumentParser
 import Foundation
-import HighNeeds
+
+/// The documented range of a command-line option: the help text that states it, and the parse
+/// that refuses anything outside it (a `CommandError` of kind `.usage`, exit 64) where the option
+/// is read, once.
+public protocol OptionRange: Sendable {
+  associatedtype Value
+  /// `text` followed by the range, for `--help`.
+  func help(_ text: String) -> String
+  /// The value of `text`, or a usage error naming the bound and what was found.
+  func parse(_ text: String) throws -> Value
+}
 
 /// The documented range of a whole-number option (a count of draws, samples, resamples or
 /// years): its help text states the range, and `parse` refuses anything else where the option
@@ -11,24 +20,24 @@ import HighNeeds
 /// A count above the range states the memory it would need, from `bytesEach` (what the command
 /// keeps for each unit: a draw's metrics, a sample's points, …), so a user sees why it is
 /// refused. The arithmetic is in `Double`, so no count overflows.
-struct CountRange: Sendable {
+public struct CountRange: OptionRange, Sendable {
   /// The option's name, `--draws`.
-  var option: String
-  var range: ClosedRange<Int>
+  public var option: String
+  public var range: ClosedRange<Int>
   /// What is counted, plural: `draws`.
-  var unit: String
+  public var unit: String
   /// Bytes of memory the command keeps for each unit, and what they hold (nil: not stated).
-  var bytesEach: Int?
-  var memoryNote = ""
+  public var bytesEach: Int?
+  public var memoryNote = ""
 
   /// `2…100000`.
-  var rangeText: String { "\(range.lowerBound)…\(range.upperBound)" }
+  public var rangeText: String { "\(range.lowerBound)…\(range.upperBound)" }
 
   /// `text` followed by the range, for `--help`.
-  func help(_ text: String) -> ArgumentHelp { ArgumentHelp("\(text) A whole number \(rangeText).") }
+  public func help(_ text: String) -> String { "\(text) A whole number \(rangeText)." }
 
-  /// The value of `text`, or a `ValidationError` naming the bound and what was found.
-  func parse(_ text: String) throws -> Int {
+  /// The value of `text`, or a usage error naming the bound and what was found.
+  public func parse(_ text: String) throws -> Int {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     let expected = "expected a whole number of \(unit) \(rangeText)"
     if let value = Int(trimmed), range.contains(value) { return value }
@@ -40,14 +49,14 @@ struct CountRange: Sendable {
         found += " (it would need \(Self.bytes(size * Double(bytesEach))) of memory, \(bytesEach) bytes "
         found += "a \(unit.hasSuffix("s") ? String(unit.dropLast()) : unit)\(memoryNote))"
       }
-      throw ValidationError("\(expected); \(found)")
+      throw CommandError(.usage, "\(expected); \(found)")
     }
-    if let value = Int(trimmed) { throw ValidationError("\(expected); found \(value)") }
-    throw ValidationError("\(expected); found \(InputError.quoted(text))")
+    if let value = Int(trimmed) { throw CommandError(.usage, "\(expected); found \(value)") }
+    throw CommandError(.usage, "\(expected); found \(InputError.quoted(text))")
   }
 
   /// A size in bytes as a person reads it: `1.1 PB`.
-  static func bytes(_ n: Double) -> String {
+  public static func bytes(_ n: Double) -> String {
     let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
     var value = n
     var unit = 0
@@ -63,16 +72,16 @@ struct CountRange: Sendable {
 /// The documented range of a real-number option: finite, and inside `range` (with open ends
 /// where the bound itself is not allowed); its help text states it and `parse` refuses
 /// anything else, NaN and infinity included, where the option is parsed (exit 64).
-struct NumberRange: Sendable {
-  var option: String
-  var range: ClosedRange<Double>
-  var lowerOpen = false
-  var upperOpen = false
+public struct NumberRange: OptionRange, Sendable {
+  public var option: String
+  public var range: ClosedRange<Double>
+  public var lowerOpen = false
+  public var upperOpen = false
   /// What the number is: `a percentage`.
-  var meaning: String
+  public var meaning: String
 
   /// `(0, 100)`, `[0.5, 0.999]`, `> 0`; empty for any finite number.
-  var rangeText: String {
+  public var rangeText: String {
     if range == -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude { return "" }
     if range.upperBound == .greatestFiniteMagnitude {
       return (lowerOpen ? "> " : "≥ ") + Self.number(range.lowerBound)
@@ -82,56 +91,51 @@ struct NumberRange: Sendable {
   }
 
   /// `text` followed by the range, for `--help`.
-  func help(_ text: String) -> ArgumentHelp { ArgumentHelp("\(text) \(expectedText.capitalisedFirst).") }
+  public func help(_ text: String) -> String { "\(text) \(expectedText.capitalisedFirst)." }
 
   /// `a percentage in (0, 100)`.
-  var expectedText: String {
+  public var expectedText: String {
     if rangeText.isEmpty { return meaning }
     return range.upperBound == .greatestFiniteMagnitude ? "\(meaning) \(rangeText)" : "\(meaning) in \(rangeText)"
   }
 
-  func contains(_ x: Double) -> Bool {
+  public func contains(_ x: Double) -> Bool {
     x.isFinite && range.contains(x) && !(lowerOpen && x == range.lowerBound)
       && !(upperOpen && x == range.upperBound)
   }
 
-  /// The value of `text`, or a `ValidationError` naming the bound and what was found.
-  func parse(_ text: String) throws -> Double {
+  /// The value of `text`, or a usage error naming the bound and what was found.
+  public func parse(_ text: String) throws -> Double {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     let expected = "expected \(expectedText)"
     guard let value = Double(trimmed) else {
-      throw ValidationError("\(expected); found \(InputError.quoted(text))")
+      throw CommandError(.usage, "\(expected); found \(InputError.quoted(text))")
     }
     guard value.isFinite else {
-      throw ValidationError(
+      throw CommandError(
+        .usage,
         "\(expected); found \(InputError.quoted(trimmed)) (NaN and infinity are not allowed: give a finite value)")
     }
-    guard contains(value) else { throw ValidationError("\(expected); found \(trimmed)") }
+    guard contains(value) else { throw CommandError(.usage, "\(expected); found \(trimmed)") }
     return value
   }
 
   /// `0.5`, `100`, `1e-06` as options are written.
-  static func number(_ x: Double) -> String { String(format: "%g", x) }
-}
-
-/// A usage error found after the scenario is read (an option's bound that depends on it):
-/// printed as ArgumentParser prints one found while parsing, with the command's usage, and
-/// exit 64.
-func usageError(_ message: String, command: ParsableCommand.Type) -> ExitCode {
-  let name = command.configuration.commandName ?? String(describing: command).lowercased()
-  printError(
-    "Error: \(message)\nUsage: \(HNB.usageString(for: command))\n  See 'hnb \(name) --help' for more information.")
-  return ExitCode(64)
+  public static func number(_ x: Double) -> String { String(format: "%g", x) }
 }
 
 /// The range of a seed: any whole number 0…2⁶⁴ − 1.
-enum SeedRange {
-  static let help = ArgumentHelp("Seed of the counter-based generator (default 1): a whole number 0…\(UInt64.max).")
+public struct SeedRange: OptionRange, Sendable {
+  public init() {}
 
-  static func parse(_ text: String, option: String = "--seed") throws -> UInt64 {
+  /// `text` followed by the range, for `--help`.
+  public func help(_ text: String) -> String { "\(text): a whole number 0…\(UInt64.max)." }
+
+  /// The seed `text` gives, or a usage error naming the range and what was found.
+  public func parse(_ text: String) throws -> UInt64 {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     guard let value = UInt64(trimmed) else {
-      throw ValidationError("expected a whole number 0…\(UInt64.max); found \(InputError.quoted(text))")
+      throw CommandError(.usage, "expected a whole number 0…\(UInt64.max); found \(InputError.quoted(text))")
     }
     return value
   }
@@ -139,58 +143,59 @@ enum SeedRange {
 
 /// The ranges of the numeric options of `goalseek`, `sensitivity`, `fit`, `backtest` and
 /// `bench`, in one place so that the help, the check and docs/BAD_INPUTS.md agree.
-enum OptionRanges {
+public enum OptionRanges {
   /// What a sweep keeps for each draw: its metrics, `metricNames().count` numbers for each year
   /// of the horizon (8 bytes each), plus an array's 40 bytes; stated at a 10-year horizon (a
   /// 40-year one needs four times as much).
-  static let bytesPerDraw = 40 + 8 * HighNeeds.Sweep.metricNames().count * 10
-  static let drawMemoryNote = " for its metrics at a 10-year horizon"
+  public static let bytesPerDraw = 40 + 8 * Sweep.metricNames().count * 10
+  public static let drawMemoryNote = " for its metrics at a 10-year horizon"
 
   /// Draws per goal-seek trial: a sweep at every trial value (about 30 trials).
-  static let goalSeekDraws = CountRange(
+  public static let goalSeekDraws = CountRange(
     option: "--draws", range: 2...100_000, unit: "draws", bytesEach: bytesPerDraw, memoryNote: drawMemoryNote)
   /// Draws of `hnb bench`.
-  static let benchDraws = CountRange(
+  public static let benchDraws = CountRange(
     option: "--draws", range: 2...100_000, unit: "draws", bytesEach: bytesPerDraw, memoryNote: drawMemoryNote)
 
   /// Sobol base samples: `N(k + 2)` runs for `k` factors, each run's point `k` numbers; stated
   /// for 10 factors (12 points of 10 numbers, 40 bytes each array, and the 12 outputs).
-  static let samples = CountRange(
+  public static let samples = CountRange(
     option: "--samples", range: 8...65_536, unit: "samples", bytesEach: 12 * (40 + 8 * 10) + 12 * 8,
     memoryNote: " with 10 factors")
   /// Bootstrap resamples of the Sobol intervals (each `2k` numbers kept; its time `N · k`); the
   /// least for a given confidence is checked with it (`minimumBootstrap`).
-  static let bootstrap = CountRange(
+  public static let bootstrap = CountRange(
     option: "--bootstrap", range: 0...100_000, unit: "resamples", bytesEach: 2 * 8 * 10,
     memoryNote: " with 10 factors")
   /// Confidence of the Sobol intervals.
-  static let confidence = NumberRange(
+  public static let confidence = NumberRange(
     option: "--confidence", range: 0.5...0.999, meaning: "a confidence (a fraction)")
   /// Tornado: the median moved by ± this percentage.
-  static let percent = NumberRange(
+  public static let percent = NumberRange(
     option: "--percent", range: 0...100, lowerOpen: true, upperOpen: true, meaning: "a percentage")
 
   /// Years forecast by `fit`, and after each origin by `backtest`: a trend is not projected
   /// further than 20 years.
-  static let horizon = CountRange(option: "--horizon", range: 1...CalibrationLimits.maximumHorizon, unit: "years")
+  public static let horizon = CountRange(
+    option: "--horizon", range: 1...CalibrationLimits.maximumHorizon, unit: "years")
   /// Simulations of the transition backtest: `levels × horizon` numbers kept for each, stated
   /// for the built-in taxonomy's 20 levels over 3 years.
-  static let backtestDraws = CountRange(
-    option: "--draws", range: HighNeeds.TransitionBacktest.minimumDraws...10_000, unit: "draws",
+  public static let backtestDraws = CountRange(
+    option: "--draws", range: TransitionBacktest.minimumDraws...10_000, unit: "draws",
     bytesEach: 20 * 3 * 8, memoryNote: " for its 20 levels over a 3-year horizon")
 
   /// Goal seek: the final bracket's width.
-  static let tolerance = NumberRange(
+  public static let tolerance = NumberRange(
     option: "--tolerance", range: 0...Double.greatestFiniteMagnitude, lowerOpen: true,
     meaning: "a width of the final bracket")
   /// Goal seek: `--min` and `--max`, before they are checked against the variable's own range.
-  static let bound = NumberRange(
+  public static let bound = NumberRange(
     option: "--min/--max", range: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
     meaning: "a finite number")
 
   /// The bootstrap resamples a `confidence` interval needs: at least one resample beyond each
   /// end (`B · (1 − c) / 2 ≥ 1`).
-  static func minimumBootstrap(confidence: Double) -> Int { Int((2 / (1 - confidence) - 1e-9).rounded(.up)) }
+  public static func minimumBootstrap(confidence: Double) -> Int { Int((2 / (1 - confidence) - 1e-9).rounded(.up)) }
 }
 
 extension String {

@@ -1,0 +1,119 @@
+import Foundation
+
+/// The work of `hnb run`, `hnb compare` and `hnb validate`: what each writes and prints.
+public enum ScenarioCommands {
+  /// `hnb run`: every scenario's tables and the manifest; a headline per scenario.
+  public static func run(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
+    output(try scenarios.map(ScenarioRun.run), command: command, asOf: asOf)
+  }
+
+  /// `hnb compare`: both runs' tables and their side-by-side comparison.
+  public static func compare(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
+    try CompareTables.checkComparable(scenarios[0], scenarios[1])
+    let results = try scenarios.map(ScenarioRun.run)
+    return output(results, command: command, asOf: asOf, adding: try CompareTables.tables(results[0], results[1]))
+  }
+
+  /// The tables of `results` (and `tables`), their manifest, and a headline per scenario.
+  static func output(
+    _ results: [ScenarioResult], command: String, asOf: CalendarDate, adding tables: [String: String] = [:]
+  )
+    -> CommandOutput
+  {
+    CommandOutput(
+      files: RunTables.tables(results).merging(tables) { $1 },
+      manifest: ScenarioSet.manifest(command: command, results: results, asOf: asOf), summary: results.map(headline))
+  }
+
+  /// One line per scenario for the terminal, with the forecast against any outturn given.
+  public static func headline(_ r: ScenarioResult) -> String {
+    let s = r.scenario
+    let last = s.horizonYears - 1
+    let first =
+      r.kpis.firstIndex { $0.deficitAboveOnePercent }.map { "first above 1% of DSG in \(s.financialYearLabel($0))" }
+      ?? "never above 1% of DSG"
+    let balance = r.reserve[last].closing
+    var line =
+      "\(s.name): \(Int(r.kpis[last].totalPlans.rounded())) plans at January \(s.censusYear(s.horizonYears)); "
+      + "cumulative DSG balance \(poundsMillions(balance)) at 31 March \(s.baseCensusYear + s.horizonYears); "
+      + "deficit \(first)"
+    for comparison in outturnComparisons(r) { line += "\n  against outturn: " + comparison }
+    return line
+  }
+
+  /// How far the forecast was from the actual figures given (outturn), at the latest year of
+  /// each measure: total plans and the DSG balance.
+  public static func outturnComparisons(_ r: ScenarioResult) -> [String] {
+    let s = r.scenario
+    var lines: [String] = []
+    if let actual = s.outturn.filter({ $0.measure == "total_plans" }).max(by: { $0.year < $1.year }) {
+      let forecast = r.path.occupancy[actual.year - s.baseCensusYear].reduce(0, +)
+      lines.append(
+        String(
+          format: "%.0f plans forecast for January %d, %.0f actual (%+.1f%%)", forecast, actual.year, actual.value,
+          (forecast - actual.value) / actual.value * 100))
+    }
+    if let actual = s.outturn.filter({ $0.measure == "dsg_closing_balance_gbp" }).max(by: { $0.year < $1.year }) {
+      let forecast = r.reserve[actual.year - s.baseCensusYear - 1].closing
+      lines.append(
+        "DSG balance at 31 March \(actual.year) \(poundsMillions(forecast)) forecast, "
+          + "\(poundsMillions(actual.value)) actual")
+    }
+    return lines
+  }
+
+  /// `-£1.2m`.
+  public static func poundsMillions(_ x: Double) -> String {
+    (x < 0 ? "-" : "") + "£" + String(format: "%.1fm", abs(x) / 1e6)
+  }
+
+  /// `hnb validate`: reads each scenario, printing its first error, or its alerts and
+  /// `validLines`; true when all are valid.
+  public static func validate(_ paths: [String], asOf: CalendarDate, console: Console = .standard) -> Bool {
+    var valid = true
+    for path in paths {
+      do {
+        let scenario = try ScenarioSet.load([path], asOf: asOf, console: console)[0]
+        for line in validLines(scenario, path: path) { console.out(line) }
+      } catch {
+        _ = console.report(error)
+        valid = false
+      }
+    }
+    return valid
+  }
+
+  /// What `hnb validate` prints for a valid scenario: its size, then the values that state no
+  /// source.
+  public static func validLines(_ scenario: Scenario, path: String) -> [String] {
+    let s = scenario
+    return [
+      "\(path): valid (\(s.name): \(s.taxonomy.placements.count) placements, \(s.taxonomy.needs.count) needs, "
+        + "\(s.horizonYears) years, \(s.mitigations.count) mitigations, \(s.alerts.count) alerts)",
+      unsourcedText(s),
+    ]
+  }
+
+  /// The values of `scenario` that state no source, one line each, for `hnb validate`.
+  ///
+  /// A YAML number written bare (status `not stated`) and a CSV file named without
+  /// `{file, source}` (every cell of it without a `source` column of its own then has no stated
+  /// source) are listed with where they are written.
+  public static func unsourcedText(_ scenario: Scenario) -> String {
+    let defaultFileSource = "see the file and its SOURCES.md"
+    var lines: [String] = []
+    for entry in scenario.assumptions {
+      if entry.status == "not stated" {
+        lines.append("    \(entry.location): \(entry.key) = \(entry.value) (\(entry.unit))")
+      } else if entry.status == "file", entry.source == defaultFileSource {
+        // Cells of a file with a `source` column (outturn) name their own source.
+        let cells = scenario.assumptions.filter { $0.key.hasPrefix(entry.key + "[") && $0.source == defaultFileSource }
+        if !cells.isEmpty {
+          lines.append("    \(entry.location): \(entry.key) = \(entry.value) (a CSV file: its \(cells.count) values)")
+        }
+      }
+    }
+    if lines.isEmpty { return "  no stated source: none (every value names its source)" }
+    return "  no stated source (\(lines.count)):\n" + lines.joined(separator: "\n")
+  }
+}
