@@ -6,8 +6,8 @@ import TestSupport
 @testable import HighNeeds
 
 @Suite struct ProjectionTests {
-  /// Members advanced together (one dgemm per age, or per member when their matrices differ)
-  /// give the same paths as members run one at a time.
+  /// The runs of one call share nothing: each member's path is the path of that member run
+  /// alone (the batched engine's workspace, reused from run to run, carries no state across).
   @Test func batchEqualsOneAtATime() throws {
     let scenario = try MitigationTests.withMitigations([
       Mitigation(
