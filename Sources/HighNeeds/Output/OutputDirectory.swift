@@ -42,6 +42,10 @@ public enum OutputDirectory {
   /// The marker every output holds: the files hnb wrote there with their SHA-256.
   public static let markerName = ".hnb-output.sha256"
 
+  /// Largest marker read (a marker lists a few dozen files in a few kB); a larger one, or one
+  /// that is not a regular file (a pipe, a link), is not one hnb wrote.
+  static let maximumMarkerBytes = 1 << 20
+
   /// Writes `files` (name → bytes) to `path`; `inputs` are files that must survive.
   public static func write(bytes files: [String: Data], to path: String, inputs: [String] = []) throws {
     let fm = FileManager.default
@@ -97,33 +101,38 @@ public enum OutputDirectory {
   /// `path` made absolute with every symbolic link in it resolved, or an error when it is empty
   /// or is itself a symbolic link.
   ///
-  /// The longest leading part of the path that exists is resolved by the system (`realpath`);
-  /// the rest, which does not exist yet, is joined to it with `.` and `..` removed.
+  /// Each part is resolved against the real path of the parts before it: a link is followed
+  /// wherever it stands (`missing/../link/a` reaches what `link` leads to), and parts that do not
+  /// exist yet are joined as written, with `.` and `..` applied.
   static func resolvedTarget(_ path: String) throws -> URL {
     guard !path.isEmpty else {
       throw OutputError(path: "''", reason: "--out is an empty path (give the directory to write)")
     }
-    var absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    while absolute.count > 1, absolute.hasSuffix("/") { absolute.removeLast() }
-    if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: absolute) {
-      throw OutputError(
-        path: path,
-        reason:
-          "it is a symbolic link (to \(InputError.quoted(destination, limit: 200))): hnb replaces its output directory "
-          + "whole, so give the directory itself")
-    }
-    var components = absolute.split(separator: "/").map(String.init)
-    var rest: [String] = []
-    while !components.isEmpty, !exists("/" + components.joined(separator: "/")) {
-      rest.insert(components.removeLast(), at: 0)
-    }
-    var resolved = InputFile.realPath("/" + components.joined(separator: "/"))
-    for part in rest where part != "." {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    // Each part is resolved in turn against what the parts before it resolved to, as the system
+    // would (a link anywhere is followed, `..` climbs from where a link led), continuing past a
+    // part that does not exist yet as `realpath -m` does; only the last part may not be a link.
+    let parts = absolute.split(separator: "/").map(String.init)
+    let last = parts.lastIndex { $0 != "." } ?? -1
+    var resolved = "/"
+    for (index, part) in parts.enumerated() where part != "." {
       if part == ".." {
         resolved = (resolved as NSString).deletingLastPathComponent
-      } else {
-        resolved = (resolved as NSString).appendingPathComponent(part)
+        continue
       }
+      let candidate = (resolved as NSString).appendingPathComponent(part)
+      guard exists(candidate) else {
+        resolved = candidate
+        continue
+      }
+      if index == last, let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate) {
+        throw OutputError(
+          path: path,
+          reason:
+            "it is a symbolic link (to \(InputError.quoted(destination, limit: 200))): hnb replaces its output "
+            + "directory whole, so give the directory itself")
+      }
+      resolved = InputFile.realPath(candidate)
     }
     return URL(fileURLWithPath: resolved)
   }
@@ -168,7 +177,11 @@ public enum OutputDirectory {
         kill(pid, 0) != 0, errno == ESRCH
       else { continue }
       let leftover = parent.appendingPathComponent(sibling)
-      let contents = (try? fm.contentsOfDirectory(atPath: leftover.path)) ?? []
+      // Only a real directory (not a file or a link of that name) whose contents can be listed.
+      var info = stat()
+      guard lstat(leftover.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+        let contents = try? fm.contentsOfDirectory(atPath: leftover.path)
+      else { continue }
       let onlyFiles = contents.allSatisfy { item in
         var isDirectory: ObjCBool = false
         return fm.fileExists(atPath: leftover.appendingPathComponent(item).path, isDirectory: &isDirectory)
@@ -206,7 +219,12 @@ public enum OutputDirectory {
     }
     let contents = try fm.contentsOfDirectory(atPath: path).sorted()
     if contents.isEmpty { return }
-    guard let markerData = fm.contents(atPath: target.appendingPathComponent(markerName).path) else {
+    let markerPath = target.appendingPathComponent(markerName).path
+    var markerInfo = stat()
+    let markerIsFile =
+      lstat(markerPath, &markerInfo) == 0 && markerInfo.st_mode & S_IFMT == S_IFREG
+      && markerInfo.st_size <= maximumMarkerBytes
+    guard markerIsFile, let markerData = fm.contents(atPath: markerPath) else {
       throw OutputError(
         path: path,
         reason:

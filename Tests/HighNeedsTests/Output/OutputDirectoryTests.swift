@@ -99,7 +99,10 @@ import Testing
 
   /// `--out` is resolved before it is compared with the inputs, whichever way it is written:
   /// through a linked parent, with `..`, relative; a link as `--out` and an empty path are refused.
-  @Test(arguments: ["through a linked parent", "with ..", "the link itself", "empty"])
+  @Test(arguments: [
+    "through a linked parent", "with ..", "with .. after a missing part", "the link itself", "the link and .",
+    "empty",
+  ])
   func theOutputPathIsResolvedBeforeItIsCompared(_ way: String) throws {
     let root = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: root) }
@@ -119,6 +122,14 @@ import Testing
     case "with ..":
       out = scenarios.path + "/data/../data/sub/.."
       reason = "the input \(input.path) is inside it"
+    case "with .. after a missing part":
+      // `link` is not the last part, but stands after a part that does not exist.
+      out = root.path + "/missing/../link/scenarios"
+      reason = "the input \(input.path) is inside it"
+    case "the link and .":
+      try fm.createSymbolicLink(at: root.appendingPathComponent("out"), withDestinationURL: scenarios)
+      out = root.appendingPathComponent("out").path + "/."
+      reason = "it is a symbolic link"
     case "the link itself":
       try fm.createSymbolicLink(at: root.appendingPathComponent("out"), withDestinationURL: scenarios)
       out = root.appendingPathComponent("out").path
@@ -236,8 +247,24 @@ import Testing
       try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true)
       try Data("half\n".utf8).write(to: leftover.appendingPathComponent("kpis.csv"))
     }
+    // A user's file (not a folder) that happens to bear such a name is not a leftover.
+    let file = root.appendingPathComponent(".out.old-4194306")
+    try Data("a user's file\n".utf8).write(to: file)
     try OutputDirectory.write(Self.run, to: root.appendingPathComponent("out").path)
     #expect(!FileManager.default.fileExists(atPath: dead.path))
     #expect(FileManager.default.fileExists(atPath: live.appendingPathComponent("kpis.csv").path))
+    #expect(FileManager.default.contents(atPath: file.path) == Data("a user's file\n".utf8))
+  }
+
+  /// A marker that is not a small regular file (a pipe would hang the read, a link to a device
+  /// would exhaust memory) is not one hnb wrote: the folder is refused without reading it.
+  @Test func aMarkerThatIsNotARegularFileIsNotRead() throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    #expect(mkfifo(out.appendingPathComponent(OutputDirectory.markerName).path, 0o600) == 0)
+    let error = #expect(throws: OutputError.self) { try OutputDirectory.write(Self.run, to: out.path) }
+    #expect(error?.errorDescription?.contains("is not an hnb output") == true, "\(error?.errorDescription ?? "")")
   }
 }
