@@ -12,7 +12,9 @@ import Foundation
 /// - every other recorded file (the sweep's own scenario file and its uncertainty file, a
 ///   backtest's history) still exists and has the same SHA-256 now.
 ///
-/// A file that no longer exists cannot be checked and counts as a change: the report cannot
+/// A recorded file outside the working directory and the report's scenario folders (and the
+/// folders above them) is never opened, and counts as unchecked. A file that no longer exists
+/// cannot be checked and counts as a change: the report cannot
 /// show that the evidence describes its figures. Paths are compared after resolving symbolic
 /// links and `..`, relative to the working directory, so a report must run from the directory
 /// the evidence was made in (a folder made elsewhere is found stale, its inputs missing).
@@ -20,9 +22,10 @@ public enum EvidenceStaleness {
   /// The ways the evidence at `manifest` (its `manifest.json`) differs from the inputs now.
   ///
   /// Empty when it is current. `what` names the command ("sweep"), `covered` the report's
-  /// scenarios that the evidence shows results for.
+  /// scenarios that the evidence shows results for, `named` every scenario of the report (their
+  /// folders, and the folders above them, are where other recorded files may be read).
   public static func problems(
-    recorded: [String: String]?, manifest: String, what: String, covered: [Scenario]
+    recorded: [String: String]?, manifest: String, what: String, covered: [Scenario], named: [Scenario] = []
   ) -> [InputError] {
     let location = SourceLocation(file: manifest)
     let expected = "the inputs the \(what) was made from, unchanged (or give --allow-stale-evidence)"
@@ -57,7 +60,24 @@ public enum EvidenceStaleness {
           InputError(location, key: "input_sha256", expected: expected, found: changed(file, entry.sha256, now)))
       }
     }
+    // Other recorded files are read only below the working directory or beside a covered
+    // scenario: a path recorded in a folder someone sent is not a licence to open any file.
+    let workingDirectory = InputFile.realPath(FileManager.default.currentDirectoryPath)
+    let areas =
+      [workingDirectory]
+      + (covered + named).flatMap(\.scenarioFiles).map {
+        (InputFile.realPath(($0 as NSString).deletingLastPathComponent) as NSString).deletingLastPathComponent
+      }
     for (real, entry) in byRealPath.sorted(by: { $0.value.key < $1.value.key }) where !checked.contains(real) {
+      guard entry.key.hasPrefix("built-in:") || areas.contains(where: { real.hasPrefix($0 == "/" ? "/" : $0 + "/") })
+      else {
+        problems.append(
+          InputError(
+            location, key: "input_sha256", expected: expected,
+            found: "\(InputError.quoted(entry.key, limit: 200)) lies outside the working directory and the "
+              + "report's scenario folders, so it is not read (it cannot be checked)"))
+        continue
+      }
       let now = currentHash(real)
       if entry.sha256 != now {
         problems.append(

@@ -69,7 +69,7 @@ public struct ReportCommand: Sendable {
     for (what, directory, recorded, covered) in checked {
       let problems = EvidenceStaleness.problems(
         recorded: recorded, manifest: (directory as NSString).appendingPathComponent("manifest.json"), what: what,
-        covered: covered)
+        covered: covered, named: loaded)
       stale += problems
       if !problems.isEmpty {
         analyses.staleEvidence.append(EvidenceStaleness.notice(what: what, directory: directory, problems: problems))

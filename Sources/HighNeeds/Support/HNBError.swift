@@ -53,9 +53,10 @@ public struct InputError: Error, LocalizedError, Sendable, Equatable {
   public var errorDescription: String? {
     // The place, the key and what was expected may carry names from a file (a path written in
     // it, a misspelt key, the ids of a taxonomy): printable too.
-    var text = "\(Self.sanitised(location.description, limit: nil)): "
+    // Bounded too: a path read from a file (a shard's scenario) may be of any length.
+    var text = "\(Self.sanitised(location.description, limit: 1_000)): "
     if let key { text += "\(Self.sanitised(key, limit: 200)): " }
-    text += "expected \(Self.sanitised(expected, limit: nil)); found \(found)"
+    text += "expected \(Self.sanitised(expected, limit: 2_000)); found \(found)"
     if let note { text += " (\(note))" }
     return text
   }
