@@ -6,7 +6,8 @@ import Foundation
 /// integrity checks reconcile the run; this guard is the master check behind them all. It reads
 /// each text file about to be written and refuses the whole output (exit 70, nothing written)
 /// when a number in it is not finite: a CSV field or header, a JSON value, or a table cell or
-/// amount of a paper (`£nan`, `inf%`, `| nan |`, `>-inf<`) that reads `nan`, `inf` or `infinity`
+/// amount, chart point or attribute of a paper (`£nan`, `£nanm`, `inf%`, `| nan |`, `>-inf<`,
+/// `cy="nan"`) that reads `nan`, `inf` or `infinity`
 /// in any case or sign. It names the file, line and column, so that the fault can be traced.
 /// Binary files (the XLSX workbook) are not read: their tables are the run's CSV tables.
 public enum FiniteOutputGuard {
@@ -76,7 +77,10 @@ public enum FiniteOutputGuard {
       var end = infinitySign ? i + 3 : i + 1
       while end < bytes.count, isLetter(bytes[end]) { end += 1 }
       let word = bytes[i..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-      if words.contains(word), !inString, isNumber(bytes, from: i, to: end, lineStart: lineStart, kind: kind) {
+      // After £ or $ a unit may follow the number ("£nanm" for millions).
+      let amount = i > lineStart && (bytes[i - 1] == 0xA3 || bytes[i - 1] == UInt8(ascii: "$"))
+      let spelling = words.contains(word) || (amount && words.contains { word.starts(with: $0) })
+      if spelling, !inString, isNumber(bytes, from: i, to: end, lineStart: lineStart, kind: kind) {
         return (line, i - lineStart + 1, String(decoding: bytes[i..<end], as: UTF8.self))
       }
       i = end
@@ -107,9 +111,12 @@ public enum FiniteOutputGuard {
       // Outside a string the only words are true, false and null.
       return true
     case .paper:
-      // A whole table cell of HTML (`>nan<`) or Markdown (`| nan |`).
-      if isAny(previous, ">") && isAny(next, "<") { return true }
-      return isAny(previous, " ") && isAny(byte(before - 2), "|") && isAny(next, " ") && isAny(byte(end + 1), "|")
+      // An element's text starting with it (`>nan<`, `>nan plans<`), an attribute value or a
+      // point of a chart (`cy="nan"`, `points="1,nan 2,3"`), or a Markdown cell starting with it
+      // (`| nan |`, `| nan £000 |`).
+      if isAny(previous, ">") && (next == nil || isAny(next, "< ")) { return true }
+      if isAny(previous, "\",") && (next == nil || isAny(next, "\", ")) { return true }
+      return isAny(previous, " ") && isAny(byte(before - 2), "|") && (next == nil || isAny(next, " |"))
     }
   }
 }

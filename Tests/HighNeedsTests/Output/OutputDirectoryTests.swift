@@ -159,6 +159,10 @@ import Testing
       ("report.md", "| year | balance |\n| 2026 | nan |\n", "report.md:2:10"),
       ("report.html", "<td>£-inf</td><td>−inf%</td>", "report.html:1:8"),
       ("report.html", "<td>∞</td>", "report.html:1:5"),
+      ("report.html", "<text>£nanm</text>", "report.html:1:9"),
+      ("report.html", "<circle cx=\"1\" cy=\"nan\"/>", "report.html:1:20"),
+      ("report.html", "<polyline points=\"1,2 3,nan 5,6\"/>", "report.html:1:25"),
+      ("report.md", "| year | spend |\n| 2026 | nan £000 |\n", "report.md:2:10"),
     ]
     for (name, text, place) in bad {
       let root = try Self.scratch()
@@ -175,7 +179,8 @@ import Testing
     let good = [
       "notes.csv": "note,information\n\"Infant class, nan's rule\",financial\n",
       "manifest.json": "{\"title\": \"nan\", \"inf\": \"Infinity \\\" nan\", \"ok\": true}\n",
-      "report.md": "Information on the nan bread programme | inf x |\n",
+      "report.md": "Information on the nan bread programme | information |\n",
+      "report.html": "<p class=\"info\">Information, infant places</p><td>nanny</td>",
       "draws-a.txt": "nan\n",
     ]
     let root = try Self.scratch()
