@@ -38,6 +38,10 @@ import Testing
       arguments: ["goalseek", tiny, "--target", target, "--vary", "incidence", "--tolerance", "inf"],
       option: "--tolerance", bound: "> 0", found: "found 'inf'"),
     Refusal(
+      arguments: ["goalseek", tiny, "--target", target, "--vary", "transfer_percent", "--tolerance", "1e-300"],
+      option: "--tolerance", bound: "a millionth of a millionth of the range searched (1e-10 for [0, 100])",
+      found: "found 1e-300"),
+    Refusal(
       arguments: ["goalseek", tiny, "--target", target, "--vary", "incidence", "--draws", "1"], option: "--draws",
       bound: "2…100000", found: "found 1"),
     Refusal(
@@ -183,6 +187,11 @@ import Testing
         "K18", goalSeek + ["incidence", "--seed", "-1"], 64,
         "Error: The value '-1' is invalid for '--seed <seed>': expected a whole number 0…18446744073709551615; "
           + "found '-1'"
+      ),
+      (
+        "K22", goalSeek + ["transfer_percent", "--tolerance", "1e-300"], 64,
+        "Error: --tolerance: expected at least a millionth of a millionth of the range searched (1e-10 for [0, 100]); "
+          + "found 1e-300"
       ),
     ]
   }()

@@ -48,10 +48,12 @@ public enum ScenarioCommands {
     var lines: [String] = []
     if let actual = s.outturn.filter({ $0.measure == "total_plans" }).max(by: { $0.year < $1.year }) {
       let forecast = r.path.occupancy[actual.year - s.baseCensusYear].reduce(0, +)
+      // No percentage of an actual of 0 plans (it would print inf or nan).
+      let relative =
+        actual.value > 0 ? String(format: " (%+.1f%%)", (forecast - actual.value) / actual.value * 100) : ""
       lines.append(
-        String(
-          format: "%.0f plans forecast for January %d, %.0f actual (%+.1f%%)", forecast, actual.year, actual.value,
-          (forecast - actual.value) / actual.value * 100))
+        String(format: "%.0f plans forecast for January %d, %.0f actual", forecast, actual.year, actual.value)
+          + relative)
     }
     if let actual = s.outturn.filter({ $0.measure == "dsg_closing_balance_gbp" }).max(by: { $0.year < $1.year }) {
       let forecast = r.reserve[actual.year - s.baseCensusYear - 1].closing
