@@ -60,7 +60,7 @@ struct AsOfOption: ParsableArguments {
 
   func validate() throws {
     if let text, CalendarDate(text) == nil {
-      throw ValidationError("--as-of must be a date YYYY-MM-DD, not '\(text)'.")
+      throw ValidationError("--as-of must be a date YYYY-MM-DD, not \(InputError.quoted(text)).")
     }
   }
 
