@@ -187,7 +187,7 @@ def groups_from(cells, where):
             column = column.lstrip("-")
             value = cells.get(column, 0)
             if value is None:
-                if column in ("await_prov_2022", "perm_ex_2022", "placement_unknown"):
+                if column in ("await_prov_2022", "perm_ex_2022", "placement_unknown", "ukrlp_provider"):
                     continue  # not collected that year
                 return None
             total += sign * value
@@ -240,6 +240,8 @@ def build(src, out):
         total = columns.get("ehcplans", 0)
         if groups is None or total is None:
             flagged.append((la, year))
+            if total is not None:  # the age's published total, its placements withheld
+                age_rows.append((la, year, age, "all", total, "placements_x"))
             continue
         if la and sum(groups.values()) != total:
             if year == years[-1]:
@@ -251,7 +253,8 @@ def build(src, out):
             if groups[group]:
                 age_rows.append((la, year, age, group, groups[group], ""))
     for la, year in sorted(set(flagged)):
-        age_rows.append((la, year, "all", "all", None, "x"))
+        if not any(r[0] == la and r[1] == year and r[3] == "all" for r in age_rows):
+            age_rows.append((la, year, "all", "all", None, "x"))
     write(os.path.join(out, "caseload_age_placement.csv"),
           ["la", "census_year", "age", "placement", "plans", "flag"], age_rows)
 
