@@ -212,12 +212,14 @@ struct Builder {
     // Integer micro-units per age and group (the band spreading made fractions).
     let totalPlans = groupTable.flatMap { $0 }.reduce(0, +)
     let publishedTotal = (pack.publishedTotals[code]?[census]?["ehcplans"] ?? nil) ?? totalPlans.rounded()
+    // Each group's total first (whole published counts stay whole), then its ages.
+    let grandMicro = Int(publishedTotal.rounded()) * 1_000_000
+    let columnSums = (0..<groupsCount).map { g in (0..<26).reduce(0.0) { $0 + groupTable[$1][g] } * 1e6 }
+    let columnMicro = LargestRemainder.round(columnSums, unit: 1, total: Double(grandMicro)).map { Int($0) }
     var micro = [[Int]](repeating: [Int](repeating: 0, count: groupsCount), count: 26)
-    let flat = groupTable.flatMap { $0 }
-    let flatMicro = InitFormat.microParts(flat, total: Int(publishedTotal.rounded()) * 1_000_000)
-    // Keep each published integer cell exact: round per (age, group) where cells are whole.
-    for age in 0..<26 {
-      for g in 0..<groupsCount { micro[age][g] = flatMicro[age * groupsCount + g] }
+    for g in 0..<groupsCount {
+      let column = InitFormat.microParts((0..<26).map { groupTable[$0][g] }, total: columnMicro[g])
+      for age in 0..<26 { micro[age][g] = column[age] }
     }
     // The model's placements: maintained special split in/out of the LA.
     let share = ScenarioInit.inBoroughShareMaintainedSpecial
@@ -516,16 +518,21 @@ struct Builder {
     var lines = ["age,placement,need,share"]
     var borrowed: [Int] = []
     for age in 0...25 {
-      var source = age
-      if caseload[age].flatMap({ $0 }).reduce(0, +) == 0 {
-        // The nearest age holding plans.
-        let candidates = (0...25).filter { caseload[$0].flatMap({ $0 }).reduce(0, +) > 0 }
-        source = candidates.min { (abs($0 - age), $0) < (abs($1 - age), $1) } ?? age
-        if incidence[age] > 0 { borrowed.append(age) }
-      }
+      // This age's caseload reweighted by placement; unweighted if that leaves nothing; else
+      // the nearest age holding plans.
       var weights: [Double] = []
-      for p in 0..<ScenarioInit.placements.count {
-        for n in 0..<13 { weights.append(Double(caseload[source][p][n]) * ratio[p]) }
+      let order = (0...25).sorted { (abs($0 - age), $0) < (abs($1 - age), $1) }
+      search: for source in order {
+        for useRatio in [true, false] {
+          weights = []
+          for p in 0..<ScenarioInit.placements.count {
+            for n in 0..<13 { weights.append(Double(caseload[source][p][n]) * (useRatio ? ratio[p] : 1)) }
+          }
+          if weights.reduce(0, +) > 0 {
+            if source != age && incidence[age] > 0 { borrowed.append(age) }
+            break search
+          }
+        }
       }
       let micro = InitFormat.microParts(weights, total: 1_000_000)
       for (i, value) in micro.enumerated() where value > 0 {
@@ -747,7 +754,13 @@ struct Builder {
     ]
     // England medians per plan (January of the s251 year) for LAs without an s251 return.
     for (id, label, amount, what, uplift) in specs {
-      if let lines, let value = amount(lines) {
+      if let lines, let value = amount(lines), value < 0 {
+        central.append(
+          (
+            id, label, 0, id == "place_funding_other" ? 0 : 0.03, .nationalDefault,
+            "the LA's s251 budget \(s251Year), \(what), is negative (£\(Int(value.rounded())), net income, not spend): 0 used"
+          ))
+      } else if let lines, let value = amount(lines) {
         let gbp = (value * uplift).rounded()
         central.append(
           (
