@@ -27,11 +27,14 @@ struct Init: ParsableCommand {
 
   @Option(
     name: .customLong("pack"),
-    help: "The national data pack folder (default: Data/national in the current directory or above the hnb executable).")
+    help: "The national data pack folder (default: Data/national in the current directory or above the hnb executable)."
+  )
   var pack: String?
 
   func validate() throws {
-    if la.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--la is empty: give a code or a name.") }
+    if la.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw ValidationError("--la is empty: give a code or a name.")
+    }
   }
 
   func run() throws {
@@ -52,7 +55,9 @@ struct Init: ParsableCommand {
       print(
         "\(out): \(scenario.name) for \(authority.name) (\(authority.code), \(authority.eCode)): January \(scenario.censusYear) census, \(String(format: "%.0f", plans)) plans, \(scenario.files.count) files; \(scenario.alerts.count) national defaults, \(scenario.missing.count) tables missing for this LA"
       )
-      print("  next: hnb validate \(out)/baseline.yaml; hnb run \(out)/baseline.yaml --out out/\(ScenarioInit.slug(authority.name))")
+      print(
+        "  next: hnb validate \(out)/baseline.yaml; hnb run \(out)/baseline.yaml --out out/\(ScenarioInit.slug(authority.name))"
+      )
     }
   }
 
@@ -70,7 +75,8 @@ struct Init: ParsableCommand {
       dir.deleteLastPathComponent()
     }
     printError(
-      "error: no national data pack found: give --pack DIR (the folder Data/national of the toolkit, built by scripts/data/build_pack.py)")
+      "error: no national data pack found: give --pack DIR (the folder Data/national of the toolkit, built by scripts/data/build_pack.py)"
+    )
     throw Exit.invalidInput
   }
 }

@@ -39,7 +39,9 @@ import Testing
   }
 
   @Test func anUnknownOrAmbiguousLAListsTheNearestAndWritesNothing() throws {
-    for (query, expected) in [("Medwy", "nearest: Medway (887, E06000035)"), ("Sussex", "East Sussex (845"), ("909", "Cumberland 942")] {
+    for (query, expected) in [
+      ("Medwy", "nearest: Medway (887, E06000035)"), ("Sussex", "East Sussex (845"), ("909", "Cumberland 942"),
+    ] {
       let out = HNBCommand.freshDirectory()
       let result = try HNBCommand.run(["init", "--la", query, "--out", out])
       #expect(result.status == 64, "\(query): \(result.stderr)")
@@ -58,23 +60,41 @@ import Testing
     #expect(try String(contentsOfFile: edited, encoding: .utf8) == "name: mine\n")
   }
 
-  /// Every current LA of the pack: the folder `hnb init` writes (built by the same library
-  /// call and written by the same `OutputDirectory.write`) runs in one `hnb run`, and its base
-  /// census equals the LA's published January total.
+  /// LAs every run checks end to end: the smallest and largest, those with tables withheld
+  /// or missing (City of London and the Isles of Scilly: no ESFA allocation or s251; Cambridgeshire
+  /// and North East Lincolnshire: January 2025 placements withheld; Surrey: needs withheld;
+  /// Hackney and Peterborough: January 2024 detail withheld; Cumberland and Westmorland and
+  /// Furness: no s251 of their own; Swindon: a negative s251 line; BCP and the
+  /// Northamptonshires: reorganised), Medway and Sutton, and one LA of each other region.
+  static let sample = [
+    "201", "420", "873", "812", "936", "204", "874", "942", "943", "866", "839", "940", "941", "887", "319", "850",
+    "330", "390", "370", "830", "926", "802", "888",
+  ]
+
+  /// Every LA's `hnb init` folder runs, and its base census is the published January total.
+  ///
+  /// The folders are those `hnb init` writes for every current LA of the pack (or, unless
+  /// `HNB_INIT_ALL=1`, for `sample`; the builder itself is checked for every LA in
+  /// `ScenarioInitTests`), built by the same library call and written by the same
+  /// `OutputDirectory.write`, and run in one `hnb run`. All 153 take about 5 minutes in a debug build on a shared
+  /// machine, the sample about 40 seconds.
   @Test func everyLAInThePackInitsAndRuns() throws {
     let pack = try NationalPack.load(folder: Self.packFolder)
     let root = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
     var baselines: [String] = []
     var totals: [String: Double] = [:]
     let census = pack.latestCensusYear
-    for la in pack.currentAuthorities {
+    let all = ProcessInfo.processInfo.environment["HNB_INIT_ALL"] == "1"
+    #expect(pack.currentAuthorities.count == 153)
+    for la in pack.currentAuthorities where all || Self.sample.contains(la.code) {
       let scenario = try ScenarioInit.build(la: la, pack: pack)
       let folder = root + "/" + la.code
       try OutputDirectory.write(scenario.files, to: folder)
       baselines.append(folder + "/baseline.yaml")
       totals[scenario.name] = try #require(pack.publishedPlacementTotals(la: la.code, year: census)["ehcplans"] ?? nil)
     }
-    #expect(baselines.count == 153)
+    #expect(baselines.count == (all ? 153 : Self.sample.count))
     let out = root + "/out"
     let run = try HNBCommand.run(["run"] + baselines + ["--out", out, "--as-of", "2026-01-15"])
     #expect(run.status == 0, "\(run.stderr.suffix(2000))")
@@ -82,7 +102,7 @@ import Testing
     for row in try HNBCommand.readCSV(out + "/ehcp.csv") where row["census_year"] == String(census) {
       base[row["scenario"] ?? "", default: 0] += Double(row["plans"] ?? "") ?? .nan
     }
-    #expect(base.count == 153)
+    #expect(base.count == baselines.count)
     for (name, total) in totals {
       #expect(abs((base[name] ?? -1) - total) < 1e-4, "\(name)")
     }

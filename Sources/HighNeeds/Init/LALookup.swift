@@ -22,7 +22,9 @@ public enum LALookup {
   public static func find(_ query: String, in authorities: [LocalAuthority]) throws -> LocalAuthority {
     let trimmed = query.trimmingCharacters(in: .whitespaces)
     let upper = trimmed.uppercased()
-    let byCode = authorities.filter { $0.code == trimmed || $0.eCode.uppercased() == upper || $0.otherCodes.contains(upper) }
+    let byCode = authorities.filter {
+      $0.code == trimmed || $0.eCode.uppercased() == upper || $0.otherCodes.contains(upper)
+    }
     let key = normalised(trimmed)
     let candidates =
       byCode.isEmpty ? authorities.filter { normalised($0.name) == key && !key.isEmpty } : byCode
@@ -49,7 +51,9 @@ public enum LALookup {
       .prefix(5).map(\.0)
     throw LALookupError(
       query: query,
-      reason: "no English LA has this code or name; nearest: \(list(Array(nearest))) (give an old 3-digit code, an E-code or a name)")
+      reason:
+        "no English LA has this code or name; nearest: \(list(Array(nearest))) (give an old 3-digit code, an E-code or a name)"
+    )
   }
 
   /// `la`, or an error naming its successors when it has been reorganised away.
@@ -57,7 +61,9 @@ public enum LALookup {
     guard la.status == "current" else {
       throw LALookupError(
         query: query,
-        reason: "\(la.name) (\(la.code)) no longer exists: \(la.note.isEmpty ? "it is a predecessor LA" : la.note); give its successor")
+        reason:
+          "\(la.name) (\(la.code)) no longer exists: \(la.note.isEmpty ? "it is a predecessor LA" : la.note); give its successor"
+      )
     }
     return la
   }

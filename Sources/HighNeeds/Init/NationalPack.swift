@@ -89,7 +89,8 @@ public struct NationalPack: Sendable {
       return out
     }
     let laTable = try PackTable.read(
-      "la.csv", in: folder, required: ["la", "new_la_code", "la_name", "region_name", "status", "other_ons_codes_seen", "note"])
+      "la.csv", in: folder,
+      required: ["la", "new_la_code", "la_name", "region_name", "status", "other_ons_codes_seen", "note"])
     let authorities = laTable.rows.map { row in
       LocalAuthority(
         code: laTable.string(row, "la"), eCode: laTable.string(row, "new_la_code"),
@@ -122,14 +123,17 @@ public struct NationalPack: Sendable {
     for (la, years) in try cells("population.csv", "mid_year", "age", "age", "population") {
       for (year, list) in years {
         for cell in list {
-          if let age = Int(cell.age), let value = cell.value { population[la, default: [:]][year, default: [:]][age] = value }
+          if let age = Int(cell.age), let value = cell.value {
+            population[la, default: [:]][year, default: [:]][age] = value
+          }
         }
       }
     }
     let allocationColumns = [
       "hnb_before_deductions_gbp", "hnb_after_deductions_gbp", "total_dsg_after_deductions_gbp", "schools_block_gbp",
     ]
-    let allocTable = try PackTable.read("hnb_allocations.csv", in: folder, required: ["la", "financial_year"] + allocationColumns)
+    let allocTable = try PackTable.read(
+      "hnb_allocations.csv", in: folder, required: ["la", "financial_year"] + allocationColumns)
     var allocations: [String: [String: [String: Double?]]] = [:]
     for row in allocTable.rows {
       for column in allocationColumns {
@@ -137,7 +141,8 @@ public struct NationalPack: Sendable {
           column] = try allocTable.number(row, column)
       }
     }
-    let ieTable = try PackTable.read("import_export.csv", in: folder, required: ["la", "financial_year", "import_export_gbp"])
+    let ieTable = try PackTable.read(
+      "import_export.csv", in: folder, required: ["la", "financial_year", "import_export_gbp"])
     var importExport: [String: [String: Double]] = [:]
     for row in ieTable.rows {
       if let value = try ieTable.number(row, "import_export_gbp") {
@@ -151,7 +156,8 @@ public struct NationalPack: Sendable {
     for row in sTable.rows where sTable.string(row, "statement") == "s251 budget" {
       s251Year = max(s251Year, sTable.string(row, "financial_year"))
     }
-    for row in sTable.rows where sTable.string(row, "statement") == "s251 budget" && sTable.string(row, "financial_year") == s251Year {
+    for row in sTable.rows
+    where sTable.string(row, "statement") == "s251 budget" && sTable.string(row, "financial_year") == s251Year {
       s251[sTable.string(row, "la"), default: [:]][sTable.string(row, "line")] = try sTable.number(row, "amount_gbp")
     }
     let dTable = try PackTable.read(
@@ -171,13 +177,18 @@ public struct NationalPack: Sendable {
       national[nTable.string(row, "key")] = (value, nTable.string(row, "source"))
     }
     let transitionsPath = (folder as NSString).appendingPathComponent("transitions_default.csv")
-    guard let transitions = FileManager.default.contents(atPath: transitionsPath).flatMap({ String(data: $0, encoding: .utf8) })
+    guard
+      let transitions = FileManager.default.contents(atPath: transitionsPath).flatMap({
+        String(data: $0, encoding: .utf8)
+      })
     else {
-      throw InputError(SourceLocation(file: transitionsPath), expected: "the default moves file", found: "no readable file")
+      throw InputError(
+        SourceLocation(file: transitionsPath), expected: "the default moves file", found: "no readable file")
     }
     return NationalPack(
       folder: folder, authorities: authorities, agePlacement: agePlacement, placementTotals: placementTotals,
-      publishedTotals: publishedTotals, needPlacement: needPlacement, needAge: needAge, newPlans: newPlans, ceased: ceased,
+      publishedTotals: publishedTotals, needPlacement: needPlacement, needAge: needAge, newPlans: newPlans,
+      ceased: ceased,
       population: population, allocations: allocations, importExport: importExport, s251: s251, s251Year: s251Year,
       dsgBalance: dsgBalance, national: national, transitionsDefault: transitions)
   }

@@ -21,8 +21,9 @@ public struct InitScenario: Sendable {
   public var placementMicro: [String: Int]
 }
 
-/// Builds a runnable, sourced starting scenario for any English LA from the national data pack
-/// (`hnb init`). The method is in `docs/INIT.md`.
+/// Builds a runnable, sourced starting scenario for any English LA from the national data pack.
+///
+/// This is `hnb init`; the method is in `docs/INIT.md`.
 public enum ScenarioInit {
   /// The toolkit's SEN2 placements, in the built-in taxonomy's order.
   public static let placements = [
@@ -36,7 +37,9 @@ public enum ScenarioInit {
     "special_non_maintained", "ap_pru", "fe_general", "specialist_post16", "neet", "educated_elsewhere",
   ]
   /// The SEN2 primary needs.
-  public static let needs = ["ASD", "HI", "MLD", "MSI", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD", "VI", "OTH", "UKN"]
+  public static let needs = [
+    "ASD", "HI", "MLD", "MSI", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD", "VI", "OTH", "UKN",
+  ]
   /// Share of maintained special plans in schools inside the LA: SEN2 does not record where
   /// the school is (the toolkit's default, as Sutton's baseline).
   public static let inBoroughShareMaintainedSpecial = 0.85
@@ -51,7 +54,9 @@ public enum ScenarioInit {
   public static let dfeGroups: [String: [String]] = [
     "nm_early_years": ["early_years"],
     "mainstream_total": ["mainstream", "resourced_provision"],
-    "special_total": ["special_maintained_in", "special_maintained_out", "special_independent", "special_non_maintained"],
+    "special_total": [
+      "special_maintained_in", "special_maintained_out", "special_independent", "special_non_maintained",
+    ],
     "ap_pru_total": ["ap_pru"],
     "fe_total": ["fe_general", "specialist_post16"],
     "ed_elsewhere": ["educated_elsewhere", "neet"],
@@ -62,6 +67,12 @@ public enum ScenarioInit {
   public static func build(la: LocalAuthority, pack: NationalPack) throws -> InitScenario {
     var builder = try Builder(la: la, pack: pack)
     return try builder.build()
+  }
+
+  /// The index of a placement of `placements` (the pack's groups other than maintained special
+  /// are placements of the same name).
+  static func index(_ placement: String) -> Int {
+    placements.firstIndex(of: placement) ?? placements.count - 1
   }
 
   /// A file-name-safe slug of an LA name: lower case, letters and digits, hyphens.
@@ -102,7 +113,8 @@ struct Builder {
   var firstFinancialYear: String { YearLabel.financial(startingIn: census) }
   var packFile: (String) -> String { { "Data/national/\($0)" } }
 
-  mutating func note(_ key: String, _ value: String, _ unit: String, _ status: InitAssumption.Status, _ method: String) {
+  mutating func note(_ key: String, _ value: String, _ unit: String, _ status: InitAssumption.Status, _ method: String)
+  {
     log.append(InitAssumption(key: key, value: value, unit: unit, status: status, method: method))
     if status == .nationalDefault {
       alerts.append("alert: \(la.name): \(key) = \(value) \(unit) is a national default: \(method)")
@@ -189,8 +201,11 @@ struct Builder {
       // Placements withheld at the latest census: the previous census's placement shares at
       // each age, or England's, applied to the published plans by age.
       let previous = groupsByAge(code, census - 1, weights: population)
-      let england = groupsByAge("", census, weights: pack.population[""]?[populationMidYear].map { d in
-        ScenarioInit.ages.map { d[$0] ?? 0 } } ?? population)
+      let england = groupsByAge(
+        "", census,
+        weights: pack.population[""]?[populationMidYear].map { d in
+          ScenarioInit.ages.map { d[$0] ?? 0 }
+        } ?? population)
       groupTable = [[Double]](repeating: [Double](repeating: 0, count: groupsCount), count: 26)
       for age in ScenarioInit.ages where totals[age] > 0 {
         var shares = previous?[age] ?? []
@@ -205,7 +220,8 @@ struct Builder {
         "DfE SEN2 January \(census) plans by age (published), split by placement in the shares of the LA's January \(census - 1) age x placement table (England's where the LA had none at an age): the January \(census) placements were withheld by DfE"
       )
       alerts.append(
-        "alert: \(la.name): the January \(census) placements are withheld in SEN2; the baseline uses the January \(census - 1) placement shares (derived)")
+        "alert: \(la.name): the January \(census) placements are withheld in SEN2; the baseline uses the January \(census - 1) placement shares (derived)"
+      )
     } else {
       throw missingTable("caseload_age_placement.csv", "SEN2 plans by age at January \(census)")
     }
@@ -234,10 +250,10 @@ struct Builder {
         let value = micro[age][g]
         if group == "special_maintained" {
           let inside = InitFormat.microParts([share, 1 - share], total: value)
-          ap[age][ScenarioInit.placements.firstIndex(of: "special_maintained_in")!] += inside[0]
-          ap[age][ScenarioInit.placements.firstIndex(of: "special_maintained_out")!] += inside[1]
+          ap[age][ScenarioInit.index("special_maintained_in")] += inside[0]
+          ap[age][ScenarioInit.index("special_maintained_out")] += inside[1]
         } else {
-          ap[age][ScenarioInit.placements.firstIndex(of: group)!] += value
+          ap[age][ScenarioInit.index(group)] += value
         }
       }
     }
@@ -249,8 +265,8 @@ struct Builder {
     for cell in source {
       guard let n = ScenarioInit.needs.firstIndex(of: cell.category), let value = cell.value else { continue }
       if cell.age == "special_maintained" {
-        needPlacement[n][ScenarioInit.placements.firstIndex(of: "special_maintained_in")!] += value * share
-        needPlacement[n][ScenarioInit.placements.firstIndex(of: "special_maintained_out")!] += value * (1 - share)
+        needPlacement[n][ScenarioInit.index("special_maintained_in")] += value * share
+        needPlacement[n][ScenarioInit.index("special_maintained_out")] += value * (1 - share)
       } else if let p = ScenarioInit.placements.firstIndex(of: cell.age) {
         needPlacement[n][p] += value
       }
@@ -263,7 +279,8 @@ struct Builder {
       missing.append("need x placement at January \(census) (withheld by DfE)")
       note(
         "caseload.baseline (need x placement)", "England January \(census)", "shares", .nationalDefault,
-        "the LA's need x placement table is withheld in SEN2 January \(census): England's need mix within each placement is used")
+        "the LA's need x placement table is withheld in SEN2 January \(census): England's need mix within each placement is used"
+      )
     }
     // Seed: the LA's need × age table, smoothed by +0.5 a cell (England's if withheld).
     var seed = [[Double]](repeating: [Double](repeating: 0.5, count: 13), count: 26)
@@ -325,24 +342,31 @@ struct Builder {
     for age in 0..<26 {
       for p in 0..<placementCount {
         for n in 0..<13 where caseload[age][p][n] > 0 {
-          lines.append("\(age),\(ScenarioInit.placements[p]),\(ScenarioInit.needs[n]),\(InitFormat.micro(caseload[age][p][n]))")
+          lines.append(
+            "\(age),\(ScenarioInit.placements[p]),\(ScenarioInit.needs[n]),\(InitFormat.micro(caseload[age][p][n]))")
         }
       }
     }
     files[baselineFile] = lines.joined(separator: "\n") + "\n"
 
     files["population.csv"] =
-      "age,population\n" + ScenarioInit.ages.map { "\($0),\(InitFormat.number(population[$0], decimals: 2))" }.joined(separator: "\n") + "\n"
+      "age,population\n"
+      + ScenarioInit.ages.map { "\($0),\(InitFormat.number(population[$0], decimals: 2))" }.joined(separator: "\n")
+      + "\n"
     note(
       "caseload.population", "mid-\(populationMidYear)", "residents", .data,
-      "ONS mid-\(populationMidYear) residents by single year of age 0-25 (\(packFile("population.csv"))), as the residents at January \(census)")
+      "ONS mid-\(populationMidYear) residents by single year of age 0-25 (\(packFile("population.csv"))), as the residents at January \(census)"
+    )
     let growth = populationGrowth()
     let incidence = try incidenceRates()
     files["incidence.csv"] =
-      "age,rate\n" + ScenarioInit.ages.map { "\($0),\(InitFormat.number(incidence[$0], decimals: 8))" }.joined(separator: "\n") + "\n"
+      "age,rate\n"
+      + ScenarioInit.ages.map { "\($0),\(InitFormat.number(incidence[$0], decimals: 8))" }.joined(separator: "\n")
+      + "\n"
     let cessation = cessationRates(byAge: byAge)
     files["cessation.csv"] =
-      "age,placement,rate\n" + (0...24).map { "\($0),all,\(InitFormat.number(cessation[$0], decimals: 8))" }.joined(separator: "\n") + "\n"
+      "age,placement,rate\n"
+      + (0...24).map { "\($0),all,\(InitFormat.number(cessation[$0], decimals: 8))" }.joined(separator: "\n") + "\n"
     files["new_plan_mix.csv"] = newPlanMix(caseload: caseload, byPlacement: byPlacement, incidence: incidence)
     files["transitions.csv"] = pack.transitionsDefault
     note(
@@ -356,7 +380,8 @@ struct Builder {
     let income = try incomeInputs(totalPlans: Double(total) / 1e6)
     let name = "\(ScenarioInit.slug(la.name))-baseline"
     let yaml = baselineYAML(
-      name: name, totalPlans: Double(total) / 1e6, baselineFile: baselineFile, growth: growth, places: places, costs: costs,
+      name: name, totalPlans: Double(total) / 1e6, baselineFile: baselineFile, growth: growth, places: places,
+      costs: costs,
       income: income)
     files["baseline.yaml"] = yaml
     files["sweep.yaml"] = sweepYAML(name: name)
@@ -373,7 +398,9 @@ struct Builder {
     guard let years = pack.population[code], let first = years.keys.min(), let last = years.keys.max(), last > first,
       let a = years[first], let b = years[last]
     else {
-      note("caseload.population_growth_fraction_per_year", "0", "fraction per year", .nationalDefault, "no earlier mid-year in the pack: held flat")
+      note(
+        "caseload.population_growth_fraction_per_year", "0", "fraction per year", .nationalDefault,
+        "no earlier mid-year in the pack: held flat")
       return 0
     }
     let sumA = ScenarioInit.ages.reduce(0.0) { $0 + (a[$1] ?? 0) }
@@ -425,7 +452,8 @@ struct Builder {
       missing.append("new plans by age in \(year)")
       note(
         "caseload.incidence", "incidence.csv", "fraction per year", .derived,
-        "England's new-plan rates by age in \(year), scaled to the LA's \(InitFormat.number(total, decimals: 0)) new plans (its ages are not published)")
+        "England's new-plan rates by age in \(year), scaled to the LA's \(InitFormat.number(total, decimals: 0)) new plans (its ages are not published)"
+      )
       return england.rates.map { min($0 * factor, 1) }
     }
     missing.append("new plans in \(year)")
@@ -485,12 +513,14 @@ struct Builder {
       missing.append("ceased plans by age in \(year)")
       note(
         "caseload.cessation", "cessation.csv", "fraction per year", .nationalDefault,
-        "England's ceased plans in calendar \(year) by age / England's plans by age at January \(year): the LA's ceased plans by age are not published")
+        "England's ceased plans in calendar \(year) by age / England's plans by age at January \(year): the LA's ceased plans by age are not published"
+      )
     } else {
       note(
         "caseload.cessation", "cessation.csv", "fraction per year", .derived,
         "the LA's ceased plans in calendar \(year) by age at ceasing (\(packFile("ceased_plans.csv"))) / its plans of that age at January \(stockOwn == nil ? census : year)\(stockOwn == nil ? " (its January \(year) ages are withheld)" : ""); 20-25: ceased less the plans at 25 (which always end) over the plans at 20-24; unknown ages pro rata; capped at 1"
-          + (defaulted.isEmpty ? "" : "; England's rate at ages with no plans: \(defaulted.map(String.init).joined(separator: " "))"))
+          + (defaulted.isEmpty
+            ? "" : "; England's rate at ages with no plans: \(defaulted.map(String.init).joined(separator: " "))"))
     }
     return rates
   }
@@ -536,7 +566,8 @@ struct Builder {
       }
       let micro = InitFormat.microParts(weights, total: 1_000_000)
       for (i, value) in micro.enumerated() where value > 0 {
-        lines.append("\(age),\(ScenarioInit.placements[i / 13]),\(ScenarioInit.needs[i % 13]),\(InitFormat.micro(value))")
+        lines.append(
+          "\(age),\(ScenarioInit.placements[i / 13]),\(ScenarioInit.needs[i % 13]),\(InitFormat.micro(value))")
       }
     }
     note(
@@ -545,7 +576,9 @@ struct Builder {
         + (usedRatio
           ? ", reweighted by placement by the LA's new plans in calendar \(year) by placement against its caseload by placement"
           : " (the LA's new plans by placement are not published)")
-        + (borrowed.isEmpty ? "" : "; ages with no plans take the nearest age's mix: \(borrowed.map(String.init).joined(separator: " "))"))
+        + (borrowed.isEmpty
+          ? "" : "; ages with no plans take the nearest age's mix: \(borrowed.map(String.init).joined(separator: " "))")
+    )
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -560,7 +593,7 @@ struct Builder {
     var rows = ["placement,academic_year,places"]
     var places: [String: Int] = [:]
     for placement in ["resourced_provision", "special_maintained_in", "ap_pru"] {
-      let p = ScenarioInit.placements.firstIndex(of: placement)!
+      let p = ScenarioInit.index(placement)
       let value = Int(byPlacement[p].rounded(.up))
       places[placement] = value
       for year in (census - 1)...(census + ScenarioInit.horizonYears - 1) {
@@ -568,7 +601,8 @@ struct Builder {
       }
       note(
         "capacity.places[\(placement)]", "\(value)", "places", .derived,
-        "the LA's \(placement) plans at January \(census) rounded up, held flat (a full sector, no place plan in the public data): replace with the commissioned places")
+        "the LA's \(placement) plans at January \(census) rounded up, held flat (a full sector, no place plan in the public data): replace with the commissioned places"
+      )
     }
     return Places(text: rows.joined(separator: "\n") + "\n", places: places)
   }
@@ -580,13 +614,15 @@ struct Builder {
     var topUp: [String: Double]
     var topUpUplift: Double
     var independentUplift: Double
-    var centralLines: [(id: String, label: String, gbp: Double, uplift: Double, status: InitAssumption.Status, method: String)]
+    var centralLines:
+      [(id: String, label: String, gbp: Double, uplift: Double, status: InitAssumption.Status, method: String)]
     var placeRates: [String: (value: Double, source: String)]
   }
 
   /// The s251 unit-cost figures of one LA at the s251 budget year's prices, by cost key.
   static func rawUnitCosts(_ pack: NationalPack, _ la: String) -> [String: Double] {
-    guard let lines = pack.s251[la], let year = Int(pack.s251Year.prefix(4)), let plans = pack.placementTotals[la]?[year]
+    guard let lines = pack.s251[la], let year = Int(pack.s251Year.prefix(4)),
+      let plans = pack.placementTotals[la]?[year]
     else { return [:] }
     func line(_ id: String) -> Double? { lines[id] ?? nil }
     func count(_ groups: [String]) -> Double { groups.reduce(0.0) { $0 + ((plans[$1] ?? nil) ?? 0) } }
@@ -634,10 +670,12 @@ struct Builder {
     let priceBase = YearLabel.academic(startingIn: census - 1)
     note(
       "costs (past uplift, state-funded lines)", InitFormat.number(gRounded), "fraction per year", .derived,
-      "England's maintained special cost per pupil £\(Int(special21.value)) (2021-22) to £\(Int(special23.value)) (2023-24), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices")
+      "England's maintained special cost per pupil £\(Int(special21.value)) (2021-22) to £\(Int(special23.value)) (2023-24), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices"
+    )
     note(
       "costs (past uplift, independent lines)", InitFormat.number(gIndependentRounded), "fraction per year", .derived,
-      "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (2021-22) to £\(Int(inmss24.value)) (2024-25), annualised (\(inmss21.source))")
+      "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (2021-22) to £\(Int(inmss24.value)) (2024-25), annualised (\(inmss21.source))"
+    )
     // England medians of each unit cost across LAs.
     var all: [String: [Double]] = [:]
     for other in pack.currentAuthorities + pack.authorities.filter({ $0.status != "current" }) {
@@ -647,12 +685,14 @@ struct Builder {
     let own = Builder.rawUnitCosts(pack, code)
     if pack.s251[code] == nil { missing.append("s251 high-needs budget \(s251Year)") }
     let denominators: [String: String] = [
-      "mainstream": "(top-ups to maintained schools and academies, primary + secondary) / (mainstream + resourced provision plans)",
+      "mainstream":
+        "(top-ups to maintained schools and academies, primary + secondary) / (mainstream + resourced provision plans)",
       "special_maintained": "(top-ups to maintained schools and academies, special) / (maintained special plans)",
       "independent":
         "(top-ups to non-maintained and independent providers, special + primary + secondary) / (independent + non-maintained special plans)",
       "fe_general": "(top-ups to maintained schools, academies and colleges, post school) / (general FE plans)",
-      "specialist_post16": "(top-ups to non-maintained and independent providers, post school) / (specialist post-16 plans)",
+      "specialist_post16":
+        "(top-ups to non-maintained and independent providers, post school) / (specialist post-16 plans)",
       "early_years": "(top-ups, early years) / (early years plans)",
     ]
     var unit: [String: Double] = [:]
@@ -661,7 +701,9 @@ struct Builder {
       let m = medians[key] ?? 0
       let uplift = key == "independent" ? upliftIndependentToBase : upliftToBase
       let how = denominators[key] ?? ""
-      if let value = own[key], m > 0, value >= m / ScenarioInit.plausibleFactor, value <= m * ScenarioInit.plausibleFactor {
+      if let value = own[key], m > 0, value >= m / ScenarioInit.plausibleFactor,
+        value <= m * ScenarioInit.plausibleFactor
+      {
         unit[key] = (value * uplift).rounded()
         statusOf[key] = (
           .derived,
@@ -705,19 +747,24 @@ struct Builder {
       } else if placement == "ap_pru" {
         note(
           logKey, InitFormat.gbp(value), "gbp per plan per year", .nationalDefault,
-          "assumed equal to the LA's maintained special top-up: s251 AP top-ups mostly pay for pupils without a plan (they are a central line here)")
+          "assumed equal to the LA's maintained special top-up: s251 AP top-ups mostly pay for pupils without a plan (they are a central line here)"
+        )
       } else if placement == "educated_elsewhere" {
         note(
           logKey, InitFormat.gbp(value), "gbp per plan per year", .nationalDefault,
-          "assumed: England's median mainstream top-up, uplifted (no public figure for education otherwise than at school)")
+          "assumed: England's median mainstream top-up, uplifted (no public figure for education otherwise than at school)"
+        )
       } else {
-        note(logKey, "0", "gbp per plan per year", .nationalDefault, "assumed: no provision is paid for a young person not in education, employment or training")
+        note(
+          logKey, "0", "gbp per plan per year", .nationalDefault,
+          "assumed: no provision is paid for a young person not in education, employment or training")
       }
     }
     // Central lines from the s251 budget, uplifted to the first forecast financial year.
     let upliftToFirstYear = pow(1 + gRounded, Double(census - s251Census))
     let lines = pack.s251[code]
-    var central: [(id: String, label: String, gbp: Double, uplift: Double, status: InitAssumption.Status, method: String)] = []
+    var central:
+      [(id: String, label: String, gbp: Double, uplift: Double, status: InitAssumption.Status, method: String)] = []
     let plans21 = pack.placementTotals[code]?[s251Census] ?? [:]
     let ap21 = (plans21["ap_pru"] ?? nil) ?? 0
     let special21Plans = (plans21["special_maintained"] ?? nil) ?? 0
@@ -727,25 +774,43 @@ struct Builder {
     let placeRP = try pack.figure("place_funding_resourced_provision_gbp")
     let placeAP = try pack.figure("place_funding_ap_gbp")
     let specs: [(String, String, (([String: Double?]) -> Double?), String, Double)] = [
-      ("sen_support", "SEN support and inclusion services", { $0["central_sen_support"] ?? nil }, "central services: SEN support and inclusion", upliftToFirstYear),
-      ("therapies", "Therapies and other health-related services", { $0["central_therapies"] ?? nil }, "central services: therapies and other health related", upliftToFirstYear),
-      ("hospital_education", "Hospital education services", { $0["central_hospital_education"] ?? nil }, "central services: hospital education", upliftToFirstYear),
-      ("ap_services", "Alternative provision services", { $0["central_ap_services"] ?? nil }, "central services: alternative provision", upliftToFirstYear),
+      (
+        "sen_support", "SEN support and inclusion services", { $0["central_sen_support"] ?? nil },
+        "central services: SEN support and inclusion", upliftToFirstYear
+      ),
+      (
+        "therapies", "Therapies and other health-related services", { $0["central_therapies"] ?? nil },
+        "central services: therapies and other health related", upliftToFirstYear
+      ),
+      (
+        "hospital_education", "Hospital education services", { $0["central_hospital_education"] ?? nil },
+        "central services: hospital education", upliftToFirstYear
+      ),
+      (
+        "ap_services", "Alternative provision services", { $0["central_ap_services"] ?? nil },
+        "central services: alternative provision", upliftToFirstYear
+      ),
       (
         "ap_topups_non_ehcp", "PRU/AP top-ups for pupils without an EHC plan",
         { l in
           let total = ((l["topup_maintained_ap"] ?? nil) ?? 0) + ((l["topup_nmi_ap"] ?? nil) ?? 0)
           return max(0, total - ap21 * apUnit21)
-        }, "top-ups to PRUs and AP less the AP plans at January \(s251Census) x the maintained special top-up (which the ap_pru placement carries)", upliftToFirstYear
+        },
+        "top-ups to PRUs and AP less the AP plans at January \(s251Census) x the maintained special top-up (which the ap_pru placement carries)",
+        upliftToFirstYear
       ),
-      ("early_years_inclusion", "Early years SEN inclusion places", { $0["place_early_years"] ?? nil }, "place funding: early years", upliftToFirstYear),
+      (
+        "early_years_inclusion", "Early years SEN inclusion places", { $0["place_early_years"] ?? nil },
+        "place funding: early years", upliftToFirstYear
+      ),
       (
         "place_funding_other", "Place funding not on the places the model holds for the LA's residents",
         { l in
           guard let total = l["place_total"] ?? nil else { return nil }
           return max(
             0,
-            total - special21Plans * ScenarioInit.inBoroughShareMaintainedSpecial * placeSpecial.value - rp21 * placeRP.value
+            total - special21Plans * ScenarioInit.inBoroughShareMaintainedSpecial * placeSpecial.value - rp21
+              * placeRP.value
               - ap21 * placeAP.value - ((l["place_early_years"] ?? nil) ?? 0))
         },
         "place funding (total) less the places the model funds (maintained special in the LA, resourced provision and AP plans at January \(s251Census) at the national rates) and early years: places used by other LAs' pupils, post-16 and hospital places; floored at 0",
@@ -766,7 +831,9 @@ struct Builder {
           (
             id, label, gbp, id == "place_funding_other" ? 0 : 0.03, .derived,
             "the LA's s251 budget \(s251Year), \(what): £\(Int(value.rounded()))"
-              + (uplift == 1 ? ", not uplifted (place rates unchanged since 2013)" : ", x \(InitFormat.number(uplift, decimals: 4)) to \(firstFinancialYear)")
+              + (uplift == 1
+                ? ", not uplifted (place rates unchanged since 2013)"
+                : ", x \(InitFormat.number(uplift, decimals: 4)) to \(firstFinancialYear)")
           ))
       } else {
         var perPlan: [Double] = []
@@ -831,7 +898,11 @@ struct Builder {
       if let fixed = pack.national["hnb_growth_\(year)"] {
         growth.append((year, fixed.value, fixed.source))
       } else {
-        growth.append((year, 0.03, "national default (assumed): cash growth of 3% a year; no national settlement for this year is in the pack"))
+        growth.append(
+          (
+            year, 0.03,
+            "national default (assumed): cash growth of 3% a year; no national settlement for this year is in the pack"
+          ))
       }
     }
     if let latest = ownYears.last, let value = own[latest]?["hnb_before_deductions_gbp"] ?? nil,
@@ -843,7 +914,8 @@ struct Builder {
         hnb: hnb, hnbStatus: .derived,
         hnbMethod:
           "the LA's HNB allocation before deductions \(latest) £\(InitFormat.gbp(value)) (ESFA, \(packFile("hnb_allocations.csv"))) x England's growth \(latest) to \(first) (£\(InitFormat.gbp(englandValue)) to £\(InitFormat.gbp(englandFirst.value)), \(englandFirst.source)) = x \(InitFormat.number(factor, decimals: 6)); the LA's own \(first) allocation is not in the pack: replace it",
-        latestYear: latest, latestHNB: value, growth: growth, schoolsBlock: 0, schoolsStatus: .derived, schoolsMethod: "",
+        latestYear: latest, latestHNB: value, growth: growth, schoolsBlock: 0, schoolsStatus: .derived,
+        schoolsMethod: "",
         totalDSG: [], dsgStatus: .derived, dsgMethod: "", importExport: nil, balancePercent: nil)
     } else {
       missing.append("HNB allocations (ESFA DSG)")
@@ -854,7 +926,8 @@ struct Builder {
         hnbMethod:
           "the LA has no HNB allocation in the ESFA summaries: England's \(first) HNB £\(InitFormat.gbp(englandFirst.value)) / England's \(Int(englandPlans)) plans at January \(census) x the LA's \(Int(totalPlans.rounded())) plans; replace with the LA's allocation",
         latestYear: englandLatestYear, latestHNB: nil, growth: growth, schoolsBlock: 0, schoolsStatus: .nationalDefault,
-        schoolsMethod: "", totalDSG: [], dsgStatus: .nationalDefault, dsgMethod: "", importExport: nil, balancePercent: nil)
+        schoolsMethod: "", totalDSG: [], dsgStatus: .nationalDefault, dsgMethod: "", importExport: nil,
+        balancePercent: nil)
     }
     note("income.hnb_allocation_gbp", InitFormat.gbp(income.hnb), "gbp", income.hnbStatus, income.hnbMethod)
     for g in growth where !g.source.hasPrefix("national default") {
@@ -870,17 +943,22 @@ struct Builder {
     if let latest = ownYears.last, let value = own[latest]?["schools_block_gbp"] ?? nil {
       income.schoolsBlock = value.rounded()
       income.schoolsStatus = .derived
-      income.schoolsMethod = "the LA's Schools Block before deductions \(latest) (ESFA), held flat (it only sizes a block transfer, which is 0 here)"
+      income.schoolsMethod =
+        "the LA's Schools Block before deductions \(latest) (ESFA), held flat (it only sizes a block transfer, which is 0 here)"
     } else {
       income.schoolsBlock = 0
       income.schoolsStatus = .nationalDefault
-      income.schoolsMethod = "no Schools Block in the pack for this LA: 0 (it only sizes a block transfer, which is 0 here)"
+      income.schoolsMethod =
+        "no Schools Block in the pack for this LA: 0 (it only sizes a block transfer, which is 0 here)"
     }
-    note("income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), "gbp", income.schoolsStatus, income.schoolsMethod)
+    note(
+      "income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), "gbp", income.schoolsStatus, income.schoolsMethod
+    )
     // Total DSG: the LA's own trend carried to the first year, then 3% a year.
     let dsgYears = own.filter { ($0.value["total_dsg_after_deductions_gbp"] ?? nil) != nil }.keys.sorted()
     if let a = dsgYears.first, let b = dsgYears.last, a != b, let va = own[a]?["total_dsg_after_deductions_gbp"] ?? nil,
-      let vb = own[b]?["total_dsg_after_deductions_gbp"] ?? nil, let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), va > 0
+      let vb = own[b]?["total_dsg_after_deductions_gbp"] ?? nil, let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)),
+      va > 0
     {
       let trend = ((pow(vb / va, 1 / Double(yb - ya)) - 1) * 1e6).rounded() / 1e6
       var value = vb * pow(1 + trend, Double(census - yb))
@@ -903,7 +981,9 @@ struct Builder {
       income.dsgMethod =
         "no DSG allocation in the pack for this LA: the HNB allocation x England's ratio of total DSG after deductions to HNB before deductions in \(englandLatestYear) (\(InitFormat.number(ratio, decimals: 4))), then 3% a year"
     }
-    note("income.total_dsg_gbp", "\(InitFormat.gbp(income.totalDSG.first?.value ?? 0)) (\(first))", "gbp", income.dsgStatus, income.dsgMethod)
+    note(
+      "income.total_dsg_gbp", "\(InitFormat.gbp(income.totalDSG.first?.value ?? 0)) (\(first))", "gbp",
+      income.dsgStatus, income.dsgMethod)
     if let ie = pack.importExport[code], let year = ie.keys.sorted().last, let value = ie[year] {
       income.importExport = (year, value)
     }
@@ -912,7 +992,8 @@ struct Builder {
     }
     note(
       "income.deductions_gbp", "0", "gbp", .data,
-      "modelling convention (gross): place funding for every commissioned place is on the cost side, so the ESFA's academy-place deductions are not subtracted again")
+      "modelling convention (gross): place funding for every commissioned place is on the cost side, so the ESFA's academy-place deductions are not subtracted again"
+    )
     note(
       "income.import_export_adjustment_gbp", "0", "gbp", .data,
       "0 because the HNB before deductions already includes the import/export adjustment"
@@ -969,14 +1050,20 @@ struct Builder {
     y.append("caseload:")
     y.append("  baseline:")
     y.append("    file: \(baselineFile)")
-    y.append("    source: \(source(.derived, "DfE SEN2 January \(census): age x placement and need x placement tables joined by iterative proportional fitting; totals exactly the published ones (README.md)"))")
+    y.append(
+      "    source: \(source(.derived, "DfE SEN2 January \(census): age x placement and need x placement tables joined by iterative proportional fitting; totals exactly the published ones (README.md)"))"
+    )
     y.append("  population:")
     y.append("    file: population.csv")
     y.append("    source: \(source(.data, value("caseload.population")?.method ?? ""))")
-    y.append("  population_growth_fraction_per_year: \(mapped("caseload.population_growth_fraction_per_year", InitFormat.number(growth)))")
+    y.append(
+      "  population_growth_fraction_per_year: \(mapped("caseload.population_growth_fraction_per_year", InitFormat.number(growth)))"
+    )
     y.append("  incidence:")
     y.append("    file: incidence.csv")
-    y.append("    source: \(source(value("caseload.incidence")?.status ?? .derived, value("caseload.incidence")?.method ?? ""))")
+    y.append(
+      "    source: \(source(value("caseload.incidence")?.status ?? .derived, value("caseload.incidence")?.method ?? ""))"
+    )
     y.append(
       "  incidence_trend_fraction_per_year: {value: 0, source: \(source(.nationalDefault, "unmitigated default: new plans held at the latest year's rate per resident; try the LA's own trend as a sensitivity")), assumption: true}"
     )
@@ -985,7 +1072,9 @@ struct Builder {
     y.append("    source: \(source(.derived, value("caseload.new_plan_mix")?.method ?? ""))")
     y.append("  cessation:")
     y.append("    file: cessation.csv")
-    y.append("    source: \(source(value("caseload.cessation")?.status ?? .derived, value("caseload.cessation")?.method ?? ""))")
+    y.append(
+      "    source: \(source(value("caseload.cessation")?.status ?? .derived, value("caseload.cessation")?.method ?? ""))"
+    )
     y.append("  transitions:")
     y.append("    file: transitions.csv")
     y.append("    source: \(source(.nationalDefault, value("caseload.transitions")?.method ?? ""))")
@@ -1012,7 +1101,9 @@ struct Builder {
     y.append("  price_base_academic_year: \(InitFormat.yaml(YearLabel.academic(startingIn: census - 1)))")
     y.append("  top_ups:")
     y.append("    file: top_ups.csv")
-    y.append("    source: \(source(.derived, "the LA's s251 high-needs budget \(pack.s251Year) per plan, uplifted; national defaults where missing or implausible (assumptions.csv, one row a placement)"))")
+    y.append(
+      "    source: \(source(.derived, "the LA's s251 high-needs budget \(pack.s251Year) per plan, uplifted; national defaults where missing or implausible (assumptions.csv, one row a placement)"))"
+    )
     y.append("  place_funding_gbp_per_place:")
     for placement in ["special_maintained_in", "resourced_provision", "ap_pru"] {
       if let rate = costs.placeRates[placement] {
@@ -1025,15 +1116,31 @@ struct Builder {
     let cashUplift = source(.nationalDefault, "assumed cash uplift of top-up bands, near the pay and CPI outlook")
     y.append("  cost_lines:")
     let lines: [(String, String, [String], String)] = [
-      ("mainstream_rp", "Mainstream and resourced provision top-ups", ["mainstream", "resourced_provision"], "{value: 0.03, source: \(cashUplift), assumption: true}"),
-      ("maintained_special", "Maintained special and special academy top-ups (in and out of the LA)", ["special_maintained_in", "special_maintained_out"], "{value: 0.03, source: \(cashUplift), assumption: true}"),
       (
-        "independent_special", "Independent and non-maintained special school fees", ["special_independent", "special_non_maintained"],
+        "mainstream_rp", "Mainstream and resourced provision top-ups", ["mainstream", "resourced_provision"],
+        "{value: 0.03, source: \(cashUplift), assumption: true}"
+      ),
+      (
+        "maintained_special", "Maintained special and special academy top-ups (in and out of the LA)",
+        ["special_maintained_in", "special_maintained_out"], "{value: 0.03, source: \(cashUplift), assumption: true}"
+      ),
+      (
+        "independent_special", "Independent and non-maintained special school fees",
+        ["special_independent", "special_non_maintained"],
         "{value: \(InitFormat.number(costs.independentUplift)), source: \(source(.derived, value("costs (past uplift, independent lines)")?.method ?? "")), assumption: true}"
       ),
-      ("alternative_provision", "Alternative provision top-ups for EHCP pupils", ["ap_pru"], "{value: 0.03, source: \(cashUplift), assumption: true}"),
-      ("post16", "Post-16 FE and specialist post-16 institutions", ["fe_general", "specialist_post16"], "{value: 0.03, source: \(cashUplift), assumption: true}"),
-      ("early_years_other", "Early years, educated elsewhere and NEET", ["early_years", "educated_elsewhere", "neet"], "{value: 0.03, source: \(cashUplift), assumption: true}"),
+      (
+        "alternative_provision", "Alternative provision top-ups for EHCP pupils", ["ap_pru"],
+        "{value: 0.03, source: \(cashUplift), assumption: true}"
+      ),
+      (
+        "post16", "Post-16 FE and specialist post-16 institutions", ["fe_general", "specialist_post16"],
+        "{value: 0.03, source: \(cashUplift), assumption: true}"
+      ),
+      (
+        "early_years_other", "Early years, educated elsewhere and NEET", ["early_years", "educated_elsewhere", "neet"],
+        "{value: 0.03, source: \(cashUplift), assumption: true}"
+      ),
     ]
     for (id, label, placements, uplift) in lines {
       y.append("    - id: \(id)")
@@ -1046,10 +1153,13 @@ struct Builder {
     for line in costs.centralLines {
       y.append("    - id: \(line.id)")
       y.append("      label: \(InitFormat.yaml(line.label))")
-      y.append("      gbp: {value: \(InitFormat.gbp(line.gbp)), source: \(source(line.status, line.method)), assumption: true}")
+      y.append(
+        "      gbp: {value: \(InitFormat.gbp(line.gbp)), source: \(source(line.status, line.method)), assumption: true}"
+      )
       if line.uplift == 0 {
         y.append(
-          "      uplift_fraction_per_year: {value: 0, source: \(source(.data, "place funding rates unchanged since 2013 (DfE written answers 50389, 100030)"))}")
+          "      uplift_fraction_per_year: {value: 0, source: \(source(.data, "place funding rates unchanged since 2013 (DfE written answers 50389, 100030)"))}"
+        )
       } else {
         y.append("      uplift_fraction_per_year: {value: 0.03, source: \(cashUplift), assumption: true}")
       }
@@ -1060,24 +1170,31 @@ struct Builder {
     y.append("  hnb_growth_fraction_per_year:")
     for g in income.growth {
       let status: InitAssumption.Status = g.source.hasPrefix("national default") ? .nationalDefault : .data
-      let text = g.source.hasPrefix("national default") ? String(g.source.dropFirst("national default".count + 2)) : g.source
+      let text =
+        g.source.hasPrefix("national default") ? String(g.source.dropFirst("national default".count + 2)) : g.source
       y.append(
-        "    \(InitFormat.yaml(g.year)): {value: \(InitFormat.number(g.value)), source: \(source(status, text))\(status == .data ? "" : ", assumption: true")}")
+        "    \(InitFormat.yaml(g.year)): {value: \(InitFormat.number(g.value)), source: \(source(status, text))\(status == .data ? "" : ", assumption: true")}"
+      )
     }
     y.append("  deductions_gbp: \(mapped("income.deductions_gbp", "0", unit: "gbp"))")
     y.append("  import_export_adjustment_gbp: \(mapped("income.import_export_adjustment_gbp", "0", unit: "gbp"))")
-    y.append("  schools_block_gbp: \(mapped("income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), unit: "gbp"))")
     y.append(
-      "  schools_block_transfer_percent: {value: 0, source: \(source(.nationalDefault, "unmitigated: no block transfer")), assumption: true}")
+      "  schools_block_gbp: \(mapped("income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), unit: "gbp"))")
+    y.append(
+      "  schools_block_transfer_percent: {value: 0, source: \(source(.nationalDefault, "unmitigated: no block transfer")), assumption: true}"
+    )
     y.append("  total_dsg_gbp:")
     for (year, value) in income.totalDSG {
       y.append(
-        "    \(InitFormat.yaml(year)): {value: \(InitFormat.gbp(value)), unit: gbp, source: \(source(income.dsgStatus, income.dsgMethod)), assumption: true}")
+        "    \(InitFormat.yaml(year)): {value: \(InitFormat.gbp(value)), unit: gbp, source: \(source(income.dsgStatus, income.dsgMethod)), assumption: true}"
+      )
     }
     y.append("")
     y.append("reserve:")
     y.append("  # not stated: enter the LA's DSG balance at 1 April \(census) (negative = deficit). The pack has")
-    y.append("  # the balance only as a percent of DSG to March 2022\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it.")
+    y.append(
+      "  # the balance only as a percent of DSG to March 2022\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it."
+    )
     y.append("  opening_balance_gbp: 0")
     y.append("")
     y.append("alerts:")
@@ -1096,13 +1213,21 @@ struct Builder {
     y.append("extends: [baseline.yaml]")
     y.append("uncertainty:")
     y.append("  inputs:")
-    y.append("    - {id: incidence, target: incidence_factor, varies: per_year, distribution: {type: lognormal, median: 1, sd_log: 0.08}}")
-    y.append("    - {id: cessation, target: cessation_factor, distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}}")
+    y.append(
+      "    - {id: incidence, target: incidence_factor, varies: per_year, distribution: {type: lognormal, median: 1, sd_log: 0.08}}"
+    )
+    y.append(
+      "    - {id: cessation, target: cessation_factor, distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}}"
+    )
     y.append(
       "    - {id: independent_fees, target: top_up_factor, placements: [special_independent, special_non_maintained], distribution: {type: normal, mean: 1, sd: 0.05}}"
     )
-    y.append("    - {id: fee_inflation, target: top_up_uplift_shock, varies: per_year, distribution: {type: normal, mean: 0, sd: 0.01}}")
-    y.append("    - {id: hnb_growth, target: hnb_growth_shock, varies: per_year, distribution: {type: normal, mean: 0, sd: 0.015}}")
+    y.append(
+      "    - {id: fee_inflation, target: top_up_uplift_shock, varies: per_year, distribution: {type: normal, mean: 0, sd: 0.01}}"
+    )
+    y.append(
+      "    - {id: hnb_growth, target: hnb_growth_shock, varies: per_year, distribution: {type: normal, mean: 0, sd: 0.015}}"
+    )
     y.append("  transition_concentration: 400")
     return y.joined(separator: "\n") + "\n"
   }
@@ -1131,12 +1256,19 @@ struct Builder {
     r.append("")
     r.append("## Replace these first")
     r.append("")
-    r.append("1. `reserve.opening_balance_gbp` (**not stated**, written as 0): the DSG balance brought forward at 1 April \(census).")
     r.append(
-      "2. `income.hnb_allocation_gbp`: the LA's own \(firstFinancialYear) HNB allocation before deductions (here \(InitFormat.millions(income.hnb)), \(income.hnbStatus.rawValue)).")
+      "1. `reserve.opening_balance_gbp` (**not stated**, written as 0): the DSG balance brought forward at 1 April \(census)."
+    )
+    r.append(
+      "2. `income.hnb_allocation_gbp`: the LA's own \(firstFinancialYear) HNB allocation before deductions (here \(InitFormat.millions(income.hnb)), \(income.hnbStatus.rawValue))."
+    )
     r.append("3. `income.total_dsg_gbp`: the LA's DSG after deductions, year by year (the denominator of the 1% test).")
-    r.append("4. `places.csv`: commissioned places (here the January \(census) plans, held flat), and the 85% in-LA share of maintained special plans.")
-    r.append("5. `top_ups.csv`: the LA's top-up bands and independent fees (here from the \(pack.s251Year) s251 budget, uplifted).")
+    r.append(
+      "4. `places.csv`: commissioned places (here the January \(census) plans, held flat), and the 85% in-LA share of maintained special plans."
+    )
+    r.append(
+      "5. `top_ups.csv`: the LA's top-up bands and independent fees (here from the \(pack.s251Year) s251 budget, uplifted)."
+    )
     r.append("")
     r.append("## Baseline at January \(census)")
     r.append("")
@@ -1148,7 +1280,8 @@ struct Builder {
     r.append("| **total** | **\(InitFormat.number(totalPlans, decimals: 0))** |")
     r.append("")
     r.append(
-      "Maintained special plans are split 85/15 in/out of the LA (an assumption); every other placement group equals the DfE's published January \(census) figure.")
+      "Maintained special plans are split 85/15 in/out of the LA (an assumption); every other placement group equals the DfE's published January \(census) figure."
+    )
     r.append("")
     if !missing.isEmpty {
       r.append("## Not in the pack for this LA")
@@ -1170,7 +1303,8 @@ struct Builder {
     r.append("|---|---|---|---|---|")
     for e in log {
       r.append(
-        "| `\(e.key)` | \(e.value) | \(e.unit) | \(e.status.rawValue) | \(e.method.replacingOccurrences(of: "|", with: "/")) |")
+        "| `\(e.key)` | \(e.value) | \(e.unit) | \(e.status.rawValue) | \(e.method.replacingOccurrences(of: "|", with: "/")) |"
+      )
     }
     r.append("")
     r.append("The method is described in `docs/INIT.md` of the toolkit.")

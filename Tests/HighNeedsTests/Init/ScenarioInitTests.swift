@@ -36,7 +36,9 @@ import Testing
       #expect(scenario.log.allSatisfy { !$0.method.isEmpty }, "\(la.name)")
       for name in scenario.files.keys where name.hasSuffix(".csv") && name != "assumptions.csv" {
         #expect(
-          scenario.log.contains { $0.key.contains(name) || $0.value.contains(name) || name.hasPrefix("baseline_caseload") }
+          scenario.log.contains {
+            $0.key.contains(name) || $0.value.contains(name) || name.hasPrefix("baseline_caseload")
+          }
             || name == "population.csv" || name == "places.csv",
           "\(la.name): \(name) not in the log")
       }
@@ -58,7 +60,8 @@ import Testing
     let city = try ScenarioInit.build(la: try #require(pack.authorities.first { $0.code == "201" }), pack: pack)
     #expect(city.missing.contains { $0.hasPrefix("HNB allocations") })
     #expect(city.log.contains { $0.key == "income.hnb_allocation_gbp" && $0.status == .nationalDefault })
-    let cambridgeshire = try ScenarioInit.build(la: try #require(pack.authorities.first { $0.code == "873" }), pack: pack)
+    let cambridgeshire = try ScenarioInit.build(
+      la: try #require(pack.authorities.first { $0.code == "873" }), pack: pack)
     #expect(cambridgeshire.missing.contains { $0.contains("placements withheld") })
     // The officer's balance is never invented.
     #expect(city.log.contains { $0.key == "reserve.opening_balance_gbp" && $0.status == .notStated })
