@@ -43,6 +43,9 @@ public enum ScenarioInit {
   /// Share of maintained special plans in schools inside the LA: SEN2 does not record where
   /// the school is (the toolkit's default, as Sutton's baseline).
   public static let inBoroughShareMaintainedSpecial = 0.85
+  /// The largest annual growth of an LA's residents carried forward; beyond it (a boundary or
+  /// estimate change, as the City of London's 23% a year mid-2021 to mid-2024) England's is used.
+  public static let plausiblePopulationGrowth = 0.03
   /// Horizon of the generated baseline, years.
   public static let horizonYears = 10
   /// Bounds of a plausible unit cost: within this factor of England's median.
@@ -394,24 +397,38 @@ struct Builder {
 
   // MARK: flows
 
-  mutating func populationGrowth() -> Double {
-    guard let years = pack.population[code], let first = years.keys.min(), let last = years.keys.max(), last > first,
+  /// Annualised growth of the residents aged 0–25 of `la` from the pack's first to its latest
+  /// mid-year, with those years and totals.
+  func residentsGrowth(_ la: String) -> (growth: Double, first: Int, last: Int, from: Double, to: Double)? {
+    guard let years = pack.population[la], let first = years.keys.min(), let last = years.keys.max(), last > first,
       let a = years[first], let b = years[last]
-    else {
-      note(
-        "caseload.population_growth_fraction_per_year", "0", "fraction per year", .nationalDefault,
-        "no earlier mid-year in the pack: held flat")
-      return 0
-    }
+    else { return nil }
     let sumA = ScenarioInit.ages.reduce(0.0) { $0 + (a[$1] ?? 0) }
     let sumB = ScenarioInit.ages.reduce(0.0) { $0 + (b[$1] ?? 0) }
-    let g = sumA > 0 ? pow(sumB / sumA, 1 / Double(last - first)) - 1 : 0
-    let rounded = (g * 1e6).rounded() / 1e6
+    guard sumA > 0 else { return nil }
+    let g = pow(sumB / sumA, 1 / Double(last - first)) - 1
+    return ((g * 1e6).rounded() / 1e6, first, last, sumA, sumB)
+  }
+
+  mutating func populationGrowth() -> Double {
+    let key = "caseload.population_growth_fraction_per_year"
+    let england = residentsGrowth("")
+    if let own = residentsGrowth(code), abs(own.growth) <= ScenarioInit.plausiblePopulationGrowth {
+      note(
+        key, InitFormat.number(own.growth), "fraction per year", .derived,
+        "the LA's residents aged 0-25, ONS mid-\(own.first) to mid-\(own.last) (\(InitFormat.number(own.from, decimals: 0)) to \(InitFormat.number(own.to, decimals: 0))), annualised and carried forward"
+      )
+      return own.growth
+    }
+    let own = residentsGrowth(code)
+    let value = england?.growth ?? 0
     note(
-      "caseload.population_growth_fraction_per_year", InitFormat.number(rounded), "fraction per year", .derived,
-      "the LA's residents aged 0-25, ONS mid-\(first) to mid-\(last) (\(InitFormat.number(sumA, decimals: 0)) to \(InitFormat.number(sumB, decimals: 0))), annualised and carried forward"
-    )
-    return rounded
+      key, InitFormat.number(value), "fraction per year", .nationalDefault,
+      (own.map {
+        "the LA's residents aged 0-25 changed by \(InitFormat.number($0.growth * 100, decimals: 1))% a year from mid-\($0.first) to mid-\($0.last) (\(InitFormat.number($0.from, decimals: 0)) to \(InitFormat.number($0.to, decimals: 0))), more than \(InitFormat.number(ScenarioInit.plausiblePopulationGrowth * 100, decimals: 0))% a year, which is not carried for ten years"
+      } ?? "no earlier mid-year for the LA in the pack")
+        + ": England's 0-25 growth over the same years is used")
+    return value
   }
 
   /// Rates by age from new plans by age at start and residents, or nil without age rows.

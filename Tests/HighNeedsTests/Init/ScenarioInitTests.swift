@@ -63,6 +63,9 @@ import Testing
     let cambridgeshire = try ScenarioInit.build(
       la: try #require(pack.authorities.first { $0.code == "873" }), pack: pack)
     #expect(cambridgeshire.missing.contains { $0.contains("placements withheld") })
+    // A residents' growth no LA sustains (the City's estimates changed) is not carried forward.
+    #expect(
+      city.log.contains { $0.key == "caseload.population_growth_fraction_per_year" && $0.status == .nationalDefault })
     // The officer's balance is never invented.
     #expect(city.log.contains { $0.key == "reserve.opening_balance_gbp" && $0.status == .notStated })
   }
