@@ -46,6 +46,8 @@ public enum ScenarioInit {
   /// The largest annual growth of an LA's residents carried forward; beyond it (a boundary or
   /// estimate change, as the City of London's 23% a year mid-2021 to mid-2024) England's is used.
   public static let plausiblePopulationGrowth = 0.03
+  /// Plans of England's cessation rate mixed into each age's rate (credibility weighting).
+  public static let cessationPriorPlans = 10.0
   /// Horizon of the generated baseline, years.
   public static let horizonYears = 10
   /// Bounds of a plausible unit cost: within this factor of England's median.
@@ -520,7 +522,11 @@ struct Builder {
     var defaulted: [Int] = []
     for age in 0...24 {
       if let rate = own?[age] ?? nil {
-        rates[age] = rate
+        // Credibility weighting: the LA's rate on its plans at that age, England's on a prior
+        // of `cessationPriorPlans` plans, so a rate on a handful of plans is not taken whole.
+        let englandRate = (england?[age] ?? nil) ?? rate
+        let m = ScenarioInit.cessationPriorPlans
+        rates[age] = (rate * stock[age] + englandRate * m) / (stock[age] + m)
       } else {
         rates[age] = (england?[age] ?? nil) ?? 0
         defaulted.append(age)
@@ -535,7 +541,7 @@ struct Builder {
     } else {
       note(
         "caseload.cessation", "cessation.csv", "fraction per year", .derived,
-        "the LA's ceased plans in calendar \(year) by age at ceasing (\(packFile("ceased_plans.csv"))) / its plans of that age at January \(stockOwn == nil ? census : year)\(stockOwn == nil ? " (its January \(year) ages are withheld)" : ""); 20-25: ceased less the plans at 25 (which always end) over the plans at 20-24; unknown ages pro rata; capped at 1"
+        "the LA's ceased plans in calendar \(year) by age at ceasing (\(packFile("ceased_plans.csv"))) / its plans of that age at January \(stockOwn == nil ? census : year)\(stockOwn == nil ? " (its January \(year) ages are withheld)" : ""); 20-25: ceased less the plans at 25 (which always end) over the plans at 20-24; unknown ages pro rata; capped at 1; each age's rate weighted with England's as if England's were observed on \(InitFormat.number(ScenarioInit.cessationPriorPlans)) more plans (credibility weighting: it moves an age with hundreds of plans by a few percent of the difference, and keeps a handful of plans from setting the rate)"
           + (defaulted.isEmpty
             ? "" : "; England's rate at ages with no plans: \(defaulted.map(String.init).joined(separator: " "))"))
     }
