@@ -23,7 +23,7 @@ struct HNB: ParsableCommand {
     version: toolVersion,
     subcommands: [
       Run.self, Validate.self, Compare.self, Report.self, Fit.self, Backtest.self, Sweep.self, Merge.self, Bench.self,
-      GoalSeek.self, Sensitivity.self,
+      GoalSeek.self, Sensitivity.self, Init.self,
     ]
   )
 }
