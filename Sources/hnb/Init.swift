@@ -49,7 +49,7 @@ struct Init: ParsableCommand {
     try reportingErrors {
       try OutputDirectory.check(out)
       let scenario = try ScenarioInit.build(la: authority, pack: national)
-      for alert in scenario.alerts { printError(alert) }
+      for alert in scenario.alerts { Console.standard.err(alert) }
       try OutputDirectory.write(scenario.files, to: out)
       let plans = Double(scenario.placementMicro.values.reduce(0, +)) / 1e6
       print(
@@ -74,9 +74,9 @@ struct Init: ParsableCommand {
       if fm.fileExists(atPath: candidate.appendingPathComponent("la.csv").path) { return candidate.path }
       dir.deleteLastPathComponent()
     }
-    printError(
+    Console.standard.err(
       "error: no national data pack found: give --pack DIR (the folder Data/national of the toolkit, built by scripts/data/build_pack.py)"
     )
-    throw Exit.invalidInput
+    throw ExitCode(65)
   }
 }
