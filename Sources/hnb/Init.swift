@@ -44,7 +44,8 @@ struct Init: ParsableCommand {
     do {
       authority = try LALookup.find(la, in: national.authorities)
     } catch let error as LALookupError {
-      throw ValidationError(error.errorDescription ?? "")
+      // A usage error found once the pack is read: printed with this command's usage.
+      return try reportingErrors(usage: Init.self) { throw CommandError(.usage, error.errorDescription ?? "") }
     }
     try reportingErrors {
       try OutputDirectory.check(out)
