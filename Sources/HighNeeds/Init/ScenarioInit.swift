@@ -1037,14 +1037,14 @@ struct Builder {
 
   func value(_ key: String) -> InitAssumption? { log.first { $0.key == key } }
 
-  /// `{value, source, assumption}` for the logged key.
+  /// `{value, source, status}` for the logged key.
   func mapped(_ key: String, _ number: String, unit: String? = nil) -> String {
     let entry = value(key)
     let status = entry?.status ?? .derived
     var text = "{value: \(number)"
     if let unit { text += ", unit: \(unit)" }
     text += ", source: \(source(status, entry?.method ?? ""))"
-    if status != .data { text += ", assumption: true" }
+    text += ", status: \(status.rawValue)"
     return text + "}"
   }
 
@@ -1088,7 +1088,7 @@ struct Builder {
       "    source: \(source(value("caseload.incidence")?.status ?? .derived, value("caseload.incidence")?.method ?? ""))"
     )
     y.append(
-      "  incidence_trend_fraction_per_year: {value: 0, source: \(source(.nationalDefault, "unmitigated default: new plans held at the latest year's rate per resident; try the LA's own trend as a sensitivity")), assumption: true}"
+      "  incidence_trend_fraction_per_year: {value: 0, source: \(source(.nationalDefault, "unmitigated default: new plans held at the latest year's rate per resident; try the LA's own trend as a sensitivity")), status: national default}"
     )
     y.append("  new_plan_mix:")
     y.append("    file: new_plan_mix.csv")
@@ -1111,10 +1111,10 @@ struct Builder {
     y.append("  overflow:")
     y.append("    special_maintained_in:")
     y.append(
-      "      special_independent: {value: 0.6, source: \(source(.nationalDefault, "assumed: when the LA's special places are full, 60% of the excess go to independent special schools (as Sutton's baseline)")), assumption: true}"
+      "      special_independent: {value: 0.6, source: \(source(.nationalDefault, "assumed: when the LA's special places are full, 60% of the excess go to independent special schools (as Sutton's baseline)")), status: national default}"
     )
     y.append(
-      "      special_maintained_out: {value: 0.4, source: \(source(.nationalDefault, "assumed: the other 40% to maintained special schools in other LAs")), assumption: true}"
+      "      special_maintained_out: {value: 0.4, source: \(source(.nationalDefault, "assumed: the other 40% to maintained special schools in other LAs")), status: national default}"
     )
     y.append("")
     y.append("costs:")
@@ -1141,28 +1141,29 @@ struct Builder {
     let lines: [(String, String, [String], String)] = [
       (
         "mainstream_rp", "Mainstream and resourced provision top-ups", ["mainstream", "resourced_provision"],
-        "{value: 0.03, source: \(cashUplift), assumption: true}"
+        "{value: 0.03, source: \(cashUplift), status: national default}"
       ),
       (
         "maintained_special", "Maintained special and special academy top-ups (in and out of the LA)",
-        ["special_maintained_in", "special_maintained_out"], "{value: 0.03, source: \(cashUplift), assumption: true}"
+        ["special_maintained_in", "special_maintained_out"],
+        "{value: 0.03, source: \(cashUplift), status: national default}"
       ),
       (
         "independent_special", "Independent and non-maintained special school fees",
         ["special_independent", "special_non_maintained"],
-        "{value: \(InitFormat.number(costs.independentUplift)), source: \(source(.derived, value("costs (past uplift, independent lines)")?.method ?? "")), assumption: true}"
+        "{value: \(InitFormat.number(costs.independentUplift)), source: \(source(.derived, value("costs (past uplift, independent lines)")?.method ?? "")), status: derived}"
       ),
       (
         "alternative_provision", "Alternative provision top-ups for EHCP pupils", ["ap_pru"],
-        "{value: 0.03, source: \(cashUplift), assumption: true}"
+        "{value: 0.03, source: \(cashUplift), status: national default}"
       ),
       (
         "post16", "Post-16 FE and specialist post-16 institutions", ["fe_general", "specialist_post16"],
-        "{value: 0.03, source: \(cashUplift), assumption: true}"
+        "{value: 0.03, source: \(cashUplift), status: national default}"
       ),
       (
         "early_years_other", "Early years, educated elsewhere and NEET", ["early_years", "educated_elsewhere", "neet"],
-        "{value: 0.03, source: \(cashUplift), assumption: true}"
+        "{value: 0.03, source: \(cashUplift), status: national default}"
       ),
     ]
     for (id, label, placements, uplift) in lines {
@@ -1177,14 +1178,14 @@ struct Builder {
       y.append("    - id: \(line.id)")
       y.append("      label: \(InitFormat.yaml(line.label))")
       y.append(
-        "      gbp: {value: \(InitFormat.gbp(line.gbp)), source: \(source(line.status, line.method)), assumption: true}"
+        "      gbp: {value: \(InitFormat.gbp(line.gbp)), source: \(source(line.status, line.method)), status: \(line.status.rawValue)}"
       )
       if line.uplift == 0 {
         y.append(
           "      uplift_fraction_per_year: {value: 0, source: \(source(.data, "place funding rates unchanged since 2013 (DfE written answers 50389, 100030)"))}"
         )
       } else {
-        y.append("      uplift_fraction_per_year: {value: 0.03, source: \(cashUplift), assumption: true}")
+        y.append("      uplift_fraction_per_year: {value: 0.03, source: \(cashUplift), status: national default}")
       }
     }
     y.append("")
@@ -1196,7 +1197,7 @@ struct Builder {
       let text =
         g.source.hasPrefix("national default") ? String(g.source.dropFirst("national default".count + 2)) : g.source
       y.append(
-        "    \(InitFormat.yaml(g.year)): {value: \(InitFormat.number(g.value)), source: \(source(status, text))\(status == .data ? "" : ", assumption: true")}"
+        "    \(InitFormat.yaml(g.year)): {value: \(InitFormat.number(g.value)), source: \(source(status, text)), status: \(status.rawValue)}"
       )
     }
     y.append("  deductions_gbp: \(mapped("income.deductions_gbp", "0", unit: "gbp"))")
@@ -1204,12 +1205,12 @@ struct Builder {
     y.append(
       "  schools_block_gbp: \(mapped("income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), unit: "gbp"))")
     y.append(
-      "  schools_block_transfer_percent: {value: 0, source: \(source(.nationalDefault, "unmitigated: no block transfer")), assumption: true}"
+      "  schools_block_transfer_percent: {value: 0, source: \(source(.nationalDefault, "unmitigated: no block transfer")), status: national default}"
     )
     y.append("  total_dsg_gbp:")
     for (year, value) in income.totalDSG {
       y.append(
-        "    \(InitFormat.yaml(year)): {value: \(InitFormat.gbp(value)), unit: gbp, source: \(source(income.dsgStatus, income.dsgMethod)), assumption: true}"
+        "    \(InitFormat.yaml(year)): {value: \(InitFormat.gbp(value)), unit: gbp, source: \(source(income.dsgStatus, income.dsgMethod)), status: \(income.dsgStatus.rawValue)}"
       )
     }
     y.append("")

@@ -163,6 +163,20 @@ final class MapReader {
       } else if source != nil {
         status = "data"
       }
+      if let stated = try map.optionalString("status") {
+        guard Self.statuses.contains(stated) else {
+          throw InputError(
+            map.valueLocation("status"), key: keyPath + ".status",
+            expected: "one of " + Self.statuses.map { "'\($0)'" }.joined(separator: ", "),
+            found: InputError.quoted(stated))
+        }
+        if map.has("assumption") {
+          throw InputError(
+            map.valueLocation("assumption"), key: keyPath + ".assumption",
+            expected: "either status or assumption (status says more)", found: "both")
+        }
+        status = stated
+      }
       if let distributionMap = try map.map("distribution") {
         if let section = ["uncertainty", "alerts"].first(where: { keyPath == $0 || keyPath.hasPrefix($0 + ".") }) {
           throw InputError(
@@ -276,6 +290,11 @@ final class MapReader {
 
   /// Keys of this map in file order.
   var keys: [(key: String, location: SourceLocation)] { pairs.map { ($0.key, $0.keyLocation) } }
+
+  /// The statuses a number may state (`status:`), as the assumptions log records them: the
+  /// LA's own figure, one derived from its figures by a stated method, a national default used
+  /// where the LA's is missing, a figure nobody has published, or an assumption.
+  static let statuses = ["data", "derived", "national default", "not stated", "assumption"]
 
   /// Throws if the map has a key nobody read: a typo, or a field that does not exist.
   func finish() throws {

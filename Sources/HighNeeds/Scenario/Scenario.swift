@@ -147,7 +147,8 @@ public struct AssumptionEntry: Sendable, Comparable {
   public var unit: String
   public var source: String
   public var note: String
-  /// "data", "assumption" or "not stated".
+  /// "data", "assumption" or "not stated" (from `source` and `assumption`), or the status a
+  /// number states (`status:`: also "derived" or "national default").
   public var status: String
   public var location: String
 

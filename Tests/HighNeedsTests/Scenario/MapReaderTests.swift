@@ -108,8 +108,30 @@ import Testing
         "s.yaml:3:7: costs.list: expected a number (gbp); found a list",
         "s.yaml:4:7: costs.unit.unit: expected 'fraction'; found 'percent'",
         "s.yaml:5:7: costs.flag.assumption: expected true or false; found 'maybe'",
-        "s.yaml:6:19: costs.extra.sorce: expected one of: assumption, distribution, note, source, unit, value (did you mean 'source'?); found unknown key 'sorce'",
+        "s.yaml:6:19: costs.extra.sorce: expected one of: assumption, distribution, note, source, status, unit, value (did you mean 'source'?); found unknown key 'sorce'",
       ])
+  }
+
+  /// A number may state its status (as `hnb init` writes: derived, national default), which
+  /// the assumptions log records; an unknown status, or one given with `assumption`, is refused.
+  @Test func aStatedStatusIsRecorded() throws {
+    let yaml = """
+      a: {value: 1, source: "from the LA's plans", status: derived}
+      b: {value: 2, source: "England's median", status: national default}
+      c: {value: 3, status: guess}
+      d: {value: 4, status: data, assumption: true}
+      """
+    let (map, log) = try Self.reader(yaml)
+    #expect(try map.number("a", unit: "gbp") == 1)
+    #expect(try map.number("b", unit: "gbp") == 2)
+    #expect(log.entries.map(\.status) == ["derived", "national default"])
+    #expect(
+      Self.message { _ = try map.number("c", unit: "gbp") }
+        == "s.yaml:3:23: c.status: expected one of 'data', 'derived', 'national default', 'not stated', 'assumption'; "
+        + "found 'guess'")
+    #expect(
+      Self.message { _ = try map.number("d", unit: "gbp") }
+        == "s.yaml:4:41: d.assumption: expected either status or assumption (status says more); found both")
   }
 
   /// A whole number must be whole and in range; `_` separators are allowed.

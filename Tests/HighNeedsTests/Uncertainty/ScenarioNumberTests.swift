@@ -179,7 +179,7 @@ import Testing
     ),
     (
       "opening_balance_gbp: {value: -200000, varies: once}",
-      "tiny.yaml:44:41: reserve.opening_balance_gbp.varies: expected one of: assumption, distribution, note, source, unit, value (did you mean 'value'?); found unknown key 'varies'"
+      "tiny.yaml:44:41: reserve.opening_balance_gbp.varies: expected one of: assumption, distribution, note, source, status, unit, value (did you mean 'value'?); found unknown key 'varies'"
     ),
   ])
   func badDistributionsOnNumbersAreRefused(written: String, message: String) throws {
