@@ -17,13 +17,10 @@ struct PackTable: Sendable {
   /// Reads `name` in the pack folder `folder`, requiring `required` columns.
   static func read(_ name: String, in folder: String, required: [String]) throws -> PackTable {
     let path = (folder as NSString).appendingPathComponent(name)
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-    else {
-      throw InputError(
-        SourceLocation(file: path), expected: "a file of the national data pack (scripts/data/build_pack.py)",
-        found: "no readable UTF-8 file")
-    }
-    let records = parse(text)
+    // The scenario loader's reader and parser: UTF-8 and size checked, RFC 4180 quoting with
+    // its errors (an unclosed quote, text after a closing quote), blank lines skipped.
+    let text = try InputFile.text(path, what: "file of the national data pack (scripts/data/build_pack.py)")
+    let records = try CSVTable.splitRecords(text, file: path).map { (line: $0.0, cells: $0.1) }
     guard let header = records.first else {
       throw InputError(SourceLocation(file: path, line: 1), expected: "a header row", found: "an empty file")
     }
@@ -34,7 +31,7 @@ struct PackTable: Sendable {
         SourceLocation(file: path, line: 1), key: column, expected: "the column \(column)",
         found: "columns \(InputError.quoted(header.cells.joined(separator: ","), limit: 200))")
     }
-    let rows = records.dropFirst().filter { !($0.cells.count == 1 && $0.cells[0].isEmpty) }
+    let rows = records.dropFirst()
     for row in rows where row.cells.count != header.cells.count {
       throw InputError(
         SourceLocation(file: path, line: row.line), expected: "\(header.cells.count) cells",
@@ -59,55 +56,5 @@ struct PackTable: Sendable {
         expected: "a number", found: InputError.quoted(text))
     }
     return value
-  }
-
-  /// Splits CSV text into records of cells with the line each starts on.
-  static func parse(_ text: String) -> [(line: Int, cells: [String])] {
-    var records: [(line: Int, cells: [String])] = []
-    var cells: [String] = []
-    var cell = ""
-    var quoted = false
-    var line = 1
-    var start = 1
-    var chars = Array(text.unicodeScalars)
-    if chars.first == "\u{FEFF}" { chars.removeFirst() }
-    var i = 0
-    while i < chars.count {
-      let c = chars[i]
-      if quoted {
-        if c == "\"" {
-          if i + 1 < chars.count, chars[i + 1] == "\"" {
-            cell.unicodeScalars.append("\"")
-            i += 1
-          } else {
-            quoted = false
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          cell.unicodeScalars.append(c)
-        }
-      } else if c == "\"" {
-        quoted = true
-      } else if c == "," {
-        cells.append(cell)
-        cell = ""
-      } else if c == "\n" || c == "\r" {
-        if c == "\r", i + 1 < chars.count, chars[i + 1] == "\n" { i += 1 }
-        cells.append(cell)
-        records.append((start, cells))
-        cells = []
-        cell = ""
-        line += 1
-        start = line
-      } else {
-        cell.unicodeScalars.append(c)
-      }
-      i += 1
-    }
-    if !cell.isEmpty || !cells.isEmpty {
-      cells.append(cell)
-      records.append((start, cells))
-    }
-    return records
   }
 }

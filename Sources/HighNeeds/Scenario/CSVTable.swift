@@ -110,7 +110,10 @@ public struct CSVTable: Sendable {
   /// at once.
   public static let maximumRows = 100_000
 
-  private static func splitRecords(_ text: String, file: String) throws -> [(Int, [String])] {
+  /// The records of CSV `text` (from `file`, for messages), each with the line it starts on:
+  /// RFC 4180 quoting, LF, CRLF or CR line ends, a leading byte order mark dropped, blank lines
+  /// skipped, at most `maximumRows` data rows.
+  static func splitRecords(_ text: String, file: String) throws -> [(Int, [String])] {
     var records: [(Int, [String])] = []
     var fields: [String] = []
     var field = ""

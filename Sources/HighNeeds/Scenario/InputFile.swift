@@ -132,11 +132,11 @@ public enum InputFile {
     return SourceLocation(file: file, line: line, column: column)
   }
 
-  /// Resolves the CSV path `text`, written at `location` under `key`, relative to the directory
-  /// of the file that wrote it, and enforces the confinement policy above.
-  static func confinedPath(_ text: String, at location: SourceLocation, key: String) throws -> String {
+  /// Throws unless `text`, a path to `what` written at `location` under `key`, is non-empty and
+  /// relative (not absolute, not from the home directory).
+  private static func requireRelative(_ text: String, at location: SourceLocation, key: String, what: String) throws {
     if text.isEmpty {
-      throw InputError(location, key: key, expected: "a path to a file", found: "an empty path")
+      throw InputError(location, key: key, expected: "a path to \(what)", found: "an empty path")
     }
     if text.hasPrefix("/") || text.hasPrefix("~") {
       throw InputError(
@@ -144,6 +144,12 @@ public enum InputFile {
         expected: "a path relative to the scenario file's directory (absolute paths are not allowed)",
         found: InputError.quoted(text))
     }
+  }
+
+  /// Resolves the CSV path `text`, written at `location` under `key`, relative to the directory
+  /// of the file that wrote it, and enforces the confinement policy above.
+  static func confinedPath(_ text: String, at location: SourceLocation, key: String) throws -> String {
+    try requireRelative(text, at: location, key: key, what: "a file")
     let resolved = resolvePath(text, relativeTo: location.file)
     let directory = (location.file as NSString).deletingLastPathComponent
     let base = lexical(directory)
@@ -187,15 +193,7 @@ public enum InputFile {
     _ text: String, at location: SourceLocation, home: String, parentHome: String
   ) throws -> String {
     let key = "extends"
-    if text.isEmpty {
-      throw InputError(location, key: key, expected: "a path to a scenario file", found: "an empty path")
-    }
-    if text.hasPrefix("/") || text.hasPrefix("~") {
-      throw InputError(
-        location, key: key,
-        expected: "a path relative to the scenario file's directory (absolute paths are not allowed)",
-        found: InputError.quoted(text))
-    }
+    try requireRelative(text, at: location, key: key, what: "a scenario file")
     func isYAML(_ path: String) -> Bool {
       ["yaml", "yml"].contains((path as NSString).pathExtension.lowercased())
     }

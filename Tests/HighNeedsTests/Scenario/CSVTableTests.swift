@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import HighNeeds
@@ -6,16 +7,6 @@ import Testing
 /// CSVTable reads what spreadsheets save (RFC 4180 quoting, a byte order mark, CRLF and CR line
 /// ends, blank lines) and points every error at the file, line and column a user must fix.
 @Suite struct CSVTableTests {
-  /// The message `body` throws, as the user sees it, or nil when it does not throw.
-  static func message(_ body: () throws -> Void) -> String? {
-    do {
-      try body()
-      return nil
-    } catch {
-      return (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    }
-  }
-
   static func parse(_ text: String, _ columns: [String] = ["a", "b"]) throws -> CSVTable {
     try CSVTable.parse(text, file: "f.csv", columns: columns)
   }
@@ -29,7 +20,7 @@ import Testing
     #expect(table.rows.map { $0.string("note") } == ["say \"hi\"", "x", ""])
     #expect(table.rows.map(\.line) == [2, 3, 5])
     #expect(
-      Self.message { _ = try Self.parse(text + "a,b,c\n", ["name", "note"]) }
+      thrownMessage { _ = try Self.parse(text + "a,b,c\n", ["name", "note"]) }
         == "f.csv:6: expected 2 fields (name,note); found 3 fields (a comma inside a value, such as the thousands separator in 1,234, starts a new field)"
     )
   }
@@ -37,14 +28,14 @@ import Testing
   /// A quote may only open a field; a quote left open runs to the end of the file.
   @Test func strayAndUnclosedQuotesAreErrorsAtTheirPlace() {
     #expect(
-      Self.message { _ = try Self.parse("a,b\n1,x\"y\"\n") }
+      thrownMessage { _ = try Self.parse("a,b\n1,x\"y\"\n") }
         == "f.csv:2:2: expected a quote only at the start of a field; found a quote inside 'x'")
     #expect(
-      Self.message { _ = try Self.parse("a,b\n1,2\n3,\"open\n4,5\n") }
+      thrownMessage { _ = try Self.parse("a,b\n1,2\n3,\"open\n4,5\n") }
         == "f.csv:3: expected a closing quote; found end of file")
     // Text after a closing quote is not joined to the value ("10"0 is not 100); spaces are.
     #expect(
-      Self.message { _ = try Self.parse("a,b\n1,\"10\"0\n") }
+      thrownMessage { _ = try Self.parse("a,b\n1,\"10\"0\n") }
         == "f.csv:2:2: expected a comma or the end of the line after a field's closing quote; found '0' after '\"10\"'")
     let spaced = try? Self.parse("a,b\n\"1\" ,\"2\"  \n")
     #expect(spaced?.rows.first?.string("a") == "1")
@@ -67,7 +58,7 @@ import Testing
     #expect(table.rows.map(\.line) == [2, 4])
     #expect(table.rows.map { $0.string("b") } == ["2", "4"])
     #expect(
-      Self.message { _ = try Self.parse(["a,b", "1,2", "", "3"].joined(separator: end)) }
+      thrownMessage { _ = try Self.parse(["a,b", "1,2", "", "3"].joined(separator: end)) }
         == "f.csv:4: expected 2 fields (a,b); found 1 fields")
   }
 
@@ -83,7 +74,7 @@ import Testing
     let table = try Self.parse("a\n\n\"\"\n", ["a"])
     #expect(table.rows.map(\.line) == [3])
     #expect(
-      Self.message { _ = try table.rows[0].required("a") } == "f.csv:3:1: a: expected a value; found an empty cell")
+      thrownMessage { _ = try table.rows[0].required("a") } == "f.csv:3:1: a: expected a value; found an empty cell")
   }
 
   /// The header's columns may come in any order, with spaces around the names; each must be
@@ -93,12 +84,12 @@ import Testing
     #expect(table.rows[0].string("a") == "2")
     #expect(table.rows[0].location("a").description == "f.csv:2:2")
     #expect(
-      Self.message { _ = try Self.parse("a,c\n") }
+      thrownMessage { _ = try Self.parse("a,c\n") }
         == "f.csv:1: expected columns a,b; found header 'a,c' (missing: b) (unknown: c)")
     #expect(
-      Self.message { _ = try Self.parse("a,a,b\n") } == "f.csv:1: expected each column once; found column 'a' twice")
+      thrownMessage { _ = try Self.parse("a,a,b\n") } == "f.csv:1: expected each column once; found column 'a' twice")
     #expect(
-      Self.message { _ = try Self.parse("a,b,\n1,2,\n") }
+      thrownMessage { _ = try Self.parse("a,b,\n1,2,\n") }
         == "f.csv:1:3: expected columns a,b; found an empty column name in column 3 (a trailing comma, or a blank column saved by Excel?)"
     )
   }
@@ -106,18 +97,18 @@ import Testing
   /// A file saved with semicolons or tabs says so, rather than only that the columns are wrong.
   @Test func aFileWithAnotherSeparatorSaysSo() {
     #expect(
-      Self.message { _ = try Self.parse("a;b\n1;2\n") }
+      thrownMessage { _ = try Self.parse("a;b\n1;2\n") }
         == "f.csv:1: expected columns a,b; found header 'a;b' (missing: a, b) (unknown: a;b) (the file looks semicolon-separated: hnb reads comma-separated values)"
     )
     #expect(
-      Self.message { _ = try Self.parse("a\tb\n1\t2\n") }?.hasSuffix(
+      thrownMessage { _ = try Self.parse("a\tb\n1\t2\n") }?.hasSuffix(
         "(the file looks tab-separated: hnb reads comma-separated values)") == true)
   }
 
   /// An empty file, or one of blank lines only, has no header.
   @Test(arguments: ["", "\n", "\r\n\r\n"])
   func anEmptyFileHasNoHeader(_ text: String) {
-    #expect(Self.message { _ = try Self.parse(text) } == "f.csv:1: expected a header row a,b; found an empty file")
+    #expect(thrownMessage { _ = try Self.parse(text) } == "f.csv:1: expected a header row a,b; found an empty file")
   }
 
   /// A record-level extract given for a summary table is refused at the row past the bound.
@@ -125,7 +116,7 @@ import Testing
     let most = "a\n" + String(repeating: "1\n", count: CSVTable.maximumRows)
     #expect(try Self.parse(most, ["a"]).rows.count == CSVTable.maximumRows)
     #expect(
-      Self.message { _ = try Self.parse(most + "1\n", ["a"]) }
+      thrownMessage { _ = try Self.parse(most + "1\n", ["a"]) }
         == "f.csv:\(CSVTable.maximumRows + 2): expected at most \(CSVTable.maximumRows) data rows (a table has one row per cell); found more (is this a record-level extract rather than the summary table?)"
     )
   }
@@ -143,12 +134,12 @@ import Testing
     #expect(table.rows[0].string("census_year") == "2026")
     try "age;rate\n".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(
-      Self.message { _ = try CSVTable.read(path: path, oneOf: shapes) }
+      thrownMessage { _ = try CSVTable.read(path: path, oneOf: shapes) }
         == "\(path):1: expected columns age,rate or census_year,age,rate; found header 'age;rate' (the file looks semicolon-separated: hnb reads comma-separated values)"
     )
     try "\n".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(
-      Self.message { _ = try CSVTable.read(path: path, oneOf: shapes) }
+      thrownMessage { _ = try CSVTable.read(path: path, oneOf: shapes) }
         == "\(path):1: expected a header row age,rate or census_year,age,rate; found an empty file")
   }
 
@@ -162,7 +153,7 @@ import Testing
     #expect(try rows[0].double("b") == 1000)
     #expect(try rows[1].double("b") == -0.5)
     #expect(try rows[2].double("b") == 1.5e6)
-    let hints = rows[3...8].map { row in Self.message { _ = try row.double("b") } }
+    let hints = rows[3...8].map { row in thrownMessage { _ = try row.double("b") } }
     #expect(
       hints == [
         "f.csv:5:2: b: expected a number; found '£1,200' (write it without a currency sign or thousands separators, e.g. 1200)",
@@ -173,10 +164,10 @@ import Testing
         "f.csv:10:2: b: expected a number; found '0x10'",
       ])
     #expect(
-      Self.message { _ = try rows[9].double("b", in: 0...1) }
+      thrownMessage { _ = try rows[9].double("b", in: 0...1) }
         == "f.csv:11:2: b: expected a value in 0.0...1.0; found 45 (a fraction is expected: 45% is 0.45)")
     #expect(
-      Self.message { _ = try rows[9].double("b", in: 0...10, rangeText: "a share 0–10") }
+      thrownMessage { _ = try rows[9].double("b", in: 0...10, rangeText: "a share 0–10") }
         == "f.csv:11:2: b: expected a share 0–10; found 45")
   }
 
@@ -195,13 +186,13 @@ import Testing
     #expect(try rows[0].int("a") == 3)
     #expect(try rows[0].ages("b") == 5...10)
     #expect(try rows[1].ages("b") == 7...9)
-    #expect(Self.message { _ = try rows[1].int("a") } == "f.csv:3:1: a: expected a whole number; found '3.5'")
-    #expect(Self.message { _ = try rows[2].int("a") } == "f.csv:4:1: a: expected a value; found an empty cell")
+    #expect(thrownMessage { _ = try rows[1].int("a") } == "f.csv:3:1: a: expected a whole number; found '3.5'")
+    #expect(thrownMessage { _ = try rows[2].int("a") } == "f.csv:4:1: a: expected a value; found an empty cell")
     #expect(
-      Self.message { _ = try rows[2].ages("b") }
+      thrownMessage { _ = try rows[2].ages("b") }
         == "f.csv:4:2: b: expected an age 0–25 or a range like 5-10; found '10-5'")
     #expect(
-      Self.message { _ = try rows[3].ages("b") }
+      thrownMessage { _ = try rows[3].ages("b") }
         == "f.csv:5:2: b: expected an age 0–25 or a range like 5-10; found '26'")
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import HighNeeds
@@ -7,15 +8,6 @@ import Testing
 /// nearest known key), a blank is never a default, every number is range-checked where it is
 /// written and logged with its unit, source and place.
 @Suite struct MapReaderTests {
-  static func message(_ body: () throws -> Void) -> String? {
-    do {
-      try body()
-      return nil
-    } catch {
-      return (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    }
-  }
-
   /// A reader of `yaml` (file `s.yaml`) under `path`, and the log it writes to.
   static func reader(_ yaml: String, path: String = "") throws -> (MapReader, AssumptionLog) {
     let log = AssumptionLog()
@@ -28,12 +20,13 @@ import Testing
     #expect(try map.int("horizon_years", in: 1...40, unit: "years") == 3)
     #expect(try map.string("title") == "x")
     #expect(
-      Self.message { try map.finish() }
+      thrownMessage { try map.finish() }
         == "s.yaml:3:1: time.horizn_year: expected one of: horizon_years, title (did you mean 'horizon_years'?); found unknown key 'horizn_year'"
     )
     let (far, _) = try Self.reader("a: 1\nzzzzzzz: 2\n")
     _ = try far.string("a")
-    #expect(Self.message { try far.finish() } == "s.yaml:2:1: zzzzzzz: expected one of: a; found unknown key 'zzzzzzz'")
+    #expect(
+      thrownMessage { try far.finish() } == "s.yaml:2:1: zzzzzzz: expected one of: a; found unknown key 'zzzzzzz'")
   }
 
   /// A required key that is absent is an error at its map; when the map holds a near-miss
@@ -41,12 +34,12 @@ import Testing
   @Test func aMissingKeyPointsAtItsTypo() throws {
     let (typo, _) = try Self.reader("name: x\nhorizn_years: 3\n", path: "time")
     #expect(
-      Self.message { _ = try typo.int("horizon_years", in: 1...40, unit: "years") }
+      thrownMessage { _ = try typo.int("horizon_years", in: 1...40, unit: "years") }
         == "s.yaml:2:1: time.horizn_years: expected a known key (did you mean 'horizon_years'?); found unknown key 'horizn_years'"
     )
     let (absent, _) = try Self.reader("name: x\n", path: "time")
     #expect(
-      Self.message { _ = try absent.int("horizon_years", in: 1...40, unit: "years") }
+      thrownMessage { _ = try absent.int("horizon_years", in: 1...40, unit: "years") }
         == "s.yaml:1:1: time.horizon_years: expected a whole number in 1...40; found no value")
   }
 
@@ -54,7 +47,7 @@ import Testing
   @Test(arguments: ["rate:\n", "rate: ~\n", "rate: null\n"])
   func aBlankValueIsAnError(_ yaml: String) throws {
     let (map, _) = try Self.reader(yaml)
-    let message = try #require(Self.message { _ = try map.optionalNumber("rate", unit: "fraction") })
+    let message = try #require(thrownMessage { _ = try map.optionalNumber("rate", unit: "fraction") })
     #expect(message.hasPrefix("s.yaml:1:"), "\(message)")
     #expect(message.hasSuffix(": rate: expected a value (or leave the key out); found nothing (null)"), "\(message)")
   }
@@ -94,12 +87,12 @@ import Testing
       """
     let (map, _) = try Self.reader(yaml, path: "costs")
     let messages = [
-      Self.message { _ = try map.number("share", unit: "fraction", in: 0...1) },
-      Self.message { _ = try map.number("cost", unit: "gbp") },
-      Self.message { _ = try map.number("list", unit: "gbp") },
-      Self.message { _ = try map.number("unit", unit: "fraction") },
-      Self.message { _ = try map.number("flag", unit: "gbp") },
-      Self.message { _ = try map.number("extra", unit: "gbp") },
+      thrownMessage { _ = try map.number("share", unit: "fraction", in: 0...1) },
+      thrownMessage { _ = try map.number("cost", unit: "gbp") },
+      thrownMessage { _ = try map.number("list", unit: "gbp") },
+      thrownMessage { _ = try map.number("unit", unit: "fraction") },
+      thrownMessage { _ = try map.number("flag", unit: "gbp") },
+      thrownMessage { _ = try map.number("extra", unit: "gbp") },
     ]
     #expect(
       messages == [
@@ -126,11 +119,11 @@ import Testing
     #expect(try map.number("b", unit: "gbp") == 2)
     #expect(log.entries.map(\.status) == ["derived", "national default"])
     #expect(
-      Self.message { _ = try map.number("c", unit: "gbp") }
+      thrownMessage { _ = try map.number("c", unit: "gbp") }
         == "s.yaml:3:23: c.status: expected one of 'data', 'derived', 'national default', 'not stated', 'assumption'; "
         + "found 'guess'")
     #expect(
-      Self.message { _ = try map.number("d", unit: "gbp") }
+      thrownMessage { _ = try map.number("d", unit: "gbp") }
         == "s.yaml:4:41: d.assumption: expected either status or assumption (status says more); found both")
   }
 
@@ -139,10 +132,10 @@ import Testing
     let (map, log) = try Self.reader("a: 1_0\nb: 3.5\nc: 41\n")
     #expect(try map.int("a", in: 1...40, unit: "years") == 10)
     #expect(
-      Self.message { _ = try map.int("b", in: 1...40, unit: "years") }
+      thrownMessage { _ = try map.int("b", in: 1...40, unit: "years") }
         == "s.yaml:2:4: b: expected a whole number in 1…40; found '3.5'")
     #expect(
-      Self.message { _ = try map.int("c", in: 1...40, unit: "years") }
+      thrownMessage { _ = try map.int("c", in: 1...40, unit: "years") }
         == "s.yaml:3:4: c: expected a whole number in 1…40; found '41'")
     #expect(log.entries.map(\.status) == ["setting"])
   }
@@ -161,10 +154,10 @@ import Testing
     #expect(try map.series("each", labels: labels, unit: "fraction") == [0.01, 0.03])
     #expect(try map.series("absent", labels: labels, unit: "fraction") == nil)
     #expect(
-      Self.message { _ = try map.series("short", labels: labels, unit: "fraction") }
+      thrownMessage { _ = try map.series("short", labels: labels, unit: "fraction") }
         == "s.yaml:3:8: income.short: expected a value for every year 2025-26…2026-27; found no value for 2026-27")
     #expect(
-      Self.message { _ = try map.series("long", labels: labels, unit: "fraction") }
+      thrownMessage { _ = try map.series("long", labels: labels, unit: "fraction") }
         == "s.yaml:4:38: income.long: expected years 2025-26…2026-27; found '2027-28'")
     #expect(log.entries.map(\.key).prefix(3) == ["income.once", "income.each.2025-26", "income.each.2026-27"])
   }
@@ -184,7 +177,7 @@ import Testing
         "drawn by hnb sweep from triangular(min 0.1, mode 0.2, max 0.3)"
       ])
     #expect(
-      Self.message { _ = try map.number("wide", unit: "fraction", in: 0...1) }
+      thrownMessage { _ = try map.number("wide", unit: "fraction", in: 0...1) }
         == "s.yaml:2:34: mix.wide.distribution: expected a distribution whose draws are all in 0.0...1.0; found one from 0 to 2"
     )
   }
@@ -200,11 +193,12 @@ import Testing
     let sub = try #require(try map.map("sub"))
     #expect(sub.path == "top.sub")
     #expect(
-      Self.message { _ = try map.string("not_text") } == "s.yaml:4:11: top.not_text: expected a text value; found a map"
+      thrownMessage { _ = try map.string("not_text") }
+        == "s.yaml:4:11: top.not_text: expected a text value; found a map"
     )
-    #expect(Self.message { _ = try map.list("not_list") } == "s.yaml:5:11: top.not_list: expected a list; found '3'")
+    #expect(thrownMessage { _ = try map.list("not_list") } == "s.yaml:5:11: top.not_list: expected a list; found '3'")
     #expect(
-      Self.message {
+      thrownMessage {
         _ = try MapReader(try YAMLTree.parse("- 1\n", file: "s.yaml"), path: "caseload", log: AssumptionLog())
       }
         == "s.yaml:1:1: caseload: expected a map; found a list")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import HighNeeds
@@ -7,15 +8,6 @@ import Testing
 /// the text to fix even after `extends:` merged several files; it refuses what a scenario must
 /// not hold (repeated keys, anchors, tags) and never echoes the file in a message.
 @Suite struct YAMLTreeTests {
-  static func message(_ body: () throws -> Void) -> String? {
-    do {
-      try body()
-      return nil
-    } catch {
-      return (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    }
-  }
-
   /// The pairs of a map, or an empty list when `tree` is not one.
   static func pairs(_ tree: YAMLTree) -> [(key: String, keyLocation: HighNeeds.SourceLocation, value: YAMLTree)] {
     guard case .mapping(let pairs, _) = tree else { return [] }
@@ -96,18 +88,18 @@ import Testing
   /// A key written twice in one map is an error naming the key and the map (at its first
   /// key), never a silent choice of one value.
   @Test func aRepeatedKeyIsAnError() {
-    let message = Self.message { _ = try YAMLTree.parse("a: 1\nb:\n  c: 2\n  d: 3\n  c: 4\n", file: "s.yaml") }
+    let message = thrownMessage { _ = try YAMLTree.parse("a: 1\nb:\n  c: 2\n  d: 3\n  c: 4\n", file: "s.yaml") }
     #expect(message == "s.yaml:3:3: expected each key once in a map; found repeated: c")
   }
 
   /// Anchors, aliases and tags are refused where they are written.
   @Test func anchorsAliasesAndTagsAreRefused() throws {
     #expect(
-      Self.message { _ = try YAMLTree.parse("a: &x 1\nb: *x\n", file: "s.yaml") }
+      thrownMessage { _ = try YAMLTree.parse("a: &x 1\nb: *x\n", file: "s.yaml") }
         == "s.yaml:1:4: expected plain YAML values (anchors '&' and aliases '*' are not supported; use extends: to share); found the anchor '&x'"
     )
     #expect(
-      Self.message { _ = try YAMLTree.parse("a: !!binary aGk=\n", file: "s.yaml") }
+      thrownMessage { _ = try YAMLTree.parse("a: !!binary aGk=\n", file: "s.yaml") }
         == "s.yaml:1:4: expected a plain value (YAML tags are not supported); found the tag 'tag:yaml.org,2002:binary'")
     let tagged = try YAMLTree.parse("a: !!str 12\n", file: "s.yaml")
     #expect(Self.text(Self.value(tagged, "a")) == "12")
@@ -116,21 +108,21 @@ import Testing
   /// A syntax error names the line and column and libyaml's words, never the file's text.
   @Test func aSyntaxErrorNamesThePlaceAndNotTheText() throws {
     let message = try #require(
-      Self.message { _ = try YAMLTree.parse("a: 1\nsecret: [token-4f2a, 2\nc: 3\n", file: "s.yaml") })
+      thrownMessage { _ = try YAMLTree.parse("a: 1\nsecret: [token-4f2a, 2\nc: 3\n", file: "s.yaml") })
     #expect(message.hasPrefix("s.yaml:3:2: expected valid YAML; found "), "\(message)")
     #expect(!message.contains("token-4f2a"), "\(message)")
   }
 
   /// A character YAML does not allow is located by line and column.
   @Test func anUnreadableCharacterIsLocated() throws {
-    let message = try #require(Self.message { _ = try YAMLTree.parse("a: 1\nb: x\u{07}y\n", file: "s.yaml") })
+    let message = try #require(thrownMessage { _ = try YAMLTree.parse("a: 1\nb: x\u{07}y\n", file: "s.yaml") })
     #expect(message.hasPrefix("s.yaml:2:5: expected readable YAML text; found "), "\(message)")
     #expect(message.contains("U+0007"), "\(message)")
   }
 
   /// A scenario is one document: a second is an error.
   @Test func aSecondDocumentIsAnError() throws {
-    let message = try #require(Self.message { _ = try YAMLTree.parse("a: 1\n---\nb: 2\n", file: "s.yaml") })
+    let message = try #require(thrownMessage { _ = try YAMLTree.parse("a: 1\n---\nb: 2\n", file: "s.yaml") })
     #expect(message.hasPrefix("s.yaml:2:1: expected valid YAML; found "), "\(message)")
   }
 
