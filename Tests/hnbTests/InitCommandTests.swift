@@ -7,13 +7,49 @@ import Testing
 @Suite(.serialized) struct InitCommandTests {
   static let packFolder = HNBCommand.root.appendingPathComponent("Data/national").path
 
-  /// The files of a folder, name → bytes.
+  /// The files of a folder and its sub-folders, relative path → bytes.
   static func contents(_ folder: String) throws -> [String: Data] {
     var out: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
-      out[name] = try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent(name))
+    for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+      var isDirectory: ObjCBool = false
+      let path = folder + "/" + name
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        continue
+      }
+      out[name] = try Data(contentsOf: URL(fileURLWithPath: path))
     }
     return out
+  }
+
+  /// The folder the issue asks for: `baseline.yaml`, `data/*.csv`, `README.md`,
+  /// `assumptions.csv` and `sweep/`; the sweep copy runs in `hnb sweep` as it is, and the
+  /// marker lists every file by its relative path.
+  @Test func theFolderHasDataAndSweepSubFoldersAndTheSweepRuns() throws {
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try HNBCommand.run(["init", "--la", "Rutland", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let files = try Self.contents(out)
+    #expect(
+      files.keys.sorted() == [
+        OutputDirectory.markerName, "README.md", "assumptions.csv", "baseline.yaml", "data/baseline_caseload_2025.csv",
+        "data/cessation.csv", "data/incidence.csv", "data/new_plan_mix.csv", "data/places.csv", "data/population.csv",
+        "data/top_ups.csv", "data/transitions.csv", "sweep/baseline.yaml", "sweep/uncertainty.yaml",
+      ])
+    let marker = String(decoding: files[OutputDirectory.markerName] ?? Data(), as: UTF8.self)
+    #expect(marker.contains("  data/top_ups.csv\n") && marker.contains("  sweep/uncertainty.yaml\n"))
+    let sweepOut = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: sweepOut) }
+    let sweep = try HNBCommand.run([
+      "sweep", out + "/sweep/baseline.yaml", "--draws", "20", "--seed", "1", "--out", sweepOut, "--as-of", "2026-01-15",
+    ])
+    #expect(sweep.status == 0, "\(sweep.stderr)")
+    #expect(FileManager.default.fileExists(atPath: sweepOut + "/percentiles.csv"))
+    // An officer's file added under data/ stops the next init from replacing the folder.
+    try Data("mine\n".utf8).write(to: URL(fileURLWithPath: out + "/data/local_places.csv"))
+    let again = try HNBCommand.run(["init", "--la", "Rutland", "--out", out])
+    #expect(again.status == 73, "\(again.stderr)")
+    #expect(again.stderr.contains("'data/local_places.csv'"), "\(again.stderr)")
   }
 
   @Test func aCodeAndANameGiveByteIdenticalFoldersAndASecondInitTheSameBytes() throws {
@@ -53,7 +89,7 @@ import Testing
   @Test func aFolderAnOfficerEditedIsNotReplaced() throws {
     let out = HNBCommand.freshDirectory()
     #expect(try HNBCommand.run(["init", "--la", "Sutton", "--out", out]).status == 0)
-    let edited = out + "/baseline.yaml"
+    let edited = out + "/data/top_ups.csv"
     try "name: mine\n".write(toFile: edited, atomically: true, encoding: .utf8)
     let again = try HNBCommand.run(["init", "--la", "Sutton", "--out", out])
     #expect(again.status == 73, "\(again.stderr)")
