@@ -454,7 +454,7 @@ struct Builder {
   }
 
   mutating func incidenceRates() throws -> [Double] {
-    let year = census - 1
+    let year = pack.latestNewPlansYear
     let englandPopulation = ScenarioInit.ages.map { pack.population[""]?[populationMidYear]?[$0] ?? 0 }
     if let own = ratesByAge(code, year: year, population: population) {
       note(
@@ -513,7 +513,7 @@ struct Builder {
   }
 
   mutating func cessationRates(byAge: [Double]) -> [Double] {
-    let year = census - 1
+    let year = pack.latestCeasedYear
     let stockOwn = ageTotals(code, year, weights: population)
     let stock = stockOwn ?? byAge
     let englandWeights = ScenarioInit.ages.map { pack.population[""]?[populationMidYear]?[$0] ?? 0 }
@@ -552,7 +552,7 @@ struct Builder {
 
   mutating func newPlanMix(caseload: [[[Int]]], byPlacement: [Double], incidence: [Double]) -> String {
     // Placement weights: the LA's new plans by placement against its caseload by placement.
-    let year = census - 1
+    let year = pack.latestNewPlansYear
     var ratio = [Double](repeating: 1, count: ScenarioInit.placements.count)
     var usedRatio = false
     if let cells = pack.newPlans[code]?[year]?.filter({ $0.age == "Total" && $0.category != "all" }), !cells.isEmpty,
@@ -681,12 +681,14 @@ struct Builder {
   mutating func costInputs(byPlacement: [Double]) throws -> Costs {
     let s251Year = pack.s251Year
     let s251Census = Int(s251Year.prefix(4)) ?? census
-    let special21 = try pack.figure("unit_cost_maintained_special_2021_22_gbp")
-    let special23 = try pack.figure("unit_cost_maintained_special_2023_24_gbp")
-    let inmss21 = try pack.figure("unit_cost_inmss_2021_22_gbp")
-    let inmss24 = try pack.figure("unit_cost_inmss_2024_25_gbp")
-    let g = pow(special23.value / special21.value, 1 / 2.0) - 1
-    let gIndependent = pow(inmss24.value / inmss21.value, 1 / 3.0) - 1
+    // England's unit costs, the earliest and latest financial years of national_figures.csv.
+    let specialSeries = try pack.yearly("unit_cost_maintained_special")
+    let inmssSeries = try pack.yearly("unit_cost_inmss")
+    guard let special21 = specialSeries.first, let special23 = specialSeries.last, let inmss21 = inmssSeries.first,
+      let inmss24 = inmssSeries.last
+    else { throw missingTable("national_figures.csv", "England's unit costs") }
+    let g = pow(special23.value / special21.value, 1 / Double(special23.start - special21.start)) - 1
+    let gIndependent = pow(inmss24.value / inmss21.value, 1 / Double(inmss24.start - inmss21.start)) - 1
     let gRounded = (g * 1e4).rounded() / 1e4
     let gIndependentRounded = (gIndependent * 1e4).rounded() / 1e4
     let yearsToPriceBase = Double(census - 1 - s251Census)
@@ -695,11 +697,11 @@ struct Builder {
     let priceBase = YearLabel.academic(startingIn: census - 1)
     note(
       "costs (past uplift, state-funded lines)", InitFormat.number(gRounded), "fraction per year", .derived,
-      "England's maintained special cost per pupil £\(Int(special21.value)) (2021-22) to £\(Int(special23.value)) (2023-24), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices"
+      "England's maintained special cost per pupil £\(Int(special21.value)) (\(special21.label)) to £\(Int(special23.value)) (\(special23.label)), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices"
     )
     note(
       "costs (past uplift, independent lines)", InitFormat.number(gIndependentRounded), "fraction per year", .derived,
-      "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (2021-22) to £\(Int(inmss24.value)) (2024-25), annualised (\(inmss21.source))"
+      "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (\(inmss21.label)) to £\(Int(inmss24.value)) (\(inmss24.label)), annualised (\(inmss21.source))"
     )
     // England medians of each unit cost across LAs.
     var all: [String: [Double]] = [:]
@@ -1025,13 +1027,19 @@ struct Builder {
         + (income.importExport.map { " (the LA's \($0.year): £\(InitFormat.gbp($0.value)))" } ?? ""))
     note(
       "reserve.opening_balance_gbp", "0", "gbp", .notStated,
-      "not published: the DSG balance at 31 March \(census) is in the pack only as a percent of DSG to March 2022"
+      "not published: the DSG balance at 31 March \(census) is in the pack only as a percent of DSG\(balanceTo)"
         + (income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))% of DSG)" } ?? "")
         + "; enter the LA's own balance brought forward")
     return income
   }
 
   // MARK: text
+
+  /// " to March YYYY": the last DSG balance date in the pack (empty when it has none).
+  var balanceTo: String {
+    guard let year = pack.latestBalanceYear, let start = Int(year.prefix(4)) else { return "" }
+    return " to March \(start + 1)"
+  }
 
   func source(_ status: InitAssumption.Status, _ method: String) -> String {
     InitFormat.yaml("\(status.rawValue): \(method)")
@@ -1219,7 +1227,7 @@ struct Builder {
     y.append("reserve:")
     y.append("  # not stated: enter the LA's DSG balance at 1 April \(census) (negative = deficit). The pack has")
     y.append(
-      "  # the balance only as a percent of DSG to March 2022\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it."
+      "  # the balance only as a percent of DSG\(balanceTo)\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it."
     )
     y.append("  opening_balance_gbp: 0")
     y.append("")
