@@ -30,9 +30,11 @@ import Testing
     let result = try HNBCommand.run(["init", "--la", "Rutland", "--out", out])
     #expect(result.status == 0, "\(result.stderr)")
     let files = try Self.contents(out)
+    let census = try NationalPack.load(folder: Self.packFolder).latestCensusYear
     #expect(
       files.keys.sorted() == [
-        OutputDirectory.markerName, "README.md", "assumptions.csv", "baseline.yaml", "data/baseline_caseload_2025.csv",
+        OutputDirectory.markerName, "README.md", "assumptions.csv", "baseline.yaml",
+        "data/baseline_caseload_\(census).csv",
         "data/cessation.csv", "data/incidence.csv", "data/new_plan_mix.csv", "data/places.csv", "data/population.csv",
         "data/top_ups.csv", "data/transitions.csv", "sweep/baseline.yaml", "sweep/uncertainty.yaml",
       ])
