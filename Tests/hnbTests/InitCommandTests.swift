@@ -145,4 +145,66 @@ import Testing
       #expect(abs((base[name] ?? -1) - total) < 1e-4, "\(name)")
     }
   }
+
+  // MARK: Medway
+
+  static let medway = HNBCommand.root.appendingPathComponent("Scenarios/medway").path
+
+  /// `Scenarios/medway/generated/` is exactly what `hnb init --la medway` writes today (so the
+  /// refined baseline extends the real generated base, and a change to init shows here).
+  @Test func medwaysGeneratedFolderIsWhatInitWritesToday() throws {
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try HNBCommand.run(["init", "--la", "medway", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let committed = try Self.contents(Self.medway + "/generated")
+    let fresh = try Self.contents(out)
+    #expect(committed.keys.sorted() == fresh.keys.sorted())
+    for (name, data) in fresh where committed[name] != data {
+      Issue.record("Scenarios/medway/generated/\(name) differs from what hnb init writes: regenerate it")
+    }
+  }
+
+  /// Every Medway scenario validates and runs: the generated base and its sweep copy, the refined
+  /// baseline, the sweep, and the retrospective, whose errors against the actual censuses and
+  /// balances are the ones README.md states.
+  @Test func everyMedwayScenarioValidatesAndRuns() throws {
+    let m = Self.medway
+    let scenarios = [
+      m + "/generated/baseline.yaml", m + "/generated/sweep/baseline.yaml", m + "/baseline.yaml", m + "/sweep.yaml",
+      m + "/retrospective/baseline_2019.yaml",
+    ]
+    let validate = try HNBCommand.run(["validate"] + scenarios + ["--as-of", "2026-01-15"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try HNBCommand.run([
+      "run", m + "/generated/baseline.yaml", m + "/baseline.yaml", m + "/retrospective/baseline_2019.yaml", "--out",
+      out + "/run", "--as-of", "2026-01-15",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    // The refinements move the balance, not the caseload.
+    let kpis = try HNBCommand.readCSV(out + "/run/kpis.csv")
+    func last(_ scenario: String, _ column: String) -> Double {
+      Double(kpis.last { $0["scenario"] == scenario }?[column] ?? "") ?? .nan
+    }
+    #expect(last("medway-baseline", "total_plans") == last("medway-baseline-local", "total_plans"))
+    #expect(
+      last("medway-baseline-local", "cumulative_balance_gbp") < last("medway-baseline", "cumulative_balance_gbp") - 1e8)
+    // The retrospective's errors (forecast - actual) as README.md states them.
+    let outturn = try HNBCommand.readCSV(out + "/run/outturn.csv").filter {
+      $0["scenario"] == "medway-retro-2019-baseline"
+    }
+    func error(_ year: String, _ measure: String) -> Double {
+      Double(outturn.first { $0["year"] == year && $0["measure"] == measure }?["forecast_minus_actual"] ?? "") ?? .nan
+    }
+    #expect(outturn.count == 21)
+    #expect(abs(error("2025", "total_plans") - -136) < 1)
+    #expect(abs(error("2024", "total_plans") - -367) < 1)
+    #expect(abs(error("2022", "dsg_closing_balance_gbp") - 29_588_971) < 10_000)
+    let sweep = try HNBCommand.run([
+      "sweep", m + "/sweep.yaml", "--draws", "20", "--seed", "1", "--out", out + "/sweep", "--as-of", "2026-01-15",
+    ])
+    #expect(sweep.status == 0, "\(sweep.stderr)")
+  }
 }

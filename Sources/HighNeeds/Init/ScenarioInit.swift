@@ -928,7 +928,7 @@ struct Builder {
         growth.append(
           (
             year, 0.03,
-            "national default (assumed): cash growth of 3% a year; no national settlement for this year is in the pack"
+            "national default: assumed cash growth of 3% a year; no national settlement for this year is in the pack"
           ))
       }
     }
