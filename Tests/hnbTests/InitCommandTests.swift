@@ -207,4 +207,76 @@ import Testing
     ])
     #expect(sweep.status == 0, "\(sweep.stderr)")
   }
+
+  // MARK: bad input (docs/BAD_INPUTS.md, I cases)
+
+  /// The I rows of docs/BAD_INPUTS.md: id → (exit code, whole standard error, with `{root}`,
+  /// `{pack}` and `⏎` for a line break).
+  static func documentedICases() throws -> [String: (status: Int32, message: String)] {
+    let text = try String(
+      contentsOf: HNBCommand.root.appendingPathComponent("docs/BAD_INPUTS.md"), encoding: .utf8)
+    var cases: [String: (status: Int32, message: String)] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("| I") {
+      let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard cells.count >= 6, let status = Int32(cells[4]), cells[5].hasPrefix("`"), cells[5].hasSuffix("`") else {
+        continue
+      }
+      cases[cells[1]] = (status, String(cells[5].dropFirst().dropLast()).replacingOccurrences(of: "⏎", with: "\n"))
+    }
+    return cases
+  }
+
+  /// Each way `hnb init` is refused gives the documented message and exit code, and writes
+  /// nothing: `{root}/out` does not appear, and a refused folder is left byte for byte.
+  @Test func theICasesGiveTheirMessages() throws {
+    let documented = try Self.documentedICases()
+    let fm = FileManager.default
+    let root = HNBCommand.freshDirectory()
+    try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(atPath: root) }
+    let pack = root + "/pack"
+    try fm.copyItem(atPath: Self.packFolder, toPath: pack)
+    var population = try String(contentsOfFile: pack + "/population.csv", encoding: .utf8).components(
+      separatedBy: "\n")
+    population[2] = population[2].replacingOccurrences(of: #",\d+,$"#, with: ",12x,", options: .regularExpression)
+    try population.joined(separator: "\n").write(toFile: pack + "/population.csv", atomically: true, encoding: .utf8)
+    try "x\n".write(toFile: root + "/file", atomically: true, encoding: .utf8)
+    try fm.createDirectory(atPath: root + "/mine", withIntermediateDirectories: true)
+    try "mine\n".write(toFile: root + "/mine/notes.txt", atomically: true, encoding: .utf8)
+    #expect(try HNBCommand.run(["init", "--la", "887", "--out", root + "/done"]).status == 0)
+    try "edited\n".write(toFile: root + "/done/data/top_ups.csv", atomically: true, encoding: .utf8)
+    try "mine\n".write(toFile: root + "/done/data/local.csv", atomically: true, encoding: .utf8)
+    let arguments: [String: [String]] = [
+      "I01": ["--la", "Medwy", "--out", root + "/out"], "I02": ["--la", "Sussex", "--out", root + "/out"],
+      "I03": ["--la", "909", "--out", root + "/out"], "I04": ["--la", " ", "--out", root + "/out"],
+      "I05": ["--la", "887", "--out", root + "/file"], "I06": ["--la", "887", "--out", root + "/mine"],
+      "I07": ["--la", "887", "--out", root + "/done"],
+      "I08": ["--la", "887", "--pack", root + "/nopack", "--out", root + "/out"],
+      "I09": ["--la", "887", "--pack", pack, "--out", root + "/out"],
+    ]
+    #expect(documented.keys.sorted() == arguments.keys.sorted())
+    for (id, args) in arguments.sorted(by: { $0.key < $1.key }) {
+      let before = try FolderSnapshot.take(root)
+      let result = try HNBCommand.run(["init"] + args)
+      let expected = documented[id]
+      #expect(result.status == expected?.status, "\(id): \(result.stderr)")
+      let message = expected?.message.replacingOccurrences(of: "{pack}", with: pack).replacingOccurrences(
+        of: "{root}", with: root)
+      #expect(result.stderr == (message ?? "") + "\n", "\(id)")
+      #expect(try FolderSnapshot.take(root) == before, "\(id) wrote something")
+    }
+  }
+}
+
+/// Every file under a folder (relative path → bytes), for "nothing was written" checks.
+private enum FolderSnapshot {
+  static func take(_ folder: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+      out[name] = FileManager.default.contents(atPath: folder + "/" + name) ?? Data("<folder>".utf8)
+    }
+    return out
+  }
 }
