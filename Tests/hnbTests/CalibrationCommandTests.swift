@@ -344,4 +344,42 @@ import Testing
       horizon.status == 64
         && horizon.stderr.contains("'--horizon <horizon>': expected a whole number of years 1…20; found 0"))
   }
+
+  @Test func backtestAllScoresEveryLAOfTheBundledPanel() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run(["backtest", "--all", "--fit-through", "2019", "--horizon", "1", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("pooled_shrink (the method): median MAPE h1"))
+    #expect(result.stdout.contains("panel: Data/national/panel.csv, 158 LAs"))
+    let errors = try HNBCommand.readCSV(out + "/panel_errors.csv")
+    let method = errors.filter { $0["method"] == "pooled_shrink" }
+    // Every LA with censuses 2018 and 2019 and a 2020 census: not Dorset, Poole, Bournemouth
+    // (835-837 end in 2019) nor the LAs that begin later.
+    #expect(method.count == 149)
+    #expect(method.allSatisfy { !($0["p10_plans"] ?? "").isEmpty && $0["year"] == "2020" })
+    let summary = try HNBCommand.readCSV(out + "/panel_summary.csv")
+    #expect(Set(summary.compactMap { $0["fit_through"] }) == ["2019", "all"])
+    let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("Data/national/panel.csv") && manifest.contains("pooled_shrink"))
+  }
+
+  @Test func backtestAllRefusesTheSingleSeriesOptionsAndABadPanel() throws {
+    let history = try HNBCommand.run([
+      "backtest", "--all", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2019", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(history.status == 64 && history.stderr.contains("--history does not apply to it"), "\(history.stderr)")
+    let panelOnly = try HNBCommand.run([
+      "backtest", "--panel", "Data/national/panel.csv", "--history", "Calibration/data/sutton_history.csv",
+      "--fit-through", "2019", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(panelOnly.status == 64 && panelOnly.stderr.contains("give --all too"), "\(panelOnly.stderr)")
+    let bad = try HNBCommand.run([
+      "backtest", "--all", "--panel", "Calibration/data/sutton_history.csv", "--fit-through", "2019", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(
+      bad.status == 65 && bad.stderr.contains("sutton_history.csv:1: expected columns la_code,year,plans"),
+      "\(bad.stderr)")
+  }
 }
