@@ -15,7 +15,8 @@ struct Backtest: ParsableCommand {
       --new-plans, the total is also forecast by the stock-flow candidate (stock less leavers \
       plus new plans; candidates.csv). \
       --fit-through may be a range (rolling origin); the summary averages over origins. The \
-      method, and how it was chosen, are described in docs/CALIBRATION.md.
+      method, and how it was chosen, are described in docs/CALIBRATION.md. With --all, backtests \
+      every LA of --panel (default Data/national/panel.csv) by the pooled method (panel_*.csv).
 
       With --transitions (and no --history), backtests the child-level transition model: at \
       each origin the rates are fitted on the transition years up to it only, and the actual \

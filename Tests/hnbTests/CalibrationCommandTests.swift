@@ -382,4 +382,30 @@ import Testing
       bad.status == 65 && bad.stderr.contains("sutton_history.csv:1: expected columns la_code,year,plans"),
       "\(bad.stderr)")
   }
+
+  @Test func fitWithAPanelWritesThePooledGrowthTheRetrospectiveScenarioUses() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history.csv", "--exclude-years", "2020-2025", "--panel",
+      "Data/national/panel.csv", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("pooled_shrink (the pooled method) for the total"))
+    let fit = try #require(try HNBCommand.readCSV(out + "/pooled_fit.csv").first)
+    #expect(fit["fit_through"] == "2019")
+    let growth = try #require(fit["growth_fraction_per_year"])
+    let trend = try String(contentsOfFile: out + "/pooled_trend.yaml", encoding: .utf8)
+    #expect(trend.contains("value: \(growth)"))
+    // The retrospective scenario carries this growth and its spread, and validates.
+    let scenario = try String(
+      contentsOfFile: HNBCommand.root.path + "/Scenarios/sutton/retrospective/pooled_2019.yaml", encoding: .utf8)
+    #expect(scenario.contains("value: \(growth)"))
+    #expect(scenario.contains("sd: \(fit["growth_fraction_sd_per_year"] ?? "?")}"))
+    let validate = try HNBCommand.run(["validate", "Scenarios/sutton/retrospective/pooled_2019.yaml"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+    let refused = try HNBCommand.run([
+      "fit", "--panel", "Data/national/panel.csv", "--transitions", "t.csv", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(refused.status == 64 && refused.stderr.contains("give --history too"), "\(refused.stderr)")
+  }
 }

@@ -61,7 +61,9 @@ public struct CalibrationFiles: Sendable {
       return "--exclude-years leaves census years out of the --history fits; the --transitions fit does not use it. "
         + "Give --history too, or leave out --exclude-years."
     }
-    if panel != nil { return "--panel gives the panel of hnb backtest --all; fit does not read it." }
+    if panel != nil && history == nil {
+      return "--panel pools the --history total with the panel's LAs (the pooled growth); give --history too."
+    }
     if newPlans != nil && history == nil {
       return "--new-plans gives the new plans behind the --history totals (the stock-flow fit); give --history too."
     }
@@ -250,6 +252,23 @@ public struct FitCommand: Sendable {
           + "\(CSVWriter.fixed(flow.newPlanGrowth, 6)) log points a year from N(\(flow.lastYear - 1)) "
           + "(decay \(CSVWriter.fixed(flow.decay, 2))), from \(historyPath) and \(newPlansPath)")
     }
+    if let panelPath = inputs.panel {
+      let panel = try Panel.read(path: panelPath)
+      found.rows[panelPath] = ["data_rows_read": panel.rowsRead, "data_rows_not_used": 0]
+      let pooled = try PooledForecast.make(
+        series: history.total.through(lastYear, excluding: excluded), panel: panel, horizon: horizon)
+      try CalibrationLimits.check(pooled.forecasts, level: "total", method: "pooled", file: panelPath)
+      found.files.merge(
+        CalibrationOutput.pooledTables(
+          pooled, command: (["hnb", "fit"] + inputs.arguments + ["--horizon", "\(horizon)"]).joined(separator: " "))
+      ) { $1 }
+      found.methods.append(
+        "\(PanelBacktest.method.rawValue) (the pooled method) for the total: England's growth "
+          + "\(CSVWriter.fixed(pooled.nationalGrowth, 4)) plus \(CSVWriter.fixed(pooled.fit.shrinkWeight, 3)) × the "
+          + "size weight × the LA's deviation \(CSVWriter.fixed(pooled.deviation, 4)) = "
+          + "\(CSVWriter.fixed(pooled.growth, 4)) log points a year, written as the incidence trend in pooled_trend.yaml, "
+          + "from \(historyPath) and \(panelPath)")
+    }
     if let populationPath = inputs.population, inputs.transitions == nil {
       let population = try PopulationTable.read(path: populationPath)
       let aggregate = try AggregateFit.fit(history: history, population: population, excluded: excluded)
@@ -268,7 +287,8 @@ public struct FitCommand: Sendable {
         "warning: no --population, so incidence and cessation were not estimated from the aggregates; "
           + (inputs.newPlans == nil
             ? "only the trend forecasts were fitted"
-            : "only the trend forecasts and the stock-flow model of the total were fitted"))
+            : "only the trend forecasts and the stock-flow model of the total were fitted")
+          + (inputs.panel == nil ? "" : ", with the pooled growth of the total"))
     }
   }
 }

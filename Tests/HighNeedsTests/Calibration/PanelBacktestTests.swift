@@ -105,6 +105,26 @@ enum SyntheticPanel {
     #expect(backtest.summary.contains { $0.method == "pooled_shrink" && $0.coverage != nil })
   }
 
+  @Test func aHistoryIsForecastFromThePanelUpToItsLastCensus() throws {
+    let panel = SyntheticPanel.make(las: 300, years: 2010...2020, tau: 0.03, sigma: 0.03, size: 100...5000)
+    let history = PlanSeries(level: "total", years: Array(2010...2016), plans: [100, 104, 110, 113, 121, 125, 140])
+    let pooled = try PooledForecast.make(series: history, panel: panel, horizon: 3)
+    #expect(pooled.origin == 2016)
+    let fit = PooledFit.fit(panel, origin: 2016, horizon: 3)
+    let gE = try #require(PanelAggregates(panel.through(2016)).nationalGrowth[2016])
+    let d = log(140.0 / 125) - gE
+    let expected = gE + fit.shrinkWeight * 140 / (140 + fit.shrinkSize) * d
+    #expect(abs(pooled.growth - expected) < 1e-12)
+    #expect(abs(pooled.forecasts[2].forecast - 140 * exp(3 * expected)) < 1e-9)
+    #expect(pooled.forecasts.allSatisfy { ($0.p10 ?? .nan) < $0.forecast && $0.forecast < ($0.p90 ?? .nan) })
+    #expect((pooled.growthFractionSD ?? 0) > 0)
+    // The panel after the history's last census is not read.
+    let truncated = try PooledForecast.make(series: history, panel: panel.through(2016), horizon: 3)
+    #expect(truncated.forecasts == pooled.forecasts && truncated.growth == pooled.growth)
+    let tables = CalibrationOutput.pooledTables(pooled, command: "hnb fit")
+    #expect(tables["pooled_trend.yaml"]?.contains("value: \(CSVWriter.fraction(exp(expected) - 1))") == true)
+  }
+
   @Test func originsOutsideThePanelAreRefused() {
     let panel = SyntheticPanel.make(las: 5, years: 2010...2016, tau: 0.03, sigma: 0.05)
     let message = thrownMessage { _ = try PanelBacktest.run(panel: panel, fitThrough: 2010...2015, horizon: 1) }
