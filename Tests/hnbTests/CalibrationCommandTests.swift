@@ -370,10 +370,10 @@ import Testing
     ])
     #expect(history.status == 64 && history.stderr.contains("--history does not apply to it"), "\(history.stderr)")
     let panelOnly = try HNBCommand.run([
-      "backtest", "--panel", "Data/national/panel.csv", "--history", "Calibration/data/sutton_history.csv",
-      "--fit-through", "2019", "--out", HNBCommand.freshDirectory(),
+      "backtest", "--panel", "Data/national/panel.csv", "--transitions", "t.csv", "--fit-through", "2019", "--out",
+      HNBCommand.freshDirectory(),
     ])
-    #expect(panelOnly.status == 64 && panelOnly.stderr.contains("give --all too"), "\(panelOnly.stderr)")
+    #expect(panelOnly.status == 64 && panelOnly.stderr.contains("give --all or --history too"), "\(panelOnly.stderr)")
     let bad = try HNBCommand.run([
       "backtest", "--all", "--panel", "Calibration/data/sutton_history.csv", "--fit-through", "2019", "--out",
       HNBCommand.freshDirectory(),
@@ -407,5 +407,25 @@ import Testing
       "fit", "--panel", "Data/national/panel.csv", "--transitions", "t.csv", "--out", HNBCommand.freshDirectory(),
     ])
     #expect(refused.status == 64 && refused.stderr.contains("give --history too"), "\(refused.stderr)")
+  }
+
+  @Test func backtestOfAHistoryWithAPanelScoresThePooledCandidate() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--panel", "Data/national/panel.csv",
+      "--fit-through", "2019-2022", "--horizon", "3", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("total pooled_shrink: MAPE h1"))
+    let pooled = try HNBCommand.readCSV(out + "/candidates.csv").filter { $0["candidate"] == "pooled_shrink" }
+    #expect(pooled.count == 4 * 3 && pooled.allSatisfy { !($0["p10_plans"] ?? "").isEmpty })
+    // The same forecasts as the panel backtest's rows of Sutton (319).
+    let all = HNBCommand.freshDirectory()
+    let panel = try HNBCommand.run(["backtest", "--all", "--fit-through", "2019-2022", "--horizon", "3", "--out", all])
+    #expect(panel.status == 0, "\(panel.stderr)")
+    let sutton = try HNBCommand.readCSV(all + "/panel_errors.csv").filter {
+      $0["la_code"] == "319" && $0["method"] == "pooled_shrink"
+    }
+    #expect(sutton.map { $0["forecast_plans"] ?? "" } == pooled.map { $0["forecast_plans"] ?? "" })
   }
 }

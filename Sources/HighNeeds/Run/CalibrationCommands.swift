@@ -83,7 +83,10 @@ public struct CalibrationFiles: Sendable {
         "--all backtests every LA of the panel (--panel, or the bundled \(Panel.bundledPath)); \($0.0) does not apply to it."
       }
     }
-    if panel != nil { return "--panel gives the panel of a backtest of every LA; give --all too." }
+    if panel != nil && history == nil {
+      return "--panel gives the panel of a backtest of every LA (--all) or of the pooled forecast of --history; "
+        + "give --all or --history too."
+    }
     switch (history, transitions) {
     case (nil, nil):
       return "backtest needs --history (aggregate census history) or --transitions (child-level transitions) "
@@ -326,7 +329,8 @@ public struct BacktestCommand: Sendable {
     let historyPath = inputs.history ?? ""
     let history = try AggregateHistory.read(path: historyPath, newPlansPath: inputs.newPlans)
     let result = try Backtest.run(
-      history: history, fitThrough: origins, horizon: horizon, excluded: try inputs.excludedYears())
+      history: history, fitThrough: origins, horizon: horizon, excluded: try inputs.excludedYears(),
+      panel: try inputs.panel.map { try Panel.read(path: $0) })
     for warning in result.warnings { console.err(warning) }
     let command =
       (["hnb", "backtest"] + inputs.arguments + ["--fit-through", fitThrough, "--horizon", "\(horizon)"])
