@@ -6,12 +6,17 @@ public struct CSVWriter {
 
   /// Starts a file with `header`.
   public init(header: [String]) {
-    text = header.map(Self.escape).joined(separator: ",") + "\n"
+    text = ""
+    row(header)
   }
 
   /// Appends one row of already formatted cells.
   public mutating func row(_ cells: [String]) {
-    text += cells.map(Self.escape).joined(separator: ",") + "\n"
+    for (i, cell) in cells.enumerated() {
+      if i > 0 { text.append(",") }
+      text.append(Self.plain(cell) ? cell : Self.escape(cell))
+    }
+    text.append("\n")
   }
 
   static func escape(_ cell: String) -> String {
@@ -25,6 +30,42 @@ public struct CSVWriter {
     return cell
   }
 
+  /// Whether `escape` leaves `cell` as it is, decided from its bytes without building
+  /// characters (most cells: names, ids and numbers); false when unsure, so that `escape`
+  /// decides.
+  ///
+  /// True only when no byte is `,`, `"`, a line break or (first) one of `=+@`, and a leading
+  /// `-` is followed by a short plain decimal (which `parseNumber` reads as finite).
+  static func plain(_ cell: String) -> Bool {
+    cell.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      guard let first = bytes.first else { return true }
+      switch first {
+      case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "@"): return false
+      case UInt8(ascii: "-"):
+        // "-" then digits with at most one dot (at most 30 bytes: always finite).
+        guard bytes.count <= 30 else { return false }
+        var digits = 0
+        var dots = 0
+        for byte in bytes.dropFirst() {
+          switch byte {
+          case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+          case UInt8(ascii: "."): dots += 1
+          default: return false
+          }
+        }
+        return digits > 0 && dots <= 1
+      default:
+        for byte in bytes {
+          switch byte {
+          case UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return false
+          default: continue
+          }
+        }
+        return true
+      }
+    } ?? false  // not contiguous (a bridged string): `escape` decides
+  }
+
   /// Pounds to the penny.
   public static func gbp(_ x: Double) -> String { fixed(x, 2) }
   /// Plan counts to six decimals (projections are expected values, not whole children).
@@ -33,8 +74,15 @@ public struct CSVWriter {
   public static func fraction(_ x: Double) -> String { fixed(x, 6) }
 
   /// `x` with `places` decimals, never printing a negative zero.
+  ///
+  /// Formatted by C's `snprintf` (`%.*f`, as `String(format:)` does) into a stack buffer.
   public static func fixed(_ x: Double, _ places: Int) -> String {
-    let text = String(format: "%.\(places)f", x)
+    let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> String in
+      guard let base = buffer.baseAddress else { return String(format: "%.\(places)f", x) }
+      let written = withVaList([Int32(places), x]) { vsnprintf(base, 64, "%.*f", $0) }
+      guard written >= 0, written < 64 else { return String(format: "%.\(places)f", x) }
+      return String(cString: base)
+    }
     if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
       return String(text.dropFirst())
     }
