@@ -20,14 +20,49 @@ public struct CSVWriter {
   }
 
   static func escape(_ cell: String) -> String {
+    asciiEscape(cell) ?? escapeCharacters(cell)
+  }
+
+  /// `escape` decided character by character (any cell).
+  static func escapeCharacters(_ cell: String) -> String {
     // A text cell that a spreadsheet would read as a formula is written as text.
     if let first = cell.first, "=+@".contains(first) || (first == "-" && parseNumber(cell) == nil) {
-      return escape("'" + cell)
+      return escapeCharacters("'" + cell)
     }
     if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
       return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return cell
+  }
+
+  /// `escape` of an ASCII cell without a carriage return, done on its bytes; nil for any other
+  /// cell.
+  ///
+  /// In such a cell every character is one byte (`\r\n`, the one ASCII character of two
+  /// bytes, is excluded), so the bytes decide exactly as the characters do.
+  static func asciiEscape(_ cell: String) -> String? {
+    cell.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+      var quote = false
+      for byte in bytes {
+        if byte >= 0x80 || byte == UInt8(ascii: "\r") { return nil }
+        if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") { quote = true }
+      }
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count + 8)
+      if quote { out.append(UInt8(ascii: "\"")) }
+      if let first = bytes.first,
+        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "@")
+          || (first == UInt8(ascii: "-") && parseNumber(cell) == nil)
+      {
+        out.append(UInt8(ascii: "'"))
+      }
+      for byte in bytes {
+        out.append(byte)
+        if quote && byte == UInt8(ascii: "\"") { out.append(byte) }
+      }
+      if quote { out.append(UInt8(ascii: "\"")) }
+      return String(decoding: out, as: UTF8.self)
+    } ?? nil
   }
 
   /// Whether `escape` leaves `cell` as it is, decided from its bytes without building
