@@ -19,8 +19,9 @@ struct Bench: ParsableCommand {
   @Flag(help: "Also time hnb sweep against the numpy reference, whole processes.") var vsNumpy = false
 
   func run() throws {
-    var lines = try reportingErrors { try Benchmark.run(scenario: scenario, draws: draws, seed: seed) }
-    if vsNumpy { lines += try reportingErrors { try Benchmark.versusNumpy(scenario: scenario, draws: draws, seed: seed) } }
+    let lines = try reportingErrors {
+      try Benchmark.run(scenario: scenario, draws: draws, seed: seed, vsNumpy: vsNumpy)
+    }
     for line in lines { print(line) }
   }
 }

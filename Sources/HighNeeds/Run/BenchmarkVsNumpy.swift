@@ -11,6 +11,14 @@ import Foundation
 /// (`modelInputs`), with the figures of hnb's deterministic run of the same scenario, which it
 /// first reproduces from the centre of every input (its self-check, to a relative 1e-9).
 extension Benchmark {
+  /// `hnb bench`: the in-process benchmark (`run(scenario:draws:seed:)`) and, with `vsNumpy`,
+  /// the side-by-side rounds after it (`versusNumpy`, run first while this process is small: a
+  /// child's peak RSS counts its parent's); returns the lines printed.
+  public static func run(scenario: String, draws: Int, seed: UInt64, vsNumpy: Bool) throws -> [String] {
+    let side = vsNumpy ? try versusNumpy(scenario: scenario, draws: draws, seed: seed) : []
+    return try run(scenario: scenario, draws: draws, seed: seed) + side
+  }
+
   /// Runs after the in-process benchmark: rounds of `hnb sweep` then the reference, each timed
   /// as a whole process (wall, CPU, peak RSS from `wait4`); returns the lines printed.
   ///
@@ -37,8 +45,16 @@ extension Benchmark {
     let hnb = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     let reference = [python, script, "--inputs", inputs, "--draws", String(draws), "--seed", String(seed)]
 
-    var lines = ["", "side by side, whole processes, \(rounds) alternating rounds of \(draws) draws:"]
-    let check = try spawn(reference + ["--check", "--draws", "100"], output: directory.appendingPathComponent("check").path)
+    // A child's peak RSS (`wait4`) is at least this process's at the time it was started: the
+    // kernel counts the parent's memory at `exec` after `vfork`.
+    var lines = [
+      "",
+      String(
+        format: "side by side, whole processes, %d alternating rounds of %d draws (peak RSS at least %.0f MB, this "
+          + "process's own):", rounds, draws, peakMemoryMB()),
+    ]
+    let check = try spawn(
+      reference + ["--check", "--draws", "100"], output: directory.appendingPathComponent("check").path)
     guard check.status == 0 else {
       throw IntegrityError(failures: ["the numpy reference's check failed (exit \(check.status)):"] + check.lines)
     }
@@ -140,7 +156,8 @@ extension Benchmark {
       case .normal(let mean, let sd): entry["distribution"] = ["type": "normal", "mean": mean, "sd": sd]
       case .lognormal(let median, let sdLog):
         entry["distribution"] = ["type": "lognormal", "median": median, "sd_log": sdLog]
-      case .triangular(let a, let c, let b): entry["distribution"] = ["type": "triangular", "min": a, "mode": c, "max": b]
+      case .triangular(let a, let c, let b):
+        entry["distribution"] = ["type": "triangular", "min": a, "mode": c, "max": b]
       case .uniform(let a, let b): entry["distribution"] = ["type": "uniform", "min": a, "max": b]
       case .beta(let alpha, let beta): entry["distribution"] = ["type": "beta", "alpha": alpha, "beta": beta]
       }
