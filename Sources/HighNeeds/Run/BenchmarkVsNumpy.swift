@@ -80,6 +80,7 @@ extension Benchmark {
           round, sweep.wall, sweep.cpu, sweep.peakMB, numpy.wall, numpy.cpu, numpy.peakMB))
     }
     lines += referenceLines.map { "numpy reference: " + $0 }
+    lines += sweepClosing(directory.appendingPathComponent("sweep-1/percentiles.csv").path)
     let best = (ours.map(\.wall).min() ?? 0, theirs.map(\.wall).min() ?? 0)
     let medians = (median(ours.map(\.wall)), median(theirs.map(\.wall)))
     lines.append(
@@ -128,6 +129,22 @@ extension Benchmark {
       status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), wall: wall,
       cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime), peakMB: Double(usage.ru_maxrss) / 1024,
       lines: text.split(separator: "\n").map(String.init))
+  }
+
+  /// The line beside the reference's: the closing balance of the sweep's last year (mean, sd,
+  /// p10, p50, p90) from its `percentiles.csv` (columns metric, scenario, year, mean, sd, p5, p10,
+  /// p25, p50, p75, p90, p95); none if the file is not as expected.
+  static func sweepClosing(_ path: String) -> [String] {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    guard let row = text.split(separator: "\n").last(where: { $0.hasPrefix("cumulative_balance,") }) else { return [] }
+    let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    guard cells.count == 12 else { return [] }
+    let m = cells[3...].map { (Double($0) ?? .nan) / 1e6 }
+    return [
+      "hnb sweep:       closing balance \(cells[2].filter { $0.isNumber || $0 == "-" })  "
+        + String(
+          format: "p10 %.2fm, p50 %.2fm, p90 %.2fm gbp (mean %.2fm, sd %.2fm)", m[3], m[5], m[7], m[0], m[1])
+    ]
   }
 
   static func median(_ values: [Double]) -> Double {
