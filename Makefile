@@ -10,7 +10,7 @@ OUT ?= out
 PAPERS := .build/papers
 
 .PHONY: deps build demo test test-papers sweep-check update-expectations lint format clean \
-  fuzz-build fuzz-short fuzz-long sanitize
+  fuzz-build fuzz-short fuzz-long sanitize bench-numpy
 
 deps:
 	@if ! pkg-config --exists openblas lapacke xlsxwriter 2>/dev/null || ! command -v chromium >/dev/null \
@@ -74,6 +74,18 @@ update-expectations: deps
 	$(SWIFT) build --product hnb
 	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)
 	python3 Tests/expectations/check_sweep.py update $(SWEEP_EXPECTATION) $(SWEEP_CHECK)/percentiles.csv
+
+# hnb sweep against the vectorised numpy reference (scripts/bench/numpy_reference.py, written from
+# docs/MODEL.md; numpy pinned in scripts/bench/requirements.txt, installed into a virtual
+# environment): hnb bench --vs-numpy checks the reference against hnb's deterministic run, then
+# times both as whole processes in alternating rounds (release build, OpenBLAS on one thread) and
+# prints the figures and the ratio. About a minute.
+BENCH_VENV := .build/bench-venv
+
+bench-numpy: build
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r scripts/bench/requirements.txt
+	OPENBLAS_NUM_THREADS=1 HNB_BENCH_PYTHON=$(BENCH_VENV)/bin/python3 .build/release/hnb bench --draws 10000 --vs-numpy
 
 # Fuzzing (docs/FUZZING.md): libFuzzer targets for the scenario YAML loader, the scenario CSV
 # inputs and the calibration readers, in the separate package Fuzz/ (built with

@@ -76,6 +76,11 @@ public enum FiniteOutputGuard {
       }
       var end = infinitySign ? i + 3 : i + 1
       while end < bytes.count, isLetter(bytes[end]) { end += 1 }
+      // Every spelling starts with n, i or ∞: other words are passed over without building them.
+      guard infinitySign || byte | 0x20 == UInt8(ascii: "n") || byte | 0x20 == UInt8(ascii: "i") else {
+        i = end
+        continue
+      }
       let word = bytes[i..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
       // After £ or $ a unit may follow the number ("£nanm" for millions).
       let amount = i > lineStart && (bytes[i - 1] == 0xA3 || bytes[i - 1] == UInt8(ascii: "$"))

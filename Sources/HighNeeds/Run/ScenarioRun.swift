@@ -24,29 +24,19 @@ public enum ScenarioRun {
   /// Runs `scenario`; throws `IntegrityError` if any check fails.
   public static func run(_ scenario: Scenario) throws -> ScenarioResult {
     let k = scenario.mitigations.count
-    let combinations = 1 << k
-    let full = combinations - 1
-    let parameters = (0..<combinations).map { ModelParameters(scenario: scenario, mitigationMask: $0) }
-    var keep = Array(repeating: false, count: combinations)
-    keep[0] = true
-    keep[full] = true
-    let paths = Projection.run(
-      baseline: scenario.baselinePlans, members: parameters, placements: scenario.placementCount,
-      needs: scenario.needCount, overflow: scenario.overflow, horizon: scenario.horizonYears,
-      keepPlans: keep)
-    let accounts = zip(parameters, paths).map {
-      Accounts.financialYears(scenario: scenario, parameters: $0, path: $1)
-    }
-    let reserve = Accounts.reserve(scenario: scenario, accounts: accounts[full])
-    let kpis = KPIs.years(scenario: scenario, path: paths[full], accounts: accounts[full], reserve: reserve)
-    let savings = k == 0 ? [] : Attribution.shapley(expenditure: accounts.map { $0.map(\.expenditure) }, mitigations: k)
+    // Every combination projected and priced in turn; only these two runs are held whole.
+    let runs = MitigationCombinations(scenario)
+    let (mitigated, unmitigated) = (runs.mitigated, runs.unmitigated)
+    let reserve = Accounts.reserve(scenario: scenario, accounts: mitigated.accounts)
+    let kpis = KPIs.years(scenario: scenario, path: mitigated.path, accounts: mitigated.accounts, reserve: reserve)
+    let savings = k == 0 ? [] : Attribution.shapley(expenditure: runs.expenditure, mitigations: k)
     let result = ScenarioResult(
-      scenario: scenario, parameters: parameters[full], path: paths[full], accounts: accounts[full],
+      scenario: scenario, parameters: mitigated.parameters, path: mitigated.path, accounts: mitigated.accounts,
       reserve: reserve, kpis: kpis,
-      unmitigatedParameters: k == 0 ? nil : parameters[0],
-      unmitigatedPath: k == 0 ? nil : paths[0],
-      unmitigatedAccounts: k == 0 ? nil : accounts[0],
-      unmitigatedReserve: k == 0 ? nil : Accounts.reserve(scenario: scenario, accounts: accounts[0]),
+      unmitigatedParameters: k == 0 ? nil : unmitigated.parameters,
+      unmitigatedPath: k == 0 ? nil : unmitigated.path,
+      unmitigatedAccounts: k == 0 ? nil : unmitigated.accounts,
+      unmitigatedReserve: k == 0 ? nil : Accounts.reserve(scenario: scenario, accounts: unmitigated.accounts),
       savings: savings)
     let failures = IntegrityChecks.failures(result)
     if !failures.isEmpty { throw IntegrityError(failures: failures) }

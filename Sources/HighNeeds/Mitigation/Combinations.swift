@@ -1,0 +1,55 @@
+import Foundation
+
+/// The runs of every combination of a scenario's mitigations, projected and priced one at a
+/// time: the unmitigated and fully mitigated runs are kept whole, every other run only as its
+/// expenditure (all that the attribution of savings needs).
+///
+/// With `k` mitigations there are `2^k` runs (1,024 at `k = 10`); each run's parameters hold
+/// its new plans and matrices for every year (about 0.5 MB on the Sutton model), so they are
+/// built, projected and priced in turn and let go, and the memory held does not grow with `2^k`.
+public struct MitigationCombinations: Sendable {
+  /// One run kept whole: its parameters, caseload path (with the state at every census) and
+  /// accounts.
+  public struct Run: Sendable {
+    public var parameters: ModelParameters
+    public var path: CaseloadPath
+    public var accounts: [FinancialYearAccounts]
+  }
+
+  /// The run with no mitigation on (mask 0).
+  public var unmitigated: Run
+  /// The run with every mitigation on (mask `2^k − 1`; the same run as `unmitigated` when
+  /// `k = 0`).
+  public var mitigated: Run
+  /// `expenditure[mask][f]` of every combination (mask bit `i` = `scenario.mitigations[i]` on).
+  public var expenditure: [[Double]]
+
+  /// Projects and prices every combination of `scenario`'s mitigations, mask by mask in order,
+  /// each as a batch of one (as `Projection.run` does).
+  public init(_ scenario: Scenario) {
+    let full = (1 << scenario.mitigations.count) - 1
+    let workspace = BatchWorkspace()
+    let unchanged = [CaseloadDraw(horizon: scenario.horizonYears)]
+    func run(_ mask: Int, keepPlans: Bool) -> Run {
+      let parameters = ModelParameters(scenario: scenario, mitigationMask: mask)
+      let projection = BatchProjection(
+        baseline: scenario.baselinePlans, parameters: parameters, placements: scenario.placementCount,
+        needs: scenario.needCount, overflow: scenario.overflow, horizon: scenario.horizonYears)
+      let path = projection.run(unchanged, workspace: workspace, keepPlans: keepPlans)[0]
+      return Run(
+        parameters: parameters, path: path,
+        accounts: Accounts.financialYears(scenario: scenario, parameters: parameters, path: path))
+    }
+    let unmitigated = run(0, keepPlans: true)
+    var expenditure = [unmitigated.accounts.map(\.expenditure)]
+    if full > 0 {
+      for mask in 1..<full { expenditure.append(run(mask, keepPlans: false).accounts.map(\.expenditure)) }
+      mitigated = run(full, keepPlans: true)
+      expenditure.append(mitigated.accounts.map(\.expenditure))
+    } else {
+      mitigated = unmitigated
+    }
+    self.unmitigated = unmitigated
+    self.expenditure = expenditure
+  }
+}
