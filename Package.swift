@@ -1,10 +1,24 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The files of `HighNeedsCore`, under Sources/HighNeeds.
+let highNeedsCore = [
+  "Model", "Finance", "Mitigation", "Checks", "Support",
+  "Scenario/Scenario.swift", "Scenario/ScenarioInputs.swift", "Scenario/ScenarioResolver.swift",
+  "Scenario/TimeAxis.swift", "Scenario/InputBounds.swift", "Scenario/Taxonomy.swift", "Scenario/YAMLTree.swift",
+  "Scenario/DataVintageDefault.swift",
+  "Uncertainty/Philox.swift", "Uncertainty/NormalZiggurat.swift", "Uncertainty/Distribution.swift",
+  "Uncertainty/Copula.swift", "Uncertainty/Sobol.swift", "Uncertainty/Draw.swift", "Uncertainty/Sweep.swift",
+  "Uncertainty/GoalSeek.swift", "Uncertainty/Sensitivity.swift", "Uncertainty/UncertaintySpec.swift",
+  "Uncertainty/SweepSummary.swift",
+  "Run/ScenarioRun.swift",
+]
+
 let package = Package(
   name: "HighNeeds",
   platforms: [.macOS(.v13)],
   products: [
+    .library(name: "HighNeedsCore", targets: ["HighNeedsCore"]),
     .library(name: "HighNeeds", targets: ["HighNeeds"]),
     .executable(name: "hnb", targets: ["hnb"]),
   ],
@@ -30,19 +44,34 @@ let package = Package(
       pkgConfig: "xlsxwriter",
       providers: [.apt(["libxlsxwriter-dev"])]
     ),
+    // The core: the typed scenario (ScenarioInputs → resolve → Scenario), the model, finance,
+    // mitigations, checks, one scenario's run, the random-number generators and the sweep
+    // engine. No Yams and no file access: a back-edge to the I/O layer is a compile error.
+    // It shares the directory of `HighNeeds` (its files are listed here and excluded there).
+    .target(
+      name: "HighNeedsCore",
+      dependencies: ["CBLAS", "CLAPACKE"],
+      path: "Sources/HighNeeds",
+      sources: highNeedsCore
+    ),
+    // Reading (YAML and CSV → ScenarioInputs), provenance, manifests, writers, the report and
+    // each command's work.
     .target(
       name: "HighNeeds",
       dependencies: [
+        "HighNeedsCore",
         "CBLAS",
         "CLAPACKE",
         "CXLSXWriter",
         .product(name: "Yams", package: "Yams"),
       ],
+      exclude: highNeedsCore,
       resources: [.copy("Resources")]
     ),
     .executableTarget(
       name: "hnb",
       dependencies: [
+        "HighNeedsCore",
         "HighNeeds",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -53,6 +82,7 @@ let package = Package(
     .testTarget(
       name: "HighNeedsTests",
       dependencies: [
+        "HighNeedsCore",
         "HighNeeds",
         "TestSupport",
         .product(name: "Numerics", package: "swift-numerics"),
@@ -62,7 +92,7 @@ let package = Package(
     ),
     .testTarget(
       name: "hnbTests",
-      dependencies: ["hnb", "HighNeeds", "TestSupport"]
+      dependencies: ["hnb", "HighNeedsCore", "HighNeeds", "TestSupport"]
     ),
   ]
 )

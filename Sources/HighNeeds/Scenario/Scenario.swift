@@ -109,6 +109,13 @@ public struct CostLine: Sendable {
 public struct InputFileRows: Sendable, Equatable {
   public var read: Int
   public var unused: Int
+
+  package init(
+    read: Int, unused: Int
+  ) {
+    self.read = read
+    self.unused = unused
+  }
 }
 
 /// A central High Needs budget line not driven by caseload (SEN support, therapies, …).
@@ -141,6 +148,15 @@ public struct OutturnValue: Sendable {
   public var measure: String
   public var value: Double
   public var source: String
+
+  package init(
+    year: Int, measure: String, value: Double, source: String
+  ) {
+    self.year = year
+    self.measure = measure
+    self.value = value
+    self.source = source
+  }
 }
 
 /// One input value as used, with its unit and source: a row of `assumptions.csv`.
@@ -156,4 +172,16 @@ public struct AssumptionEntry: Sendable, Comparable {
   public var location: String
 
   public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.key, lhs.location) < (rhs.key, rhs.location) }
+
+  package init(
+    key: String, value: String, unit: String, source: String, note: String, status: String, location: String
+  ) {
+    self.key = key
+    self.value = value
+    self.unit = unit
+    self.source = source
+    self.note = note
+    self.status = status
+    self.location = location
+  }
 }

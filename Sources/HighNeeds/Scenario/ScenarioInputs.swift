@@ -11,6 +11,15 @@ public struct InputNumber: Sendable, Equatable {
   public var keyPath: String
   /// Where its value is written.
   public var location: SourceLocation
+
+  package init(
+    value: Double, distribution: Distribution? = nil, keyPath: String, location: SourceLocation
+  ) {
+    self.value = value
+    self.distribution = distribution
+    self.keyPath = keyPath
+    self.location = location
+  }
 }
 
 /// A value given once or for each year of a run (a growth rate, an income line): its values by
@@ -25,6 +34,15 @@ public struct InputSeries: Sendable, Equatable {
   public var written: [InputNumber]
   /// True when one number was written for every year.
   public var isSingle: Bool
+
+  package init(
+    labels: [String], values: [Double], written: [InputNumber], isSingle: Bool
+  ) {
+    self.labels = labels
+    self.values = values
+    self.written = written
+    self.isSingle = isSingle
+  }
 }
 
 /// Where a number an uncertain input draws is kept in `ScenarioInputs`: a typed key path, so a
@@ -78,11 +96,22 @@ public struct ScenarioInputs: Sendable {
   /// the alerts found while parsing.
   public var source: ScenarioSource
 
+  /// How far from 1 a row of shares or probabilities may sum (it is then scaled to 1).
+  package static let rateTolerance = 1e-6
+
   /// Alert thresholds (`alerts:`).
   public struct Thresholds: Sendable {
     public var growth = 0.25
     public var unitCostRatio = 10.0
     public var censusAge = DataVintage.defaultCensusAgeYearsAbove
+
+    package init(
+      growth: Double = 0.25, unitCostRatio: Double = 10.0, censusAge: Int = DataVintage.defaultCensusAgeYearsAbove
+    ) {
+      self.growth = growth
+      self.unitCostRatio = unitCostRatio
+      self.censusAge = censusAge
+    }
   }
 
   /// The caseload inputs: CSV tables (already checked and laid out) and the trends.
@@ -98,6 +127,19 @@ public struct ScenarioInputs: Sendable {
     public var cessation: [[Double]]
     /// `transition[age]`: P×P, rows scaled to sum to 1.
     public var transition: [[Double]]
+
+    package init(
+      baseline: [Double], population: YearByAge, incidence: YearByAge, newPlanMix: [[Double]], newPlanMixFile: String,
+      cessation: [[Double]], transition: [[Double]]
+    ) {
+      self.baseline = baseline
+      self.population = population
+      self.incidence = incidence
+      self.newPlanMix = newPlanMix
+      self.newPlanMixFile = newPlanMixFile
+      self.cessation = cessation
+      self.transition = transition
+    }
   }
 
   /// A value by census year and age: given for every projected census year, or as the base
@@ -117,6 +159,22 @@ public struct ScenarioInputs: Sendable {
     public var growthKeyPath: String
     public var mapLocation: SourceLocation
     public var growthLocation: SourceLocation
+
+    package init(
+      values: [[Double]], byYear: Bool, file: String, column: String, range: ClosedRange<Double>, rangeText: String,
+      growth: InputSeries? = nil, growthKeyPath: String, mapLocation: SourceLocation, growthLocation: SourceLocation
+    ) {
+      self.values = values
+      self.byYear = byYear
+      self.file = file
+      self.column = column
+      self.range = range
+      self.rangeText = rangeText
+      self.growth = growth
+      self.growthKeyPath = growthKeyPath
+      self.mapLocation = mapLocation
+      self.growthLocation = growthLocation
+    }
   }
 
   /// Commissioned places and overflow.
@@ -129,6 +187,17 @@ public struct ScenarioInputs: Sendable {
     /// The `overflow:` map's place and key path.
     public var overflowLocation: SourceLocation
     public var overflowKeyPath: String
+
+    package init(
+      places: [[Double]], placesFile: String, overflow: [Overflow], overflowLocation: SourceLocation,
+      overflowKeyPath: String
+    ) {
+      self.places = places
+      self.placesFile = placesFile
+      self.overflow = overflow
+      self.overflowLocation = overflowLocation
+      self.overflowKeyPath = overflowKeyPath
+    }
   }
 
   /// Where the plans a capacity-limited placement cannot take go.
@@ -137,12 +206,28 @@ public struct ScenarioInputs: Sendable {
     public var shares: [Share]
     public var location: SourceLocation
     public var keyPath: String
+
+    package init(
+      placement: Int, shares: [Share], location: SourceLocation, keyPath: String
+    ) {
+      self.placement = placement
+      self.shares = shares
+      self.location = location
+      self.keyPath = keyPath
+    }
   }
 
   /// One destination's share of an overflow.
   public struct Share: Sendable {
     public var destination: Int
     public var share: InputNumber
+
+    package init(
+      destination: Int, share: InputNumber
+    ) {
+      self.destination = destination
+      self.share = share
+    }
   }
 
   /// Prices and cost lines.
@@ -157,6 +242,20 @@ public struct ScenarioInputs: Sendable {
     public var placeFundingUplift: InputNumber
     public var lines: [Line]
     public var central: [CentralLineInput]
+
+    package init(
+      priceBasis: String, baseAcademicYear: Int, baseFinancialYear: Int, topUp: [Double], placeFunding: [InputNumber?],
+      placeFundingUplift: InputNumber, lines: [Line], central: [CentralLineInput]
+    ) {
+      self.priceBasis = priceBasis
+      self.baseAcademicYear = baseAcademicYear
+      self.baseFinancialYear = baseFinancialYear
+      self.topUp = topUp
+      self.placeFunding = placeFunding
+      self.placeFundingUplift = placeFundingUplift
+      self.lines = lines
+      self.central = central
+    }
   }
 
   /// A cost line as written.
@@ -167,6 +266,16 @@ public struct ScenarioInputs: Sendable {
     public var uplift: InputNumber
     /// Its key path (`costs.cost_lines.ID`).
     public var keyPath: String
+
+    package init(
+      id: String, label: String, placements: [Int], uplift: InputNumber, keyPath: String
+    ) {
+      self.id = id
+      self.label = label
+      self.placements = placements
+      self.uplift = uplift
+      self.keyPath = keyPath
+    }
   }
 
   /// A central line as written.
@@ -176,6 +285,16 @@ public struct ScenarioInputs: Sendable {
     public var gbp: InputNumber
     public var uplift: InputNumber
     public var keyPath: String
+
+    package init(
+      id: String, label: String, gbp: InputNumber, uplift: InputNumber, keyPath: String
+    ) {
+      self.id = id
+      self.label = label
+      self.gbp = gbp
+      self.uplift = uplift
+      self.keyPath = keyPath
+    }
   }
 
   /// Income as written.
@@ -192,6 +311,21 @@ public struct ScenarioInputs: Sendable {
     /// The transfer set by `hnb goalseek --vary transfer_percent` (percent, every year), in
     /// place of the values written or drawn.
     public var transferPercentSet: Double?
+
+    package init(
+      hnbAllocation: InputNumber, hnbGrowth: InputSeries? = nil, deductions: InputSeries,
+      importExportAdjustment: InputSeries, schoolsBlock: InputSeries, schoolsBlockTransferPercent: InputSeries,
+      totalDSG: InputSeries, transferPercentSet: Double? = nil
+    ) {
+      self.hnbAllocation = hnbAllocation
+      self.hnbGrowth = hnbGrowth
+      self.deductions = deductions
+      self.importExportAdjustment = importExportAdjustment
+      self.schoolsBlock = schoolsBlock
+      self.schoolsBlockTransferPercent = schoolsBlockTransferPercent
+      self.totalDSG = totalDSG
+      self.transferPercentSet = transferPercentSet
+    }
   }
 
   /// The DSG reserve as written.
@@ -199,6 +333,13 @@ public struct ScenarioInputs: Sendable {
     public var openingBalance: InputNumber
     /// `contributions[f]`, nil for a year with none written.
     public var contributions: [InputNumber?]
+
+    package init(
+      openingBalance: InputNumber, contributions: [InputNumber?]
+    ) {
+      self.openingBalance = openingBalance
+      self.contributions = contributions
+    }
   }
 
   /// A mitigation as written.
@@ -229,11 +370,30 @@ public struct ScenarioInputs: Sendable {
     public var placementLocation: SourceLocation
     /// The strength set by `hnb goalseek --vary mitigation:ID` (0 off, 1 as written), nil as written.
     public var strength: Double?
+
+    package init(
+      id: String, label: String, kind: LeverKind, amount: InputNumber, startAcademicYear: Int, rampYears: Int,
+      ages: ClosedRange<Int>, source: String, annualCost: InputNumber? = nil, keyPath: String,
+      placementLocation: SourceLocation, strength: Double? = nil
+    ) {
+      self.id = id
+      self.label = label
+      self.kind = kind
+      self.amount = amount
+      self.startAcademicYear = startAcademicYear
+      self.rampYears = rampYears
+      self.ages = ages
+      self.source = source
+      self.annualCost = annualCost
+      self.keyPath = keyPath
+      self.placementLocation = placementLocation
+      self.strength = strength
+    }
   }
 
   /// Every number of these inputs that a distribution may be written on, by key path (its
   /// uncertain input's id), with its slot.
-  func numberSlots() -> [String: NumberSlot] {
+  package func numberSlots() -> [String: NumberSlot] {
     var slots: [String: NumberSlot] = [:]
     func number(_ n: InputNumber, _ path: WritableKeyPath<ScenarioInputs, Double>) { slots[n.keyPath] = .number(path) }
     func series(_ s: InputSeries, _ path: WritableKeyPath<ScenarioInputs, [Double]>) {
@@ -276,6 +436,31 @@ public struct ScenarioInputs: Sendable {
     }
     return slots
   }
+
+  package init(
+    name: String, title: String, description: String, isBase: Bool, taxonomy: Taxonomy, baseCensusYear: Int,
+    horizonYears: Int, thresholds: Thresholds, caseload: Caseload, capacity: Capacity, costs: Costs, income: Income,
+    reserve: Reserve, mitigations: [MitigationInput], outturn: [OutturnValue], uncertainty: UncertaintySpec,
+    source: ScenarioSource
+  ) {
+    self.name = name
+    self.title = title
+    self.description = description
+    self.isBase = isBase
+    self.taxonomy = taxonomy
+    self.baseCensusYear = baseCensusYear
+    self.horizonYears = horizonYears
+    self.thresholds = thresholds
+    self.caseload = caseload
+    self.capacity = capacity
+    self.costs = costs
+    self.income = income
+    self.reserve = reserve
+    self.mitigations = mitigations
+    self.outturn = outturn
+    self.uncertainty = uncertainty
+    self.source = source
+  }
 }
 
 /// Where a scenario came from: what writers and manifests need and the engine does not.
@@ -292,4 +477,37 @@ public struct ScenarioSource: Sendable {
   public var assumptions: [AssumptionEntry]
   /// Alerts found while parsing (resolving adds those about derived values).
   public var alerts: [Alert]
+
+  package init(
+    scenarioFiles: [String], inputFiles: [String], tree: YAMLTree, inputRows: [String: InputFileRows],
+    assumptions: [AssumptionEntry], alerts: [Alert]
+  ) {
+    self.scenarioFiles = scenarioFiles
+    self.inputFiles = inputFiles
+    self.tree = tree
+    self.inputRows = inputRows
+    self.assumptions = assumptions
+    self.alerts = alerts
+  }
+}
+
+/// The axes of a scenario: its taxonomy, base census year and horizon, and their year labels.
+package struct ScenarioAxes {
+  package let taxonomy: Taxonomy
+  package let base: Int
+  package let horizon: Int
+
+  package init(taxonomy: Taxonomy, base: Int, horizon: Int) {
+    self.taxonomy = taxonomy
+    self.base = base
+    self.horizon = horizon
+  }
+  package var P: Int { taxonomy.placements.count }
+  package var N: Int { taxonomy.needs.count }
+  /// Census years B+1…B+H as labels.
+  package var censusLabels: [String] { (1...horizon).map { String(base + $0) } }
+  /// Financial years B…B+H-1 as labels.
+  package var financialLabels: [String] { (0..<horizon).map { YearLabel.financial(startingIn: base + $0) } }
+  /// Academic years (B-1)/B … (B+H-1)/(B+H), one for each census t = 0…H.
+  package var academicLabels: [String] { (0...horizon).map { YearLabel.academic(startingIn: base - 1 + $0) } }
 }

@@ -11,7 +11,7 @@ struct ScenarioParser {
   let log = AssumptionLog()
   var inputFiles: [String] = []
 
-  static let rateTolerance = 1e-6
+  static let rateTolerance = ScenarioInputs.rateTolerance
 
   init(tree: YAMLTree, files: [String]) {
     self.tree = tree
@@ -136,52 +136,7 @@ struct ScenarioParser {
     return inputs
   }
 
-  struct Axes {
-    let taxonomy: Taxonomy
-    let base: Int
-    let horizon: Int
-    var P: Int { taxonomy.placements.count }
-    var N: Int { taxonomy.needs.count }
-    /// Census years B+1…B+H as labels.
-    var censusLabels: [String] { (1...horizon).map { String(base + $0) } }
-    /// Financial years B…B+H-1 as labels.
-    var financialLabels: [String] { (0..<horizon).map { YearLabel.financial(startingIn: base + $0) } }
-    /// Academic years (B-1)/B … (B+H-1)/(B+H), one for each census t = 0…H.
-    var academicLabels: [String] { (0...horizon).map { YearLabel.academic(startingIn: base - 1 + $0) } }
-
-    func placement(_ row: CSVRow, _ column: String) throws -> Int {
-      let id = try row.required(column)
-      guard let index = taxonomy.placementIndex(id) else {
-        throw InputError(
-          row.location(column), key: column,
-          expected: "a placement defined in the taxonomy (\(taxonomy.placements.map(\.id).joined(separator: ", ")))",
-          found: "'\(id)'")
-      }
-      return index
-    }
-
-    func need(_ row: CSVRow, _ column: String) throws -> Int {
-      let id = try row.required(column)
-      guard let index = taxonomy.needIndex(id) else {
-        throw InputError(
-          row.location(column), key: column,
-          expected: "a need defined in the taxonomy (\(taxonomy.needs.map(\.id).joined(separator: ", ")))",
-          found: "'\(id)'")
-      }
-      return index
-    }
-
-    /// Placement index, or nil for `all`.
-    func placementOrAll(_ row: CSVRow, _ column: String) throws -> Int? {
-      if row.string(column) == "all" { return nil }
-      return try placement(row, column)
-    }
-
-    func needOrAll(_ row: CSVRow, _ column: String) throws -> Int? {
-      if row.string(column) == "all" { return nil }
-      return try need(row, column)
-    }
-  }
+  typealias Axes = ScenarioAxes
 
   typealias Thresholds = ScenarioInputs.Thresholds
 
@@ -256,4 +211,40 @@ struct ScenarioParser {
     return values
   }
 
+}
+
+/// The axes' readers of a CSV row's placement and need.
+extension ScenarioAxes {
+  func placement(_ row: CSVRow, _ column: String) throws -> Int {
+    let id = try row.required(column)
+    guard let index = taxonomy.placementIndex(id) else {
+      throw InputError(
+        row.location(column), key: column,
+        expected: "a placement defined in the taxonomy (\(taxonomy.placements.map(\.id).joined(separator: ", ")))",
+        found: "'\(id)'")
+    }
+    return index
+  }
+
+  func need(_ row: CSVRow, _ column: String) throws -> Int {
+    let id = try row.required(column)
+    guard let index = taxonomy.needIndex(id) else {
+      throw InputError(
+        row.location(column), key: column,
+        expected: "a need defined in the taxonomy (\(taxonomy.needs.map(\.id).joined(separator: ", ")))",
+        found: "'\(id)'")
+    }
+    return index
+  }
+
+  /// Placement index, or nil for `all`.
+  func placementOrAll(_ row: CSVRow, _ column: String) throws -> Int? {
+    if row.string(column) == "all" { return nil }
+    return try placement(row, column)
+  }
+
+  func needOrAll(_ row: CSVRow, _ column: String) throws -> Int? {
+    if row.string(column) == "all" { return nil }
+    return try need(row, column)
+  }
 }

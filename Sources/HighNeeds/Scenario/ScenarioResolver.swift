@@ -15,7 +15,7 @@ public enum ScenarioResolver {
     let s = inputs
     let P = s.taxonomy.placements.count
     let H = s.horizonYears
-    let axes = ScenarioParser.Axes(taxonomy: s.taxonomy, base: s.baseCensusYear, horizon: H)
+    let axes = ScenarioAxes(taxonomy: s.taxonomy, base: s.baseCensusYear, horizon: H)
     var alerts = s.source.alerts
     func alert(_ location: String, _ message: String) { alerts.append(Alert(location: location, message: message)) }
 
@@ -25,11 +25,11 @@ public enum ScenarioResolver {
     let mix = s.caseload.newPlanMix
     for age in 0..<AgeAxis.count where incidence.contains(where: { $0[age] > 0 }) {
       let total = mix[age].reduce(0, +)
-      if abs(total - 1) > ScenarioParser.rateTolerance {
+      if abs(total - 1) > ScenarioInputs.rateTolerance {
         throw InputError(
           SourceLocation(file: s.caseload.newPlanMixFile), key: "share",
           expected:
-            "shares at age \(age) summing to 1 (±\(ScenarioParser.rateTolerance)), since its incidence is positive",
+            "shares at age \(age) summing to 1 (±\(ScenarioInputs.rateTolerance)), since its incidence is positive",
           found: String(format: "%.9f", total))
       }
     }
@@ -41,7 +41,7 @@ public enum ScenarioResolver {
       var shares = Array(repeating: 0.0, count: P)
       for share in o.shares { shares[share.destination] = share.share.value }
       let total = shares.reduce(0, +)
-      if abs(total - 1) > ScenarioParser.rateTolerance {
+      if abs(total - 1) > ScenarioInputs.rateTolerance {
         throw InputError(
           o.location, key: o.keyPath, expected: "overflow shares summing to 1", found: String(format: "%.9f", total))
       }
@@ -142,7 +142,7 @@ public enum ScenarioResolver {
   /// `value[t]` of a value by census year and age: as given, or the profile grown by its trend,
   /// `value[t] = profile · Π_{s=1..t} (1 + growth[s])`; checked to stay in its range.
   static func grown(
-    _ y: ScenarioInputs.YearByAge, axes: ScenarioParser.Axes, thresholds: ScenarioInputs.Thresholds,
+    _ y: ScenarioInputs.YearByAge, axes: ScenarioAxes, thresholds: ScenarioInputs.Thresholds,
     alert: (String, String) -> Void
   ) throws -> [[Double]] {
     if y.byYear { return y.values }

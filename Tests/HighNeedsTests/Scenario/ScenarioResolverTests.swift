@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// A scenario is parsed into `ScenarioInputs` and resolved into a `Scenario`; resolving reads
 /// no file, and a number's typed slot sets what the engine runs.

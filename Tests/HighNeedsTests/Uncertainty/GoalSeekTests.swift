@@ -3,6 +3,7 @@ import Numerics
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// Goal seek on the tiny fixture, where the answer is linear and worked by hand.
 @Suite struct GoalSeekTests {

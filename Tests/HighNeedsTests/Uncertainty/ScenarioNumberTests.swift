@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// Numbers written in a scenario file with a `distribution:` (any number of the file, not only
 /// the `uncertainty:` targets): each draw of a sweep must be exactly the deterministic run of
