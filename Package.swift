@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Sources/HighNeeds holds two targets. The files of `HighNeedsCore`: whole directories, and
-/// files of the directories it shares with `HighNeeds` (Scenario, Uncertainty, Run).
+/// The files of `HighNeedsCore`, one of the two targets under Sources/HighNeeds.
+///
+/// Whole directories, and files of the directories it shares with `HighNeeds` (Scenario,
+/// Uncertainty, Run).
 let highNeedsCore = [
   "Model", "Finance", "Mitigation", "Checks", "Support",
   "Scenario/Scenario.swift", "Scenario/ScenarioInputs.swift", "Scenario/ScenarioResolver.swift",
@@ -15,9 +17,10 @@ let highNeedsCore = [
   "Run/ScenarioRun.swift",
 ]
 
-/// The rest of Sources/HighNeeds: the I/O layer (`HighNeeds`), excluded from the core. A new file
-/// in a shared directory that neither list names builds into `HighNeeds`, with a warning from
-/// the core that it is unhandled: add it to one list.
+/// The rest of Sources/HighNeeds, the I/O layer (`HighNeeds`), excluded from the core.
+///
+/// A new file in a shared directory that neither list names builds into `HighNeeds`, with a
+/// warning from the core that it is unhandled: add it to one list.
 let highNeedsIO = [
   "Calibration", "Init", "Output", "Report", "Resources", "Exports.swift",
   "Run/AnalysisCommands.swift", "Run/Benchmark.swift", "Run/CalibrationCommands.swift", "Run/CommandPipeline.swift",
