@@ -16,13 +16,6 @@ public struct Scenario: Sendable {
   public var description: String
   /// True for the unmitigated base case; false for a scenario (an assumption, not a target).
   public var isBase: Bool
-  /// Every YAML file that went into this scenario, child first.
-  public var scenarioFiles: [String]
-  /// Every CSV file read, for the manifest's hashes.
-  public var inputFiles: [String]
-  /// The merged YAML after `extends:`, for the manifest.
-  public var resolvedTree: YAMLTree
-
   public var taxonomy: Taxonomy
   /// `B`: the January census the baseline caseload comes from.
   public var baseCensusYear: Int
@@ -70,9 +63,6 @@ public struct Scenario: Sendable {
   public var mitigations: [Mitigation]
   public var outturn: [OutturnValue]
 
-  public var assumptions: [AssumptionEntry]
-  /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
-  public var inputRows: [String: InputFileRows]
   public var alerts: [Alert]
   /// Uncertain inputs for `hnb sweep` (empty when the file has no `uncertainty:` section).
   public var uncertainty = UncertaintySpec()
@@ -82,6 +72,20 @@ public struct Scenario: Sendable {
   /// Alert when the newest census is more than this many years before the as-of date
   /// (`alerts.census_age_years_above`; see `DataVintage`).
   public var censusAgeAlertYears = DataVintage.defaultCensusAgeYearsAbove
+
+  /// Where the scenario came from (files, merged YAML, rows read, assumptions log), kept once,
+  /// in its inputs: what writers and manifests read, never the engine.
+  public var source: ScenarioSource { inputs.source }
+  /// Every YAML file that went into this scenario, child first.
+  public var scenarioFiles: [String] { source.scenarioFiles }
+  /// Every CSV file read, for the manifest's hashes.
+  public var inputFiles: [String] { source.inputFiles }
+  /// The merged YAML after `extends:`, for the manifest.
+  public var resolvedTree: YAMLTree { source.tree }
+  /// Every input value as written: the rows of `assumptions.csv`.
+  public var assumptions: [AssumptionEntry] { source.assumptions }
+  /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
+  public var inputRows: [String: InputFileRows] { source.inputRows }
 
   public var placementCount: Int { taxonomy.placements.count }
   public var needCount: Int { taxonomy.needs.count }

@@ -123,7 +123,6 @@ public enum ScenarioResolver {
 
     var scenario = Scenario(
       name: s.name, title: s.title, description: s.description, isBase: s.isBase,
-      scenarioFiles: s.source.scenarioFiles, inputFiles: s.source.inputFiles, resolvedTree: s.source.tree,
       taxonomy: s.taxonomy, baseCensusYear: s.baseCensusYear, horizonYears: H,
       baselinePlans: baseline, population: population, incidenceRate: incidence, newPlanMix: mix,
       cessationRate: s.caseload.cessation, transition: s.caseload.transition,
@@ -133,7 +132,7 @@ public enum ScenarioResolver {
       placeFundingRate: placeFundingRate, placeFundingUplift: s.costs.placeFundingUplift.value,
       costLines: lines, centralLines: central, income: income,
       openingBalance: s.reserve.openingBalance.value, contributions: contributions, mitigations: mitigations,
-      outturn: s.outturn, assumptions: s.source.assumptions, inputRows: s.source.inputRows, alerts: alerts.sorted(),
+      outturn: s.outturn, alerts: alerts.sorted(),
       uncertainty: s.uncertainty, inputs: inputs)
     scenario.censusAgeAlertYears = s.thresholds.censusAge
     return scenario
