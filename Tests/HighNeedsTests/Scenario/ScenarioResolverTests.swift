@@ -89,4 +89,24 @@ import Testing
       #expect(Self.engine(try ScenarioResolver.resolve(inputs)) == Self.engine(written), "\(edit.key)")
     }
   }
+
+  /// A series written year by year has a slot for each year, which sets that year alone.
+  @Test func eachYearOfASeriesHasItsOwnSlot() throws {
+    func tiny(_ growth: String) throws -> Scenario {
+      try ScenarioLoader.load(
+        path: Fixtures.editedTiny("tiny.yaml") {
+          $0.replacingOccurrences(
+            of: "hnb_growth_fraction_per_year: 0.02", with: "hnb_growth_fraction_per_year: \(growth)")
+        })
+    }
+    let s = try tiny("{2026-27: 0.02, 2027-28: 0.04}")
+    let slots = s.inputs.numberSlots()
+    #expect(slots["income.hnb_growth_fraction_per_year"] == nil)
+    let slot = try #require(slots["income.hnb_growth_fraction_per_year.2027-28"])
+    var inputs = s.inputs
+    slot.set(Array(repeating: 0.07, count: s.horizonYears), in: &inputs)
+    #expect(inputs.income.hnbGrowth?.values == [0.02, 0.07])
+    let written = try tiny("{2026-27: 0.02, 2027-28: 0.07}")
+    #expect(Self.engine(try ScenarioResolver.resolve(inputs)) == Self.engine(written))
+  }
 }
