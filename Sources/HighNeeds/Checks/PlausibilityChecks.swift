@@ -7,12 +7,12 @@ import Foundation
 /// with all of them: plans above the residents of an age in a census year, and census years in
 /// which every age has no residents (no new plan can arise, whatever the incidence). Each alert
 /// names the key and the file. See `docs/ASSURANCE.md`, "Plausibility".
-enum PlausibilityChecks {
+package enum PlausibilityChecks {
   /// Relative slack before plans count as above the population (rounding in the projection).
   static let tolerance = 1e-9
 
   /// The alerts of `s`; `populationFile` and `incidenceFile` are the resolved CSV paths.
-  static func alerts(_ s: Scenario, populationFile: String, incidenceFile: String) -> [Alert] {
+  package static func alerts(_ s: Scenario, populationFile: String, incidenceFile: String) -> [Alert] {
     var alerts: [Alert] = []
     let H = s.horizonYears
     let A = AgeAxis.count

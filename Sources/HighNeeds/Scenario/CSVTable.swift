@@ -336,3 +336,17 @@ func parseAgeRange(_ text: String) -> ClosedRange<Int>? {
   }
   return nil
 }
+
+extension CSVRow {
+  /// A non-negative number in `column` of at most `bound`: below 0 is refused as `rangeText`
+  /// says, above `bound` by naming the bound (`what` says what it bounds).
+  func bounded(_ column: String, atMost bound: Double, rangeText: String, what: String) throws -> Double {
+    let value = try double(column, in: 0...Double.greatestFiniteMagnitude, rangeText: rangeText)
+    if value > bound {
+      throw InputError(
+        location(column), key: column, expected: "at most \(format(bound)) (\(what); see docs/SCENARIO.md, Bounds)",
+        found: format(value))
+    }
+    return value
+  }
+}

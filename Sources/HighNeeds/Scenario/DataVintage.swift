@@ -43,10 +43,7 @@ public struct CalendarDate: Sendable, Equatable, CustomStringConvertible {
 /// `defaultCensusAgeYearsAbove`), or the census is after the as-of date, the run alerts: on
 /// standard error and in the manifest. The as-of date is an input (`--as-of`, default today),
 /// so that the same inputs and date give the same outputs.
-public enum DataVintage {
-  /// Default of `alerts.census_age_years_above`: the January census of year Y is published in
-  /// June of Y, so by January Y+2 a newer census has been out for more than six months.
-  public static let defaultCensusAgeYearsAbove = 1
+extension DataVintage {
 
   /// The newest census year the scenario's forecast rests on.
   public static func newestCensusYear(_ scenario: Scenario) -> Int { scenario.baseCensusYear }

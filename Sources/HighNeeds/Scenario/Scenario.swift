@@ -3,6 +3,9 @@ import Foundation
 /// A fully resolved and validated scenario: every input the engine needs, as arrays laid out
 /// for the projection, with the assumptions log and alerts that describe where it came from.
 ///
+/// Made by `ScenarioResolver.resolve` from `ScenarioInputs` (which `ScenarioLoader.parse` reads
+/// from the files).
+///
 /// Index conventions (see `docs/MODEL.md`): census index `t` runs `0…H`, with `t = 0` the base
 /// census `baseCensusYear`; financial-year index `f` runs `0…H-1`, financial year
 /// `(B+f)-(B+f+1)`. A state cell is `(age, need, placement)` at flat index
@@ -13,13 +16,6 @@ public struct Scenario: Sendable {
   public var description: String
   /// True for the unmitigated base case; false for a scenario (an assumption, not a target).
   public var isBase: Bool
-  /// Every YAML file that went into this scenario, child first.
-  public var scenarioFiles: [String]
-  /// Every CSV file read, for the manifest's hashes.
-  public var inputFiles: [String]
-  /// The merged YAML after `extends:`, for the manifest.
-  public var resolvedTree: YAMLTree
-
   public var taxonomy: Taxonomy
   /// `B`: the January census the baseline caseload comes from.
   public var baseCensusYear: Int
@@ -67,18 +63,29 @@ public struct Scenario: Sendable {
   public var mitigations: [Mitigation]
   public var outturn: [OutturnValue]
 
-  public var assumptions: [AssumptionEntry]
-  /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
-  public var inputRows: [String: InputFileRows]
   public var alerts: [Alert]
   /// Uncertain inputs for `hnb sweep` (empty when the file has no `uncertainty:` section).
   public var uncertainty = UncertaintySpec()
-  /// Changes made to the scenario after it was read (by `hnb goalseek`), made again on every
-  /// rebuild of a draw (`ScenarioLoader.rebuild`).
-  public var adjustments: [ScenarioAdjustment] = []
+  /// The inputs this scenario was resolved from (`ScenarioResolver.resolve`): a sweep draw or a
+  /// goal-seek trial changes a number there and resolves again.
+  public var inputs: ScenarioInputs
   /// Alert when the newest census is more than this many years before the as-of date
   /// (`alerts.census_age_years_above`; see `DataVintage`).
   public var censusAgeAlertYears = DataVintage.defaultCensusAgeYearsAbove
+
+  /// Where the scenario came from (files, merged YAML, rows read, assumptions log), kept once,
+  /// in its inputs: what writers and manifests read, never the engine.
+  public var source: ScenarioSource { inputs.source }
+  /// Every YAML file that went into this scenario, child first.
+  public var scenarioFiles: [String] { source.scenarioFiles }
+  /// Every CSV file read, for the manifest's hashes.
+  public var inputFiles: [String] { source.inputFiles }
+  /// The merged YAML after `extends:`, for the manifest.
+  public var resolvedTree: YAMLTree { source.tree }
+  /// Every input value as written: the rows of `assumptions.csv`.
+  public var assumptions: [AssumptionEntry] { source.assumptions }
+  /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
+  public var inputRows: [String: InputFileRows] { source.inputRows }
 
   public var placementCount: Int { taxonomy.placements.count }
   public var needCount: Int { taxonomy.needs.count }
@@ -106,6 +113,13 @@ public struct CostLine: Sendable {
 public struct InputFileRows: Sendable, Equatable {
   public var read: Int
   public var unused: Int
+
+  package init(
+    read: Int, unused: Int
+  ) {
+    self.read = read
+    self.unused = unused
+  }
 }
 
 /// A central High Needs budget line not driven by caseload (SEN support, therapies, …).
@@ -138,6 +152,15 @@ public struct OutturnValue: Sendable {
   public var measure: String
   public var value: Double
   public var source: String
+
+  package init(
+    year: Int, measure: String, value: Double, source: String
+  ) {
+    self.year = year
+    self.measure = measure
+    self.value = value
+    self.source = source
+  }
 }
 
 /// One input value as used, with its unit and source: a row of `assumptions.csv`.
@@ -153,4 +176,16 @@ public struct AssumptionEntry: Sendable, Comparable {
   public var location: String
 
   public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.key, lhs.location) < (rhs.key, rhs.location) }
+
+  package init(
+    key: String, value: String, unit: String, source: String, note: String, status: String, location: String
+  ) {
+    self.key = key
+    self.value = value
+    self.unit = unit
+    self.source = source
+    self.note = note
+    self.status = status
+    self.location = location
+  }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// The master check must catch a result that does not reconcile.
 @Suite struct IntegrityChecksTests {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 @Suite struct MitigationTests {
   static func withMitigations(_ mitigations: [Mitigation]) throws -> Scenario {

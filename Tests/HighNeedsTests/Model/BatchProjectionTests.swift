@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// The sweep's batched projection against the deterministic engine, draw by draw.
 ///

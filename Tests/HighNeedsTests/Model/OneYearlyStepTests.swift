@@ -3,6 +3,7 @@ import Numerics
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// One implementation of the yearly step: the deterministic projection is the batched
 /// projection with a batch of one, and the state it keeps is the batch's.

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 @Suite struct ProjectionTests {
   /// The runs of one call share nothing: each member's path is the path of that member run

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// Properties of the engine over random generated scenarios (`GeneratedScenario`).
 ///

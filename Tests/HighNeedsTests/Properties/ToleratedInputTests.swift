@@ -5,7 +5,7 @@ import Testing
 
 /// Inputs at the edge of what the loader accepts still run and pass every integrity check.
 ///
-/// Shares and probabilities must sum to 1 within `ScenarioBuilder.rateTolerance` (1e-6); the
+/// Shares and probabilities must sum to 1 within `ScenarioInputs.rateTolerance` (1e-6); the
 /// engine conserves plans only if they sum to 1 exactly, so the loader makes them do so.
 @Suite struct ToleratedInputTests {
   /// A transition row that lists its stay and sums to 1 + 9e-7, on 1,000 plans.

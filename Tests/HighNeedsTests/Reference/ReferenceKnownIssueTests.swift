@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// Disagreements between the engine and `docs/MODEL.md` that the reference model found.
 ///

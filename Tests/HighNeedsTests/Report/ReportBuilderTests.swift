@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 @Suite struct ReportBuilderTests {
   static func report(mitigations: [Mitigation] = [], analyses: ReportAnalyses = ReportAnalyses()) throws -> Report {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 /// Issue 13, the loader's part: messages never carry a file's contents or control characters;
 /// a family of scenario files is read once per real file and bounded; a taxonomy is bounded;

@@ -3,6 +3,7 @@ import Numerics
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 @Suite struct RandomTests {
   /// Known-answer vectors of Philox4x32-10 from Random123's `kat_vectors`.

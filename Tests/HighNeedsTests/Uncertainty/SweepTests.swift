@@ -3,6 +3,7 @@ import Numerics
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCore
 
 @Suite struct SweepTests {
   static func withUncertainty(_ yaml: String) throws -> Scenario {
