@@ -6,9 +6,10 @@ import Foundation
 /// number: every value here is read off a `ScenarioResult`.
 public enum RunTables {
   /// File name → contents, for every table of the run.
-  public static func tables(_ results: [ScenarioResult]) -> [String: String] {
+  public static func tables(_ results: [ScenarioResult]) throws -> [String: String] {
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     return [
+      "lsrp.csv": try LSRPTable.csv(sorted),
       "ehcp.csv": ehcp(sorted),
       "flows.csv": flows(sorted),
       "finance.csv": finance(sorted),
