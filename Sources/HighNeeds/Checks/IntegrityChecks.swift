@@ -169,11 +169,21 @@ public enum IntegrityChecks {
       if differ(year.opening, expectedOpening, moneyTolerance) {
         failures.append("\(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
       }
+      let settled = year.settlement.stabilityGrant + year.settlement.localShare
       if differ(
-        year.opening + year.income - year.expenditure + year.contributions, year.closing, moneyTolerance,
-        year.opening, year.income, year.expenditure, year.contributions)
+        year.opening + year.income - year.expenditure + year.contributions + settled, year.closing, moneyTolerance,
+        year.opening, year.income, year.expenditure, year.contributions, settled)
       {
-        failures.append("\(label): opening + income − expenditure + contributions ≠ closing")
+        failures.append("\(label): opening + income − expenditure + contributions + grant ≠ closing")
+      }
+      if s.settlement != nil,
+        differ(
+          year.settlement.historicBalance + year.settlement.accruingBalance, year.closing, moneyTolerance,
+          year.settlement.historicBalance, year.settlement.accruingBalance)
+      {
+        failures.append(
+          "\(label): historic \(year.settlement.historicBalance) + accruing \(year.settlement.accruingBalance) ≠ closing \(year.closing)"
+        )
       }
       if differ(year.income, accounts[f].income, moneyTolerance)
         || differ(year.expenditure, accounts[f].expenditure, moneyTolerance)

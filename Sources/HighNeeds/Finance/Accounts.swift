@@ -32,6 +32,9 @@ public struct ReserveYear: Sendable {
   public var contributions: Double
   public var inYear: Double
   public var closing: Double
+  /// The 2026 settlement's lines (all 0 for a scenario without `reserve.settlement`); its
+  /// grant and local share are part of `closing`.
+  public var settlement = SettlementYear()
 }
 
 /// Costs, income and the reserve from a caseload path.
@@ -104,15 +107,18 @@ public enum Accounts {
   /// The DSG reserve corkscrew: `closing = opening + income − expenditure + contributions`,
   /// and each closing balance is the next year's opening.
   public static func reserve(scenario s: Scenario, accounts: [FinancialYearAccounts]) -> [ReserveYear] {
+    let inYear = accounts.map { $0.income - $0.expenditure }
+    let settlement = s.settlement?.years(opening: s.openingBalance, inYear: inYear, contributions: s.contributions)
     var opening = s.openingBalance
     var years: [ReserveYear] = []
     for (f, year) in accounts.enumerated() {
-      let inYear = year.income - year.expenditure
-      let closing = opening + inYear + s.contributions[f]
+      var closing = opening + inYear[f] + s.contributions[f]
+      if let y = settlement?.years[f] { closing += y.stabilityGrant + y.localShare }
       years.append(
         ReserveYear(
           opening: opening, income: year.income, expenditure: year.expenditure,
-          contributions: s.contributions[f], inYear: inYear, closing: closing))
+          contributions: s.contributions[f], inYear: inYear[f], closing: closing,
+          settlement: settlement?.years[f] ?? SettlementYear()))
       opening = closing
     }
     return years

@@ -63,6 +63,9 @@ public struct Scenario: Sendable {
   public var openingBalance: Double
   /// `contributions[f]`: one-off contributions in financial year `f` (gbp).
   public var contributions: [Double]
+  /// The 2026 settlement (`reserve.settlement`): the stability grant, the authority's share and
+  /// the end of the statutory override; nil when the scenario does not state it.
+  public var settlement: Settlement? = nil
 
   public var mitigations: [Mitigation]
   public var outturn: [OutturnValue]

@@ -128,6 +128,13 @@ struct ReferenceComparison {
       check(d.contributions, ref.contributions[f], money: true, "\(name) dsg contributions")
       check(d.inYear, ref.inYear[f], money: true, "\(name) dsg in-year")
       check(d.closing, ref.closing[f], money: true, "\(name) dsg closing")
+      check(d.settlement.stabilityGrant, ref.stabilityGrant[f], money: true, "\(name) stability grant")
+      check(d.settlement.localShare, ref.localShare[f], money: true, "\(name) local share")
+      check(d.settlement.generalFundPressure, ref.generalFundPressure[f], money: true, "\(name) general fund pressure")
+      if s.settlement != nil {
+        check(d.settlement.historicBalance, ref.historicBalance[f], money: true, "\(name) historic balance")
+        check(d.settlement.accruingBalance, ref.accruingBalance[f], money: true, "\(name) accruing balance")
+      }
     }
   }
 

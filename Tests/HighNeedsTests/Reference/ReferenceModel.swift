@@ -52,6 +52,12 @@ enum ReferenceModel {
     var contributions: [Double] = []
     var inYear: [Double] = []
     var closing: [Double] = []
+    /// The 2026 settlement's lines (all 0 without one).
+    var stabilityGrant: [Double] = []
+    var localShare: [Double] = []
+    var historicBalance: [Double] = []
+    var accruingBalance: [Double] = []
+    var generalFundPressure: [Double] = []
     var kpis: [KPI] = []
   }
 
@@ -286,6 +292,13 @@ enum ReferenceModel {
     let early = 5.0 / 12.0
     let late = 7.0 / 12.0
     var balance = s.openingBalance
+    // The settlement (docs/MODEL.md): the eligible deficit is fixed at the deficit date, before
+    // any grant; the balance accruing since is the sum of the later years' flows.
+    var eligible = 0.0
+    if let st = s.settlement, st.deficitYear < 0 {
+      eligible = st.figures.map(\.deficitGBP).min() ?? max(0, -s.openingBalance)
+    }
+    var accruing = 0.0
     for f in 0..<H {
       let topUps = s.costLines.indices.map { early * academicTopUp[f][$0] + late * academicTopUp[f + 1][$0] }
       let funding = s.costLines.indices.map { early * academicFunding[f][$0] + late * academicFunding[f + 1][$0] }
@@ -310,8 +323,26 @@ enum ReferenceModel {
         s.income.hnbAllocation[f] - s.income.deductions[f] + s.income.importExportAdjustment[f] + transfer
       let opening = balance
       let inYear = income - expenditure
-      let closing = opening + inYear + s.contributions[f]
+      var closing = opening + inYear + s.contributions[f]
+      var grant = 0.0
+      var local = 0.0
+      var pressure = 0.0
+      if let st = s.settlement {
+        if f == st.deficitYear { eligible = st.figures.map(\.deficitGBP).min() ?? max(0, -closing) }
+        if f == st.grantYear { grant = st.writeOffShare * eligible }
+        if f == st.localShareYear { local = (1 - st.writeOffShare) * eligible }
+        if f > st.deficitYear { accruing += inYear + s.contributions[f] }
+        if let last = st.overrideLastYear, f > last, inYear + s.contributions[f] < 0 {
+          pressure = -(inYear + s.contributions[f])
+        }
+      }
+      closing += grant + local
       balance = closing
+      run.stabilityGrant.append(grant)
+      run.localShare.append(local)
+      run.accruingBalance.append(accruing)
+      run.historicBalance.append(closing - accruing)
+      run.generalFundPressure.append(pressure)
 
       run.topUpLine.append(topUps)
       run.placeFundingLine.append(funding)

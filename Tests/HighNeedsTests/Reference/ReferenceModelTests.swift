@@ -50,6 +50,27 @@ import Testing
     print("reference vs engine, \(file): \(comparison.summary)")
   }
 
+  /// The 2026 settlement (grant, local share, override end; eligible deficit from the run or
+  /// the lowest figure) agrees with the reference year by year, on every Sutton 2025 scenario.
+  @Test(arguments: [
+    Settlement(deficitYear: 0, grantYear: 1, overrideLastYear: 2),
+    Settlement(
+      deficitYear: 0, figures: [.init(source: "s251", deficitGBP: 14e6), .init(source: "accounts", deficitGBP: 13e6)],
+      writeOffShare: 0.85, grantYear: 2, localShareYear: 3, overrideLastYear: 2),
+    Settlement(deficitYear: -1, grantYear: 0),
+  ])
+  func settlementAgreesWithTheReference(_ settlement: Settlement) throws {
+    for file in Self.suttonScenarios.prefix(5) where !file.hasSuffix("combined.yaml") {
+      var scenario = try ScenarioLoader.load(path: Self.root.appendingPathComponent(file).path)
+      scenario.settlement = settlement
+      let result = try ScenarioRun.run(scenario)
+      var comparison = ReferenceComparison()
+      comparison.compare(result, savings: false)
+      #expect(comparison.failures.isEmpty, "\(file): \(comparison.failures.joined(separator: "\n"))")
+      #expect(result.reserve.contains { $0.settlement.stabilityGrant > 0 })
+    }
+  }
+
   /// Random scenarios (every input shape and lever; see `GeneratedScenario`) agree cell by
   /// cell, and the loader's one derived money series, the HNB allocation, compounds its growth
   /// as `docs/MODEL.md` says (the reference reads the rest of the inputs as loaded).
