@@ -23,8 +23,9 @@ public struct Settlement: Sendable, Equatable {
   /// The financial year whose 31 March is the deficit date (31 March 2026: 2025-26), or `−1`
   /// when the deficit date is the opening balance's.
   public var deficitYear: Int
-  /// The figures compared; the eligible deficit is the lowest. Empty: the run's own deficit at
-  /// the deficit date.
+  /// The figures compared, of which the eligible deficit is the lowest.
+  ///
+  /// Empty: the run's own deficit at the deficit date.
   public var figures: [Figure]
   /// The share of the eligible deficit the grant writes off (fraction; 0.9 in the settlement).
   public var writeOffShare: Double
@@ -68,8 +69,9 @@ public struct SettlementYear: Sendable, Equatable {
   /// The in-year balances and contributions since the deficit date (negative is a deficit
   /// accruing since April 2026); 0 up to the date.
   public var accruingBalance: Double = 0
-  /// After the statutory override ends: the year's deficit (`−(inYear + contributions)`,
-  /// 0 for a surplus), the pressure on the council's general fund. An assumption: national
+  /// The pressure on the council's general fund after the statutory override ends.
+  ///
+  /// The year's deficit, `−(inYear + contributions)` (0 for a surplus). An assumption: national
   /// policy from 2028-29 is not settled.
   public var generalFundPressure: Double = 0
 }
