@@ -39,7 +39,7 @@ import Testing
         #expect(
           abs(
             value("opening_gbp") + value("income_gbp") - value("expenditure_gbp") + value("contributions_gbp")
-              - value("closing_gbp")) < 1)
+              + value("stability_grant_gbp") + value("local_share_gbp") - value("closing_gbp")) < 1)
         opening = value("closing_gbp")
       }
     }

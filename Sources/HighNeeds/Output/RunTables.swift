@@ -135,13 +135,22 @@ public enum RunTables {
   static func dsg(_ results: [ScenarioResult]) -> String {
     var csv = CSVWriter(header: [
       "scenario", "financial_year", "opening_gbp", "income_gbp", "expenditure_gbp", "contributions_gbp", "in_year_gbp",
-      "closing_gbp",
+      "stability_grant_gbp", "local_share_gbp", "closing_gbp", "historic_balance_gbp", "accruing_balance_gbp",
+      "general_fund_pressure_gbp",
     ])
     for r in results {
       for (f, y) in r.reserve.enumerated() {
+        let z = y.settlement
+        // The split and the pressure exist only where the scenario states the settlement.
+        let split =
+          r.scenario.settlement == nil
+          ? ["", "", ""] : [z.historicBalance, z.accruingBalance, z.generalFundPressure].map(CSVWriter.gbp)
         csv.row(
           [r.scenario.name, r.scenario.financialYearLabel(f)]
-            + [y.opening, y.income, y.expenditure, y.contributions, y.inYear, y.closing].map(CSVWriter.gbp))
+            + [
+              y.opening, y.income, y.expenditure, y.contributions, y.inYear, z.stabilityGrant, z.localShare, y.closing,
+            ]
+            .map(CSVWriter.gbp) + split)
       }
     }
     return csv.text

@@ -78,6 +78,50 @@ public enum ReportBuilder {
 
   // MARK: Summary
 
+  /// For a scenario that states the 2026 settlement, one sentence a Forum member reads: the
+  /// deficit written off, the council's share, and the deficit accrued since the deficit date.
+  static func settlementSentence(_ r: ScenarioResult) -> String? {
+    let s = r.scenario
+    guard let settlement = s.settlement, !r.reserve.isEmpty else { return nil }
+    func money(_ x: Double) -> String { String(format: "£%.1fm", abs(x) / 1e6) }
+    func year(_ f: Int) -> String { s.financialYearLabel(f) }
+    let eligible = settlement.years(
+      opening: s.openingBalance, inYear: r.reserve.map(\.inYear), contributions: s.contributions
+    ).eligible
+    let date = "31 March \(s.baseCensusYear + settlement.deficitYear + 1)"
+    let share = String(format: "%.0f%%", settlement.writeOffShare * 100)
+    let localShare = money((1 - settlement.writeOffShare) * eligible)
+    var text = "\(s.title): "
+    if let g = settlement.grantYear {
+      text += "the High Needs Stability Grant writes off \(money(settlement.writeOffShare * eligible)) (\(share)) "
+      text += "of the eligible deficit of \(money(eligible)) at \(date), received in \(year(g)); "
+    } else {
+      text += "no High Needs Stability Grant is received (no approved plan assumed), so the eligible deficit of "
+      text += "\(money(eligible)) at \(date) stays on the DSG; "
+    }
+    if let l = settlement.localShareYear {
+      text += "the council pays its share of \(localShare) into the DSG in \(year(l)). "
+    } else {
+      text += "the council's share of \(localShare) stays on the DSG as a deficit. "
+    }
+    let last = r.reserve.count - 1
+    let accruing = r.reserve[last].settlement.accruingBalance
+    let end = "31 March \(s.baseCensusYear + last + 1)"
+    if accruing < 0 {
+      text += "By \(end) a further deficit of \(money(accruing)) has accrued since \(date)"
+    } else {
+      text += "By \(end) the DSG has gained \(money(accruing)) since \(date)"
+    }
+    let pressure = r.reserve.reduce(0) { $0 + $1.settlement.generalFundPressure }
+    if let o = settlement.overrideLastYear, o < last {
+      text += "; after the statutory override ends in \(year(o)), \(money(pressure)) of in-year deficits "
+      text += "fall on the council's general fund (an assumption: national policy from 2028-29 is not settled)."
+    } else {
+      text += "."
+    }
+    return text
+  }
+
   static func summary(_ results: [ScenarioResult]) -> ReportSection {
     var rows: [[ReportCell]] = []
     for r in results {
@@ -106,6 +150,7 @@ public enum ReportBuilder {
       note: "Unmitigated balance + savings from mitigations = mitigated balance. A scenario without mitigations "
         + "shows the same balance twice.")
     var blocks: [ReportBlock] = [.table(table)]
+    blocks += results.compactMap(settlementSentence).map(ReportBlock.paragraph)
     if let first = results.first {
       let s = first.scenario
       let x = (0..<s.horizonYears).map { s.financialYearLabel($0) }
