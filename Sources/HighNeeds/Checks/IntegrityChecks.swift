@@ -25,6 +25,27 @@ public enum IntegrityChecks {
     return !(abs(a - b) <= tolerance + summationTolerance * scale)
   }
 
+  /// The assessment pipeline of one year: no negative flow, requests = refusals + assessments,
+  /// and assessments ≥ those ending in a plan, at every age.
+  static func pipelineFailures(_ year: [PipelineFlows], _ label: String) -> [String] {
+    var failures: [String] = []
+    for (a, x) in year.enumerated() {
+      if [x.requests, x.refusals, x.assessments, x.assessmentsToPlans, x.plansStarted].contains(where: {
+        $0 < -planTolerance || !$0.isFinite
+      }) {
+        failures.append("\(label) age \(a): a negative or non-finite pipeline flow")
+      }
+      if differ(x.refusals + x.assessments, x.requests, planTolerance, x.refusals, x.assessments) {
+        failures.append(
+          "\(label) age \(a): refusals \(x.refusals) + assessments \(x.assessments) ≠ requests \(x.requests)")
+      }
+      if x.assessmentsToPlans > x.assessments + planTolerance {
+        failures.append("\(label) age \(a): \(x.assessmentsToPlans) assessments end in a plan of \(x.assessments)")
+      }
+    }
+    return failures
+  }
+
   /// Runs every check on `result`; returns the failures (empty when all pass).
   public static func failures(_ r: ScenarioResult) -> [String] {
     var failures: [String] = []
@@ -65,6 +86,9 @@ public enum IntegrityChecks {
           failures.append(
             "\(s.name) \(label) \(year): moves do not net to zero (out \(movedOut), in \(movedIn); overflow out \(overflowOut), in \(overflowIn))"
           )
+        }
+        if !parameters.pipeline.isEmpty {
+          failures += pipelineFailures(parameters.pipeline[t - 1], "\(s.name) \(label) \(year)")
         }
         if let cell = path.plans.isEmpty ? nil : path.plans[t].firstIndex(where: { $0 < -planTolerance }) {
           failures.append("\(s.name) \(label) \(year): negative plans in cell \(cell)")

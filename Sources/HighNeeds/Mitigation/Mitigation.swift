@@ -19,6 +19,12 @@ public struct Mitigation: Sendable {
     case addCapacity(placement: Int, places: Double)
     /// Multiplies cessation rates at the ages by `factor` (capped at 1).
     case scaleCessation(factor: Double)
+    /// Multiplies the assessment pipeline's request rates at the ages by `factor`.
+    case scaleRequests(factor: Double)
+    /// Multiplies the pipeline's refusal rates at the ages by `factor` (capped at 1).
+    case scaleRefusals(factor: Double)
+    /// Multiplies the pipeline's conversion rates at the ages by `factor` (capped at 1).
+    case scaleConversion(factor: Double)
   }
 
   public var id: String
@@ -54,6 +60,9 @@ public struct Mitigation: Sendable {
     case .unitCost: return "unit_cost"
     case .addCapacity: return "add_capacity"
     case .scaleCessation: return "scale_cessation"
+    case .scaleRequests: return "scale_requests"
+    case .scaleRefusals: return "scale_refusals"
+    case .scaleConversion: return "scale_conversion"
     }
   }
 }

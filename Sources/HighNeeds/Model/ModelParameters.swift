@@ -21,6 +21,9 @@ public struct ModelParameters: Sendable {
   public var placeFundingRate: [[Double]]
   /// `mitigationCost[f][i]`: cost of mitigation `i` in financial year `f` when it is switched on (gbp).
   public var mitigationCost: [[Double]]
+  /// `pipeline[t-1][age]`: requests, refusals, assessments and plans started in the year to
+  /// census `t`, when the scenario models the assessment pipeline (empty otherwise).
+  public var pipeline: [[PipelineFlows]] = []
 
   /// Builds the parameters of `scenario` with the mitigations whose bit is set in `mask`
   /// (bit `i` = `scenario.mitigations[i]`).
@@ -35,10 +38,16 @@ public struct ModelParameters: Sendable {
     transition = []
     newPlans = []
     newPlanCount = []
+    let flows =
+      s.pipeline?.flows(
+        population: s.population,
+        factors: (1...H).map { Self.pipelineFactors(active, academicYearStart: s.baseCensusYear + $0 - 1) }) ?? []
+    pipeline = flows
     for t in 1...H {
       let academicStart = s.baseCensusYear + t - 1
       var cessation = s.cessationRate
-      var incidence = s.incidenceRate[t - 1]
+      // With a pipeline, incidence levers scale the plans it starts.
+      var incidence = flows.isEmpty ? s.incidenceRate[t - 1] : Array(repeating: 1, count: A)
       var mix = s.newPlanMix
       var matrices = s.transition
       Self.applyRateLevers(active, academicYearStart: academicStart, placements: P, &cessation, &incidence)
@@ -51,7 +60,10 @@ public struct ModelParameters: Sendable {
       }
       survival.append(yearSurvival)
       transition.append(matrices)
-      let count = (0..<A).map { s.population[t - 1][$0] * incidence[$0] }
+      let count =
+        flows.isEmpty
+        ? (0..<A).map { s.population[t - 1][$0] * incidence[$0] }
+        : (0..<A).map { flows[t - 1][$0].plansStarted * incidence[$0] }
       newPlanCount.append(count)
       var arrivals = Array(repeating: 0.0, count: A * N * P)
       for a in 0..<A where count[a] != 0 {
@@ -133,6 +145,27 @@ extension ModelParameters {
         break
       }
     }
+  }
+
+  /// The factors the pipeline levers of `active` put on requests, refusals and conversion at
+  /// each age in the academic year starting in `year` (`1 + e · (factor − 1)`, as every lever).
+  static func pipelineFactors(_ active: [Mitigation], academicYearStart year: Int) -> PipelineLeverFactors {
+    var f = PipelineLeverFactors(ages: AgeAxis.count)
+    for m in active {
+      let e = m.strength(academicYearStart: year)
+      if e == 0 { continue }
+      switch m.lever {
+      case .scaleRequests(let factor):
+        for a in m.ages { f.requests[a] *= 1 + e * (factor - 1) }
+      case .scaleRefusals(let factor):
+        for a in m.ages { f.refusals[a] *= 1 + e * (factor - 1) }
+      case .scaleConversion(let factor):
+        for a in m.ages { f.conversion[a] *= 1 + e * (factor - 1) }
+      default:
+        break
+      }
+    }
+    return f
   }
 
   /// True when a lever of `active` moves new plans between placements in that academic year.

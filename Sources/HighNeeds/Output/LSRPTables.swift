@@ -189,7 +189,8 @@ enum LSRPTable {
       } else {
         cases = [("unmitigated", r.path)]
       }
-      for (name, path) in cases {
+      let parameters = [r.unmitigatedParameters ?? r.parameters, r.parameters]
+      for (c, (name, path)) in cases.enumerated() {
         let counts = LSRPCounts(plans: path.plans, mapping: mapping, placements: s.placementCount, needs: s.needCount)
         func rows(_ table: String, _ labels: [String], _ values: (Int) -> [Double]) {
           for (i, label) in labels.enumerated() {
@@ -208,6 +209,22 @@ enum LSRPTable {
                 s.name, name, "7.x EHC plans by primary need and provision group", need, group,
                 String(s.censusYear(t)), CSVWriter.plans(counts.byNeedAndGroup[t][j][g]),
               ])
+            }
+          }
+        }
+        // Tables 10–12 from the assessment pipeline, for the years to each projected census.
+        let pipeline = parameters[c].pipeline
+        if pipeline.isEmpty { continue }
+        let measures: [(String, KeyPath<PipelineFlows, Double>)] = [
+          ("10 Requests for an EHC needs assessment by age group", \.requests),
+          ("11 EHC needs assessments by age group", \.assessments),
+          ("12 EHC needs assessments resulting in a plan by age group", \.assessmentsToPlans),
+        ]
+        for (table, measure) in measures {
+          for (band, label) in zip(AgeAxis.bands, ageGroupLabels) {
+            for t in 1...s.horizonYears {
+              let value = band.ages.reduce(0.0) { $0 + pipeline[t - 1][$1][keyPath: measure] }
+              csv.row([s.name, name, table, label, "All", String(s.censusYear(t)), CSVWriter.plans(value)])
             }
           }
         }

@@ -10,6 +10,7 @@ public enum RunTables {
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     return [
       "lsrp.csv": try LSRPTable.csv(sorted),
+      "pipeline.csv": pipeline(sorted),
       "ehcp.csv": ehcp(sorted),
       "flows.csv": flows(sorted),
       "finance.csv": finance(sorted),
@@ -42,6 +43,37 @@ public enum RunTables {
                 s.taxonomy.placements[p].group.rawValue, s.taxonomy.needs[n].id, CSVWriter.plans(x),
               ])
             }
+          }
+        }
+      }
+    }
+    return csv.text
+  }
+
+  /// The assessment pipeline by census year and age band, without and with mitigations, for
+  /// the scenarios that model it (the header alone when none does).
+  static func pipeline(_ results: [ScenarioResult]) -> String {
+    var csv = CSVWriter(header: [
+      "scenario", "case", "census_year", "age_band", "requests", "refusals", "assessments",
+      "assessments_ending_in_plan", "new_plans",
+    ])
+    for r in results where !r.parameters.pipeline.isEmpty {
+      let s = r.scenario
+      var cases = [("unmitigated", r.unmitigatedParameters ?? r.parameters)]
+      if r.unmitigatedParameters != nil { cases.append(("mitigated", r.parameters)) }
+      for (name, m) in cases {
+        for t in 1...s.horizonYears {
+          for band in AgeAxis.bands {
+            var sums = [0.0, 0.0, 0.0, 0.0, 0.0]
+            for a in band.ages {
+              let x = m.pipeline[t - 1][a]
+              sums[0] += x.requests
+              sums[1] += x.refusals
+              sums[2] += x.assessments
+              sums[3] += x.assessmentsToPlans
+              sums[4] += m.newPlanCount[t - 1][a]
+            }
+            csv.row([s.name, name, String(s.censusYear(t)), band.id] + sums.map(CSVWriter.plans))
           }
         }
       }

@@ -35,6 +35,9 @@ public struct Scenario: Sendable {
   public var incidenceRate: [[Double]]
   /// `newPlanMix[age][need * P + placement]`: share of new plans (fraction; sums to 1).
   public var newPlanMix: [[Double]]
+  /// The assessment pipeline (`caseload.pipeline`): when present, new plans are the plans it
+  /// starts, not `population × incidenceRate`.
+  public var pipeline: AssessmentPipeline? = nil
   /// `cessationRate[age][placement]` (fraction per year); age 25 is 1.
   public var cessationRate: [[Double]]
   /// `transition[age]`: P×P row-stochastic matrix, row = from, column = to, ages 0…24.

@@ -98,4 +98,39 @@ struct LSRPTablesTests {
     #expect(message.contains("placements.csv:3"), "\(message)")
     #expect(message.contains("age 16 of 'mainstream' again"), "\(message)")
   }
+
+  /// With a pipeline, tables 10–12 and pipeline.csv hold its requests, assessments and
+  /// assessments ending in a plan, and pipeline.csv's new plans are the caseload's new plans.
+  @Test func thePipelineTablesAddUpToTheRunsFlows() throws {
+    var s = try ScenarioLoader.load(path: "Scenarios/sutton/mainstream_inclusion.yaml")
+    s.pipeline = AssessmentPipelineTests.pipeline(for: s, lagShare: 0.25)
+    let r = try ScenarioRun.run(s)
+    let lsrp = try CSVTable.parse(
+      try LSRPTable.csv([r]), file: "lsrp.csv",
+      columns: ["scenario", "case", "table", "row", "column", "census_year", "plans"])
+    let pipeline = try CSVTable.parse(
+      RunTables.pipeline([r]), file: "pipeline.csv",
+      columns: [
+        "scenario", "case", "census_year", "age_band", "requests", "refusals", "assessments",
+        "assessments_ending_in_plan", "new_plans",
+      ])
+    #expect(pipeline.rows.count == 2 * s.horizonYears * AgeAxis.bands.count)
+    for t in 1...s.horizonYears {
+      let year = String(s.censusYear(t))
+      let flows = r.parameters.pipeline[t - 1]
+      func lsrpSum(_ table: String) throws -> Double {
+        try lsrp.rows.filter {
+          $0.string("case") == "mitigated" && $0.string("census_year") == year
+            && $0.string("table").hasPrefix(table + " ")
+        }.reduce(0) { $0 + (try $1.double("plans")) }
+      }
+      #expect(abs(try lsrpSum("10") - flows.reduce(0) { $0 + $1.requests }) < 1e-4)
+      #expect(abs(try lsrpSum("11") - flows.reduce(0) { $0 + $1.assessments }) < 1e-4)
+      #expect(abs(try lsrpSum("12") - flows.reduce(0) { $0 + $1.assessmentsToPlans }) < 1e-4)
+      let rows = pipeline.rows.filter { $0.string("case") == "mitigated" && $0.string("census_year") == year }
+      let newPlans = try rows.reduce(0) { $0 + (try $1.double("new_plans")) }
+      let entered = r.path.flows[t - 1].reduce(0) { $0 + $1.newPlans }
+      #expect(abs(newPlans - entered) < 1e-4, "\(year): \(newPlans) against flows' \(entered)")
+    }
+  }
 }

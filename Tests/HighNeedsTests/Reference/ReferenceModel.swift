@@ -58,6 +58,13 @@ enum ReferenceModel {
     var historicBalance: [Double] = []
     var accruingBalance: [Double] = []
     var generalFundPressure: [Double] = []
+    /// The assessment pipeline by `[t-1][age]` (empty without one): requests, refusals,
+    /// assessments, assessments ending in a plan, plans started.
+    var requests: [[Double]] = []
+    var refusals: [[Double]] = []
+    var assessments: [[Double]] = []
+    var assessmentsToPlans: [[Double]] = []
+    var plansStarted: [[Double]] = []
     var kpis: [KPI] = []
   }
 
@@ -110,6 +117,53 @@ enum ReferenceModel {
       run.places.append(year)
     }
 
+    // The assessment pipeline: each year's requests, refusals and assessments at each age with
+    // the levers' factors; a share λ of the plans from a year's assessments starts after the
+    // census, a year older. The year before the first had the first year's assessments.
+    if let pipe = s.pipeline {
+      var lastToPlans: [Double] = []
+      for i in -1..<H {
+        let t = max(i, 0)
+        var requestFactor = Array(repeating: 1.0, count: A)
+        var refusalFactor = requestFactor
+        var conversionFactor = requestFactor
+        if i >= 0 {
+          for m in active {
+            let e = strength(m, academicYearStart: B + i)
+            switch m.lever {
+            case .scaleRequests(let f): for a in m.ages { requestFactor[a] *= 1 + e * (f - 1) }
+            case .scaleRefusals(let f): for a in m.ages { refusalFactor[a] *= 1 + e * (f - 1) }
+            case .scaleConversion(let f): for a in m.ages { conversionFactor[a] *= 1 + e * (f - 1) }
+            default: break
+            }
+          }
+        }
+        var requests = [Double]()
+        var refusals = [Double]()
+        var assessments = [Double]()
+        var toPlans = [Double]()
+        for a in 0..<A {
+          let r = s.population[t][a] * pipe.requestRate[t][a] * requestFactor[a]
+          let refused = r * min(1, pipe.refusalRate[t][a] * refusalFactor[a])
+          requests.append(r)
+          refusals.append(refused)
+          assessments.append(r - refused)
+          toPlans.append((r - refused) * min(1, pipe.conversionRate[t][a] * conversionFactor[a]))
+        }
+        if i >= 0 {
+          run.requests.append(requests)
+          run.refusals.append(refusals)
+          run.assessments.append(assessments)
+          run.assessmentsToPlans.append(toPlans)
+          run.plansStarted.append(
+            (0..<A).map { a in
+              (1 - pipe.lagShare) * toPlans[a] + (a == 0 ? 0 : pipe.lagShare * lastToPlans[a - 1])
+            })
+        }
+        lastToPlans = toPlans
+      }
+    }
+
     // The state: `x[(a · N + n) · P + p]`, flat so that the debug build stays quick.
     func cell(_ a: Int, _ n: Int, _ p: Int) -> Int { (a * N + n) * P + p }
     var x = s.baselinePlans
@@ -119,7 +173,8 @@ enum ReferenceModel {
       let y = B + t - 1
       // This year's rates after mitigations, applied in the order listed.
       var cessation = s.cessationRate
-      var incidence = s.incidenceRate[t - 1]
+      // With a pipeline, incidence levers scale the plans it starts.
+      var incidence = s.pipeline == nil ? s.incidenceRate[t - 1] : Array(repeating: 1.0, count: A)
       var mix = s.newPlanMix
       var transition = s.transition
       for m in active {
@@ -172,7 +227,7 @@ enum ReferenceModel {
             }
             transition[a] = product
           }
-        case .unitCost, .addCapacity:
+        case .unitCost, .addCapacity, .scaleRequests, .scaleRefusals, .scaleConversion:
           break
         }
       }
@@ -221,7 +276,7 @@ enum ReferenceModel {
       }
       // 4. New plans, at their age at census t.
       for a in 0..<A {
-        let count = s.population[t - 1][a] * incidence[a]
+        let count = (s.pipeline == nil ? s.population[t - 1][a] : run.plansStarted[t - 1][a]) * incidence[a]
         if count == 0 { continue }
         for j in 0..<(N * P) {
           let arrivals = count * mix[a][j]

@@ -71,6 +71,25 @@ import Testing
     }
   }
 
+  /// The assessment pipeline (with a lag, and its three levers) agrees with the reference on
+  /// every requests, refusals, assessments and plans-started cell, and on the caseload it feeds.
+  @Test func assessmentPipelineAgreesWithTheReference() throws {
+    for file in ["Scenarios/sutton/baseline.yaml", "Scenarios/sutton/mainstream_inclusion.yaml"] {
+      var s = try ScenarioLoader.load(path: Self.root.appendingPathComponent(file).path)
+      s.pipeline = AssessmentPipelineTests.pipeline(for: s, lagShare: 0.35)
+      s.mitigations += [
+        AssessmentPipelineTests.mitigation("surge", .scaleRequests(factor: 1.33), start: 2026),
+        AssessmentPipelineTests.mitigation("gate", .scaleRefusals(factor: 1.4), start: 2027, ages: 4...12),
+        AssessmentPipelineTests.mitigation("convert", .scaleConversion(factor: 1.1), start: 2026),
+      ]
+      let result = try ScenarioRun.run(s)
+      var comparison = ReferenceComparison()
+      comparison.compare(result, savings: true)
+      #expect(comparison.failures.isEmpty, "\(file): \(comparison.failures.prefix(5).joined(separator: "\n"))")
+      #expect(!result.parameters.pipeline.isEmpty)
+    }
+  }
+
   /// Random scenarios (every input shape and lever; see `GeneratedScenario`) agree cell by
   /// cell, and the loader's one derived money series, the HNB allocation, compounds its growth
   /// as `docs/MODEL.md` says (the reference reads the rest of the inputs as loaded).
