@@ -17,7 +17,8 @@ import Testing
     #expect(
       files == [
         ".hnb-output.sha256", "assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv",
-        "lsrp.csv", "management_plan.csv", "manifest.json", "mitigations.csv", "outturn.csv", "pipeline.csv", "summary.csv",
+        "lsrp.csv", "management_plan.csv", "manifest.json", "mitigations.csv", "outturn.csv", "pipeline.csv",
+        "summary.csv",
       ])
 
     // The baseline starts from the January 2025 census: 2,582 plans.
