@@ -104,8 +104,7 @@ final class MapReader {
     guard case .scalar(let text, let location) = value else {
       throw InputError(value.location, key: keyPath(key), expected: "a path", found: value.kindDescription)
     }
-    let resolve = { try InputFile.confinedPath(text, at: location, key: self.keyPath(key)) }
-    let resolved = try log.memo.map { try $0.value("path \(location.file) \(text)", resolve) } ?? resolve()
+    let resolved = try InputFile.confinedPath(text, at: location, key: keyPath(key))
     log.record(
       key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
     log.fileSources[resolved] = source
@@ -115,7 +114,7 @@ final class MapReader {
   /// A required number with the given unit (bare, or a `{value, unit, source, note,
   /// assumption}` map), range-checked and logged.
   func number(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil) throws
-    -> Double
+    -> InputNumber
   {
     guard let value = try tree(key) else { throw missing(key, "a number (\(unit))") }
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
@@ -123,22 +122,21 @@ final class MapReader {
 
   /// Optional variant of `number`.
   func optionalNumber(_ key: String, unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil)
-    throws -> Double?
+    throws -> InputNumber?
   {
     guard let value = try tree(key) else { return nil }
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
 
   /// Reads a number, bare or as a map; a map may give it a `distribution:` for `hnb sweep`
-  /// (registered in `log.uncertainNumbers`), and a draw's value replaces it through
-  /// `log.overrides[keyPath]`.
+  /// (kept in the number, and its key path registered in `log.uncertainNumbers`).
   ///
   /// `perYearLabels` are the years of the series the number is the single value of: only then
-  /// may the map say `varies: per_year` (a fresh draw for each year, overriding `keyPath.label`).
+  /// may the map say `varies: per_year` (a fresh draw for each year).
   static func number(
     _ value: YAMLTree, keyPath: String, unit: String, range: ClosedRange<Double>?, rangeText: String?,
     log: AssumptionLog, recordAs: String? = nil, perYearLabels: [String]? = nil
-  ) throws -> Double {
+  ) throws -> InputNumber {
     var source: String?
     var note = ""
     var status = "not stated"
@@ -231,26 +229,23 @@ final class MapReader {
       }
       let spread = "drawn by hnb sweep from \(distribution.description)" + (labels == nil ? "" : ", per year")
       note = note.isEmpty ? spread : note + "; " + spread
-      log.uncertainNumbers.append(
-        UncertainInput(
-          id: keyPath, target: .scenarioNumber(keyPath: keyPath, labels: labels), distribution: distribution,
-          perYear: labels != nil))
+      log.uncertainNumbers.append(UncertainNumber(id: keyPath, distribution: distribution, labels: labels))
     }
     log.record(
       key: recordAs ?? keyPath, value: text, unit: unit, source: source ?? "not stated", note: note, status: status,
       location: location)
-    return log.overrides[keyPath] ?? number
+    return InputNumber(value: number, distribution: uncertain?.distribution, keyPath: keyPath, location: location)
   }
 
   /// A value given once or per year: a number, or a map `label: number` that must cover
   /// exactly `labels`.
   func series(
     _ key: String, labels: [String], unit: String, in range: ClosedRange<Double>? = nil, rangeText: String? = nil
-  ) throws -> [Double]? {
+  ) throws -> InputSeries? {
     guard let value = try tree(key) else { return nil }
     let kp = keyPath(key)
     if case .mapping(let pairs, let location) = value, !pairs.contains(where: { $0.key == "value" }) {
-      var result: [Double] = []
+      var result: [InputNumber] = []
       for label in labels {
         guard let entry = pairs.first(where: { $0.key == label }) else {
           throw InputError(
@@ -266,11 +261,12 @@ final class MapReader {
           extra.keyLocation, key: kp, expected: "years \(labels.first ?? "")…\(labels.last ?? "")",
           found: InputError.quoted(extra.key))
       }
-      return result
+      return InputSeries(labels: labels, values: result.map(\.value), written: result, isSingle: false)
     }
     let single = try Self.number(
       value, keyPath: kp, unit: unit, range: range, rangeText: rangeText, log: log, perYearLabels: labels)
-    return labels.map { log.overrides[kp + "." + $0] ?? single }
+    return InputSeries(
+      labels: labels, values: Array(repeating: single.value, count: labels.count), written: [single], isSingle: true)
   }
 
   /// A list of maps.
@@ -349,12 +345,7 @@ final class AssumptionLog {
   var fileSources: [String: String] = [:]
 
   /// Numbers written with a `distribution:`, in the order read (each one uncertain input).
-  var uncertainNumbers: [UncertainInput] = []
-  /// Values that replace numbers of the file, by key path: one draw of `uncertainNumbers`.
-  var overrides: [String: Double] = [:]
-  /// Set when the scenario is rebuilt for a draw: CSV inputs come from it, and CSV values are
-  /// not listed again (the draw keeps no assumptions log).
-  var memo: InputMemo?
+  var uncertainNumbers: [UncertainNumber] = []
 
   func rows(_ path: String, read: Int, unused: Int = 0) {
     rowCounts[path] = InputFileRows(read: read, unused: unused)
@@ -366,7 +357,6 @@ final class AssumptionLog {
   /// source and where it is. Rows on `unusedLines` are
   /// listed as not used.
   func table(_ table: CSVTable, key: String, value column: String, unit: String, unusedLines: Set<Int> = []) {
-    guard memo == nil else { return }
     rows(table.file, read: table.rows.count, unused: unusedLines.count)
     let idColumns = table.header.filter { $0 != column && $0 != "source" }
     let source = fileSources[table.file] ?? "see the file"
@@ -393,4 +383,12 @@ final class AssumptionLog {
   func alert(_ location: String, _ message: String) {
     alerts.append(Alert(location: location, message: message))
   }
+}
+
+/// A number written with a `distribution:`, as read: its key path, distribution, and the years
+/// it is drawn for afresh (`varies: per_year`), nil when drawn once.
+struct UncertainNumber: Equatable {
+  var id: String
+  var distribution: Distribution
+  var labels: [String]?
 }

@@ -3,6 +3,9 @@ import Foundation
 /// A fully resolved and validated scenario: every input the engine needs, as arrays laid out
 /// for the projection, with the assumptions log and alerts that describe where it came from.
 ///
+/// Made by `ScenarioResolver.resolve` from `ScenarioInputs` (which `ScenarioLoader.parse` reads
+/// from the files).
+///
 /// Index conventions (see `docs/MODEL.md`): census index `t` runs `0…H`, with `t = 0` the base
 /// census `baseCensusYear`; financial-year index `f` runs `0…H-1`, financial year
 /// `(B+f)-(B+f+1)`. A state cell is `(age, need, placement)` at flat index
@@ -79,9 +82,9 @@ public struct Scenario: Sendable {
   public var alerts: [Alert]
   /// Uncertain inputs for `hnb sweep` (empty when the file has no `uncertainty:` section).
   public var uncertainty = UncertaintySpec()
-  /// Changes made to the scenario after it was read (by `hnb goalseek`), made again on every
-  /// rebuild of a draw (`ScenarioLoader.rebuild`).
-  public var adjustments: [ScenarioAdjustment] = []
+  /// The inputs this scenario was resolved from (`ScenarioResolver.resolve`): a sweep draw or a
+  /// goal-seek trial changes a number there and resolves again.
+  public var inputs: ScenarioInputs
   /// Alert when the newest census is more than this many years before the as-of date
   /// (`alerts.census_age_years_above`; see `DataVintage`).
   public var censusAgeAlertYears = DataVintage.defaultCensusAgeYearsAbove

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Reads a scenario YAML file (following `extends:`) and its CSV inputs into a `Scenario`.
+/// Reads a scenario YAML file (following `extends:`) and its CSV inputs into `ScenarioInputs`,
+/// and resolves them into a `Scenario`.
 ///
-/// All file reading and input checking happens here; the engine never reads a file.
+/// All file reading happens here and in `ScenarioParser`; `ScenarioResolver` and the engine
+/// never read a file.
 public enum ScenarioLoader {
   /// Most levels of `extends:` above the scenario named on the command line (its parent is
   /// level 1, the parent's parent level 2, …).
@@ -11,8 +13,22 @@ public enum ScenarioLoader {
   /// not, each counted once).
   public static let maximumFamilyFiles = 64
 
-  /// Reads and validates the scenario at `path`.
+  /// Reads, validates and resolves the scenario at `path`, with the plausibility alerts of
+  /// what it read.
   public static func load(path: String) throws -> Scenario {
+    let inputs = try parse(path: path)
+    var scenario = try ScenarioResolver.resolve(inputs)
+    scenario.alerts =
+      (scenario.alerts
+      + PlausibilityChecks.alerts(
+        scenario, populationFile: inputs.caseload.population.file, incidenceFile: inputs.caseload.incidence.file))
+      .sorted()
+    return scenario
+  }
+
+  /// Reads the scenario at `path` and the files it names into `ScenarioInputs`, each value
+  /// checked as written.
+  public static func parse(path: String) throws -> ScenarioInputs {
     var family = ScenarioFamily(root: (path as NSString).standardizingPath)
     try family.collect(path: family.rootPath, real: InputFile.realPath(family.rootPath), chain: [])
     let order = family.order
@@ -23,33 +39,8 @@ public enum ScenarioLoader {
     // not undone by a second parent that shares an ancestor with it.
     var merged: YAMLTree = .mapping([], root.tree.location)
     for file in order { merged = merged.merged(with: file.tree) }
-    var builder = ScenarioBuilder(tree: merged, files: order.reversed().map(\.path))
-    return try builder.build()
-  }
-
-  /// `scenario` built again from its merged file with the numbers in `overrides` (by key path)
-  /// in place of the values written, then the changes `hnb goalseek` made to it made again.
-  ///
-  /// This is one draw of the numbers written with a `distribution:`. A value the file refuses
-  /// (a trend that pushes a rate above 1, say) is an input error naming the draw's values.
-  /// CSV inputs are read once per `memo` (share one across the draws of a sweep).
-  public static func rebuild(_ scenario: Scenario, overrides: [String: Double], memo: InputMemo) throws -> Scenario {
-    var builder = ScenarioBuilder(tree: scenario.resolvedTree, files: scenario.scenarioFiles)
-    builder.log.overrides = overrides
-    builder.log.memo = memo
-    var s: Scenario
-    do {
-      s = try builder.build()
-    } catch var error as InputError {
-      let drawn = overrides.sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }
-      let draws = "with the drawn values \(drawn.joined(separator: ", "))"
-      error.note = error.note.map { "\($0); \(draws)" } ?? draws
-      throw error
-    }
-    for adjustment in scenario.adjustments { s = adjustment.variable.applied(adjustment.value, to: s) }
-    s.uncertainty = scenario.uncertainty
-    s.censusAgeAlertYears = scenario.censusAgeAlertYears
-    return s
+    var parser = ScenarioParser(tree: merged, files: order.reversed().map(\.path))
+    return try parser.parse()
   }
 
   /// The built-in SEN2 taxonomy files.

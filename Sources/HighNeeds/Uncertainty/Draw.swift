@@ -52,12 +52,11 @@ public struct Draw: Sendable {
   }
 
   /// Builds draw `index` of `base` under `generator`; `mitigated` is `base`'s parameters with
-  /// all its mitigations on (shared by every draw, so built once); `memo` keeps the CSV inputs
-  /// read for the draws' rebuilt scenarios.
+  /// all its mitigations on (shared by every draw, so built once).
   ///
-  /// Numbers of the scenario file written with a distribution are drawn first: the scenario is
-  /// rebuilt from its file with the drawn values (`ScenarioLoader.rebuild`), and when that
-  /// changes the caseload inputs the draw gets a projection of its own. A sweep of
+  /// Numbers of the scenario file written with a distribution are drawn first: each sets its
+  /// slot in a copy of `base.inputs`, which is resolved again (`ScenarioResolver.resolve`), and
+  /// when that changes the caseload inputs the draw gets a projection of its own. A sweep of
   /// zero-variance inputs reproduces the deterministic run (to rounding: the batched projection
   /// adds in another order and applies the cessation factor always).
   ///
@@ -66,22 +65,18 @@ public struct Draw: Sendable {
   ///
   /// `dirichlet` holds the Dirichlet samplers prepared once for `base` (built here if nil).
   public init(
-    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, memo: InputMemo = InputMemo(),
-    rowsIndex: Int? = nil, mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil
+    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, rowsIndex: Int? = nil,
+    mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil
   ) throws {
     let spec = base.uncertainty
     let P = base.placementCount
     let N = base.needCount
     let H = base.horizonYears
     let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
-    var overrides: [String: Double] = [:]
-    for (i, input) in spec.inputs.enumerated() {
-      for (key, value) in input.overrides(values[i]) { overrides[key] = value }
-    }
     var s = base
     var m = mitigated
-    if !overrides.isEmpty {
-      s = try ScenarioLoader.rebuild(base, overrides: overrides, memo: memo)
+    if spec.inputs.contains(where: \.setsNumbers) {
+      s = try Self.resolved(base, values: values)
       m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
       if Self.sameCaseload(base, mitigated, s, m) {
         // Share the caseload arrays' storage with every other draw.
@@ -95,7 +90,7 @@ public struct Draw: Sendable {
       }
     }
     var caseload = CaseloadDraw(horizon: H)
-    // The samplers are prepared once for the sweep's scenario; a rebuilt scenario with other
+    // The samplers are prepared once for the sweep's scenario; a drawn scenario with other
     // rows or mixes has its own.
     var plans = dirichlet ?? DirichletPlans(base)
     if s.transition != base.transition || s.newPlanMix != base.newPlanMix { plans = DirichletPlans(s) }
@@ -156,7 +151,7 @@ public struct Draw: Sendable {
           index *= 1 + v[f]
           if index != 1 { s.income.hnbAllocation[f] *= index }
         }
-      case .scenarioNumber: break  // drawn into the rebuilt scenario above
+      case .scenarioNumber: break  // drawn into the resolved scenario above
       }
     }
     scenario = s
@@ -164,7 +159,30 @@ public struct Draw: Sendable {
     self.caseload = caseload
   }
 
-  /// True when the rebuilt scenario `s` (parameters `m`) projects the same caseload as `base`
+  /// `base` resolved again with its numbers written with a distribution set to the drawn
+  /// `values` (by input and year slot); a value the inputs refuse (a trend that pushes a rate
+  /// above 1, say) is an input error naming the draw's values.
+  static func resolved(_ base: Scenario, values: [[Double]]) throws -> Scenario {
+    var inputs = base.inputs
+    for (i, input) in base.uncertainty.inputs.enumerated() {
+      if case .scenarioNumber(let slot, _) = input.target { slot.set(values[i], in: &inputs) }
+    }
+    var s: Scenario
+    do {
+      s = try ScenarioResolver.resolve(inputs)
+    } catch var error as InputError {
+      let drawn = base.uncertainty.inputs.enumerated().flatMap { $1.drawnNumbers(values[$0]) }
+        .sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }
+      let draws = "with the drawn values \(drawn.joined(separator: ", "))"
+      error.note = error.note.map { "\($0); \(draws)" } ?? draws
+      throw error
+    }
+    s.uncertainty = base.uncertainty
+    s.censusAgeAlertYears = base.censusAgeAlertYears
+    return s
+  }
+
+  /// True when the resolved scenario `s` (parameters `m`) projects the same caseload as `base`
   /// (`mitigated`): the same baseline, rates, places, overflow and lever timing and strengths.
   static func sameCaseload(_ base: Scenario, _ mitigated: ModelParameters, _ s: Scenario, _ m: ModelParameters) -> Bool
   {

@@ -103,7 +103,11 @@ public enum GoalSeekVariable: Sendable, Equatable {
   }
 
   /// `s` with the variable set to `x` (its uncertain inputs left as they are).
-  public func applied(_ x: Double, to base: Scenario) -> Scenario {
+  ///
+  /// The transfer and a mitigation's strength are set in the scenario's inputs, which are
+  /// resolved again, so a sweep draw of the result (which resolves its own drawn inputs) keeps
+  /// them.
+  public func applied(_ x: Double, to base: Scenario) throws -> Scenario {
     var s = base
     switch self {
     case .target(let target, _):
@@ -116,12 +120,23 @@ public enum GoalSeekVariable: Sendable, Equatable {
       r.append(Array(repeating: 0, count: k) + [1])
       s.uncertainty.rankCorrelation = r
     case .transferPercent:
-      s.income.schoolsBlockTransferPercent = s.income.schoolsBlockTransferPercent.map { _ in x }
-      s.adjustments.append(ScenarioAdjustment(variable: self, value: x))
+      var inputs = s.inputs
+      inputs.income.transferPercentSet = x
+      s = try Self.resolved(inputs, like: base)
     case .mitigationStrength(let i, _):
-      s.mitigations[i] = Self.scaled(s.mitigations[i], by: x)
-      s.adjustments.append(ScenarioAdjustment(variable: self, value: x))
+      var inputs = s.inputs
+      inputs.mitigations[i].strength = x
+      s = try Self.resolved(inputs, like: base)
     }
+    return s
+  }
+
+  /// `inputs` resolved, with `base`'s uncertain inputs and alerts.
+  static func resolved(_ inputs: ScenarioInputs, like base: Scenario) throws -> Scenario {
+    var s = try ScenarioResolver.resolve(inputs)
+    s.uncertainty = base.uncertainty
+    s.alerts = base.alerts
+    s.censusAgeAlertYears = base.censusAgeAlertYears
     return s
   }
 
@@ -154,13 +169,6 @@ public enum GoalSeekVariable: Sendable, Equatable {
     case .mitigationStrength(_, let id): return "mitigation:" + id
     }
   }
-}
-
-/// A goal-seek variable set to a value on a loaded scenario: kept in `Scenario.adjustments` so
-/// that a draw rebuilt from the file is changed the same way.
-public struct ScenarioAdjustment: Sendable {
-  public var variable: GoalSeekVariable
-  public var value: Double
 }
 
 /// A goal: a metric in a year compared with a value, or the probability of that over a sweep
@@ -320,13 +328,13 @@ public enum GoalSeek {
     let H = base.horizonYears
     let column = target.metricIndex * H + target.year
     if let p = target.probability {
-      let rows = try metrics(variable.applied(x, to: base), draws: draws, seed: seed)
+      let rows = try metrics(try variable.applied(x, to: base), draws: draws, seed: seed)
       let share = Double(rows.filter { target.meets($0[column]) }.count) / Double(rows.count)
       return Trial(x: x, reported: share, meets: target.probabilityAtLeast ? share >= p : share <= p)
     }
     var fixed = base
     fixed.uncertainty = UncertaintySpec()
-    let v = try metrics(variable.applied(x, to: fixed), draws: 1, seed: 0)[0][column]
+    let v = try metrics(try variable.applied(x, to: fixed), draws: 1, seed: 0)[0][column]
     return Trial(x: x, reported: v, meets: target.meets(v))
   }
 }

@@ -49,7 +49,7 @@ public enum Sensitivity {
         var t = s
         for i in 0..<k { t.uncertainty.inputs[i].distribution = .uniform(min: values[r][i], max: values[r][i]) }
         return try Draw(
-          base: t, mitigated: model.parameters, generator: generator, index: 0, memo: model.memo,
+          base: t, mitigated: model.parameters, generator: generator, index: 0,
           rowsIndex: streams?[r].rows, mixIndex: streams?[r].mix, dirichlet: model.dirichlet)
       }
       out += try Sweep.metrics(model, draws).map { $0[metric * H + f] }

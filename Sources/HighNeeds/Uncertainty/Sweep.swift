@@ -165,8 +165,6 @@ public struct SweepModel: Sendable {
   public let scenario: Scenario
   public let parameters: ModelParameters
   let projection: BatchProjection
-  /// The CSV inputs, read once for the draws that rebuild the scenario.
-  let memo = InputMemo()
   /// The Dirichlet samplers of the transition rows and mixes, prepared once.
   let dirichlet: DirichletPlans
 
@@ -180,7 +178,7 @@ public struct SweepModel: Sendable {
   /// Draw `index` of this scenario's uncertain inputs under `generator`.
   public func draw(_ index: Int, generator: Philox4x32) throws -> Draw {
     try Draw(
-      base: scenario, mitigated: parameters, generator: generator, index: index, memo: memo, dirichlet: dirichlet)
+      base: scenario, mitigated: parameters, generator: generator, index: index, dirichlet: dirichlet)
   }
 }
 

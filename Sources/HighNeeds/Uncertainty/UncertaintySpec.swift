@@ -35,10 +35,10 @@ public struct UncertainInput: Sendable {
     case topUpUpliftShock(placements: [Int])
     /// Added to HNB allocation growth: `hnbAllocation[f] × Π_{1≤s≤f} (1 + δ_s)`.
     case hnbGrowthShock
-    /// Replaces a number written in the scenario file with a `distribution:` (its key path is
-    /// the input's id). `labels` are the years of a series drawn `per_year` (value `y` is year
-    /// `labels[y]`, written to the override `keyPath.label`); nil for a number drawn once.
-    case scenarioNumber(keyPath: String, labels: [String]?)
+    /// Sets a number written in the scenario file with a `distribution:` (its key path is the
+    /// input's id), kept in `ScenarioInputs` at `slot`. `labels` are the years of a series drawn
+    /// `per_year` (value `y` is year `labels[y]`); nil for a number drawn once.
+    case scenarioNumber(NumberSlot, labels: [String]?)
   }
 
   public var id: String
@@ -46,6 +46,9 @@ public struct UncertainInput: Sendable {
   public var distribution: Distribution
   /// True for `varies: per_year`: a fresh value for every projected year.
   public var perYear: Bool
+  /// Where its distribution is written, and that map's key path (for messages).
+  public var distributionLocation = SourceLocation(file: "")
+  public var distributionKeyPath = ""
 
   /// The target's name as written in scenario files.
   public var targetName: String {
@@ -59,22 +62,29 @@ public struct UncertainInput: Sendable {
     }
   }
 
-  /// The scenario-file overrides this input's drawn values `v` (by year slot) stand for; empty
-  /// for the other targets.
-  func overrides(_ v: [Double]) -> [(key: String, value: Double)] {
-    guard case .scenarioNumber(let keyPath, let labels) = target else { return [] }
-    guard let labels else { return [(keyPath, v[0])] }
-    return labels.enumerated().map { (keyPath + "." + $1, v[$0]) }
+  /// True when the input sets numbers of the scenario file (a series of no years sets none).
+  var setsNumbers: Bool {
+    guard case .scenarioNumber(_, let labels) = target else { return false }
+    return labels?.isEmpty != true
+  }
+
+  /// The numbers of the scenario file this input's drawn values `v` (by year slot) set, by key
+  /// path (`key.label` for each year of a series drawn per year); empty for the other targets.
+  func drawnNumbers(_ v: [Double]) -> [(key: String, value: Double)] {
+    guard case .scenarioNumber(_, let labels) = target else { return [] }
+    guard let labels else { return [(id, v[0])] }
+    return labels.enumerated().map { (id + "." + $1, v[$0]) }
   }
 }
 
-extension ScenarioBuilder {
-  /// Reads the optional `uncertainty:` section; `highestIncidence` is the scenario's highest
-  /// incidence rate (no drawn incidence factor may take a rate above 1).
-  func readUncertainty(_ map: MapReader?, axes: Axes, highestIncidence: Double) throws -> UncertaintySpec {
+extension ScenarioParser {
+  /// Reads the optional `uncertainty:` section; `numbers` are the numbers of the file written
+  /// with a distribution, which follow the section's inputs. (That drawn incidence factors keep
+  /// every rate at most 1 is `ScenarioResolver`'s check.)
+  func readUncertainty(_ map: MapReader?, axes: Axes, numbers: [UncertainInput]) throws -> UncertaintySpec {
     var spec = UncertaintySpec()
     guard let map else {
-      spec.inputs = log.uncertainNumbers
+      spec.inputs = numbers
       let k = spec.inputs.count
       spec.rankCorrelation = (0..<k).map { i in (0..<k).map { $0 == i ? 1.0 : 0 } }
       return spec
@@ -155,29 +165,16 @@ extension ScenarioBuilder {
         }
       }
       spec.inputs.append(
-        UncertainInput(id: id, target: target, distribution: distribution, perYear: varies == "per_year"))
-      // The factors of every incidence input multiply: together they must keep the highest
-      // rate a rate (new plans per resident per year, at most 1).
-      let largest = spec.inputs.filter { $0.target == .incidenceFactor }.reduce(1.0) {
-        $0 * $1.distribution.support.upperBound
-      }
-      if target == .incidenceFactor, largest * highestIncidence > 1 {
-        throw InputError(
-          distributionMap.location, key: distributionMap.path,
-          expected:
-            "incidence factors that keep every incidence rate at most 1 (the highest rate is "
-            + "\(format(highestIncidence)))",
-          found: "\(distribution.description), reaching \(format(distribution.support.upperBound))"
-            + (largest == distribution.support.upperBound
-              ? "" : " (\(format(largest)) with the other incidence inputs)"))
-      }
+        UncertainInput(
+          id: id, target: target, distribution: distribution, perYear: varies == "per_year",
+          distributionLocation: distributionMap.location, distributionKeyPath: distributionMap.path))
     }
     spec.transitionConcentration = try map.optionalNumber(
-      "transition_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
+      "transition_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")?.value
     spec.newPlanMixConcentration = try map.optionalNumber(
-      "new_plan_mix_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")
+      "new_plan_mix_concentration", unit: "concentration", in: 1...1e9, rangeText: "a concentration ≥ 1")?.value
     // Numbers written with a distribution elsewhere in the file follow, named by key path.
-    for number in log.uncertainNumbers {
+    for number in numbers {
       if spec.inputs.contains(where: { $0.id == number.id }) {
         throw InputError(
           map.location, key: map.keyPath("inputs"), expected: "input ids that are not key paths of the file",
@@ -212,6 +209,7 @@ extension ScenarioBuilder {
           expected: "two inputs that both vary once or both per_year", found: "\(first) and \(second)")
       }
       let rho = try entry.number("rho", unit: "rank correlation", in: -1...1, rangeText: "a correlation in [-1, 1]")
+        .value
       try entry.finish()
       spec.rankCorrelation[i][j] = rho
       spec.rankCorrelation[j][i] = rho
@@ -232,7 +230,7 @@ extension Distribution {
   static func read(_ map: MapReader) throws -> Distribution {
     let type = try map.string("type")
     func value(_ key: String, _ range: ClosedRange<Double>? = nil) throws -> Double {
-      try map.number(key, unit: "as the input", in: range)
+      try map.number(key, unit: "as the input", in: range).value
     }
     let d: Distribution
     switch type {

@@ -61,9 +61,9 @@ import Testing
       assumed: {value: 2, assumption: true}
       """
     let (map, log) = try Self.reader(yaml, path: "income")
-    #expect(try map.number("bare", unit: "fraction", in: 0...1) == 0.25)
-    #expect(try map.number("sourced", unit: "gbp") == 1500)
-    #expect(try map.optionalNumber("assumed", unit: "gbp") == 2)
+    #expect(try map.number("bare", unit: "fraction", in: 0...1).value == 0.25)
+    #expect(try map.number("sourced", unit: "gbp").value == 1500)
+    #expect(try map.optionalNumber("assumed", unit: "gbp")?.value == 2)
     #expect(try map.optionalNumber("absent", unit: "gbp") == nil)
     try map.finish()
     #expect(
@@ -115,8 +115,8 @@ import Testing
       d: {value: 4, status: data, assumption: true}
       """
     let (map, log) = try Self.reader(yaml)
-    #expect(try map.number("a", unit: "gbp") == 1)
-    #expect(try map.number("b", unit: "gbp") == 2)
+    #expect(try map.number("a", unit: "gbp").value == 1)
+    #expect(try map.number("b", unit: "gbp").value == 2)
     #expect(log.entries.map(\.status) == ["derived", "national default"])
     #expect(
       thrownMessage { _ = try map.number("c", unit: "gbp") }
@@ -150,8 +150,8 @@ import Testing
       long: {2025-26: 0.01, 2026-27: 0.03, 2027-28: 0.05}
       """
     let (map, log) = try Self.reader(yaml, path: "income")
-    #expect(try map.series("once", labels: labels, unit: "fraction") == [0.02, 0.02])
-    #expect(try map.series("each", labels: labels, unit: "fraction") == [0.01, 0.03])
+    #expect(try map.series("once", labels: labels, unit: "fraction")?.values == [0.02, 0.02])
+    #expect(try map.series("each", labels: labels, unit: "fraction")?.values == [0.01, 0.03])
     #expect(try map.series("absent", labels: labels, unit: "fraction") == nil)
     #expect(
       thrownMessage { _ = try map.series("short", labels: labels, unit: "fraction") }
@@ -170,7 +170,10 @@ import Testing
       wide: {value: 0.2, distribution: {type: uniform, min: 0, max: 2}}
       """
     let (map, log) = try Self.reader(yaml, path: "mix")
-    #expect(try map.number("share", unit: "fraction", in: 0...1) == 0.2)
+    let share = try map.number("share", unit: "fraction", in: 0...1)
+    #expect(share.value == 0.2)
+    #expect(share.distribution == .triangular(min: 0.1, mode: 0.2, max: 0.3))
+    #expect(share.keyPath == "mix.share" && share.location.description == "s.yaml:1:16")
     #expect(log.uncertainNumbers.map(\.id) == ["mix.share"])
     #expect(
       log.entries.filter { $0.key == "mix.share" }.map(\.note) == [

@@ -100,7 +100,7 @@ import Testing
     #expect(valid.contains(variable.defaultRange.lowerBound) && valid.contains(variable.defaultRange.upperBound))
     #expect(valid.contains(variable.asWritten(s)))
     for x in [valid.lowerBound, valid.upperBound] {
-      let fixed = variable.applied(x, to: s)
+      let fixed = try variable.applied(x, to: s)
       let rows = try GoalSeek.metrics(fixed, draws: 2, seed: 1)
       #expect(rows.allSatisfy { $0.allSatisfy(\.isFinite) }, "\(name) at \(x)")
       let plans = Sweep.metricNames().indices.filter { Sweep.metricNames()[$0].hasSuffix("plans") }

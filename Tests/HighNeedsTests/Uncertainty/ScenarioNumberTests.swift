@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import TestSupport
 import Testing
 
 @testable import HighNeeds
@@ -64,7 +65,7 @@ import Testing
       let values = Draw.inputValues(s.uncertainty, horizon: H, generator: Philox4x32(seed: seed), draw: d)
       var overrides: [String: Double] = [:]
       for (i, input) in s.uncertainty.inputs.enumerated() {
-        for (key, value) in input.overrides(values[i]) { overrides[key] = value }
+        for (key, value) in input.drawnNumbers(values[i]) { overrides[key] = value }
       }
       let growthLabels = overrides.keys.filter { $0.hasPrefix("income.hnb_growth_fraction_per_year.") }.sorted()
       #expect(growthLabels.count == H - 1)
@@ -151,13 +152,62 @@ import Testing
     #expect(abs(covariance / variance + 0.9) < 0.05)
   }
 
-  @Test func goalSeekChangesAreMadeAgainOnARebuiltDraw() throws {
+  /// A goal seek sets the transfer in the scenario's inputs, so a draw that resolves them again
+  /// keeps it (even when the transfer itself is written with a distribution).
+  @Test func goalSeekChangesAreKeptWhenADrawResolvesTheInputsAgain() throws {
     let s = try Self.load(Array(Self.uncertainEdits.prefix(1)))
-    let adjusted = GoalSeekVariable.transferPercent.applied(0.3, to: s)
-    let rebuilt = try ScenarioLoader.rebuild(
-      adjusted, overrides: ["reserve.opening_balance_gbp": -1], memo: InputMemo())
-    #expect(rebuilt.openingBalance == -1)
-    #expect(rebuilt.income.schoolsBlockTransferPercent == Array(repeating: 0.3, count: s.horizonYears))
+    let H = s.horizonYears
+    let adjusted = try GoalSeekVariable.transferPercent.applied(0.3, to: s)
+    #expect(adjusted.income.schoolsBlockTransferPercent == Array(repeating: 0.3, count: H))
+    let drawn = try Draw.resolved(adjusted, values: [Array(repeating: -1, count: H)])
+    #expect(drawn.openingBalance == -1)
+    #expect(drawn.income.schoolsBlockTransferPercent == Array(repeating: 0.3, count: H))
+    let transfer = try Self.load([
+      (
+        "schools_block_transfer_percent: 0.5",
+        "schools_block_transfer_percent: {value: 0.5, distribution: {type: uniform, min: 0, max: 1}}"
+      )
+    ])
+    #expect(transfer.uncertainty.inputs.map(\.id) == ["income.schools_block_transfer_percent"])
+    let drawnTransfer = try Draw.resolved(transfer, values: [Array(repeating: 0.7, count: H)])
+    #expect(drawnTransfer.income.schoolsBlockTransferPercent == Array(repeating: 0.7, count: H))
+    let seeking = try GoalSeekVariable.transferPercent.applied(0.2, to: transfer)
+    let seekingDrawn = try Draw.resolved(seeking, values: [Array(repeating: 0.7, count: H)])
+    #expect(seekingDrawn.income.schoolsBlockTransferPercent == Array(repeating: 0.2, count: H))
+  }
+
+  /// A mitigation's goal-seek strength is an input too: a draw of its own numbers resolves the
+  /// lever at that strength.
+  @Test func aMitigationsStrengthIsKeptWhenItsDrawnNumbersAreResolved() throws {
+    let s = try Self.load([
+      (
+        "    2026-27: 50000",
+        "    2026-27: 50000\nmitigations:\n  - {id: early, lever: scale_incidence, factor: 0.8, start: 2025/26, ramp_years: 1}"
+      )
+    ])
+    let i = try #require(s.inputs.mitigations.firstIndex { $0.kind == .scaleIncidence })
+    var inputs = s.inputs
+    inputs.mitigations[i].strength = 0.5
+    let halfway = try ScenarioResolver.resolve(inputs)
+    #expect(
+      halfway.mitigations[i].lever == GoalSeekVariable.scaled(s.mitigations[i], by: 0.5).lever
+        && halfway.mitigations[i].lever != s.mitigations[i].lever)
+    inputs.mitigations[i].amount.value = 0.6
+    let drawn = try ScenarioResolver.resolve(inputs)
+    #expect(drawn.mitigations[i].lever == .scaleIncidence(factor: 1 + 0.5 * (0.6 - 1)))
+  }
+
+  /// A drawn value the inputs refuse is an error naming the draw's values.
+  @Test func aDrawTheInputsRefuseNamesTheDrawnValues() throws {
+    let s = try Self.load([Self.uncertainEdits[2]])
+    let H = s.horizonYears
+    let message = thrownMessage { _ = try Draw.resolved(s, values: [Array(repeating: 9, count: H)]) }
+    #expect(
+      message?.hasSuffix(
+        "tiny.yaml:13:3: caseload.incidence_trend_fraction_per_year: expected a trend that keeps every rate within "
+          + "a rate in [0, 1] (new plans per resident per year); found a rate above 1 by 2028 "
+          + "(with the drawn values caseload.incidence_trend_fraction_per_year = 9)") == true,
+      "\(message ?? "")")
   }
 
   @Test(arguments: [

@@ -1,16 +1,7 @@
 import Foundation
 
-extension ScenarioBuilder {
-  struct CaseloadInputs {
-    var baseline: [Double]
-    var population: [[Double]]
-    var incidence: [[Double]]
-    var mix: [[Double]]
-    var cessation: [[Double]]
-    var transition: [[Double]]
-  }
-
-  mutating func readCaseload(_ map: MapReader, axes: Axes, thresholds: Thresholds) throws -> CaseloadInputs {
+extension ScenarioParser {
+  mutating func readCaseload(_ map: MapReader, axes: Axes) throws -> ScenarioInputs.Caseload {
     let P = axes.P
     let N = axes.N
     let A = AgeAxis.count
@@ -18,7 +9,7 @@ extension ScenarioBuilder {
     // Baseline caseload.
     let baselinePath = try map.path("baseline")
     inputFiles.append(baselinePath)
-    let baseline = try memo("caseload.baseline " + baselinePath) { () throws -> [Double] in
+    let baseline = try { () throws -> [Double] in
       let baselineTable = try CSVTable.read(path: baselinePath, columns: ["age", "placement", "need", "plans"])
       log.table(baselineTable, key: "caseload.baseline", value: "plans", unit: "plans")
       if baselineTable.rows.isEmpty {
@@ -47,27 +38,25 @@ extension ScenarioBuilder {
           what: "plans in one age × placement × need cell")
       }
       return baseline
-    }
+    }()
 
     // Population and incidence: by census year and age, or an age profile with a trend.
     let populationPath = try map.path("population")
     inputFiles.append(populationPath)
-    populationFile = populationPath
     let population = try readYearByAge(
       path: populationPath, value: "population", range: 0...InputBounds.residents,
       rangeText: "a non-negative number of residents",
-      growthKey: "population_growth_fraction_per_year", map: map, axes: axes, thresholds: thresholds)
+      growthKey: "population_growth_fraction_per_year", map: map, axes: axes)
     let incidencePath = try map.path("incidence")
     inputFiles.append(incidencePath)
-    incidenceFile = incidencePath
     let incidence = try readYearByAge(
       path: incidencePath, value: "rate", range: 0...1, rangeText: "a rate in [0, 1] (new plans per resident per year)",
-      growthKey: "incidence_trend_fraction_per_year", map: map, axes: axes, thresholds: thresholds)
+      growthKey: "incidence_trend_fraction_per_year", map: map, axes: axes)
 
     // New plan mix.
     let mixPath = try map.path("new_plan_mix")
     inputFiles.append(mixPath)
-    let mix = try memo("caseload.new_plan_mix " + mixPath) { () throws -> [[Double]] in
+    let mix = try { () throws -> [[Double]] in
       let mixTable = try CSVTable.read(path: mixPath, columns: ["age", "placement", "need", "share"])
       log.table(mixTable, key: "caseload.new_plan_mix", value: "share", unit: "fraction of new plans at the age")
       var mix = Array(repeating: Array(repeating: 0.0, count: N * P), count: A)
@@ -86,21 +75,12 @@ extension ScenarioBuilder {
         }
       }
       return mix
-    }
-    for age in 0..<A where incidence.contains(where: { $0[age] > 0 }) {
-      let total = mix[age].reduce(0, +)
-      if abs(total - 1) > Self.rateTolerance {
-        throw InputError(
-          SourceLocation(file: mixPath), key: "share",
-          expected: "shares at age \(age) summing to 1 (±\(Self.rateTolerance)), since its incidence is positive",
-          found: String(format: "%.9f", total))
-      }
-    }
+    }()
 
     // Cessation by age and placement.
     let cessationPath = try map.path("cessation")
     inputFiles.append(cessationPath)
-    let cessation = try memo("caseload.cessation " + cessationPath) { () throws -> [[Double]] in
+    let cessation = try { () throws -> [[Double]] in
       let cessationTable = try CSVTable.read(path: cessationPath, columns: ["age", "placement", "rate"])
       log.table(cessationTable, key: "caseload.cessation", value: "rate", unit: "fraction ceasing per year")
       var general = Array(repeating: -1.0, count: A)
@@ -139,12 +119,12 @@ extension ScenarioBuilder {
         }
       }
       return cessation
-    }
+    }()
 
     // Transitions by age.
     let transitionsPath = try map.path("transitions")
     inputFiles.append(transitionsPath)
-    let transition = try memo("caseload.transitions " + transitionsPath) { () throws -> [[Double]] in
+    let transition = try { () throws -> [[Double]] in
       let transitionTable = try CSVTable.read(path: transitionsPath, columns: ["age", "from", "to", "probability"])
       log.table(transitionTable, key: "caseload.transitions", value: "probability", unit: "probability per year")
       var transition = Array(repeating: Array(repeating: 0.0, count: P * P), count: AgeAxis.maxAge)
@@ -197,58 +177,34 @@ extension ScenarioBuilder {
         }
       }
       return transition
-    }
-    return CaseloadInputs(
-      baseline: baseline, population: population, incidence: incidence, mix: mix,
+    }()
+    return ScenarioInputs.Caseload(
+      baseline: baseline, population: population, incidence: incidence, newPlanMix: mix, newPlanMixFile: mixPath,
       cessation: cessation, transition: transition)
   }
 
-  /// Reads a value by census year and age.
+  /// Reads a value by census year and age: the table, and the trend `growthKey` when the
+  /// table is one age profile (`ScenarioResolver` grows it).
   ///
   /// Either `census_year,age,VALUE` for every projected census year, or `age,VALUE` (the base
-  /// census year's profile) grown by the series `growthKey`: `value[t] = profile · Π_{s=1..t} (1 + growth[s])`. Ages may be ranges; every
-  /// age 0–25 must be covered once in each year.
+  /// census year's profile) with a trend. Ages may be ranges; every age 0–25 must be covered
+  /// once in each year.
   func readYearByAge(
     path: String, value column: String, range: ClosedRange<Double>, rangeText: String, growthKey: String,
-    map: MapReader, axes: Axes, thresholds: Thresholds
-  ) throws -> [[Double]] {
-    let (values, byYear) = try memo("caseload.\(column) " + path) {
-      try yearByAgeTable(path: path, value: column, range: range, rangeText: rangeText, axes: axes)
-    }
+    map: MapReader, axes: Axes
+  ) throws -> ScenarioInputs.YearByAge {
+    let (values, byYear) = try yearByAgeTable(path: path, value: column, range: range, rangeText: rangeText, axes: axes)
     let growth = try map.series(
       growthKey, labels: axes.censusLabels, unit: "fraction per year", in: -0.99...10,
       rangeText: "a growth fraction above -0.99")
-    if byYear {
-      if growth != nil {
-        throw InputError(
-          map.location, key: map.keyPath(growthKey),
-          expected: "no trend when \(path) gives every census year", found: "both")
-      }
-      return values
-    }
-    let rates = growth ?? Array(repeating: 0, count: axes.horizon)
-    for (t, g) in rates.enumerated() where g > thresholds.growth {
-      log.alert(map.keyPath(growthKey), "growth \(g) in \(axes.censusLabels[t]) is above \(thresholds.growth) a year")
-    }
-    var factor = 1.0
-    let grown = rates.map { g in
-      factor *= 1 + g
-      return values[0].map { $0 * factor }
-    }
-    if range.upperBound <= 1, let t = grown.firstIndex(where: { $0.contains { $0 > range.upperBound } }) {
+    if byYear, growth != nil {
       throw InputError(
-        map.location, key: map.keyPath(growthKey), expected: "a trend that keeps every \(column) within \(rangeText)",
-        found: "a \(column) above 1 by \(axes.censusLabels[t])")
+        map.location, key: map.keyPath(growthKey),
+        expected: "no trend when \(path) gives every census year", found: "both")
     }
-    if range.upperBound > 1, let t = grown.firstIndex(where: { $0.contains { $0 > range.upperBound } }) {
-      let largest = grown[t].max() ?? 0
-      throw InputError(
-        map.valueLocation(growthKey), key: map.keyPath(growthKey),
-        expected:
-          "a trend that keeps every \(column) at most \(format(range.upperBound)) (residents of one age; see docs/SCENARIO.md, Bounds)",
-        found: "\(format(largest)) by \(axes.censusLabels[t])")
-    }
-    return grown
+    return ScenarioInputs.YearByAge(
+      values: values, byYear: byYear, file: path, column: column, range: range, rangeText: rangeText, growth: growth,
+      growthKeyPath: map.keyPath(growthKey), mapLocation: map.location, growthLocation: map.valueLocation(growthKey))
   }
 
   /// The CSV part of `readYearByAge`: the values by census year and age (one profile when the

@@ -1,17 +1,12 @@
 import Foundation
 
-extension ScenarioBuilder {
-  struct CapacityInputs {
-    var places: [[Double]]
-    var overflow: [[Double]?]
-  }
-
-  mutating func readCapacity(_ map: MapReader, axes: Axes, baseline: [Double]) throws -> CapacityInputs {
+extension ScenarioParser {
+  mutating func readCapacity(_ map: MapReader, axes: Axes) throws -> ScenarioInputs.Capacity {
     let P = axes.P
     let years = axes.academicLabels
     let path = try map.path("places")
     inputFiles.append(path)
-    let (places, listed) = try memo("capacity.places " + path) { () throws -> ([[Double]], Set<Int>) in
+    let (places, listed) = try { () throws -> ([[Double]], Set<Int>) in
       let table = try CSVTable.read(path: path, columns: ["placement", "academic_year", "places"])
       var places = Array(repeating: Array(repeating: -1.0, count: P), count: years.count)
       var listed = Set<Int>()
@@ -61,10 +56,14 @@ extension ScenarioBuilder {
         }
       }
       return (places, listed)
-    }
+    }()
 
-    var overflow: [[Double]?] = Array(repeating: nil, count: P)
+    var overflow: [ScenarioInputs.Overflow] = []
+    var overflowLocation = map.location
+    var overflowKeyPath = map.keyPath("overflow")
     if let overflowMap = try map.map("overflow") {
+      overflowLocation = overflowMap.location
+      overflowKeyPath = overflowMap.path
       for (key, location) in overflowMap.keys {
         guard let p = axes.taxonomy.placementIndex(key) else {
           throw InputError(
@@ -76,63 +75,31 @@ extension ScenarioBuilder {
             found: "'\(key)' has none")
         }
         guard let destinations = try overflowMap.map(key) else { continue }
-        var shares = Array(repeating: 0.0, count: P)
+        var shares: [ScenarioInputs.Share] = []
         for (destination, destinationLocation) in destinations.keys {
           guard let q = axes.taxonomy.placementIndex(destination), q != p else {
             throw InputError(
               destinationLocation, key: destinations.keyPath(destination),
               expected: "another placement defined in the taxonomy", found: "'\(destination)'")
           }
-          shares[q] = try destinations.number(destination, unit: "fraction", in: 0...1, rangeText: "a share in [0, 1]")
+          shares.append(
+            ScenarioInputs.Share(
+              destination: q,
+              share: try destinations.number(destination, unit: "fraction", in: 0...1, rangeText: "a share in [0, 1]")))
         }
         try destinations.finish()
-        let total = shares.reduce(0, +)
-        if abs(total - 1) > Self.rateTolerance {
-          throw InputError(
-            location, key: overflowMap.keyPath(key), expected: "overflow shares summing to 1",
-            found: String(format: "%.9f", total))
-        }
-        // Within the tolerance is not exactly 1: scale the shares to 1 so that overflow conserves plans.
-        overflow[p] = shares.map { $0 / total }
+        overflow.append(
+          ScenarioInputs.Overflow(placement: p, shares: shares, location: location, keyPath: overflowMap.keyPath(key)))
       }
       try overflowMap.finish()
-      for p in 0..<P {
-        guard let shares = overflow[p] else { continue }
-        for q in 0..<P where shares[q] > 0 && overflow[q] != nil {
-          throw InputError(
-            overflowMap.location, key: overflowMap.keyPath(axes.taxonomy.placements[p].id),
-            expected: "overflow to placements that are not themselves capacity-limited",
-            found: "'\(axes.taxonomy.placements[q].id)' is limited")
-        }
-      }
     }
-    // Baseline occupancy above commissioned places is unusual: report it.
-    for p in 0..<P where overflow[p] != nil {
-      var occupied = 0.0
-      for cell in stride(from: p, to: baseline.count, by: P) { occupied += baseline[cell] }
-      if occupied > places[0][p] + 1e-9 {
-        log.alert(
-          path,
-          "\(axes.taxonomy.placements[p].id): baseline caseload \(format(occupied)) exceeds the \(format(places[0][p])) places commissioned in \(years[0])"
-        )
-      }
-    }
-    return CapacityInputs(places: places, overflow: overflow)
+    return ScenarioInputs.Capacity(
+      places: places, placesFile: path, overflow: overflow, overflowLocation: overflowLocation,
+      overflowKeyPath: overflowKeyPath)
   }
 
-  struct CostInputs {
-    var priceBasis: String
-    var baseAcademicYear: Int
-    var baseFinancialYear: Int
-    var topUp: [Double]
-    var placeFundingRate: [Double]
-    var placeFundingUplift: Double
-    var lines: [CostLine]
-    var central: [CentralLine]
-  }
-
-  mutating func readCosts(_ map: MapReader, axes: Axes, capacity: CapacityInputs, thresholds: Thresholds) throws
-    -> CostInputs
+  mutating func readCosts(_ map: MapReader, axes: Axes, capacity: ScenarioInputs.Capacity, thresholds: Thresholds)
+    throws -> ScenarioInputs.Costs
   {
     let P = axes.P
     let N = axes.N
@@ -172,7 +139,7 @@ extension ScenarioBuilder {
     // Top-ups.
     let path = try map.path("top_ups")
     inputFiles.append(path)
-    let (topUp, lineOf) = try memo("costs.top_ups " + path) { () throws -> ([Double], [Int: Int]) in
+    let (topUp, lineOf) = try { () throws -> ([Double], [Int: Int]) in
       let table = try CSVTable.read(path: path, columns: ["placement", "need", "gbp_per_plan"])
       log.table(table, key: "costs.top_ups", value: "gbp_per_plan", unit: "gbp per plan per year at the price base")
       var general = Array(repeating: -1.0, count: P)
@@ -211,7 +178,7 @@ extension ScenarioBuilder {
         }
       }
       return (topUp, lineOf)
-    }
+    }()
     let positive = topUp.filter { $0 > 0 }.sorted()
     if !positive.isEmpty {
       let median = positive[positive.count / 2]
@@ -227,8 +194,7 @@ extension ScenarioBuilder {
     }
 
     // Place funding.
-    var placeFunding = Array(repeating: 0.0, count: P)
-    var rateGiven = Array(repeating: false, count: P)
+    var placeFunding = [InputNumber?](repeating: nil, count: P)
     if let rates = try map.map("place_funding_gbp_per_place") {
       for (key, location) in rates.keys {
         guard let p = axes.taxonomy.placementIndex(key) else {
@@ -239,11 +205,10 @@ extension ScenarioBuilder {
           key, unit: "gbp per place per year", in: 0...InputBounds.placeFunding,
           rangeText: InputBounds.text(
             "a non-negative amount", atMost: InputBounds.placeFunding, "gbp per place per year"))
-        rateGiven[p] = true
       }
       try rates.finish()
     }
-    for p in 0..<P where !rateGiven[p] && capacity.places.contains(where: { $0[p] > 0 }) {
+    for p in 0..<P where placeFunding[p] == nil && capacity.places.contains(where: { $0[p] > 0 }) {
       throw InputError(
         map.location, key: map.keyPath("place_funding_gbp_per_place"),
         expected: "a rate for every placement with commissioned places (0 if none is paid)",
@@ -255,7 +220,7 @@ extension ScenarioBuilder {
 
     // Cost lines.
     guard let lineTrees = try map.list("cost_lines") else { throw map.missing("cost_lines", "a list of cost lines") }
-    var lines: [CostLine] = []
+    var lines: [ScenarioInputs.Line] = []
     var owner = Array(repeating: -1, count: P)
     for (index, item) in lineTrees.enumerated() {
       let line = try MapReader(item, path: map.keyPath("cost_lines.\(item.identifier ?? String(index))"), log: log)
@@ -279,13 +244,14 @@ extension ScenarioBuilder {
         owner[p] = lines.count
         members.append(p)
       }
-      let uplift = try readUplift(line, thresholds: thresholds)
+      let uplift = try readUplift(line)
       try line.finish()
       if lines.contains(where: { $0.id == id }) {
         throw InputError(
           line.location, key: line.keyPath("id"), expected: "unique cost line ids", found: "'\(id)' again")
       }
-      lines.append(CostLine(id: id, label: label, placements: members, uplift: uplift))
+      lines.append(
+        ScenarioInputs.Line(id: id, label: label, placements: members, uplift: uplift, keyPath: line.path))
     }
     if let p = owner.firstIndex(of: -1) {
       throw InputError(
@@ -294,7 +260,7 @@ extension ScenarioBuilder {
     }
 
     // Central lines.
-    var central: [CentralLine] = []
+    var central: [ScenarioInputs.CentralLineInput] = []
     for (index, item) in (try map.list("central_lines") ?? []).enumerated() {
       let line = try MapReader(item, path: map.keyPath("central_lines.\(item.identifier ?? String(index))"), log: log)
       let id = try line.string("id")
@@ -302,37 +268,34 @@ extension ScenarioBuilder {
       let gbp = try line.number(
         "gbp", unit: "gbp per year", in: 0...InputBounds.amount,
         rangeText: InputBounds.text("a non-negative amount", atMost: InputBounds.amount, "gbp"))
-      let uplift = try readUplift(line, thresholds: thresholds)
+      let uplift = try readUplift(line)
       try line.finish()
       if central.contains(where: { $0.id == id }) || lines.contains(where: { $0.id == id }) {
         throw InputError(line.location, key: line.keyPath("id"), expected: "unique line ids", found: "'\(id)' again")
       }
-      central.append(CentralLine(id: id, label: label, baseGBP: gbp, uplift: uplift))
+      central.append(
+        ScenarioInputs.CentralLineInput(id: id, label: label, gbp: gbp, uplift: uplift, keyPath: line.path))
     }
-    return CostInputs(
+    return ScenarioInputs.Costs(
       priceBasis: priceBasis, baseAcademicYear: baseAcademic, baseFinancialYear: baseFinancial,
-      topUp: topUp, placeFundingRate: placeFunding, placeFundingUplift: placeFundingUplift,
+      topUp: topUp, placeFunding: placeFunding, placeFundingUplift: placeFundingUplift,
       lines: lines, central: central)
   }
 
-  /// A cost or central line's annual uplift, with an alert above the growth threshold.
-  func readUplift(_ line: MapReader, thresholds: Thresholds) throws -> Double {
-    let uplift = try line.number(
+  /// A cost or central line's annual uplift.
+  func readUplift(_ line: MapReader) throws -> InputNumber {
+    try line.number(
       "uplift_fraction_per_year", unit: "fraction per year", in: -0.5...1,
       rangeText: "a fraction per year in [-0.5, 1]")
-    if uplift > thresholds.growth {
-      log.alert(line.path, "uplift \(uplift) a year is above \(thresholds.growth)")
-    }
-    return uplift
   }
 
-  func readIncome(_ map: MapReader, axes: Axes, thresholds: Thresholds) throws -> IncomeInputs {
+  func readIncome(_ map: MapReader, axes: Axes) throws -> ScenarioInputs.Income {
     let labels = axes.financialLabels
     let H = axes.horizon
     let first = try map.number(
       "hnb_allocation_gbp", unit: "gbp", in: 0...InputBounds.amount,
       rangeText: InputBounds.text("a non-negative amount", atMost: InputBounds.amount, "gbp"))
-    var hnb = [first]
+    var hnbGrowth: InputSeries?
     if H > 1 {
       let growthLabels = Array(labels.dropFirst())
       guard
@@ -343,20 +306,15 @@ extension ScenarioBuilder {
         throw map.missing(
           "hnb_growth_fraction_per_year", "growth for \(growthLabels.first ?? "")…\(growthLabels.last ?? "")")
       }
-      for (k, g) in growth.enumerated() {
-        if g > thresholds.growth {
-          log.alert(
-            "income.hnb_growth_fraction_per_year", "growth \(g) in \(growthLabels[k]) is above \(thresholds.growth)")
-        }
-        hnb.append((hnb.last ?? 0) * (1 + g))
-      }
-    } else if try map.series(
+      hnbGrowth = growth
+    } else if let growth = try map.series(
       "hnb_growth_fraction_per_year", labels: [], unit: "fraction per year", in: -0.5...1,
-      rangeText: "a growth fraction in [-0.5, 1]") != nil
+      rangeText: "a growth fraction in [-0.5, 1]")
     {
+      hnbGrowth = growth
       log.alert("income.hnb_growth_fraction_per_year", "not used: a one-year horizon has no year of growth")
     }
-    func series(_ key: String, range: ClosedRange<Double>, rangeText: String) throws -> [Double] {
+    func series(_ key: String, range: ClosedRange<Double>, rangeText: String) throws -> InputSeries {
       guard
         let values = try map.series(
           key, labels: labels, unit: key.hasSuffix("percent") ? "percent" : "gbp", in: range, rangeText: rangeText)
@@ -372,23 +330,16 @@ extension ScenarioBuilder {
       rangeText: "an amount within ±£100bn")
     let schoolsBlock = try series("schools_block_gbp", range: 0...InputBounds.amount, rangeText: nonNegative)
     let transfer = try series("schools_block_transfer_percent", range: 0...100, rangeText: "a percentage in [0, 100]")
-    for (f, value) in transfer.enumerated() where value > 0.5 {
-      log.alert(
-        "income.schools_block_transfer_percent",
-        "transfer of \(value)% in \(labels[f]) is above 0.5% and needs the Secretary of State's approval")
-    }
     let totalDSG = try series(
       "total_dsg_gbp", range: 1...InputBounds.amount,
       rangeText: InputBounds.text("a positive amount", atMost: InputBounds.amount, "gbp"))
-    return IncomeInputs(
-      hnbAllocation: hnb, deductions: deductions, importExportAdjustment: importExport,
+    return ScenarioInputs.Income(
+      hnbAllocation: first, hnbGrowth: hnbGrowth, deductions: deductions, importExportAdjustment: importExport,
       schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
   }
 
-  func readMitigations(
-    _ items: [YAMLTree], axes: Axes, capacity: CapacityInputs, costs: CostInputs
-  ) throws -> [Mitigation] {
-    var mitigations: [Mitigation] = []
+  func readMitigations(_ items: [YAMLTree], axes: Axes) throws -> [ScenarioInputs.MitigationInput] {
+    var mitigations: [ScenarioInputs.MitigationInput] = []
     for (index, item) in items.enumerated() {
       let map = try MapReader(item, path: "mitigations.\(item.identifier ?? String(index))", log: log)
       let id = try map.string("id")
@@ -422,43 +373,30 @@ extension ScenarioBuilder {
         }
         return p
       }
-      func value(_ key: String, unit: String, _ range: ClosedRange<Double>, _ text: String) throws -> Double {
+      func value(_ key: String, unit: String, _ range: ClosedRange<Double>, _ text: String) throws -> InputNumber {
         guard let tree = try map.tree(key) else { throw map.missing(key, "a number (\(unit))") }
         return try MapReader.number(
           tree, keyPath: "\(prefix).\(key)", unit: unit, range: range, rangeText: text, log: log)
       }
-      let lever: Mitigation.Lever
+      let kind: ScenarioInputs.MitigationInput.LeverKind
+      let amount: InputNumber
       var leverAges = 0...AgeAxis.maxAge
       switch leverName {
       case "scale_incidence":
         leverAges = try ages()
-        lever = .scaleIncidence(factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
+        kind = .scaleIncidence
+        amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
       case "scale_cessation":
         leverAges = try ages()
-        lever = .scaleCessation(factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
+        kind = .scaleCessation
+        amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
       case "unit_cost":
-        let p = try placement("placement")
-        lever = .unitCost(
-          placement: p, factor: try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]"))
+        kind = .unitCost(placement: try placement("placement"))
+        amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
       case "add_capacity":
-        let p = try placement("placement")
-        let places = try value(
+        kind = .addCapacity(placement: try placement("placement"))
+        amount = try value(
           "places", unit: "places", -InputBounds.places...InputBounds.places, "a number of places within ±1000000")
-        if capacity.overflow[p] == nil && costs.placeFundingRate[p] == 0 {
-          throw InputError(
-            map.valueLocation("placement"), key: "\(prefix).placement",
-            expected: "a capacity-limited placement (with an overflow mix) or one with a place-funding rate, "
-              + "so that added places change something",
-            found: "'\(axes.taxonomy.placements[p].id)', which has neither")
-        }
-        let fewest = capacity.places.map { $0[p] }.min() ?? 0
-        if places < 0 && -places > fewest {
-          log.alert(
-            prefix,
-            "removes \(format(-places)) places, more than the \(format(fewest)) commissioned in some year: places stop at 0"
-          )
-        }
-        lever = .addCapacity(placement: p, places: places)
       case "shift_new_plans", "shift_placements":
         leverAges = try ages()
         let from = try placement("from")
@@ -474,13 +412,12 @@ extension ScenarioBuilder {
               map.valueLocation("share"), key: "\(prefix).share", expected: "either share or target_share, not both",
               found: "both")
           }
-          let target = try value("target_share", unit: "fraction", 0...1, "a share in [0, 1]")
-          lever = .shiftNewPlansToTarget(from: from, to: to, targetShare: target)
+          kind = .shiftNewPlansToTarget(from: from, to: to)
+          amount = try value("target_share", unit: "fraction", 0...1, "a share in [0, 1]")
         } else {
-          let share = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
-          lever =
-            leverName == "shift_new_plans"
-            ? .shiftNewPlans(from: from, to: to, share: share) : .shiftPlacements(from: from, to: to, share: share)
+          kind =
+            leverName == "shift_new_plans" ? .shiftNewPlans(from: from, to: to) : .shiftPlacements(from: from, to: to)
+          amount = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
         }
       default:
         throw InputError(
@@ -489,7 +426,7 @@ extension ScenarioBuilder {
             "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation",
           found: "'\(leverName)'")
       }
-      var annualCost = 0.0
+      var annualCost: InputNumber?
       if let tree = try map.tree("cost_gbp_per_year") {
         annualCost = try MapReader.number(
           tree, keyPath: "\(prefix).cost_gbp_per_year", unit: "gbp per year", range: 0...InputBounds.amount,
@@ -513,7 +450,7 @@ extension ScenarioBuilder {
             + (strength == 1 ? "full strength" : "strength \(format(strength))")
             + ", and what it did before the census is already in the base data; check the year")
       }
-      switch lever {
+      switch kind {
       case .scaleCessation, .shiftPlacements:
         if leverAges.lowerBound == AgeAxis.maxAge {
           log.alert(prefix, "acts only at age 25, where every plan ends anyway: it has no effect")
@@ -522,9 +459,9 @@ extension ScenarioBuilder {
         break
       }
       mitigations.append(
-        Mitigation(
-          id: id, label: label, lever: lever, startAcademicYear: start, rampYears: ramp, ages: leverAges,
-          source: source, annualCostGBP: annualCost))
+        ScenarioInputs.MitigationInput(
+          id: id, label: label, kind: kind, amount: amount, startAcademicYear: start, rampYears: ramp, ages: leverAges,
+          source: source, annualCost: annualCost, keyPath: prefix, placementLocation: map.valueLocation("placement")))
     }
     if mitigations.count > Self.maxMitigations {
       throw InputError(

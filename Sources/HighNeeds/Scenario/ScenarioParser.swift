@@ -1,14 +1,15 @@
 import Foundation
 
-/// Turns a merged YAML tree into a `Scenario`, checking every value on the way.
-struct ScenarioBuilder {
+/// Reads a merged YAML tree and the CSV files it names into `ScenarioInputs`, checking every
+/// value as written (its kind, unit and range, each at its file:line:column).
+///
+/// What is derived from several values (a trend applied, shares normalised, levers built) and
+/// the checks that need it are `ScenarioResolver`'s.
+struct ScenarioParser {
   let tree: YAMLTree
   let files: [String]
   let log = AssumptionLog()
   var inputFiles: [String] = []
-  /// The population and incidence files, named by the plausibility alerts.
-  var populationFile = ""
-  var incidenceFile = ""
 
   static let rateTolerance = 1e-6
 
@@ -17,7 +18,7 @@ struct ScenarioBuilder {
     self.files = files
   }
 
-  mutating func build() throws -> Scenario {
+  mutating func parse() throws -> ScenarioInputs {
     let root = try MapReader(tree, path: "", log: log)
     let name = try root.string("name")
     if name.isEmpty
@@ -41,16 +42,14 @@ struct ScenarioBuilder {
       let placementsPath = try map.path("placements")
       let needsPath = try map.path("needs")
       try map.finish()
-      taxonomy = try memo("taxonomy \(placementsPath) \(needsPath)") {
-        try Taxonomy.load(placementsPath: placementsPath, needsPath: needsPath)
-      }
+      taxonomy = try Taxonomy.load(placementsPath: placementsPath, needsPath: needsPath)
       inputFiles += [placementsPath, needsPath]
     } else {
       guard let paths = ScenarioLoader.defaultTaxonomyPaths else {
         throw InputError(
           root.location, key: "taxonomy", expected: "the built-in taxonomy", found: "it missing from the installation")
       }
-      taxonomy = try memo("taxonomy") { try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs) }
+      taxonomy = try Taxonomy.load(placementsPath: paths.placements, needsPath: paths.needs)
       inputFiles += [paths.placements, paths.needs]
     }
 
@@ -66,13 +65,13 @@ struct ScenarioBuilder {
     let thresholds = try readAlertThresholds(root)
 
     guard let caseloadMap = try root.map("caseload") else { throw root.missing("caseload", "a map of caseload inputs") }
-    let caseload = try readCaseload(caseloadMap, axes: axes, thresholds: thresholds)
+    let caseload = try readCaseload(caseloadMap, axes: axes)
     try caseloadMap.finish()
 
     guard let capacityMap = try root.map("capacity") else {
       throw root.missing("capacity", "a map with places and overflow")
     }
-    let capacity = try readCapacity(capacityMap, axes: axes, baseline: caseload.baseline)
+    let capacity = try readCapacity(capacityMap, axes: axes)
     try capacityMap.finish()
 
     guard let costsMap = try root.map("costs") else { throw root.missing("costs", "a map of cost inputs") }
@@ -80,7 +79,7 @@ struct ScenarioBuilder {
     try costsMap.finish()
 
     guard let incomeMap = try root.map("income") else { throw root.missing("income", "a map of income inputs") }
-    let income = try readIncome(incomeMap, axes: axes, thresholds: thresholds)
+    let income = try readIncome(incomeMap, axes: axes)
     try incomeMap.finish()
 
     guard let reserveMap = try root.map("reserve") else {
@@ -88,7 +87,7 @@ struct ScenarioBuilder {
     }
     let opening = try reserveMap.number(
       "opening_balance_gbp", unit: "gbp", in: -1e11...1e11, rangeText: "an amount within ±£100bn")
-    var contributions = Array(repeating: 0.0, count: horizon)
+    var contributions = [InputNumber?](repeating: nil, count: horizon)
     if let map = try reserveMap.map("contributions_gbp") {
       for (key, location) in map.keys {
         guard let f = axes.financialLabels.firstIndex(of: key) else {
@@ -98,48 +97,43 @@ struct ScenarioBuilder {
             found: "'\(key)'")
         }
         contributions[f] = try map.number(key, unit: "gbp", in: -1e11...1e11, rangeText: "an amount within ±£100bn")
-        if contributions[f] < 0 {
-          log.alert(map.keyPath(key), "a negative contribution (money taken out of the reserve)")
-        }
       }
       try map.finish()
     }
     try reserveMap.finish()
 
-    let mitigations = try readMitigations(root.list("mitigations") ?? [], axes: axes, capacity: capacity, costs: costs)
+    let mitigations = try readMitigations(root.list("mitigations") ?? [], axes: axes)
 
     var outturn: [OutturnValue] = []
     if let path = try root.optionalPath("outturn") {
       inputFiles.append(path)
       outturn = try readOutturn(path, axes: axes)
     }
-    let uncertainty = try readUncertainty(
-      root.map("uncertainty"), axes: axes, highestIncidence: caseload.incidence.joined().max() ?? 0)
-    try root.finish()
-
-    var scenario = Scenario(
-      name: name, title: title, description: description, isBase: kind == "base",
-      scenarioFiles: files, inputFiles: inputFiles, resolvedTree: tree, taxonomy: taxonomy,
-      baseCensusYear: base, horizonYears: horizon,
-      baselinePlans: caseload.baseline, population: caseload.population,
-      incidenceRate: caseload.incidence, newPlanMix: caseload.mix,
-      cessationRate: caseload.cessation, transition: caseload.transition,
-      commissionedPlaces: capacity.places, overflow: capacity.overflow,
-      priceBasis: costs.priceBasis, priceBaseAcademicYear: costs.baseAcademicYear,
-      priceBaseFinancialYear: costs.baseFinancialYear, topUp: costs.topUp,
-      placeFundingRate: costs.placeFundingRate, placeFundingUplift: costs.placeFundingUplift,
-      costLines: costs.lines, centralLines: costs.central, income: income,
-      openingBalance: opening, contributions: contributions, mitigations: mitigations,
-      outturn: outturn, assumptions: log.entries.sorted(), inputRows: log.rowCounts, alerts: log.alerts.sorted(),
-      uncertainty: uncertainty)
-    scenario.censusAgeAlertYears = thresholds.censusAge
-    // A draw's rebuilt scenario keeps no alerts: check only what is loaded from its files.
-    if log.memo == nil {
-      scenario.alerts =
-        (scenario.alerts
-        + PlausibilityChecks.alerts(scenario, populationFile: populationFile, incidenceFile: incidenceFile)).sorted()
+    var inputs = ScenarioInputs(
+      name: name, title: title, description: description, isBase: kind == "base", taxonomy: taxonomy,
+      baseCensusYear: base, horizonYears: horizon, thresholds: thresholds, caseload: caseload, capacity: capacity,
+      costs: costs, income: income,
+      reserve: ScenarioInputs.Reserve(openingBalance: opening, contributions: contributions),
+      mitigations: mitigations, outturn: outturn, uncertainty: UncertaintySpec(),
+      source: ScenarioSource(
+        scenarioFiles: files, inputFiles: [], tree: tree, inputRows: [:], assumptions: [], alerts: []))
+    // Each number written with a distribution is an uncertain input that sets its slot.
+    let slots = inputs.numberSlots()
+    let numbers = log.uncertainNumbers.map { number -> UncertainInput in
+      guard let slot = slots[number.id] else {
+        preconditionFailure("\(number.id): a number written with a distribution that ScenarioInputs does not keep")
+      }
+      return UncertainInput(
+        id: number.id, target: .scenarioNumber(slot, labels: number.labels), distribution: number.distribution,
+        perYear: number.labels != nil)
     }
-    return scenario
+    inputs.uncertainty = try readUncertainty(root.map("uncertainty"), axes: axes, numbers: numbers)
+    try root.finish()
+    inputs.source.inputFiles = inputFiles
+    inputs.source.inputRows = log.rowCounts
+    inputs.source.assumptions = log.entries.sorted()
+    inputs.source.alerts = log.alerts.sorted()
+    return inputs
   }
 
   struct Axes {
@@ -189,21 +183,17 @@ struct ScenarioBuilder {
     }
   }
 
-  struct Thresholds {
-    var growth: Double
-    var unitCostRatio: Double
-    var censusAge = DataVintage.defaultCensusAgeYearsAbove
-  }
+  typealias Thresholds = ScenarioInputs.Thresholds
 
   func readAlertThresholds(_ root: MapReader) throws -> Thresholds {
-    var thresholds = Thresholds(growth: 0.25, unitCostRatio: 10)
+    var thresholds = Thresholds()
     if let map = try root.map("alerts") {
       thresholds.growth =
-        try map.optionalNumber("growth_fraction_per_year_above", unit: "fraction per year", in: 0...10)
+        try map.optionalNumber("growth_fraction_per_year_above", unit: "fraction per year", in: 0...10)?.value
         ?? thresholds.growth
       thresholds.unitCostRatio =
-        try map.optionalNumber("unit_cost_ratio_above", unit: "ratio", in: 1...1000) ?? thresholds.unitCostRatio
-      if let age = try map.optionalNumber("census_age_years_above", unit: "years", in: 0...100) {
+        try map.optionalNumber("unit_cost_ratio_above", unit: "ratio", in: 1...1000)?.value ?? thresholds.unitCostRatio
+      if let age = try map.optionalNumber("census_age_years_above", unit: "years", in: 0...100)?.value {
         guard age == age.rounded() else {
           throw InputError(
             map.valueLocation("census_age_years_above"), key: map.keyPath("census_age_years_above"),

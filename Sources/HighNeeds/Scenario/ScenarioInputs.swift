@@ -1,0 +1,295 @@
+import Foundation
+
+/// A number of the scenario file that a sweep may draw or a goal seek may set: its value, the
+/// distribution it was written with (if any), and where it is written.
+public struct InputNumber: Sendable, Equatable {
+  /// The value in use: as written, or as a draw set it.
+  public var value: Double
+  /// The distribution `hnb sweep` draws it from (`distribution:`), nil for a fixed number.
+  public var distribution: Distribution?
+  /// Its key path in the scenario file (`reserve.opening_balance_gbp`): its uncertain input's id.
+  public var keyPath: String
+  /// Where its value is written.
+  public var location: SourceLocation
+}
+
+/// A value given once or for each year of a run (a growth rate, an income line): its values by
+/// year and the numbers written.
+public struct InputSeries: Sendable, Equatable {
+  /// The years, as written in the file.
+  public var labels: [String]
+  /// `values[k]`: the value in use for `labels[k]` (as written, or as a draw set it).
+  public var values: [Double]
+  /// The numbers as written: one for every year (its key path the series'), or one a year
+  /// (key paths `series.label`).
+  public var written: [InputNumber]
+  /// True when one number was written for every year.
+  public var isSingle: Bool
+}
+
+/// Where a number an uncertain input draws is kept in `ScenarioInputs`: a typed key path, so a
+/// draw sets it without naming it by text.
+///
+/// Key paths are immutable values, safe to share between threads.
+public enum NumberSlot: @unchecked Sendable, Equatable {
+  /// One number: set to the input's value.
+  case number(WritableKeyPath<ScenarioInputs, Double>)
+  /// A series written as one number: year `k` set to the input's value in year slot `k` (the
+  /// same every year for an input drawn once).
+  case series(WritableKeyPath<ScenarioInputs, [Double]>)
+
+  /// Sets the number(s) of `inputs` to the values `v` (by year slot).
+  func set(_ v: [Double], in inputs: inout ScenarioInputs) {
+    switch self {
+    case .number(let path): inputs[keyPath: path] = v[0]
+    case .series(let path):
+      for k in inputs[keyPath: path].indices { inputs[keyPath: path][k] = v[k] }
+    }
+  }
+}
+
+/// Every input of a scenario as parsed from its YAML and CSV files, before anything is derived.
+///
+/// `ScenarioParser` (through `ScenarioLoader.parse`) reads the files into these values, checking
+/// each one as written; `ScenarioResolver.resolve` derives the `Scenario` the engine runs
+/// (trends applied, allocations compounded, shares normalised, levers built) and checks what
+/// the derivation can break, with no file access. A sweep draw, a goal-seek trial or a
+/// sensitivity run changes numbers here (through `NumberSlot`s) and resolves again.
+public struct ScenarioInputs: Sendable {
+  public var name: String
+  public var title: String
+  public var description: String
+  public var isBase: Bool
+  public var taxonomy: Taxonomy
+  public var baseCensusYear: Int
+  public var horizonYears: Int
+  public var thresholds: Thresholds
+  public var caseload: Caseload
+  public var capacity: Capacity
+  public var costs: Costs
+  public var income: Income
+  public var reserve: Reserve
+  public var mitigations: [MitigationInput]
+  public var outturn: [OutturnValue]
+  /// The uncertain inputs: the `uncertainty:` section's, then the numbers written with a
+  /// distribution (their targets hold their slots here).
+  public var uncertainty: UncertaintySpec
+  /// Where the inputs came from: files, the merged YAML, rows read, the assumptions log and
+  /// the alerts found while parsing.
+  public var source: ScenarioSource
+
+  /// Alert thresholds (`alerts:`).
+  public struct Thresholds: Sendable {
+    public var growth = 0.25
+    public var unitCostRatio = 10.0
+    public var censusAge = DataVintage.defaultCensusAgeYearsAbove
+  }
+
+  /// The caseload inputs: CSV tables (already checked and laid out) and the trends.
+  public struct Caseload: Sendable {
+    /// `baseline[cell]`: plans at census `B`.
+    public var baseline: [Double]
+    public var population: YearByAge
+    public var incidence: YearByAge
+    /// `newPlanMix[age][need * P + placement]`, and the file it came from.
+    public var newPlanMix: [[Double]]
+    public var newPlanMixFile: String
+    /// `cessation[age][placement]` (age 25 is 1).
+    public var cessation: [[Double]]
+    /// `transition[age]`: P×P, rows scaled to sum to 1.
+    public var transition: [[Double]]
+  }
+
+  /// A value by census year and age: given for every projected census year, or as the base
+  /// year's profile grown by a trend.
+  public struct YearByAge: Sendable {
+    /// `values[t][age]` for census years `B+1…B+H`, or one profile (`values[0]`).
+    public var values: [[Double]]
+    public var byYear: Bool
+    public var file: String
+    /// The CSV value column (`population` or `rate`).
+    public var column: String
+    public var range: ClosedRange<Double>
+    public var rangeText: String
+    /// The trend (`…_fraction_per_year`), by census year label.
+    public var growth: InputSeries?
+    /// The trend's key path, the place of its map and of its value (for messages).
+    public var growthKeyPath: String
+    public var mapLocation: SourceLocation
+    public var growthLocation: SourceLocation
+  }
+
+  /// Commissioned places and overflow.
+  public struct Capacity: Sendable {
+    /// `places[t][placement]` for `t = 0…H`.
+    public var places: [[Double]]
+    public var placesFile: String
+    /// The overflow mixes, in file order.
+    public var overflow: [Overflow]
+    /// The `overflow:` map's place and key path.
+    public var overflowLocation: SourceLocation
+    public var overflowKeyPath: String
+  }
+
+  /// Where the plans a capacity-limited placement cannot take go.
+  public struct Overflow: Sendable {
+    public var placement: Int
+    public var shares: [Share]
+    public var location: SourceLocation
+    public var keyPath: String
+  }
+
+  /// One destination's share of an overflow.
+  public struct Share: Sendable {
+    public var destination: Int
+    public var share: InputNumber
+  }
+
+  /// Prices and cost lines.
+  public struct Costs: Sendable {
+    public var priceBasis: String
+    public var baseAcademicYear: Int
+    public var baseFinancialYear: Int
+    /// `topUp[need * P + placement]` at the price base.
+    public var topUp: [Double]
+    /// `placeFunding[placement]`: the rate written, nil when none is.
+    public var placeFunding: [InputNumber?]
+    public var placeFundingUplift: InputNumber
+    public var lines: [Line]
+    public var central: [CentralLineInput]
+  }
+
+  /// A cost line as written.
+  public struct Line: Sendable {
+    public var id: String
+    public var label: String
+    public var placements: [Int]
+    public var uplift: InputNumber
+    /// Its key path (`costs.cost_lines.ID`).
+    public var keyPath: String
+  }
+
+  /// A central line as written.
+  public struct CentralLineInput: Sendable {
+    public var id: String
+    public var label: String
+    public var gbp: InputNumber
+    public var uplift: InputNumber
+    public var keyPath: String
+  }
+
+  /// Income as written.
+  public struct Income: Sendable {
+    public var hnbAllocation: InputNumber
+    /// Growth for the financial years after the first (nil only when not written on a
+    /// one-year horizon).
+    public var hnbGrowth: InputSeries?
+    public var deductions: InputSeries
+    public var importExportAdjustment: InputSeries
+    public var schoolsBlock: InputSeries
+    public var schoolsBlockTransferPercent: InputSeries
+    public var totalDSG: InputSeries
+    /// The transfer set by `hnb goalseek --vary transfer_percent` (percent, every year), in
+    /// place of the values written or drawn.
+    public var transferPercentSet: Double?
+  }
+
+  /// The DSG reserve as written.
+  public struct Reserve: Sendable {
+    public var openingBalance: InputNumber
+    /// `contributions[f]`, nil for a year with none written.
+    public var contributions: [InputNumber?]
+  }
+
+  /// A mitigation as written.
+  public struct MitigationInput: Sendable {
+    /// The lever without its number (`amount`).
+    public enum LeverKind: Sendable, Equatable {
+      case scaleIncidence
+      case scaleCessation
+      case unitCost(placement: Int)
+      case addCapacity(placement: Int)
+      case shiftNewPlans(from: Int, to: Int)
+      case shiftNewPlansToTarget(from: Int, to: Int)
+      case shiftPlacements(from: Int, to: Int)
+    }
+
+    public var id: String
+    public var label: String
+    public var kind: LeverKind
+    /// The lever's number: its factor, places, share or target share.
+    public var amount: InputNumber
+    public var startAcademicYear: Int
+    public var rampYears: Int
+    public var ages: ClosedRange<Int>
+    public var source: String
+    public var annualCost: InputNumber?
+    /// Its key path (`mitigations.ID`) and the place of its `placement:`.
+    public var keyPath: String
+    public var placementLocation: SourceLocation
+    /// The strength set by `hnb goalseek --vary mitigation:ID` (0 off, 1 as written), nil as written.
+    public var strength: Double?
+  }
+
+  /// Every number of these inputs that a distribution may be written on, by key path (its
+  /// uncertain input's id), with its slot.
+  func numberSlots() -> [String: NumberSlot] {
+    var slots: [String: NumberSlot] = [:]
+    func number(_ n: InputNumber, _ path: WritableKeyPath<ScenarioInputs, Double>) { slots[n.keyPath] = .number(path) }
+    func series(_ s: InputSeries, _ path: WritableKeyPath<ScenarioInputs, [Double]>) {
+      if s.isSingle {
+        slots[s.written[0].keyPath] = .series(path)
+      } else {
+        for (k, n) in s.written.enumerated() {
+          slots[n.keyPath] = .number(path.appending(path: \[Double].[k]))
+        }
+      }
+    }
+    if let g = caseload.population.growth { series(g, \.caseload.population.growth!.values) }
+    if let g = caseload.incidence.growth { series(g, \.caseload.incidence.growth!.values) }
+    for (i, o) in capacity.overflow.enumerated() {
+      for (j, s) in o.shares.enumerated() { number(s.share, \.capacity.overflow[i].shares[j].share.value) }
+    }
+    for (p, n) in costs.placeFunding.enumerated() {
+      if let n { number(n, \.costs.placeFunding[p]!.value) }
+    }
+    number(costs.placeFundingUplift, \.costs.placeFundingUplift.value)
+    for (i, line) in costs.lines.enumerated() { number(line.uplift, \.costs.lines[i].uplift.value) }
+    for (i, line) in costs.central.enumerated() {
+      number(line.gbp, \.costs.central[i].gbp.value)
+      number(line.uplift, \.costs.central[i].uplift.value)
+    }
+    number(income.hnbAllocation, \.income.hnbAllocation.value)
+    if let g = income.hnbGrowth { series(g, \.income.hnbGrowth!.values) }
+    series(income.deductions, \.income.deductions.values)
+    series(income.importExportAdjustment, \.income.importExportAdjustment.values)
+    series(income.schoolsBlock, \.income.schoolsBlock.values)
+    series(income.schoolsBlockTransferPercent, \.income.schoolsBlockTransferPercent.values)
+    series(income.totalDSG, \.income.totalDSG.values)
+    number(reserve.openingBalance, \.reserve.openingBalance.value)
+    for (f, n) in reserve.contributions.enumerated() {
+      if let n { number(n, \.reserve.contributions[f]!.value) }
+    }
+    for (i, m) in mitigations.enumerated() {
+      number(m.amount, \.mitigations[i].amount.value)
+      if let cost = m.annualCost { number(cost, \.mitigations[i].annualCost!.value) }
+    }
+    return slots
+  }
+}
+
+/// Where a scenario came from: what writers and manifests need and the engine does not.
+public struct ScenarioSource: Sendable {
+  /// Every YAML file that went into the scenario, child first.
+  public var scenarioFiles: [String]
+  /// Every CSV file read, for the manifest's hashes.
+  public var inputFiles: [String]
+  /// The merged YAML after `extends:`, for the manifest.
+  public var tree: YAMLTree
+  /// Data rows read from each CSV input, and how many were not used.
+  public var inputRows: [String: InputFileRows]
+  /// Every input value as written (`assumptions.csv`), sorted.
+  public var assumptions: [AssumptionEntry]
+  /// Alerts found while parsing (resolving adds those about derived values).
+  public var alerts: [Alert]
+}
