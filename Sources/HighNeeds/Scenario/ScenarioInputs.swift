@@ -90,7 +90,10 @@ public struct ScenarioInputs: Sendable {
     /// `baseline[cell]`: plans at census `B`.
     public var baseline: [Double]
     public var population: YearByAge
-    public var incidence: YearByAge
+    /// New plans per resident; nil when the pipeline gives new plans.
+    public var incidence: YearByAge?
+    /// The assessment pipeline (`caseload.pipeline`), in place of `incidence`.
+    public var pipeline: Pipeline?
     /// `newPlanMix[age][need * P + placement]`, and the file it came from.
     public var newPlanMix: [[Double]]
     public var newPlanMixFile: String
@@ -102,6 +105,18 @@ public struct ScenarioInputs: Sendable {
 
   /// A value by census year and age: given for every projected census year, or as the base
   /// year's profile grown by a trend.
+  /// The assessment pipeline as written: three rates by census year and age, and the lag.
+  public struct Pipeline: Sendable {
+    /// Requests for an EHC needs assessment per resident (`requests`, with its trend).
+    public var requests: YearByAge
+    /// The share of requests refused (`refusals`).
+    public var refusals: YearByAge
+    /// The share of assessments that end in a plan (`conversions`).
+    public var conversions: YearByAge
+    /// The share of a year's plans that start after the next census (`lag_share`).
+    public var lagShare: InputNumber
+  }
+
   public struct YearByAge: Sendable {
     /// `values[t][age]` for census years `B+1…B+H`, or one profile (`values[0]`).
     public var values: [[Double]]
@@ -199,6 +214,8 @@ public struct ScenarioInputs: Sendable {
     public var openingBalance: InputNumber
     /// `contributions[f]`, nil for a year with none written.
     public var contributions: [InputNumber?]
+    /// The 2026 settlement (`reserve.settlement`), nil when not written.
+    public var settlement: Settlement? = nil
   }
 
   /// A mitigation as written.
@@ -207,6 +224,9 @@ public struct ScenarioInputs: Sendable {
     public enum LeverKind: Sendable, Equatable {
       case scaleIncidence
       case scaleCessation
+      case scaleRequests
+      case scaleRefusals
+      case scaleConversion
       case unitCost(placement: Int)
       case addCapacity(placement: Int)
       case shiftNewPlans(from: Int, to: Int)
@@ -246,7 +266,13 @@ public struct ScenarioInputs: Sendable {
       }
     }
     if let g = caseload.population.growth { series(g, \.caseload.population.growth!.values) }
-    if let g = caseload.incidence.growth { series(g, \.caseload.incidence.growth!.values) }
+    if let g = caseload.incidence?.growth { series(g, \.caseload.incidence!.growth!.values) }
+    if let p = caseload.pipeline {
+      if let g = p.requests.growth { series(g, \.caseload.pipeline!.requests.growth!.values) }
+      if let g = p.refusals.growth { series(g, \.caseload.pipeline!.refusals.growth!.values) }
+      if let g = p.conversions.growth { series(g, \.caseload.pipeline!.conversions.growth!.values) }
+      number(p.lagShare, \.caseload.pipeline!.lagShare.value)
+    }
     for (i, o) in capacity.overflow.enumerated() {
       for (j, s) in o.shares.enumerated() { number(s.share, \.capacity.overflow[i].shares[j].share.value) }
     }

@@ -338,7 +338,7 @@ extension ScenarioParser {
       schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
   }
 
-  func readMitigations(_ items: [YAMLTree], axes: Axes) throws -> [ScenarioInputs.MitigationInput] {
+  func readMitigations(_ items: [YAMLTree], axes: Axes, hasPipeline: Bool) throws -> [ScenarioInputs.MitigationInput] {
     var mitigations: [ScenarioInputs.MitigationInput] = []
     for (index, item) in items.enumerated() {
       let map = try MapReader(item, path: "mitigations.\(item.identifier ?? String(index))", log: log)
@@ -390,6 +390,19 @@ extension ScenarioParser {
         leverAges = try ages()
         kind = .scaleCessation
         amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
+      case "scale_requests", "scale_refusals", "scale_conversion":
+        guard hasPipeline else {
+          throw InputError(
+            map.valueLocation("lever"), key: "\(prefix).lever",
+            expected: "caseload.pipeline in the scenario (\(leverName) acts on the assessment pipeline)",
+            found: "no pipeline: new plans come from caseload.incidence")
+        }
+        leverAges = try ages()
+        kind =
+          [
+            "scale_requests": .scaleRequests, "scale_refusals": .scaleRefusals, "scale_conversion": .scaleConversion,
+          ][leverName] ?? .scaleRequests
+        amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
       case "unit_cost":
         kind = .unitCost(placement: try placement("placement"))
         amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
@@ -423,7 +436,8 @@ extension ScenarioParser {
         throw InputError(
           map.valueLocation("lever"), key: "\(prefix).lever",
           expected:
-            "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation",
+            "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation, "
+            + "scale_requests, scale_refusals, scale_conversion",
           found: "'\(leverName)'")
       }
       var annualCost: InputNumber?
@@ -478,4 +492,91 @@ extension ScenarioParser {
 /// Formats a number for messages: whole numbers without decimals, others to 4 significant places.
 func format(_ x: Double) -> String {
   x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(format: "%.4g", x)
+}
+
+extension ScenarioParser {
+  /// `reserve.settlement`: the deficit date, the figures compared, the write-off share, the
+  /// years of the grant and the council's share, and the end of the statutory override.
+  func readSettlement(_ map: MapReader, axes: Axes) throws -> Settlement {
+    let labels = axes.financialLabels
+    let first = axes.base
+    let last = axes.base + axes.horizon
+    // The 31 March the deficit is measured at: from the opening balance's to the run's last.
+    let date = try map.int("deficit_at_31_march", in: first...last, unit: "year")
+    let deficitYear = date - axes.base - 1
+    /// A financial year of the run after the deficit date, or nil for `none`; recorded in the
+    /// assumptions log, a default as an assumption with `why`.
+    func year(_ key: String, default value: String?, why: String) throws -> Int? {
+      let written = try map.optionalString(key)
+      let text = written ?? value
+      log.record(
+        key: map.keyPath(key), value: text ?? "none", unit: "financial year",
+        source: written == nil ? why : "scenario setting", status: written == nil ? "assumption" : "setting",
+        location: written == nil ? map.location : map.valueLocation(key))
+      guard let text, text != "none" else { return nil }
+      guard let f = labels.firstIndex(of: text) else {
+        throw InputError(
+          map.valueLocation(key), key: map.keyPath(key),
+          expected: "a financial year \(labels.first ?? "")…\(labels.last ?? "") or none",
+          found: InputError.quoted(text))
+      }
+      guard f > deficitYear else {
+        throw InputError(
+          map.valueLocation(key), key: map.keyPath(key),
+          expected: "a financial year after the deficit date (31 March \(date))", found: text)
+      }
+      return f
+    }
+    let writeOff = try map.optionalNumber(
+      "write_off_share", unit: "fraction", in: 0...1, rangeText: "a share in [0, 1]")
+    // Default: the grant in autumn 2026, when the run has that year.
+    let grantDefault = labels.contains("2026-27") && 2026 - axes.base > deficitYear ? "2026-27" : "none"
+    let grant = try year(
+      "grant_received_in", default: grantDefault,
+      why: "default: autumn 2026, on the DfE's approval of the Local SEND Reform Plan")
+    let localShare = try year(
+      "local_share_paid_in", default: nil, why: "default: the council's share stays on the DSG as a deficit")
+    if writeOff == nil {
+      log.record(
+        key: map.keyPath("write_off_share"), value: "0.9", unit: "fraction",
+        source: "default: the High Needs Stability Grant clears 90% of the eligible deficit", status: "assumption",
+        location: map.location)
+    }
+    var overrideLast: Int?
+    let overrideWritten = try map.optionalString("statutory_override_last_year")
+    let overrideText = overrideWritten ?? "2027-28"
+    log.record(
+      key: map.keyPath("statutory_override_last_year"), value: overrideText, unit: "financial year",
+      source: overrideWritten == nil
+        ? "default: the DSG statutory override runs to the end of 2027-28" : "scenario setting",
+      status: overrideWritten == nil ? "assumption" : "setting",
+      location: overrideWritten == nil ? map.location : map.valueLocation("statutory_override_last_year"))
+    if let f = labels.firstIndex(of: overrideText) {
+      overrideLast = f
+    } else if overrideText.count == 7, let start = Int(overrideText.prefix(4)), start < axes.base {
+      overrideLast = -1
+    } else if overrideText.count != 7 || Int(overrideText.prefix(4)) == nil {
+      throw InputError(
+        map.valueLocation("statutory_override_last_year"), key: map.keyPath("statutory_override_last_year"),
+        expected: "a financial year such as 2027-28", found: InputError.quoted(overrideText))
+    }
+    var figures: [Settlement.Figure] = []
+    if let figuresMap = try map.map("eligible_deficit_gbp") {
+      for (key, _) in figuresMap.keys {
+        let value = try figuresMap.number(
+          key, unit: "gbp", in: 0...InputBounds.amount,
+          rangeText: InputBounds.text("a deficit (positive)", atMost: InputBounds.amount, "gbp"))
+        figures.append(Settlement.Figure(source: key, deficitGBP: value.value))
+      }
+      try figuresMap.finish()
+      if figures.isEmpty {
+        throw InputError(
+          figuresMap.location, key: figuresMap.path, expected: "at least one figure (s251, outturn, accounts)",
+          found: "none")
+      }
+    }
+    return Settlement(
+      deficitYear: deficitYear, figures: figures, writeOffShare: writeOff?.value ?? 0.9, grantYear: grant,
+      localShareYear: localShare, overrideLastYear: overrideLast)
+  }
 }
