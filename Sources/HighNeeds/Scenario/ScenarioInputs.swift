@@ -103,8 +103,6 @@ public struct ScenarioInputs: Sendable {
     public var transition: [[Double]]
   }
 
-  /// A value by census year and age: given for every projected census year, or as the base
-  /// year's profile grown by a trend.
   /// The assessment pipeline as written: three rates by census year and age, and the lag.
   public struct Pipeline: Sendable {
     /// Requests for an EHC needs assessment per resident (`requests`, with its trend).
@@ -117,6 +115,8 @@ public struct ScenarioInputs: Sendable {
     public var lagShare: InputNumber
   }
 
+  /// A value by census year and age: given for every projected census year, or as the base
+  /// year's profile grown by a trend.
   public struct YearByAge: Sendable {
     /// `values[t][age]` for census years `B+1…B+H`, or one profile (`values[0]`).
     public var values: [[Double]]
