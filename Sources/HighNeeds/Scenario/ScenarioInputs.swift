@@ -227,6 +227,9 @@ public struct ScenarioInputs: Sendable {
       case scaleRequests
       case scaleRefusals
       case scaleConversion
+      case divertNewPlans(needs: [Int], costPerChild: Double, supportYears: Int)
+      case reassessAtTransfer
+      case capUplift(line: Int)
       case unitCost(placement: Int)
       case addCapacity(placement: Int)
       case shiftNewPlans(from: Int, to: Int)

@@ -338,7 +338,9 @@ extension ScenarioParser {
       schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
   }
 
-  func readMitigations(_ items: [YAMLTree], axes: Axes, hasPipeline: Bool) throws -> [ScenarioInputs.MitigationInput] {
+  func readMitigations(_ items: [YAMLTree], axes: Axes, hasPipeline: Bool, costLines: [String]) throws
+    -> [ScenarioInputs.MitigationInput]
+  {
     var mitigations: [ScenarioInputs.MitigationInput] = []
     for (index, item) in items.enumerated() {
       let map = try MapReader(item, path: "mitigations.\(item.identifier ?? String(index))", log: log)
@@ -432,12 +434,49 @@ extension ScenarioParser {
             leverName == "shift_new_plans" ? .shiftNewPlans(from: from, to: to) : .shiftPlacements(from: from, to: to)
           amount = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
         }
+      case "divert_new_plans":
+        leverAges = try ages()
+        var needs = Array(axes.taxonomy.needs.indices)
+        if let list = try map.list("needs") {
+          needs = try list.map { item in
+            guard case .scalar(let id, _) = item, let n = axes.taxonomy.needIndex(id) else {
+              var found = item.kindDescription
+              if case .scalar(let id, _) = item { found = InputError.quoted(id) }
+              throw InputError(
+                item.location, key: "\(prefix).needs",
+                expected: "needs defined in the taxonomy (\(axes.taxonomy.needs.map(\.id).joined(separator: ", ")))",
+                found: found)
+            }
+            return n
+          }
+        }
+        let cost = try map.optionalNumber(
+          "cost_gbp_per_child_per_year", unit: "gbp per child per year", in: 0...1e7,
+          rangeText: "a non-negative amount up to £10m")
+        let years = try map.tree("support_years") == nil ? 1 : try map.int("support_years", in: 1...25, unit: "years")
+        kind = .divertNewPlans(needs: needs, costPerChild: cost?.value ?? 0, supportYears: years)
+        amount = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
+      case "reassess_at_transfer":
+        guard map.has("ages") else { throw map.missing("ages", "the ages of the phase transfer, e.g. 10 or 10-11") }
+        leverAges = try ages()
+        kind = .reassessAtTransfer
+        amount = try value("share", unit: "fraction of plans", 0...1, "a share in [0, 1]")
+      case "cap_uplift":
+        let lineID = try map.string("line")
+        guard let line = costLines.firstIndex(of: lineID) else {
+          throw InputError(
+            map.valueLocation("line"), key: "\(prefix).line",
+            expected: "a cost line of costs.cost_lines (\(costLines.joined(separator: ", ")))",
+            found: InputError.quoted(lineID))
+        }
+        kind = .capUplift(line: line)
+        amount = try value("uplift_fraction_per_year", unit: "fraction per year", -0.5...1, "an uplift in [-0.5, 1]")
       default:
         throw InputError(
           map.valueLocation("lever"), key: "\(prefix).lever",
           expected:
             "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation, "
-            + "scale_requests, scale_refusals, scale_conversion",
+            + "scale_requests, scale_refusals, scale_conversion, divert_new_plans, reassess_at_transfer, cap_uplift",
           found: "'\(leverName)'")
       }
       var annualCost: InputNumber?

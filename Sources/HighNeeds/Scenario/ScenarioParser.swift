@@ -108,7 +108,8 @@ struct ScenarioParser {
     try reserveMap.finish()
 
     let mitigations = try readMitigations(
-      root.list("mitigations") ?? [], axes: axes, hasPipeline: caseload.pipeline != nil)
+      root.list("mitigations") ?? [], axes: axes, hasPipeline: caseload.pipeline != nil,
+      costLines: costs.lines.map(\.id))
 
     var outturn: [OutturnValue] = []
     if let path = try root.optionalPath("outturn") {

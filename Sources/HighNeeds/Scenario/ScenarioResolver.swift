@@ -211,6 +211,10 @@ public enum ScenarioResolver {
     case .scaleRequests: lever = .scaleRequests(factor: x)
     case .scaleRefusals: lever = .scaleRefusals(factor: x)
     case .scaleConversion: lever = .scaleConversion(factor: x)
+    case .divertNewPlans(let needs, let cost, let years):
+      lever = .divertNewPlans(needs: needs, share: x, costPerChild: cost, supportYears: years)
+    case .reassessAtTransfer: lever = .reassessAtTransfer(share: x)
+    case .capUplift(let line): lever = .capUplift(line: line, uplift: x, effect: 1)
     case .unitCost(let p): lever = .unitCost(placement: p, factor: x)
     case .addCapacity(let p):
       if overflow[p] == nil && placeFundingRate[p] == 0 {

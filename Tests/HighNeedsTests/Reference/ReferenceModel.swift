@@ -169,17 +169,34 @@ enum ReferenceModel {
     var x = s.baselinePlans
     run.plans.append(x)
 
+    // `tier[i][t]`: children mitigation i diverted to the targeted tier in the year to census t.
+    var tier = Array(repeating: Array(repeating: 0.0, count: H + 1), count: s.mitigations.count)
     for t in 1...H {
       let y = B + t - 1
+      // The share of each age's would-be new plans each mitigation diverts this year.
+      var divertedShare = Array(repeating: Array(repeating: 0.0, count: A), count: s.mitigations.count)
       // This year's rates after mitigations, applied in the order listed.
       var cessation = s.cessationRate
       // With a pipeline, incidence levers scale the plans it starts.
       var incidence = s.pipeline == nil ? s.incidenceRate[t - 1] : Array(repeating: 1.0, count: A)
       var mix = s.newPlanMix
       var transition = s.transition
-      for m in active {
+      for i in s.mitigations.indices where on[i] {
+        let m = s.mitigations[i]
         let e = strength(m, academicYearStart: y)
         switch m.lever {
+        case .divertNewPlans(let needs, let share, _, _):
+          for a in m.ages {
+            for n in needs {
+              for p in 0..<P {
+                let moved = mix[a][n * P + p] * share * e
+                mix[a][n * P + p] -= moved
+                divertedShare[i][a] += moved
+              }
+            }
+          }
+        case .reassessAtTransfer(let share):
+          for a in m.ages where a < oldest { for p in 0..<P { cessation[a][p] = min(1, cessation[a][p] + e * share) } }
         case .scaleIncidence(let factor):
           for a in m.ages { incidence[a] = incidence[a] * (1 + e * (factor - 1)) }
         case .scaleCessation(let factor):
@@ -227,7 +244,7 @@ enum ReferenceModel {
             }
             transition[a] = product
           }
-        case .unitCost, .addCapacity, .scaleRequests, .scaleRefusals, .scaleConversion:
+        case .unitCost, .addCapacity, .scaleRequests, .scaleRefusals, .scaleConversion, .capUplift:
           break
         }
       }
@@ -277,6 +294,7 @@ enum ReferenceModel {
       // 4. New plans, at their age at census t.
       for a in 0..<A {
         let count = (s.pipeline == nil ? s.population[t - 1][a] : run.plansStarted[t - 1][a]) * incidence[a]
+        for i in s.mitigations.indices { tier[i][t] += count * divertedShare[i][a] }
         if count == 0 { continue }
         for j in 0..<(N * P) {
           let arrivals = count * mix[a][j]
@@ -324,7 +342,25 @@ enum ReferenceModel {
         var lineTopUp = 0.0
         var lineFunding = 0.0
         for p in line.placements {
+          // National price bands: each year after the price base grows at the line's uplift
+          // less the capped part.
           var factor = power(1 + line.uplift, y - s.priceBaseAcademicYear)
+          let capped = active.contains {
+            if case .capUplift(let l, _, _) = $0.lever { return s.costLines[l].id == line.id }
+            return false
+          }
+          if capped && y > s.priceBaseAcademicYear {
+            factor = 1
+            for year in (s.priceBaseAcademicYear + 1)...y {
+              var rate = line.uplift
+              for m in active {
+                if case .capUplift(let l, let cap, let effect) = m.lever, s.costLines[l].id == line.id {
+                  rate -= strength(m, academicYearStart: year) * effect * max(0, rate - cap)
+                }
+              }
+              factor *= 1 + rate
+            }
+          }
           for m in active {
             if case .unitCost(let q, let f) = m.lever, q == p {
               factor *= 1 + strength(m, academicYearStart: y) * (f - 1)
@@ -364,7 +400,17 @@ enum ReferenceModel {
         var share = 0.0
         if B + f - 1 >= m.startAcademicYear { share += early }
         if B + f >= m.startAcademicYear { share += late }
-        return m.annualCostGBP * share
+        var cost = m.annualCostGBP * share
+        // The targeted tier: each diverted child costs `costPerChild` a year for `years` years.
+        if case .divertNewPlans(_, _, let perChild, let years) = m.lever {
+          func children(_ t: Int) -> Double {
+            var total = 0.0
+            if t >= 1 { for u in max(1, t - years + 1)...t { total += tier[i][u] } }
+            return total
+          }
+          cost += perChild * (early * children(f) + late * children(f + 1))
+        }
+        return cost
       }
       var placementCosts = 0.0
       for L in s.costLines.indices { placementCosts += topUps[L] + funding[L] }

@@ -90,6 +90,27 @@ import Testing
     }
   }
 
+  /// The White Paper's levers (diversion to a targeted tier with its cost, reassessment at a
+  /// phase transfer, price bands) agree with the reference, with the savings of each.
+  @Test func whitePaperLeversAgreeWithTheReference() throws {
+    for file in ["Scenarios/sutton/baseline.yaml", "Scenarios/sutton/local_specialist.yaml"] {
+      var s = try ScenarioLoader.load(path: Self.root.appendingPathComponent(file).path)
+      let needs = ["ASD", "SEMH", "SLCN"].compactMap { s.taxonomy.needIndex($0) }
+      let line = s.costLines.firstIndex { $0.id == "independent_special" } ?? 0
+      s.mitigations += [
+        WhitePaperLeverTests.lever(
+          "complex_only", .divertNewPlans(needs: needs, share: 0.3, costPerChild: 6000, supportYears: 3), start: 2027,
+          ramp: 3, ages: 4...15),
+        WhitePaperLeverTests.lever("reassess", .reassessAtTransfer(share: 0.08), start: 2029, ages: 10...10),
+        WhitePaperLeverTests.lever("bands", .capUplift(line: line, uplift: 0.015, effect: 1), start: 2026, ramp: 2),
+      ]
+      let result = try ScenarioRun.run(s)
+      var comparison = ReferenceComparison()
+      comparison.compare(result, savings: true)
+      #expect(comparison.failures.isEmpty, "\(file): \(comparison.failures.prefix(5).joined(separator: "\n"))")
+    }
+  }
+
   /// Random scenarios (every input shape and lever; see `GeneratedScenario`) agree cell by
   /// cell, and the loader's one derived money series, the HNB allocation, compounds its growth
   /// as `docs/MODEL.md` says (the reference reads the rest of the inputs as loaded).
