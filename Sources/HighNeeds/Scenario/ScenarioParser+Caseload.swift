@@ -50,12 +50,12 @@ extension ScenarioParser {
     var incidence: ScenarioInputs.YearByAge?
     var pipeline: ScenarioInputs.Pipeline?
     if let pipelineMap = try map.map("pipeline") {
-      if map.has("incidence") || map.has("incidence_trend_fraction_per_year") {
-        let key = map.has("incidence") ? "incidence" : "incidence_trend_fraction_per_year"
-        throw InputError(
-          map.valueLocation(key), key: map.keyPath(key),
-          expected: "either incidence or pipeline (with a pipeline, new plans are the plans it starts)",
-          found: "both")
+      // A scenario that extends one with incidence may add a pipeline: the pipeline gives new
+      // plans, and the incidence it inherits is reported as not used.
+      for key in ["incidence", "incidence_trend_fraction_per_year"] where try map.tree(key) != nil {
+        log.alert(
+          "\(map.valueLocation(key)): \(map.keyPath(key))",
+          "not used: new plans come from caseload.pipeline (requests, refusals, conversions)")
       }
       pipeline = try readPipeline(pipelineMap, axes: axes)
       try pipelineMap.finish()

@@ -95,24 +95,23 @@ struct SettlementAndPipelineKeysTests {
     #expect(abs(all.pipeline[0][10].requests - 1.33 * none.pipeline[0][10].requests) < 1e-9)
   }
 
-  @Test(arguments: [
-    ("conversion above 1", "0-25,1.2", "", ["conversions.csv", "share", "[0, 1]", "1.2"]),
-    (
-      "incidence and pipeline", "0-25,0.8", "  incidence: incidence.csv\n",
-      ["caseload.incidence", "either incidence or pipeline", "both"]
-    ),
-  ])
-  func aWrongPipelineIsRefused(_ name: String, _ conversions: String, _ extraCaseload: String, _ fragments: [String])
-    throws
-  {
-    let path = try Self.withPipeline(conversions: conversions)
-    if !extraCaseload.isEmpty {
-      let text = try String(contentsOfFile: path, encoding: .utf8)
-      try text.replacingOccurrences(of: "  pipeline:\n", with: extraCaseload + "  pipeline:\n")
-        .write(toFile: path, atomically: true, encoding: .utf8)
+  @Test func aConversionAboveOneIsRefusedNamingTheFile() throws {
+    let message = try #require(Fixtures.loadError(try Self.withPipeline(conversions: "0-25,1.2")))
+    for fragment in ["conversions.csv:2", "share", "[0, 1]", "1.2"] {
+      #expect(message.contains(fragment), "\(message) lacks \(fragment)")
     }
-    let message = try #require(Fixtures.loadError(path), "\(name)")
-    for fragment in fragments { #expect(message.contains(fragment), "\(name): \(message) lacks \(fragment)") }
+  }
+
+  /// A scenario extending one with incidence may add a pipeline: the incidence is reported as
+  /// not used, never silently dropped.
+  @Test func anIncidenceBesideAPipelineIsReportedAsNotUsed() throws {
+    let path = try Self.withPipeline()
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    try text.replacingOccurrences(of: "  pipeline:\n", with: "  incidence: incidence.csv\n  pipeline:\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let s = try ScenarioLoader.load(path: path)
+    #expect(s.pipeline != nil)
+    #expect(s.alerts.contains { $0.text.contains("caseload.incidence") && $0.text.contains("not used") })
   }
 
   @Test func aPipelineLeverWithoutAPipelineIsRefused() throws {
