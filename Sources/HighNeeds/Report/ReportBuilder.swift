@@ -350,27 +350,50 @@ public enum ReportBuilder {
 
     var corkscrew: [[ReportCell]] = []
     var opening = LargestRemainder.round(s.openingBalance, unit: 1000)
+    // With the 2026 settlement, the grant and the council's share are flows of their own, and the
+    // closing balance is split into the historic deficit and the balance accruing since.
+    let settled = s.settlement != nil
     for (f, y) in r.reserve.enumerated() {
       // Opening is last year's rounded closing, so the corkscrew carries forward in print too.
       let closing = LargestRemainder.round(y.closing, unit: 1000)
-      let flows = LargestRemainder.round(
-        [y.income, -y.expenditure, y.contributions], unit: 1000, total: closing - opening)
-      corkscrew.append(
-        [.text(x[f])]
-          + [opening, flows[0], -flows[1], flows[2], flows[0] + flows[1], closing].map { .number($0 / 1000) })
+      var parts = [y.income, -y.expenditure, y.contributions]
+      if settled { parts.append(y.settlement.stabilityGrant + y.settlement.localShare) }
+      let flows = LargestRemainder.round(parts, unit: 1000, total: closing - opening)
+      var row = [opening, flows[0], -flows[1], flows[2], flows[0] + flows[1]]
+      if settled {
+        // The historic deficit rounded on its own (it is constant once the grant is in); the
+        // accruing balance is the rest, so the two add up to the printed closing balance.
+        let historic = LargestRemainder.round(y.settlement.historicBalance, unit: 1000)
+        row += [flows[3], closing, historic, closing - historic]
+      } else {
+        row.append(closing)
+      }
+      corkscrew.append([.text(x[f])] + row.map { .number($0 / 1000) })
       opening = closing
     }
+    var dsgColumns = [
+      ReportColumn("Financial year", .text), ReportColumn("Opening balance", .gbpThousands),
+      ReportColumn("Income", .gbpThousands), ReportColumn("Expenditure", .gbpThousands),
+      ReportColumn("Contributions", .gbpThousands), ReportColumn("In-year balance", .gbpThousands),
+    ]
+    var note =
+      "Opening + income − expenditure + contributions = closing; each closing balance is the next opening. "
+      + "Negative is a deficit."
+    if settled {
+      dsgColumns += [
+        ReportColumn("Stability grant and council's share", .gbpThousands),
+        ReportColumn("Closing balance", .gbpThousands), ReportColumn("Historic deficit", .gbpThousands),
+        ReportColumn("Accruing since the deficit date", .gbpThousands),
+      ]
+      note =
+        "Opening + income − expenditure + contributions + stability grant and council's share = closing; each "
+        + "closing balance is the next opening. The closing balance is the historic deficit (at the deficit date, "
+        + "net of the grant and the council's share) plus the balance accruing since. Negative is a deficit."
+    } else {
+      dsgColumns.append(ReportColumn("Closing balance", .gbpThousands))
+    }
     let dsgTable = ReportTable(
-      id: "\(s.name)_dsg", title: "The DSG reserve corkscrew",
-      columns: [
-        ReportColumn("Financial year", .text), ReportColumn("Opening balance", .gbpThousands),
-        ReportColumn("Income", .gbpThousands), ReportColumn("Expenditure", .gbpThousands),
-        ReportColumn("Contributions", .gbpThousands), ReportColumn("In-year balance", .gbpThousands),
-        ReportColumn("Closing balance", .gbpThousands),
-      ],
-      rows: corkscrew,
-      note: "Opening + income − expenditure + contributions = closing; each closing balance is the next opening. "
-        + "Negative is a deficit.")
+      id: "\(s.name)_dsg", title: "The DSG reserve corkscrew", columns: dsgColumns, rows: corkscrew, note: note)
     return [.table(spendTable), .table(dsgTable)]
   }
 
