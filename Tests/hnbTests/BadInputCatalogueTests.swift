@@ -457,12 +457,10 @@ import Testing
     Case(
       id: "Y17 a percent sign on a fraction",
       edit: {
-        try $0.replace(
-          "baseline.yaml", "  hnb_growth_fraction_per_year:\n    value: 0.03",
-          "  hnb_growth_fraction_per_year:\n    value: 3%")
+        try $0.replace("baseline.yaml", "\"2027-28\": {value: 0.03,", "\"2027-28\": {value: 3%,")
       },
       message:
-        "{dir}/baseline.yaml:198:12: income.hnb_growth_fraction_per_year: expected a number (fraction per year); found '3%' (write a fraction without '%': 45% is 0.45)"
+        "{dir}/baseline.yaml:199:24: income.hnb_growth_fraction_per_year.2027-28: expected a number (fraction per year); found '3%' (write a fraction without '%': 45% is 0.45)"
     ),
     Case(
       id: "Y18 .nan in YAML", edit: { try $0.replace("baseline.yaml", "value: 68_899_940", "value: .nan") },
@@ -472,7 +470,7 @@ import Testing
     Case(
       id: "Y19 a map where a list belongs",
       edit: { try $0.replace("baseline.yaml", "reserve:\n", "mitigations: {}\nreserve:\n") },
-      message: "{dir}/baseline.yaml:238:14: mitigations: expected a list; found a map"),
+      message: "{dir}/baseline.yaml:243:14: mitigations: expected a list; found a map"),
     Case(
       id: "Y20 a stated unit that differs",
       edit: {
@@ -488,7 +486,7 @@ import Testing
           "    \"2027-28\": {value: 143_040_584, unit: gbp, source: \"2025-26 x 1.03 a year\", assumption: true}\n", "")
       },
       message:
-        "{dir}/baseline.yaml:227:5: income.total_dsg_gbp: expected a value for every year 2025-26…2034-35; found no value for 2027-28"
+        "{dir}/baseline.yaml:232:5: income.total_dsg_gbp: expected a value for every year 2025-26…2034-35; found no value for 2027-28"
     ),
     Case(
       id: "Y22 extends a file that does not exist",
@@ -508,12 +506,12 @@ import Testing
       id: "Y25 a fractional data-sunset age",
       edit: { try $0.replace("baseline.yaml", "alerts:\n", "alerts:\n  census_age_years_above: 1.5\n") },
       message:
-        "{dir}/baseline.yaml:245:27: alerts.census_age_years_above: expected a whole number of years 0–100; found 1.5"),
+        "{dir}/baseline.yaml:258:27: alerts.census_age_years_above: expected a whole number of years 0–100; found 1.5"),
     Case(
       id: "Y26 an accounting-style negative in YAML",
       edit: { try $0.replace("baseline.yaml", "value: -10_600_000", "value: (10_600_000)") },
       message:
-        "{dir}/baseline.yaml:240:12: reserve.opening_balance_gbp: expected a number (gbp); found '(10_600_000)' (an accounting-style negative: write it with a minus sign, e.g. -10600000)"
+        "{dir}/baseline.yaml:245:12: reserve.opening_balance_gbp: expected a number (gbp); found '(10_600_000)' (an accounting-style negative: write it with a minus sign, e.g. -10600000)"
     ),
     // MARK: Paths (policy: docs/SCENARIO.md, "Paths")
     Case(

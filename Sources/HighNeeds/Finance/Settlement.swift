@@ -38,8 +38,13 @@ public struct Settlement: Sendable, Equatable {
   /// before it ends.
   public var overrideLastYear: Int?
 
+  /// The share of the eligible deficit the High Needs Stability Grant writes off: 90% in the
+  /// 2026 settlement (../shared/BRIEF.md, "2026"; docs/MODEL.md).
+  public static let settlementWriteOffShare = 0.9
+
   public init(
-    deficitYear: Int, figures: [Figure] = [], writeOffShare: Double = 0.9, grantYear: Int?,
+    deficitYear: Int, figures: [Figure] = [], writeOffShare: Double = Settlement.settlementWriteOffShare,
+    grantYear: Int?,
     localShareYear: Int? = nil, overrideLastYear: Int? = nil
   ) {
     self.deficitYear = deficitYear

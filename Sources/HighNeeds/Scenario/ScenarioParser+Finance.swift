@@ -577,7 +577,7 @@ extension ScenarioParser {
       "local_share_paid_in", default: nil, why: "default: the council's share stays on the DSG as a deficit")
     if writeOff == nil {
       log.record(
-        key: map.keyPath("write_off_share"), value: "0.9", unit: "fraction",
+        key: map.keyPath("write_off_share"), value: format(Settlement.settlementWriteOffShare), unit: "fraction",
         source: "default: the High Needs Stability Grant clears 90% of the eligible deficit", status: "assumption",
         location: map.location)
     }
@@ -615,7 +615,8 @@ extension ScenarioParser {
       }
     }
     return Settlement(
-      deficitYear: deficitYear, figures: figures, writeOffShare: writeOff?.value ?? 0.9, grantYear: grant,
+      deficitYear: deficitYear, figures: figures, writeOffShare: writeOff?.value ?? Settlement.settlementWriteOffShare,
+      grantYear: grant,
       localShareYear: localShare, overrideLastYear: overrideLast)
   }
 }

@@ -58,6 +58,7 @@ struct SettlementTests {
   /// year, and the integrity checks pass.
   @Test func aRunWithTheSettlementPassesItsChecks() throws {
     var scenario = try ScenarioLoader.load(path: "Scenarios/sutton/baseline.yaml")
+    scenario.settlement = nil
     let without = try ScenarioRun.run(scenario)
     scenario.settlement = Settlement(deficitYear: 0, grantYear: 1, overrideLastYear: 2)
     let with = try ScenarioRun.run(scenario)
