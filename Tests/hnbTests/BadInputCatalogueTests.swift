@@ -513,6 +513,53 @@ import Testing
       message:
         "{dir}/baseline.yaml:245:12: reserve.opening_balance_gbp: expected a number (gbp); found '(10_600_000)' (an accounting-style negative: write it with a minus sign, e.g. -10600000)"
     ),
+    // MARK: The 2026 settlement and the assessment pipeline (issue 16)
+    Case(
+      id: "G01 a write-off share above 1",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "    deficit_at_31_march: 2026\n",
+          "    deficit_at_31_march: 2026\n    write_off_share: 1.5\n")
+      },
+      message:
+        "{dir}/baseline.yaml:256:22: reserve.settlement.write_off_share: expected a share in [0, 1]; found 1.5 (a fraction is expected: 1.5% is 0.015)"
+    ),
+    Case(
+      id: "G02 a grant received before the deficit date",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "    deficit_at_31_march: 2026\n",
+          "    deficit_at_31_march: 2027\n    grant_received_in: 2026-27\n")
+      },
+      message:
+        "{dir}/baseline.yaml:256:24: reserve.settlement.grant_received_in: expected a financial year after the deficit date (31 March 2027); found 2026-27"
+    ),
+    Case(
+      id: "G03 a conversion share above 1",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "  incidence:\n    file: data/incidence.csv",
+          "  pipeline:\n    requests: data/pipeline/requests.csv\n    refusals: data/pipeline/refusals.csv\n"
+            + "    conversions: data/pipeline/conversions.csv\n    lag_share: 0\n  incidence:\n    file: data/incidence.csv"
+        )
+        try $0.replace("data/pipeline/conversions.csv", "\n0,0.98", "\n0,1.98")
+      },
+      message:
+        "{dir}/data/pipeline/conversions.csv:2:2: share: expected a share in [0, 1] (of assessments that end in a plan); found 1.989761092 (a fraction is expected: 1.99% is 0.0199)"
+    ),
+    Case(
+      id: "G04 more refusals than requests",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "  incidence:\n    file: data/incidence.csv",
+          "  pipeline:\n    requests: data/pipeline/requests.csv\n    refusals: data/pipeline/refusals.csv\n"
+            + "    conversions: data/pipeline/conversions.csv\n    lag_share: 0\n  incidence:\n    file: data/incidence.csv"
+        )
+        try $0.replace("data/pipeline/refusals.csv", "\n0,0.15", "\n0,1.15")
+      },
+      message:
+        "{dir}/data/pipeline/refusals.csv:2:2: share: expected a share in [0, 1] (of requests refused); found 1.156739812 (a fraction is expected: 1.157% is 0.01157)"
+    ),
     // MARK: Paths (policy: docs/SCENARIO.md, "Paths")
     Case(
       id: "P01 an absolute path",
