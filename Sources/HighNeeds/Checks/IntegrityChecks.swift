@@ -165,10 +165,12 @@ public enum IntegrityChecks {
       {
         failures.append("\(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
       }
-      let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
+      let other = year.otherIncome.reduce(0, +)
+      let income =
+        year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer + other
       if differ(
         income, year.income, moneyTolerance, year.hnbAllocation, year.deductions, year.importExportAdjustment,
-        year.schoolsBlockTransfer)
+        year.schoolsBlockTransfer, other)
       {
         failures.append("\(label): income lines sum to \(income), total \(year.income)")
       }

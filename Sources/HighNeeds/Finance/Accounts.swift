@@ -20,6 +20,8 @@ public struct FinancialYearAccounts: Sendable {
   public var deductions: Double
   public var importExportAdjustment: Double
   public var schoolsBlockTransfer: Double
+  /// Other income lines (same order as `IncomeInputs.otherLines`).
+  public var otherIncome: [Double] = []
   public var income: Double
   public var totalDSG: Double
 }
@@ -90,8 +92,10 @@ public enum Accounts {
       let totalMitigationCosts = mitigationCosts.reduce(0, +)
       let income = s.income
       let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / ModelConstants.percent
-      let totalIncome =
+      var totalIncome =
         income.hnbAllocation[f] - income.deductions[f] + income.importExportAdjustment[f] + transfer
+      let other = income.otherLines.map { $0.gbp[f] }
+      for amount in other { totalIncome += amount }
       years.append(
         FinancialYearAccounts(
           topUp: topUp, placeFunding: funding, central: central, placementCosts: placementCosts,
@@ -99,7 +103,7 @@ public enum Accounts {
           expenditure: placementCosts + centralCosts + totalMitigationCosts,
           hnbAllocation: income.hnbAllocation[f], deductions: -income.deductions[f],
           importExportAdjustment: income.importExportAdjustment[f], schoolsBlockTransfer: transfer,
-          income: totalIncome, totalDSG: income.totalDSG[f]))
+          otherIncome: other, income: totalIncome, totalDSG: income.totalDSG[f]))
     }
     return years
   }

@@ -158,6 +158,9 @@ public enum RunTables {
           s.name, fy, "income", "schools_block_transfer", "Transfer from the Schools Block",
           CSVWriter.gbp(y.schoolsBlockTransfer),
         ])
+        for (i, line) in s.income.otherLines.enumerated() {
+          csv.row([s.name, fy, "income", "other_income.\(line.id)", line.label, CSVWriter.gbp(y.otherIncome[i])])
+        }
         csv.row([s.name, fy, "income", "total_income", "Total High Needs income", CSVWriter.gbp(y.income)])
       }
     }

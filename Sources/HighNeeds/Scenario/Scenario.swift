@@ -138,6 +138,16 @@ public struct IncomeInputs: Sendable {
   public var schoolsBlockTransferPercent: [Double]
   /// Total DSG after deductions: the denominator of the deficit percentage.
   public var totalDSG: [Double]
+  /// Other income into the High Needs Block (a national fund, a grant), each with its amounts.
+  public var otherLines: [OtherIncomeLine] = []
+}
+
+/// An income line other than the DSG's (the Inclusive Mainstream Fund, say): amounts by
+/// financial year `f` (gbp).
+public struct OtherIncomeLine: Sendable, Equatable {
+  public var id: String
+  public var label: String
+  public var gbp: [Double]
 }
 
 /// An actual figure (a census measure or a DSG balance), shown beside the forecast.

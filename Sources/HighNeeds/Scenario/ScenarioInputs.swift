@@ -204,6 +204,8 @@ public struct ScenarioInputs: Sendable {
     public var schoolsBlock: InputSeries
     public var schoolsBlockTransferPercent: InputSeries
     public var totalDSG: InputSeries
+    /// `other_income`: each line's id, label and amounts.
+    public var otherLines: [(id: String, label: String, gbp: InputSeries)] = []
     /// The transfer set by `hnb goalseek --vary transfer_percent` (percent, every year), in
     /// place of the values written or drawn.
     public var transferPercentSet: Double?

@@ -333,9 +333,27 @@ extension ScenarioParser {
     let totalDSG = try series(
       "total_dsg_gbp", range: 1...InputBounds.amount,
       rangeText: InputBounds.text("a positive amount", atMost: InputBounds.amount, "gbp"))
+    // Other income lines: `other_income: [{id, label, gbp}]`, each amount a series.
+    var otherLines: [(id: String, label: String, gbp: InputSeries)] = []
+    for (index, item) in (try map.list("other_income") ?? []).enumerated() {
+      let line = try MapReader(item, path: "income.other_income.\(item.identifier ?? String(index))", log: log)
+      let id = try line.string("id")
+      if otherLines.contains(where: { $0.id == id }) {
+        throw InputError(line.location, key: "\(line.path).id", expected: "unique line ids", found: "'\(id)' again")
+      }
+      let label = try line.optionalString("label") ?? id
+      guard
+        let gbp = try line.series(
+          "gbp", labels: labels, unit: "gbp", in: -InputBounds.amount...InputBounds.amount,
+          rangeText: "an amount within ±£100bn")
+      else { throw line.missing("gbp", "an amount, or one for each financial year") }
+      _ = try line.optionalString("source")
+      try line.finish()
+      otherLines.append((id, label, gbp))
+    }
     return ScenarioInputs.Income(
       hnbAllocation: first, hnbGrowth: hnbGrowth, deductions: deductions, importExportAdjustment: importExport,
-      schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
+      schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG, otherLines: otherLines)
   }
 
   func readMitigations(_ items: [YAMLTree], axes: Axes, hasPipeline: Bool, costLines: [String]) throws

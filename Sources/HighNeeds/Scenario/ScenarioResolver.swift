@@ -127,7 +127,8 @@ public enum ScenarioResolver {
       hnbAllocation: hnb, deductions: s.income.deductions.values,
       importExportAdjustment: s.income.importExportAdjustment.values, schoolsBlock: s.income.schoolsBlock.values,
       schoolsBlockTransferPercent: transfer ?? s.income.schoolsBlockTransferPercent.values,
-      totalDSG: s.income.totalDSG.values)
+      totalDSG: s.income.totalDSG.values,
+      otherLines: s.income.otherLines.map { OtherIncomeLine(id: $0.id, label: $0.label, gbp: $0.gbp.values) })
 
     // Reserve.
     var contributions = Array(repeating: 0.0, count: H)

@@ -420,8 +420,9 @@ enum ReferenceModel {
       for c in mitigationCost { totalMitigation += c }
       let expenditure = placementCosts + centralCosts + totalMitigation
       let transfer = s.income.schoolsBlock[f] * s.income.schoolsBlockTransferPercent[f] / 100
-      let income =
+      var income =
         s.income.hnbAllocation[f] - s.income.deductions[f] + s.income.importExportAdjustment[f] + transfer
+      for line in s.income.otherLines { income += line.gbp[f] }
       let opening = balance
       let inYear = income - expenditure
       var closing = opening + inYear + s.contributions[f]
