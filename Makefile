@@ -29,7 +29,9 @@ demo: build
 	.build/release/hnb compare Scenarios/sutton/baseline.yaml Scenarios/sutton/combined.yaml --out $(OUT)/sutton-compare
 	.build/release/hnb run Scenarios/sutton/retrospective/*.yaml --out $(OUT)/sutton-retrospective
 	.build/release/hnb report Scenarios/sutton/*.yaml --out $(OUT)/sutton-report
-	@echo "tables written to $(OUT)/sutton, $(OUT)/sutton-compare and $(OUT)/sutton-retrospective, papers to $(OUT)/sutton-report (see README, 'What the demo writes')"
+	.build/release/hnb validate Scenarios/medway/*.yaml Scenarios/medway/retrospective/*.yaml
+	.build/release/hnb run Scenarios/medway/generated/baseline.yaml Scenarios/medway/baseline.yaml Scenarios/medway/retrospective/*.yaml --out $(OUT)/medway
+	@echo "tables written to $(OUT)/sutton, $(OUT)/sutton-compare, $(OUT)/sutton-retrospective and $(OUT)/medway, papers to $(OUT)/sutton-report (see README, 'What the demo writes' and 'Medway beside Sutton')"
 
 # Floating-point results are compared with OpenBLAS pinned to one thread; the end-to-end tests
 # also check that outputs are byte-identical with one and two threads.

@@ -15,7 +15,8 @@ struct Backtest: ParsableCommand {
       --new-plans, the total is also forecast by the stock-flow candidate (stock less leavers \
       plus new plans; candidates.csv). \
       --fit-through may be a range (rolling origin); the summary averages over origins. The \
-      method, and how it was chosen, are described in docs/CALIBRATION.md.
+      method, and how it was chosen, are described in docs/CALIBRATION.md. With --all, backtests \
+      every LA of --panel (default Data/national/panel.csv) by the pooled method (panel_*.csv).
 
       With --transitions (and no --history), backtests the child-level transition model: at \
       each origin the rates are fitted on the transition years up to it only, and the actual \
@@ -39,6 +40,8 @@ struct Backtest: ParsableCommand {
 
   @Option(OptionRanges.horizon, help: "Years to forecast after each origin (default 3).") var horizon: Int = 3
 
+  @Flag(help: "Backtest every LA of the panel (--panel, default Data/national/panel.csv).") var all = false
+
   @OptionGroup var out: OutOption
 
   @Option(SeedRange(), help: "Seed of the transition backtest's simulations (default 1; with --transitions)")
@@ -49,7 +52,7 @@ struct Backtest: ParsableCommand {
   var draws: Int?
 
   func validate() throws {
-    try refuse(inputs.files.backtestProblem(seed: seed != nil, draws: draws != nil))
+    try refuse(inputs.files.backtestProblem(seed: seed != nil, draws: draws != nil, all: all))
     _ = try usage { try CalibrationFiles.yearRange(fitThrough, option: "--fit-through") }
     _ = try inputs.excludedYears()
   }
@@ -57,8 +60,9 @@ struct Backtest: ParsableCommand {
   func run() throws {
     try reportingErrors {
       try out.pipeline.write(inputs: inputs.files.files) {
-        try BacktestCommand(inputs: inputs.files, fitThrough: fitThrough, horizon: horizon, seed: seed, draws: draws)
-          .run(console: .standard)
+        try BacktestCommand(
+          inputs: inputs.files, fitThrough: fitThrough, horizon: horizon, seed: seed, draws: draws, all: all
+        ).run(console: .standard)
       }
     }
   }
@@ -84,11 +88,14 @@ struct CalibrationInputs: ParsableArguments {
   @Option(name: .long, help: "Census years to leave out of every fit, e.g. 2023 or 2015-2018,2023.")
   var excludeYears: String?
 
+  @Option(name: .long, help: "Panel of many LAs' series: la_code,year,plans[,region,new_plans_prior_year].")
+  var panel: String?
+
   /// The files and options given, for the library.
   var files: CalibrationFiles {
     CalibrationFiles(
       history: history, newPlans: newPlans, transitions: transitions, population: population, mapping: mapping,
-      excludeYears: excludeYears)
+      excludeYears: excludeYears, panel: panel)
   }
 
   /// `--exclude-years` as a set (a usage error when it is not years).

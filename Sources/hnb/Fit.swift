@@ -14,7 +14,9 @@ struct Fit: ParsableCommand {
       calibration.yaml. With --history and --new-plans, also fits the stock-flow model of the \
       total (stock less leavers plus new plans, the backtest's stock_flow candidate) and writes \
       stock_flow.csv (each census pair's implied leave rate), stock_flow_fit.csv and \
-      stock_flow_forecast.csv. With --transitions, estimates the rates from child-level flows. \
+      stock_flow_forecast.csv. With --history and --panel, also writes the pooled growth of the \
+      total (pooled_fit.csv, pooled_forecast.csv, pooled_trend.yaml: the incidence trend). \
+      With --transitions, estimates the rates from child-level flows. \
       The method used is printed and recorded in manifest.json. See docs/CALIBRATION.md.
 
       Examples:

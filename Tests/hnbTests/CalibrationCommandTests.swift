@@ -344,4 +344,88 @@ import Testing
       horizon.status == 64
         && horizon.stderr.contains("'--horizon <horizon>': expected a whole number of years 1…20; found 0"))
   }
+
+  @Test func backtestAllScoresEveryLAOfTheBundledPanel() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run(["backtest", "--all", "--fit-through", "2019", "--horizon", "1", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("pooled_shrink (the method): median MAPE h1"))
+    #expect(result.stdout.contains("panel: Data/national/panel.csv, 158 LAs"))
+    let errors = try HNBCommand.readCSV(out + "/panel_errors.csv")
+    let method = errors.filter { $0["method"] == "pooled_shrink" }
+    // Every LA with censuses 2018 and 2019 and a 2020 census: not Dorset, Poole, Bournemouth
+    // (835-837 end in 2019) nor the LAs that begin later.
+    #expect(method.count == 149)
+    #expect(method.allSatisfy { !($0["p10_plans"] ?? "").isEmpty && $0["year"] == "2020" })
+    let summary = try HNBCommand.readCSV(out + "/panel_summary.csv")
+    #expect(Set(summary.compactMap { $0["fit_through"] }) == ["2019", "all"])
+    let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("Data/national/panel.csv") && manifest.contains("pooled_shrink"))
+  }
+
+  @Test func backtestAllRefusesTheSingleSeriesOptionsAndABadPanel() throws {
+    let history = try HNBCommand.run([
+      "backtest", "--all", "--history", "Calibration/data/sutton_history.csv", "--fit-through", "2019", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(history.status == 64 && history.stderr.contains("--history does not apply to it"), "\(history.stderr)")
+    let panelOnly = try HNBCommand.run([
+      "backtest", "--panel", "Data/national/panel.csv", "--transitions", "t.csv", "--fit-through", "2019", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(panelOnly.status == 64 && panelOnly.stderr.contains("give --all or --history too"), "\(panelOnly.stderr)")
+    let bad = try HNBCommand.run([
+      "backtest", "--all", "--panel", "Calibration/data/sutton_history.csv", "--fit-through", "2019", "--out",
+      HNBCommand.freshDirectory(),
+    ])
+    #expect(
+      bad.status == 65 && bad.stderr.contains("sutton_history.csv:1: expected columns la_code,year,plans"),
+      "\(bad.stderr)")
+  }
+
+  @Test func fitWithAPanelWritesThePooledGrowthTheRetrospectiveScenarioUses() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history.csv", "--exclude-years", "2020-2025", "--panel",
+      "Data/national/panel.csv", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("pooled_shrink (the pooled method) for the total"))
+    let fit = try #require(try HNBCommand.readCSV(out + "/pooled_fit.csv").first)
+    #expect(fit["fit_through"] == "2019")
+    let growth = try #require(fit["growth_fraction_per_year"])
+    let trend = try String(contentsOfFile: out + "/pooled_trend.yaml", encoding: .utf8)
+    #expect(trend.contains("value: \(growth)"))
+    // The retrospective scenario carries this growth and its spread, and validates.
+    let scenario = try String(
+      contentsOfFile: HNBCommand.root.path + "/Scenarios/sutton/retrospective/pooled_2019.yaml", encoding: .utf8)
+    #expect(scenario.contains("value: \(growth)"))
+    #expect(scenario.contains("sd: \(fit["growth_fraction_sd_per_year"] ?? "?")}"))
+    let validate = try HNBCommand.run(["validate", "Scenarios/sutton/retrospective/pooled_2019.yaml"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+    let refused = try HNBCommand.run([
+      "fit", "--panel", "Data/national/panel.csv", "--transitions", "t.csv", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(refused.status == 64 && refused.stderr.contains("give --history too"), "\(refused.stderr)")
+  }
+
+  @Test func backtestOfAHistoryWithAPanelScoresThePooledCandidate() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "backtest", "--history", "Calibration/data/sutton_history.csv", "--panel", "Data/national/panel.csv",
+      "--fit-through", "2019-2022", "--horizon", "3", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("total pooled_shrink: MAPE h1"))
+    let pooled = try HNBCommand.readCSV(out + "/candidates.csv").filter { $0["candidate"] == "pooled_shrink" }
+    #expect(pooled.count == 4 * 3 && pooled.allSatisfy { !($0["p10_plans"] ?? "").isEmpty })
+    // The same forecasts as the panel backtest's rows of Sutton (319).
+    let all = HNBCommand.freshDirectory()
+    let panel = try HNBCommand.run(["backtest", "--all", "--fit-through", "2019-2022", "--horizon", "3", "--out", all])
+    #expect(panel.status == 0, "\(panel.stderr)")
+    let sutton = try HNBCommand.readCSV(all + "/panel_errors.csv").filter {
+      $0["la_code"] == "319" && $0["method"] == "pooled_shrink"
+    }
+    #expect(sutton.map { $0["forecast_plans"] ?? "" } == pooled.map { $0["forecast_plans"] ?? "" })
+  }
 }

@@ -7,13 +7,51 @@ import Testing
 @Suite(.serialized) struct InitCommandTests {
   static let packFolder = HNBCommand.root.appendingPathComponent("Data/national").path
 
-  /// The files of a folder, name → bytes.
+  /// The files of a folder and its sub-folders, relative path → bytes.
   static func contents(_ folder: String) throws -> [String: Data] {
     var out: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
-      out[name] = try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent(name))
+    for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+      var isDirectory: ObjCBool = false
+      let path = folder + "/" + name
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        continue
+      }
+      out[name] = try Data(contentsOf: URL(fileURLWithPath: path))
     }
     return out
+  }
+
+  /// The folder the issue asks for: `baseline.yaml`, `data/*.csv`, `README.md`,
+  /// `assumptions.csv` and `sweep/`; the sweep copy runs in `hnb sweep` as it is, and the
+  /// marker lists every file by its relative path.
+  @Test func theFolderHasDataAndSweepSubFoldersAndTheSweepRuns() throws {
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try HNBCommand.run(["init", "--la", "Rutland", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let files = try Self.contents(out)
+    let census = try NationalPack.load(folder: Self.packFolder).latestCensusYear
+    #expect(
+      files.keys.sorted() == [
+        OutputDirectory.markerName, "README.md", "assumptions.csv", "baseline.yaml",
+        "data/baseline_caseload_\(census).csv",
+        "data/cessation.csv", "data/incidence.csv", "data/new_plan_mix.csv", "data/places.csv", "data/population.csv",
+        "data/top_ups.csv", "data/transitions.csv", "sweep/baseline.yaml", "sweep/uncertainty.yaml",
+      ])
+    let marker = String(decoding: files[OutputDirectory.markerName] ?? Data(), as: UTF8.self)
+    #expect(marker.contains("  data/top_ups.csv\n") && marker.contains("  sweep/uncertainty.yaml\n"))
+    let sweepOut = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: sweepOut) }
+    let sweep = try HNBCommand.run([
+      "sweep", out + "/sweep/baseline.yaml", "--draws", "20", "--seed", "1", "--out", sweepOut, "--as-of", "2026-01-15",
+    ])
+    #expect(sweep.status == 0, "\(sweep.stderr)")
+    #expect(FileManager.default.fileExists(atPath: sweepOut + "/percentiles.csv"))
+    // An officer's file added under data/ stops the next init from replacing the folder.
+    try Data("mine\n".utf8).write(to: URL(fileURLWithPath: out + "/data/local_places.csv"))
+    let again = try HNBCommand.run(["init", "--la", "Rutland", "--out", out])
+    #expect(again.status == 73, "\(again.stderr)")
+    #expect(again.stderr.contains("'data/local_places.csv'"), "\(again.stderr)")
   }
 
   @Test func aCodeAndANameGiveByteIdenticalFoldersAndASecondInitTheSameBytes() throws {
@@ -53,7 +91,7 @@ import Testing
   @Test func aFolderAnOfficerEditedIsNotReplaced() throws {
     let out = HNBCommand.freshDirectory()
     #expect(try HNBCommand.run(["init", "--la", "Sutton", "--out", out]).status == 0)
-    let edited = out + "/baseline.yaml"
+    let edited = out + "/data/top_ups.csv"
     try "name: mine\n".write(toFile: edited, atomically: true, encoding: .utf8)
     let again = try HNBCommand.run(["init", "--la", "Sutton", "--out", out])
     #expect(again.status == 73, "\(again.stderr)")
@@ -106,5 +144,139 @@ import Testing
     for (name, total) in totals {
       #expect(abs((base[name] ?? -1) - total) < 1e-4, "\(name)")
     }
+  }
+
+  // MARK: Medway
+
+  static let medway = HNBCommand.root.appendingPathComponent("Scenarios/medway").path
+
+  /// `Scenarios/medway/generated/` is exactly what `hnb init --la medway` writes today (so the
+  /// refined baseline extends the real generated base, and a change to init shows here).
+  @Test func medwaysGeneratedFolderIsWhatInitWritesToday() throws {
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try HNBCommand.run(["init", "--la", "medway", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let committed = try Self.contents(Self.medway + "/generated")
+    let fresh = try Self.contents(out)
+    #expect(committed.keys.sorted() == fresh.keys.sorted())
+    for (name, data) in fresh where committed[name] != data {
+      Issue.record("Scenarios/medway/generated/\(name) differs from what hnb init writes: regenerate it")
+    }
+  }
+
+  /// Every Medway scenario validates and runs: the generated base and its sweep copy, the refined
+  /// baseline, the sweep, and the retrospective, whose errors against the actual censuses and
+  /// balances are the ones README.md states.
+  @Test func everyMedwayScenarioValidatesAndRuns() throws {
+    let m = Self.medway
+    let scenarios = [
+      m + "/generated/baseline.yaml", m + "/generated/sweep/baseline.yaml", m + "/baseline.yaml", m + "/sweep.yaml",
+      m + "/retrospective/baseline_2019.yaml",
+    ]
+    let validate = try HNBCommand.run(["validate"] + scenarios + ["--as-of", "2026-01-15"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try HNBCommand.run([
+      "run", m + "/generated/baseline.yaml", m + "/baseline.yaml", m + "/retrospective/baseline_2019.yaml", "--out",
+      out + "/run", "--as-of", "2026-01-15",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    // The refinements move the balance, not the caseload.
+    let kpis = try HNBCommand.readCSV(out + "/run/kpis.csv")
+    func last(_ scenario: String, _ column: String) -> Double {
+      Double(kpis.last { $0["scenario"] == scenario }?[column] ?? "") ?? .nan
+    }
+    #expect(last("medway-baseline", "total_plans") == last("medway-baseline-local", "total_plans"))
+    #expect(
+      last("medway-baseline-local", "cumulative_balance_gbp") < last("medway-baseline", "cumulative_balance_gbp") - 1e8)
+    // The retrospective's errors (forecast - actual) as README.md states them.
+    let outturn = try HNBCommand.readCSV(out + "/run/outturn.csv").filter {
+      $0["scenario"] == "medway-retro-2019-baseline"
+    }
+    func error(_ year: String, _ measure: String) -> Double {
+      Double(outturn.first { $0["year"] == year && $0["measure"] == measure }?["forecast_minus_actual"] ?? "") ?? .nan
+    }
+    #expect(outturn.count == 21)
+    #expect(abs(error("2025", "total_plans") - -136) < 1)
+    #expect(abs(error("2024", "total_plans") - -367) < 1)
+    #expect(abs(error("2022", "dsg_closing_balance_gbp") - 29_588_971) < 10_000)
+    let sweep = try HNBCommand.run([
+      "sweep", m + "/sweep.yaml", "--draws", "20", "--seed", "1", "--out", out + "/sweep", "--as-of", "2026-01-15",
+    ])
+    #expect(sweep.status == 0, "\(sweep.stderr)")
+  }
+
+  // MARK: bad input (docs/BAD_INPUTS.md, I cases)
+
+  /// The I rows of docs/BAD_INPUTS.md: id → (exit code, whole standard error, with `{root}`,
+  /// `{pack}` and `⏎` for a line break).
+  static func documentedICases() throws -> [String: (status: Int32, message: String)] {
+    let text = try String(
+      contentsOf: HNBCommand.root.appendingPathComponent("docs/BAD_INPUTS.md"), encoding: .utf8)
+    var cases: [String: (status: Int32, message: String)] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("| I") {
+      let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard cells.count >= 6, let status = Int32(cells[4]), cells[5].hasPrefix("`"), cells[5].hasSuffix("`") else {
+        continue
+      }
+      cases[cells[1]] = (status, String(cells[5].dropFirst().dropLast()).replacingOccurrences(of: "⏎", with: "\n"))
+    }
+    return cases
+  }
+
+  /// Each way `hnb init` is refused gives the documented message and exit code, and writes
+  /// nothing: `{root}/out` does not appear, and a refused folder is left byte for byte.
+  @Test func theICasesGiveTheirMessages() throws {
+    let documented = try Self.documentedICases()
+    let fm = FileManager.default
+    let root = HNBCommand.freshDirectory()
+    try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(atPath: root) }
+    let pack = root + "/pack"
+    try fm.copyItem(atPath: Self.packFolder, toPath: pack)
+    var population = try String(contentsOfFile: pack + "/population.csv", encoding: .utf8).components(
+      separatedBy: "\n")
+    population[2] = population[2].replacingOccurrences(of: #",\d+,$"#, with: ",12x,", options: .regularExpression)
+    try population.joined(separator: "\n").write(toFile: pack + "/population.csv", atomically: true, encoding: .utf8)
+    try "x\n".write(toFile: root + "/file", atomically: true, encoding: .utf8)
+    try fm.createDirectory(atPath: root + "/mine", withIntermediateDirectories: true)
+    try "mine\n".write(toFile: root + "/mine/notes.txt", atomically: true, encoding: .utf8)
+    #expect(try HNBCommand.run(["init", "--la", "887", "--out", root + "/done"]).status == 0)
+    try "edited\n".write(toFile: root + "/done/data/top_ups.csv", atomically: true, encoding: .utf8)
+    try "mine\n".write(toFile: root + "/done/data/local.csv", atomically: true, encoding: .utf8)
+    let arguments: [String: [String]] = [
+      "I01": ["--la", "Medwy", "--out", root + "/out"], "I02": ["--la", "Sussex", "--out", root + "/out"],
+      "I03": ["--la", "909", "--out", root + "/out"], "I04": ["--la", " ", "--out", root + "/out"],
+      "I05": ["--la", "887", "--out", root + "/file"], "I06": ["--la", "887", "--out", root + "/mine"],
+      "I07": ["--la", "887", "--out", root + "/done"],
+      "I08": ["--la", "887", "--pack", root + "/nopack", "--out", root + "/out"],
+      "I09": ["--la", "887", "--pack", pack, "--out", root + "/out"],
+    ]
+    #expect(documented.keys.sorted() == arguments.keys.sorted())
+    for (id, args) in arguments.sorted(by: { $0.key < $1.key }) {
+      let before = try FolderSnapshot.take(root)
+      let result = try HNBCommand.run(["init"] + args)
+      let expected = documented[id]
+      #expect(result.status == expected?.status, "\(id): \(result.stderr)")
+      let message = expected?.message.replacingOccurrences(of: "{pack}", with: pack).replacingOccurrences(
+        of: "{root}", with: root)
+      #expect(result.stderr == (message ?? "") + "\n", "\(id)")
+      #expect(try FolderSnapshot.take(root) == before, "\(id) wrote something")
+    }
+  }
+}
+
+/// Every file under a folder (relative path → bytes), for "nothing was written" checks.
+private enum FolderSnapshot {
+  static func take(_ folder: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+      out[name] = FileManager.default.contents(atPath: folder + "/" + name) ?? Data("<folder>".utf8)
+    }
+    return out
   }
 }

@@ -20,7 +20,16 @@ placement table the needs add up to each placement's published total. It writes 
 temporary folder and moves it into place only when every file is built and checked, so a
 malformed release leaves the old pack in place.
 
-Usage: python3 scripts/data/build_pack.py [--from DIR] [--out DIR]
+Source files whose names carry years (`ehcp_by_age_and_placement_2024_2025.csv`) are found by
+their stem, the latest years winning, so the next release's `..._2025_2026.csv` is read as it is.
+Files of the old pack this script does not build (the hand-kept `national_figures.csv`,
+`transitions_default.csv` and `SOURCES.md`, and e.g. `panel.csv` of `build_panel.py`) are carried
+over unchanged and listed; rebuild those with their own scripts.
+
+`--check` rebuilds into a temporary folder and compares it, file by file, with the pack in
+`--out`, writing nothing: exit 0 when they are byte-identical, 1 (listing the files) when not.
+
+Usage: python3 scripts/data/build_pack.py [--from DIR] [--out DIR] [--check]
 """
 
 import argparse
@@ -28,6 +37,7 @@ import collections
 import csv
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -123,6 +133,20 @@ S251_LINES = {  # (line_group prefix, line) -> pack line id
 
 class PackError(Exception):
     """A release file that does not have the shape or identities the pack relies on."""
+
+
+def source(src, stem):
+    """The file `STEM_YYYY.csv` or `STEM_YYYY_YYYY.csv` in `src` covering the latest years."""
+    pattern = re.compile(r"^%s_(\d{4})(?:_(\d{4}))?\.csv$" % re.escape(stem))
+    found = []
+    for name in os.listdir(src) if os.path.isdir(src) else []:
+        match = pattern.match(name)
+        if match:
+            found.append((int(match.group(2) or match.group(1)), int(match.group(1)), name))
+    if not found:
+        raise PackError("%s: no file %s_YYYY.csv or %s_YYYY_YYYY.csv (the release's %s table)"
+                        % (src, stem, stem, stem.replace("_", " ")))
+    return max(found)[2]
 
 
 def read(src, name, required):
@@ -224,7 +248,7 @@ def build(src, out):
     names = {r["old_la_code"]: r["la_name"] for r in lookup}
 
     # --- caseload by age x placement group, latest two censuses
-    rows = read(src, "ehcp_by_age_and_placement_2024_2025.csv",
+    rows = read(src, source(src, "ehcp_by_age_and_placement"),
                 ["old_la_code", "census_year", "age", "placement", "plans", "plans_flag"])
     years = sorted({int(r["census_year"]) for r in rows})
     cells = collections.defaultdict(dict)
@@ -259,7 +283,7 @@ def build(src, out):
           ["la", "census_year", "age", "placement", "plans", "flag"], age_rows)
 
     # --- caseload by placement group (all ages), 2019 onwards, with the published subtotals
-    rows = read(src, "ehcp_by_placement_2019_2025.csv",
+    rows = read(src, source(src, "ehcp_by_placement"),
                 ["old_la_code", "census_year", "placement", "plans", "plans_flag"])
     cells = collections.defaultdict(dict)
     for r in rows:
@@ -290,11 +314,15 @@ def build(src, out):
           ["la", "census_year", "dfe_placement_group", "plans", "flag"], total_rows)
 
     # --- need x placement group, latest census
-    rows = read(src, "ehcp_by_need_and_placement_2025.csv",
+    rows = read(src, source(src, "ehcp_by_need_and_placement"),
                 ["old_la_code", "census_year", "placement", "need", "plans", "plans_flag"])
     cells = collections.defaultdict(dict)
     for r in rows:
         cells[(r["old_la_code"], int(r["census_year"]), r["need"])][r["placement"]] = count(r, "plans", "plans_flag")
+    need_years = sorted({year for (_, year, _) in cells})
+    if years[-1] not in need_years:
+        raise PackError("%s: expected the latest census, January %d (as the age x placement table); found %s"
+                        % (rows[0]["_where"].rsplit(":", 1)[0] if rows else src, years[-1], need_years))
     by_la = collections.defaultdict(dict)
     for (la, year, need), columns in cells.items():
         by_la[(la, year)][need] = columns
@@ -339,7 +367,7 @@ def build(src, out):
           ["la", "census_year", "placement", "need", "plans", "flag"], need_rows)
 
     # --- need x single age (latest census caseload), the IPF's prior for age x need
-    rows = read(src, "ehcp_by_need_and_age_2025.csv",
+    rows = read(src, source(src, "ehcp_by_need_and_age"),
                 ["old_la_code", "measure", "year", "age", "need", "plans", "plans_flag"])
     na_rows = []
     for r in rows:
@@ -348,12 +376,16 @@ def build(src, out):
         value = count(r, "plans", "plans_flag")
         na_rows.append((r["old_la_code"], int(r["year"]), age_label(r["age"], r["_where"]),
                         NEEDS[r["need"]], value, r["plans_flag"]))
+    if years[-1] not in {t[1] for t in na_rows}:
+        raise PackError("%s: expected caseload rows for January %d (the latest census); found %s"
+                        % (rows[0]["_where"].rsplit(":", 1)[0] if rows else src, years[-1],
+                           sorted({t[1] for t in na_rows})))
     na_rows.sort(key=lambda t: (t[0], t[1], sort_age(t[2]), t[3]))
     write(os.path.join(out, "caseload_need_age.csv"),
           ["la", "census_year", "age", "need", "plans", "flag"], na_rows)
 
     # --- new plans by age at start (all placements) and by placement group (all ages)
-    rows = read(src, "ehcp_new_plans_by_age_2019_2025.csv",
+    rows = read(src, source(src, "ehcp_new_plans_by_age"),
                 ["old_la_code", "calendar_year", "age_at_start", "placement", "new_plans", "new_plans_flag"])
     new_rows = []
     by_place = collections.defaultdict(dict)
@@ -377,7 +409,7 @@ def build(src, out):
           ["la", "calendar_year", "age_at_start", "placement", "new_plans", "flag"], new_rows)
 
     # --- ceased plans by age (all reasons)
-    rows = read(src, "ehcp_ceased_plans_by_reason_2019_2025.csv",
+    rows = read(src, source(src, "ehcp_ceased_plans_by_reason"),
                 ["old_la_code", "calendar_year", "breakdown_topic", "breakdown", "reason", "ceased_plans",
                  "ceased_plans_flag"])
     ceased_rows = []
@@ -472,6 +504,34 @@ def sort_age(age):
 
 
 NATIONAL_FIGURES = "national_figures.csv"
+HAND_KEPT = (NATIONAL_FIGURES, "transitions_default.csv", "SOURCES.md")
+
+
+def carry_over(out, tmp):
+    """Copies the old pack's files this script does not build into `tmp`; returns their names."""
+    carried = []
+    for keep in HAND_KEPT:
+        if not os.path.isfile(os.path.join(out, keep)):
+            raise PackError("%s: hand-kept file missing from the old pack" % os.path.join(out, keep))
+    for name in sorted(os.listdir(out)) if os.path.isdir(out) else []:
+        path = os.path.join(out, name)
+        if name != "inputs.csv" and os.path.isfile(path) and not os.path.islink(path) \
+                and not os.path.exists(os.path.join(tmp, name)):
+            shutil.copyfile(path, os.path.join(tmp, name))
+            carried.append(name)
+    return carried
+
+
+def check_national_figures(tmp, census):
+    """`hnb init` needs England's HNB for the first forecast year (the latest census's FY)."""
+    key = "england_hnb_gbp_%d-%02d" % (census, (census + 1) % 100)
+    path = os.path.join(tmp, NATIONAL_FIGURES)
+    with open(path, newline="", encoding="utf-8") as handle:
+        keys = [row.get("key") for row in csv.DictReader(handle)]
+    if key not in keys:
+        raise PackError("%s: expected a row %s (England's HNB for %d-%02d, the first forecast year of the "
+                        "January %d census, with its source); found none: add it by hand"
+                        % (path, key, census, (census + 1) % 100, census))
 
 
 def main():
@@ -480,34 +540,45 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--from", dest="src", default=os.path.join(root, "..", "shared", "data", "national"))
     parser.add_argument("--out", default=os.path.join(root, "Data", "national"))
+    parser.add_argument("--check", action="store_true",
+                        help="rebuild into a temporary folder and compare with --out; write nothing")
     args = parser.parse_args()
     out = os.path.abspath(args.out)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".pack-", dir=os.path.dirname(out))
     try:
         info = build(args.src, tmp)
-        # hand-kept files (national figures, default moves, SOURCES.md) are carried over
-        for keep in (NATIONAL_FIGURES, "transitions_default.csv", "SOURCES.md"):
-            old = os.path.join(out, keep)
-            if os.path.isfile(old):
-                shutil.copyfile(old, os.path.join(tmp, keep))
-            else:
-                raise PackError("%s: hand-kept file missing from the old pack" % old)
+        carried = carry_over(out, tmp)
+        check_national_figures(tmp, info["census_years"][-1])
         digests = []
         for name in sorted(os.listdir(args.src)):
             path = os.path.join(args.src, name)
             if name.endswith(".csv") and os.path.isfile(path):
                 digests.append((name, hashlib.sha256(open(path, "rb").read()).hexdigest()))
         write(os.path.join(tmp, "inputs.csv"), ["source_file", "sha256"], digests)
+        if args.check:
+            names = sorted(set(os.listdir(tmp)) | set(os.listdir(out) if os.path.isdir(out) else []))
+            differ = []
+            for name in names:
+                a, b = os.path.join(tmp, name), os.path.join(out, name)
+                if not (os.path.isfile(a) and os.path.isfile(b) and open(a, "rb").read() == open(b, "rb").read()):
+                    differ.append(name)
+            shutil.rmtree(tmp, ignore_errors=True)
+            if differ:
+                print("%s differs from a rebuild from %s: %s" % (out, args.src, ", ".join(differ)))
+                sys.exit(1)
+            print("%s is what %s builds (%d files, byte for byte)" % (out, args.src, len(names)))
+            return
         if os.path.isdir(out):
             shutil.rmtree(out + ".old", ignore_errors=True)
             os.rename(out, out + ".old")
         os.rename(tmp, out)
         shutil.rmtree(out + ".old", ignore_errors=True)
         print("pack written to %s: census years %s, mid-years %s; age x placement withheld for %s; "
-              "rows whose DfE groups differ from the published total (kept as `unallocated`), by year: %s"
+              "rows whose DfE groups differ from the published total (kept as `unallocated`), by year: %s; "
+              "carried over unchanged: %s"
               % (out, info["census_years"], info["mid_years"], info["flagged_age_placement"],
-                 dict(sorted(info["mismatched"].items()))))
+                 dict(sorted(info["mismatched"].items())), ", ".join(carried)))
     except PackError as error:
         shutil.rmtree(tmp, ignore_errors=True)
         print("error: %s (the old pack is left in place)" % error, file=sys.stderr)

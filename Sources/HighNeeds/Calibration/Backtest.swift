@@ -75,8 +75,10 @@ public struct Backtest: Sendable {
   /// The name in outputs of an age band's or placement group's own trend (a candidate; the
   /// method forecasts those levels top-down, `TopDownFit`).
   public static let levelTrendName = "level_trend"
+  /// The pooled method's name in outputs (scored for the total when a panel is given).
+  public static let pooledName = PanelBacktest.method.rawValue
   /// The candidates scored beside the method (written to `candidates.csv`).
-  public static let candidateNames: Set<String> = [stockFlowName, levelTrendName]
+  public static let candidateNames: Set<String> = [stockFlowName, levelTrendName, pooledName]
   public var rows: [BacktestRow]
   public var summary: [BacktestSummary]
   /// Warnings and notes: levels with census years missing, fit windows that cross a known
@@ -94,9 +96,11 @@ public struct Backtest: Sendable {
   /// by its trend (`TrendFit`) and each age band and placement group top-down from it
   /// (`TopDownFit`); each level's own trend is scored beside it as `level_trend`. With new plans
   /// in the history, the total is also forecast by `StockFlowFit` (`stock_flow`), from the new
-  /// plans known at each origin.
+  /// plans known at each origin. With a `panel`, the total is also forecast by the pooled method
+  /// (`PooledForecast`, `pooled_shrink`) from the panel up to each origin.
   public static func run(
-    history: AggregateHistory, fitThrough: ClosedRange<Int>, horizon: Int, excluded: Set<Int> = []
+    history: AggregateHistory, fitThrough: ClosedRange<Int>, horizon: Int, excluded: Set<Int> = [],
+    panel: Panel? = nil
   ) throws -> Backtest {
     guard horizon >= 1 else {
       throw InputError(SourceLocation(file: "--horizon"), expected: "a horizon of 1 year or more", found: "\(horizon)")
@@ -162,6 +166,17 @@ public struct Backtest: Sendable {
         }
         score(history.total, forecasts, method: stockFlowName)
       }
+      if let panel {
+        do {
+          let pooled = try PooledForecast.make(series: total, panel: panel, horizon: horizon + gap)
+          let forecasts = pooled.forecasts.dropFirst(gap).map {
+            IntervalForecast(year: $0.year, horizon: $0.year - origin, forecast: $0.forecast, p10: $0.p10, p90: $0.p90)
+          }
+          score(history.total, forecasts, method: pooledName)
+        } catch {
+          warnings.append("note: the total is not forecast by \(pooledName) at origin \(origin): \(error)")
+        }
+      }
       for series in history.ageBands + history.placements {
         let fitted = series.through(origin, excluding: excluded)
         guard fitted.years.count >= 2, let last = fitted.years.last else {
@@ -191,7 +206,8 @@ public struct Backtest: Sendable {
 
   /// The methods a backtest of the trend reports, in order: the trend, the baselines and the
   /// stock-flow candidate.
-  static let reportedMethods = [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName, levelTrendName]
+  static let reportedMethods =
+    [methodName] + Baseline.allCases.map(\.rawValue) + [stockFlowName, levelTrendName, pooledName]
 
   /// MAPE and coverage by level, method (in `methods` order) and horizon, averaged over origins.
   static func summarise(_ rows: [BacktestRow], methods: [String] = reportedMethods) -> [BacktestSummary] {

@@ -198,6 +198,35 @@ public struct NationalPack: Sendable {
     agePlacement.values.flatMap { $0.keys }.max() ?? 0
   }
 
+  /// The latest calendar year of England's new plans in the pack (the flow year of the latest
+  /// release: 2024 in the SEN2 2025 release).
+  public var latestNewPlansYear: Int { newPlans[""]?.keys.max() ?? latestCensusYear - 1 }
+
+  /// The latest calendar year of England's ceased plans in the pack.
+  public var latestCeasedYear: Int { ceased[""]?.keys.max() ?? latestCensusYear - 1 }
+
+  /// The latest financial year with a DSG balance in the pack (`2021-22`), if any.
+  public var latestBalanceYear: String? { dsgBalance.values.flatMap { $0.keys }.max() }
+
+  /// A national figure published for several financial years, keyed `PREFIX_YYYY_YY_gbp`
+  /// (`unit_cost_inmss_2021_22_gbp`): each year's label (`2021-22`), start year, value and source,
+  /// oldest first; an error naming the file when fewer than two years are there.
+  func yearly(_ prefix: String) throws -> [(label: String, start: Int, value: Double, source: String)] {
+    var out: [(label: String, start: Int, value: Double, source: String)] = []
+    for (key, figure) in national where key.hasPrefix(prefix + "_") && key.hasSuffix("_gbp") {
+      let middle = key.dropFirst(prefix.count + 1).dropLast(4).split(separator: "_")
+      guard middle.count == 2, let start = Int(middle[0]), middle[1].count == 2 else { continue }
+      out.append(("\(start)-\(middle[1])", start, figure.value, figure.source))
+    }
+    out.sort { $0.start < $1.start }
+    guard out.count >= 2 else {
+      throw InputError(
+        SourceLocation(file: (folder as NSString).appendingPathComponent("national_figures.csv")),
+        key: "\(prefix)_YYYY_YY_gbp", expected: "rows for at least two financial years", found: "\(out.count)")
+    }
+    return out
+  }
+
   /// The current LAs (those `hnb init` can start), in code order.
   public var currentAuthorities: [LocalAuthority] {
     authorities.filter { $0.status == "current" }.sorted { $0.code < $1.code }

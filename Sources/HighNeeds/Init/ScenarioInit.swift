@@ -8,7 +8,8 @@ public struct InitScenario: Sendable {
   public var name: String
   /// The January census the baseline comes from.
   public var censusYear: Int
-  /// File name → text: `baseline.yaml`, `README.md`, `assumptions.csv` and the CSV inputs.
+  /// Relative path → text: `baseline.yaml`, `README.md`, `assumptions.csv`, the CSV inputs under
+  /// `data/` and `sweep/baseline.yaml` with `sweep/uncertainty.yaml`.
   public var files: [String: String]
   /// Every value with its status and method.
   public var log: [InitAssumption]
@@ -342,7 +343,7 @@ struct Builder {
       ])
     }
     var files: [String: String] = [:]
-    let baselineFile = "baseline_caseload_\(census).csv"
+    let baselineFile = "data/baseline_caseload_\(census).csv"
     var lines = ["age,placement,need,plans"]
     for age in 0..<26 {
       for p in 0..<placementCount {
@@ -354,7 +355,7 @@ struct Builder {
     }
     files[baselineFile] = lines.joined(separator: "\n") + "\n"
 
-    files["population.csv"] =
+    files["data/population.csv"] =
       "age,population\n"
       + ScenarioInit.ages.map { "\($0),\(InitFormat.number(population[$0], decimals: 2))" }.joined(separator: "\n")
       + "\n"
@@ -364,24 +365,24 @@ struct Builder {
     )
     let growth = populationGrowth()
     let incidence = try incidenceRates()
-    files["incidence.csv"] =
+    files["data/incidence.csv"] =
       "age,rate\n"
       + ScenarioInit.ages.map { "\($0),\(InitFormat.number(incidence[$0], decimals: 8))" }.joined(separator: "\n")
       + "\n"
     let cessation = cessationRates(byAge: byAge)
-    files["cessation.csv"] =
+    files["data/cessation.csv"] =
       "age,placement,rate\n"
       + (0...24).map { "\($0),all,\(InitFormat.number(cessation[$0], decimals: 8))" }.joined(separator: "\n") + "\n"
-    files["new_plan_mix.csv"] = newPlanMix(caseload: caseload, byPlacement: byPlacement, incidence: incidence)
-    files["transitions.csv"] = pack.transitionsDefault
+    files["data/new_plan_mix.csv"] = newPlanMix(caseload: caseload, byPlacement: byPlacement, incidence: incidence)
+    files["data/transitions.csv"] = pack.transitionsDefault
     note(
-      "caseload.transitions", "transitions.csv", "probability", .nationalDefault,
+      "caseload.transitions", "data/transitions.csv", "probability", .nationalDefault,
       "moves at phase transfers (into reception, Year 7, Year 12, post-19): the toolkit's default pattern (\(packFile("transitions_default.csv")), Sutton's assumed moves), not calibrated on this LA; calibrate with hnb fit --transitions where child-level data exist"
     )
     let places = placesPlan(byPlacement: byPlacement)
-    files["places.csv"] = places.text
+    files["data/places.csv"] = places.text
     let costs = try costInputs(byPlacement: byPlacement)
-    files["top_ups.csv"] = costs.topUps
+    files["data/top_ups.csv"] = costs.topUps
     let income = try incomeInputs(totalPlans: Double(total) / 1e6)
     let name = "\(ScenarioInit.slug(la.name))-baseline"
     let yaml = baselineYAML(
@@ -389,7 +390,8 @@ struct Builder {
       costs: costs,
       income: income)
     files["baseline.yaml"] = yaml
-    files["sweep.yaml"] = sweepYAML(name: name)
+    files["sweep/baseline.yaml"] = sweepYAML(name: name)
+    files["sweep/uncertainty.yaml"] = uncertaintyYAML()
     files["assumptions.csv"] = assumptionsCSV()
     files["README.md"] = readme(name: name, totalPlans: Double(total) / 1e6, byPlacement: byPlacement, income: income)
     return InitScenario(
@@ -452,11 +454,11 @@ struct Builder {
   }
 
   mutating func incidenceRates() throws -> [Double] {
-    let year = census - 1
+    let year = pack.latestNewPlansYear
     let englandPopulation = ScenarioInit.ages.map { pack.population[""]?[populationMidYear]?[$0] ?? 0 }
     if let own = ratesByAge(code, year: year, population: population) {
       note(
-        "caseload.incidence", "incidence.csv", "fraction per year", .derived,
+        "caseload.incidence", "data/incidence.csv", "fraction per year", .derived,
         "the LA's new EHC plans in calendar \(year) by age at start (\(InitFormat.number(own.total, decimals: 0)) in all; \(packFile("new_plans.csv"))) / its residents of that age (ONS mid-\(populationMidYear)); the bands 0-2 and 20-25 at one rate each; plans of unknown age spread pro rata"
       )
       return own.rates
@@ -470,14 +472,14 @@ struct Builder {
       let factor = expected > 0 ? total / expected : 1
       missing.append("new plans by age in \(year)")
       note(
-        "caseload.incidence", "incidence.csv", "fraction per year", .derived,
+        "caseload.incidence", "data/incidence.csv", "fraction per year", .derived,
         "England's new-plan rates by age in \(year), scaled to the LA's \(InitFormat.number(total, decimals: 0)) new plans (its ages are not published)"
       )
       return england.rates.map { min($0 * factor, 1) }
     }
     missing.append("new plans in \(year)")
     note(
-      "caseload.incidence", "incidence.csv", "fraction per year", .nationalDefault,
+      "caseload.incidence", "data/incidence.csv", "fraction per year", .nationalDefault,
       "England's new-plan rates by age in calendar \(year): the LA's new plans are not published")
     return england.rates
   }
@@ -511,7 +513,7 @@ struct Builder {
   }
 
   mutating func cessationRates(byAge: [Double]) -> [Double] {
-    let year = census - 1
+    let year = pack.latestCeasedYear
     let stockOwn = ageTotals(code, year, weights: population)
     let stock = stockOwn ?? byAge
     let englandWeights = ScenarioInit.ages.map { pack.population[""]?[populationMidYear]?[$0] ?? 0 }
@@ -535,12 +537,12 @@ struct Builder {
     if own == nil {
       missing.append("ceased plans by age in \(year)")
       note(
-        "caseload.cessation", "cessation.csv", "fraction per year", .nationalDefault,
+        "caseload.cessation", "data/cessation.csv", "fraction per year", .nationalDefault,
         "England's ceased plans in calendar \(year) by age / England's plans by age at January \(year): the LA's ceased plans by age are not published"
       )
     } else {
       note(
-        "caseload.cessation", "cessation.csv", "fraction per year", .derived,
+        "caseload.cessation", "data/cessation.csv", "fraction per year", .derived,
         "the LA's ceased plans in calendar \(year) by age at ceasing (\(packFile("ceased_plans.csv"))) / its plans of that age at January \(stockOwn == nil ? census : year)\(stockOwn == nil ? " (its January \(year) ages are withheld)" : ""); 20-25: ceased less the plans at 25 (which always end) over the plans at 20-24; unknown ages pro rata; capped at 1; each age's rate weighted with England's as if England's were observed on \(InitFormat.number(ScenarioInit.cessationPriorPlans)) more plans (credibility weighting: it moves an age with hundreds of plans by a few percent of the difference, and keeps a handful of plans from setting the rate)"
           + (defaulted.isEmpty
             ? "" : "; England's rate at ages with no plans: \(defaulted.map(String.init).joined(separator: " "))"))
@@ -550,7 +552,7 @@ struct Builder {
 
   mutating func newPlanMix(caseload: [[[Int]]], byPlacement: [Double], incidence: [Double]) -> String {
     // Placement weights: the LA's new plans by placement against its caseload by placement.
-    let year = census - 1
+    let year = pack.latestNewPlansYear
     var ratio = [Double](repeating: 1, count: ScenarioInit.placements.count)
     var usedRatio = false
     if let cells = pack.newPlans[code]?[year]?.filter({ $0.age == "Total" && $0.category != "all" }), !cells.isEmpty,
@@ -594,7 +596,7 @@ struct Builder {
       }
     }
     note(
-      "caseload.new_plan_mix", "new_plan_mix.csv", "share", .derived,
+      "caseload.new_plan_mix", "data/new_plan_mix.csv", "share", .derived,
       "at each age, the baseline caseload's placement x need mix at that age"
         + (usedRatio
           ? ", reweighted by placement by the LA's new plans in calendar \(year) by placement against its caseload by placement"
@@ -679,12 +681,14 @@ struct Builder {
   mutating func costInputs(byPlacement: [Double]) throws -> Costs {
     let s251Year = pack.s251Year
     let s251Census = Int(s251Year.prefix(4)) ?? census
-    let special21 = try pack.figure("unit_cost_maintained_special_2021_22_gbp")
-    let special23 = try pack.figure("unit_cost_maintained_special_2023_24_gbp")
-    let inmss21 = try pack.figure("unit_cost_inmss_2021_22_gbp")
-    let inmss24 = try pack.figure("unit_cost_inmss_2024_25_gbp")
-    let g = pow(special23.value / special21.value, 1 / 2.0) - 1
-    let gIndependent = pow(inmss24.value / inmss21.value, 1 / 3.0) - 1
+    // England's unit costs, the earliest and latest financial years of national_figures.csv.
+    let specialSeries = try pack.yearly("unit_cost_maintained_special")
+    let inmssSeries = try pack.yearly("unit_cost_inmss")
+    guard let special21 = specialSeries.first, let special23 = specialSeries.last, let inmss21 = inmssSeries.first,
+      let inmss24 = inmssSeries.last
+    else { throw missingTable("national_figures.csv", "England's unit costs") }
+    let g = pow(special23.value / special21.value, 1 / Double(special23.start - special21.start)) - 1
+    let gIndependent = pow(inmss24.value / inmss21.value, 1 / Double(inmss24.start - inmss21.start)) - 1
     let gRounded = (g * 1e4).rounded() / 1e4
     let gIndependentRounded = (gIndependent * 1e4).rounded() / 1e4
     let yearsToPriceBase = Double(census - 1 - s251Census)
@@ -693,11 +697,11 @@ struct Builder {
     let priceBase = YearLabel.academic(startingIn: census - 1)
     note(
       "costs (past uplift, state-funded lines)", InitFormat.number(gRounded), "fraction per year", .derived,
-      "England's maintained special cost per pupil £\(Int(special21.value)) (2021-22) to £\(Int(special23.value)) (2023-24), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices"
+      "England's maintained special cost per pupil £\(Int(special21.value)) (\(special21.label)) to £\(Int(special23.value)) (\(special23.label)), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices"
     )
     note(
       "costs (past uplift, independent lines)", InitFormat.number(gIndependentRounded), "fraction per year", .derived,
-      "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (2021-22) to £\(Int(inmss24.value)) (2024-25), annualised (\(inmss21.source))"
+      "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (\(inmss21.label)) to £\(Int(inmss24.value)) (\(inmss24.label)), annualised (\(inmss21.source))"
     )
     // England medians of each unit cost across LAs.
     var all: [String: [Double]] = [:]
@@ -764,7 +768,7 @@ struct Builder {
     for placement in ScenarioInit.placements {
       let value = topUp[placement] ?? 0
       rows.append("\(placement),all,\(InitFormat.gbp(value))")
-      let logKey = "top_ups.csv[\(placement)]"
+      let logKey = "data/top_ups.csv[\(placement)]"
       if let key = keyOf[placement], let (status, method) = statusOf[key] {
         note(logKey, InitFormat.gbp(value), "gbp per plan per year", status, method)
       } else if placement == "ap_pru" {
@@ -924,7 +928,7 @@ struct Builder {
         growth.append(
           (
             year, 0.03,
-            "national default (assumed): cash growth of 3% a year; no national settlement for this year is in the pack"
+            "national default: assumed cash growth of 3% a year; no national settlement for this year is in the pack"
           ))
       }
     }
@@ -1023,13 +1027,19 @@ struct Builder {
         + (income.importExport.map { " (the LA's \($0.year): £\(InitFormat.gbp($0.value)))" } ?? ""))
     note(
       "reserve.opening_balance_gbp", "0", "gbp", .notStated,
-      "not published: the DSG balance at 31 March \(census) is in the pack only as a percent of DSG to March 2022"
+      "not published: the DSG balance at 31 March \(census) is in the pack only as a percent of DSG\(balanceTo)"
         + (income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))% of DSG)" } ?? "")
         + "; enter the LA's own balance brought forward")
     return income
   }
 
   // MARK: text
+
+  /// " to March YYYY": the last DSG balance date in the pack (empty when it has none).
+  var balanceTo: String {
+    guard let year = pack.latestBalanceYear, let start = Int(year.prefix(4)) else { return "" }
+    return " to March \(start + 1)"
+  }
 
   func source(_ status: InitAssumption.Status, _ method: String) -> String {
     InitFormat.yaml("\(status.rawValue): \(method)")
@@ -1077,13 +1087,13 @@ struct Builder {
       "    source: \(source(.derived, "DfE SEN2 January \(census): age x placement and need x placement tables joined by iterative proportional fitting; totals exactly the published ones (README.md)"))"
     )
     y.append("  population:")
-    y.append("    file: population.csv")
+    y.append("    file: data/population.csv")
     y.append("    source: \(source(.data, value("caseload.population")?.method ?? ""))")
     y.append(
       "  population_growth_fraction_per_year: \(mapped("caseload.population_growth_fraction_per_year", InitFormat.number(growth)))"
     )
     y.append("  incidence:")
-    y.append("    file: incidence.csv")
+    y.append("    file: data/incidence.csv")
     y.append(
       "    source: \(source(value("caseload.incidence")?.status ?? .derived, value("caseload.incidence")?.method ?? ""))"
     )
@@ -1091,20 +1101,20 @@ struct Builder {
       "  incidence_trend_fraction_per_year: {value: 0, source: \(source(.nationalDefault, "unmitigated default: new plans held at the latest year's rate per resident; try the LA's own trend as a sensitivity")), status: national default}"
     )
     y.append("  new_plan_mix:")
-    y.append("    file: new_plan_mix.csv")
+    y.append("    file: data/new_plan_mix.csv")
     y.append("    source: \(source(.derived, value("caseload.new_plan_mix")?.method ?? ""))")
     y.append("  cessation:")
-    y.append("    file: cessation.csv")
+    y.append("    file: data/cessation.csv")
     y.append(
       "    source: \(source(value("caseload.cessation")?.status ?? .derived, value("caseload.cessation")?.method ?? ""))"
     )
     y.append("  transitions:")
-    y.append("    file: transitions.csv")
+    y.append("    file: data/transitions.csv")
     y.append("    source: \(source(.nationalDefault, value("caseload.transitions")?.method ?? ""))")
     y.append("")
     y.append("capacity:")
     y.append("  places:")
-    y.append("    file: places.csv")
+    y.append("    file: data/places.csv")
     y.append(
       "    source: \(source(.derived, "resourced provision, maintained special in the LA and AP places = the LA's plans there at January \(census) rounded up, held flat (no public place plan): replace with the commissioned places"))"
     )
@@ -1123,7 +1133,7 @@ struct Builder {
     )
     y.append("  price_base_academic_year: \(InitFormat.yaml(YearLabel.academic(startingIn: census - 1)))")
     y.append("  top_ups:")
-    y.append("    file: top_ups.csv")
+    y.append("    file: data/top_ups.csv")
     y.append(
       "    source: \(source(.derived, "the LA's s251 high-needs budget \(pack.s251Year) per plan, uplifted; national defaults where missing or implausible (assumptions.csv, one row a placement)"))"
     )
@@ -1217,7 +1227,7 @@ struct Builder {
     y.append("reserve:")
     y.append("  # not stated: enter the LA's DSG balance at 1 April \(census) (negative = deficit). The pack has")
     y.append(
-      "  # the balance only as a percent of DSG to March 2022\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it."
+      "  # the balance only as a percent of DSG\(balanceTo)\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it."
     )
     y.append("  opening_balance_gbp: 0")
     y.append("")
@@ -1228,32 +1238,51 @@ struct Builder {
     return y.joined(separator: "\n") + "\n"
   }
 
-  /// `sweep.yaml`: the baseline with the toolkit's default uncertain inputs, for `hnb sweep`.
+  /// `sweep/baseline.yaml`: the baseline with the uncertain inputs of `sweep/uncertainty.yaml`,
+  /// for `hnb sweep` (as `Scenarios/sutton/sweep/`).
   func sweepYAML(name: String) -> String {
-    var y: [String] = []
-    y.append("# \(la.name): the generated baseline with uncertain inputs, for hnb sweep (hnb run ignores them).")
-    y.append("# The spreads are the toolkit's defaults (as Sutton's sweep), not calibrated on this LA.")
-    y.append("name: \(ScenarioInit.slug(la.name))-sweep")
-    y.append("extends: [baseline.yaml]")
-    y.append("uncertainty:")
-    y.append("  inputs:")
-    y.append(
-      "    - {id: incidence, target: incidence_factor, varies: per_year, distribution: {type: lognormal, median: 1, sd_log: 0.08}}"
-    )
-    y.append(
-      "    - {id: cessation, target: cessation_factor, distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}}"
-    )
-    y.append(
-      "    - {id: independent_fees, target: top_up_factor, placements: [special_independent, special_non_maintained], distribution: {type: normal, mean: 1, sd: 0.05}}"
-    )
-    y.append(
-      "    - {id: fee_inflation, target: top_up_uplift_shock, varies: per_year, distribution: {type: normal, mean: 0, sd: 0.01}}"
-    )
-    y.append(
-      "    - {id: hnb_growth, target: hnb_growth_shock, varies: per_year, distribution: {type: normal, mean: 0, sd: 0.015}}"
-    )
-    y.append("  transition_concentration: 400")
-    return y.joined(separator: "\n") + "\n"
+    """
+    # \(la.name): the generated baseline with the uncertain inputs of uncertainty.yaml, for hnb sweep
+    # (hnb run ignores them). Written by `hnb init --la \(la.code)`.
+    name: \(ScenarioInit.slug(la.name))-sweep
+    extends: [../baseline.yaml, uncertainty.yaml]
+
+    """
+  }
+
+  /// `sweep/uncertainty.yaml`: the toolkit's default uncertain inputs (as Sutton's sweep).
+  func uncertaintyYAML() -> String {
+    """
+    # Uncertain inputs for hnb sweep of \(la.name)'s generated baseline (merged by `extends`).
+    # The spreads are the toolkit's defaults (as Scenarios/sutton/sweep/uncertainty.yaml), stated
+    # assumptions, not calibrated on this LA: replace them with the LA's own evidence.
+    uncertainty:
+      inputs:
+        - id: incidence
+          target: incidence_factor
+          varies: per_year
+          distribution: {type: lognormal, median: 1, sd_log: 0.08}
+        - id: cessation
+          target: cessation_factor
+          distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}
+        - id: independent_fees
+          target: top_up_factor
+          placements: [special_independent, special_non_maintained]
+          distribution: {type: normal, mean: 1, sd: 0.05}
+        - id: fee_inflation
+          target: top_up_uplift_shock
+          varies: per_year
+          distribution: {type: normal, mean: 0, sd: 0.01}
+        - id: hnb_growth
+          target: hnb_growth_shock
+          varies: per_year
+          distribution: {type: normal, mean: 0, sd: 0.015}
+      rank_correlation:
+        - {between: [incidence, fee_inflation], rho: 0.3}
+      transition_concentration: 400
+      new_plan_mix_concentration: 400
+
+    """
   }
 
   func assumptionsCSV() -> String {
@@ -1277,6 +1306,11 @@ struct Builder {
     r.append("")
     r.append("    hnb validate baseline.yaml")
     r.append("    hnb run baseline.yaml --out out/\(ScenarioInit.slug(la.name))")
+    r.append("    hnb sweep sweep/baseline.yaml --draws 1000 --seed 1 --out out/\(ScenarioInit.slug(la.name))-sweep")
+    r.append("")
+    r.append(
+      "`baseline.yaml` reads its inputs from `data/`; `sweep/baseline.yaml` extends it with the uncertain inputs of `sweep/uncertainty.yaml` (the toolkit's default spreads, not calibrated on this LA)."
+    )
     r.append("")
     r.append("## Replace these first")
     r.append("")
@@ -1288,10 +1322,10 @@ struct Builder {
     )
     r.append("3. `income.total_dsg_gbp`: the LA's DSG after deductions, year by year (the denominator of the 1% test).")
     r.append(
-      "4. `places.csv`: commissioned places (here the January \(census) plans, held flat), and the 85% in-LA share of maintained special plans."
+      "4. `data/places.csv`: commissioned places (here the January \(census) plans, held flat), and the 85% in-LA share of maintained special plans."
     )
     r.append(
-      "5. `top_ups.csv`: the LA's top-up bands and independent fees (here from the \(pack.s251Year) s251 budget, uplifted)."
+      "5. `data/top_ups.csv`: the LA's top-up bands and independent fees (here from the \(pack.s251Year) s251 budget, uplifted)."
     )
     r.append("")
     r.append("## Baseline at January \(census)")

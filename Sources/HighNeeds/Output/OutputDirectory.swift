@@ -24,11 +24,13 @@ public struct OutputError: Error, LocalizedError, Sendable {
 /// is left exactly as it was.
 ///
 /// The output-folder policy (docs/ASSURANCE.md): every output holds a marker,
-/// `.hnb-output.sha256`, listing each file hnb wrote there with its SHA-256 (the format of
-/// `sha256sum`). A target that exists must be empty, or hold that marker and nothing but the
-/// files it lists, each unchanged; anything else there (a file the user added or edited, a
-/// directory, a copied `manifest.json` without the files the marker names) refuses the run
-/// (exit 73, naming them). `--out` is resolved (every symbolic link in its parents, `.` and
+/// `.hnb-output.sha256`, listing each file hnb wrote there with its SHA-256 and its path relative
+/// to the folder (the format of `sha256sum`; `data/a.csv` for a file in a sub-folder). A target
+/// that exists must be empty, or hold that marker and nothing but the files it lists, each
+/// unchanged, and the sub-folders their paths pass through; anything else there (a file the
+/// user added or edited, a folder or link hnb did not write, a copied `manifest.json` without
+/// the files the marker names) refuses the run (exit 73, naming them). No link inside the
+/// folder is followed, and every file name must stay inside it (no `..`, no absolute path). `--out` is resolved (every symbolic link in its parents, `.` and
 /// `..`) before it is compared with the inputs, none of which may lie inside it; an `--out` that
 /// is itself a symbolic link is refused, since replacing it would replace the link, not its
 /// target; an empty `--out` is refused. And no output is written that holds NaN or infinity
@@ -51,6 +53,13 @@ public enum OutputDirectory {
     let fm = FileManager.default
     try FiniteOutputGuard.check(files)
     let target = try resolvedTarget(path)
+    for name in files.keys.sorted() where !isConfined(name) {
+      throw OutputError(
+        path: target.path,
+        reason:
+          "the file name \(InputError.quoted(name, limit: 200)) is not a relative path inside the folder "
+          + "(expected names like 'a.csv' or 'data/a.csv': no empty part, '.', '..', leading '/' or the marker's name)")
+    }
     let parent = target.deletingLastPathComponent()
     recoverInterruptedRuns(of: target)
     try checkReplaceable(target, inputs: inputs)
@@ -62,7 +71,10 @@ public enum OutputDirectory {
     do {
       for name in files.keys.sorted() {
         guard let data = files[name] else { continue }
-        try data.write(to: staging.appendingPathComponent(name))
+        let file = staging.appendingPathComponent(name)
+        // Sub-folders are created inside the fresh staging folder, which holds no link.
+        try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file)
       }
       try Data(marker(files).utf8).write(to: staging.appendingPathComponent(markerName))
       if fm.fileExists(atPath: target.path), exchange(staging.path, target.path) {
@@ -93,7 +105,16 @@ public enum OutputDirectory {
     try checkReplaceable(try resolvedTarget(path), inputs: inputs)
   }
 
-  /// The marker's text for `files`: one `SHA-256  name` line each, sorted by name.
+  /// Whether `name` is a relative path that stays inside the output folder: parts separated by
+  /// `/`, none empty, `.` or `..`, no leading `/`, and not the marker itself.
+  public static func isConfined(_ name: String) -> Bool {
+    let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+    return !name.isEmpty && name != markerName && !name.contains("\n") && !name.contains("\0")
+      && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+  }
+
+  /// The marker's text for `files`: one `SHA-256  name` line each (a relative path such as
+  /// `data/a.csv` for a file in a sub-folder), sorted by name.
   public static func marker(_ files: [String: Data]) -> String {
     files.keys.sorted().map { "\(SHA256.hex(files[$0] ?? Data()))  \($0)\n" }.joined()
   }
@@ -163,7 +184,7 @@ public enum OutputDirectory {
   ///
   /// A `.NAME.old-PID` left between the two renames of the fallback is put back when `target`
   /// is missing, and the `.NAME.tmp-PID` and `.NAME.old-PID` directories of processes no longer
-  /// running are removed when they hold only files. Each action is reported on standard error;
+  /// running are removed when they hold only files (in sub-folders too, no link). Each action is reported on standard error;
   /// anything else is left alone.
   static func recoverInterruptedRuns(of target: URL) {
     let fm = FileManager.default
@@ -179,15 +200,8 @@ public enum OutputDirectory {
       let leftover = parent.appendingPathComponent(sibling)
       // Only a real directory (not a file or a link of that name) whose contents can be listed.
       var info = stat()
-      guard lstat(leftover.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
-        let contents = try? fm.contentsOfDirectory(atPath: leftover.path)
-      else { continue }
-      let onlyFiles = contents.allSatisfy { item in
-        var isDirectory: ObjCBool = false
-        return fm.fileExists(atPath: leftover.appendingPathComponent(item).path, isDirectory: &isDirectory)
-          && !isDirectory.boolValue
-      }
-      guard onlyFiles else {
+      guard lstat(leftover.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+      guard holdsOnlyFiles(leftover.path, top: true) else {
         note("left \(leftover.path) alone: it holds a directory hnb did not write")
         continue
       }
@@ -195,6 +209,24 @@ public enum OutputDirectory {
         note("put back \(target.path) from \(sibling), left by an interrupted run")
       } else if (try? fm.removeItem(at: leftover)) != nil {
         note("removed \(leftover.path), left by an interrupted run")
+      }
+    }
+  }
+
+  /// Whether the folder at `path` holds only regular files and non-empty folders of them (what
+  /// a write leaves: it makes a folder only to put a file in it), with no link anywhere.
+  private static func holdsOnlyFiles(_ path: String, top: Bool) -> Bool {
+    guard let contents = try? FileManager.default.contentsOfDirectory(atPath: path), top || !contents.isEmpty else {
+      return false
+    }
+    return contents.allSatisfy { item in
+      let inner = (path as NSString).appendingPathComponent(item)
+      var info = stat()
+      guard lstat(inner, &info) == 0 else { return false }
+      switch info.st_mode & S_IFMT {
+      case S_IFREG: return true
+      case S_IFDIR: return holdsOnlyFiles(inner, top: false)
+      default: return false
       }
     }
   }
@@ -235,19 +267,39 @@ public enum OutputDirectory {
       throw OutputError(
         path: path, reason: "its \(markerName) is not one hnb wrote (expected lines 'SHA-256  name')")
     }
+    // The folders the marker's paths pass through (`data` for `data/a.csv`).
+    var folders: Set<String> = []
+    for name in written.keys {
+      var parts = name.split(separator: "/").dropLast()
+      while !parts.isEmpty {
+        folders.insert(parts.joined(separator: "/"))
+        parts = parts.dropLast()
+      }
+    }
     var foreign: [String] = []
     var changed: [String] = []
-    for name in contents where name != markerName {
-      guard let hash = written[name] else {
+    // Walks the folder without following any link: a listed name must be a regular file with
+    // its SHA-256, a folder must be one the marker's paths pass through, anything else is
+    // foreign (a link, a pipe, a file or folder hnb did not write).
+    var pending = contents.filter { $0 != markerName }.map { $0 }
+    while !pending.isEmpty {
+      let name = pending.removeFirst()
+      let file = target.appendingPathComponent(name).path
+      guard lstat(file, &info) == 0 else {
         foreign.append(name)
         continue
       }
-      let file = target.appendingPathComponent(name).path
-      guard lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let data = fm.contents(atPath: file),
-        SHA256.hex(data) == hash
-      else {
-        changed.append(name)
-        continue
+      let kind = info.st_mode & S_IFMT
+      if let hash = written[name] {
+        guard kind == S_IFREG, let data = fm.contents(atPath: file), SHA256.hex(data) == hash else {
+          changed.append(name)
+          continue
+        }
+      } else if kind == S_IFDIR, folders.contains(name) {
+        let inner = try fm.contentsOfDirectory(atPath: file).sorted()
+        pending.append(contentsOf: inner.map { name + "/" + $0 })
+      } else {
+        foreign.append(name)
       }
     }
     var reasons: [String] = []
@@ -269,9 +321,7 @@ public enum OutputDirectory {
       let hash = line.prefix(64)
       let separator = line.dropFirst(64).prefix(2)
       let name = String(line.dropFirst(66))
-      guard hash.count == 64, hash.allSatisfy(\.isHexDigit), separator == "  ", !name.isEmpty, !name.contains("/"),
-        name != markerName
-      else { return nil }
+      guard hash.count == 64, hash.allSatisfy(\.isHexDigit), separator == "  ", isConfined(name) else { return nil }
       entries[name] = String(hash)
     }
     return entries

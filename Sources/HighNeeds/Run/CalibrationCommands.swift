@@ -9,10 +9,12 @@ public struct CalibrationFiles: Sendable {
   public var mapping: String?
   /// `--exclude-years` as written.
   public var excludeYears: String?
+  /// `--panel`: the panel of many LAs' series (`Panel`), or nil for the bundled one.
+  public var panel: String?
 
   public init(
     history: String?, newPlans: String?, transitions: String?, population: String?, mapping: String?,
-    excludeYears: String?
+    excludeYears: String?, panel: String? = nil
   ) {
     self.history = history
     self.newPlans = newPlans
@@ -20,10 +22,11 @@ public struct CalibrationFiles: Sendable {
     self.population = population
     self.mapping = mapping
     self.excludeYears = excludeYears
+    self.panel = panel
   }
 
   /// The input files given.
-  public var files: [String] { [history, newPlans, transitions, population, mapping].compactMap { $0 } }
+  public var files: [String] { [history, newPlans, transitions, population, mapping, panel].compactMap { $0 } }
 
   /// The options as given, for the manifest's command line.
   public var arguments: [String] {
@@ -31,6 +34,7 @@ public struct CalibrationFiles: Sendable {
     for (name, value) in [
       ("--history", history), ("--new-plans", newPlans), ("--transitions", transitions),
       ("--population", population), ("--mapping", mapping), ("--exclude-years", excludeYears),
+      ("--panel", panel),
     ] {
       if let value { result += [name, value] }
     }
@@ -57,6 +61,9 @@ public struct CalibrationFiles: Sendable {
       return "--exclude-years leaves census years out of the --history fits; the --transitions fit does not use it. "
         + "Give --history too, or leave out --exclude-years."
     }
+    if panel != nil && history == nil {
+      return "--panel pools the --history total with the panel's LAs (the pooled growth); give --history too."
+    }
     if newPlans != nil && history == nil {
       return "--new-plans gives the new plans behind the --history totals (the stock-flow fit); give --history too."
     }
@@ -65,7 +72,21 @@ public struct CalibrationFiles: Sendable {
 
   /// What is wrong with the options of `hnb backtest`, or nil; `seed` and `draws` say whether
   /// those were given.
-  public func backtestProblem(seed: Bool, draws: Bool) -> String? {
+  public func backtestProblem(seed: Bool, draws: Bool, all: Bool = false) -> String? {
+    if all {
+      let given = [
+        ("--history", history != nil), ("--transitions", transitions != nil), ("--new-plans", newPlans != nil),
+        ("--population", population != nil), ("--mapping", mapping != nil), ("--exclude-years", excludeYears != nil),
+        ("--seed", seed), ("--draws", draws),
+      ]
+      return given.first { $0.1 }.map {
+        "--all backtests every LA of the panel (--panel, or the bundled \(Panel.bundledPath)); \($0.0) does not apply to it."
+      }
+    }
+    if panel != nil && history == nil {
+      return "--panel gives the panel of a backtest of every LA (--all) or of the pooled forecast of --history; "
+        + "give --all or --history too."
+    }
     switch (history, transitions) {
     case (nil, nil):
       return "backtest needs --history (aggregate census history) or --transitions (child-level transitions) "
@@ -234,6 +255,23 @@ public struct FitCommand: Sendable {
           + "\(CSVWriter.fixed(flow.newPlanGrowth, 6)) log points a year from N(\(flow.lastYear - 1)) "
           + "(decay \(CSVWriter.fixed(flow.decay, 2))), from \(historyPath) and \(newPlansPath)")
     }
+    if let panelPath = inputs.panel {
+      let panel = try Panel.read(path: panelPath)
+      found.rows[panelPath] = ["data_rows_read": panel.rowsRead, "data_rows_not_used": 0]
+      let pooled = try PooledForecast.make(
+        series: history.total.through(lastYear, excluding: excluded), panel: panel, horizon: horizon)
+      try CalibrationLimits.check(pooled.forecasts, level: "total", method: "pooled", file: panelPath)
+      found.files.merge(
+        CalibrationOutput.pooledTables(
+          pooled, command: (["hnb", "fit"] + inputs.arguments + ["--horizon", "\(horizon)"]).joined(separator: " "))
+      ) { $1 }
+      found.methods.append(
+        "\(PanelBacktest.method.rawValue) (the pooled method) for the total: England's growth "
+          + "\(CSVWriter.fixed(pooled.nationalGrowth, 4)) plus \(CSVWriter.fixed(pooled.fit.shrinkWeight, 3)) × the "
+          + "size weight × the LA's deviation \(CSVWriter.fixed(pooled.deviation, 4)) = "
+          + "\(CSVWriter.fixed(pooled.growth, 4)) log points a year, written as the incidence trend in pooled_trend.yaml, "
+          + "from \(historyPath) and \(panelPath)")
+    }
     if let populationPath = inputs.population, inputs.transitions == nil {
       let population = try PopulationTable.read(path: populationPath)
       let aggregate = try AggregateFit.fit(history: history, population: population, excluded: excluded)
@@ -252,7 +290,8 @@ public struct FitCommand: Sendable {
         "warning: no --population, so incidence and cessation were not estimated from the aggregates; "
           + (inputs.newPlans == nil
             ? "only the trend forecasts were fitted"
-            : "only the trend forecasts and the stock-flow model of the total were fitted"))
+            : "only the trend forecasts and the stock-flow model of the total were fitted")
+          + (inputs.panel == nil ? "" : ", with the pooled growth of the total"))
     }
   }
 }
@@ -266,25 +305,32 @@ public struct BacktestCommand: Sendable {
   public var horizon: Int
   public var seed: UInt64?
   public var draws: Int?
+  /// `--all`: backtest every LA of the panel.
+  public var all: Bool
 
-  public init(inputs: CalibrationFiles, fitThrough: String, horizon: Int, seed: UInt64?, draws: Int?) {
+  public init(
+    inputs: CalibrationFiles, fitThrough: String, horizon: Int, seed: UInt64?, draws: Int?, all: Bool = false
+  ) {
     self.inputs = inputs
     self.fitThrough = fitThrough
     self.horizon = horizon
     self.seed = seed
     self.draws = draws
+    self.all = all
   }
 
   /// The backtest of `--history`, or of `--transitions`.
   public func run(console: Console) throws -> CommandOutput {
     let origins = try CalibrationFiles.yearRange(fitThrough, option: "--fit-through")
+    if all { return try runPanel(origins: origins) }
     if let transitionsPath = inputs.transitions {
       return try runTransitions(transitionsPath, origins: origins, console: console)
     }
     let historyPath = inputs.history ?? ""
     let history = try AggregateHistory.read(path: historyPath, newPlansPath: inputs.newPlans)
     let result = try Backtest.run(
-      history: history, fitThrough: origins, horizon: horizon, excluded: try inputs.excludedYears())
+      history: history, fitThrough: origins, horizon: horizon, excluded: try inputs.excludedYears(),
+      panel: try inputs.panel.map { try Panel.read(path: $0) })
     for warning in result.warnings { console.err(warning) }
     let command =
       (["hnb", "backtest"] + inputs.arguments + ["--fit-through", fitThrough, "--horizon", "\(horizon)"])
@@ -303,6 +349,34 @@ public struct BacktestCommand: Sendable {
       },
       summary: ["method: trend of the series (exponentially weighted growth); see docs/CALIBRATION.md"]
         + CalibrationOutput.headline(result))
+  }
+
+  /// The backtest of every LA of the panel (`--all`): the pooled methods, the trend and the
+  /// naive baselines.
+  func runPanel(origins: ClosedRange<Int>) throws -> CommandOutput {
+    let path = inputs.panel ?? Panel.bundledPath
+    let panel = try Panel.read(path: path)
+    let result = try PanelBacktest.run(panel: panel, fitThrough: origins, horizon: horizon)
+    let command =
+      (["hnb", "backtest", "--all"] + inputs.arguments + ["--fit-through", fitThrough, "--horizon", "\(horizon)"])
+      .joined(separator: " ")
+    let method =
+      "\(PanelBacktest.method.rawValue): each LA's last growth shrunk towards England's, weights estimated on the "
+      + "panel up to each origin; p10–p90 from the panel's out-of-sample errors by horizon, scaled by LA size "
+      + "(docs/CALIBRATION.md, \"The pooled method\")"
+    let las = Set(result.rows.map(\.la)).count
+    return CommandOutput(
+      files: CalibrationOutput.panelBacktestTables(result),
+      manifest: { outputs in
+        try CalibrationOutput.manifest(
+          command: command, inputs: [path],
+          inputRows: [path: ["data_rows_read": panel.rowsRead, "data_rows_not_used": 0]], warnings: [],
+          outputs: outputs, method: method)
+      },
+      summary: [
+        "method: \(method)", "panel: \(path), \(panel.series.count) LAs; \(las) scored, \(result.rows.count) forecasts",
+      ]
+        + CalibrationOutput.panelHeadline(result))
   }
 
   /// The backtest of the transition model on held-out years of `transitionsPath`.

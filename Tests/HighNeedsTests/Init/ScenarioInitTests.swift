@@ -37,9 +37,9 @@ import Testing
       for name in scenario.files.keys where name.hasSuffix(".csv") && name != "assumptions.csv" {
         #expect(
           scenario.log.contains {
-            $0.key.contains(name) || $0.value.contains(name) || name.hasPrefix("baseline_caseload")
+            $0.key.contains(name) || $0.value.contains(name) || name.hasPrefix("data/baseline_caseload")
           }
-            || name == "population.csv" || name == "places.csv",
+            || name == "data/population.csv" || name == "data/places.csv",
           "\(la.name): \(name) not in the log")
       }
     }

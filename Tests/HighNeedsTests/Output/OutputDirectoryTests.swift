@@ -206,7 +206,11 @@ import Testing
         "its .hnb-output.sha256 is not one hnb wrote"
       ),
       (
-        "nested", [OutputDirectory.markerName: String(repeating: "0", count: 64) + "  sub/kpis.csv\n"],
+        "escaping", [OutputDirectory.markerName: String(repeating: "0", count: 64) + "  ../kpis.csv\n"],
+        "is not one hnb wrote"
+      ),
+      (
+        "absolute", [OutputDirectory.markerName: String(repeating: "0", count: 64) + "  /etc/kpis.csv\n"],
         "is not one hnb wrote"
       ),
     ]
@@ -271,5 +275,149 @@ import Testing
     #expect(mkfifo(out.appendingPathComponent(OutputDirectory.markerName).path, 0o600) == 0)
     let error = #expect(throws: OutputError.self) { try OutputDirectory.write(Self.run, to: out.path) }
     #expect(error?.errorDescription?.contains("is not an hnb output") == true, "\(error?.errorDescription ?? "")")
+  }
+
+  // MARK: sub-folders
+
+  static let scenario: [String: String] = [
+    "baseline.yaml": "name: x\n", "README.md": "# x\n", "data/population.csv": "age,population\n0,10\n",
+    "data/incidence.csv": "age,rate\n0,0.01\n", "sweep/baseline.yaml": "extends: [../baseline.yaml]\n",
+  ]
+
+  /// A folder with sub-folders is written whole: the marker lists every file by its path
+  /// relative to the folder, and the next write replaces it (files and sub-folders it no longer
+  /// has are gone).
+  @Test func aNestedOutputListsEveryFileByItsRelativePathAndIsReplaced() throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    try OutputDirectory.write(Self.scenario, to: out.path)
+    let files = try Self.snapshot(out)
+    #expect(
+      files.keys.sorted() == [
+        OutputDirectory.markerName, "README.md", "baseline.yaml", "data", "data/incidence.csv", "data/population.csv",
+        "sweep", "sweep/baseline.yaml",
+      ])
+    let marker = OutputDirectory.marker(Self.scenario.mapValues { Data($0.utf8) })
+    #expect(files[OutputDirectory.markerName] == Data(marker.utf8))
+    #expect(marker.contains("  data/population.csv\n"))
+    #expect(OutputDirectory.parseMarker(Data(marker.utf8))?.keys.sorted() == Self.scenario.keys.sorted())
+    #expect(files["data/population.csv"] == Data("age,population\n0,10\n".utf8))
+    // Replaced by a write without the sweep folder: it is gone.
+    var next = Self.scenario
+    next["sweep/baseline.yaml"] = nil
+    next["data/incidence.csv"] = "age,rate\n0,0.02\n"
+    try OutputDirectory.write(next, to: out.path)
+    let after = try Self.snapshot(out)
+    #expect(!after.keys.contains("sweep"))
+    #expect(after["data/incidence.csv"] == Data("age,rate\n0,0.02\n".utf8))
+    // A listed file removed by the user is no reason to refuse.
+    try FileManager.default.removeItem(at: out.appendingPathComponent("data/population.csv"))
+    try OutputDirectory.write(Self.scenario, to: out.path)
+    #expect(try Self.snapshot(out).keys.contains("sweep/baseline.yaml"))
+  }
+
+  /// Whatever a user put into or changed in a sub-folder, a link in the place of one (never
+  /// followed) included, refuses the write, names it, and leaves every byte where it was
+  /// (the folder and what a link leads to).
+  @Test(arguments: [
+    "a file added in a sub-folder", "a file in a sub-folder edited", "a sub-folder replaced by a link",
+    "a file in a sub-folder replaced by a link", "an empty folder added in a sub-folder",
+    "a folder the marker does not name", "a sub-folder replaced by a file",
+  ])
+  func aSubFolderHoldingWhatHnbDidNotWriteIsNeverReplaced(_ change: String) throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    let fm = FileManager.default
+    try OutputDirectory.write(Self.scenario, to: out.path)
+    let data = out.appendingPathComponent("data")
+    let elsewhere = root.appendingPathComponent("elsewhere")
+    try fm.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+    let expectedName: String
+    switch change {
+    case "a file added in a sub-folder":
+      try Data("mine\n".utf8).write(to: data.appendingPathComponent("local.csv"))
+      expectedName = "'data/local.csv'"
+    case "a file in a sub-folder edited":
+      try Data("age,population\n0,11\n".utf8).write(to: data.appendingPathComponent("population.csv"))
+      expectedName = "'data/population.csv'"
+    case "a sub-folder replaced by a link":
+      // The link leads to a folder holding the very files the marker lists: still refused, and
+      // the files there are not deleted.
+      for name in ["population.csv", "incidence.csv"] {
+        try fm.copyItem(at: data.appendingPathComponent(name), to: elsewhere.appendingPathComponent(name))
+      }
+      try fm.removeItem(at: data)
+      try fm.createSymbolicLink(at: data, withDestinationURL: elsewhere)
+      expectedName = "'data'"
+    case "a file in a sub-folder replaced by a link":
+      let target = elsewhere.appendingPathComponent("population.csv")
+      try fm.copyItem(at: data.appendingPathComponent("population.csv"), to: target)
+      try fm.removeItem(at: data.appendingPathComponent("population.csv"))
+      try fm.createSymbolicLink(at: data.appendingPathComponent("population.csv"), withDestinationURL: target)
+      expectedName = "'data/population.csv'"
+    case "an empty folder added in a sub-folder":
+      try fm.createDirectory(at: data.appendingPathComponent("drafts"), withIntermediateDirectories: true)
+      expectedName = "'data/drafts'"
+    case "a folder the marker does not name":
+      try fm.createDirectory(at: out.appendingPathComponent("notes"), withIntermediateDirectories: true)
+      try Data("mine\n".utf8).write(to: out.appendingPathComponent("notes/a.txt"))
+      expectedName = "'notes'"
+    default:
+      try fm.removeItem(at: out.appendingPathComponent("sweep"))
+      try Data("mine\n".utf8).write(to: out.appendingPathComponent("sweep"))
+      expectedName = "'sweep'"
+    }
+    let before = try Self.snapshot(root)
+    let error = #expect(throws: OutputError.self, "\(change)") {
+      try OutputDirectory.write(Self.scenario, to: out.path)
+    }
+    #expect(error?.errorDescription?.contains(expectedName) == true, "\(error?.errorDescription ?? "")")
+    #expect(try Self.snapshot(root) == before, "\(change)")
+  }
+
+  /// A file name that would leave the folder (`..`, an absolute path) or is not a plain relative
+  /// path is refused before anything is written; so is a marker naming one.
+  @Test(arguments: [
+    "../x.csv", "/tmp/x.csv", "data/../../x.csv", "", "data//x.csv", "./x.csv", "data/", ".hnb-output.sha256",
+  ])
+  func aFileNameOutsideTheFolderIsRefused(_ name: String) throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    let before = try Self.snapshot(root)
+    let error = #expect(throws: OutputError.self, "\(name)") {
+      try OutputDirectory.write(["kpis.csv": "a\n1\n", name: "escaped\n"], to: out.path)
+    }
+    #expect(error?.errorDescription?.contains("is not a relative path inside the folder") == true)
+    #expect(try Self.snapshot(root) == before)
+    #expect(!OutputDirectory.isConfined(name))
+    let marker = String(repeating: "0", count: 64) + "  \(name)\n"
+    #expect(OutputDirectory.parseMarker(Data(marker.utf8)) == nil, "\(name)")
+  }
+
+  /// A write that fails (here the finite-number guard on a file in a sub-folder) leaves an
+  /// earlier nested output exactly as it was and no staging folder behind; a dead run's
+  /// staging folder with sub-folders of files is removed, one with an empty folder is not.
+  @Test func aFailedNestedWriteLeavesTheEarlierOutputAndLeftoversAreCleared() throws {
+    let root = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    try OutputDirectory.write(Self.scenario, to: out.path)
+    let before = try Self.snapshot(root)
+    var bad = Self.scenario
+    bad["data/incidence.csv"] = "age,rate\n0,nan\n"
+    #expect(throws: IntegrityError.self) { try OutputDirectory.write(bad, to: out.path) }
+    #expect(try Self.snapshot(root) == before)
+    let dead = root.appendingPathComponent(".out.tmp-4194305")
+    try FileManager.default.createDirectory(at: dead.appendingPathComponent("data"), withIntermediateDirectories: true)
+    try Data("half\n".utf8).write(to: dead.appendingPathComponent("data/a.csv"))
+    let emptyFolder = root.appendingPathComponent(".out.tmp-4194306")
+    try FileManager.default.createDirectory(
+      at: emptyFolder.appendingPathComponent("mine"), withIntermediateDirectories: true)
+    try OutputDirectory.write(Self.scenario, to: out.path)
+    #expect(!FileManager.default.fileExists(atPath: dead.path))
+    #expect(FileManager.default.fileExists(atPath: emptyFolder.appendingPathComponent("mine").path))
   }
 }

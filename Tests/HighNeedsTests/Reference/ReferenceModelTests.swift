@@ -18,8 +18,8 @@ import Testing
     "Scenarios/sutton/baseline.yaml", "Scenarios/sutton/mainstream_inclusion.yaml",
     "Scenarios/sutton/local_specialist.yaml", "Scenarios/sutton/pathways_16_25.yaml",
     "Scenarios/sutton/combined.yaml", "Scenarios/sutton/reform_2026.yaml", "Scenarios/sutton/request_surge_2026.yaml",
-    "Scenarios/sutton/retrospective/baseline_2019.yaml",
-    "Scenarios/sutton/retrospective/wsoa_targets.yaml",
+    "Scenarios/sutton/retrospective/baseline_2019.yaml", "Scenarios/sutton/retrospective/wsoa_targets.yaml",
+    "Scenarios/sutton/retrospective/pooled_2019.yaml",
   ]
 
   /// The list above names every scenario in the two folders, so a new one is not left out.
