@@ -7,7 +7,7 @@ struct Run: ParsableCommand {
     abstract: "Run scenarios and write CSV tables and a manifest.",
     discussion: """
       Writes ehcp.csv, flows.csv, finance.csv, dsg.csv, kpis.csv, summary.csv, mitigations.csv, \
-      management_plan.csv, outturn.csv, assumptions.csv and manifest.json to the output \
+      management_plan.csv, lsrp.csv, pipeline.csv, outturn.csv, assumptions.csv and manifest.json to the output \
       directory. The directory is replaced only when every scenario has run and passed its \
       integrity checks.
 

@@ -457,12 +457,10 @@ import Testing
     Case(
       id: "Y17 a percent sign on a fraction",
       edit: {
-        try $0.replace(
-          "baseline.yaml", "  hnb_growth_fraction_per_year:\n    value: 0.03",
-          "  hnb_growth_fraction_per_year:\n    value: 3%")
+        try $0.replace("baseline.yaml", "\"2027-28\": {value: 0.03,", "\"2027-28\": {value: 3%,")
       },
       message:
-        "{dir}/baseline.yaml:198:12: income.hnb_growth_fraction_per_year: expected a number (fraction per year); found '3%' (write a fraction without '%': 45% is 0.45)"
+        "{dir}/baseline.yaml:199:24: income.hnb_growth_fraction_per_year.2027-28: expected a number (fraction per year); found '3%' (write a fraction without '%': 45% is 0.45)"
     ),
     Case(
       id: "Y18 .nan in YAML", edit: { try $0.replace("baseline.yaml", "value: 68_899_940", "value: .nan") },
@@ -472,7 +470,7 @@ import Testing
     Case(
       id: "Y19 a map where a list belongs",
       edit: { try $0.replace("baseline.yaml", "reserve:\n", "mitigations: {}\nreserve:\n") },
-      message: "{dir}/baseline.yaml:238:14: mitigations: expected a list; found a map"),
+      message: "{dir}/baseline.yaml:243:14: mitigations: expected a list; found a map"),
     Case(
       id: "Y20 a stated unit that differs",
       edit: {
@@ -488,7 +486,7 @@ import Testing
           "    \"2027-28\": {value: 143_040_584, unit: gbp, source: \"2025-26 x 1.03 a year\", assumption: true}\n", "")
       },
       message:
-        "{dir}/baseline.yaml:227:5: income.total_dsg_gbp: expected a value for every year 2025-26…2034-35; found no value for 2027-28"
+        "{dir}/baseline.yaml:232:5: income.total_dsg_gbp: expected a value for every year 2025-26…2034-35; found no value for 2027-28"
     ),
     Case(
       id: "Y22 extends a file that does not exist",
@@ -508,12 +506,59 @@ import Testing
       id: "Y25 a fractional data-sunset age",
       edit: { try $0.replace("baseline.yaml", "alerts:\n", "alerts:\n  census_age_years_above: 1.5\n") },
       message:
-        "{dir}/baseline.yaml:245:27: alerts.census_age_years_above: expected a whole number of years 0–100; found 1.5"),
+        "{dir}/baseline.yaml:258:27: alerts.census_age_years_above: expected a whole number of years 0–100; found 1.5"),
     Case(
       id: "Y26 an accounting-style negative in YAML",
       edit: { try $0.replace("baseline.yaml", "value: -10_600_000", "value: (10_600_000)") },
       message:
-        "{dir}/baseline.yaml:240:12: reserve.opening_balance_gbp: expected a number (gbp); found '(10_600_000)' (an accounting-style negative: write it with a minus sign, e.g. -10600000)"
+        "{dir}/baseline.yaml:245:12: reserve.opening_balance_gbp: expected a number (gbp); found '(10_600_000)' (an accounting-style negative: write it with a minus sign, e.g. -10600000)"
+    ),
+    // MARK: The 2026 settlement and the assessment pipeline (issue 16)
+    Case(
+      id: "G01 a write-off share above 1",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "    deficit_at_31_march: 2026\n",
+          "    deficit_at_31_march: 2026\n    write_off_share: 1.5\n")
+      },
+      message:
+        "{dir}/baseline.yaml:256:22: reserve.settlement.write_off_share: expected a share in [0, 1]; found 1.5 (a fraction is expected: 1.5% is 0.015)"
+    ),
+    Case(
+      id: "G02 a grant received before the deficit date",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "    deficit_at_31_march: 2026\n",
+          "    deficit_at_31_march: 2027\n    grant_received_in: 2026-27\n")
+      },
+      message:
+        "{dir}/baseline.yaml:256:24: reserve.settlement.grant_received_in: expected a financial year after the deficit date (31 March 2027); found 2026-27"
+    ),
+    Case(
+      id: "G03 a conversion share above 1",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "  incidence:\n    file: data/incidence.csv",
+          "  pipeline:\n    requests: data/pipeline/requests.csv\n    refusals: data/pipeline/refusals.csv\n"
+            + "    conversions: data/pipeline/conversions.csv\n    lag_share: 0\n  incidence:\n    file: data/incidence.csv"
+        )
+        try $0.replace("data/pipeline/conversions.csv", "\n0,0.98", "\n0,1.98")
+      },
+      message:
+        "{dir}/data/pipeline/conversions.csv:2:2: share: expected a share in [0, 1] (of assessments that end in a plan); found 1.989761092 (a fraction is expected: 1.99% is 0.0199)"
+    ),
+    Case(
+      id: "G04 more refusals than requests",
+      edit: {
+        try $0.replace(
+          "baseline.yaml", "  incidence:\n    file: data/incidence.csv",
+          "  pipeline:\n    requests: data/pipeline/requests.csv\n    refusals: data/pipeline/refusals.csv\n"
+            + "    conversions: data/pipeline/conversions.csv\n    lag_share: 0\n  incidence:\n    file: data/incidence.csv"
+        )
+        try $0.replace("data/pipeline/refusals.csv", "\n0,0.15", "\n0,1.15")
+      },
+      message:
+        "{dir}/data/pipeline/refusals.csv:2:2: share: expected a share in [0, 1] (of requests refused); found 1.156739812 (a fraction is expected: 1.157% is 0.01157)"
     ),
     // MARK: Paths (policy: docs/SCENARIO.md, "Paths")
     Case(

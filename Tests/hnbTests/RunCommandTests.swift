@@ -17,8 +17,8 @@ import Testing
     #expect(
       files == [
         ".hnb-output.sha256", "assumptions.csv", "dsg.csv", "ehcp.csv", "finance.csv", "flows.csv", "kpis.csv",
-        "management_plan.csv",
-        "manifest.json", "mitigations.csv", "outturn.csv", "summary.csv",
+        "lsrp.csv", "management_plan.csv", "manifest.json", "mitigations.csv", "outturn.csv", "pipeline.csv",
+        "summary.csv",
       ])
 
     // The baseline starts from the January 2025 census: 2,582 plans.
@@ -40,7 +40,7 @@ import Testing
         #expect(
           abs(
             value("opening_gbp") + value("income_gbp") - value("expenditure_gbp") + value("contributions_gbp")
-              - value("closing_gbp")) < 1)
+              + value("stability_grant_gbp") + value("local_share_gbp") - value("closing_gbp")) < 1)
         opening = value("closing_gbp")
       }
     }
@@ -70,6 +70,28 @@ import Testing
         rows.first { $0["mitigation"] == "all_mitigations" }.flatMap { Double($0["savings_gbp"] ?? "") } ?? .nan
       #expect(abs(parts - total) < 1)
     }
+
+    // The LSRP tables 5.1, 6, 7 and 7.x each add up to the caseload of ehcp.csv at every census,
+    // with mitigations (and without, for the base, which has none).
+    var caseload: [String: Double] = [:]
+    for row in ehcp {
+      caseload["\(row["scenario"] ?? "")|\(row["census_year"] ?? "")", default: 0] += Double(row["plans"] ?? "") ?? .nan
+    }
+    var tableTotals: [String: Double] = [:]
+    let lsrp = try HNBCommand.readCSV(out + "/lsrp.csv")
+    for row in lsrp {
+      let scenario = row["scenario"] ?? ""
+      guard row["case"] == "mitigated" || scenario == "sutton-baseline" else { continue }
+      let table = String((row["table"] ?? "").split(separator: " ").first ?? "")
+      tableTotals["\(scenario)|\(row["census_year"] ?? "")|\(table)", default: 0] += Double(row["plans"] ?? "") ?? .nan
+    }
+    #expect(tableTotals.count == caseload.count * 4)
+    for (key, total) in tableTotals.sorted(by: { $0.key < $1.key }) {
+      let parts = key.split(separator: "|")
+      let expected = caseload["\(parts[0])|\(parts[1])"] ?? .nan
+      #expect(abs(total - expected) < 1e-3, "\(key): \(total) against ehcp.csv's \(expected)")
+    }
+    #expect(lsrp.contains { $0["scenario"] == "sutton-combined" && $0["case"] == "unmitigated" })
 
     let summary = try HNBCommand.readCSV(out + "/summary.csv")
     #expect(summary.first { $0["scenario"] == "sutton-baseline" }?["kind"] == "base (unmitigated)")

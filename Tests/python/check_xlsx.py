@@ -16,7 +16,7 @@ import openpyxl
 SHEETS = {
     "summary": "summary.csv", "kpis": "kpis.csv", "dsg": "dsg.csv", "finance": "finance.csv",
     "mitigations": "mitigations.csv", "management_plan": "management_plan.csv", "flows": "flows.csv",
-    "outturn": "outturn.csv", "assumptions": "assumptions.csv",
+    "outturn": "outturn.csv", "assumptions": "assumptions.csv", "lsrp": "lsrp.csv",
 }
 
 

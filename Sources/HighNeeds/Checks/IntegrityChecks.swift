@@ -25,6 +25,27 @@ public enum IntegrityChecks {
     return !(abs(a - b) <= tolerance + summationTolerance * scale)
   }
 
+  /// The assessment pipeline of one year: no negative flow, requests = refusals + assessments,
+  /// and assessments ≥ those ending in a plan, at every age.
+  static func pipelineFailures(_ year: [PipelineFlows], _ label: String) -> [String] {
+    var failures: [String] = []
+    for (a, x) in year.enumerated() {
+      if [x.requests, x.refusals, x.assessments, x.assessmentsToPlans, x.plansStarted].contains(where: {
+        $0 < -planTolerance || !$0.isFinite
+      }) {
+        failures.append("\(label) age \(a): a negative or non-finite pipeline flow")
+      }
+      if differ(x.refusals + x.assessments, x.requests, planTolerance, x.refusals, x.assessments) {
+        failures.append(
+          "\(label) age \(a): refusals \(x.refusals) + assessments \(x.assessments) ≠ requests \(x.requests)")
+      }
+      if x.assessmentsToPlans > x.assessments + planTolerance {
+        failures.append("\(label) age \(a): \(x.assessmentsToPlans) assessments end in a plan of \(x.assessments)")
+      }
+    }
+    return failures
+  }
+
   /// Runs every check on `result`; returns the failures (empty when all pass).
   public static func failures(_ r: ScenarioResult) -> [String] {
     var failures: [String] = []
@@ -65,6 +86,9 @@ public enum IntegrityChecks {
           failures.append(
             "\(s.name) \(label) \(year): moves do not net to zero (out \(movedOut), in \(movedIn); overflow out \(overflowOut), in \(overflowIn))"
           )
+        }
+        if !parameters.pipeline.isEmpty {
+          failures += pipelineFailures(parameters.pipeline[t - 1], "\(s.name) \(label) \(year)")
         }
         if let cell = path.plans.isEmpty ? nil : path.plans[t].firstIndex(where: { $0 < -planTolerance }) {
           failures.append("\(s.name) \(label) \(year): negative plans in cell \(cell)")
@@ -141,10 +165,12 @@ public enum IntegrityChecks {
       {
         failures.append("\(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
       }
-      let income = year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer
+      let other = year.otherIncome.reduce(0, +)
+      let income =
+        year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer + other
       if differ(
         income, year.income, moneyTolerance, year.hnbAllocation, year.deductions, year.importExportAdjustment,
-        year.schoolsBlockTransfer)
+        year.schoolsBlockTransfer, other)
       {
         failures.append("\(label): income lines sum to \(income), total \(year.income)")
       }
@@ -169,11 +195,21 @@ public enum IntegrityChecks {
       if differ(year.opening, expectedOpening, moneyTolerance) {
         failures.append("\(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
       }
+      let settled = year.settlement.stabilityGrant + year.settlement.localShare
       if differ(
-        year.opening + year.income - year.expenditure + year.contributions, year.closing, moneyTolerance,
-        year.opening, year.income, year.expenditure, year.contributions)
+        year.opening + year.income - year.expenditure + year.contributions + settled, year.closing, moneyTolerance,
+        year.opening, year.income, year.expenditure, year.contributions, settled)
       {
-        failures.append("\(label): opening + income − expenditure + contributions ≠ closing")
+        failures.append("\(label): opening + income − expenditure + contributions + grant ≠ closing")
+      }
+      if s.settlement != nil,
+        differ(
+          year.settlement.historicBalance + year.settlement.accruingBalance, year.closing, moneyTolerance,
+          year.settlement.historicBalance, year.settlement.accruingBalance)
+      {
+        failures.append(
+          "\(label): historic \(year.settlement.historicBalance) + accruing \(year.settlement.accruingBalance) ≠ closing \(year.closing)"
+        )
       }
       if differ(year.income, accounts[f].income, moneyTolerance)
         || differ(year.expenditure, accounts[f].expenditure, moneyTolerance)

@@ -20,6 +20,8 @@ public struct FinancialYearAccounts: Sendable {
   public var deductions: Double
   public var importExportAdjustment: Double
   public var schoolsBlockTransfer: Double
+  /// Other income lines (same order as `IncomeInputs.otherLines`).
+  public var otherIncome: [Double] = []
   public var income: Double
   public var totalDSG: Double
 }
@@ -32,6 +34,9 @@ public struct ReserveYear: Sendable {
   public var contributions: Double
   public var inYear: Double
   public var closing: Double
+  /// The 2026 settlement's lines (all 0 for a scenario without `reserve.settlement`); its
+  /// grant and local share are part of `closing`.
+  public var settlement = SettlementYear()
 }
 
 /// Costs, income and the reserve from a caseload path.
@@ -87,8 +92,10 @@ public enum Accounts {
       let totalMitigationCosts = mitigationCosts.reduce(0, +)
       let income = s.income
       let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / ModelConstants.percent
-      let totalIncome =
+      var totalIncome =
         income.hnbAllocation[f] - income.deductions[f] + income.importExportAdjustment[f] + transfer
+      let other = income.otherLines.map { $0.gbp[f] }
+      for amount in other { totalIncome += amount }
       years.append(
         FinancialYearAccounts(
           topUp: topUp, placeFunding: funding, central: central, placementCosts: placementCosts,
@@ -96,7 +103,7 @@ public enum Accounts {
           expenditure: placementCosts + centralCosts + totalMitigationCosts,
           hnbAllocation: income.hnbAllocation[f], deductions: -income.deductions[f],
           importExportAdjustment: income.importExportAdjustment[f], schoolsBlockTransfer: transfer,
-          income: totalIncome, totalDSG: income.totalDSG[f]))
+          otherIncome: other, income: totalIncome, totalDSG: income.totalDSG[f]))
     }
     return years
   }
@@ -104,15 +111,18 @@ public enum Accounts {
   /// The DSG reserve corkscrew: `closing = opening + income − expenditure + contributions`,
   /// and each closing balance is the next year's opening.
   public static func reserve(scenario s: Scenario, accounts: [FinancialYearAccounts]) -> [ReserveYear] {
+    let inYear = accounts.map { $0.income - $0.expenditure }
+    let settlement = s.settlement?.years(opening: s.openingBalance, inYear: inYear, contributions: s.contributions)
     var opening = s.openingBalance
     var years: [ReserveYear] = []
     for (f, year) in accounts.enumerated() {
-      let inYear = year.income - year.expenditure
-      let closing = opening + inYear + s.contributions[f]
+      var closing = opening + inYear[f] + s.contributions[f]
+      if let y = settlement?.years[f] { closing += y.stabilityGrant + y.localShare }
       years.append(
         ReserveYear(
           opening: opening, income: year.income, expenditure: year.expenditure,
-          contributions: s.contributions[f], inYear: inYear, closing: closing))
+          contributions: s.contributions[f], inYear: inYear[f], closing: closing,
+          settlement: settlement?.years[f] ?? SettlementYear()))
       opening = closing
     }
     return years

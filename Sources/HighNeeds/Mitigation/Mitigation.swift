@@ -19,6 +19,22 @@ public struct Mitigation: Sendable {
     case addCapacity(placement: Int, places: Double)
     /// Multiplies cessation rates at the ages by `factor` (capped at 1).
     case scaleCessation(factor: Double)
+    /// Multiplies the assessment pipeline's request rates at the ages by `factor`.
+    case scaleRequests(factor: Double)
+    /// Multiplies the pipeline's refusal rates at the ages by `factor` (capped at 1).
+    case scaleRefusals(factor: Double)
+    /// Multiplies the pipeline's conversion rates at the ages by `factor` (capped at 1).
+    case scaleConversion(factor: Double)
+    /// Diverts `share` of the would-be new plans at the ages with a need in `needs` to a
+    /// targeted tier that is not a plan (the White Paper's EHC plans for the most complex
+    /// needs); `costPerChild` gbp a year for each child in the tier, `supportYears` years.
+    case divertNewPlans(needs: [Int], share: Double, costPerChild: Double, supportYears: Int)
+    /// Adds `share` to the cessation rate at the ages (capped at 1): plans reassessed at a
+    /// phase transfer that end or move to the targeted tier.
+    case reassessAtTransfer(share: Double)
+    /// Caps the yearly uplift of cost line `line`'s top-ups at `uplift` (national price bands);
+    /// `effect` scales the cut (1 as written; `hnb goalseek` varies it).
+    case capUplift(line: Int, uplift: Double, effect: Double)
   }
 
   public var id: String
@@ -54,6 +70,12 @@ public struct Mitigation: Sendable {
     case .unitCost: return "unit_cost"
     case .addCapacity: return "add_capacity"
     case .scaleCessation: return "scale_cessation"
+    case .scaleRequests: return "scale_requests"
+    case .scaleRefusals: return "scale_refusals"
+    case .scaleConversion: return "scale_conversion"
+    case .divertNewPlans: return "divert_new_plans"
+    case .reassessAtTransfer: return "reassess_at_transfer"
+    case .capUplift: return "cap_uplift"
     }
   }
 }

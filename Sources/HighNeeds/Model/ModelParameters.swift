@@ -21,6 +21,12 @@ public struct ModelParameters: Sendable {
   public var placeFundingRate: [[Double]]
   /// `mitigationCost[f][i]`: cost of mitigation `i` in financial year `f` when it is switched on (gbp).
   public var mitigationCost: [[Double]]
+  /// `pipeline[t-1][age]`: requests, refusals, assessments and plans started in the year to
+  /// census `t`, when the scenario models the assessment pipeline (empty otherwise).
+  public var pipeline: [[PipelineFlows]] = []
+  /// `diverted[t-1][i]`: would-be new plans in the year to census `t` that mitigation `i`
+  /// (`divert_new_plans`) sends to the targeted tier instead (children; 0 for other levers).
+  public var diverted: [[Double]] = []
 
   /// Builds the parameters of `scenario` with the mitigations whose bit is set in `mask`
   /// (bit `i` = `scenario.mitigations[i]`).
@@ -30,19 +36,28 @@ public struct ModelParameters: Sendable {
     let A = AgeAxis.count
     let H = s.horizonYears
     let active = Self.activeMitigations(s, mask: mask)
+    let activeIndices = s.mitigations.indices.filter { mask & (1 << $0) != 0 }
+    var divertedByYear: [[Double]] = []
 
     survival = []
     transition = []
     newPlans = []
     newPlanCount = []
+    let flows =
+      s.pipeline?.flows(
+        population: s.population,
+        factors: (1...H).map { Self.pipelineFactors(active, academicYearStart: s.baseCensusYear + $0 - 1) }) ?? []
+    pipeline = flows
     for t in 1...H {
       let academicStart = s.baseCensusYear + t - 1
       var cessation = s.cessationRate
-      var incidence = s.incidenceRate[t - 1]
+      // With a pipeline, incidence levers scale the plans it starts.
+      var incidence = flows.isEmpty ? s.incidenceRate[t - 1] : Array(repeating: 1, count: A)
       var mix = s.newPlanMix
       var matrices = s.transition
       Self.applyRateLevers(active, academicYearStart: academicStart, placements: P, &cessation, &incidence)
-      Self.applyMixLevers(active, academicYearStart: academicStart, placements: P, needs: N, &mix)
+      let divertedShares = Self.applyMixLevers(
+        active, academicYearStart: academicStart, placements: P, needs: N, &mix)
       Self.applyPlacementLevers(active, academicYearStart: academicStart, placements: P, &matrices)
       var yearSurvival = Array(repeating: 0.0, count: A * P)
       for a in 0..<A {
@@ -51,8 +66,16 @@ public struct ModelParameters: Sendable {
       }
       survival.append(yearSurvival)
       transition.append(matrices)
-      let count = (0..<A).map { s.population[t - 1][$0] * incidence[$0] }
+      let count =
+        flows.isEmpty
+        ? (0..<A).map { s.population[t - 1][$0] * incidence[$0] }
+        : (0..<A).map { flows[t - 1][$0].plansStarted * incidence[$0] }
       newPlanCount.append(count)
+      var yearDiverted = Array(repeating: 0.0, count: s.mitigations.count)
+      for (k, i) in activeIndices.enumerated() {
+        for a in 0..<A where divertedShares[k][a] != 0 { yearDiverted[i] += count[a] * divertedShares[k][a] }
+      }
+      divertedByYear.append(yearDiverted)
       var arrivals = Array(repeating: 0.0, count: A * N * P)
       for a in 0..<A where count[a] != 0 {
         for j in 0..<(N * P) { arrivals[a * N * P + j] = count[a] * mix[a][j] }
@@ -60,6 +83,7 @@ public struct ModelParameters: Sendable {
       newPlans.append(arrivals)
     }
 
+    diverted = divertedByYear
     // A mitigation's cost runs by academic year from its start, blended into financial years
     // like every other cost: 5/12 of the academic year ending, 7/12 of the one starting.
     mitigationCost = (0..<H).map { f in
@@ -70,6 +94,21 @@ public struct ModelParameters: Sendable {
         return m.annualCostGBP * (ending + starting)
       }
     }
+    // The targeted tier's cost: each diverted child for `supportYears` academic years.
+    for (i, m) in s.mitigations.enumerated() {
+      guard mask & (1 << i) != 0, case .divertNewPlans(_, _, let cost, let years) = m.lever, cost != 0 else {
+        continue
+      }
+      // `tier[t]`: children in the tier in the academic year of census `t` (0 at the base census).
+      let tier = (0...H).map { t in
+        t == 0 ? 0 : (max(1, t - years + 1)...t).reduce(0.0) { $0 + divertedByYear[$1 - 1][i] }
+      }
+      for f in 0..<H {
+        mitigationCost[f][i] +=
+          cost
+          * (ModelConstants.endingAcademicYearShare * tier[f] + ModelConstants.startingAcademicYearShare * tier[f + 1])
+      }
+    }
     places = []
     topUp = []
     placeFundingRate = []
@@ -78,8 +117,9 @@ public struct ModelParameters: Sendable {
       var yearPlaces = s.commissionedPlaces[t]
       var added = Array(repeating: 0.0, count: P)
       var yearTopUp = Array(repeating: 0.0, count: N * P)
-      for line in s.costLines {
-        let uplift = pow(1 + line.uplift, Double(academicStart - s.priceBaseAcademicYear))
+      for (l, line) in s.costLines.enumerated() {
+        let uplift = Self.topUpUplift(
+          active, line: l, rate: line.uplift, from: s.priceBaseAcademicYear, to: academicStart)
         for p in line.placements {
           for n in 0..<N { yearTopUp[n * P + p] = s.topUp[n * P + p] * uplift }
         }
@@ -129,17 +169,60 @@ extension ModelParameters {
         for a in m.ages where a < AgeAxis.maxAge {
           for p in 0..<P { cessation[a][p] = min(1, cessation[a][p] * (1 + e * (factor - 1))) }
         }
+      case .reassessAtTransfer(let share):
+        for a in m.ages where a < AgeAxis.maxAge {
+          for p in 0..<P { cessation[a][p] = min(1, cessation[a][p] + e * share) }
+        }
       default:
         break
       }
     }
   }
 
+  /// The uplift of cost line `line`'s top-ups from the price base's academic year `from` to the
+  /// one starting in `to`: `(1 + rate)^(to − from)`, or with a `cap_uplift` lever on the line,
+  /// the product of each later year's `1 + rate − e · effect · max(0, rate − cap)`.
+  static func topUpUplift(_ active: [Mitigation], line: Int, rate: Double, from: Int, to: Int) -> Double {
+    let caps = active.compactMap { m -> (Mitigation, Double, Double)? in
+      if case .capUplift(let l, let cap, let effect) = m.lever, l == line { return (m, cap, effect) }
+      return nil
+    }
+    guard !caps.isEmpty, to > from else { return pow(1 + rate, Double(to - from)) }
+    var factor = 1.0
+    for year in (from + 1)...to {
+      var r = rate
+      for (m, cap, effect) in caps { r -= m.strength(academicYearStart: year) * effect * max(0, r - cap) }
+      factor *= 1 + r
+    }
+    return factor
+  }
+
+  /// The factors the pipeline levers of `active` put on requests, refusals and conversion at
+  /// each age in the academic year starting in `year` (`1 + e · (factor − 1)`, as every lever).
+  static func pipelineFactors(_ active: [Mitigation], academicYearStart year: Int) -> PipelineLeverFactors {
+    var f = PipelineLeverFactors(ages: AgeAxis.count)
+    for m in active {
+      let e = m.strength(academicYearStart: year)
+      if e == 0 { continue }
+      switch m.lever {
+      case .scaleRequests(let factor):
+        for a in m.ages { f.requests[a] *= 1 + e * (factor - 1) }
+      case .scaleRefusals(let factor):
+        for a in m.ages { f.refusals[a] *= 1 + e * (factor - 1) }
+      case .scaleConversion(let factor):
+        for a in m.ages { f.conversion[a] *= 1 + e * (factor - 1) }
+      default:
+        break
+      }
+    }
+    return f
+  }
+
   /// True when a lever of `active` moves new plans between placements in that academic year.
   static func hasMixLevers(_ active: [Mitigation], academicYearStart year: Int) -> Bool {
     active.contains { m in
       switch m.lever {
-      case .shiftNewPlans, .shiftNewPlansToTarget: return m.strength(academicYearStart: year) != 0
+      case .shiftNewPlans, .shiftNewPlansToTarget, .divertNewPlans: return m.strength(academicYearStart: year) != 0
       default: return false
       }
     }
@@ -147,13 +230,28 @@ extension ModelParameters {
 
   /// Applies the levers of `active` that move new plans (`mix[age][need · P + p]`) in the
   /// academic year starting in `academicYearStart`, in file order.
+  ///
+  /// Returns, for each lever of `active`, the share of each age's would-be new plans it diverts
+  /// (`divert_new_plans`; 0 for the other levers).
+  @discardableResult
   static func applyMixLevers(
     _ active: [Mitigation], academicYearStart year: Int, placements P: Int, needs N: Int, _ mix: inout [[Double]]
-  ) {
-    for m in active {
+  ) -> [[Double]] {
+    var diverted = Array(repeating: Array(repeating: 0.0, count: AgeAxis.count), count: active.count)
+    for (i, m) in active.enumerated() {
       let e = m.strength(academicYearStart: year)
       if e == 0 { continue }
       switch m.lever {
+      case .divertNewPlans(let needs, let share, _, _):
+        for a in m.ages {
+          for n in needs {
+            for p in 0..<P {
+              let moved = mix[a][n * P + p] * share * e
+              mix[a][n * P + p] -= moved
+              diverted[i][a] += moved
+            }
+          }
+        }
       case .shiftNewPlans(let from, let to, let share):
         for a in m.ages {
           for n in 0..<N {
@@ -182,6 +280,7 @@ extension ModelParameters {
         break
       }
     }
+    return diverted
   }
 
   /// Applies the levers of `active` that move plans between placements to the transition

@@ -6,9 +6,11 @@ import Foundation
 /// number: every value here is read off a `ScenarioResult`.
 public enum RunTables {
   /// File name → contents, for every table of the run.
-  public static func tables(_ results: [ScenarioResult]) -> [String: String] {
+  public static func tables(_ results: [ScenarioResult]) throws -> [String: String] {
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     return [
+      "lsrp.csv": try LSRPTable.csv(sorted),
+      "pipeline.csv": pipeline(sorted),
       "ehcp.csv": ehcp(sorted),
       "flows.csv": flows(sorted),
       "finance.csv": finance(sorted),
@@ -41,6 +43,37 @@ public enum RunTables {
                 s.taxonomy.placements[p].group.rawValue, s.taxonomy.needs[n].id, CSVWriter.plans(x),
               ])
             }
+          }
+        }
+      }
+    }
+    return csv.text
+  }
+
+  /// The assessment pipeline by census year and age band, without and with mitigations, for
+  /// the scenarios that model it (the header alone when none does).
+  static func pipeline(_ results: [ScenarioResult]) -> String {
+    var csv = CSVWriter(header: [
+      "scenario", "case", "census_year", "age_band", "requests", "refusals", "assessments",
+      "assessments_ending_in_plan", "new_plans",
+    ])
+    for r in results where !r.parameters.pipeline.isEmpty {
+      let s = r.scenario
+      var cases = [("unmitigated", r.unmitigatedParameters ?? r.parameters)]
+      if r.unmitigatedParameters != nil { cases.append(("mitigated", r.parameters)) }
+      for (name, m) in cases {
+        for t in 1...s.horizonYears {
+          for band in AgeAxis.bands {
+            var sums = [0.0, 0.0, 0.0, 0.0, 0.0]
+            for a in band.ages {
+              let x = m.pipeline[t - 1][a]
+              sums[0] += x.requests
+              sums[1] += x.refusals
+              sums[2] += x.assessments
+              sums[3] += x.assessmentsToPlans
+              sums[4] += m.newPlanCount[t - 1][a]
+            }
+            csv.row([s.name, name, String(s.censusYear(t)), band.id] + sums.map(CSVWriter.plans))
           }
         }
       }
@@ -125,6 +158,9 @@ public enum RunTables {
           s.name, fy, "income", "schools_block_transfer", "Transfer from the Schools Block",
           CSVWriter.gbp(y.schoolsBlockTransfer),
         ])
+        for (i, line) in s.income.otherLines.enumerated() {
+          csv.row([s.name, fy, "income", "other_income.\(line.id)", line.label, CSVWriter.gbp(y.otherIncome[i])])
+        }
         csv.row([s.name, fy, "income", "total_income", "Total High Needs income", CSVWriter.gbp(y.income)])
       }
     }
@@ -134,13 +170,22 @@ public enum RunTables {
   static func dsg(_ results: [ScenarioResult]) -> String {
     var csv = CSVWriter(header: [
       "scenario", "financial_year", "opening_gbp", "income_gbp", "expenditure_gbp", "contributions_gbp", "in_year_gbp",
-      "closing_gbp",
+      "stability_grant_gbp", "local_share_gbp", "closing_gbp", "historic_balance_gbp", "accruing_balance_gbp",
+      "general_fund_pressure_gbp",
     ])
     for r in results {
       for (f, y) in r.reserve.enumerated() {
+        let z = y.settlement
+        // The split and the pressure exist only where the scenario states the settlement.
+        let split =
+          r.scenario.settlement == nil
+          ? ["", "", ""] : [z.historicBalance, z.accruingBalance, z.generalFundPressure].map(CSVWriter.gbp)
         csv.row(
           [r.scenario.name, r.scenario.financialYearLabel(f)]
-            + [y.opening, y.income, y.expenditure, y.contributions, y.inYear, y.closing].map(CSVWriter.gbp))
+            + [
+              y.opening, y.income, y.expenditure, y.contributions, y.inYear, z.stabilityGrant, z.localShare, y.closing,
+            ]
+            .map(CSVWriter.gbp) + split)
       }
     }
     return csv.text

@@ -78,6 +78,50 @@ public enum ReportBuilder {
 
   // MARK: Summary
 
+  /// For a scenario that states the 2026 settlement, one sentence a Forum member reads: the
+  /// deficit written off, the council's share, and the deficit accrued since the deficit date.
+  static func settlementSentence(_ r: ScenarioResult) -> String? {
+    let s = r.scenario
+    guard let settlement = s.settlement, !r.reserve.isEmpty else { return nil }
+    func money(_ x: Double) -> String { String(format: "£%.1fm", abs(x) / 1e6) }
+    func year(_ f: Int) -> String { s.financialYearLabel(f) }
+    let eligible = settlement.years(
+      opening: s.openingBalance, inYear: r.reserve.map(\.inYear), contributions: s.contributions
+    ).eligible
+    let date = "31 March \(s.baseCensusYear + settlement.deficitYear + 1)"
+    let share = String(format: "%.0f%%", settlement.writeOffShare * 100)
+    let localShare = money((1 - settlement.writeOffShare) * eligible)
+    var text = "\(s.title): "
+    if let g = settlement.grantYear {
+      text += "the High Needs Stability Grant writes off \(money(settlement.writeOffShare * eligible)) (\(share)) "
+      text += "of the eligible deficit of \(money(eligible)) at \(date), received in \(year(g)); "
+    } else {
+      text += "no High Needs Stability Grant is received (no approved plan assumed), so the eligible deficit of "
+      text += "\(money(eligible)) at \(date) stays on the DSG; "
+    }
+    if let l = settlement.localShareYear {
+      text += "the council pays its share of \(localShare) into the DSG in \(year(l)). "
+    } else {
+      text += "the council's share of \(localShare) stays on the DSG as a deficit. "
+    }
+    let last = r.reserve.count - 1
+    let accruing = r.reserve[last].settlement.accruingBalance
+    let end = "31 March \(s.baseCensusYear + last + 1)"
+    if accruing < 0 {
+      text += "By \(end) a further deficit of \(money(accruing)) has accrued since \(date)"
+    } else {
+      text += "By \(end) the DSG has gained \(money(accruing)) since \(date)"
+    }
+    let pressure = r.reserve.reduce(0) { $0 + $1.settlement.generalFundPressure }
+    if let o = settlement.overrideLastYear, o < last {
+      text += "; after the statutory override ends in \(year(o)), \(money(pressure)) of in-year deficits "
+      text += "fall on the council's general fund (an assumption: national policy from 2028-29 is not settled)."
+    } else {
+      text += "."
+    }
+    return text
+  }
+
   static func summary(_ results: [ScenarioResult]) -> ReportSection {
     var rows: [[ReportCell]] = []
     for r in results {
@@ -106,6 +150,7 @@ public enum ReportBuilder {
       note: "Unmitigated balance + savings from mitigations = mitigated balance. A scenario without mitigations "
         + "shows the same balance twice.")
     var blocks: [ReportBlock] = [.table(table)]
+    blocks += results.compactMap(settlementSentence).map(ReportBlock.paragraph)
     if let first = results.first {
       let s = first.scenario
       let x = (0..<s.horizonYears).map { s.financialYearLabel($0) }
@@ -305,27 +350,50 @@ public enum ReportBuilder {
 
     var corkscrew: [[ReportCell]] = []
     var opening = LargestRemainder.round(s.openingBalance, unit: 1000)
+    // With the 2026 settlement, the grant and the council's share are flows of their own, and the
+    // closing balance is split into the historic deficit and the balance accruing since.
+    let settled = s.settlement != nil
     for (f, y) in r.reserve.enumerated() {
       // Opening is last year's rounded closing, so the corkscrew carries forward in print too.
       let closing = LargestRemainder.round(y.closing, unit: 1000)
-      let flows = LargestRemainder.round(
-        [y.income, -y.expenditure, y.contributions], unit: 1000, total: closing - opening)
-      corkscrew.append(
-        [.text(x[f])]
-          + [opening, flows[0], -flows[1], flows[2], flows[0] + flows[1], closing].map { .number($0 / 1000) })
+      var parts = [y.income, -y.expenditure, y.contributions]
+      if settled { parts.append(y.settlement.stabilityGrant + y.settlement.localShare) }
+      let flows = LargestRemainder.round(parts, unit: 1000, total: closing - opening)
+      var row = [opening, flows[0], -flows[1], flows[2], flows[0] + flows[1]]
+      if settled {
+        // The historic deficit rounded on its own (it is constant once the grant is in); the
+        // accruing balance is the rest, so the two add up to the printed closing balance.
+        let historic = LargestRemainder.round(y.settlement.historicBalance, unit: 1000)
+        row += [flows[3], closing, historic, closing - historic]
+      } else {
+        row.append(closing)
+      }
+      corkscrew.append([.text(x[f])] + row.map { .number($0 / 1000) })
       opening = closing
     }
+    var dsgColumns = [
+      ReportColumn("Financial year", .text), ReportColumn("Opening balance", .gbpThousands),
+      ReportColumn("Income", .gbpThousands), ReportColumn("Expenditure", .gbpThousands),
+      ReportColumn("Contributions", .gbpThousands), ReportColumn("In-year balance", .gbpThousands),
+    ]
+    var note =
+      "Opening + income − expenditure + contributions = closing; each closing balance is the next opening. "
+      + "Negative is a deficit."
+    if settled {
+      dsgColumns += [
+        ReportColumn("Stability grant and council's share", .gbpThousands),
+        ReportColumn("Closing balance", .gbpThousands), ReportColumn("Historic deficit", .gbpThousands),
+        ReportColumn("Accruing since the deficit date", .gbpThousands),
+      ]
+      note =
+        "Opening + income − expenditure + contributions + stability grant and council's share = closing; each "
+        + "closing balance is the next opening. The closing balance is the historic deficit (at the deficit date, "
+        + "net of the grant and the council's share) plus the balance accruing since. Negative is a deficit."
+    } else {
+      dsgColumns.append(ReportColumn("Closing balance", .gbpThousands))
+    }
     let dsgTable = ReportTable(
-      id: "\(s.name)_dsg", title: "The DSG reserve corkscrew",
-      columns: [
-        ReportColumn("Financial year", .text), ReportColumn("Opening balance", .gbpThousands),
-        ReportColumn("Income", .gbpThousands), ReportColumn("Expenditure", .gbpThousands),
-        ReportColumn("Contributions", .gbpThousands), ReportColumn("In-year balance", .gbpThousands),
-        ReportColumn("Closing balance", .gbpThousands),
-      ],
-      rows: corkscrew,
-      note: "Opening + income − expenditure + contributions = closing; each closing balance is the next opening. "
-        + "Negative is a deficit.")
+      id: "\(s.name)_dsg", title: "The DSG reserve corkscrew", columns: dsgColumns, rows: corkscrew, note: note)
     return [.table(spendTable), .table(dsgTable)]
   }
 

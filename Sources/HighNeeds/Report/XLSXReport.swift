@@ -20,7 +20,7 @@ public enum XLSXReport {
   public static let sheets: [(sheet: String, csv: String)] = [
     ("summary", "summary.csv"), ("kpis", "kpis.csv"), ("dsg", "dsg.csv"), ("finance", "finance.csv"),
     ("mitigations", "mitigations.csv"), ("management_plan", "management_plan.csv"), ("flows", "flows.csv"),
-    ("outturn", "outturn.csv"), ("assumptions", "assumptions.csv"),
+    ("outturn", "outturn.csv"), ("assumptions", "assumptions.csv"), ("lsrp", "lsrp.csv"),
   ]
 
   /// How a CSV column is written: as text, or as a number with an Excel format and a unit.

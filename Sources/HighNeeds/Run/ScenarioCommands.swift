@@ -4,24 +4,24 @@ import Foundation
 public enum ScenarioCommands {
   /// `hnb run`: every scenario's tables and the manifest; a headline per scenario.
   public static func run(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
-    output(try scenarios.map(ScenarioRun.run), command: command, asOf: asOf)
+    try output(try scenarios.map(ScenarioRun.run), command: command, asOf: asOf)
   }
 
   /// `hnb compare`: both runs' tables and their side-by-side comparison.
   public static func compare(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
     try CompareTables.checkComparable(scenarios[0], scenarios[1])
     let results = try scenarios.map(ScenarioRun.run)
-    return output(results, command: command, asOf: asOf, adding: try CompareTables.tables(results[0], results[1]))
+    return try output(results, command: command, asOf: asOf, adding: try CompareTables.tables(results[0], results[1]))
   }
 
   /// The tables of `results` (and `tables`), their manifest, and a headline per scenario.
   static func output(
     _ results: [ScenarioResult], command: String, asOf: CalendarDate, adding tables: [String: String] = [:]
   )
-    -> CommandOutput
+    throws -> CommandOutput
   {
     CommandOutput(
-      files: RunTables.tables(results).merging(tables) { $1 },
+      files: try RunTables.tables(results).merging(tables) { $1 },
       manifest: ScenarioSet.manifest(command: command, results: results, asOf: asOf), summary: results.map(headline))
   }
 

@@ -31,6 +31,9 @@ public struct Scenario: Sendable {
   public var incidenceRate: [[Double]]
   /// `newPlanMix[age][need * P + placement]`: share of new plans (fraction; sums to 1).
   public var newPlanMix: [[Double]]
+  /// The assessment pipeline (`caseload.pipeline`): when present, new plans are the plans it
+  /// starts, not `population × incidenceRate`.
+  public var pipeline: AssessmentPipeline? = nil
   /// `cessationRate[age][placement]` (fraction per year); age 25 is 1.
   public var cessationRate: [[Double]]
   /// `transition[age]`: P×P row-stochastic matrix, row = from, column = to, ages 0…24.
@@ -59,6 +62,9 @@ public struct Scenario: Sendable {
   public var openingBalance: Double
   /// `contributions[f]`: one-off contributions in financial year `f` (gbp).
   public var contributions: [Double]
+  /// The 2026 settlement (`reserve.settlement`): the stability grant, the authority's share and
+  /// the end of the statutory override; nil when the scenario does not state it.
+  public var settlement: Settlement? = nil
 
   public var mitigations: [Mitigation]
   public var outturn: [OutturnValue]
@@ -143,6 +149,16 @@ public struct IncomeInputs: Sendable {
   public var schoolsBlockTransferPercent: [Double]
   /// Total DSG after deductions: the denominator of the deficit percentage.
   public var totalDSG: [Double]
+  /// Other income into the High Needs Block (a national fund, a grant), each with its amounts.
+  public var otherLines: [OtherIncomeLine] = []
+}
+
+/// An income line other than the DSG's (the Inclusive Mainstream Fund, say): amounts by
+/// financial year `f` (gbp).
+public struct OtherIncomeLine: Sendable, Equatable {
+  public var id: String
+  public var label: String
+  public var gbp: [Double]
 }
 
 /// An actual figure (a census measure or a DSG balance), shown beside the forecast.

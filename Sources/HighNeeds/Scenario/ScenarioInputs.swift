@@ -119,7 +119,10 @@ public struct ScenarioInputs: Sendable {
     /// `baseline[cell]`: plans at census `B`.
     public var baseline: [Double]
     public var population: YearByAge
-    public var incidence: YearByAge
+    /// New plans per resident; nil when the pipeline gives new plans.
+    public var incidence: YearByAge?
+    /// The assessment pipeline (`caseload.pipeline`), in place of `incidence`.
+    public var pipeline: Pipeline?
     /// `newPlanMix[age][need * P + placement]`, and the file it came from.
     public var newPlanMix: [[Double]]
     public var newPlanMixFile: String
@@ -129,9 +132,10 @@ public struct ScenarioInputs: Sendable {
     public var transition: [[Double]]
 
     package init(
-      baseline: [Double], population: YearByAge, incidence: YearByAge, newPlanMix: [[Double]], newPlanMixFile: String,
-      cessation: [[Double]], transition: [[Double]]
+      baseline: [Double], population: YearByAge, incidence: YearByAge?, pipeline: Pipeline? = nil,
+      newPlanMix: [[Double]], newPlanMixFile: String, cessation: [[Double]], transition: [[Double]]
     ) {
+      self.pipeline = pipeline
       self.baseline = baseline
       self.population = population
       self.incidence = incidence
@@ -139,6 +143,25 @@ public struct ScenarioInputs: Sendable {
       self.newPlanMixFile = newPlanMixFile
       self.cessation = cessation
       self.transition = transition
+    }
+  }
+
+  /// The assessment pipeline as written: three rates by census year and age, and the lag.
+  public struct Pipeline: Sendable {
+    /// Requests for an EHC needs assessment per resident (`requests`, with its trend).
+    public var requests: YearByAge
+    /// The share of requests refused (`refusals`).
+    public var refusals: YearByAge
+    /// The share of assessments that end in a plan (`conversions`).
+    public var conversions: YearByAge
+    /// The share of a year's plans that start after the next census (`lag_share`).
+    public var lagShare: InputNumber
+
+    package init(requests: YearByAge, refusals: YearByAge, conversions: YearByAge, lagShare: InputNumber) {
+      self.requests = requests
+      self.refusals = refusals
+      self.conversions = conversions
+      self.lagShare = lagShare
     }
   }
 
@@ -308,6 +331,8 @@ public struct ScenarioInputs: Sendable {
     public var schoolsBlock: InputSeries
     public var schoolsBlockTransferPercent: InputSeries
     public var totalDSG: InputSeries
+    /// `other_income`: each line's id, label and amounts.
+    public var otherLines: [(id: String, label: String, gbp: InputSeries)] = []
     /// The transfer set by `hnb goalseek --vary transfer_percent` (percent, every year), in
     /// place of the values written or drawn.
     public var transferPercentSet: Double?
@@ -315,7 +340,8 @@ public struct ScenarioInputs: Sendable {
     package init(
       hnbAllocation: InputNumber, hnbGrowth: InputSeries? = nil, deductions: InputSeries,
       importExportAdjustment: InputSeries, schoolsBlock: InputSeries, schoolsBlockTransferPercent: InputSeries,
-      totalDSG: InputSeries, transferPercentSet: Double? = nil
+      totalDSG: InputSeries, transferPercentSet: Double? = nil,
+      otherLines: [(id: String, label: String, gbp: InputSeries)] = []
     ) {
       self.hnbAllocation = hnbAllocation
       self.hnbGrowth = hnbGrowth
@@ -325,6 +351,7 @@ public struct ScenarioInputs: Sendable {
       self.schoolsBlockTransferPercent = schoolsBlockTransferPercent
       self.totalDSG = totalDSG
       self.transferPercentSet = transferPercentSet
+      self.otherLines = otherLines
     }
   }
 
@@ -333,12 +360,15 @@ public struct ScenarioInputs: Sendable {
     public var openingBalance: InputNumber
     /// `contributions[f]`, nil for a year with none written.
     public var contributions: [InputNumber?]
+    /// The 2026 settlement (`reserve.settlement`), nil when not written.
+    public var settlement: Settlement? = nil
 
     package init(
-      openingBalance: InputNumber, contributions: [InputNumber?]
+      openingBalance: InputNumber, contributions: [InputNumber?], settlement: Settlement? = nil
     ) {
       self.openingBalance = openingBalance
       self.contributions = contributions
+      self.settlement = settlement
     }
   }
 
@@ -348,6 +378,12 @@ public struct ScenarioInputs: Sendable {
     public enum LeverKind: Sendable, Equatable {
       case scaleIncidence
       case scaleCessation
+      case scaleRequests
+      case scaleRefusals
+      case scaleConversion
+      case divertNewPlans(needs: [Int], costPerChild: Double, supportYears: Int)
+      case reassessAtTransfer
+      case capUplift(line: Int)
       case unitCost(placement: Int)
       case addCapacity(placement: Int)
       case shiftNewPlans(from: Int, to: Int)
@@ -406,7 +442,13 @@ public struct ScenarioInputs: Sendable {
       }
     }
     if let g = caseload.population.growth { series(g, \.caseload.population.growth!.values) }
-    if let g = caseload.incidence.growth { series(g, \.caseload.incidence.growth!.values) }
+    if let g = caseload.incidence?.growth { series(g, \.caseload.incidence!.growth!.values) }
+    if let p = caseload.pipeline {
+      if let g = p.requests.growth { series(g, \.caseload.pipeline!.requests.growth!.values) }
+      if let g = p.refusals.growth { series(g, \.caseload.pipeline!.refusals.growth!.values) }
+      if let g = p.conversions.growth { series(g, \.caseload.pipeline!.conversions.growth!.values) }
+      number(p.lagShare, \.caseload.pipeline!.lagShare.value)
+    }
     for (i, o) in capacity.overflow.enumerated() {
       for (j, s) in o.shares.enumerated() { number(s.share, \.capacity.overflow[i].shares[j].share.value) }
     }

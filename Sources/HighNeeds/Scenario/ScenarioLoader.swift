@@ -21,7 +21,8 @@ public enum ScenarioLoader {
     scenario.alerts =
       (scenario.alerts
       + PlausibilityChecks.alerts(
-        scenario, populationFile: inputs.caseload.population.file, incidenceFile: inputs.caseload.incidence.file))
+        scenario, populationFile: inputs.caseload.population.file,
+        incidenceFile: inputs.caseload.incidence?.file ?? inputs.caseload.pipeline?.requests.file ?? ""))
       .sorted()
     return scenario
   }

@@ -47,11 +47,26 @@ extension ScenarioParser {
       path: populationPath, value: "population", range: 0...InputBounds.residents,
       rangeText: "a non-negative number of residents",
       growthKey: "population_growth_fraction_per_year", map: map, axes: axes)
-    let incidencePath = try map.path("incidence")
-    inputFiles.append(incidencePath)
-    let incidence = try readYearByAge(
-      path: incidencePath, value: "rate", range: 0...1, rangeText: "a rate in [0, 1] (new plans per resident per year)",
-      growthKey: "incidence_trend_fraction_per_year", map: map, axes: axes)
+    var incidence: ScenarioInputs.YearByAge?
+    var pipeline: ScenarioInputs.Pipeline?
+    if let pipelineMap = try map.map("pipeline") {
+      // A scenario that extends one with incidence may add a pipeline: the pipeline gives new
+      // plans, and the incidence it inherits is reported as not used.
+      for key in ["incidence", "incidence_trend_fraction_per_year"] where try map.tree(key) != nil {
+        log.alert(
+          "\(map.valueLocation(key)): \(map.keyPath(key))",
+          "not used: new plans come from caseload.pipeline (requests, refusals, conversions)")
+      }
+      pipeline = try readPipeline(pipelineMap, axes: axes)
+      try pipelineMap.finish()
+    } else {
+      let incidencePath = try map.path("incidence")
+      inputFiles.append(incidencePath)
+      incidence = try readYearByAge(
+        path: incidencePath, value: "rate", range: 0...1,
+        rangeText: "a rate in [0, 1] (new plans per resident per year)",
+        growthKey: "incidence_trend_fraction_per_year", map: map, axes: axes)
+    }
 
     // New plan mix.
     let mixPath = try map.path("new_plan_mix")
@@ -179,7 +194,8 @@ extension ScenarioParser {
       return transition
     }()
     return ScenarioInputs.Caseload(
-      baseline: baseline, population: population, incidence: incidence, newPlanMix: mix, newPlanMixFile: mixPath,
+      baseline: baseline, population: population, incidence: incidence, pipeline: pipeline, newPlanMix: mix,
+      newPlanMixFile: mixPath,
       cessation: cessation, transition: transition)
   }
 
@@ -189,6 +205,28 @@ extension ScenarioParser {
   /// Either `census_year,age,VALUE` for every projected census year, or `age,VALUE` (the base
   /// census year's profile) with a trend. Ages may be ranges; every age 0–25 must be covered
   /// once in each year.
+  /// `caseload.pipeline`: the request rate, refusal share and conversion share files (each by
+  /// age, or by census year and age; each with an optional trend) and the lag share.
+  mutating func readPipeline(_ map: MapReader, axes: Axes) throws -> ScenarioInputs.Pipeline {
+    func rates(_ key: String, _ column: String, _ text: String) throws -> ScenarioInputs.YearByAge {
+      let path = try map.path(key)
+      inputFiles.append(path)
+      return try readYearByAge(
+        path: path, value: column, range: 0...1, rangeText: text, growthKey: "\(key)_trend_fraction_per_year", map: map,
+        axes: axes)
+    }
+    let requests = try rates("requests", "rate", "a rate in [0, 1] (requests per resident per year)")
+    let refusals = try rates("refusals", "share", "a share in [0, 1] (of requests refused)")
+    let conversions = try rates("conversions", "share", "a share in [0, 1] (of assessments that end in a plan)")
+    guard let lagTree = try map.tree("lag_share") else {
+      throw map.missing("lag_share", "the share of a year's plans that start after the next census (0 for none)")
+    }
+    let lag = try MapReader.number(
+      lagTree, keyPath: map.keyPath("lag_share"), unit: "fraction", range: 0...1, rangeText: "a share in [0, 1]",
+      log: log)
+    return ScenarioInputs.Pipeline(requests: requests, refusals: refusals, conversions: conversions, lagShare: lag)
+  }
+
   func readYearByAge(
     path: String, value column: String, range: ClosedRange<Double>, rangeText: String, growthKey: String,
     map: MapReader, axes: Axes

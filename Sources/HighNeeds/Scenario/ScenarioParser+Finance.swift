@@ -333,12 +333,32 @@ extension ScenarioParser {
     let totalDSG = try series(
       "total_dsg_gbp", range: 1...InputBounds.amount,
       rangeText: InputBounds.text("a positive amount", atMost: InputBounds.amount, "gbp"))
+    // Other income lines: `other_income: [{id, label, gbp}]`, each amount a series.
+    var otherLines: [(id: String, label: String, gbp: InputSeries)] = []
+    for (index, item) in (try map.list("other_income") ?? []).enumerated() {
+      let line = try MapReader(item, path: "income.other_income.\(item.identifier ?? String(index))", log: log)
+      let id = try line.string("id")
+      if otherLines.contains(where: { $0.id == id }) {
+        throw InputError(line.location, key: "\(line.path).id", expected: "unique line ids", found: "'\(id)' again")
+      }
+      let label = try line.optionalString("label") ?? id
+      guard
+        let gbp = try line.series(
+          "gbp", labels: labels, unit: "gbp", in: -InputBounds.amount...InputBounds.amount,
+          rangeText: "an amount within ±£100bn")
+      else { throw line.missing("gbp", "an amount, or one for each financial year") }
+      _ = try line.optionalString("source")
+      try line.finish()
+      otherLines.append((id, label, gbp))
+    }
     return ScenarioInputs.Income(
       hnbAllocation: first, hnbGrowth: hnbGrowth, deductions: deductions, importExportAdjustment: importExport,
-      schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG)
+      schoolsBlock: schoolsBlock, schoolsBlockTransferPercent: transfer, totalDSG: totalDSG, otherLines: otherLines)
   }
 
-  func readMitigations(_ items: [YAMLTree], axes: Axes) throws -> [ScenarioInputs.MitigationInput] {
+  func readMitigations(_ items: [YAMLTree], axes: Axes, hasPipeline: Bool, costLines: [String]) throws
+    -> [ScenarioInputs.MitigationInput]
+  {
     var mitigations: [ScenarioInputs.MitigationInput] = []
     for (index, item) in items.enumerated() {
       let map = try MapReader(item, path: "mitigations.\(item.identifier ?? String(index))", log: log)
@@ -390,6 +410,19 @@ extension ScenarioParser {
         leverAges = try ages()
         kind = .scaleCessation
         amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
+      case "scale_requests", "scale_refusals", "scale_conversion":
+        guard hasPipeline else {
+          throw InputError(
+            map.valueLocation("lever"), key: "\(prefix).lever",
+            expected: "caseload.pipeline in the scenario (\(leverName) acts on the assessment pipeline)",
+            found: "no pipeline: new plans come from caseload.incidence")
+        }
+        leverAges = try ages()
+        kind =
+          [
+            "scale_requests": .scaleRequests, "scale_refusals": .scaleRefusals, "scale_conversion": .scaleConversion,
+          ][leverName] ?? .scaleRequests
+        amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
       case "unit_cost":
         kind = .unitCost(placement: try placement("placement"))
         amount = try value("factor", unit: "multiplier", 0...10, "a multiplier in [0, 10]")
@@ -419,11 +452,49 @@ extension ScenarioParser {
             leverName == "shift_new_plans" ? .shiftNewPlans(from: from, to: to) : .shiftPlacements(from: from, to: to)
           amount = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
         }
+      case "divert_new_plans":
+        leverAges = try ages()
+        var needs = Array(axes.taxonomy.needs.indices)
+        if let list = try map.list("needs") {
+          needs = try list.map { item in
+            guard case .scalar(let id, _) = item, let n = axes.taxonomy.needIndex(id) else {
+              var found = item.kindDescription
+              if case .scalar(let id, _) = item { found = InputError.quoted(id) }
+              throw InputError(
+                item.location, key: "\(prefix).needs",
+                expected: "needs defined in the taxonomy (\(axes.taxonomy.needs.map(\.id).joined(separator: ", ")))",
+                found: found)
+            }
+            return n
+          }
+        }
+        let cost = try map.optionalNumber(
+          "cost_gbp_per_child_per_year", unit: "gbp per child per year", in: 0...1e7,
+          rangeText: "a non-negative amount up to £10m")
+        let years = try map.tree("support_years") == nil ? 1 : try map.int("support_years", in: 1...25, unit: "years")
+        kind = .divertNewPlans(needs: needs, costPerChild: cost?.value ?? 0, supportYears: years)
+        amount = try value("share", unit: "fraction", 0...1, "a share in [0, 1]")
+      case "reassess_at_transfer":
+        guard map.has("ages") else { throw map.missing("ages", "the ages of the phase transfer, e.g. 10 or 10-11") }
+        leverAges = try ages()
+        kind = .reassessAtTransfer
+        amount = try value("share", unit: "fraction of plans", 0...1, "a share in [0, 1]")
+      case "cap_uplift":
+        let lineID = try map.string("line")
+        guard let line = costLines.firstIndex(of: lineID) else {
+          throw InputError(
+            map.valueLocation("line"), key: "\(prefix).line",
+            expected: "a cost line of costs.cost_lines (\(costLines.joined(separator: ", ")))",
+            found: InputError.quoted(lineID))
+        }
+        kind = .capUplift(line: line)
+        amount = try value("uplift_fraction_per_year", unit: "fraction per year", -0.5...1, "an uplift in [-0.5, 1]")
       default:
         throw InputError(
           map.valueLocation("lever"), key: "\(prefix).lever",
           expected:
-            "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation",
+            "one of scale_incidence, shift_new_plans, shift_placements, unit_cost, add_capacity, scale_cessation, "
+            + "scale_requests, scale_refusals, scale_conversion, divert_new_plans, reassess_at_transfer, cap_uplift",
           found: "'\(leverName)'")
       }
       var annualCost: InputNumber?
@@ -473,4 +544,92 @@ extension ScenarioParser {
   }
 
   static let maxMitigations = 10
+}
+
+extension ScenarioParser {
+  /// `reserve.settlement`: the deficit date, the figures compared, the write-off share, the
+  /// years of the grant and the council's share, and the end of the statutory override.
+  func readSettlement(_ map: MapReader, axes: Axes) throws -> Settlement {
+    let labels = axes.financialLabels
+    let first = axes.base
+    let last = axes.base + axes.horizon
+    // The 31 March the deficit is measured at: from the opening balance's to the run's last.
+    let date = try map.int("deficit_at_31_march", in: first...last, unit: "year")
+    let deficitYear = date - axes.base - 1
+    /// A financial year of the run after the deficit date, or nil for `none`; recorded in the
+    /// assumptions log, a default as an assumption with `why`.
+    func year(_ key: String, default value: String?, why: String) throws -> Int? {
+      let written = try map.optionalString(key)
+      let text = written ?? value
+      log.record(
+        key: map.keyPath(key), value: text ?? "none", unit: "financial year",
+        source: written == nil ? why : "scenario setting", status: written == nil ? "assumption" : "setting",
+        location: written == nil ? map.location : map.valueLocation(key))
+      guard let text, text != "none" else { return nil }
+      guard let f = labels.firstIndex(of: text) else {
+        throw InputError(
+          map.valueLocation(key), key: map.keyPath(key),
+          expected: "a financial year \(labels.first ?? "")…\(labels.last ?? "") or none",
+          found: InputError.quoted(text))
+      }
+      guard f > deficitYear else {
+        throw InputError(
+          map.valueLocation(key), key: map.keyPath(key),
+          expected: "a financial year after the deficit date (31 March \(date))", found: text)
+      }
+      return f
+    }
+    let writeOff = try map.optionalNumber(
+      "write_off_share", unit: "fraction", in: 0...1, rangeText: "a share in [0, 1]")
+    // Default: the grant in autumn 2026, when the run has that year.
+    let grantDefault = labels.contains("2026-27") && 2026 - axes.base > deficitYear ? "2026-27" : "none"
+    let grant = try year(
+      "grant_received_in", default: grantDefault,
+      why: "default: autumn 2026, on the DfE's approval of the Local SEND Reform Plan")
+    let localShare = try year(
+      "local_share_paid_in", default: nil, why: "default: the council's share stays on the DSG as a deficit")
+    if writeOff == nil {
+      log.record(
+        key: map.keyPath("write_off_share"), value: format(Settlement.settlementWriteOffShare), unit: "fraction",
+        source: "default: the High Needs Stability Grant clears 90% of the eligible deficit", status: "assumption",
+        location: map.location)
+    }
+    var overrideLast: Int?
+    let overrideWritten = try map.optionalString("statutory_override_last_year")
+    let overrideText = overrideWritten ?? "2027-28"
+    log.record(
+      key: map.keyPath("statutory_override_last_year"), value: overrideText, unit: "financial year",
+      source: overrideWritten == nil
+        ? "default: the DSG statutory override runs to the end of 2027-28" : "scenario setting",
+      status: overrideWritten == nil ? "assumption" : "setting",
+      location: overrideWritten == nil ? map.location : map.valueLocation("statutory_override_last_year"))
+    if let f = labels.firstIndex(of: overrideText) {
+      overrideLast = f
+    } else if overrideText.count == 7, let start = Int(overrideText.prefix(4)), start < axes.base {
+      overrideLast = -1
+    } else if overrideText.count != 7 || Int(overrideText.prefix(4)) == nil {
+      throw InputError(
+        map.valueLocation("statutory_override_last_year"), key: map.keyPath("statutory_override_last_year"),
+        expected: "a financial year such as 2027-28", found: InputError.quoted(overrideText))
+    }
+    var figures: [Settlement.Figure] = []
+    if let figuresMap = try map.map("eligible_deficit_gbp") {
+      for (key, _) in figuresMap.keys {
+        let value = try figuresMap.number(
+          key, unit: "gbp", in: 0...InputBounds.amount,
+          rangeText: InputBounds.text("a deficit (positive)", atMost: InputBounds.amount, "gbp"))
+        figures.append(Settlement.Figure(source: key, deficitGBP: value.value))
+      }
+      try figuresMap.finish()
+      if figures.isEmpty {
+        throw InputError(
+          figuresMap.location, key: figuresMap.path, expected: "at least one figure (s251, outturn, accounts)",
+          found: "none")
+      }
+    }
+    return Settlement(
+      deficitYear: deficitYear, figures: figures, writeOffShare: writeOff?.value ?? Settlement.settlementWriteOffShare,
+      grantYear: grant,
+      localShareYear: localShare, overrideLastYear: overrideLast)
+  }
 }

@@ -100,9 +100,16 @@ struct ScenarioParser {
       }
       try map.finish()
     }
+    var settlement: Settlement?
+    if let map = try reserveMap.map("settlement") {
+      settlement = try readSettlement(map, axes: axes)
+      try map.finish()
+    }
     try reserveMap.finish()
 
-    let mitigations = try readMitigations(root.list("mitigations") ?? [], axes: axes)
+    let mitigations = try readMitigations(
+      root.list("mitigations") ?? [], axes: axes, hasPipeline: caseload.pipeline != nil,
+      costLines: costs.lines.map(\.id))
 
     var outturn: [OutturnValue] = []
     if let path = try root.optionalPath("outturn") {
@@ -113,7 +120,7 @@ struct ScenarioParser {
       name: name, title: title, description: description, isBase: kind == "base", taxonomy: taxonomy,
       baseCensusYear: base, horizonYears: horizon, thresholds: thresholds, caseload: caseload, capacity: capacity,
       costs: costs, income: income,
-      reserve: ScenarioInputs.Reserve(openingBalance: opening, contributions: contributions),
+      reserve: ScenarioInputs.Reserve(openingBalance: opening, contributions: contributions, settlement: settlement),
       mitigations: mitigations, outturn: outturn, uncertainty: UncertaintySpec(),
       source: ScenarioSource(
         scenarioFiles: files, inputFiles: [], tree: tree, inputRows: [:], assumptions: [], alerts: []))

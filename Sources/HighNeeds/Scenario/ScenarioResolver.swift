@@ -21,7 +21,31 @@ public enum ScenarioResolver {
 
     // Caseload: trends, and the new-plan mix where incidence is positive.
     let population = try grown(s.caseload.population, axes: axes, thresholds: s.thresholds, alert: alert)
-    let incidence = try grown(s.caseload.incidence, axes: axes, thresholds: s.thresholds, alert: alert)
+    // With a pipeline, `incidence` is its no-lag product `requests · (1 − refusals) · conversions`
+    // (for the alerts and checks that read a rate); the projection uses the pipeline itself.
+    var pipeline: AssessmentPipeline?
+    let incidence: [[Double]]
+    if let p = s.caseload.pipeline {
+      let requests = try grown(p.requests, axes: axes, thresholds: s.thresholds, alert: alert)
+      let refusals = try grown(p.refusals, axes: axes, thresholds: s.thresholds, alert: alert)
+      let conversions = try grown(p.conversions, axes: axes, thresholds: s.thresholds, alert: alert)
+      // `grown` gives every projected year (a profile is repeated, with its trend).
+      let assessment = AssessmentPipeline(
+        requestRate: requests, refusalRate: refusals, conversionRate: conversions, lagShare: p.lagShare.value)
+      var product = requests
+      for t in 0..<H {
+        for a in 0..<AgeAxis.count {
+          let assessed: Double = requests[t][a] * (1 - refusals[t][a])
+          product[t][a] = assessed * conversions[t][a]
+        }
+      }
+      pipeline = assessment
+      incidence = product
+    } else if let i = s.caseload.incidence {
+      incidence = try grown(i, axes: axes, thresholds: s.thresholds, alert: alert)
+    } else {
+      preconditionFailure("the parser requires caseload.incidence or caseload.pipeline")
+    }
     let mix = s.caseload.newPlanMix
     for age in 0..<AgeAxis.count where incidence.contains(where: { $0[age] > 0 }) {
       let total = mix[age].reduce(0, +)
@@ -103,7 +127,8 @@ public enum ScenarioResolver {
       hnbAllocation: hnb, deductions: s.income.deductions.values,
       importExportAdjustment: s.income.importExportAdjustment.values, schoolsBlock: s.income.schoolsBlock.values,
       schoolsBlockTransferPercent: transfer ?? s.income.schoolsBlockTransferPercent.values,
-      totalDSG: s.income.totalDSG.values)
+      totalDSG: s.income.totalDSG.values,
+      otherLines: s.income.otherLines.map { OtherIncomeLine(id: $0.id, label: $0.label, gbp: $0.gbp.values) })
 
     // Reserve.
     var contributions = Array(repeating: 0.0, count: H)
@@ -135,6 +160,8 @@ public enum ScenarioResolver {
       outturn: s.outturn, alerts: alerts.sorted(),
       uncertainty: s.uncertainty, inputs: inputs)
     scenario.censusAgeAlertYears = s.thresholds.censusAge
+    scenario.pipeline = pipeline
+    scenario.settlement = s.reserve.settlement
     return scenario
   }
 
@@ -181,6 +208,13 @@ public enum ScenarioResolver {
     switch m.kind {
     case .scaleIncidence: lever = .scaleIncidence(factor: x)
     case .scaleCessation: lever = .scaleCessation(factor: x)
+    case .scaleRequests: lever = .scaleRequests(factor: x)
+    case .scaleRefusals: lever = .scaleRefusals(factor: x)
+    case .scaleConversion: lever = .scaleConversion(factor: x)
+    case .divertNewPlans(let needs, let cost, let years):
+      lever = .divertNewPlans(needs: needs, share: x, costPerChild: cost, supportYears: years)
+    case .reassessAtTransfer: lever = .reassessAtTransfer(share: x)
+    case .capUplift(let line): lever = .capUplift(line: line, uplift: x, effect: 1)
     case .unitCost(let p): lever = .unitCost(placement: p, factor: x)
     case .addCapacity(let p):
       if overflow[p] == nil && placeFundingRate[p] == 0 {

@@ -147,6 +147,13 @@ public enum GoalSeekVariable: Sendable, Equatable {
     switch m.lever {
     case .scaleIncidence(let c): m.lever = .scaleIncidence(factor: max(0, factor(c)))
     case .scaleCessation(let c): m.lever = .scaleCessation(factor: max(0, factor(c)))
+    case .scaleRequests(let c): m.lever = .scaleRequests(factor: max(0, factor(c)))
+    case .scaleRefusals(let c): m.lever = .scaleRefusals(factor: max(0, factor(c)))
+    case .scaleConversion(let c): m.lever = .scaleConversion(factor: max(0, factor(c)))
+    case .divertNewPlans(let needs, let share, let cost, let years):
+      m.lever = .divertNewPlans(needs: needs, share: min(1, x * share), costPerChild: cost, supportYears: years)
+    case .reassessAtTransfer(let share): m.lever = .reassessAtTransfer(share: min(1, x * share))
+    case .capUplift(let line, let cap, let effect): m.lever = .capUplift(line: line, uplift: cap, effect: x * effect)
     case .unitCost(let p, let c): m.lever = .unitCost(placement: p, factor: max(0, factor(c)))
     case .shiftNewPlans(let a, let b, let share): m.lever = .shiftNewPlans(from: a, to: b, share: min(1, x * share))
     case .shiftNewPlansToTarget(let a, let b, let share):

@@ -239,8 +239,8 @@ import TestSupport
       try FileManager.default.createDirectory(atPath: directory + "/child", withIntermediateDirectories: true)
       let child = directory + "/child/child.yaml"
       try "extends: ../scenario.yaml\n".write(toFile: child, atomically: true, encoding: .utf8)
-      let parent = RunTables.tables([try ScenarioRun.run(try ScenarioLoader.load(path: path))])
-      let inherited = RunTables.tables([try ScenarioRun.run(try ScenarioLoader.load(path: child))])
+      let parent = try RunTables.tables([try ScenarioRun.run(try ScenarioLoader.load(path: path))])
+      let inherited = try RunTables.tables([try ScenarioRun.run(try ScenarioLoader.load(path: child))])
       #expect(parent.keys.sorted() == inherited.keys.sorted())
       for (name, text) in parent { #expect(inherited[name] == text, "seed \(seed): \(name) differs") }
     }
@@ -268,8 +268,8 @@ import TestSupport
         let header = lines.removeFirst()
         shuffled.files[name] = ([header] + lines.shuffled(using: &rng)).map { $0 + "\n" }.joined()
       }
-      let a = RunTables.tables([try ScenarioRun.run(try generated.load())])
-      let b = RunTables.tables([try ScenarioRun.run(try shuffled.load())])
+      let a = try RunTables.tables([try ScenarioRun.run(try generated.load())])
+      let b = try RunTables.tables([try ScenarioRun.run(try shuffled.load())])
       #expect(a.keys.sorted() == b.keys.sorted())
       for (name, text) in a where name != "assumptions.csv" {
         #expect(b[name] == text, "seed \(seed): \(name) differs")

@@ -84,6 +84,20 @@ struct ReferenceComparison {
         check(parameters.places[t][p], ref.places[t][p], money: false, "\(s.name) \(label) places \(year) \(p)")
       }
       guard t > 0 else { continue }
+      if parameters.pipeline.isEmpty != ref.requests.isEmpty {
+        failures.append("\(s.name) \(label): the engine and the reference disagree on whether there is a pipeline")
+      }
+      if !parameters.pipeline.isEmpty {
+        for a in 0..<AgeAxis.count {
+          let e = parameters.pipeline[t - 1][a]
+          let name = "\(s.name) \(label) pipeline \(year) age \(a)"
+          check(e.requests, ref.requests[t - 1][a], money: false, "\(name) requests")
+          check(e.refusals, ref.refusals[t - 1][a], money: false, "\(name) refusals")
+          check(e.assessments, ref.assessments[t - 1][a], money: false, "\(name) assessments")
+          check(e.assessmentsToPlans, ref.assessmentsToPlans[t - 1][a], money: false, "\(name) to plans")
+          check(e.plansStarted, ref.plansStarted[t - 1][a], money: false, "\(name) plans started")
+        }
+      }
       for p in 0..<P {
         let e = path.flows[t - 1][p]
         let r = ref.flows[t - 1][p]
@@ -128,6 +142,13 @@ struct ReferenceComparison {
       check(d.contributions, ref.contributions[f], money: true, "\(name) dsg contributions")
       check(d.inYear, ref.inYear[f], money: true, "\(name) dsg in-year")
       check(d.closing, ref.closing[f], money: true, "\(name) dsg closing")
+      check(d.settlement.stabilityGrant, ref.stabilityGrant[f], money: true, "\(name) stability grant")
+      check(d.settlement.localShare, ref.localShare[f], money: true, "\(name) local share")
+      check(d.settlement.generalFundPressure, ref.generalFundPressure[f], money: true, "\(name) general fund pressure")
+      if s.settlement != nil {
+        check(d.settlement.historicBalance, ref.historicBalance[f], money: true, "\(name) historic balance")
+        check(d.settlement.accruingBalance, ref.accruingBalance[f], money: true, "\(name) accruing balance")
+      }
     }
   }
 

@@ -52,6 +52,19 @@ enum ReferenceModel {
     var contributions: [Double] = []
     var inYear: [Double] = []
     var closing: [Double] = []
+    /// The 2026 settlement's lines (all 0 without one).
+    var stabilityGrant: [Double] = []
+    var localShare: [Double] = []
+    var historicBalance: [Double] = []
+    var accruingBalance: [Double] = []
+    var generalFundPressure: [Double] = []
+    /// The assessment pipeline by `[t-1][age]` (empty without one): requests, refusals,
+    /// assessments, assessments ending in a plan, plans started.
+    var requests: [[Double]] = []
+    var refusals: [[Double]] = []
+    var assessments: [[Double]] = []
+    var assessmentsToPlans: [[Double]] = []
+    var plansStarted: [[Double]] = []
     var kpis: [KPI] = []
   }
 
@@ -104,21 +117,86 @@ enum ReferenceModel {
       run.places.append(year)
     }
 
+    // The assessment pipeline: each year's requests, refusals and assessments at each age with
+    // the levers' factors; a share λ of the plans from a year's assessments starts after the
+    // census, a year older. The year before the first had the first year's assessments.
+    if let pipe = s.pipeline {
+      var lastToPlans: [Double] = []
+      for i in -1..<H {
+        let t = max(i, 0)
+        var requestFactor = Array(repeating: 1.0, count: A)
+        var refusalFactor = requestFactor
+        var conversionFactor = requestFactor
+        if i >= 0 {
+          for m in active {
+            let e = strength(m, academicYearStart: B + i)
+            switch m.lever {
+            case .scaleRequests(let f): for a in m.ages { requestFactor[a] *= 1 + e * (f - 1) }
+            case .scaleRefusals(let f): for a in m.ages { refusalFactor[a] *= 1 + e * (f - 1) }
+            case .scaleConversion(let f): for a in m.ages { conversionFactor[a] *= 1 + e * (f - 1) }
+            default: break
+            }
+          }
+        }
+        var requests = [Double]()
+        var refusals = [Double]()
+        var assessments = [Double]()
+        var toPlans = [Double]()
+        for a in 0..<A {
+          let r = s.population[t][a] * pipe.requestRate[t][a] * requestFactor[a]
+          let refused = r * min(1, pipe.refusalRate[t][a] * refusalFactor[a])
+          requests.append(r)
+          refusals.append(refused)
+          assessments.append(r - refused)
+          toPlans.append((r - refused) * min(1, pipe.conversionRate[t][a] * conversionFactor[a]))
+        }
+        if i >= 0 {
+          run.requests.append(requests)
+          run.refusals.append(refusals)
+          run.assessments.append(assessments)
+          run.assessmentsToPlans.append(toPlans)
+          run.plansStarted.append(
+            (0..<A).map { a in
+              (1 - pipe.lagShare) * toPlans[a] + (a == 0 ? 0 : pipe.lagShare * lastToPlans[a - 1])
+            })
+        }
+        lastToPlans = toPlans
+      }
+    }
+
     // The state: `x[(a · N + n) · P + p]`, flat so that the debug build stays quick.
     func cell(_ a: Int, _ n: Int, _ p: Int) -> Int { (a * N + n) * P + p }
     var x = s.baselinePlans
     run.plans.append(x)
 
+    // `tier[i][t]`: children mitigation i diverted to the targeted tier in the year to census t.
+    var tier = Array(repeating: Array(repeating: 0.0, count: H + 1), count: s.mitigations.count)
     for t in 1...H {
       let y = B + t - 1
+      // The share of each age's would-be new plans each mitigation diverts this year.
+      var divertedShare = Array(repeating: Array(repeating: 0.0, count: A), count: s.mitigations.count)
       // This year's rates after mitigations, applied in the order listed.
       var cessation = s.cessationRate
-      var incidence = s.incidenceRate[t - 1]
+      // With a pipeline, incidence levers scale the plans it starts.
+      var incidence = s.pipeline == nil ? s.incidenceRate[t - 1] : Array(repeating: 1.0, count: A)
       var mix = s.newPlanMix
       var transition = s.transition
-      for m in active {
+      for i in s.mitigations.indices where on[i] {
+        let m = s.mitigations[i]
         let e = strength(m, academicYearStart: y)
         switch m.lever {
+        case .divertNewPlans(let needs, let share, _, _):
+          for a in m.ages {
+            for n in needs {
+              for p in 0..<P {
+                let moved = mix[a][n * P + p] * share * e
+                mix[a][n * P + p] -= moved
+                divertedShare[i][a] += moved
+              }
+            }
+          }
+        case .reassessAtTransfer(let share):
+          for a in m.ages where a < oldest { for p in 0..<P { cessation[a][p] = min(1, cessation[a][p] + e * share) } }
         case .scaleIncidence(let factor):
           for a in m.ages { incidence[a] = incidence[a] * (1 + e * (factor - 1)) }
         case .scaleCessation(let factor):
@@ -166,7 +244,7 @@ enum ReferenceModel {
             }
             transition[a] = product
           }
-        case .unitCost, .addCapacity:
+        case .unitCost, .addCapacity, .scaleRequests, .scaleRefusals, .scaleConversion, .capUplift:
           break
         }
       }
@@ -215,7 +293,8 @@ enum ReferenceModel {
       }
       // 4. New plans, at their age at census t.
       for a in 0..<A {
-        let count = s.population[t - 1][a] * incidence[a]
+        let count = (s.pipeline == nil ? s.population[t - 1][a] : run.plansStarted[t - 1][a]) * incidence[a]
+        for i in s.mitigations.indices { tier[i][t] += count * divertedShare[i][a] }
         if count == 0 { continue }
         for j in 0..<(N * P) {
           let arrivals = count * mix[a][j]
@@ -263,7 +342,25 @@ enum ReferenceModel {
         var lineTopUp = 0.0
         var lineFunding = 0.0
         for p in line.placements {
+          // National price bands: each year after the price base grows at the line's uplift
+          // less the capped part.
           var factor = power(1 + line.uplift, y - s.priceBaseAcademicYear)
+          let capped = active.contains {
+            if case .capUplift(let l, _, _) = $0.lever { return s.costLines[l].id == line.id }
+            return false
+          }
+          if capped && y > s.priceBaseAcademicYear {
+            factor = 1
+            for year in (s.priceBaseAcademicYear + 1)...y {
+              var rate = line.uplift
+              for m in active {
+                if case .capUplift(let l, let cap, let effect) = m.lever, s.costLines[l].id == line.id {
+                  rate -= strength(m, academicYearStart: year) * effect * max(0, rate - cap)
+                }
+              }
+              factor *= 1 + rate
+            }
+          }
           for m in active {
             if case .unitCost(let q, let f) = m.lever, q == p {
               factor *= 1 + strength(m, academicYearStart: y) * (f - 1)
@@ -286,6 +383,13 @@ enum ReferenceModel {
     let early = 5.0 / 12.0
     let late = 7.0 / 12.0
     var balance = s.openingBalance
+    // The settlement (docs/MODEL.md): the eligible deficit is fixed at the deficit date, before
+    // any grant; the balance accruing since is the sum of the later years' flows.
+    var eligible = 0.0
+    if let st = s.settlement, st.deficitYear < 0 {
+      eligible = st.figures.map(\.deficitGBP).min() ?? max(0, -s.openingBalance)
+    }
+    var accruing = 0.0
     for f in 0..<H {
       let topUps = s.costLines.indices.map { early * academicTopUp[f][$0] + late * academicTopUp[f + 1][$0] }
       let funding = s.costLines.indices.map { early * academicFunding[f][$0] + late * academicFunding[f + 1][$0] }
@@ -296,7 +400,17 @@ enum ReferenceModel {
         var share = 0.0
         if B + f - 1 >= m.startAcademicYear { share += early }
         if B + f >= m.startAcademicYear { share += late }
-        return m.annualCostGBP * share
+        var cost = m.annualCostGBP * share
+        // The targeted tier: each diverted child costs `costPerChild` a year for `years` years.
+        if case .divertNewPlans(_, _, let perChild, let years) = m.lever {
+          func children(_ t: Int) -> Double {
+            var total = 0.0
+            if t >= 1 { for u in max(1, t - years + 1)...t { total += tier[i][u] } }
+            return total
+          }
+          cost += perChild * (early * children(f) + late * children(f + 1))
+        }
+        return cost
       }
       var placementCosts = 0.0
       for L in s.costLines.indices { placementCosts += topUps[L] + funding[L] }
@@ -306,12 +420,31 @@ enum ReferenceModel {
       for c in mitigationCost { totalMitigation += c }
       let expenditure = placementCosts + centralCosts + totalMitigation
       let transfer = s.income.schoolsBlock[f] * s.income.schoolsBlockTransferPercent[f] / 100
-      let income =
+      var income =
         s.income.hnbAllocation[f] - s.income.deductions[f] + s.income.importExportAdjustment[f] + transfer
+      for line in s.income.otherLines { income += line.gbp[f] }
       let opening = balance
       let inYear = income - expenditure
-      let closing = opening + inYear + s.contributions[f]
+      var closing = opening + inYear + s.contributions[f]
+      var grant = 0.0
+      var local = 0.0
+      var pressure = 0.0
+      if let st = s.settlement {
+        if f == st.deficitYear { eligible = st.figures.map(\.deficitGBP).min() ?? max(0, -closing) }
+        if f == st.grantYear { grant = st.writeOffShare * eligible }
+        if f == st.localShareYear { local = (1 - st.writeOffShare) * eligible }
+        if f > st.deficitYear { accruing += inYear + s.contributions[f] }
+        if let last = st.overrideLastYear, f > last, inYear + s.contributions[f] < 0 {
+          pressure = -(inYear + s.contributions[f])
+        }
+      }
+      closing += grant + local
       balance = closing
+      run.stabilityGrant.append(grant)
+      run.localShare.append(local)
+      run.accruingBalance.append(accruing)
+      run.historicBalance.append(closing - accruing)
+      run.generalFundPressure.append(pressure)
 
       run.topUpLine.append(topUps)
       run.placeFundingLine.append(funding)
