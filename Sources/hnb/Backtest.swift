@@ -6,29 +6,17 @@ struct Backtest: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Fit on the history up to a year, forecast the years after it, and score the forecasts.",
     discussion: """
-      Writes backtest.csv (the method's held-out forecasts with p10/p90 and absolute percentage \
-      error), baselines.csv (the naive baselines: last value, last year's growth, linear trend), \
-      summary.csv (MAPE by level and horizon for each, and p10–p90 coverage), fits.csv and \
-      manifest.json. The method forecasts the total by its trend and each age band and \
-      placement top-down (the total's forecast times the level's last share); each level's own \
-      trend is scored beside it as the level_trend candidate (candidates.csv). With \
-      --new-plans, the total is also forecast by the stock-flow candidate (stock less leavers \
-      plus new plans; candidates.csv). \
-      --fit-through may be a range (rolling origin); the summary averages over origins. The \
-      method, and how it was chosen, are described in docs/CALIBRATION.md. With --all, backtests \
-      every LA of --panel (default Data/national/panel.csv) by the pooled method (panel_*.csv).
-
-      With --transitions (and no --history), backtests the child-level transition model: at \
-      each origin the rates are fitted on the transition years up to it only, and the actual \
-      stock of the origin's census is projected forward with them (joiners from incidence × \
-      --population, or without it the mean joiners per year of the fit window). The p10–p90 \
-      interval comes from --draws simulations of the posterior rates and of the children \
-      (seeded by --seed). Levels: total, group:<id> and placement:<id>.
+      Writes backtest.csv (held-out forecasts with p10/p90 and absolute percentage error), \
+      baselines.csv (last value, last growth, linear trend), summary.csv (MAPE by level and \
+      horizon, p10–p90 coverage), candidates.csv, fits.csv and manifest.json. --fit-through may \
+      be a range (rolling origin). With --all, every LA of --panel (default the bundled national \
+      panel) by the pooled method (panel_*.csv). With --transitions, the child-level transition \
+      model. The methods and how they were chosen: docs/CALIBRATION.md.
 
       Examples:
-        hnb backtest --history Calibration/data/england_history.csv --new-plans Calibration/data/england_new_plans.csv \\
+        hnb backtest --history Calibration/data/england_history.csv --new-plans Calibration/data/england_new_plans.csv \
           --fit-through 2019-2024 --horizon 3 --out out/bt
-        hnb backtest --history h.csv --fit-through 2022 --horizon 2 --exclude-years 2023 --out out/bt
+        hnb backtest --all --fit-through 2019-2022 --horizon 3 --out out/bt-panel
         hnb backtest --transitions t.csv --mapping m.csv --population p.csv --fit-through 2021-2023 \
           --horizon 2 --out out/bt-transitions
       """)

@@ -6,18 +6,13 @@ struct Fit: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Estimate a scenario's rates from history, and write them with a fit report.",
     discussion: """
-      With only --history (totals, or by age band and placement), fits the trend of the total \
-      and forecasts each age band and placement as its share of it (top-down), writing \
-      trend.csv, shares.csv and forecast.csv. With --history and --population (and no \
-      --transitions), also estimates cessation and incidence (with a trend) by age band as a \
-      constrained least-squares problem and writes them as scenario inputs with \
-      calibration.yaml. With --history and --new-plans, also fits the stock-flow model of the \
-      total (stock less leavers plus new plans, the backtest's stock_flow candidate) and writes \
-      stock_flow.csv (each census pair's implied leave rate), stock_flow_fit.csv and \
-      stock_flow_forecast.csv. With --history and --panel, also writes the pooled growth of the \
-      total (pooled_fit.csv, pooled_forecast.csv, pooled_trend.yaml: the incidence trend). \
-      With --transitions, estimates the rates from child-level flows. \
-      The method used is printed and recorded in manifest.json. See docs/CALIBRATION.md.
+      --history alone: the total's trend and each age band and placement as its share \
+      (trend.csv, shares.csv, forecast.csv). With --population: cessation and incidence by age \
+      band by constrained least squares, as scenario inputs (calibration.yaml). With \
+      --new-plans: the stock-flow model (stock_flow*.csv). With --panel: the pooled growth of the \
+      total (pooled_*.csv, pooled_trend.yaml: the incidence trend). With --transitions: the \
+      rates from child-level flows. The method is printed and in manifest.json; see \
+      docs/CALIBRATION.md.
 
       Examples:
         hnb fit --history Calibration/data/sutton_history_detail.csv --out out/fit

@@ -7,21 +7,16 @@ struct GoalSeek: ParsableCommand {
     commandName: "goalseek",
     abstract: "Find the smallest change of one input that meets a target, by bracketing and bisection.",
     discussion: """
-      --target is 'METRIC OP VALUE in YEAR' (OP: >=, >, <=, <; METRIC one of total_plans, \
-      plans_GROUP, expenditure, income, in_year_balance, cumulative_balance, \
-      deficit_percent_of_dsg; YEAR a financial year such as 2030-31), or \
-      'P(METRIC OP VALUE in YEAR) >= PROBABILITY', judged over a seeded sweep of --draws draws \
-      at every trial value (the same seed each time). A deterministic target uses the fully \
-      mitigated run with every uncertain input at its written value.
+      --target is 'METRIC OP VALUE in YEAR' (OP >=, >, <=, <; METRIC total_plans, plans_GROUP, \
+      expenditure, income, in_year_balance, cumulative_balance or deficit_percent_of_dsg; YEAR \
+      a financial year), judged on the fully mitigated run, or 'P(METRIC OP VALUE in YEAR) >= \
+      PROBABILITY', judged over a seeded sweep of --draws draws at every trial value.
 
-      --vary names: incidence, cessation, top_up (multipliers, as written 1); hnb_growth (a \
-      fraction added to the allocation's growth a year, as written 0); input:ID (a further \
-      multiplier, or added fraction for a *_shock input, on uncertain input ID's target); \
-      transfer_percent (the Schools Block transfer percent in every year); mitigation:ID (its \
-      strength: 0 off, 1 as written, scaling its effect and cost). See the README.
+      --vary: incidence, cessation, top_up (multipliers), hnb_growth (added growth), input:ID, \
+      transfer_percent or mitigation:ID (its strength). See the README, "Goal seek".
 
-      Writes goalseek.csv (the answer and its tolerance), trials.csv and manifest.json. When no \
-      value in the allowed range meets the target, says so, writes nothing and exits with 65.
+      Writes goalseek.csv, trials.csv and manifest.json; when no value in the range meets the \
+      target, says so, writes nothing and exits with 65.
 
       Example:
         hnb goalseek Scenarios/sutton/baseline.yaml --target "cumulative_balance >= 0 in 2030-31" \

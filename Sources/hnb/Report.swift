@@ -6,35 +6,20 @@ struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run scenarios and write Schools Forum papers: HTML with charts, Markdown and an Excel workbook.",
     discussion: """
-      Writes report.html (one self-contained file: inline CSS and SVG charts, readable on a \
-      phone, printable on A4), report.md (the same tables in Markdown), report.xlsx (one \
-      sheet per table of hnb run with real, unrounded numbers, a sheet shaped like the DfE DSG \
-      management plan, and native charts) and manifest.json. \
-      Tables are rounded so that they add up (thousands of pounds, whole plans); the CSVs \
-      of hnb run keep the unrounded values. Anything that is not the base case is labelled a \
-      scenario: an assumption, not a target.
+      Writes report.html (self-contained, charts inline, readable on a phone, printable on A4), \
+      report.md, report.xlsx (one sheet per table of hnb run with unrounded numbers, the DfE DSG \
+      management plan and LSRP layouts, native charts) and manifest.json. Tables are rounded so \
+      that they add up; anything but the base case is labelled a scenario, not a target.
 
-      The range of outcomes appears when results are given: --sweep DIR (the output directory \
-      of an earlier hnb sweep of the report's scenarios, or of hnb merge) adds a fan chart of \
-      the cumulative balance (P10–P90, P25–P75, median) and the chance that the deficit passes \
-      each threshold; --tornado DIR (hnb sensitivity --method tornado --output \
-      cumulative_balance, in the last year) adds the tornado chart. Both are repeatable and \
-      their files are hashed in the manifest; without them the report says that no range was \
-      given. Evidence must have been made from the report's inputs as they are now: each \
-      folder's manifest records the SHA-256 of every input it read, and a folder whose \
-      recorded inputs differ from the files now (or cannot be found) is refused (exit 65, \
-      naming the file), unless --allow-stale-evidence is given, when the paper (HTML, Markdown \
-      and the workbook's first sheet) and the manifest say that it is stale. With --backtest DIR (the \
-      output directory of an earlier hnb backtest; repeat for more than one), an appendix shows \
-      the backtest's accuracy: MAPE by horizon of the method beside each naive baseline, p10–p90 \
-      coverage and the backtest's caveats; its files are hashed in the manifest. Without it the \
-      report says that no backtest was given.
+      --sweep DIR (an earlier hnb sweep or merge) adds the fan chart and the chance of each \
+      threshold; --tornado DIR (hnb sensitivity --method tornado) the tornado chart; --backtest \
+      DIR (an earlier hnb backtest) an accuracy appendix. Evidence must match the report's \
+      inputs as they are now (exit 65 naming the file) unless --allow-stale-evidence is given, \
+      when the papers say it is stale. See the README, "Schools Forum papers".
 
       Examples:
-        hnb report Scenarios/sutton/baseline.yaml --out out/report
         hnb report Scenarios/sutton/*.yaml --out out/sutton-report
         hnb report Scenarios/sutton/*.yaml --backtest out/bt-sutton --out out/sutton-report
-        hnb sweep Scenarios/sutton/sweep/baseline.yaml --draws 10000 --seed 1 --out out/sweep
         hnb report Scenarios/sutton/baseline.yaml --sweep out/sweep --out out/report-range
       """)
 

@@ -6,10 +6,8 @@ struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run scenarios and write CSV tables and a manifest.",
     discussion: """
-      Writes ehcp.csv, flows.csv, finance.csv, dsg.csv, kpis.csv, summary.csv, mitigations.csv, \
-      management_plan.csv, lsrp.csv, pipeline.csv, outturn.csv, assumptions.csv and manifest.json to the output \
-      directory. The directory is replaced only when every scenario has run and passed its \
-      integrity checks.
+      Writes the tables the README lists ("What the demo writes": ehcp.csv, dsg.csv, lsrp.csv, …) \
+      and manifest.json, only once every scenario has run and passed its integrity checks.
 
       Examples:
         hnb run Scenarios/sutton/baseline.yaml --out out/baseline

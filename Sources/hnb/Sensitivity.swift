@@ -6,15 +6,11 @@ struct Sensitivity: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Tornado (one at a time) or Sobol (variance-based) sensitivity of one metric in one year.",
     discussion: """
-      The factors are the scenario's scalar uncertain inputs (its uncertainty: section and any number \
-      of the file written with a distribution), each set to one value for the whole projection; \
-      rank correlations are not used. --method tornado moves each input to its distribution's p10 \
-      and p90 (or its median ± --percent) with the others at their medians, Dirichlet rows and \
-      mixes at their means, and writes tornado.csv, largest swing first. --method sobol adds the \
-      Dirichlet transition rows and new-plan mixes as one grouped factor each, runs Saltelli \
-      sampling (N·(k+2) runs for k factors) and \
-      writes sobol.csv with first-order (Saltelli 2010) and total-order (Jansen) indices and their \
-      bootstrap intervals. Both write manifest.json.
+      The factors are the scenario's scalar uncertain inputs, each set to one value for the whole \
+      projection. tornado moves each to its p10 and p90 (or median ± --percent), the others at \
+      their medians, and writes tornado.csv, largest swing first; sobol adds the Dirichlet rows \
+      and mixes as grouped factors, runs Saltelli sampling (N·(k+2) runs) and writes sobol.csv \
+      with first- and total-order indices and bootstrap intervals. See the README.
 
       Example:
         hnb sensitivity Scenarios/sutton/sweep/baseline.yaml --method sobol --samples 256 \
