@@ -3,7 +3,7 @@ import Testing
 
 /// No unexplained number in the model's calculations.
 ///
-/// Scans the source text of `Sources/HighNeeds/{Model,Finance,Mitigation,Checks}` (comments and
+/// Scans the source text of `Sources/HighNeedsCore/{Model,Finance,Mitigation,Checks}` (comments and
 /// string literals, interpolations included, are skipped) for numeric literals. Allowed:
 ///
 /// - `0` and `1` (and `0.0`, `1.0`): empty sums and products, complements `1 − x`, the first
@@ -20,7 +20,7 @@ import Testing
   static let folders = ["Model", "Finance", "Mitigation", "Checks"]
   static let allowed: Set<String> = ["0", "1", "0.0", "1.0"]
 
-  /// A literal left in place for now: `file` (under `Sources/HighNeeds`), a piece of the code
+  /// A literal left in place for now: `file` (under `Sources/HighNeedsCore`), a piece of the code
   /// line it is on, the literal and how many times that pair occurs.
   struct Pending: Sendable {
     var file: String
@@ -160,11 +160,11 @@ import Testing
       && previous.trimmingCharacters(in: .whitespaces).hasPrefix("///")
   }
 
-  /// Every Swift file in the scanned folders, as (path under `Sources/HighNeeds`, contents).
+  /// Every Swift file in the scanned folders, as (path under `Sources/HighNeedsCore`, contents).
   static func sources() throws -> [(String, String)] {
     var files: [(String, String)] = []
     for folder in folders {
-      let directory = root.appendingPathComponent("Sources/HighNeeds/\(folder)")
+      let directory = root.appendingPathComponent("Sources/HighNeedsCore/\(folder)")
       for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
       where name.hasSuffix(".swift") {
         files.append(

@@ -7,25 +7,11 @@ import Testing
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
-  /// The core's source files, from the `highNeedsCore` list in Package.swift.
+  /// The core's source files: every Swift file under Sources/HighNeedsCore.
   static func coreFiles() throws -> [URL] {
-    let manifest = try String(contentsOf: repository.appendingPathComponent("Package.swift"), encoding: .utf8)
-    let start = try #require(manifest.range(of: "let highNeedsCore = ["))
-    let end = try #require(manifest.range(of: "]", range: start.upperBound..<manifest.endIndex))
-    let entries = manifest[start.upperBound..<end.lowerBound].split(separator: "\"").enumerated()
-      .filter { $0.offset % 2 == 1 }.map { String($0.element) }
-    let root = repository.appendingPathComponent("Sources/HighNeeds")
-    var files: [URL] = []
-    for entry in entries {
-      let url = root.appendingPathComponent(entry)
-      if entry.hasSuffix(".swift") {
-        files.append(url)
-      } else {
-        let names = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".swift") }
-        files += names.map { url.appendingPathComponent($0) }
-      }
-    }
-    return files
+    let root = repository.appendingPathComponent("Sources/HighNeedsCore")
+    let paths = try #require(FileManager.default.subpathsOfDirectory(atPath: root.path) as [String]?)
+    return paths.filter { $0.hasSuffix(".swift") }.sorted().map { root.appendingPathComponent($0) }
   }
 
   @Test func theCoreReadsNoFile() throws {
