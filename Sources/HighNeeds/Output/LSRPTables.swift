@@ -169,9 +169,38 @@ public struct LSRPCounts: Sendable, Equatable {
   }
 }
 
+extension LSRPCounts {
+  /// The counts of census `t`, flat: age groups, provision types, needs, then needs by group.
+  func flat(_ t: Int) -> [Double] {
+    byAgeGroup[t] + byProvision[t] + byNeed[t] + byNeedAndGroup[t].flatMap { $0 }
+  }
+
+  /// The tables of flat vectors (`flat`'s layout), one per census.
+  init(flat vectors: [[Double]], mapping: LSRPMapping) {
+    let (b, p, n, g) = (AgeAxis.bands.count, mapping.provisions.count, mapping.needs.count, mapping.groups.count)
+    byAgeGroup = vectors.map { Array($0[0..<b]) }
+    byProvision = vectors.map { Array($0[b..<(b + p)]) }
+    byNeed = vectors.map { Array($0[(b + p)..<(b + p + n)]) }
+    byNeedAndGroup = vectors.map { v in (0..<n).map { j in Array(v[(b + p + n + j * g)..<(b + p + n + (j + 1) * g)]) } }
+  }
+}
+
 /// `lsrp.csv`: the Local SEND Reform Plan's EHC plan tables for every scenario, without and
-/// with its mitigations.
+/// with its mitigations, and each mitigation's share of the difference.
 enum LSRPTable {
+  /// What a run counts of each census's state so that each mitigation's effect on the tables
+  /// can be attributed (`ScenarioResult.countEffects`).
+  static func counting(for s: Scenario) throws -> PlanCounting {
+    let mapping = try LSRPMapping.builtIn(for: s.taxonomy)
+    let (P, N) = (s.placementCount, s.needCount)
+    return PlanCounting { x in LSRPCounts(plans: [x], mapping: mapping, placements: P, needs: N).flat(0) }
+  }
+
+  /// Runs `scenario`, attributing its mitigations' effects on the tables.
+  static func run(_ scenario: Scenario) throws -> ScenarioResult {
+    try ScenarioRun.run(scenario, counting: try counting(for: scenario))
+  }
+
   /// The template's labels of the five age groups of table 5.1.
   static let ageGroupLabels = ["Under 5", "Age 5 to 10", "Age 11 to 15", "Age 16 to 19", "Age 20 to 25"]
 
@@ -190,8 +219,22 @@ enum LSRPTable {
         cases = [("unmitigated", r.path)]
       }
       let parameters = [r.unmitigatedParameters ?? r.parameters, r.parameters]
-      for (c, (name, path)) in cases.enumerated() {
-        let counts = LSRPCounts(plans: path.plans, mapping: mapping, placements: s.placementCount, needs: s.needCount)
+      // Each mitigation's Shapley share of the change in the tables (mitigated − unmitigated).
+      var effects: [(String, LSRPCounts)] = []
+      let size =
+        AgeAxis.bands.count + mapping.provisions.count + mapping.needs.count
+        + mapping.needs.count * mapping.groups.count
+      for (i, effect) in r.countEffects.enumerated() {
+        precondition(effect.count == (s.horizonYears + 1) * size, "counts made with another mapping")
+        let vectors = (0...s.horizonYears).map { t in Array(effect[(t * size)..<((t + 1) * size)]) }
+        effects.append(("effect:" + s.mitigations[i].id, LSRPCounts(flat: vectors, mapping: mapping)))
+      }
+      let tables =
+        cases.map {
+          ($0.0, LSRPCounts(plans: $0.1.plans, mapping: mapping, placements: s.placementCount, needs: s.needCount))
+        }
+        + effects
+      for (c, (name, counts)) in tables.enumerated() {
         func rows(_ table: String, _ labels: [String], _ values: (Int) -> [Double]) {
           for (i, label) in labels.enumerated() {
             for t in 0...s.horizonYears {
@@ -213,6 +256,7 @@ enum LSRPTable {
           }
         }
         // Tables 10–12 from the assessment pipeline, for the years to each projected census.
+        guard c < cases.count else { continue }
         let pipeline = parameters[c].pipeline
         if pipeline.isEmpty { continue }
         let measures: [(String, KeyPath<PipelineFlows, Double>)] = [

@@ -4,13 +4,13 @@ import Foundation
 public enum ScenarioCommands {
   /// `hnb run`: every scenario's tables and the manifest; a headline per scenario.
   public static func run(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
-    try output(try scenarios.map(ScenarioRun.run), command: command, asOf: asOf)
+    try output(try scenarios.map(LSRPTable.run), command: command, asOf: asOf)
   }
 
   /// `hnb compare`: both runs' tables and their side-by-side comparison.
   public static func compare(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
     try CompareTables.checkComparable(scenarios[0], scenarios[1])
-    let results = try scenarios.map(ScenarioRun.run)
+    let results = try scenarios.map(LSRPTable.run)
     return try output(results, command: command, asOf: asOf, adding: try CompareTables.tables(results[0], results[1]))
   }
 

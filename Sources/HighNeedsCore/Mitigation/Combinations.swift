@@ -23,19 +23,28 @@ public struct MitigationCombinations: Sendable {
   public var mitigated: Run
   /// `expenditure[mask][f]` of every combination (mask bit `i` = `scenario.mitigations[i]` on).
   public var expenditure: [[Double]]
+  /// `counts[mask][t · size + j]`: `counting`'s counts of each combination's state at census
+  /// `t = 0…H` (empty without `counting`).
+  public var counts: [[Double]] = []
 
   /// Projects and prices every combination of `scenario`'s mitigations, mask by mask in order,
   /// each as a batch of one (as `Projection.run` does).
-  public init(_ scenario: Scenario) {
+  ///
+  /// With `counting`, each combination's state at every census is also kept long enough to be
+  /// counted (the Local SEND Reform Plan's tables, say), so a mitigation's effect on the counts
+  /// can be attributed as its savings are.
+  public init(_ scenario: Scenario, counting: PlanCounting? = nil) {
     let full = (1 << scenario.mitigations.count) - 1
     let workspace = BatchWorkspace()
     let unchanged = [CaseloadDraw(horizon: scenario.horizonYears)]
+    var counts: [[Double]] = []
     func run(_ mask: Int, keepPlans: Bool) -> Run {
       let parameters = ModelParameters(scenario: scenario, mitigationMask: mask)
       let projection = BatchProjection(
         baseline: scenario.baselinePlans, parameters: parameters, placements: scenario.placementCount,
         needs: scenario.needCount, overflow: scenario.overflow, horizon: scenario.horizonYears)
-      let path = projection.run(unchanged, workspace: workspace, keepPlans: keepPlans)[0]
+      let path = projection.run(unchanged, workspace: workspace, keepPlans: keepPlans || counting != nil)[0]
+      if let counting { counts.append(path.plans.flatMap(counting.count)) }
       return Run(
         parameters: parameters, path: path,
         accounts: Accounts.financialYears(scenario: scenario, parameters: parameters, path: path))
@@ -51,5 +60,15 @@ public struct MitigationCombinations: Sendable {
     }
     self.unmitigated = unmitigated
     self.expenditure = expenditure
+    self.counts = counts
   }
+}
+
+/// Counts of one census's state (`plans[cell]`) that a run attributes to its mitigations, like
+/// money: the Local SEND Reform Plan's tables, for instance.
+public struct PlanCounting: Sendable {
+  /// The counts of a state; the same number of counts for every state.
+  public var count: @Sendable ([Double]) -> [Double]
+
+  public init(count: @escaping @Sendable ([Double]) -> [Double]) { self.count = count }
 }

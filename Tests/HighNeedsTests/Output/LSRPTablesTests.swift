@@ -134,4 +134,32 @@ struct LSRPTablesTests {
       #expect(abs(newPlans - entered) < 1e-4, "\(year): \(newPlans) against flows' \(entered)")
     }
   }
+
+  /// Each mitigation's effect on every cell of the tables is its Shapley share: the effects add
+  /// up to mitigated − unmitigated.
+  @Test func eachMitigationsEffectsAddUpToTheDifference() throws {
+    let s = try ScenarioLoader.load(path: "Scenarios/sutton/local_specialist.yaml")
+    let r = try LSRPTable.run(s)
+    #expect(r.countEffects.count == s.mitigations.count)
+    let table = try CSVTable.parse(
+      try LSRPTable.csv([r]), file: "lsrp.csv",
+      columns: ["scenario", "case", "table", "row", "column", "census_year", "plans"])
+    var sums: [String: [String: Double]] = [:]
+    for row in table.rows {
+      let key = [row.string("table"), row.string("row"), row.string("column"), row.string("census_year")].joined(
+        separator: "|")
+      let name = row.string("case").hasPrefix("effect:") ? "effects" : row.string("case")
+      sums[key, default: [:]][name, default: 0] += try row.double("plans")
+    }
+    let effectCases = Set(table.rows.map { $0.string("case") }.filter { $0.hasPrefix("effect:") })
+    #expect(effectCases == Set(s.mitigations.map { "effect:" + $0.id }))
+    var checked = 0
+    for (key, value) in sums {
+      guard let effects = value["effects"] else { continue }
+      let difference = (value["mitigated"] ?? .nan) - (value["unmitigated"] ?? .nan)
+      #expect(abs(effects - difference) < 1e-4, "\(key): effects \(effects), difference \(difference)")
+      checked += 1
+    }
+    #expect(checked > 1000)
+  }
 }
