@@ -51,8 +51,11 @@ extension ScenarioParser {
     var pipeline: ScenarioInputs.Pipeline?
     if let pipelineMap = try map.map("pipeline") {
       // A scenario that extends one with incidence may add a pipeline: the pipeline gives new
-      // plans, and the incidence it inherits is reported as not used.
-      for key in ["incidence", "incidence_trend_fraction_per_year"] where try map.tree(key) != nil {
+      // plans, and the incidence it inherits is reported as not used, unless it writes
+      // `incidence: none` (and `incidence_trend_fraction_per_year: none`) to say so itself.
+      for key in ["incidence", "incidence_trend_fraction_per_year"] {
+        guard let value = try map.tree(key) else { continue }
+        if case .scalar("none", _) = value { continue }
         log.alert(
           "\(map.valueLocation(key)): \(map.keyPath(key))",
           "not used: new plans come from caseload.pipeline (requests, refusals, conversions)")

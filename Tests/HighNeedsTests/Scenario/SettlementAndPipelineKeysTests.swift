@@ -113,6 +113,12 @@ struct SettlementAndPipelineKeysTests {
     let s = try ScenarioLoader.load(path: path)
     #expect(s.pipeline != nil)
     #expect(s.alerts.contains { $0.text.contains("caseload.incidence") && $0.text.contains("not used") })
+    // Written `none`, it is the scenario's own choice: no alert.
+    let text2 = try String(contentsOfFile: path, encoding: .utf8)
+    try text2.replacingOccurrences(of: "  incidence: incidence.csv\n", with: "  incidence: none\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let quiet = try ScenarioLoader.load(path: path)
+    #expect(!quiet.alerts.contains { $0.text.contains("caseload.incidence") })
   }
 
   @Test func aPipelineLeverWithoutAPipelineIsRefused() throws {
