@@ -35,9 +35,25 @@ import Testing
       files.keys.sorted() == [
         OutputDirectory.markerName, "README.md", "assumptions.csv", "baseline.yaml",
         "data/baseline_caseload_\(census).csv",
-        "data/cessation.csv", "data/incidence.csv", "data/new_plan_mix.csv", "data/places.csv", "data/population.csv",
-        "data/top_ups.csv", "data/transitions.csv", "sweep/baseline.yaml", "sweep/uncertainty.yaml",
+        "data/cessation.csv", "data/incidence.csv", "data/new_plan_mix.csv", "data/pipeline/conversions.csv",
+        "data/pipeline/refusals.csv", "data/pipeline/requests.csv", "data/places.csv", "data/population.csv",
+        "data/top_ups.csv", "data/transitions.csv", "pipeline.yaml", "sweep/baseline.yaml", "sweep/uncertainty.yaml",
       ])
+    // The pipeline scenario starts the baseline's new plans: the same projection, no alert.
+    let runOut = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: runOut) }
+    let both = try HNBCommand.run([
+      "run", out + "/baseline.yaml", out + "/pipeline.yaml", "--out", runOut, "--as-of", "2026-01-15",
+    ])
+    #expect(both.status == 0, "\(both.stderr)")
+    #expect(!both.stderr.contains("not used"), "\(both.stderr)")
+    let summary = try HNBCommand.readCSV(runOut + "/summary.csv")
+    let balance = { (name: String) in
+      Double(summary.first { $0["scenario"] == name }?["final_cumulative_balance_gbp"] ?? "") ?? .nan
+    }
+    #expect(abs(balance("rutland-baseline") - balance("rutland-pipeline")) < 100)
+    let pipeline = try HNBCommand.readCSV(runOut + "/pipeline.csv")
+    #expect(pipeline.contains { $0["scenario"] == "rutland-pipeline" && (Double($0["requests"] ?? "") ?? 0) > 0 })
     let marker = String(decoding: files[OutputDirectory.markerName] ?? Data(), as: UTF8.self)
     #expect(marker.contains("  data/top_ups.csv\n") && marker.contains("  sweep/uncertainty.yaml\n"))
     let sweepOut = HNBCommand.freshDirectory()

@@ -96,6 +96,13 @@ NEEDS = {"asd": "ASD", "hi": "HI", "mld": "MLD", "msi": "MSI", "pd": "PD", "pmld
          "semh": "SEMH", "slcn": "SLCN", "sld": "SLD", "spld": "SPLD", "vi": "VI", "oth": "OTH",
          "need_unknown": "UKN"}
 
+# SEN2 requests and assessments columns to the pack's measures.
+REQUEST_MEASURES = [("requests_received_in_year", "requests"),
+                    ("requests_decided_to_assess", "decided_to_assess"),
+                    ("requests_decided_not_to_assess", "decided_not_to_assess"),
+                    ("assess_issued", "assessments_issued"),
+                    ("assess_not_issued", "assessments_not_issued")]
+
 # Age labels to the pack's: single years stay; open bands become ranges.
 AGE_LABELS = {"under 3": "0-2", "2 and under": "0-2", "20 and over": "20-25", "Total": "Total",
               "unknown": "unknown"}
@@ -427,6 +434,24 @@ def build(src, out):
     ceased_rows.sort(key=lambda t: (t[0], t[1], sort_age(t[2])))
     write(os.path.join(out, "ceased_plans.csv"),
           ["la", "calendar_year", "age", "ceased_plans", "flag"], ceased_rows)
+
+    # --- requests for assessment and assessments by age (all ages and, from 2023, single ages):
+    # the assessment pipeline's refusal and conversion shares (docs/INIT.md)
+    rows = read(src, source(src, "ehcp_requests_assessments"),
+                ["old_la_code", "calendar_year", "age"] + [c for c, _ in REQUEST_MEASURES]
+                + [c + "_flag" for c, _ in REQUEST_MEASURES])
+    request_rows = []
+    for r in rows:
+        age = age_label(r["age"], r["_where"])
+        for column, measure in REQUEST_MEASURES:
+            value = count(r, column, column + "_flag")
+            if value == 0:
+                continue  # zero rows are omitted, as in the source's long files
+            request_rows.append((r["old_la_code"], int(r["calendar_year"]), age, measure, value,
+                                 r[column + "_flag"] if value is None else ""))
+    request_rows.sort(key=lambda t: (t[0], t[1], sort_age(t[2]), t[3]))
+    write(os.path.join(out, "requests_assessments.csv"),
+          ["la", "calendar_year", "age", "measure", "count", "flag"], request_rows)
 
     # --- population 0-25 by single year, the latest four mid-years
     rows = read(src, "population_by_single_year_of_age.csv",

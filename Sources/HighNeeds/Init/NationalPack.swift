@@ -51,6 +51,8 @@ public struct NationalPack: Sendable {
   let newPlans: [String: [Int: [PackCell]]]
   /// la → calendar year → ceased plans by age at ceasing (`Total`, bands, `unknown`).
   let ceased: [String: [Int: [PackCell]]]
+  /// la → calendar year → requests and assessments by age (`Total`, single ages) and measure.
+  let requests: [String: [Int: [PackCell]]]
   /// la → mid-year → age → residents.
   let population: [String: [Int: [Int: Double]]]
   /// la → financial year → allocation column → gbp.
@@ -118,6 +120,7 @@ public struct NationalPack: Sendable {
     let needAge = try cells("caseload_need_age.csv", "census_year", "age", "need", "plans")
     let newPlans = try cells("new_plans.csv", "calendar_year", "age_at_start", "placement", "new_plans")
     let ceased = try cells("ceased_plans.csv", "calendar_year", "age", "age", "ceased_plans")
+    let requests = try cells("requests_assessments.csv", "calendar_year", "age", "measure", "count")
 
     var population: [String: [Int: [Int: Double]]] = [:]
     for (la, years) in try cells("population.csv", "mid_year", "age", "age", "population") {
@@ -188,7 +191,7 @@ public struct NationalPack: Sendable {
     return NationalPack(
       folder: folder, authorities: authorities, agePlacement: agePlacement, placementTotals: placementTotals,
       publishedTotals: publishedTotals, needPlacement: needPlacement, needAge: needAge, newPlans: newPlans,
-      ceased: ceased,
+      ceased: ceased, requests: requests,
       population: population, allocations: allocations, importExport: importExport, s251: s251, s251Year: s251Year,
       dsgBalance: dsgBalance, national: national, transitionsDefault: transitions)
   }

@@ -390,6 +390,7 @@ struct Builder {
       costs: costs,
       income: income)
     files["baseline.yaml"] = yaml
+    files.merge(try pipelineFiles(incidence: incidence, name: name)) { $1 }
     files["sweep/baseline.yaml"] = sweepYAML(name: name)
     files["sweep/uncertainty.yaml"] = uncertaintyYAML()
     files["assumptions.csv"] = assumptionsCSV()
