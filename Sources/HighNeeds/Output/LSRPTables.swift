@@ -224,10 +224,16 @@ enum LSRPTable {
       let size =
         AgeAxis.bands.count + mapping.provisions.count + mapping.needs.count
         + mapping.needs.count * mapping.groups.count
+      // After the tables' counts, the pipeline's by band (`PlanCounting.pipelineBands`).
+      let bands = AgeAxis.bands.count
+      let pipelineSize = r.parameters.pipeline.isEmpty ? 0 : s.horizonYears * 3 * bands
+      var pipelineEffects: [String: [Double]] = [:]
       for (i, effect) in r.countEffects.enumerated() {
-        precondition(effect.count == (s.horizonYears + 1) * size, "counts made with another mapping")
+        precondition(
+          effect.count == (s.horizonYears + 1) * size + pipelineSize, "counts made with another mapping")
         let vectors = (0...s.horizonYears).map { t in Array(effect[(t * size)..<((t + 1) * size)]) }
         effects.append(("effect:" + s.mitigations[i].id, LSRPCounts(flat: vectors, mapping: mapping)))
+        pipelineEffects["effect:" + s.mitigations[i].id] = Array(effect[((s.horizonYears + 1) * size)...])
       }
       let tables =
         cases.map {
@@ -255,19 +261,20 @@ enum LSRPTable {
             }
           }
         }
-        // Tables 10–12 from the assessment pipeline, for the years to each projected census.
-        guard c < cases.count else { continue }
-        let pipeline = parameters[c].pipeline
-        if pipeline.isEmpty { continue }
-        let measures: [(String, KeyPath<PipelineFlows, Double>)] = [
-          ("10 Requests for an EHC needs assessment by age group", \.requests),
-          ("11 EHC needs assessments by age group", \.assessments),
-          ("12 EHC needs assessments resulting in a plan by age group", \.assessmentsToPlans),
+        // Tables 10–12 from the assessment pipeline, for the years to each projected census:
+        // each case's flows, or a mitigation's share of their change.
+        let values =
+          c < cases.count
+          ? PlanCounting.pipelineBands(parameters[c].pipeline) : (pipelineEffects[name] ?? [])
+        if values.isEmpty { continue }
+        let pipelineTables = [
+          "10 Requests for an EHC needs assessment by age group", "11 EHC needs assessments by age group",
+          "12 EHC needs assessments resulting in a plan by age group",
         ]
-        for (table, measure) in measures {
-          for (band, label) in zip(AgeAxis.bands, ageGroupLabels) {
+        for (m, table) in pipelineTables.enumerated() {
+          for (b, label) in ageGroupLabels.enumerated() {
             for t in 1...s.horizonYears {
-              let value = band.ages.reduce(0.0) { $0 + pipeline[t - 1][$1][keyPath: measure] }
+              let value = values[((t - 1) * 3 + m) * bands + b]
               csv.row([s.name, name, table, label, "All", String(s.censusYear(t)), CSVWriter.plans(value)])
             }
           }

@@ -23,8 +23,10 @@ public struct MitigationCombinations: Sendable {
   public var mitigated: Run
   /// `expenditure[mask][f]` of every combination (mask bit `i` = `scenario.mitigations[i]` on).
   public var expenditure: [[Double]]
-  /// `counts[mask][t · size + j]`: `counting`'s counts of each combination's state at census
-  /// `t = 0…H` (empty without `counting`).
+  /// `counts[mask]`: `counting`'s counts of each combination's state at census `t = 0…H`
+  /// (`[t · size + j]`), then, when the scenario has an assessment pipeline, its requests,
+  /// assessments and assessments ending in a plan by age band for the years to census
+  /// `t = 1…H` (`PlanCounting.pipelineBands`); empty without `counting`.
   public var counts: [[Double]] = []
 
   /// Projects and prices every combination of `scenario`'s mitigations, mask by mask in order,
@@ -44,7 +46,9 @@ public struct MitigationCombinations: Sendable {
         baseline: scenario.baselinePlans, parameters: parameters, placements: scenario.placementCount,
         needs: scenario.needCount, overflow: scenario.overflow, horizon: scenario.horizonYears)
       let path = projection.run(unchanged, workspace: workspace, keepPlans: keepPlans || counting != nil)[0]
-      if let counting { counts.append(path.plans.flatMap(counting.count)) }
+      if let counting {
+        counts.append(path.plans.flatMap(counting.count) + PlanCounting.pipelineBands(parameters.pipeline))
+      }
       return Run(
         parameters: parameters, path: path,
         accounts: Accounts.financialYears(scenario: scenario, parameters: parameters, path: path))
@@ -71,4 +75,14 @@ public struct PlanCounting: Sendable {
   public var count: @Sendable ([Double]) -> [Double]
 
   public init(count: @escaping @Sendable ([Double]) -> [Double]) { self.count = count }
+
+  /// The pipeline's requests, assessments and assessments ending in a plan, summed by age band
+  /// (`AgeAxis.bands`), year by year: `[((t−1) · 3 + measure) · bands + band]`; empty without one.
+  public static func pipelineBands(_ pipeline: [[PipelineFlows]]) -> [Double] {
+    pipeline.flatMap { year in
+      [\PipelineFlows.requests, \.assessments, \.assessmentsToPlans].flatMap { measure in
+        AgeAxis.bands.map { band in band.ages.reduce(0.0) { $0 + year[$1][keyPath: measure] } }
+      }
+    }
+  }
 }

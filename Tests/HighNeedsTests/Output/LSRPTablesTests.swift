@@ -137,8 +137,9 @@ struct LSRPTablesTests {
 
   /// Each mitigation's effect on every cell of the tables is its Shapley share: the effects add
   /// up to mitigated − unmitigated.
-  @Test func eachMitigationsEffectsAddUpToTheDifference() throws {
-    let s = try ScenarioLoader.load(path: "Scenarios/sutton/local_specialist.yaml")
+  @Test(arguments: ["Scenarios/sutton/local_specialist.yaml", "Scenarios/sutton/request_surge_2026.yaml"])
+  func eachMitigationsEffectsAddUpToTheDifference(_ file: String) throws {
+    let s = try ScenarioLoader.load(path: file)
     let r = try LSRPTable.run(s)
     #expect(r.countEffects.count == s.mitigations.count)
     let table = try CSVTable.parse(
@@ -161,5 +162,9 @@ struct LSRPTablesTests {
       checked += 1
     }
     #expect(checked > 1000)
+    // With a pipeline, tables 10-12 have effects too, and a request surge changes requests.
+    let requests = table.rows.filter { $0.string("table").hasPrefix("10 ") && $0.string("case").hasPrefix("effect:") }
+    #expect(requests.isEmpty == (s.pipeline == nil))
+    if s.pipeline != nil { #expect(try requests.contains { try $0.double("plans") > 1 }) }
   }
 }
