@@ -89,15 +89,20 @@ public enum ReportBuilder {
       opening: s.openingBalance, inYear: r.reserve.map(\.inYear), contributions: s.contributions
     ).eligible
     let date = "31 March \(s.baseCensusYear + settlement.deficitYear + 1)"
+    // The eligible deficit is the lowest of the figures the DfE compares: say which it is.
+    let lowest = settlement.figures.min { $0.deficitGBP < $1.deficitGBP }
+    let basis =
+      lowest.map { " (the lowest of the \(settlement.figures.count) figures compared: \($0.source))" }
+      ?? " (the run's own deficit at that date)"
     let share = String(format: "%.0f%%", settlement.writeOffShare * 100)
     let localShare = money((1 - settlement.writeOffShare) * eligible)
     var text = "\(s.title): "
     if let g = settlement.grantYear {
       text += "the High Needs Stability Grant writes off \(money(settlement.writeOffShare * eligible)) (\(share)) "
-      text += "of the eligible deficit of \(money(eligible)) at \(date), received in \(year(g)); "
+      text += "of the eligible deficit of \(money(eligible)) at \(date)\(basis), received in \(year(g)); "
     } else {
       text += "no High Needs Stability Grant is received (no approved plan assumed), so the eligible deficit of "
-      text += "\(money(eligible)) at \(date) stays on the DSG; "
+      text += "\(money(eligible)) at \(date)\(basis) stays on the DSG; "
     }
     if let l = settlement.localShareYear {
       text += "the council pays its share of \(localShare) into the DSG in \(year(l)). "

@@ -16,7 +16,8 @@ struct SettlementSentenceTests {
       grantYear: 1, overrideLastYear: 2)
     let result = try ScenarioRun.run(scenario)
     let sentence = try #require(ReportBuilder.settlementSentence(result))
-    let writtenOff = "writes off £17.1m (90%) of the eligible deficit of £19.0m at 31 March 2026"
+    let writtenOff =
+      "writes off £17.1m (90%) of the eligible deficit of £19.0m at 31 March 2026 (the lowest of the 2 figures compared: s251)"
     #expect(sentence.contains(writtenOff), "\(sentence)")
     #expect(sentence.contains("received in 2026-27"), "\(sentence)")
     #expect(sentence.contains("the council's share of £1.9m stays on the DSG"), "\(sentence)")
