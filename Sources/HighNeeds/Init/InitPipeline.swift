@@ -6,9 +6,14 @@ import Foundation
 extension Builder {
   /// The model's age bands the shares are pooled over (small counts by single age are noisy).
   static let pipelineBands: [ClosedRange<Int>] = AgeAxis.bands.map(\.ages)
+  /// The fewest decisions (or completed assessments) in a band for the LA's own share: below
+  /// it, one or two cases would set the share (an LA with one assessment at 20-25, not issued,
+  /// would convert none and lose every new plan of those ages), so England's share stands in.
+  static let minimumPipelineCases = 10.0
 
-  /// Sums of one measure's pair (`numerator`, `denominator`) by band from `la`'s single-age rows
-  /// over every calendar year that has them; nil for a band with a withheld cell or no rows.
+  /// The share `numerator / (numerator + other)` by band from `la`'s single-age rows over every
+  /// calendar year that has them (rows of unknown age are left out); nil for a band with a
+  /// withheld cell or fewer than `minimumPipelineCases` cases.
   func pooledShares(_ la: String, numerator: String, other: String) -> [Double?] {
     var sums = Array(repeating: (0.0, 0.0), count: Builder.pipelineBands.count)
     var withheld = Array(repeating: false, count: Builder.pipelineBands.count)
@@ -27,7 +32,9 @@ extension Builder {
         sums[band].1 += value
       }
     }
-    return sums.indices.map { b in withheld[b] || sums[b].1 == 0 ? nil : sums[b].0 / sums[b].1 }
+    return sums.indices.map { b in
+      withheld[b] || sums[b].1 < Builder.minimumPipelineCases ? nil : sums[b].0 / sums[b].1
+    }
   }
 
   /// The refusal (not assessed / decided) and conversion (issued / issued + not issued) shares
@@ -54,13 +61,16 @@ extension Builder {
       if borrowed.count == Builder.pipelineBands.count {
         note(
           "caseload.pipeline.\(key)", file, "fraction", .nationalDefault,
-          "England's \(what) by age band (\(packFile("requests_assessments.csv"))): the LA's are not published")
+          "England's \(what) by age band (\(packFile("requests_assessments.csv"))): the LA's are not published or too few"
+        )
       } else {
         note(
           "caseload.pipeline.\(key)", file, "fraction", .derived,
           "the LA's \(what) by age band, calendar \(yearText) pooled (\(packFile("requests_assessments.csv")))"
             + (borrowed.isEmpty
-              ? "" : "; England's for the bands it does not publish (\(borrowed.joined(separator: ", ")))"))
+              ? ""
+              : "; England's for the bands it does not publish or with fewer than "
+                + "\(Int(Builder.minimumPipelineCases)) cases (\(borrowed.joined(separator: ", ")))"))
       }
       return values
     }

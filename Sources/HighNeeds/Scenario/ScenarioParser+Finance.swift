@@ -603,14 +603,17 @@ extension ScenarioParser {
         ? "default: the DSG statutory override runs to the end of 2027-28" : "scenario setting",
       status: overrideWritten == nil ? "assumption" : "setting",
       location: overrideWritten == nil ? map.location : map.valueLocation("statutory_override_last_year"))
-    if let f = labels.firstIndex(of: overrideText) {
-      overrideLast = f
-    } else if overrideText.count == 7, let start = Int(overrideText.prefix(4)), start < axes.base {
-      overrideLast = -1
-    } else if overrideText.count != 7 || Int(overrideText.prefix(4)) == nil {
+    // A financial year label `YYYY-YY`: before the run (every year is after it), in it, or
+    // after it (the override outlives the run: no year is).
+    guard let start = Int(overrideText.prefix(4)), YearLabel.financial(startingIn: start) == overrideText else {
       throw InputError(
         map.valueLocation("statutory_override_last_year"), key: map.keyPath("statutory_override_last_year"),
         expected: "a financial year such as 2027-28", found: InputError.quoted(overrideText))
+    }
+    if let f = labels.firstIndex(of: overrideText) {
+      overrideLast = f
+    } else if start < axes.base {
+      overrideLast = -1
     }
     var figures: [Settlement.Figure] = []
     if let figuresMap = try map.map("eligible_deficit_gbp") {

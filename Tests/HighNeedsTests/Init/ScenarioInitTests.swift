@@ -45,6 +45,28 @@ import Testing
     }
   }
 
+  /// Every LA's pipeline starts exactly its baseline's new plans: at every age,
+  /// `requests · (1 − refusals) · conversions` is the incidence written (to the files' nine
+  /// decimals), so no age loses its new plans to a share of 0.
+  @Test func everyLAsPipelineStartsItsBaselinesNewPlans() throws {
+    let pack = try Self.pack.get()
+    func column(_ text: String?) -> [Double] {
+      (text ?? "").split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1]) ?? .nan }
+    }
+    for la in pack.currentAuthorities {
+      let files = try ScenarioInit.build(la: la, pack: pack).files
+      let incidence = column(files["data/incidence.csv"])
+      let requests = column(files["data/pipeline/requests.csv"])
+      let refusals = column(files["data/pipeline/refusals.csv"])
+      let conversions = column(files["data/pipeline/conversions.csv"])
+      #expect(incidence.count == 26 && requests.count == 26, "\(la.name)")
+      for a in 0..<min(26, incidence.count, requests.count) {
+        let started = requests[a] * (1 - refusals[a]) * conversions[a]
+        #expect(abs(started - incidence[a]) <= 1e-8 + 1e-6 * incidence[a], "\(la.name) age \(a)")
+      }
+    }
+  }
+
   @Test func theSamePackGivesTheSameBytes() throws {
     let pack = try Self.pack.get()
     for code in ["887", "201", "873", "936"] {

@@ -68,6 +68,10 @@ struct SettlementAndPipelineKeysTests {
       ["reserve.settlement.grant_received_in", "2025-26…2027-28 or none", "'2031-32'"]
     ),
     ("    deficit_at_31_march: 2019\n", ["reserve.settlement.deficit_at_31_march", "2025…2028"]),
+    (
+      "    deficit_at_31_march: 2026\n    statutory_override_last_year: 2030-99\n",
+      ["reserve.settlement.statutory_override_last_year", "a financial year such as 2027-28", "'2030-99'"]
+    ),
     ("    deficit_at_31_march: 2026\n    grant: 2026-27\n", ["reserve.settlement", "unknown key 'grant'"]),
   ])
   func aWrongSettlementKeyIsRefusedNamingIt(_ yaml: String, _ fragments: [String]) throws {
