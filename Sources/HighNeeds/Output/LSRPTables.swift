@@ -196,11 +196,6 @@ enum LSRPTable {
     return PlanCounting { x in LSRPCounts(plans: [x], mapping: mapping, placements: P, needs: N).flat(0) }
   }
 
-  /// Runs `scenario`, attributing its mitigations' effects on the tables.
-  static func run(_ scenario: Scenario) throws -> ScenarioResult {
-    try ScenarioRun.run(scenario, counting: try counting(for: scenario))
-  }
-
   /// The template's labels of the five age groups of table 5.1.
   static let ageGroupLabels = ["Under 5", "Age 5 to 10", "Age 11 to 15", "Age 16 to 19", "Age 20 to 25"]
 

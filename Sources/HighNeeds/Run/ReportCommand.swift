@@ -44,7 +44,7 @@ public struct ReportCommand: Sendable {
       analyses.backtests.flatMap { b in b.files.map { Self.path(b.directory, $0.file) } }
       + analyses.ranges.flatMap { r in r.files.map { Self.path(r.directory, $0.file) } }
     try pipeline.write(inputs: ScenarioSet.files(loaded) + evidenceFiles) {
-      try papers(try loaded.map(LSRPTable.run), scenarios: loaded, analyses: analyses, asOf: asOf)
+      try papers(try loaded.map(ScenarioCommands.result), scenarios: loaded, analyses: analyses, asOf: asOf)
     }
   }
 

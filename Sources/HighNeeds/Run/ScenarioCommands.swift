@@ -4,13 +4,19 @@ import Foundation
 public enum ScenarioCommands {
   /// `hnb run`: every scenario's tables and the manifest; a headline per scenario.
   public static func run(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
-    try output(try scenarios.map(LSRPTable.run), command: command, asOf: asOf)
+    try output(try scenarios.map(result), command: command, asOf: asOf)
+  }
+
+  /// Runs `scenario` for the tables of a command: its mitigations' effects on the LSRP tables
+  /// are attributed with their savings.
+  static func result(_ scenario: Scenario) throws -> ScenarioResult {
+    try ScenarioRun.run(scenario, counting: try LSRPTable.counting(for: scenario))
   }
 
   /// `hnb compare`: both runs' tables and their side-by-side comparison.
   public static func compare(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
     try CompareTables.checkComparable(scenarios[0], scenarios[1])
-    let results = try scenarios.map(LSRPTable.run)
+    let results = try scenarios.map(result)
     return try output(results, command: command, asOf: asOf, adding: try CompareTables.tables(results[0], results[1]))
   }
 

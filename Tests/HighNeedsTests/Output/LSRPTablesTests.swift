@@ -140,7 +140,7 @@ struct LSRPTablesTests {
   @Test(arguments: ["Scenarios/sutton/local_specialist.yaml", "Scenarios/sutton/request_surge_2026.yaml"])
   func eachMitigationsEffectsAddUpToTheDifference(_ file: String) throws {
     let s = try ScenarioLoader.load(path: file)
-    let r = try LSRPTable.run(s)
+    let r = try ScenarioCommands.result(s)
     #expect(r.countEffects.count == s.mitigations.count)
     let table = try CSVTable.parse(
       try LSRPTable.csv([r]), file: "lsrp.csv",
