@@ -9,7 +9,7 @@ OUT ?= out
 
 PAPERS := .build/papers
 
-.PHONY: deps build demo test test-papers sweep-check update-expectations lint format clean \
+.PHONY: deps build demo test test-papers sweep-check data-check update-expectations lint format clean \
   fuzz-build fuzz-short fuzz-long sanitize bench-numpy
 
 deps:
@@ -39,8 +39,26 @@ test: deps
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 	$(MAKE) sweep-check
+	$(MAKE) data-check
 	$(MAKE) test-papers
 	$(MAKE) fuzz-short
+
+# Every derived data file in the project is what its script writes (each script's --check rebuilds
+# and compares, writing nothing): the national pack and panel from ../shared/data/national (a
+# clone without ../shared beside it says so and skips those two), Sutton's inputs and pipeline
+# rates, Medway's retrospective (which reads YAML: PyYAML, pinned in scripts/requirements.txt, in
+# a virtual environment).
+SHARED_NATIONAL := ../shared/data/national
+DATA_CHECK_VENV := .build/data-check/venv
+data-check:
+	python3 -m venv $(DATA_CHECK_VENV)
+	$(DATA_CHECK_VENV)/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
+	@if [ -d $(SHARED_NATIONAL) ]; then \
+	  python3 scripts/data/build_pack.py --check && python3 scripts/data/build_panel.py --check; \
+	else echo "data-check: $(SHARED_NATIONAL) is not beside the project: the pack and panel checks are skipped"; fi
+	python3 scripts/sutton/build_inputs.py --check
+	python3 scripts/sutton/pipeline_rates.py --check
+	$(DATA_CHECK_VENV)/bin/python scripts/medway/build_retrospective.py --check
 
 # hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
 # packages from PyPI): report.xlsx read back with openpyxl against the CSVs of hnb run, and

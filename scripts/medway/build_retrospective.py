@@ -18,12 +18,19 @@ Inputs (all in the repository, so the project stands alone):
   Q3 forecast overspend GBP 5.916m taking the deficit to GBP 9.604m at 31 March 2020).
 
 Output: `Scenarios/medway/retrospective/` (baseline_2019.yaml, data/*.csv, outturn.csv).
-Deterministic: the same inputs give the same bytes. Usage: python3 scripts/medway/build_retrospective.py
+Deterministic: the same inputs give the same bytes.
+Usage: python3 scripts/medway/build_retrospective.py [--check]
+(`--check` builds into a temporary folder and compares it with the retrospective in place, file
+by file, writing nothing there; exit 1 naming the files that differ.)
 """
 
 import csv
+import filecmp
 import math
 import os
+import shutil
+import sys
+import tempfile
 
 import yaml
 
@@ -267,5 +274,21 @@ def main():
           % (OUT, total_2019, BASE, factor, {k: round(v[0], 4) for k, v in growth.items()}))
 
 
+def check():
+    """Build into a temporary folder and compare every file written with the one in place."""
+    global OUT
+    real, OUT = OUT, tempfile.mkdtemp(prefix="medway-retrospective-")
+    try:
+        main()
+        built = sorted(os.path.relpath(os.path.join(d, f), OUT) for d, _, fs in os.walk(OUT) for f in fs)
+        stale = [f for f in built if not os.path.exists(os.path.join(real, f))
+                 or not filecmp.cmp(os.path.join(OUT, f), os.path.join(real, f), shallow=False)]
+        if stale:
+            sys.exit("stale in %s: %s (run scripts/medway/build_retrospective.py)" % (real, ", ".join(stale)))
+        print("%d files in %s are identical to a fresh build" % (len(built), real))
+    finally:
+        shutil.rmtree(OUT)
+
+
 if __name__ == "__main__":
-    main()
+    check() if "--check" in sys.argv else main()
