@@ -264,7 +264,7 @@ public enum RunTables {
     var csv = CSVWriter(header: ["scenario", "key", "value", "unit", "status", "source", "note", "defined_at"])
     for r in results {
       for a in r.scenario.assumptions {
-        csv.row([r.scenario.name, a.key, a.value, a.unit, a.status, a.source, a.note, a.location])
+        csv.row([r.scenario.name, a.key, a.value, a.unit, a.status.rawValue, a.source, a.note, a.location])
       }
     }
     return csv.text

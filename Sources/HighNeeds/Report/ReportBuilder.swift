@@ -589,7 +589,7 @@ public enum ReportBuilder {
   static func fileValueRows(_ assumptions: [AssumptionEntry]) -> [[ReportCell]] {
     var groups: [String: (key: String, file: String, unit: String, count: Int)] = [:]
     var order: [String] = []
-    for a in assumptions where a.status == "from file" {
+    for a in assumptions where a.status == .fromFile {
       let key = String(a.key.prefix { $0 != "[" })
       let file = String(a.location.prefix { $0 != ":" })
       let id = key + "|" + file
@@ -602,7 +602,7 @@ public enum ReportBuilder {
     return order.compactMap { groups[$0] }.map { g in
       [
         .text(g.key), .text("\(ReportFormat.number(Double(g.count))) values (each in assumptions.csv)"), .text(g.unit),
-        .text("from file"), .text(g.file),
+        .text(AssumptionStatus.fromFile.rawValue), .text(g.file),
       ]
     }
   }
@@ -610,8 +610,8 @@ public enum ReportBuilder {
   static func appendix(_ results: [ScenarioResult]) -> ReportSection {
     let subsections = results.map { r in
       let s = r.scenario
-      var rows: [[ReportCell]] = s.assumptions.filter { $0.status != "from file" }.map { a in
-        [.text(a.key), .text(a.value), .text(a.unit), .text(a.status), .text(a.source)]
+      var rows: [[ReportCell]] = s.assumptions.filter { $0.status != .fromFile }.map { a in
+        [.text(a.key), .text(a.value), .text(a.unit), .text(a.status.rawValue), .text(a.source)]
       }
       rows += fileValueRows(s.assumptions)
       return ReportSection(

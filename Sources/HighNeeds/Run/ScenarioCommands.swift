@@ -111,9 +111,9 @@ public enum ScenarioCommands {
     let defaultFileSource = "see the file and its SOURCES.md"
     var lines: [String] = []
     for entry in scenario.assumptions {
-      if entry.status == "not stated" {
+      if entry.status == .notStated {
         lines.append("    \(entry.location): \(entry.key) = \(entry.value) (\(entry.unit))")
-      } else if entry.status == "file", entry.source == defaultFileSource {
+      } else if entry.status == .file, entry.source == defaultFileSource {
         // Cells of a file with a `source` column (outturn) name their own source.
         let cells = scenario.assumptions.filter { $0.key.hasPrefix(entry.key + "[") && $0.source == defaultFileSource }
         if !cells.isEmpty {

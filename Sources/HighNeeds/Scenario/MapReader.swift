@@ -78,7 +78,7 @@ final class MapReader {
         found: value.kindDescription)
     }
     log.record(
-      key: keyPath(key), value: text, unit: unit, source: "scenario setting", status: "setting", location: location)
+      key: keyPath(key), value: text, unit: unit, source: "scenario setting", status: .setting, location: location)
     return n
   }
 
@@ -106,7 +106,7 @@ final class MapReader {
     }
     let resolved = try InputFile.confinedPath(text, at: location, key: keyPath(key))
     log.record(
-      key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: "file", location: location)
+      key: keyPath(key), value: text, unit: "csv file", source: source, note: note, status: .file, location: location)
     log.fileSources[resolved] = source
     return resolved
   }
@@ -139,7 +139,7 @@ final class MapReader {
   ) throws -> InputNumber {
     var source: String?
     var note = ""
-    var status = "not stated"
+    var status = AssumptionStatus.notStated
     var numberTree = value
     var uncertain: (distribution: Distribution, map: MapReader, labels: [String]?)?
     if case .mapping = value {
@@ -157,16 +157,16 @@ final class MapReader {
           throw InputError(
             map.location, key: keyPath + ".assumption", expected: "true or false", found: InputError.quoted(assumption))
         }
-        status = assumption == "true" ? "assumption" : "data"
+        status = assumption == "true" ? .assumption : .data
       } else if source != nil {
-        status = "data"
+        status = .data
       }
-      if let stated = try map.optionalString("status") {
-        guard Self.statuses.contains(stated) else {
+      if let text = try map.optionalString("status") {
+        guard let stated = AssumptionStatus(rawValue: text), AssumptionStatus.statedByNumber.contains(stated) else {
           throw InputError(
             map.valueLocation("status"), key: keyPath + ".status",
-            expected: "one of " + Self.statuses.map { "'\($0)'" }.joined(separator: ", "),
-            found: InputError.quoted(stated))
+            expected: "one of " + AssumptionStatus.statedByNumber.map { "'\($0.rawValue)'" }.joined(separator: ", "),
+            found: InputError.quoted(text))
         }
         if map.has("assumption") {
           throw InputError(
@@ -287,11 +287,6 @@ final class MapReader {
   /// Keys of this map in file order.
   var keys: [(key: String, location: SourceLocation)] { pairs.map { ($0.key, $0.keyLocation) } }
 
-  /// The statuses a number may state (`status:`), as the assumptions log records them: the
-  /// LA's own figure, one derived from its figures by a stated method, a national default used
-  /// where the LA's is missing, a figure nobody has published, or an assumption.
-  static let statuses = ["data", "derived", "national default", "not stated", "assumption"]
-
   /// Throws if the map has a key nobody read: a typo, or a field that does not exist.
   func finish() throws {
     for pair in pairs where !used.contains(pair.key) {
@@ -366,13 +361,13 @@ final class AssumptionLog {
       entries.append(
         AssumptionEntry(
           key: "\(key)[\(id)]", value: row.string(column), unit: unit, source: rowSource, note: "",
-          status: unusedLines.contains(row.line) ? "not used (outside the forecast years)" : "from file",
+          status: unusedLines.contains(row.line) ? .unusedFromFile : .fromFile,
           location: row.location(column).description))
     }
   }
 
   func record(
-    key: String, value: String, unit: String, source: String = "", note: String = "", status: String = "",
+    key: String, value: String, unit: String, source: String = "", note: String = "", status: AssumptionStatus,
     location: SourceLocation
   ) {
     entries.append(

@@ -563,7 +563,7 @@ extension ScenarioParser {
       let text = written ?? value
       log.record(
         key: map.keyPath(key), value: text ?? "none", unit: "financial year",
-        source: written == nil ? why : "scenario setting", status: written == nil ? "assumption" : "setting",
+        source: written == nil ? why : "scenario setting", status: written == nil ? .assumption : .setting,
         location: written == nil ? map.location : map.valueLocation(key))
       guard let text, text != "none" else { return nil }
       guard let f = labels.firstIndex(of: text) else {
@@ -591,7 +591,7 @@ extension ScenarioParser {
     if writeOff == nil {
       log.record(
         key: map.keyPath("write_off_share"), value: format(Settlement.settlementWriteOffShare), unit: "fraction",
-        source: "default: the High Needs Stability Grant clears 90% of the eligible deficit", status: "assumption",
+        source: "default: the High Needs Stability Grant clears 90% of the eligible deficit", status: .assumption,
         location: map.location)
     }
     var overrideLast: Int?
@@ -601,7 +601,7 @@ extension ScenarioParser {
       key: map.keyPath("statutory_override_last_year"), value: overrideText, unit: "financial year",
       source: overrideWritten == nil
         ? "default: the DSG statutory override runs to the end of 2027-28" : "scenario setting",
-      status: overrideWritten == nil ? "assumption" : "setting",
+      status: overrideWritten == nil ? .assumption : .setting,
       location: overrideWritten == nil ? map.location : map.valueLocation("statutory_override_last_year"))
     // A financial year label `YYYY-YY`: before the run (every year is after it), in it, or
     // after it (the override outlives the run: no year is).

@@ -179,6 +179,37 @@ public struct OutturnValue: Sendable {
   }
 }
 
+/// How an input value came to be what the run used: the `status` column of `assumptions.csv`.
+///
+/// A number's own `status:` may be any of the first five (`statedByNumber`); the others are the
+/// log's own entries for settings, files and the cells read from files.
+public enum AssumptionStatus: String, Sendable, CaseIterable, CustomStringConvertible {
+  /// The LA's own published figure (a number with a `source`, or `assumption: false`).
+  case data
+  /// Derived from the LA's figures by a stated method.
+  case derived
+  /// England's figure, used where the LA's is missing or suppressed.
+  case nationalDefault = "national default"
+  /// A bare number: nobody stated where it comes from (`hnb validate` lists them).
+  case notStated = "not stated"
+  /// A judgement (`assumption: true`, or a default the loader fills in and says why).
+  case assumption
+  /// A scenario setting: a name, a year, a choice.
+  case setting
+  /// A CSV file the scenario names (its cells follow as `fromFile`).
+  case file
+  /// One cell of a CSV file.
+  case fromFile = "from file"
+  /// A cell of a CSV file for a year outside the forecast.
+  case unusedFromFile = "not used (outside the forecast years)"
+
+  /// The statuses a number may state (`status:`), in the order error messages list them.
+  public static let statedByNumber: [AssumptionStatus] = [.data, .derived, .nationalDefault, .notStated, .assumption]
+
+  /// The column's text (`not stated`, `from file`...).
+  public var description: String { rawValue }
+}
+
 /// One input value as used, with its unit and source: a row of `assumptions.csv`.
 public struct AssumptionEntry: Sendable, Comparable {
   public var key: String
@@ -186,15 +217,16 @@ public struct AssumptionEntry: Sendable, Comparable {
   public var unit: String
   public var source: String
   public var note: String
-  /// "data", "assumption" or "not stated" (from `source` and `assumption`), or the status a
-  /// number states (`status:`: also "derived" or "national default").
-  public var status: String
+  /// Data, assumption or not stated (from `source` and `assumption`), the status a number
+  /// states (`status:`), or the log's own for settings, files and their cells.
+  public var status: AssumptionStatus
   public var location: String
 
   public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.key, lhs.location) < (rhs.key, rhs.location) }
 
   package init(
-    key: String, value: String, unit: String, source: String, note: String, status: String, location: String
+    key: String, value: String, unit: String, source: String, note: String, status: AssumptionStatus,
+    location: String
   ) {
     self.key = key
     self.value = value

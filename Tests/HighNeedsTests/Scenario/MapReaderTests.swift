@@ -117,7 +117,7 @@ import Testing
     let (map, log) = try Self.reader(yaml)
     #expect(try map.number("a", unit: "gbp").value == 1)
     #expect(try map.number("b", unit: "gbp").value == 2)
-    #expect(log.entries.map(\.status) == ["derived", "national default"])
+    #expect(log.entries.map(\.status) == [.derived, .nationalDefault])
     #expect(
       thrownMessage { _ = try map.number("c", unit: "gbp") }
         == "s.yaml:3:23: c.status: expected one of 'data', 'derived', 'national default', 'not stated', 'assumption'; "
@@ -137,7 +137,7 @@ import Testing
     #expect(
       thrownMessage { _ = try map.int("c", in: 1...40, unit: "years") }
         == "s.yaml:3:4: c: expected a whole number in 1…40; found '41'")
-    #expect(log.entries.map(\.status) == ["setting"])
+    #expect(log.entries.map(\.status) == [.setting])
   }
 
   /// A series is one number for every year, or a map that names each year exactly once.

@@ -51,7 +51,7 @@ struct SettlementAndPipelineKeysTests {
     #expect(settlement.figures.map(\.deficitGBP).min() == 205000)
     // The defaults are assumptions in the log, with their reasons.
     let grant = try #require(s.assumptions.first { $0.key == "reserve.settlement.grant_received_in" })
-    #expect(grant.value == "2026-27" && grant.status == "assumption")
+    #expect(grant.value == "2026-27" && grant.status == .assumption)
     #expect(grant.source.contains("autumn 2026"))
     let result = try ScenarioRun.run(s)
     #expect(abs(result.reserve[1].settlement.stabilityGrant - 0.9 * 205000) < 1e-6)
