@@ -92,6 +92,15 @@ import Testing
       message:
         "{dir}/keys.yaml:2:1: expected valid YAML; found found unexpected end of stream (while scanning a quoted scalar at line 1, column 11)"
     ),
+    Case(
+      id: "S20 a parent one directory up extends a file above it",
+      edit: { w in
+        try outside(w, "parent.yaml", "extends: ../secret.yaml\n")
+        try extends(w, "../parent.yaml")
+      },
+      message:
+        "{root}/parent.yaml:1:10: extends: expected a scenario file inside {dir} or directly in {root} (the directory of the scenario named on the command line, or the one above it), or inside {root} (the directory of the file that extends it); found '../secret.yaml', which leaves them"
+    ),
     // MARK: a family of files cannot crash or hang the loader
     Case(
       id: "S09 a cycle written through ../",
@@ -227,6 +236,23 @@ import Testing
       let result = try HNBCommand.run(["validate", "Scenarios/sutton/\(file).yaml"])
       #expect(result.status == 0, "\(file): \(result.stderr)")
     }
+  }
+
+  /// A parent one directory up may extend a file inside its own directory.
+  ///
+  /// A `sweep/` folder extends `../baseline.yaml`, a refined baseline that extends the `hnb init`
+  /// folder beside it (`generated/`). The parent's value reaches the run; S20 shows it can climb
+  /// no further.
+  @Test func aParentOneUpMayExtendAFileInItsOwnDirectory() throws {
+    let w = try Workspace()
+    defer { try? FileManager.default.removeItem(at: w.root) }
+    try Self.outside(w, "generated/base.yaml", "name: from-generated\n")
+    try Self.outside(w, "refined.yaml", "extends: generated/base.yaml\n")
+    try w.replace("baseline.yaml", "name: sutton-baseline\n", "")
+    try Self.extends(w, "../refined.yaml")
+    let result = try HNBCommand.run(["validate", Self.relativeToRoot(w.yaml.path)])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("(from-generated: 12 placements"), "\(result.stdout)")
   }
 
   /// A CSV saved with CR-only line ends (Excel for Mac's "CSV") is read as CRLF and LF are:

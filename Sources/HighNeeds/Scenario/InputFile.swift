@@ -8,7 +8,8 @@ import Foundation
 /// inside the directory of the YAML file that writes it (or below it). An `extends:` path must
 /// be relative, name a `.yaml` or `.yml` regular file, and resolve inside the directory of the
 /// scenario named on the command line (or below it) or directly in the directory above it, so
-/// a family of scenarios may share a parent one directory up. An absolute path, a `..` that
+/// a family of scenarios may share a parent one directory up; that parent may in turn extend a
+/// file inside its own directory (or below it), as its CSV paths may. An absolute path, a `..` that
 /// climbs out, or a symbolic link whose target lies outside is an error, so a scenario file
 /// cannot make `hnb` read (or echo into a message, or hash into a manifest) a file its
 /// author's directories do not hold.
@@ -188,7 +189,10 @@ public enum InputFile {
   ///
   /// `home` is the real directory of the scenario named on the command line and `parentHome`
   /// the directory above it: the file must lie inside `home` (or below it) or directly in
-  /// `parentHome`. Nothing outside is opened, so nothing outside is echoed.
+  /// `parentHome`, or, when the file that writes the path lies outside `home` (a parent one
+  /// directory up), inside that file's own directory (or below it): a refined baseline beside
+  /// `sweep/` may extend `generated/baseline.yaml`. Nothing outside is opened, so nothing
+  /// outside is echoed.
   static func confinedScenarioPath(
     _ text: String, at location: SourceLocation, home: String, parentHome: String
   ) throws -> String {
@@ -201,15 +205,23 @@ public enum InputFile {
       throw InputError(
         location, key: key, expected: "a scenario file ending .yaml or .yml", found: InputError.quoted(text))
     }
-    let allowed =
-      "a scenario file inside \(home) or directly in \(parentHome) (the directory of the scenario named on the command line, or the one above it)"
-    func inside(_ path: String) -> Bool {
-      path.hasPrefix(home == "/" ? "/" : home + "/")
-        || (path as NSString).deletingLastPathComponent == parentHome
+    func below(_ path: String, _ directory: String) -> Bool {
+      path.hasPrefix(directory == "/" ? "/" : directory + "/")
     }
     let writerDirectory = realPath(
       (location.file as NSString).deletingLastPathComponent.isEmpty
         ? "." : (location.file as NSString).deletingLastPathComponent)
+    // A file outside `home` (reached from it) may also extend one inside its own directory.
+    let writerOutside = writerDirectory != home && !below(writerDirectory, home)
+    var allowed =
+      "a scenario file inside \(home) or directly in \(parentHome) (the directory of the scenario named on the command line, or the one above it)"
+    if writerOutside {
+      allowed += ", or inside \(writerDirectory) (the directory of the file that extends it)"
+    }
+    func inside(_ path: String) -> Bool {
+      below(path, home) || (path as NSString).deletingLastPathComponent == parentHome
+        || (writerOutside && below(path, writerDirectory))
+    }
     guard inside(lexical(writerDirectory + "/" + text)) else {
       throw InputError(location, key: key, expected: allowed, found: "\(InputError.quoted(text)), which leaves them")
     }

@@ -60,7 +60,8 @@ public enum ScenarioLoader {
 /// A file is known by its real path (every symbolic link and `..` resolved), so a cycle is
 /// found however its paths are written, and a file two parents share is read once. An
 /// `extends:` path must pass `InputFile.confinedScenarioPath`: it stays inside the directory
-/// of the scenario named on the command line or directly in the directory above it.
+/// of the scenario named on the command line or directly in the directory above it (or, for a
+/// parent outside that directory, inside the parent's own directory).
 struct ScenarioFamily {
   /// The scenario named on the command line, as named.
   let rootPath: String
