@@ -28,10 +28,11 @@ public struct TransitionBacktest: Sendable {
   public static let defaultSeed: UInt64 = 1
   /// Fewest simulations for a p10–p90 interval.
   public static let minimumDraws = 10
-  /// Transition years (calendar years of state 1) an origin's fit needs: one, as the
-  /// open-source Markov model forecasts from one. With one year the pooling strengths are
-  /// `TransitionFit.defaultStrength` (stated, `fits.csv` says so); with two or more they are
-  /// chosen by leave-one-year-out.
+  /// Transition years (calendar years of state 1) an origin's fit needs: one.
+  ///
+  /// One, as the open-source Markov model forecasts from one. With one year the pooling
+  /// strengths are `TransitionFit.defaultStrength` (stated, `fits.csv` says so); with two or
+  /// more they are chosen by leave-one-year-out.
   public static let minimumFitYears = 1
   /// The interval's percentiles (fractions).
   public static let lowerQuantile = 0.1
