@@ -483,7 +483,7 @@ import Testing
       edit: {
         try $0.replace(
           "baseline.yaml",
-          "    \"2027-28\": {value: 143_040_584, unit: gbp, source: \"2025-26 x 1.03 a year\", assumption: true}\n", "")
+          "    \"2027-28\": {value: 331_669_106, unit: gbp, source: \"2025-26 x 1.03 a year\", assumption: true}\n", "")
       },
       message:
         "{dir}/baseline.yaml:232:5: income.total_dsg_gbp: expected a value for every year 2025-26…2034-35; found no value for 2027-28"

@@ -310,15 +310,53 @@ import Testing
     #expect(manifest.contains("mean_of_fit_window"))
   }
 
+  /// An origin one transition year after the file's first forecasts, and the terminal and
+  /// `fits.csv` say its pooling strengths are the stated default.
+  @Test func backtestOfTransitionsFromOneTransitionYear() throws {
+    let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
+      "--population", fixtures + "population_small.csv", "--fit-through", "2022-2023", "--horizon", "1", "--draws",
+      "20", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout.contains(
+        "origin 2022: one transition year (2021), so the pooling strengths are the stated default 10"))
+    let fits = try HNBCommand.readCSV(out + "/fits.csv")
+    #expect(fits.map { $0["fit_through"] } == ["2022", "2023"])
+    #expect(fits.map { $0["strength_rule"] } == ["stated_default", "leave_one_year_out"])
+    #expect(fits.first?["cessation_strength_children"] == "10.0" && fits.first?["transition_years"] == "1")
+    let rows = try HNBCommand.readCSV(out + "/backtest.csv")
+    #expect(rows.contains { $0["fit_through"] == "2022" && $0["level"] == "total" && $0["year"] == "2023" })
+    // Every baseline forecast is either scored or listed as not available with its reason.
+    let baselines = try HNBCommand.readCSV(out + "/baselines.csv")
+    let missing = try HNBCommand.readCSV(out + "/not_available.csv")
+    for row in rows {
+      for method in ["last_value", "last_growth", "linear_trend"] {
+        let scored = baselines.contains {
+          $0["fit_through"] == row["fit_through"] && $0["level"] == row["level"] && $0["year"] == row["year"]
+            && $0["baseline"] == method
+        }
+        let listed = missing.contains {
+          $0["fit_through"] == row["fit_through"] && $0["level"] == row["level"] && $0["baseline"] == method
+            && !($0["reason"] ?? "").isEmpty
+        }
+        #expect(scored != listed, "\(row) \(method)")
+      }
+    }
+  }
+
   @Test func backtestOfTransitionsRejectsBadOriginsAndOptions() throws {
     let fixtures = "Tests/HighNeedsTests/Fixtures/calibration/"
     let early = try HNBCommand.run([
       "backtest", "--transitions", fixtures + "transitions_small.csv", "--mapping", fixtures + "mapping_small.csv",
-      "--fit-through", "2022-2023", "--out", HNBCommand.freshDirectory(),
+      "--fit-through", "2021-2023", "--out", HNBCommand.freshDirectory(),
     ])
     #expect(early.status == 65)
-    #expect(early.stderr.contains("--fit-through: expected origins from 2023 to 2023"))
-    #expect(early.stderr.contains("found 2022–2023"))
+    #expect(early.stderr.contains("--fit-through: expected origins from 2022 to 2023"))
+    #expect(early.stderr.contains("found 2021–2023"))
     let both = try HNBCommand.run([
       "backtest", "--transitions", fixtures + "transitions_small.csv", "--history",
       "Calibration/data/sutton_history.csv", "--fit-through", "2023", "--out", HNBCommand.freshDirectory(),

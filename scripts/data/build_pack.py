@@ -466,7 +466,8 @@ def build(src, out):
     rows = read(src, "hnb_allocations_by_la.csv",
                 ["old_la_code", "financial_year", "preferred_vintage",
                  "high_needs_block_before_deductions_gbp", "high_needs_block_after_deductions_gbp",
-                 "total_dsg_after_deductions_gbp", "schools_block_before_deductions_gbp", "vintage"])
+                 "total_dsg_after_deductions_gbp", "total_dsg_before_deductions_gbp",
+                 "schools_block_before_deductions_gbp", "vintage"])
     alloc_rows = []
     for r in rows:
         if r["preferred_vintage"] != "yes":
@@ -475,11 +476,13 @@ def build(src, out):
                            money(r, "high_needs_block_before_deductions_gbp", ""),
                            money(r, "high_needs_block_after_deductions_gbp", ""),
                            money(r, "total_dsg_after_deductions_gbp", ""),
+                           money(r, "total_dsg_before_deductions_gbp", ""),
                            money(r, "schools_block_before_deductions_gbp", ""), r["vintage"]))
     alloc_rows.sort(key=lambda t: (t[0], t[1]))
     write(os.path.join(out, "hnb_allocations.csv"),
           ["la", "financial_year", "hnb_before_deductions_gbp", "hnb_after_deductions_gbp",
-           "total_dsg_after_deductions_gbp", "schools_block_gbp", "vintage"], alloc_rows)
+           "total_dsg_after_deductions_gbp", "total_dsg_before_deductions_gbp", "schools_block_gbp", "vintage"],
+          alloc_rows)
 
     # --- import/export adjustment (latest year) from the formula components
     rows = read(src, "hnb_formula_components_by_la.csv",

@@ -28,9 +28,12 @@ public struct TransitionBacktest: Sendable {
   public static let defaultSeed: UInt64 = 1
   /// Fewest simulations for a p10–p90 interval.
   public static let minimumDraws = 10
-  /// Transition years (calendar years of state 1) an origin's fit needs: two, so that the
-  /// pooling strengths are chosen by leave-one-year-out and the baselines see two censuses.
-  public static let minimumFitYears = 2
+  /// Transition years (calendar years of state 1) an origin's fit needs: one.
+  ///
+  /// One, as the open-source Markov model forecasts from one. With one year the pooling
+  /// strengths are `TransitionFit.defaultStrength` (stated, `fits.csv` says so); with two or
+  /// more they are chosen by leave-one-year-out.
+  public static let minimumFitYears = 1
   /// The interval's percentiles (fractions).
   public static let lowerQuantile = 0.1
   public static let upperQuantile = 0.9
@@ -66,11 +69,24 @@ public struct TransitionBacktest: Sendable {
     public var moveStrength: Double
     /// Expected joiners at the first forecast census (plans).
     public var joinersFirstYear: Double
+    /// How the strengths were chosen: the stated default with one transition year.
+    public var strengthRule: TransitionFit.StrengthRule
+  }
+
+  /// A baseline forecast that could not be made at an origin and level where the actual is
+  /// above 0 at a forecast census (so it would have been scored), and why.
+  public struct NotAvailable: Sendable, Equatable {
+    public var origin: Int
+    public var level: String
+    public var method: String
+    public var reason: String
   }
 
   public var rows: [BacktestRow]
   public var summary: [BacktestSummary]
   public var fits: [OriginFit]
+  /// Baseline forecasts not made (each origin and level once, for all its horizons).
+  public var notAvailable: [NotAvailable]
   public var joiners: JoinerSource
   /// The censuses whose stock the file gives.
   public var censuses: [Int]
@@ -144,11 +160,49 @@ public struct TransitionBacktest: Sendable {
     return next
   }
 
+  /// The series of actual stocks at `level` that the baselines are fitted to at `origin`: the
+  /// censuses `F+1 … O` (state 2 of the years before them); at a one-year origin (`O = F+1`)
+  /// census `F`, known only from the state 1 of year `F`, stands before it, so that the
+  /// baselines see two censuses as at every later origin.
+  static func baselineSeries(
+    _ counts: TransitionCounts, actual: [Int: [Double]], origin: Int, level: (name: String, placements: [Int])
+  ) -> PlanSeries {
+    let first = counts.years.first ?? origin
+    let P = counts.placementCount
+    var years = Array((first + 1)...origin)
+    var plans = years.map { actual[$0].map { value($0, placements: level.placements, placementCount: P) } ?? 0 }
+    if years.count < 2, let stateOne = counts.stock.first {
+      years.insert(first, at: 0)
+      plans.insert(value(stateOne, placements: level.placements, placementCount: P), at: 0)
+    }
+    return PlanSeries(level: level.name, years: years, plans: plans)
+  }
+
+  /// Why `baseline` cannot forecast from `series`, or nil when it can: `last_growth` needs two
+  /// censuses, the earlier above 0; `linear_trend` needs two censuses.
+  static func unavailableReason(_ baseline: Baseline, _ series: PlanSeries) -> String? {
+    let n = series.plans.count
+    switch baseline {
+    case .lastValue:
+      return nil
+    case .lastGrowth:
+      if n < 2 { return "one census up to the origin: no growth rate" }
+      if series.plans[n - 2] <= 0 {
+        return "no children at census \(series.years[n - 2]): no growth rate from it"
+      }
+      return nil
+    case .linearTrend:
+      return n < 2 ? "one census up to the origin: no line" : nil
+    }
+  }
+
   /// Runs the backtest of `counts` for every origin in `fitThrough`, `horizon` censuses ahead.
   ///
   /// An origin needs `minimumFitYears` transition years up to it and at least one later census
   /// in the file; origins outside that, a horizon below 1, fewer than `minimumDraws` draws, or a
-  /// population missing a forecast census are errors naming the option or file.
+  /// population missing a forecast census are errors naming the option or file. A baseline that
+  /// cannot forecast at an origin and level (`unavailableReason`) is listed in `notAvailable`
+  /// with its reason instead of being scored.
   public static func run(
     counts: TransitionCounts, population: PopulationTable?, populationFile: String = "--population",
     fitThrough: ClosedRange<Int>, horizon: Int, draws: Int = defaultDraws, seed: UInt64 = defaultSeed
@@ -172,7 +226,7 @@ public struct TransitionBacktest: Sendable {
         SourceLocation(file: "--fit-through"),
         expected:
           "\(range) (\(counts.file) has transitions for calendar years \(firstYear)–\(lastYear), so the stock of "
-          + "censuses \(firstYear + 1)–\(lastYear + 1); an origin needs \(minimumFitYears) transition years up to "
+          + "censuses \(firstYear + 1)–\(lastYear + 1); an origin needs \(minimumFitYears) transition year\(minimumFitYears == 1 ? "" : "s") up to "
           + "it and one later census to compare)",
         found: "\(fitThrough.lowerBound)–\(fitThrough.upperBound)")
     }
@@ -190,6 +244,7 @@ public struct TransitionBacktest: Sendable {
     let generator = Philox4x32(seed: seed)
     var rows: [BacktestRow] = []
     var fits: [OriginFit] = []
+    var notAvailable: [NotAvailable] = []
     for origin in fitThrough {
       let window = through(counts, lastYear: origin - 1)
       let fit = try TransitionFit.fit(window, population: population)
@@ -272,7 +327,7 @@ public struct TransitionBacktest: Sendable {
       fits.append(
         OriginFit(
           origin: origin, years: window.years, cessationStrength: fit.cessationStrength, moveStrength: fit.moveStrength,
-          joinersFirstYear: joinerMean.first?.reduce(0, +) ?? 0))
+          joinersFirstYear: joinerMean.first?.reduce(0, +) ?? 0, strengthRule: fit.strengthRule))
       // The simulations: `simulated[l][h][d]`.
       var simulated = Array(
         repeating: Array(repeating: Array(repeating: 0.0, count: draws), count: targets.count), count: levels.count)
@@ -292,9 +347,15 @@ public struct TransitionBacktest: Sendable {
         }
       }
       for (l, level) in levels.enumerated() {
-        let series = PlanSeries(
-          level: level.name, years: Array((firstYear + 1)...origin),
-          plans: ((firstYear + 1)...origin).map { actualLevel($0, level.placements) ?? 0 })
+        let series = baselineSeries(counts, actual: actual, origin: origin, level: level)
+        let unavailable = Baseline.allCases.map { unavailableReason($0, series) }
+        // Listed only where a forecast would be scored (an actual above 0 at a target census).
+        let scored = targets.contains { (actualLevel($0, level.placements) ?? 0) > 0 }
+        for (baseline, reason) in zip(Baseline.allCases, unavailable) where scored {
+          guard let reason else { continue }
+          notAvailable.append(
+            NotAvailable(origin: origin, level: level.name, method: baseline.rawValue, reason: reason))
+        }
         for (h, census) in targets.enumerated() {
           guard let observed = actualLevel(census, level.placements), observed > 0 else { continue }
           let sorted = simulated[l][h].sorted()
@@ -303,7 +364,7 @@ public struct TransitionBacktest: Sendable {
               fitThrough: origin, year: census, horizon: h + 1, level: level.name, method: methodName,
               actual: observed, forecast: value(point[h], placements: level.placements, placementCount: P),
               p10: SweepSummary.quantile(sorted, lowerQuantile), p90: SweepSummary.quantile(sorted, upperQuantile)))
-          for baseline in Baseline.allCases {
+          for (baseline, reason) in zip(Baseline.allCases, unavailable) where reason == nil {
             rows.append(
               BacktestRow(
                 fitThrough: origin, year: census, horizon: h + 1, level: level.name, method: baseline.rawValue,
@@ -315,7 +376,7 @@ public struct TransitionBacktest: Sendable {
     let summary = Backtest.summarise(rows, methods: [methodName] + Baseline.allCases.map(\.rawValue))
     try CalibrationLimits.check(rows, summary: summary, file: counts.file)
     return TransitionBacktest(
-      rows: rows, summary: summary, fits: fits,
+      rows: rows, summary: summary, fits: fits, notAvailable: notAvailable,
       joiners: joinerSource, censuses: censuses, draws: draws, seed: seed)
   }
 

@@ -86,8 +86,20 @@ public struct TransitionFit: Sendable {
 
   /// Strengths (pseudo-counts) tried for the pooling.
   public static let strengthGrid: [Double] = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500]
-  /// The strength used when there is only one year to fit.
+  /// The strength used when there is only one year to fit (none to hold out): a pseudo-count
+  /// of 10 children, inside the grid, stated rather than estimated.
   public static let defaultStrength = 10.0
+
+  /// How the pooling strengths were chosen.
+  public enum StrengthRule: String, Sendable {
+    /// By leave-one-year-out predictive log-likelihood over `strengthGrid` (two or more years).
+    case leaveOneYearOut = "leave_one_year_out"
+    /// `defaultStrength`, stated: one year leaves no year to hold out.
+    case statedDefault = "stated_default"
+  }
+
+  /// `statedDefault` when no strength was scored (one year fitted), else `leaveOneYearOut`.
+  public var strengthRule: StrengthRule { cessationScores.isEmpty ? .statedDefault : .leaveOneYearOut }
   /// Pseudo-count spread evenly over destinations in each placement's pooled row.
   public static let uniformPseudoCount = 1.0
 

@@ -133,7 +133,8 @@ public struct NationalPack: Sendable {
       }
     }
     let allocationColumns = [
-      "hnb_before_deductions_gbp", "hnb_after_deductions_gbp", "total_dsg_after_deductions_gbp", "schools_block_gbp",
+      "hnb_before_deductions_gbp", "hnb_after_deductions_gbp", "total_dsg_after_deductions_gbp",
+      "total_dsg_before_deductions_gbp", "schools_block_gbp",
     ]
     let allocTable = try PackTable.read(
       "hnb_allocations.csv", in: folder, required: ["la", "financial_year"] + allocationColumns)

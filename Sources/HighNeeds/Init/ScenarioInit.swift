@@ -982,11 +982,12 @@ struct Builder {
     note(
       "income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), "gbp", income.schoolsStatus, income.schoolsMethod
     )
-    // Total DSG: the LA's own trend carried to the first year, then 3% a year.
-    let dsgYears = own.filter { ($0.value["total_dsg_after_deductions_gbp"] ?? nil) != nil }.keys.sorted()
-    if let a = dsgYears.first, let b = dsgYears.last, a != b, let va = own[a]?["total_dsg_after_deductions_gbp"] ?? nil,
-      let vb = own[b]?["total_dsg_after_deductions_gbp"] ?? nil, let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)),
-      va > 0
+    // Total DSG: the gross DSG (before deductions), the base of the DfE's balance percentages
+    // (docs/INIT.md), at the LA's own trend carried to the first year, then 3% a year.
+    let dsgColumn = "total_dsg_before_deductions_gbp"
+    let dsgYears = own.filter { ($0.value[dsgColumn] ?? nil) != nil }.keys.sorted()
+    if let a = dsgYears.first, let b = dsgYears.last, a != b, let va = own[a]?[dsgColumn] ?? nil,
+      let vb = own[b]?[dsgColumn] ?? nil, let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), va > 0
     {
       let trend = ((pow(vb / va, 1 / Double(yb - ya)) - 1) * 1e6).rounded() / 1e6
       var value = vb * pow(1 + trend, Double(census - yb))
@@ -996,9 +997,9 @@ struct Builder {
       }
       income.dsgStatus = .derived
       income.dsgMethod =
-        "the LA's total DSG after deductions \(b) £\(InitFormat.gbp(vb)) (ESFA) x its own \(a) to \(b) trend (\(InitFormat.number(trend)) a year) to \(first), then 3% a year (assumed)"
+        "the LA's total DSG before deductions (gross, the base of the DfE's balance percentages) \(b) £\(InitFormat.gbp(vb)) (ESFA, \(packFile("hnb_allocations.csv"))) x its own \(a) to \(b) trend (\(InitFormat.number(trend)) a year) to \(first), then 3% a year (assumed)"
     } else {
-      let englandDSG = (englandAllocations[englandLatestYear]?["total_dsg_after_deductions_gbp"] ?? nil) ?? 0
+      let englandDSG = (englandAllocations[englandLatestYear]?[dsgColumn] ?? nil) ?? 0
       let ratio = englandLatest > 0 ? englandDSG / englandLatest : 0
       var value = income.hnb * ratio
       for year in years {
@@ -1007,7 +1008,7 @@ struct Builder {
       }
       income.dsgStatus = .nationalDefault
       income.dsgMethod =
-        "no DSG allocation in the pack for this LA: the HNB allocation x England's ratio of total DSG after deductions to HNB before deductions in \(englandLatestYear) (\(InitFormat.number(ratio, decimals: 4))), then 3% a year"
+        "no DSG allocation in the pack for this LA: the HNB allocation x England's ratio of total DSG before deductions (gross) to HNB before deductions in \(englandLatestYear) (\(InitFormat.number(ratio, decimals: 4))), then 3% a year"
     }
     note(
       "income.total_dsg_gbp", "\(InitFormat.gbp(income.totalDSG.first?.value ?? 0)) (\(first))", "gbp",
@@ -1321,7 +1322,9 @@ struct Builder {
     r.append(
       "2. `income.hnb_allocation_gbp`: the LA's own \(firstFinancialYear) HNB allocation before deductions (here \(InitFormat.millions(income.hnb)), \(income.hnbStatus.rawValue))."
     )
-    r.append("3. `income.total_dsg_gbp`: the LA's DSG after deductions, year by year (the denominator of the 1% test).")
+    r.append(
+      "3. `income.total_dsg_gbp`: the LA's total DSG before deductions (gross), year by year (the denominator of the 1% test, as in the DfE's balance percentages)."
+    )
     r.append(
       "4. `data/places.csv`: commissioned places (here the January \(census) plans, held flat), and the 85% in-LA share of maintained special plans."
     )

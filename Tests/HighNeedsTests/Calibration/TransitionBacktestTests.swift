@@ -205,10 +205,10 @@ struct SyntheticCohort {
   @Test func badOriginsHorizonsAndPopulationsArePreciseErrors() throws {
     let (counts, population) = try Self.standard.get()
     let early = try #require(throws: InputError.self) {
-      try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2015...2018, horizon: 1)
+      try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2014...2018, horizon: 1)
     }
-    #expect(early.errorDescription?.hasPrefix("--fit-through: expected origins from 2016 to 2021") == true)
-    #expect(early.errorDescription?.contains("found 2015–2018") == true)
+    #expect(early.errorDescription?.hasPrefix("--fit-through: expected origins from 2015 to 2021") == true)
+    #expect(early.errorDescription?.contains("found 2014–2018") == true)
     let late = try #require(throws: InputError.self) {
       try TransitionBacktest.run(counts: counts, population: population, fitThrough: 2022...2022, horizon: 1)
     }
@@ -250,6 +250,102 @@ struct SyntheticCohort {
     let total = try #require(backtest.rows.first { $0.level == "total" && $0.method == TransitionBacktest.methodName })
     // Within 2% of the actual total one year ahead (sampling noise is about 1%).
     #expect(total.absPercentError < 2, "\(total.absPercentError)")
+  }
+
+  /// Issue 17's parity item: an origin one transition year after the file's first (as the
+  /// open-source Markov model forecasts) is fitted with the stated default strength, says so,
+  /// and its baselines see census `F` from the state 1 of year `F`.
+  @Test func aOneYearOriginForecastsWithTheStatedDefaultStrength() throws {
+    let (counts, population) = try Self.standard.get()
+    let first = Self.years.lowerBound
+    let result = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: (first + 1)...(first + 2), horizon: 2, draws: 20)
+    let one = try #require(result.fits.first { $0.origin == first + 1 })
+    #expect(one.years == [first])
+    #expect(one.strengthRule == .statedDefault)
+    #expect(one.cessationStrength == TransitionFit.defaultStrength && one.moveStrength == TransitionFit.defaultStrength)
+    let two = try #require(result.fits.first { $0.origin == first + 2 })
+    #expect(two.strengthRule == .leaveOneYearOut)
+    // The one-year origin forecasts every level at both horizons, near the actual stock.
+    let forecasts = result.rows.filter { $0.fitThrough == first + 1 && $0.method == TransitionBacktest.methodName }
+    #expect(forecasts.count == 2 * 5)
+    for row in forecasts where row.horizon == 1 {
+      #expect(abs(row.forecast - row.actual) < 4 * row.actual.squareRoot(), "\(row)")
+    }
+    // last_growth from census F (state 1 of year F) to census F+1.
+    let before = counts.stock[0].reduce(0, +)
+    let origin = try #require(TransitionBacktest.stockAt(counts, census: first + 1)).reduce(0, +)
+    for h in 1...2 {
+      let growth = try #require(
+        result.rows.first {
+          $0.fitThrough == first + 1 && $0.level == "total" && $0.method == Baseline.lastGrowth.rawValue
+            && $0.horizon == h
+        })
+      #expect(abs(growth.forecast - origin * pow(origin / before, Double(h))) < 1e-6 * origin)
+    }
+    #expect(result.notAvailable.isEmpty)
+    // The terminal and fits.csv say which strength rule each origin used.
+    let headline = CalibrationOutput.transitionHeadline(result)
+    #expect(headline.contains { $0.hasPrefix("origin \(first + 1): one transition year (\(first))") })
+    #expect(!headline.contains { $0.hasPrefix("origin \(first + 2):") })
+    let fits = try #require(CalibrationOutput.transitionBacktestTables(result)["fits.csv"])
+    #expect(fits.split(separator: "\n").first?.hasSuffix(",strength_rule") == true)
+    #expect(fits.contains(",10.0,10.0,") && fits.contains("stated_default") && fits.contains("leave_one_year_out"))
+  }
+
+  /// The origins that had two or more transition years before the one-year origin was allowed
+  /// give the tables they gave then, byte for byte: the golden files were written by the build
+  /// before it (`hnb backtest --transitions` on this cohort, origins 2016–2021, horizon 3, 50
+  /// draws), and adding origin 2015 changes none of their rows.
+  @Test func theTwoYearOriginsAreUnchanged() throws {
+    let (counts, population) = try Self.standard.get()
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("golden/transition-backtest-synthetic")
+    let result = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: 2016...2021, horizon: 3, draws: 50)
+    let tables = CalibrationOutput.transitionBacktestTables(result)
+    for name in ["backtest.csv", "baselines.csv", "summary.csv"] {
+      try expectGolden(try #require(tables[name]), file: golden.appendingPathComponent(name))
+    }
+    let wider = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: 2015...2021, horizon: 3, draws: 50)
+    #expect(wider.rows.filter { $0.fitThrough >= 2016 } == result.rows)
+    #expect(Array(wider.fits.dropFirst()) == result.fits)
+  }
+
+  /// A baseline that cannot forecast is listed with its reason, never scored as another
+  /// forecast: with no special children at census F, last_growth has no rate at the one-year origin.
+  @Test func aBaselineThatCannotForecastIsListedNotScored() throws {
+    let (original, population) = try Self.standard.get()
+    var counts = original
+    let first = Self.years.lowerBound
+    let special = try #require(counts.taxonomy.placementIndex("special_maintained_in"))
+    let P = counts.taxonomy.placements.count
+    for a in 0...AgeAxis.maxAge { counts.stock[0][a * P + special] = 0 }
+    let result = try TransitionBacktest.run(
+      counts: counts, population: population, fitThrough: (first + 1)...(first + 1), horizon: 1, draws: 20)
+    // The placement and its group (the other maintained special placement is empty here).
+    let levels = ["group:maintained_special", "placement:special_maintained_in"]
+    let reason = "no children at census \(first): no growth rate from it"
+    #expect(
+      result.notAvailable
+        == levels.map { .init(origin: first + 1, level: $0, method: Baseline.lastGrowth.rawValue, reason: reason) })
+    for level in levels {
+      #expect(!result.rows.contains { $0.level == level && $0.method == Baseline.lastGrowth.rawValue })
+      #expect(result.rows.contains { $0.level == level && $0.method == Baseline.linearTrend.rawValue })
+    }
+    #expect(result.rows.contains { $0.level == "total" && $0.method == Baseline.lastGrowth.rawValue })
+    let table = try #require(CalibrationOutput.transitionBacktestTables(result)["not_available.csv"])
+    #expect(
+      table
+        == "fit_through,level,baseline,reason\n"
+        + levels.map { "\(first + 1),\($0),last_growth,\(reason)\n" }.joined())
+    let headline = CalibrationOutput.transitionHeadline(result)
+    #expect(headline.contains { $0.hasPrefix("not available: 2 baseline forecasts") })
+    let single = PlanSeries(level: "total", years: [2020], plans: [10])
+    #expect(TransitionBacktest.unavailableReason(.lastGrowth, single) != nil)
+    #expect(TransitionBacktest.unavailableReason(.linearTrend, single) != nil)
+    #expect(TransitionBacktest.unavailableReason(.lastValue, single) == nil)
   }
 
   @Test func sampledCountsHaveTheRightMean() throws {
