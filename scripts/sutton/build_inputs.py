@@ -982,7 +982,8 @@ def outturn_rows():
                      src + ": (Special - independent + Special - non-maintained) / All EHC plans"))
         # share_in_borough is not derivable from SEN2 (no location field): not written
     # DSG reserve at 31 March of `year`: the surpluses are derived (published % of total DSG
-    # x total DSG after deductions of the financial year ending then); the deficits are quoted.
+    # x total DSG before deductions of the financial year ending then: the DfE's percentages are
+    # of the gross DSG, docs/INIT.md "The DSG base of the percentages"); the deficits are quoted.
     dsg = read_csv("dsg_allocations_by_block_england_sutton_medway.csv")
     for r in read_csv("la_dsg_deficit_and_safety_valve_sutton_medway.csv"):
         if r["geography"] != "Sutton":
@@ -999,10 +1000,10 @@ def outturn_rows():
             share = float(Decimal(pct.group(1)) / 100)
             fy = fy_label(y - 1)
             totals_fy = [t for t in dsg if t["geography"] == "Sutton" and t["financial_year"] == fy]
-            total = max(float(t["total_dsg_after_recoupment_and_deductions_gbp"]) for t in totals_fy)
+            total = max(float(t["total_dsg_before_deductions_gbp"]) for t in totals_fy)
             rows.append((y, "dsg_closing_balance_gbp", "%.2f" % (share * total),
                          "derived: la_dsg_deficit_and_safety_valve_sutton_medway.csv +%.2f%% of DSG at 31 Mar %d"
-                         " x total DSG %s after deductions (dsg_allocations_by_block_england_sutton_medway.csv)"
+                         " x total DSG %s before deductions (dsg_allocations_by_block_england_sutton_medway.csv)"
                          % (share * 100, y, fy)))
         elif r["measure"] == "DSG cumulative deficit carried forward":
             quoted = re.search(r"carried forward (?:from|to) FY\d{4}/\d{2}", r["value_as_quoted"])
