@@ -33,8 +33,9 @@ public struct PooledForecast: Sendable {
     return (rule.q90 - rule.q10) * sigma / (2 * TrendFit.z90) / Double(h) * exp(growth)
   }
 
-  /// How the pooled growth is carried beyond the calibrated horizons (`calibratedHorizon`): year
-  /// `h` grows by `ĝ · φ^(h − 3)`. `φ = 1` holds it, chosen on origins 2011–2015 by the rule in
+  /// How the pooled growth is carried beyond the calibrated horizons (`calibratedHorizon`).
+  ///
+  /// Year `h` grows by `ĝ · φ^(h − 3)`. `φ = 1` holds it, chosen on origins 2011–2015 by the rule in
   /// docs/CALIBRATION.md ("Beyond three years"; `scripts/init/select_growth_extension.py`).
   public static let extensionDamping = 1.0
   /// The horizons the pooled method is calibrated for (its fit and intervals).

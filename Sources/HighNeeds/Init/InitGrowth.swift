@@ -6,7 +6,7 @@ import Foundation
 /// sweep's uncertain caseload input (docs/INIT.md, "Growth").
 extension Builder {
   /// The incidence trend of one generated scenario and what it was fitted to.
-  struct Growth {
+  struct Growth: Sendable {
     /// The trend fraction of each projected census year (`incidence_trend_fraction_per_year`).
     var trend: [Double]
     /// The pooled forecast of the total, when the panel had one for the LA.
@@ -28,6 +28,10 @@ extension Builder {
 
   /// The trend a year may take: a fall of half, a doubling.
   static let trendBounds = -0.5...1.0
+  /// The lowest incidence the trend may reach, as a multiple of the base year's: a forecast
+  /// total falling faster than plans leave (a census that lost most of an LA's plans) would
+  /// otherwise halve new plans every year.
+  static let lowestLevel = 0.5
   /// `Φ⁻¹(0.9)`, for a p10–p90 as a normal's.
   static let z90 = 1.2815515655446004
   /// A normal's or lognormal's truncation point (`docs/SCENARIO.md`, "Truncation"), rounded up.
@@ -62,12 +66,14 @@ extension Builder {
     return (total, keptOfBase)
   }
 
-  /// The incidence trend that makes the model's total follow the pooled forecast: at each
-  /// census `t` the new plans `N_t = P̂_t − K_t` (the forecast less the plans kept from the year
-  /// before, after cessation by age) over the new plans at the base incidence
+  /// The incidence trend that makes the model's total follow the pooled forecast.
+  ///
+  /// At each census `t` the new plans `N_t = P̂_t − K_t` (the forecast less the plans kept from
+  /// the year before, after cessation by age) over the new plans at the base incidence
   /// `B_t = Σ_a population_a (1 + p)^t · incidence_a` give the multiplier `m_t = N_t / B_t` and
-  /// the trend `m_t / m_{t−1} − 1`, held inside `trendBounds` and so that no rate passes 1.
-  /// Inputs are the values as written (rounded), so the model reproduces the path.
+  /// the trend `m_t / m_{t−1} − 1`, held inside `trendBounds`, `m_t ≥ lowestLevel` and so that
+  /// no rate passes 0.5. Inputs are the values as written (rounded), so the model reproduces
+  /// the path.
   mutating func growthTrend(
     byAge: [Double], populationGrowth: Double, incidence written: [Double], cessation writtenCessation: [Double]
   ) -> Growth {
@@ -86,7 +92,9 @@ extension Builder {
         pack.pooled == nil
         ? "the pack's panel (\(packFile("panel.csv"))) has no pooled fit at January \(census)"
         : "the LA has no plans at January \(census - 1) and \(census) in \(packFile("panel.csv"))"
-      note(key, "0", "fraction per year", .nationalDefault, "\(why): new plans per resident held at the latest year's rate")
+      note(
+        key, "0", "fraction per year", .nationalDefault, "\(why): new plans per resident held at the latest year's rate"
+      )
       let flat = Builder.totals(stock: byAge, cessation: cessation, years: horizon) { t, _ in base(t) }
       return Growth(
         trend: Array(repeating: 0, count: horizon), forecast: nil, path: [], model: flat.total, kept: flat.keptOfBase,
@@ -104,8 +112,9 @@ extension Builder {
       var g = wanted / multiplier - 1
       var upper = Builder.trendBounds.upperBound
       if highestRate > 0 { upper = min(upper, 0.5 / (highestRate * multiplier) - 1) }
-      if !g.isFinite || g < Builder.trendBounds.lowerBound || g > upper {
-        g = g.isFinite ? min(max(g, Builder.trendBounds.lowerBound), upper) : 0
+      let lower = max(Builder.trendBounds.lowerBound, Builder.lowestLevel / multiplier - 1)
+      if !g.isFinite || g < lower || g > upper {
+        g = g.isFinite ? min(max(g, lower), upper) : 0
         clamped.append(census + t)
       }
       g = Double(InitFormat.number(g, decimals: 6)) ?? g
@@ -147,8 +156,8 @@ extension Builder {
       "the LA's total forecast by the pooled method (pooled_shrink, docs/CALIBRATION.md) from \(packFile("panel.csv")) up to January \(census): England's growth \(InitFormat.number(forecast.nationalGrowth, decimals: 4)) plus \(InitFormat.number(forecast.fit.shrinkWeight, decimals: 3)) x \(InitFormat.number(forecast.fit.shrinkWeight == 0 ? 0 : forecast.lastPlans / (forecast.lastPlans + forecast.fit.shrinkSize), decimals: 3)) of the LA's deviation \(InitFormat.number(forecast.deviation, decimals: 4)) = \(InitFormat.number(forecast.growth, decimals: 4)) log points a year (\(h3)), held beyond \(PooledForecast.calibratedHorizon) years (the rule in docs/CALIBRATION.md, Beyond three years); each year's trend makes the new plans the forecast total less the plans kept from the year before (the LA's cessation by age), over the new plans at the base incidence"
         + (clamped.isEmpty
           ? ""
-          : "; held within \(InitFormat.number(Builder.trendBounds.lowerBound))..\(InitFormat.number(Builder.trendBounds.upperBound)) a year (and every rate at most 0.5) in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there"
-        ))
+          : "; held within \(InitFormat.number(Builder.trendBounds.lowerBound))..\(InitFormat.number(Builder.trendBounds.upperBound)) a year, incidence at least \(InitFormat.number(Builder.lowestLevel)) x the base year's and every rate at most 0.5 in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there")
+    )
     return Growth(
       trend: trend, forecast: forecast, path: path, model: run.total, kept: run.keptOfBase, arrived: arrived,
       factor: factor, clamped: clamped)
@@ -168,7 +177,9 @@ extension Builder {
   func trendYAML(_ growth: Growth, indent: String, key: String = "incidence_trend_fraction_per_year") -> [String] {
     guard let entry = value("caseload.incidence_trend_fraction_per_year") else { return [] }
     if growth.forecast == nil {
-      return ["\(indent)\(key): {value: 0, source: \(source(entry.status, entry.method)), status: \(entry.status.rawValue)}"]
+      return [
+        "\(indent)\(key): {value: 0, source: \(source(entry.status, entry.method)), status: \(entry.status.rawValue)}"
+      ]
     }
     var lines = ["\(indent)\(key):"]
     for (t, g) in growth.trend.enumerated() {
@@ -199,7 +210,10 @@ extension Builder {
     r.append(
       "The caseload follows the pooled method's forecast of the LA's total (calibrated on every LA's censuses in the national panel, `Data/national/panel.csv`, read up to January \(census); toolkit `docs/CALIBRATION.md`): \(InitFormat.number(forecast.growthFraction * 100, decimals: 1))% a year (England's \(InitFormat.number((exp(forecast.nationalGrowth) - 1) * 100, decimals: 1))% plus \(InitFormat.number(forecast.fit.shrinkWeight, decimals: 3)) of the LA's deviation from it, weighted by size), held beyond three years. `incidence_trend_fraction_per_year` is the year series that makes the model's new plans the forecast total less the plans kept from the year before (the LA's own cessation by age), so the model's total is the forecast path; see `assumptions.csv`. The forecast beyond three years is not calibrated: read the later years as the growth held, not as a forecast."
     )
-    r += ["", "| January | pooled forecast | p10 | p90 | model total | sweep p10 | sweep p90 | trend |", "|---|---|---|---|---|---|---|---|"]
+    r += [
+      "", "| January | pooled forecast | p10 | p90 | model total | sweep p10 | sweep p90 | trend |",
+      "|---|---|---|---|---|---|---|---|",
+    ]
     for t in 0..<growth.trend.count {
       let pooled = forecast.forecasts.first { $0.horizon == t + 1 }
       let sweep = t < PooledForecast.calibratedHorizon ? Builder.sweepInterval(growth, horizon: t + 1) : nil

@@ -20,6 +20,8 @@ public struct InitScenario: Sendable {
   public var missing: [String]
   /// Plans at the base census by placement (the toolkit's 12), in micro-units (1e-6 plan).
   public var placementMicro: [String: Int]
+  /// The growth trend and what it was fitted to (for the tests and the closing note).
+  var growth: Builder.Growth? = nil
 }
 
 /// Builds a runnable, sourced starting scenario for any English LA from the national data pack.
@@ -387,7 +389,8 @@ struct Builder {
     let income = try incomeInputs(totalPlans: Double(total) / 1e6)
     let name = "\(ScenarioInit.slug(la.name))-baseline"
     let yaml = baselineYAML(
-      name: name, totalPlans: Double(total) / 1e6, baselineFile: baselineFile, growth: growth, trend: trend, places: places,
+      name: name, totalPlans: Double(total) / 1e6, baselineFile: baselineFile, growth: growth, trend: trend,
+      places: places,
       costs: costs,
       income: income)
     files["baseline.yaml"] = yaml
@@ -399,7 +402,7 @@ struct Builder {
       name: name, totalPlans: Double(total) / 1e6, byPlacement: byPlacement, income: income, trend: trend)
     return InitScenario(
       la: la, name: name, censusYear: census, files: files, log: log, alerts: alerts, missing: missing,
-      placementMicro: placementMicro)
+      placementMicro: placementMicro, growth: trend)
   }
 
   // MARK: flows
@@ -1257,7 +1260,7 @@ struct Builder {
   /// placement mix; each noted in the assumptions log.
   mutating func uncertaintyYAML(_ growth: Growth) -> String {
     var y = [
-      "# Uncertain inputs for hnb sweep of \(la.name)'s generated baseline (merged by `extends`).",
+      "# Uncertain inputs for hnb sweep of \(la.name)'s generated baseline (merged by `extends`)."
     ]
     var inputs: [String] = []
     if let factor = growth.factor {
@@ -1270,7 +1273,8 @@ struct Builder {
           "\(census + h): \(InitFormat.number(sweep.p10, decimals: 0))-\(InitFormat.number(sweep.p90, decimals: 0)) (pooled \(InitFormat.number(p10, decimals: 0))-\(InitFormat.number(p90, decimals: 0)))"
       }
       note(
-        "uncertainty.inputs.caseload_growth", "lognormal median \(InitFormat.number(factor.median)) sd_log \(InitFormat.number(factor.sdLog))",
+        "uncertainty.inputs.caseload_growth",
+        "lognormal median \(InitFormat.number(factor.median)) sd_log \(InitFormat.number(factor.sdLog))",
         "factor on every new plan, drawn once", .derived,
         "the pooled method's p10-p90 of the LA's total at 1-3 years (the panel's out-of-sample errors, docs/CALIBRATION.md): every new plan of the ten years is scaled by one draw, so the total at each census is the plans kept from January \(census) plus the draw x the new plans kept since; the lognormal's p10 and p90 are the means on the log scale of those that give the pooled p10 and p90 at each of the three years. Sweep p10-p90 of the total: \(matched.joined(separator: "; ")). Not calibrated beyond three years (the spread then grows only as new plans replace the January \(census) caseload). Cessation is not drawn apart: its part of the total's error is in the pooled interval"
       )
@@ -1288,13 +1292,14 @@ struct Builder {
       ]
     } else {
       note(
-        "uncertainty.inputs.incidence, uncertainty.inputs.cessation", "lognormal sd_log 0.08 a year; triangular 0.85-1.15",
+        "uncertainty.inputs.incidence, uncertainty.inputs.cessation",
+        "lognormal sd_log 0.08 a year; triangular 0.85-1.15",
         "factors", .nationalDefault,
-        "the toolkit's default caseload spreads (as Scenarios/sutton/sweep/uncertainty.yaml): the pack's panel gives no pooled interval for this LA"
+        "the toolkit's default caseload spreads (as Scenarios/sutton/sweep/uncertainty.yaml): no pooled interval could be matched for this LA (no pooled forecast, or its p10 lies below the plans kept from January \(census) at every horizon)"
       )
       y += [
         "# The spreads are the toolkit's defaults (national default, as Scenarios/sutton/sweep/uncertainty.yaml),",
-        "# not calibrated on this LA: the pack's panel gives no pooled interval for it (assumptions.csv).",
+        "# not calibrated on this LA: no pooled interval could be matched for it (assumptions.csv).",
       ]
       inputs = [
         "    - id: incidence",
@@ -1311,20 +1316,21 @@ struct Builder {
       "normal sd 0.05; normal sd 0.01 a year; normal sd 0.015 a year; 400; 400", "factors and shocks", .nationalDefault,
       "the toolkit's default spreads of independent fees, fee inflation, HNB growth and the placement mix (as Scenarios/sutton/sweep/uncertainty.yaml): the national panel has totals, not costs or placements"
     )
-    y += ["uncertainty:", "  inputs:"] + inputs + [
-      "    - id: independent_fees",
-      "      target: top_up_factor",
-      "      placements: [special_independent, special_non_maintained]",
-      "      distribution: {type: normal, mean: 1, sd: 0.05}",
-      "    - id: fee_inflation",
-      "      target: top_up_uplift_shock",
-      "      varies: per_year",
-      "      distribution: {type: normal, mean: 0, sd: 0.01}",
-      "    - id: hnb_growth",
-      "      target: hnb_growth_shock",
-      "      varies: per_year",
-      "      distribution: {type: normal, mean: 0, sd: 0.015}",
-    ]
+    y +=
+      ["uncertainty:", "  inputs:"] + inputs + [
+        "    - id: independent_fees",
+        "      target: top_up_factor",
+        "      placements: [special_independent, special_non_maintained]",
+        "      distribution: {type: normal, mean: 1, sd: 0.05}",
+        "    - id: fee_inflation",
+        "      target: top_up_uplift_shock",
+        "      varies: per_year",
+        "      distribution: {type: normal, mean: 0, sd: 0.01}",
+        "    - id: hnb_growth",
+        "      target: hnb_growth_shock",
+        "      varies: per_year",
+        "      distribution: {type: normal, mean: 0, sd: 0.015}",
+      ]
     if growth.factor == nil { y += ["  rank_correlation:", "    - {between: [incidence, fee_inflation], rho: 0.3}"] }
     y += ["  transition_concentration: 400", "  new_plan_mix_concentration: 400", ""]
     return y.joined(separator: "\n") + "\n"
