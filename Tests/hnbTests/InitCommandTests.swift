@@ -130,7 +130,7 @@ import Testing
   /// The folders are those `hnb init` writes for every current LA of the pack (or, unless
   /// `HNB_INIT_ALL=1`, for `sample`; the builder itself is checked for every LA in
   /// `ScenarioInitTests`), built by the same library call and written by the same
-  /// `OutputDirectory.write`, and run in one `hnb run`. All 153 take about 5 minutes in a debug build on a shared
+  /// `OutputDirectory.write`, and run in one `hnb run`. All 153 take 5-9 minutes in a debug build on a shared
   /// machine, the sample about 40 seconds.
   @Test func everyLAInThePackInitsAndRuns() throws {
     let pack = try NationalPack.load(folder: Self.packFolder)
