@@ -130,7 +130,7 @@ import Testing
   /// The folders are those `hnb init` writes for every current LA of the pack (or, unless
   /// `HNB_INIT_ALL=1`, for `sample`; the builder itself is checked for every LA in
   /// `ScenarioInitTests`), built by the same library call and written by the same
-  /// `OutputDirectory.write`, and run in one `hnb run`. All 153 take about 5 minutes in a debug build on a shared
+  /// `OutputDirectory.write`, and run in one `hnb run`. All 153 take 5-9 minutes in a debug build on a shared
   /// machine, the sample about 40 seconds.
   @Test func everyLAInThePackInitsAndRuns() throws {
     let pack = try NationalPack.load(folder: Self.packFolder)
@@ -138,6 +138,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: root) }
     var baselines: [String] = []
     var totals: [String: Double] = [:]
+    var trendHeld: [String: Bool] = [:]
     let census = pack.latestCensusYear
     let all = ProcessInfo.processInfo.environment["HNB_INIT_ALL"] == "1"
     #expect(pack.currentAuthorities.count == 153)
@@ -147,6 +148,8 @@ import Testing
       try OutputDirectory.write(scenario.files, to: folder)
       baselines.append(folder + "/baseline.yaml")
       totals[scenario.name] = try #require(pack.publishedPlacementTotals(la: la.code, year: census)["ehcplans"] ?? nil)
+      let trend = try #require(scenario.log.first { $0.key == "caseload.incidence_trend_fraction_per_year" })
+      trendHeld["\(la.code) \(scenario.name)"] = trend.status != .derived || trend.method.contains("held within")
     }
     #expect(baselines.count == (all ? 153 : Self.sample.count))
     let out = root + "/out"
@@ -160,6 +163,29 @@ import Testing
     for (name, total) in totals {
       #expect(abs((base[name] ?? -1) - total) < 1e-4, "\(name)")
     }
+    // The model's total at 1-3 years is the pooled forecast of the LA's total (computed here
+    // from the panel directly), except where init had to hold the trend in bounds.
+    var model: [String: Double] = [:]
+    for row in try HNBCommand.readCSV(out + "/ehcp.csv") {
+      model["\(row["scenario"] ?? "") \(row["census_year"] ?? "")", default: 0] += Double(row["plans"] ?? "") ?? .nan
+    }
+    let panel = try Panel.read(path: Self.packFolder + "/panel.csv")
+    var compared = 0
+    for (name, held) in trendHeld where !held {
+      let code = String(name.split(separator: " ")[0])
+      let slug = String(name.split(separator: " ")[1])
+      let plans = try #require(panel.series.first { $0.code == code }).plans
+      let years = (census - 1)...census
+      let forecast = try PooledForecast.make(
+        series: PlanSeries(level: "total", years: Array(years), plans: years.map { plans[$0] ?? .nan }), panel: panel,
+        horizon: 3)
+      for f in forecast.forecasts {
+        let value = try #require(model["\(slug) \(f.year)"])
+        #expect(abs(value - f.forecast) < 0.01, "\(slug) \(f.year): \(value) against \(f.forecast)")
+        compared += 1
+      }
+    }
+    #expect(compared >= 3 * (Self.sample.count - 2))
   }
 
   // MARK: Medway
@@ -222,6 +248,34 @@ import Testing
       "sweep", m + "/sweep.yaml", "--draws", "20", "--seed", "1", "--out", out + "/sweep", "--as-of", "2026-01-15",
     ])
     #expect(sweep.status == 0, "\(sweep.stderr)")
+  }
+
+  /// `hnb sweep` on the generated folder gives a total's p10-p90 at 1-3 years within 5% of the
+  /// pooled method's interval (docs/INIT.md, "Growth"): one draw scales every new plan.
+  @Test func theGeneratedSweepGivesThePooledIntervalAtOneToThreeYears() throws {
+    let out = HNBCommand.freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let sweep = try HNBCommand.run([
+      "sweep", Self.medway + "/generated/sweep/baseline.yaml", "--draws", "1000", "--seed", "7", "--out", out,
+      "--as-of", "2026-01-15",
+    ])
+    #expect(sweep.status == 0, "\(sweep.stderr)")
+    let panel = try Panel.read(path: Self.packFolder + "/panel.csv")
+    let plans = try #require(panel.series.first { $0.code == "887" }).plans
+    let census = try NationalPack.load(folder: Self.packFolder).latestCensusYear
+    let forecast = try PooledForecast.make(
+      series: PlanSeries(
+        level: "total", years: [census - 1, census], plans: [plans[census - 1] ?? .nan, plans[census] ?? .nan]),
+      panel: panel, horizon: 3)
+    let rows = try HNBCommand.readCSV(out + "/percentiles.csv").filter { $0["metric"] == "total_plans" }
+    #expect(forecast.forecasts.count == 3)
+    for f in forecast.forecasts {
+      // The academic year ending at the census.
+      let row = try #require(rows.first { $0["year"] == String(format: "%d-%02d", f.year - 1, f.year % 100) })
+      let (p10, p90) = (Double(row["p10"] ?? "") ?? .nan, Double(row["p90"] ?? "") ?? .nan)
+      #expect(abs(p10 / (f.p10 ?? .nan) - 1) < 0.05, "\(f.year) p10 \(p10) against \(f.p10 ?? .nan)")
+      #expect(abs(p90 / (f.p90 ?? .nan) - 1) < 0.05, "\(f.year) p90 \(p90) against \(f.p90 ?? .nan)")
+    }
   }
 
   // MARK: bad input (docs/BAD_INPUTS.md, I cases)

@@ -33,34 +33,85 @@ public struct PooledForecast: Sendable {
     return (rule.q90 - rule.q10) * sigma / (2 * TrendFit.z90) / Double(h) * exp(growth)
   }
 
+  /// How the pooled growth is carried beyond the calibrated horizons (`calibratedHorizon`).
+  ///
+  /// Year `h` grows by `ĝ · φ^(h − 3)`. `φ = 1` holds it, chosen on origins 2011–2015 by the rule in
+  /// docs/CALIBRATION.md ("Beyond three years"; `scripts/init/select_growth_extension.py`).
+  public static let extensionDamping = 1.0
+  /// The horizons the pooled method is calibrated for (its fit and intervals).
+  public static let calibratedHorizon = 3
+
+  /// The log of the forecast total `h` years after the origin, any `h ≥ 1`: the pooled method's
+  /// `log P + ĝ · h` up to `calibratedHorizon`, then the growth carried by `extensionDamping`.
+  public func logForecast(horizon h: Int) -> Double {
+    let calibrated = PooledForecast.calibratedHorizon
+    var steps = Double(min(h, calibrated))
+    var weight = 1.0
+    if h > calibrated {
+      for _ in (calibrated + 1)...h {
+        weight *= PooledForecast.extensionDamping
+        steps += weight
+      }
+    }
+    return log(lastPlans) + growth * steps
+  }
+
+  /// What the pooled forecasts of any history at one origin share: the fits at every census up
+  /// to it and the interval rules by horizon, computed once (`hnb init` forecasts every LA from it).
+  public struct Context: Sendable {
+    public var origin: Int
+    public var panel: Panel
+    var fits: [Int: PooledFit]
+    public var rules: [PooledInterval?]
+
+    /// The panel up to `origin`, fitted for horizons 1…`horizon`; nil when the panel has no fit
+    /// at `origin` (no England growth there).
+    public init?(panel full: Panel, origin: Int, horizon: Int) {
+      let panel = full.through(origin)
+      let fits = PanelBacktest.fits(panel, through: origin, horizon: horizon)
+      guard let fit = fits[origin], fit.aggregates.nationalGrowth[origin] != nil else { return nil }
+      var rules: [PooledInterval?] = []
+      for h in 1...horizon {
+        var rule = PanelBacktest.interval(PanelBacktest.method, known: panel, fits: fits, origin: origin, horizon: h)
+        if rule == nil, let one = rules.first ?? nil { rule = one }
+        rules.append(rule)
+      }
+      (self.origin, self.panel, self.fits, self.rules) = (origin, full, fits, rules)
+    }
+  }
+
   /// Fits the pooled method on `panel` up to the last census of `series` (a total), and
   /// forecasts the series `horizon` years ahead; an error names `panelFile` when the panel has no
   /// England growth at that census or the series lacks the census before it.
   public static func make(series: PlanSeries, panel full: Panel, horizon: Int) throws -> PooledForecast {
-    guard let origin = series.years.last, let last = series.plans.last, last > 0,
-      let before = series.plans(at: origin - 1), before > 0
-    else {
-      throw InputError(
-        SourceLocation(file: series.level), expected: "plans above 0 at the last two census years for the pooled fit",
-        found: "\(series.years.suffix(2).map(String.init).joined(separator: ", "))")
-    }
-    let panel = full.through(origin)
-    let fits = PanelBacktest.fits(panel, through: origin, horizon: horizon)
-    guard let fit = fits[origin], let gE = fit.aggregates.nationalGrowth[origin] else {
+    try check(series)
+    guard let origin = series.years.last, let context = Context(panel: full, origin: origin, horizon: horizon) else {
       throw InputError(
         SourceLocation(file: full.file), key: "year",
-        expected: "plans of the panel's LAs at censuses \(origin - 1) and \(origin) (the history's last two)",
+        expected:
+          "plans of the panel's LAs at censuses \((series.years.last ?? 0) - 1) and \(series.years.last ?? 0) (the history's last two)",
         found: "none for both years")
+    }
+    return try make(series: series, context: context)
+  }
+
+  /// The forecast of `series`, whose last census must be the context's origin.
+  public static func make(series: PlanSeries, context: Context) throws -> PooledForecast {
+    try check(series)
+    guard let origin = series.years.last, origin == context.origin, let last = series.plans.last,
+      let before = series.plans(at: origin - 1), let fit = context.fits[origin],
+      let gE = fit.aggregates.nationalGrowth[origin]
+    else {
+      throw InputError(
+        SourceLocation(file: series.level), expected: "a history ending at the census \(context.origin)",
+        found: "\(series.years.last.map(String.init) ?? "none")")
     }
     let la = PanelSeries(
       code: "history", region: "", plans: Dictionary(uniqueKeysWithValues: zip(series.years, series.plans)))
     let method = PanelBacktest.method
-    var rules: [PooledInterval?] = []
     var forecasts: [IntervalForecast] = []
-    for h in 1...horizon {
-      var rule = PanelBacktest.interval(method, known: panel, fits: fits, origin: origin, horizon: h)
-      if rule == nil, let one = rules.first ?? nil { rule = one }
-      rules.append(rule)
+    for (index, rule) in context.rules.enumerated() {
+      let h = index + 1
       guard let f = fit.logForecast(method, la, at: origin, horizon: h) else { continue }
       let sigma = rule?.sigma(plans: last, horizon: h)
       forecasts.append(
@@ -71,7 +122,18 @@ public struct PooledForecast: Sendable {
     let growth = (fit.logForecast(method, la, at: origin, horizon: 1) ?? log(last)) - log(last)
     return PooledForecast(
       origin: origin, fit: fit, lastPlans: last, nationalGrowth: gE, deviation: log(last / before) - gE,
-      growth: growth, forecasts: forecasts, rules: rules)
+      growth: growth, forecasts: forecasts, rules: context.rules)
+  }
+
+  /// Plans above 0 at the series' last two censuses.
+  static func check(_ series: PlanSeries) throws {
+    guard let origin = series.years.last, let last = series.plans.last, last > 0,
+      let before = series.plans(at: origin - 1), before > 0
+    else {
+      throw InputError(
+        SourceLocation(file: series.level), expected: "plans above 0 at the last two census years for the pooled fit",
+        found: "\(series.years.suffix(2).map(String.init).joined(separator: ", "))")
+    }
   }
 }
 

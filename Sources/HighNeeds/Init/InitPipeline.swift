@@ -87,7 +87,7 @@ extension Builder {
   ///
   /// `requests = incidence / ((1 − refusal) · conversion)` at each age, so that the pipeline
   /// starts exactly the baseline's new plans until a lever acts on it.
-  mutating func pipelineFiles(incidence: [Double], name: String) throws -> [String: String] {
+  mutating func pipelineFiles(incidence: [Double], trend: Growth, name: String) throws -> [String: String] {
     let (refusal, conversion) = try pipelineShares()
     func band(_ age: Int) -> Int { Builder.pipelineBands.firstIndex { $0.contains(age) } ?? 0 }
     func table(_ column: String, _ value: (Int) -> Double) -> String {
@@ -103,10 +103,11 @@ extension Builder {
       "caseload.pipeline.requests", "data/pipeline/requests.csv", "fraction per year", .derived,
       "the baseline's incidence / ((1 - refusal share) x conversion share) at each age, so that the pipeline starts the baseline's new plans; compare the requests it implies with the LA's own"
     )
-    let yaml = """
+    var yaml = """
       # \(la.name): the generated baseline with new plans from the assessment pipeline (requests,
       # refusals, conversions) instead of incidence: the same projection until a lever acts on
-      # the pipeline (scale_requests, scale_refusals, scale_conversion). Written by
+      # the pipeline (scale_requests, scale_refusals, scale_conversion); requests follow the
+      # baseline's incidence trend. Written by
       # `hnb init --la \(la.code)`; docs/INIT.md, "The assessment pipeline".
       name: \(ScenarioInit.slug(la.name))-pipeline
       title: "\(la.name): the baseline with the assessment pipeline"
@@ -122,6 +123,8 @@ extension Builder {
           lag_share: {value: 0, source: "modelling convention: the plans issued in the calendar year before a census are its new plans"}
 
       """
+    let trendLines = trendYAML(trend, indent: "    ", key: "requests_trend_fraction_per_year")
+    yaml += trendLines.map { $0 + "\n" }.joined()
     return [
       "data/pipeline/requests.csv": requests,
       "data/pipeline/refusals.csv": table("share") { refusal[band($0)] },

@@ -69,6 +69,11 @@ public struct NationalPack: Sendable {
   let national: [String: (value: Double, source: String)]
   /// The default moves at phase transfers (`age,from,to,probability`), as text.
   let transitionsDefault: String
+  /// The national panel (`panel.csv`), nil when the pack has none.
+  let panel: Panel?
+  /// The pooled method fitted on the panel up to the latest census (nil without a panel or
+  /// without England's growth at that census): every LA's growth trend is forecast from it.
+  let pooled: PooledForecast.Context?
 
   /// Reads the pack in `folder`.
   public static func load(folder: String) throws -> NationalPack {
@@ -189,12 +194,18 @@ public struct NationalPack: Sendable {
       throw InputError(
         SourceLocation(file: transitionsPath), expected: "the default moves file", found: "no readable file")
     }
+    let panelPath = (folder as NSString).appendingPathComponent("panel.csv")
+    let panel = FileManager.default.fileExists(atPath: panelPath) ? try Panel.read(path: panelPath) : nil
+    let census = agePlacement.values.flatMap { $0.keys }.max() ?? 0
+    let pooled = panel.flatMap {
+      PooledForecast.Context(panel: $0, origin: census, horizon: PooledForecast.calibratedHorizon)
+    }
     return NationalPack(
       folder: folder, authorities: authorities, agePlacement: agePlacement, placementTotals: placementTotals,
       publishedTotals: publishedTotals, needPlacement: needPlacement, needAge: needAge, newPlans: newPlans,
       ceased: ceased, requests: requests,
       population: population, allocations: allocations, importExport: importExport, s251: s251, s251Year: s251Year,
-      dsgBalance: dsgBalance, national: national, transitionsDefault: transitions)
+      dsgBalance: dsgBalance, national: national, transitionsDefault: transitions, panel: panel, pooled: pooled)
   }
 
   /// The latest January census with an age × placement table.

@@ -20,6 +20,8 @@ public struct InitScenario: Sendable {
   public var missing: [String]
   /// Plans at the base census by placement (the toolkit's 12), in micro-units (1e-6 plan).
   public var placementMicro: [String: Int]
+  /// The growth trend and what it was fitted to (for the tests and the closing note).
+  var growth: Builder.Growth? = nil
 }
 
 /// Builds a runnable, sourced starting scenario for any English LA from the national data pack.
@@ -373,6 +375,7 @@ struct Builder {
     files["data/cessation.csv"] =
       "age,placement,rate\n"
       + (0...24).map { "\($0),all,\(InitFormat.number(cessation[$0], decimals: 8))" }.joined(separator: "\n") + "\n"
+    let trend = growthTrend(byAge: byAge, populationGrowth: growth, incidence: incidence, cessation: cessation)
     files["data/new_plan_mix.csv"] = newPlanMix(caseload: caseload, byPlacement: byPlacement, incidence: incidence)
     files["data/transitions.csv"] = pack.transitionsDefault
     note(
@@ -386,18 +389,20 @@ struct Builder {
     let income = try incomeInputs(totalPlans: Double(total) / 1e6)
     let name = "\(ScenarioInit.slug(la.name))-baseline"
     let yaml = baselineYAML(
-      name: name, totalPlans: Double(total) / 1e6, baselineFile: baselineFile, growth: growth, places: places,
+      name: name, totalPlans: Double(total) / 1e6, baselineFile: baselineFile, growth: growth, trend: trend,
+      places: places,
       costs: costs,
       income: income)
     files["baseline.yaml"] = yaml
-    files.merge(try pipelineFiles(incidence: incidence, name: name)) { $1 }
+    files.merge(try pipelineFiles(incidence: incidence, trend: trend, name: name)) { $1 }
     files["sweep/baseline.yaml"] = sweepYAML(name: name)
-    files["sweep/uncertainty.yaml"] = uncertaintyYAML()
+    files["sweep/uncertainty.yaml"] = uncertaintyYAML(trend)
     files["assumptions.csv"] = assumptionsCSV()
-    files["README.md"] = readme(name: name, totalPlans: Double(total) / 1e6, byPlacement: byPlacement, income: income)
+    files["README.md"] = readme(
+      name: name, totalPlans: Double(total) / 1e6, byPlacement: byPlacement, income: income, trend: trend)
     return InitScenario(
       la: la, name: name, censusYear: census, files: files, log: log, alerts: alerts, missing: missing,
-      placementMicro: placementMicro)
+      placementMicro: placementMicro, growth: trend)
   }
 
   // MARK: flows
@@ -1061,7 +1066,8 @@ struct Builder {
   }
 
   func baselineYAML(
-    name: String, totalPlans: Double, baselineFile: String, growth: Double, places: Places, costs: Costs,
+    name: String, totalPlans: Double, baselineFile: String, growth: Double, trend: Growth, places: Places,
+    costs: Costs,
     income: Income
   ) -> String {
     let first = firstFinancialYear
@@ -1099,9 +1105,7 @@ struct Builder {
     y.append(
       "    source: \(source(value("caseload.incidence")?.status ?? .derived, value("caseload.incidence")?.method ?? ""))"
     )
-    y.append(
-      "  incidence_trend_fraction_per_year: {value: 0, source: \(source(.nationalDefault, "unmitigated default: new plans held at the latest year's rate per resident; try the LA's own trend as a sensitivity")), status: national default}"
-    )
+    y += trendYAML(trend, indent: "  ")
     y.append("  new_plan_mix:")
     y.append("    file: data/new_plan_mix.csv")
     y.append("    source: \(source(.derived, value("caseload.new_plan_mix")?.method ?? ""))")
@@ -1252,39 +1256,85 @@ struct Builder {
     """
   }
 
-  /// `sweep/uncertainty.yaml`: the toolkit's default uncertain inputs (as Sutton's sweep).
-  func uncertaintyYAML() -> String {
-    """
-    # Uncertain inputs for hnb sweep of \(la.name)'s generated baseline (merged by `extends`).
-    # The spreads are the toolkit's defaults (as Scenarios/sutton/sweep/uncertainty.yaml), stated
-    # assumptions, not calibrated on this LA: replace them with the LA's own evidence.
-    uncertainty:
-      inputs:
-        - id: incidence
-          target: incidence_factor
-          varies: per_year
-          distribution: {type: lognormal, median: 1, sd_log: 0.08}
-        - id: cessation
-          target: cessation_factor
-          distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}
-        - id: independent_fees
-          target: top_up_factor
-          placements: [special_independent, special_non_maintained]
-          distribution: {type: normal, mean: 1, sd: 0.05}
-        - id: fee_inflation
-          target: top_up_uplift_shock
-          varies: per_year
-          distribution: {type: normal, mean: 0, sd: 0.01}
-        - id: hnb_growth
-          target: hnb_growth_shock
-          varies: per_year
-          distribution: {type: normal, mean: 0, sd: 0.015}
-      rank_correlation:
-        - {between: [incidence, fee_inflation], rho: 0.3}
-      transition_concentration: 400
-      new_plan_mix_concentration: 400
-
-    """
+  /// `sweep/uncertainty.yaml`: the caseload's spread calibrated on the national panel (the
+  /// pooled interval, `growth.factor`), the toolkit's default spreads for costs, income and the
+  /// placement mix; each noted in the assumptions log.
+  mutating func uncertaintyYAML(_ growth: Growth) -> String {
+    var y = [
+      "# Uncertain inputs for hnb sweep of \(la.name)'s generated baseline (merged by `extends`)."
+    ]
+    var inputs: [String] = []
+    if let factor = growth.factor {
+      let matched = (1...PooledForecast.calibratedHorizon).compactMap { h -> String? in
+        guard let sweep = Builder.sweepInterval(growth, horizon: h),
+          let pooled = growth.forecast?.forecasts.first(where: { $0.horizon == h }), let p10 = pooled.p10,
+          let p90 = pooled.p90
+        else { return nil }
+        return
+          "\(census + h): \(InitFormat.number(sweep.p10, decimals: 0))-\(InitFormat.number(sweep.p90, decimals: 0)) (pooled \(InitFormat.number(p10, decimals: 0))-\(InitFormat.number(p90, decimals: 0)))"
+      }
+      note(
+        "uncertainty.inputs.caseload_growth",
+        "lognormal median \(InitFormat.number(factor.median)) sd_log \(InitFormat.number(factor.sdLog))",
+        "factor on every new plan, drawn once", .derived,
+        "the pooled method's p10-p90 of the LA's total at 1-3 years (the panel's out-of-sample errors, docs/CALIBRATION.md): every new plan of the ten years is scaled by one draw, so the total at each census is the plans kept from January \(census) plus the draw x the new plans kept since; the lognormal's p10 and p90 are the means on the log scale of those that give the pooled p10 and p90 at each of the three years. Sweep p10-p90 of the total: \(matched.joined(separator: "; ")). Not calibrated beyond three years (the spread then grows only as new plans replace the January \(census) caseload). Cessation is not drawn apart: its part of the total's error is in the pooled interval"
+      )
+      y += [
+        "# caseload_growth is calibrated on the national panel (derived; assumptions.csv): one draw scales",
+        "# every new plan of the ten years so that the total's p10-p90 at 1-3 years is the pooled method's",
+        "# interval (docs/CALIBRATION.md). The other spreads are the toolkit's defaults (national default,",
+        "# as Scenarios/sutton/sweep/uncertainty.yaml), not calibrated on this LA: the panel has no costs.",
+      ]
+      inputs = [
+        "    - id: caseload_growth",
+        "      target: incidence_factor",
+        "      varies: once",
+        "      distribution: {type: lognormal, median: \(InitFormat.number(factor.median)), sd_log: \(InitFormat.number(factor.sdLog))}",
+      ]
+    } else {
+      note(
+        "uncertainty.inputs.incidence, uncertainty.inputs.cessation",
+        "lognormal sd_log 0.08 a year; triangular 0.85-1.15",
+        "factors", .nationalDefault,
+        "the toolkit's default caseload spreads (as Scenarios/sutton/sweep/uncertainty.yaml): no pooled interval could be matched for this LA (no pooled forecast, or its p10 lies below the plans kept from January \(census) at every horizon)"
+      )
+      y += [
+        "# The spreads are the toolkit's defaults (national default, as Scenarios/sutton/sweep/uncertainty.yaml),",
+        "# not calibrated on this LA: no pooled interval could be matched for it (assumptions.csv).",
+      ]
+      inputs = [
+        "    - id: incidence",
+        "      target: incidence_factor",
+        "      varies: per_year",
+        "      distribution: {type: lognormal, median: 1, sd_log: 0.08}",
+        "    - id: cessation",
+        "      target: cessation_factor",
+        "      distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}",
+      ]
+    }
+    note(
+      "uncertainty.inputs (independent_fees, fee_inflation, hnb_growth), transition and new-plan mix concentrations",
+      "normal sd 0.05; normal sd 0.01 a year; normal sd 0.015 a year; 400; 400", "factors and shocks", .nationalDefault,
+      "the toolkit's default spreads of independent fees, fee inflation, HNB growth and the placement mix (as Scenarios/sutton/sweep/uncertainty.yaml): the national panel has totals, not costs or placements"
+    )
+    y +=
+      ["uncertainty:", "  inputs:"] + inputs + [
+        "    - id: independent_fees",
+        "      target: top_up_factor",
+        "      placements: [special_independent, special_non_maintained]",
+        "      distribution: {type: normal, mean: 1, sd: 0.05}",
+        "    - id: fee_inflation",
+        "      target: top_up_uplift_shock",
+        "      varies: per_year",
+        "      distribution: {type: normal, mean: 0, sd: 0.01}",
+        "    - id: hnb_growth",
+        "      target: hnb_growth_shock",
+        "      varies: per_year",
+        "      distribution: {type: normal, mean: 0, sd: 0.015}",
+      ]
+    if growth.factor == nil { y += ["  rank_correlation:", "    - {between: [incidence, fee_inflation], rho: 0.3}"] }
+    y += ["  transition_concentration: 400", "  new_plan_mix_concentration: 400", ""]
+    return y.joined(separator: "\n") + "\n"
   }
 
   func assumptionsCSV() -> String {
@@ -1294,7 +1344,7 @@ struct Builder {
       }).joined(separator: "\n") + "\n"
   }
 
-  func readme(name: String, totalPlans: Double, byPlacement: [Double], income: Income) -> String {
+  func readme(name: String, totalPlans: Double, byPlacement: [Double], income: Income, trend: Growth) -> String {
     var r: [String] = []
     r.append("# \(la.name): starting High Needs Block scenario")
     r.append("")
@@ -1311,7 +1361,7 @@ struct Builder {
     r.append("    hnb sweep sweep/baseline.yaml --draws 1000 --seed 1 --out out/\(ScenarioInit.slug(la.name))-sweep")
     r.append("")
     r.append(
-      "`baseline.yaml` reads its inputs from `data/`; `sweep/baseline.yaml` extends it with the uncertain inputs of `sweep/uncertainty.yaml` (the toolkit's default spreads, not calibrated on this LA)."
+      "`baseline.yaml` reads its inputs from `data/`; `sweep/baseline.yaml` extends it with the uncertain inputs of `sweep/uncertainty.yaml` (the caseload's spread from the national panel where it has the LA, the toolkit's default spreads for costs and income)."
     )
     r.append("")
     r.append("## Replace these first")
@@ -1345,6 +1395,7 @@ struct Builder {
       "Maintained special plans are split 85/15 in/out of the LA (an assumption); every other placement group equals the DfE's published January \(census) figure."
     )
     r.append("")
+    r += growthReadme(trend)
     if !missing.isEmpty {
       r.append("## Not in the pack for this LA")
       r.append("")
