@@ -94,7 +94,8 @@ public struct ReportCommand: Sendable {
       files: ["report.html": HTMLReport.html(report), "report.md": MarkdownReport.markdown(report)],
       summary: results.map(ScenarioCommands.headline))
     output.files["report.xlsx"] = try XLSXReport.data(
-      tables: try RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date(),
+      tables: try RunTables.typedTables(results), title: report.title,
+      created: formatter.date(from: generatedOn) ?? Date(),
       warnings: report.warnings)
     output.manifest = { outputs in
       let manifest = try DataVintage.annotate(
