@@ -98,12 +98,13 @@ public struct ReportCommand: Sendable {
       created: formatter.date(from: generatedOn) ?? Date(),
       warnings: report.warnings)
     output.manifest = { outputs in
-      let manifest = try DataVintage.annotate(
-        manifest: Manifest.json(command: command, results: results, outputs: outputs), scenarios: loaded, asOf: asOf)
+      let manifest = DataVintage.annotate(
+        try Manifest.run(command: command, results: results, outputs: outputs), scenarios: loaded, asOf: asOf)
       return try EvidenceStaleness.manifest(
-        try RangeEvidence.manifest(
-          try BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),
-        adding: analyses.staleEvidence)
+        RangeEvidence.manifest(
+          BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),
+        adding: analyses.staleEvidence
+      ).text()
     }
     return output
   }
