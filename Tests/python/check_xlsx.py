@@ -3,11 +3,13 @@
 Usage: check_xlsx.py REPORT_DIR RUN_DIR
 
 Every number cell must equal the CSV value it came from (the same text parsed as a float),
-text must stay text, and each column must carry the format its unit calls for. Header rows are
+text must stay text, empty cells empty, and each column must carry the format its unit calls
+for (Excel's General format where the row states the unit: assumptions' values, outturn). Header rows are
 frozen; the DfE management plan sheet holds 7 placement groups x 5 age bands per block.
 """
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -20,7 +22,17 @@ SHEETS = {
 }
 
 
-def expected_format(header):
+# Columns whose unit a row states (another column): a decimal number there is a number cell in
+# Excel's General format; anything else (a file name, a year label) stays text.
+GENERAL = {("assumptions", "value"), ("outturn", "forecast"), ("outturn", "actual"),
+           ("outturn", "forecast_minus_actual")}
+# A decimal number as hnb reads one (digit separators "_" allowed, as in 2_984_096).
+DECIMAL = re.compile(r"[+-]?(\d[\d_]*\.?[\d_]*|\.[\d_]+)([eE][+-]?\d+)?")
+
+
+def expected_format(sheet, header, text):
+    if (sheet, header) in GENERAL:
+        return "General" if DECIMAL.fullmatch(text) else None
     if header == "gbp" or header.endswith("_gbp"):
         return "£#,##0;-£#,##0"
     if header.endswith("_fraction"):
@@ -54,7 +66,7 @@ def main(report_dir, run_dir):
         for r, row in enumerate(rows[1:], start=2):
             for c, text in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c)
-                fmt = expected_format(header[c - 1])
+                fmt = expected_format(sheet, header[c - 1], text)
                 if fmt is not None and text != "":
                     numbers += 1
                     if isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):

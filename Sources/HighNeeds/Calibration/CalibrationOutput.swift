@@ -122,31 +122,27 @@ public enum CalibrationOutput {
     command: String, inputs: [String], inputRows: [String: [String: Int]], warnings: [String], outputs: [String],
     method: String
   ) throws -> String {
-    var hashes: [String: String] = [:]
-    for file in inputs {
-      guard let data = FileManager.default.contents(atPath: file) else {
-        throw InputError(SourceLocation(file: file), expected: "a readable input file", found: "it gone while running")
-      }
-      hashes[Manifest.displayPath(file)] = SHA256.hex(data)
-    }
-    var rows: [String: Any] = [:]
+    try calibrationManifest(
+      command: command, inputs: inputs, inputRows: inputRows, warnings: warnings, outputs: outputs, method: method
+    ).text()
+  }
+
+  /// The manifest of `manifest(command:inputs:inputRows:warnings:outputs:method:)`, unwritten.
+  static func calibrationManifest(
+    command: String, inputs: [String], inputRows: [String: [String: Int]], warnings: [String], outputs: [String],
+    method: String
+  ) throws -> Manifest {
+    var manifest = Manifest(command: command, outputs: outputs)
+    manifest.inputSHA256 = try Manifest.inputHashes(inputs)
+    var rows: [String: [String: Int]] = [:]
     for (file, counts) in inputRows { rows[Manifest.displayPath(file)] = counts }
+    manifest.inputRows = rows
     let directory = inputs.first.map { ($0 as NSString).deletingLastPathComponent } ?? "."
-    let manifest: [String: Any] = [
-      "tool": "hnb",
-      "tool_version": toolVersion,
-      "command": command,
-      "git": Manifest.gitState(directory: directory, files: inputs.sorted()),
-      "input_sha256": hashes,
-      "input_rows": rows,
-      "method": method,
-      "warnings": warnings,
-      "seed": "none (the calibration draws no random numbers)",
-      "outputs": outputs.sorted(),
-    ]
-    let data = try JSONSerialization.data(
-      withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+    manifest.git = Manifest.gitState(directory: directory, files: inputs.sorted())
+    manifest.method = method
+    manifest.warnings = warnings
+    manifest.seed = .string("none (the calibration draws no random numbers)")
+    return manifest
   }
 }
 

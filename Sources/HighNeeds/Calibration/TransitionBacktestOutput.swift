@@ -57,16 +57,12 @@ extension CalibrationOutput {
     _ backtest: TransitionBacktest, command: String, inputs: [String], inputRows: [String: [String: Int]],
     outputs: [String], method: String
   ) throws -> String {
-    let text = try manifest(
+    var manifest = try calibrationManifest(
       command: command, inputs: inputs, inputRows: inputRows, warnings: [], outputs: outputs, method: method)
-    guard var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-      throw IntegrityError(failures: ["manifest.json: the manifest written was not a JSON object"])
-    }
-    object["seed"] = backtest.seed
-    object["draws"] = backtest.draws
-    object["joiners"] = backtest.joiners.rawValue + ": " + backtest.joiners.description
-    let data = try JSONSerialization.data(
-      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+    // A seed beyond the largest integer JSON readers keep exactly is written as text.
+    manifest.seed = Int(exactly: backtest.seed).map(JSONValue.integer) ?? .string(String(backtest.seed))
+    manifest.draws = backtest.draws
+    manifest.joiners = backtest.joiners.rawValue + ": " + backtest.joiners.description
+    return try manifest.text()
   }
 }

@@ -3,12 +3,23 @@ import Foundation
 /// Builds a CSV file in memory: quoted where needed, numbers at fixed precision, `\n` line ends.
 public struct CSVWriter {
   private(set) var text: String
+  /// The columns, typed (all `text` when the file was started with a bare header).
+  public private(set) var columns: [TableColumn]
 
-  /// Starts a file with `header`.
+  /// Starts a file with `header`, every column text.
   public init(header: [String]) {
-    text = ""
-    row(header)
+    self.init(columns: header.map { TableColumn($0, .text) })
   }
+
+  /// Starts a file with the header of `columns`, whose types writers other than CSV use.
+  public init(columns: [TableColumn]) {
+    text = ""
+    self.columns = columns
+    row(columns.map(\.name))
+  }
+
+  /// The table so far: its typed columns and CSV text.
+  public var table: OutputTable { OutputTable(columns: columns, text: text) }
 
   /// Appends one row of already formatted cells.
   public mutating func row(_ cells: [String]) {

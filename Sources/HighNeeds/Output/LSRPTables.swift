@@ -199,10 +199,11 @@ enum LSRPTable {
   /// The template's labels of the five age groups of table 5.1.
   static let ageGroupLabels = ["Under 5", "Age 5 to 10", "Age 11 to 15", "Age 16 to 19", "Age 20 to 25"]
 
-  /// The table's CSV text; `results` sorted by scenario name.
-  static func csv(_ results: [ScenarioResult]) throws -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "case", "table", "row", "column", "census_year", "plans",
+  /// The table (typed columns and CSV text); `results` sorted by scenario name.
+  static func csv(_ results: [ScenarioResult]) throws -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .text("case"), .text("table"), .text("row"), .text("column"), .year("census_year"),
+      .plans("plans"),
     ])
     for r in results {
       let s = r.scenario
@@ -276,6 +277,6 @@ enum LSRPTable {
         }
       }
     }
-    return csv.text
+    return csv.table
   }
 }

@@ -5,8 +5,13 @@ import Foundation
 /// Writers never compute a model
 /// number: every value here is read off a `ScenarioResult`.
 public enum RunTables {
-  /// File name → contents, for every table of the run.
+  /// File name → CSV text, for every table of the run.
   public static func tables(_ results: [ScenarioResult]) throws -> [String: String] {
+    try typedTables(results).mapValues(\.text)
+  }
+
+  /// File name → typed table (columns and CSV text), for every table of the run.
+  public static func typedTables(_ results: [ScenarioResult]) throws -> [String: OutputTable] {
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     return [
       "lsrp.csv": try LSRPTable.csv(sorted),
@@ -24,9 +29,10 @@ public enum RunTables {
     ]
   }
 
-  static func ehcp(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "census_year", "age_years", "age_band", "placement", "placement_group", "need", "plans",
+  static func ehcp(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .year("census_year"), .years("age_years"), .text("age_band"), .text("placement"),
+      .text("placement_group"), .text("need"), .plans("plans"),
     ])
     for r in results {
       let s = r.scenario
@@ -47,15 +53,15 @@ public enum RunTables {
         }
       }
     }
-    return csv.text
+    return csv.table
   }
 
   /// The assessment pipeline by census year and age band, without and with mitigations, for
   /// the scenarios that model it (the header alone when none does).
-  static func pipeline(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "case", "census_year", "age_band", "requests", "refusals", "assessments",
-      "assessments_ending_in_plan", "new_plans",
+  static func pipeline(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .text("case"), .year("census_year"), .text("age_band"), .count("requests"), .count("refusals"),
+      .count("assessments"), .count("assessments_ending_in_plan"), .plans("new_plans"),
     ])
     for r in results where !r.parameters.pipeline.isEmpty {
       let s = r.scenario
@@ -78,13 +84,14 @@ public enum RunTables {
         }
       }
     }
-    return csv.text
+    return csv.table
   }
 
-  static func flows(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "census_year", "placement", "opening_plans", "new_plans", "ceased_plans", "moved_out_plans",
-      "moved_in_plans", "overflow_out_plans", "overflow_in_plans", "closing_plans", "commissioned_places",
+  static func flows(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .year("census_year"), .text("placement"), .plans("opening_plans"), .plans("new_plans"),
+      .plans("ceased_plans"), .plans("moved_out_plans"), .plans("moved_in_plans"), .plans("overflow_out_plans"),
+      .plans("overflow_in_plans"), .plans("closing_plans"), .places("commissioned_places"),
     ])
     for r in results {
       let s = r.scenario
@@ -99,11 +106,13 @@ public enum RunTables {
         }
       }
     }
-    return csv.text
+    return csv.table
   }
 
-  static func finance(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "financial_year", "section", "line", "label", "gbp"])
+  static func finance(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .yearLabel("financial_year"), .text("section"), .text("line"), .text("label"), .money("gbp"),
+    ])
     for r in results {
       let s = r.scenario
       for (f, y) in r.accounts.enumerated() {
@@ -164,14 +173,15 @@ public enum RunTables {
         csv.row([s.name, fy, "income", "total_income", "Total High Needs income", CSVWriter.gbp(y.income)])
       }
     }
-    return csv.text
+    return csv.table
   }
 
-  static func dsg(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "financial_year", "opening_gbp", "income_gbp", "expenditure_gbp", "contributions_gbp", "in_year_gbp",
-      "stability_grant_gbp", "local_share_gbp", "closing_gbp", "historic_balance_gbp", "accruing_balance_gbp",
-      "general_fund_pressure_gbp",
+  static func dsg(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .yearLabel("financial_year"), .money("opening_gbp"), .money("income_gbp"),
+      .money("expenditure_gbp"), .money("contributions_gbp"), .money("in_year_gbp"), .money("stability_grant_gbp"),
+      .money("local_share_gbp"), .money("closing_gbp"), .money("historic_balance_gbp"), .money("accruing_balance_gbp"),
+      .money("general_fund_pressure_gbp"),
     ])
     for r in results {
       for (f, y) in r.reserve.enumerated() {
@@ -188,15 +198,16 @@ public enum RunTables {
             .map(CSVWriter.gbp) + split)
       }
     }
-    return csv.text
+    return csv.table
   }
 
-  static func kpis(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "financial_year", "census_year", "total_plans", "share_mainstream_fraction",
-      "share_in_borough_fraction", "share_independent_special_fraction", "average_cost_per_plan_gbp",
-      "in_year_balance_gbp", "cumulative_balance_gbp", "unmitigated_cumulative_balance_gbp",
-      "cumulative_deficit_percent_of_dsg", "deficit_above_1_percent_of_dsg",
+  static func kpis(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .yearLabel("financial_year"), .year("census_year"), .plans("total_plans"),
+      .fraction("share_mainstream_fraction"), .fraction("share_in_borough_fraction"),
+      .fraction("share_independent_special_fraction"), .money("average_cost_per_plan_gbp"),
+      .money("in_year_balance_gbp"), .money("cumulative_balance_gbp"), .money("unmitigated_cumulative_balance_gbp"),
+      .percent("cumulative_deficit_percent_of_dsg"), .text("deficit_above_1_percent_of_dsg"),
     ])
     for r in results {
       let s = r.scenario
@@ -211,15 +222,16 @@ public enum RunTables {
         ])
       }
     }
-    return csv.text
+    return csv.table
   }
 
   /// One row per scenario: the headline answers a Schools Forum paper quotes.
-  static func summary(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "kind", "title", "first_financial_year_deficit_above_1_percent_of_dsg", "final_financial_year",
-      "final_total_plans", "final_cumulative_balance_gbp", "final_unmitigated_cumulative_balance_gbp",
-      "total_mitigation_savings_gbp",
+  static func summary(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .text("kind"), .text("title"),
+      .yearLabel("first_financial_year_deficit_above_1_percent_of_dsg"), .yearLabel("final_financial_year"),
+      .plans("final_total_plans"), .money("final_cumulative_balance_gbp"),
+      .money("final_unmitigated_cumulative_balance_gbp"), .money("total_mitigation_savings_gbp"),
     ])
     for r in results {
       let s = r.scenario
@@ -232,13 +244,14 @@ public enum RunTables {
         CSVWriter.gbp((r.unmitigatedReserve ?? r.reserve)[last].closing), CSVWriter.gbp(savings),
       ])
     }
-    return csv.text
+    return csv.table
   }
 
-  static func mitigations(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "financial_year", "mitigation", "lever", "start_academic_year", "ramp_years",
-      "unmitigated_expenditure_gbp", "savings_gbp",
+  static func mitigations(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .yearLabel("financial_year"), .text("mitigation"), .text("lever"),
+      .yearLabel("start_academic_year"), .years("ramp_years"), .money("unmitigated_expenditure_gbp"),
+      .money("savings_gbp"),
     ])
     for r in results {
       let s = r.scenario
@@ -257,22 +270,26 @@ public enum RunTables {
         ])
       }
     }
-    return csv.text
+    return csv.table
   }
 
-  static func assumptions(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: ["scenario", "key", "value", "unit", "status", "source", "note", "defined_at"])
+  static func assumptions(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .text("key"), .number("value"), .text("unit"), .text("status"), .text("source"), .text("note"),
+      .text("defined_at"),
+    ])
     for r in results {
       for a in r.scenario.assumptions {
         csv.row([r.scenario.name, a.key, a.value, a.unit, a.status.rawValue, a.source, a.note, a.location])
       }
     }
-    return csv.text
+    return csv.table
   }
 
-  static func outturn(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "year", "measure", "unit", "forecast", "actual", "forecast_minus_actual", "actual_source",
+  static func outturn(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .year("year"), .text("measure"), .text("unit"), .number("forecast"), .number("actual"),
+      .number("forecast_minus_actual"), .text("actual_source"),
     ])
     for r in results {
       let s = r.scenario
@@ -303,15 +320,15 @@ public enum RunTables {
         ])
       }
     }
-    return csv.text
+    return csv.table
   }
 
   /// Plans in the DfE DSG management plan's shape: 7 placement groups × 5 age bands, by year,
   /// unmitigated beside mitigated.
-  static func managementPlan(_ results: [ScenarioResult]) -> String {
-    var csv = CSVWriter(header: [
-      "scenario", "census_year", "placement_group", "placement_group_label", "age_band", "unmitigated_plans",
-      "mitigated_plans",
+  static func managementPlan(_ results: [ScenarioResult]) -> OutputTable {
+    var csv = CSVWriter(columns: [
+      .text("scenario"), .year("census_year"), .text("placement_group"), .text("placement_group_label"),
+      .text("age_band"), .plans("unmitigated_plans"), .plans("mitigated_plans"),
     ])
     for r in results {
       let s = r.scenario
@@ -339,6 +356,6 @@ public enum RunTables {
         }
       }
     }
-    return csv.text
+    return csv.table
   }
 }

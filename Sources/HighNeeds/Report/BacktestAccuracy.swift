@@ -192,43 +192,24 @@ public struct BacktestAccuracy: Sendable {
     return try CSVTable.parse(text, file: path, columns: header)
   }
 
-  /// The JSON object of the `manifest.json` at `path`, written by `command`.
-  static func manifestObject(_ path: String, by command: String) throws -> [String: Any] {
-    let data = try EvidenceFolder.data(path, what: "the manifest.json of an \(command) output directory")
-    guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
-      throw InputError(SourceLocation(file: path), expected: "a JSON object", found: "other text")
-    }
-    return json
-  }
-
   /// The manifest's method, command, input files and warnings.
   static func readManifest(_ path: String) throws -> (
     method: String, command: String, inputs: [String], warnings: [String], recorded: [String: String]?
   ) {
-    let json = try manifestObject(path, by: "hnb backtest")
-    func string(_ key: String) throws -> String {
-      guard let value = json[key] as? String else {
-        throw InputError(SourceLocation(file: path), key: key, expected: "a string", found: "none")
-      }
-      return value
-    }
-    let command = try string("command")
-    guard command.hasPrefix("hnb backtest") else {
+    let manifest = try Manifest.read(path, what: "the manifest.json of an hnb backtest output directory")
+    guard manifest.command.hasPrefix("hnb backtest") else {
       throw InputError(
         SourceLocation(file: path), key: "command", expected: "a directory written by 'hnb backtest'",
-        found: InputError.quoted(command))
+        found: InputError.quoted(manifest.command))
     }
-    guard let warnings = json["warnings"] as? [String] else {
+    guard let warnings = manifest.warnings else {
       throw InputError(SourceLocation(file: path), key: "warnings", expected: "a list of strings", found: "none")
     }
-    let inputs = (json["input_sha256"] as? [String: Any])?.keys.sorted() ?? []
-    return (try string("method"), command, inputs, warnings, recordedInputs(json))
-  }
-
-  /// The manifest's `input_sha256` (path → SHA-256), or nil when it has none; a hash that is
-  /// not a string is kept as an empty one, which matches no file.
-  static func recordedInputs(_ json: [String: Any]) -> [String: String]? {
-    (json["input_sha256"] as? [String: Any])?.mapValues { $0 as? String ?? "" }
+    guard let method = manifest.method else {
+      throw InputError(SourceLocation(file: path), key: "method", expected: "a string", found: "none")
+    }
+    let inputs = manifest.inputSHA256?.keys.sorted() ?? []
+    return (method, manifest.command, inputs, warnings, manifest.inputSHA256)
   }
 
   /// SHA-256 of every regular file directly in `directory`, sorted by path; subdirectories are
@@ -245,31 +226,24 @@ public struct BacktestAccuracy: Sendable {
     return result
   }
 
-  /// `manifest` (JSON text from `Manifest.json`) with every file of `backtests` among its hashed
-  /// inputs and each backtest's directory, command and method under `backtests`, so that the
-  /// paper's accuracy figures can be traced to the run that made them.
-  public static func manifest(_ manifest: String, adding backtests: [BacktestAccuracy]) throws -> String {
-    try Self.manifest(
-      manifest, files: backtests.flatMap(\.files), under: "backtests",
-      entries: backtests.map { b in
-        ["directory": Manifest.displayPath(b.directory), "command": b.command, "method": b.methodDescription]
-      })
+  /// `manifest` with every file of `backtests` among its hashed inputs and each backtest's
+  /// directory, command and method under `backtests`, so that the paper's accuracy figures can
+  /// be traced to the run that made them; unchanged when there are none.
+  public static func manifest(_ manifest: Manifest, adding backtests: [BacktestAccuracy]) -> Manifest {
+    guard !backtests.isEmpty else { return manifest }
+    var m = adding(backtests.flatMap(\.files), to: manifest)
+    m.backtests = backtests.map { b in
+      ["directory": Manifest.displayPath(b.directory), "command": b.command, "method": b.methodDescription]
+    }
+    return m
   }
 
-  /// `manifest` (JSON text) with `files` among its hashed inputs and `entries` under `key`;
-  /// unchanged when there are no entries.
-  static func manifest(
-    _ manifest: String, files: [(file: String, sha256: String)], under key: String, entries: [[String: String]]
-  ) throws -> String {
-    guard !entries.isEmpty,
-      var json = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any]
-    else { return manifest }
-    var hashes = json["input_sha256"] as? [String: Any] ?? [:]
+  /// `manifest` with `files` among its hashed inputs.
+  static func adding(_ files: [(file: String, sha256: String)], to manifest: Manifest) -> Manifest {
+    var m = manifest
+    var hashes = m.inputSHA256 ?? [:]
     for f in files { hashes[f.file] = f.sha256 }
-    json["input_sha256"] = hashes
-    json[key] = entries
-    let data = try JSONSerialization.data(
-      withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return (String(data: data, encoding: .utf8) ?? manifest) + "\n"
+    m.inputSHA256 = hashes
+    return m
   }
 }

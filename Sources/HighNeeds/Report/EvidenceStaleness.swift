@@ -129,14 +129,11 @@ public enum EvidenceStaleness {
       + "); it is shown only because --allow-stale-evidence was given: do not rely on it."
   }
 
-  /// `manifest` (JSON text) with `notices` under `stale_evidence`; unchanged when there are none.
-  public static func manifest(_ manifest: String, adding notices: [String]) throws -> String {
-    guard !notices.isEmpty,
-      var json = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any]
-    else { return manifest }
-    json["stale_evidence"] = notices
-    let data = try JSONSerialization.data(
-      withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return (String(data: data, encoding: .utf8) ?? manifest) + "\n"
+  /// `manifest` with `notices` under `stale_evidence`; unchanged when there are none.
+  public static func manifest(_ manifest: Manifest, adding notices: [String]) -> Manifest {
+    guard !notices.isEmpty else { return manifest }
+    var m = manifest
+    m.staleEvidence = notices
+    return m
   }
 }

@@ -48,7 +48,7 @@ public struct RangeEvidence: Sendable {
     let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
     let manifest = try readManifest(path("manifest.json"), command: "hnb sweep")
     var evidence = RangeEvidence(directory: directory, kind: .sweep, command: manifest.command)
-    evidence.recordedInputs = BacktestAccuracy.recordedInputs(manifest.json)
+    evidence.recordedInputs = manifest.inputSHA256
     let percentiles = try BacktestAccuracy.table(
       path("percentiles.csv"), ["metric", "scenario", "year", "p10", "p25", "p50", "p75", "p90"], by: "hnb sweep")
     var order: [String] = []
@@ -95,10 +95,8 @@ public struct RangeEvidence: Sendable {
   public static func readTornado(directory: String) throws -> RangeEvidence {
     let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
     let manifest = try readManifest(path("manifest.json"), command: "hnb sensitivity")
-    guard manifest.json["method"] as? String == "tornado", manifest.json["output"] as? String == metric,
-      let year = manifest.json["year"] as? String,
-      let scenarios = manifest.json["scenarios"] as? [[String: Any]], scenarios.count == 1,
-      let scenario = scenarios[0]["name"] as? String
+    guard manifest.method == "tornado", manifest.settings["output"] == .string(metric),
+      case .string(let year) = manifest.settings["year"], let scenarios = manifest.scenarios, scenarios.count == 1
     else {
       throw InputError(
         SourceLocation(file: path("manifest.json")), key: "method",
@@ -106,7 +104,8 @@ public struct RangeEvidence: Sendable {
         found: InputError.quoted(manifest.command))
     }
     var evidence = RangeEvidence(directory: directory, kind: .tornado, command: manifest.command)
-    evidence.recordedInputs = BacktestAccuracy.recordedInputs(manifest.json)
+    let scenario = scenarios[0].name
+    evidence.recordedInputs = manifest.inputSHA256
     let table = try BacktestAccuracy.table(
       path("tornado.csv"), ["input", "output_at_low", "output_at_high", "output_central"], by: "hnb sensitivity")
     var base: Double?
@@ -172,31 +171,30 @@ public struct RangeEvidence: Sendable {
     }
   }
 
-  /// The manifest's command (which must begin with `command`) and the whole object.
-  static func readManifest(_ path: String, command expected: String) throws -> (
-    command: String, json: [String: Any]
-  ) {
-    let json = try BacktestAccuracy.manifestObject(path, by: expected)
-    guard let command = json["command"] as? String, command.hasPrefix(expected) else {
+  /// The manifest at `path`, whose command must begin with `expected`; a shard is refused.
+  static func readManifest(_ path: String, command expected: String) throws -> Manifest {
+    let manifest = try Manifest.read(path, what: "the manifest.json of an \(expected) output directory")
+    guard manifest.command.hasPrefix(expected) else {
       throw InputError(
         SourceLocation(file: path), key: "command", expected: "a directory written by '\(expected)'",
-        found: (json["command"] as? String).map { InputError.quoted($0) } ?? "none")
+        found: InputError.quoted(manifest.command))
     }
-    if json["shard"] != nil {
+    if manifest.shard != nil {
       throw InputError(
         SourceLocation(file: path), key: "shard", expected: "a whole sweep (combine shards with hnb merge first)",
         found: "one shard")
     }
-    return (command, json)
+    return manifest
   }
 
-  /// `manifest` (JSON text) with every file of `ranges` among its hashed inputs and each
-  /// directory, command and kind under `ranges`.
-  public static func manifest(_ manifest: String, adding ranges: [RangeEvidence]) throws -> String {
-    try BacktestAccuracy.manifest(
-      manifest, files: ranges.flatMap(\.files), under: "ranges",
-      entries: ranges.map {
-        ["directory": Manifest.displayPath($0.directory), "command": $0.command, "kind": $0.kind.rawValue]
-      })
+  /// `manifest` with every file of `ranges` among its hashed inputs and each directory, command
+  /// and kind under `ranges`; unchanged when there are none.
+  public static func manifest(_ manifest: Manifest, adding ranges: [RangeEvidence]) -> Manifest {
+    guard !ranges.isEmpty else { return manifest }
+    var m = BacktestAccuracy.adding(ranges.flatMap(\.files), to: manifest)
+    m.ranges = ranges.map {
+      ["directory": Manifest.displayPath($0.directory), "command": $0.command, "kind": $0.kind.rawValue]
+    }
+    return m
   }
 }

@@ -66,14 +66,8 @@ public enum ReportBuilder {
   static func label(_ s: Scenario) -> String { s.isBase ? baseLabel : scenarioLabel }
 
   static func inputHashes(_ results: [ScenarioResult]) throws -> [(file: String, sha256: String)] {
-    var files: Set<String> = []
-    for r in results { files.formUnion(r.scenario.scenarioFiles + r.scenario.inputFiles) }
-    return try files.map { file in
-      guard let data = FileManager.default.contents(atPath: file) else {
-        throw InputError(SourceLocation(file: file), expected: "a readable input file", found: "it gone while running")
-      }
-      return (Manifest.displayPath(file), SHA256.hex(data))
-    }.sorted { $0.file < $1.file }
+    try Manifest.inputHashes(results.flatMap { $0.scenario.scenarioFiles + $0.scenario.inputFiles })
+      .map { (file: $0.key, sha256: $0.value) }.sorted { $0.file < $1.file }
   }
 
   // MARK: Summary

@@ -9,9 +9,11 @@ public struct XLSXError: Error, LocalizedError, Sendable {
 
 /// Writes `report.xlsx` for finance officers: one sheet per table of `hnb run`, with real numbers.
 ///
-/// Every number cell holds exactly the value its CSV file prints (parsed from the CSV text, so
-/// the two cannot disagree), formatted `£#,##0` for money, `#,##0` for plans and places, `0.0%`
-/// for fractions; header rows are frozen, columns sized, units named in the headers. A sheet
+/// Cells are typed from the table's columns (`ColumnType`), never guessed from the header: every
+/// number cell holds exactly the value its CSV file prints (parsed from the CSV text, so the two
+/// cannot disagree), formatted `£#,##0` for money, `#,##0` for plans and places, `0.0%` for
+/// fractions, Excel's General format where the row states the unit (assumptions, outturn); text
+/// stays text and an empty cell stays empty; header rows are frozen, columns sized, units named in the headers. A sheet
 /// `DfE management plan` lays plans out like the DfE DSG management plan (7 placement groups ×
 /// 5 age bands by census year, unmitigated and mitigated), and `Charts` holds native Excel
 /// charts of the headline series. `ehcp.csv` (one row per caseload cell) stays CSV only.
@@ -23,38 +25,24 @@ public enum XLSXReport {
     ("outturn", "outturn.csv"), ("assumptions", "assumptions.csv"), ("lsrp", "lsrp.csv"),
   ]
 
-  /// How a CSV column is written: as text, or as a number with an Excel format and a unit.
-  enum ColumnKind: Equatable {
-    case text
-    case number(format: String, unit: String)
+  /// The header as shown: the CSV name, with its unit in brackets where the column's type
+  /// has one.
+  static func heading(_ column: TableColumn) -> String {
+    column.type.unit.isEmpty ? column.name : "\(column.name) (\(column.type.unit))"
   }
 
-  /// The kind of a column, from its CSV header (units are in the names: `_gbp`, `plans`, …).
-  static func kind(of header: String) -> ColumnKind {
-    if header == "gbp" || header.hasSuffix("_gbp") { return .number(format: "£#,##0;-£#,##0", unit: "£") }
-    if header.hasSuffix("_fraction") { return .number(format: "0.0%", unit: "fraction, shown as %") }
-    if header == "cumulative_deficit_percent_of_dsg" { return .number(format: "0.00", unit: "%") }
-    if header == "plans" || header.hasSuffix("_plans") { return .number(format: "#,##0", unit: "plans") }
-    if header == "commissioned_places" { return .number(format: "#,##0", unit: "places") }
-    if header == "census_year" || header == "year" || header == "age_years" || header == "ramp_years" {
-      return .number(format: "0", unit: "")
-    }
-    return .text
-  }
+  /// The value of a number cell: `text` when it is a finite decimal number as the scenario
+  /// files and the CSV writers write them (`2_984_096` is 2984096: the value as written in a
+  /// scenario); nil for hexadecimal, NaN, infinity and anything else.
+  static func number(_ text: String) -> Double? { parseNumber(text) }
 
-  /// The header as shown: the CSV name, with its unit in brackets where it has one.
-  static func heading(_ header: String) -> String {
-    if case .number(_, let unit) = kind(of: header), !unit.isEmpty { return "\(header) (\(unit))" }
-    return header
-  }
-
-  /// The workbook's bytes, from the CSV tables (file name → text) of `RunTables.tables`.
+  /// The workbook's bytes, from the typed tables (file name → table) of `RunTables.typedTables`.
   ///
   /// `created` is written as the workbook's creation time (libxlsxwriter would otherwise use
   /// the clock), so the same inputs and date give the same bytes. `warnings` (evidence shown
   /// although stale), when there are any, fill a first sheet `WARNING` that opens with the
   /// workbook; without them the workbook is unchanged.
-  public static func data(tables: [String: String], title: String, created: Date, warnings: [String] = []) throws
+  public static func data(tables: [String: OutputTable], title: String, created: Date, warnings: [String] = []) throws
     -> Data
   {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-\(UUID().uuidString).xlsx").path
@@ -100,29 +88,35 @@ public enum XLSXReport {
     }
     var parsed: [String: (header: [String], rows: [[String]])] = [:]
     for (sheet, csv) in sheets {
-      guard let text = tables[csv] else { continue }
-      let rows = parse(text)
+      guard let table = tables[csv] else { continue }
+      let rows = parse(table.text)
       guard let header = rows.first else { continue }
+      guard header == table.columns.map(\.name) else {
+        throw XLSXError(message: "\(csv): the CSV header \(header) is not the table's columns")
+      }
       parsed[csv] = (header, Array(rows.dropFirst()))
       guard let ws = workbook_add_worksheet(workbook, sheet) else {
         throw XLSXError(message: "could not add sheet \(sheet)")
       }
-      let kinds = header.map(kind(of:))
-      var widths = header.map { min(max(heading($0).count, 8), 40) }
-      for (c, h) in header.enumerated() { worksheet_write_string(ws, 0, lxw_col_t(c), heading(h), bold) }
+      let types = table.columns.map(\.type)
+      var widths = table.columns.map { min(max(heading($0).count, 8), 40) }
+      for (c, column) in table.columns.enumerated() {
+        worksheet_write_string(ws, 0, lxw_col_t(c), heading(column), bold)
+      }
       for (r, row) in rows.dropFirst().enumerated() {
-        for (c, cell) in row.enumerated() where c < header.count {
+        for (c, cell) in row.enumerated() where c < header.count && !cell.isEmpty {
+          // Empty cells stay empty; a number column's cells are number cells, text stays text.
           let rowIndex = lxw_row_t(r + 1)
-          if case .number(let code, _) = kinds[c], let value = Double(cell) {
-            worksheet_write_number(ws, rowIndex, lxw_col_t(c), value, format(code))
-          } else if !cell.isEmpty {
+          if types[c].isNumeric, let value = number(cell) {
+            worksheet_write_number(ws, rowIndex, lxw_col_t(c), value, types[c].excelFormat.flatMap(format))
+          } else {
             worksheet_write_string(ws, rowIndex, lxw_col_t(c), cell, nil)
             widths[c] = min(max(widths[c], cell.count + 1), 60)
           }
         }
       }
-      for (c, kind) in kinds.enumerated() {
-        let width = kind == .text ? widths[c] : max(widths[c], 14)
+      for (c, type) in types.enumerated() {
+        let width = type.isNumeric ? max(widths[c], 14) : widths[c]
         worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), Double(width), nil)
       }
       worksheet_set_row(ws, 0, 32, nil)
@@ -131,7 +125,9 @@ public enum XLSXReport {
     if let plan = parsed["management_plan.csv"] {
       try managementPlanSheet(workbook, plan, bold: bold, format: format("#,##0"))
     }
-    if let kpis = parsed["kpis.csv"] { try charts(workbook, kpis) }
+    if let kpis = parsed["kpis.csv"], let columns = tables["kpis.csv"]?.columns {
+      try charts(workbook, kpis, columns: columns)
+    }
     let closed = workbook_close(workbook)
     if closed != LXW_NO_ERROR { throw XLSXError(message: String(cString: lxw_strerror(closed))) }
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -199,9 +195,10 @@ public enum XLSXReport {
 
   /// Native Excel line charts of the cumulative DSG balance and of plans, one series per
   /// scenario, read from the `kpis` sheet.
-  static func charts(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ kpis: (header: [String], rows: [[String]]))
-    throws
-  {
+  static func charts(
+    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ kpis: (header: [String], rows: [[String]]),
+    columns: [TableColumn]
+  ) throws {
     guard let ws = workbook_add_worksheet(workbook, "Charts") else {
       throw XLSXError(message: "could not add the charts sheet")
     }
@@ -236,7 +233,7 @@ public enum XLSXReport {
       chart_title_set_name(chart, title)
       chart_axis_set_name(chart.pointee.x_axis, "Financial year")
       chart_axis_set_name(chart.pointee.y_axis, axis)
-      if measure.hasSuffix("_gbp") { chart_axis_set_num_format(chart.pointee.y_axis, "£#,##0,,\"m\"") }
+      if columns[column].type == .money { chart_axis_set_num_format(chart.pointee.y_axis, "£#,##0,,\"m\"") }
       chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
       var options = lxw_chart_options()
       options.x_scale = 1.6

@@ -111,10 +111,7 @@ public struct SweepCommand: Sendable {
   )
     throws -> CommandOutput
   {
-    var files = try SweepOutput.files(settings: settings, scenarios: scenarios, rows: rows)
-    if let manifest = files["manifest.json"] {
-      files["manifest.json"] = try DataVintage.annotate(manifest: manifest, scenarios: scenarios, asOf: asOf)
-    }
+    let files = try SweepOutput.files(settings: settings, scenarios: scenarios, rows: rows, asOf: asOf)
     return CommandOutput(files: files, wroteSuffix: suffix)
   }
 
@@ -270,23 +267,27 @@ public struct GoalSeekCommand: Sendable {
       rows: answer.trials.enumerated().map { i, t in
         [String(i + 1), fmt(t.x), fmt(t.reported), t.meets ? "yes" : "no"]
       })
-    var settings: [String: Any] = [
-      "target": goal.text, "vary": variable.name, "range": [lo, hi], "tolerance": tol,
-      "method":
-        "bracket expanded from the as-written value by doubling steps on both sides, then bisection; the answer is the bracket end that meets the target",
+    var settings: [String: JSONValue] = [
+      "target": .string(goal.text), "vary": .string(variable.name), "range": .array([.number(lo), .number(hi)]),
+      "tolerance": .number(tol),
     ]
     if goal.probability != nil {
-      settings["draws"] = draws
-      settings["seed"] = String(seed)
-      settings["common_random_numbers"] = "the same seed and draws at every trial value"
+      settings["common_random_numbers"] = .string("the same seed and draws at every trial value")
     }
     let command = ["hnb", "goalseek", scenario, "--target", "'\(target)'", "--vary", vary].joined(separator: " ")
-    let manifest = try DataVintage.annotate(
-      manifest: try AnalysisManifest.json(
-        command: command, scenarios: [s], settings: settings, outputs: ["goalseek.csv", "trials.csv", "manifest.json"]),
-      scenarios: [s], asOf: asOf)
+    var manifest = try AnalysisManifest.manifest(
+      command: command, scenarios: [s], settings: settings, outputs: ["goalseek.csv", "trials.csv", "manifest.json"])
+    manifest.method =
+      "bracket expanded from the as-written value by doubling steps on both sides, then bisection; the answer is the bracket end that meets the target"
+    if goal.probability != nil {
+      manifest.draws = draws
+      manifest.seed = .string(String(seed))
+    }
     return CommandOutput(
-      files: ["goalseek.csv": csv, "trials.csv": trials, "manifest.json": manifest],
+      files: [
+        "goalseek.csv": csv, "trials.csv": trials,
+        "manifest.json": try DataVintage.annotate(manifest, scenarios: [s], asOf: asOf).text(),
+      ],
       summary: [
         "\(variable.name) = \(fmt(value)) ± \(fmt(answer.tolerance)) meets '\(goal.text)' "
           + "(as written \(fmt(x0)); \(quantity) \(fmt(achieved)); \(answer.trials.count) trials); wrote \(out)"
@@ -365,7 +366,8 @@ public struct SensitivityCommand: Sendable {
   func analyse(_ s: Scenario, metric: Int, year f: Int, label: String) throws -> CommandOutput {
     let fmt = AnalysisNumber.text
     var files: [String: String] = [:]
-    var settings: [String: Any] = ["method": method.rawValue, "output": output, "year": label]
+    var settings: [String: JSONValue] = ["output": .string(output), "year": .string(label)]
+    var seedText: String?
     var command = ["hnb", "sensitivity", scenario, "--method", method.rawValue, "--output", output, "--year", label]
     var line: String
     switch method {
@@ -382,7 +384,7 @@ public struct SensitivityCommand: Sendable {
             fmt(central), fmt(b.swing),
           ]
         })
-      settings["range"] = percent.map { "median ± \(fmt($0))%" } ?? "p10 and p90 of each input's distribution"
+      settings["range"] = .string(percent.map { "median ± \(fmt($0))%" } ?? "p10 and p90 of each input's distribution")
       if let percent { command += ["--percent", fmt(percent)] }
       line = "\(output) in \(label): central \(fmt(central)); largest swing \(bars.first?.input ?? "")"
     case .sobol:
@@ -401,27 +403,29 @@ public struct SensitivityCommand: Sendable {
             fmt(r.totalInterval[i].upperBound),
           ]
         })
-      settings["samples"] = samples
-      settings["runs"] = samples * (factors.count + 2)
-      settings["seed"] = String(seed)
-      settings["bootstrap"] = bootstrap
-      settings["confidence"] = confidence
-      settings["estimators"] =
+      settings["samples"] = .integer(samples)
+      settings["runs"] = .integer(samples * (factors.count + 2))
+      seedText = String(seed)
+      settings["bootstrap"] = .integer(bootstrap)
+      settings["confidence"] = .number(confidence)
+      settings["estimators"] = .string(
         "Saltelli sampling (A, B, AB_i); first order Saltelli 2010, total order Jansen 1999; bootstrap percentile intervals"
-      settings["output_mean"] = r.mean
-      settings["output_variance"] = r.variance
+      )
+      settings["output_mean"] = .number(r.mean)
+      settings["output_variance"] = .number(r.variance)
       command += ["--samples", String(samples), "--seed", String(seed), "--bootstrap", String(bootstrap)]
       line = "\(output) in \(label): Sobol indices from \(samples * (factors.count + 2)) runs"
     }
     let commandLine = command.joined(separator: " ")
-    let asOf = self.asOf
+    let (asOf, methodName) = (self.asOf, method.rawValue)
     return CommandOutput(
       files: files,
-      manifest: { outputs in
-        try DataVintage.annotate(
-          manifest: try AnalysisManifest.json(
-            command: commandLine, scenarios: [s], settings: settings, outputs: outputs),
-          scenarios: [s], asOf: asOf)
+      manifest: { [settings, seedText] outputs in
+        var manifest = try AnalysisManifest.manifest(
+          command: commandLine, scenarios: [s], settings: settings, outputs: outputs)
+        manifest.method = methodName
+        manifest.seed = seedText.map(JSONValue.string)
+        return try DataVintage.annotate(manifest, scenarios: [s], asOf: asOf).text()
       }, summary: [line])
   }
 }

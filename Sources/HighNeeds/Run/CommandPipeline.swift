@@ -138,8 +138,9 @@ public enum ScenarioSet {
   {
     { outputs in
       try DataVintage.annotate(
-        manifest: Manifest.json(command: command, results: results, outputs: outputs),
-        scenarios: results.map(\.scenario), asOf: asOf)
+        Manifest.run(command: command, results: results, outputs: outputs), scenarios: results.map(\.scenario),
+        asOf: asOf
+      ).text()
     }
   }
 }

@@ -94,15 +94,17 @@ public struct ReportCommand: Sendable {
       files: ["report.html": HTMLReport.html(report), "report.md": MarkdownReport.markdown(report)],
       summary: results.map(ScenarioCommands.headline))
     output.files["report.xlsx"] = try XLSXReport.data(
-      tables: try RunTables.tables(results), title: report.title, created: formatter.date(from: generatedOn) ?? Date(),
+      tables: try RunTables.typedTables(results), title: report.title,
+      created: formatter.date(from: generatedOn) ?? Date(),
       warnings: report.warnings)
     output.manifest = { outputs in
-      let manifest = try DataVintage.annotate(
-        manifest: Manifest.json(command: command, results: results, outputs: outputs), scenarios: loaded, asOf: asOf)
+      let manifest = DataVintage.annotate(
+        try Manifest.run(command: command, results: results, outputs: outputs), scenarios: loaded, asOf: asOf)
       return try EvidenceStaleness.manifest(
-        try RangeEvidence.manifest(
-          try BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),
-        adding: analyses.staleEvidence)
+        RangeEvidence.manifest(
+          BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),
+        adding: analyses.staleEvidence
+      ).text()
     }
     return output
   }

@@ -85,31 +85,20 @@ extension DataVintage {
   }
 
   /// What the manifest records about `scenario`'s data vintage on `asOf`.
-  public static func manifestEntry(_ scenario: Scenario, asOf: CalendarDate) -> [String: Any] {
-    var entry: [String: Any] = [
-      "newest_census": "January \(newestCensusYear(scenario))",
-      "newest_census_year": newestCensusYear(scenario),
-      "census_age_years": censusAgeYears(scenario, asOf: asOf),
-      "census_age_years_above": scenario.censusAgeAlertYears,
-      "data_sunset_alert": alert(scenario, asOf: asOf) != nil,
-    ]
-    if let outturn = scenario.outturn.map(\.year).max() { entry["newest_outturn_year"] = outturn }
-    return entry
+  public static func manifestEntry(_ scenario: Scenario, asOf: CalendarDate) -> Manifest.VintageEntry {
+    Manifest.VintageEntry(
+      newestCensus: "January \(newestCensusYear(scenario))", newestCensusYear: newestCensusYear(scenario),
+      censusAgeYears: censusAgeYears(scenario, asOf: asOf), censusAgeYearsAbove: scenario.censusAgeAlertYears,
+      dataSunsetAlert: alert(scenario, asOf: asOf) != nil, newestOutturnYear: scenario.outturn.map(\.year).max())
   }
 
-  /// `manifest` (JSON text) with the as-of date, each scenario's data vintage and every alert
-  /// of `scenarios` added at the top level; keys stay sorted.
-  public static func annotate(manifest: String, scenarios: [Scenario], asOf: CalendarDate) throws -> String {
-    guard var json = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any] else {
-      return manifest
-    }
-    json["as_of"] = asOf.description
-    var vintage: [String: Any] = [:]
-    for s in scenarios { vintage[s.name] = manifestEntry(s, asOf: asOf) }
-    json["data_vintage"] = vintage
-    json["alerts"] = scenarios.flatMap { $0.alerts.map(\.text) }
-    let data = try JSONSerialization.data(
-      withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+  /// `manifest` with the as-of date, each scenario's data vintage and every alert of
+  /// `scenarios`.
+  public static func annotate(_ manifest: Manifest, scenarios: [Scenario], asOf: CalendarDate) -> Manifest {
+    var m = manifest
+    m.asOf = asOf.description
+    m.dataVintage = Dictionary(scenarios.map { ($0.name, manifestEntry($0, asOf: asOf)) }) { $1 }
+    m.alerts = scenarios.flatMap { $0.alerts.map(\.text) }
+    return m
   }
 }

@@ -25,9 +25,10 @@ public struct SweepSettings: Sendable, Equatable, Codable {
 
 /// The files of a finished sweep: `percentiles.csv`, `exceedance.csv` and `manifest.json`.
 public enum SweepOutput {
-  /// Builds the files from every scenario's draws (`rows[s][d]`, in draw order).
-  public static func files(settings: SweepSettings, scenarios: [Scenario], rows: [[[Double]]]) throws -> [String:
-    String]
+  /// Builds the files from every scenario's draws (`rows[s][d]`, in draw order); the
+  /// manifest records `asOf` and the scenarios' data vintage.
+  public static func files(settings: SweepSettings, scenarios: [Scenario], rows: [[[Double]]], asOf: CalendarDate)
+    throws -> [String: String]
   {
     var percentiles = ""
     var exceedance = ""
@@ -45,50 +46,34 @@ public enum SweepOutput {
     let names = ["percentiles.csv", "exceedance.csv", "manifest.json"]
     return [
       "percentiles.csv": percentiles, "exceedance.csv": exceedance,
-      "manifest.json": try manifest(settings: settings, scenarios: scenarios, outputs: names),
+      "manifest.json": try DataVintage.annotate(
+        try manifest(settings: settings, scenarios: scenarios, outputs: names), scenarios: scenarios, asOf: asOf
+      ).text(),
     ]
   }
 
   /// Every scenario and input file of `scenarios` (display path) → its SHA-256 now.
   public static func inputHashes(_ scenarios: [Scenario]) throws -> [String: String] {
-    var hashes: [String: String] = [:]
-    for file in Set(scenarios.flatMap { $0.scenarioFiles + $0.inputFiles }) {
-      guard let data = FileManager.default.contents(atPath: file) else {
-        throw InputError(SourceLocation(file: file), expected: "a readable input file", found: "it gone while running")
-      }
-      hashes[Manifest.displayPath(file)] = SHA256.hex(data)
-    }
-    return hashes
+    try Manifest.inputHashes(scenarios.flatMap { $0.scenarioFiles + $0.inputFiles })
   }
 
   /// `manifest.json` of a sweep: inputs and their hashes, seed, draws and methods.
-  static func manifest(settings: SweepSettings, scenarios: [Scenario], outputs: [String]) throws -> String {
-    let hashes = try inputHashes(scenarios)
-    let described: [[String: Any]] = scenarios.map { s in
-      [
-        "name": s.name,
-        "files": s.scenarioFiles.map(Manifest.displayPath),
-        "resolved": Manifest.resolvedJSON(s.resolvedTree, keyPath: []),
-        "uncertain_inputs": s.uncertainty.inputs.map {
-          "\($0.id): \($0.targetName), \($0.perYear ? "per_year" : "once")"
-        },
-      ]
+  static func manifest(settings: SweepSettings, scenarios: [Scenario], outputs: [String]) throws -> Manifest {
+    var manifest = Manifest(command: settings.command, outputs: outputs)
+    manifest.inputSHA256 = try inputHashes(scenarios)
+    manifest.scenarios = scenarios.map { s in
+      var entry = Manifest.scenario(s)
+      entry.uncertainInputs = s.uncertainty.inputs.map {
+        "\($0.id): \($0.targetName), \($0.perYear ? "per_year" : "once")"
+      }
+      return entry
     }
-    let manifest: [String: Any] = [
-      "tool": "hnb",
-      "tool_version": toolVersion,
-      "command": settings.command,
-      "seed": String(settings.seed),
-      "draws": settings.draws,
-      "generator": "Philox4x32-10; draw i uses counter (i, stream, k): identical whatever the batch, threads or shards",
-      "percentile_method":
-        "exact order statistics of all draws, Hyndman-Fan type 7 (linear interpolation); mean and sd (n-1) summed in draw order",
-      "input_sha256": hashes,
-      "scenarios": described,
-      "outputs": outputs.sorted(),
-    ]
-    let data = try JSONSerialization.data(
-      withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+    manifest.seed = .string(String(settings.seed))
+    manifest.draws = settings.draws
+    manifest.generator =
+      "Philox4x32-10; draw i uses counter (i, stream, k): identical whatever the batch, threads or shards"
+    manifest.percentileMethod =
+      "exact order statistics of all draws, Hyndman-Fan type 7 (linear interpolation); mean and sd (n-1) summed in draw order"
+    return manifest
   }
 }

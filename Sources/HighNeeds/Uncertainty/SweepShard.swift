@@ -78,15 +78,15 @@ public struct SweepShard: Codable, Equatable, Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     files["shard.json"] = String(decoding: try encoder.encode(info), as: UTF8.self) + "\n"
-    let manifest: [String: Any] = [
-      "tool": "hnb", "tool_version": HighNeeds.toolVersion, "command": settings.command, "shard": "\(k)/\(n)",
-      "as_of": asOf.description, "seed": String(settings.seed), "draws": settings.draws, "batch_size": batchSize,
-      "input_sha256": hashes, "outputs": (Array(files.keys) + ["manifest.json"]).sorted(),
-      "note": "one shard of a sweep: combine every shard with hnb merge",
-    ]
-    let data = try JSONSerialization.data(
-      withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    files["manifest.json"] = String(decoding: data, as: UTF8.self) + "\n"
+    var manifest = Manifest(command: settings.command, outputs: Array(files.keys) + ["manifest.json"])
+    manifest.shard = "\(k)/\(n)"
+    manifest.asOf = asOf.description
+    manifest.seed = .string(String(settings.seed))
+    manifest.draws = settings.draws
+    manifest.batchSize = batchSize
+    manifest.inputSHA256 = hashes
+    manifest.note = "one shard of a sweep: combine every shard with hnb merge"
+    files["manifest.json"] = try manifest.text()
     return files
   }
 

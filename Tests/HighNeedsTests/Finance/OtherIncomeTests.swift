@@ -32,7 +32,7 @@ struct OtherIncomeTests {
     var comparison = ReferenceComparison()
     comparison.compare(after, savings: true)
     #expect(comparison.failures.isEmpty, "\(comparison.failures)")
-    let finance = RunTables.finance([after])
+    let finance = RunTables.finance([after]).text
     #expect(finance.contains("tiny,2026-27,income,other_income.imf,Inclusive Mainstream Fund,100000.00\n"))
     #expect(finance.contains("tiny,2027-28,income,other_income.experts,Experts at Hand,50000.00\n"))
   }

@@ -107,10 +107,10 @@ struct LSRPTablesTests {
     s.pipeline = AssessmentPipelineTests.pipeline(for: s, lagShare: 0.25)
     let r = try ScenarioRun.run(s)
     let lsrp = try CSVTable.parse(
-      try LSRPTable.csv([r]), file: "lsrp.csv",
+      try LSRPTable.csv([r]).text, file: "lsrp.csv",
       columns: ["scenario", "case", "table", "row", "column", "census_year", "plans"])
     let pipeline = try CSVTable.parse(
-      RunTables.pipeline([r]), file: "pipeline.csv",
+      RunTables.pipeline([r]).text, file: "pipeline.csv",
       columns: [
         "scenario", "case", "census_year", "age_band", "requests", "refusals", "assessments",
         "assessments_ending_in_plan", "new_plans",
@@ -143,7 +143,7 @@ struct LSRPTablesTests {
     let r = try ScenarioCommands.result(s)
     #expect(r.countEffects.count == s.mitigations.count)
     let table = try CSVTable.parse(
-      try LSRPTable.csv([r]), file: "lsrp.csv",
+      try LSRPTable.csv([r]).text, file: "lsrp.csv",
       columns: ["scenario", "case", "table", "row", "column", "census_year", "plans"])
     var sums: [String: [String: Double]] = [:]
     for row in table.rows {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import HighNeeds
@@ -71,12 +72,12 @@ import Testing
     let tree = try YAMLTree.parse(
       "name: baseline.csv\ncaseload: {baseline: ../b.csv}\ncosts: {top_ups: {file: t.csv, source: DfE}}\n",
       file: "/data/sub/s.yaml")
-    let json = try #require(Manifest.resolvedJSON(tree, keyPath: []) as? [String: Any])
-    #expect(json["name"] as? String == "baseline.csv")
-    #expect((json["caseload"] as? [String: Any])?["baseline"] as? String == "/data/b.csv")
-    let topUps = (json["costs"] as? [String: Any]).flatMap { $0["top_ups"] as? [String: Any] }
-    #expect(topUps?["file"] as? String == "/data/sub/t.csv")
-    #expect(topUps?["source"] as? String == "DfE")
+    #expect(
+      Manifest.resolvedJSON(tree, keyPath: [])
+        == .object([
+          "name": .string("baseline.csv"), "caseload": .object(["baseline": .string("/data/b.csv")]),
+          "costs": .object(["top_ups": .object(["file": .string("/data/sub/t.csv"), "source": .string("DfE")])]),
+        ]))
   }
 
   /// Keys are sorted at every level and the same run gives the same bytes.
@@ -147,9 +148,61 @@ import Testing
     _ = try git(["commit", "-q", "-m", "inputs"])
     let commit = try git(["rev-parse", "HEAD"])
     let clean = Manifest.gitState(directory: directory, files: [input])
-    #expect(clean["commit"] as? String == commit)
-    #expect(clean["inputs_modified_since_commit"] as? Bool == false)
+    #expect(clean == Manifest.Git(commit: commit, inputsModifiedSinceCommit: false))
     try "x\n2\n".write(toFile: input, atomically: true, encoding: .utf8)
-    #expect(Manifest.gitState(directory: directory, files: [input])["inputs_modified_since_commit"] as? Bool == true)
+    #expect(Manifest.gitState(directory: directory, files: [input]).inputsModifiedSinceCommit == true)
+  }
+
+  /// A manifest written and read back is the same manifest, typed fields and an analysis's own
+  /// settings alike; absent fields are not written.
+  @Test func aManifestReadsBackAsWritten() throws {
+    let (directory, result) = try Self.tinyRun()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var manifest = try Manifest.run(command: "hnb run tiny.yaml", results: [result], outputs: ["b.csv", "a.csv"])
+    manifest = DataVintage.annotate(manifest, scenarios: [result.scenario], asOf: CalendarDate("2026-01-15")!)
+    manifest.draws = 100
+    manifest.settings = [
+      "target": .string("P(x >= 0) >= 0.8"), "range": .array([.number(-0.5), .number(2.25)]),
+      "tolerance": .number(9.999999999999999e-06), "samples": .integer(32), "flag": .bool(true), "none": .null,
+    ]
+    let text = try manifest.text()
+    #expect(try Manifest.decode(Data(text.utf8), file: "manifest.json") == manifest)
+    #expect(try Manifest.decode(Data(text.utf8), file: "manifest.json").text() == text)
+    #expect(text.contains("\"tolerance\" : 9.999999999999999e-06,"))
+    #expect(text.contains("\"as_of\" : \"2026-01-15\","))
+    #expect(!text.contains("\"stale_evidence\""), "a field not set is not written")
+    #expect(manifest.outputs == ["a.csv", "b.csv"])
+  }
+
+  /// An analysis setting may not take the name of a typed field (it would be written twice).
+  @Test func aSettingNamedLikeAFieldIsRefused() throws {
+    var manifest = Manifest(command: "hnb sensitivity", outputs: [])
+    manifest.settings["seed"] = .string("1")
+    #expect(throws: EncodingError.self) { try manifest.text() }
+  }
+
+  /// A file that is not a manifest is refused, naming the file, the key and what was found.
+  @Test func aMalformedManifestIsRefusedClearly() throws {
+    func message(_ text: String) -> String {
+      (try? Manifest.decode(Data(text.utf8), file: "out/manifest.json")).map { "read \($0.command)" }
+        ?? thrownMessage { _ = try Manifest.decode(Data(text.utf8), file: "out/manifest.json") } ?? ""
+    }
+    #expect(
+      message("[1, 2]")
+        == "out/manifest.json: expected a JSON object (a manifest.json written by hnb); found other text")
+    #expect(message("{\"tool\" : \"hnb\"") == message("[1, 2]"), "cut short")
+    #expect(
+      message(#"{"tool": "hnb", "tool_version": "0.1.0", "outputs": []}"#)
+        == "out/manifest.json: command: expected a value (a manifest.json written by hnb); found none")
+    #expect(
+      message(
+        #"{"tool": "hnb", "tool_version": "0.1.0", "command": "hnb run", "outputs": [], "input_sha256": {"a": 1}}"#)
+        == "out/manifest.json: input_sha256.a: expected a string (a manifest.json written by hnb); found another kind of value"
+    )
+    #expect(
+      message(#"{"tool": "hnb", "tool_version": "0.1.0", "command": "hnb run", "outputs": "a.csv"}"#)
+        == "out/manifest.json: outputs: expected a list (a manifest.json written by hnb); found another kind of value")
+    #expect(
+      message(#"{"tool": "hnb", "tool_version": "0.1.0", "command": "hnb run", "outputs": []}"#) == "read hnb run")
   }
 }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct BacktestAccuracyTests {
   static let manifest = """
-    {"tool": "hnb", "command": "hnb backtest --history h.csv --fit-through 2019-2020 --horizon 2",
+    {"tool": "hnb", "tool_version": "0.1.0", "outputs": [], "command": "hnb backtest --history h.csv --fit-through 2019-2020 --horizon 2",
      "method": "trend: test", "input_sha256": {"h.csv": "00"},
      "warnings": ["warning: the fit window for origin 2019–2020 crosses a break in the series: test"]}
     """
@@ -84,10 +84,12 @@ import Testing
     #expect(throws: InputError.self) {
       try BacktestAccuracy.read(directory: try Self.directory(["backtest.csv": extra]))
     }
-    let run = #"{"command": "hnb run a.yaml", "method": "x", "warnings": []}"#
-    #expect(throws: InputError.self) {
+    let run =
+      #"{"tool": "hnb", "tool_version": "0.1.0", "outputs": [], "command": "hnb run a.yaml", "method": "x", "warnings": []}"#
+    let error = #expect(throws: InputError.self) {
       try BacktestAccuracy.read(directory: try Self.directory(["manifest.json": run]))
     }
+    #expect(error?.key == "command")
   }
 
   @Test func theSectionSaysPlainlyWhereTheMethodDoesNotBeatABaseline() throws {
