@@ -226,9 +226,10 @@ def main():
     i["schools_block_gbp"] = {"value": round(float(alloc[fy(2019)]["schools_block_gbp"])), "unit": "gbp", "source": "data: ESFA Schools Block before deductions 2019-20, held flat (it only sizes a block transfer, 0 here)"}
     dsg = {}
     for y in range(2019, 2024):
-        dsg[fy(y)] = {"value": round(float(alloc[fy(y)]["total_dsg_after_deductions_gbp"])), "unit": "gbp", "source": "data: ESFA total DSG after deductions %s (Data/national/hnb_allocations.csv)" % fy(y)}
-    last = float(alloc["2023-24"]["total_dsg_after_deductions_gbp"])
-    first = float(alloc["2019-20"]["total_dsg_after_deductions_gbp"])
+        # Before deductions: the base of the DfE's balance percentages (docs/INIT.md).
+        dsg[fy(y)] = {"value": round(float(alloc[fy(y)]["total_dsg_before_deductions_gbp"])), "unit": "gbp", "source": "data: ESFA total DSG before deductions %s (Data/national/hnb_allocations.csv)" % fy(y)}
+    last = float(alloc["2023-24"]["total_dsg_before_deductions_gbp"])
+    first = float(alloc["2019-20"]["total_dsg_before_deductions_gbp"])
     trend = (last / first) ** 0.25 - 1
     for n, y in enumerate((2024, 2025), start=1):
         dsg[fy(y)] = {"value": round(last * (1 + trend) ** n), "unit": "gbp", "source": "derived: 2023-24 x Medway's own 2019-20 to 2023-24 trend (%.6f a year)" % trend}
