@@ -103,6 +103,13 @@ public struct Draw: Sendable {
           for p in 0..<P {
             let count = rows[a][p].components.count
             guard count > 0 else { continue }
+            // A row with one positive share draws it as G / G = 1 exactly (or, should G
+            // underflow, shape / shape = 1), whatever its stream gives: skip the gamma.
+            if count == 1 {
+              out[offset] = 1
+              offset += 1
+              continue
+            }
             var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
             rows[a][p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
             offset += count
@@ -119,6 +126,11 @@ public struct Draw: Sendable {
         for a in 0..<mixes.count {
           let count = mixes[a].components.count
           guard count > 0 else { continue }
+          if count == 1 {
+            out[offset] = 1
+            offset += 1
+            continue
+          }
           var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
           mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
           offset += count
