@@ -147,7 +147,11 @@ public enum Sweep {
     // sweep's, kept from draw to draw with those two swapped in, rather than a copy of every
     // field of each draw's scenario. By index: each draw is read in place, not copied.
     let numbers = base.uncertainty.inputs.contains(where: \.setsNumbers)
-    var kept: ScenarioResult? = nil
+    guard let first = batch.first, let firstPath = paths[0] else { return [] }
+    var kept = ScenarioResult(
+      scenario: first.scenario, parameters: first.parameters, path: firstPath, accounts: [], reserve: [], kpis: [],
+      unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil, unmitigatedReserve: nil,
+      savings: [])
     /// The accounts, reserve and checks of `r` (its path and prices set), in place.
     func check(_ r: inout ScenarioResult) {
       r.accounts = Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path)
@@ -156,18 +160,18 @@ public enum Sweep {
     }
     return batch.indices.map { i in
       guard let path = paths[i] else { preconditionFailure("draw \(i) of a batch was not projected") }
-      if numbers || batch[i].projection != nil || kept == nil {
+      if numbers || batch[i].projection != nil {
         kept = ScenarioResult(
           scenario: batch[i].scenario, parameters: batch[i].parameters, path: path, accounts: [], reserve: [],
           kpis: [], unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil,
           unmitigatedReserve: nil, savings: [])
       } else {
-        kept!.scenario.income.hnbAllocation = batch[i].scenario.income.hnbAllocation
-        kept!.parameters.topUp = batch[i].parameters.topUp
-        kept!.path = path
+        kept.scenario.income.hnbAllocation = batch[i].scenario.income.hnbAllocation
+        kept.parameters.topUp = batch[i].parameters.topUp
+        kept.path = path
       }
-      check(&kept!)
-      let (accounts, reserve) = (kept!.accounts, kept!.reserve)
+      check(&kept)
+      let (accounts, reserve) = (kept.accounts, kept.reserve)
       var row = Array(repeating: 0.0, count: metricNames().count * H)
       for f in 0..<H {
         var byGroup = Array(repeating: 0.0, count: groups.count)
