@@ -97,22 +97,28 @@ public struct Draw: Sendable {
     if let rows = plans.rows {
       // Each row's positive shares in turn: the matrices' non-zeros in row-major order.
       var values = [Double](repeating: 0, count: plans.rowShares)
+      // The plans are read in place (through buffers), not copied out of their arrays.
       values.withUnsafeMutableBufferPointer { out in
         var offset = 0
-        for a in 0..<rows.count {
-          for p in 0..<P {
-            let count = rows[a][p].components.count
-            guard count > 0 else { continue }
-            // A row with one positive share draws it as G / G = 1 exactly (or, should G
-            // underflow, shape / shape = 1), whatever its stream gives: skip the gamma.
-            if count == 1 {
-              out[offset] = 1
-              offset += 1
-              continue
+        rows.withUnsafeBufferPointer { ages in
+          for a in ages.indices {
+            ages[a].withUnsafeBufferPointer { plans in
+              for p in plans.indices {
+                let count = plans[p].components.count
+                guard count > 0 else { continue }
+                // A row with one positive share draws it as G / G = 1 exactly (or, should G
+                // underflow, shape / shape = 1), whatever its stream gives: skip the gamma.
+                if count == 1 {
+                  out[offset] = 1
+                  offset += 1
+                  continue
+                }
+                var stream = RandomStream(
+                  generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
+                plans[p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+                offset += count
+              }
             }
-            var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
-            rows[a][p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-            offset += count
           }
         }
       }
@@ -123,17 +129,19 @@ public struct Draw: Sendable {
       var values = [Double](repeating: 0, count: plans.mixShares)
       values.withUnsafeMutableBufferPointer { out in
         var offset = 0
-        for a in 0..<mixes.count {
-          let count = mixes[a].components.count
-          guard count > 0 else { continue }
-          if count == 1 {
-            out[offset] = 1
-            offset += 1
-            continue
+        mixes.withUnsafeBufferPointer { mixes in
+          for a in mixes.indices {
+            let count = mixes[a].components.count
+            guard count > 0 else { continue }
+            if count == 1 {
+              out[offset] = 1
+              offset += 1
+              continue
+            }
+            var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
+            mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+            offset += count
           }
-          var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
-          mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-          offset += count
         }
       }
       caseload.newPlanMixValues = values
@@ -166,7 +174,7 @@ public struct Draw: Sendable {
       case .scenarioNumber: break  // drawn into the resolved scenario above
       }
     }
-    scenario = s
+    scenario = consume s
     parameters = m
     self.caseload = caseload
   }

@@ -194,7 +194,7 @@ public enum Sweep {
 
 /// What every draw of a sweep of one scenario shares, prepared once: the scenario, its
 /// parameters with all mitigations on, and the batched projection.
-public struct SweepModel: Sendable {
+public final class SweepModel: Sendable {
   public let scenario: Scenario
   public let parameters: ModelParameters
   let projection: BatchProjection
