@@ -65,7 +65,8 @@ public struct Draw: Sendable {
   ///
   /// `dirichlet` holds the Dirichlet samplers prepared once for `base` (built here if nil).
   public init(
-    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, rowsIndex: Int? = nil,
+    base: borrowing Scenario, mitigated: borrowing ModelParameters, generator: Philox4x32, index: Int,
+    rowsIndex: Int? = nil,
     mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil
   ) throws {
     let spec = base.uncertainty
@@ -73,8 +74,8 @@ public struct Draw: Sendable {
     let N = base.needCount
     let H = base.horizonYears
     let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
-    var s = base
-    var m = mitigated
+    var s = copy base
+    var m = copy mitigated
     if spec.inputs.contains(where: \.setsNumbers) {
       s = try Self.resolved(base, values: values)
       m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
@@ -92,7 +93,8 @@ public struct Draw: Sendable {
     var caseload = CaseloadDraw(horizon: H)
     // The samplers are prepared once for the sweep's scenario; a drawn scenario with other
     // rows or mixes has its own.
-    var plans = dirichlet ?? DirichletPlans(base)
+    var plans: DirichletPlans
+    if let dirichlet { plans = dirichlet } else { plans = DirichletPlans(copy base) }
     if s.transition != base.transition || s.newPlanMix != base.newPlanMix { plans = DirichletPlans(s) }
     if let rows = plans.rows {
       // Each row's positive shares in turn: the matrices' non-zeros in row-major order.
