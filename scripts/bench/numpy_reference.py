@@ -19,11 +19,17 @@ input at its centre (factors 1, shocks 0, the matrices and mix their means) and 
 with hnb's deterministic run (total plans at every census; expenditure, income and closing
 balance in every financial year) to a relative 1e-9; a difference fails (exit 1).
 
-Supported: scenarios without mitigations, inputs incidence_factor, cessation_factor,
-top_up_factor, top_up_uplift_shock and hnb_growth_shock with normal, lognormal, triangular or
-uniform distributions (rank-correlated through the Gaussian copula), Dirichlet transition rows
-and new-plan mix. Anything else is refused (exit 2). A normal or lognormal is truncated at its
-1e-12 quantiles by clamping z to +-7.034, as hnb clamps u.
+Supported: scenarios without mitigations and without an assessment pipeline, with other
+income lines (`income.other_income`) and the 2026 settlement (`reserve.settlement`: the
+stability grant and the local share of the eligible deficit, in each draw's closing balance;
+the general-fund pressure after the statutory override is in no metric of the sweep, so it is
+not computed); inputs incidence_factor, cessation_factor, top_up_factor, top_up_uplift_shock
+and hnb_growth_shock with normal, lognormal, triangular or uniform distributions
+(rank-correlated through the Gaussian copula), Dirichlet transition rows and new-plan mix.
+Anything else is refused before any work (exit 2, a line naming the feature), and so is any
+key of the inputs file this reference does not know: a feature hnb passes that is not
+implemented here is never silently left out. A normal or lognormal is truncated at its 1e-12
+quantiles by clamping z to +-7.034, as hnb clamps u.
 """
 
 import argparse
@@ -41,9 +47,62 @@ Z_TAIL = 7.034484  # Phi^-1(1 - 1e-12)
 CHECK_TOLERANCE = 1e-9
 
 
+# The keys of the inputs file this reference implements (`hnb bench --vs-numpy` writes them).
+KNOWN_KEYS = {
+    "": {
+        "ages", "placements", "needs", "horizon", "base_census_year", "mitigations", "pipeline",
+        "baseline_plans", "population", "incidence_rate", "new_plan_mix", "cessation_rate", "transition",
+        "commissioned_places", "overflow", "price_base_academic_year", "price_base_financial_year", "top_up",
+        "place_funding_rate", "place_funding_uplift", "cost_lines", "central_lines", "income",
+        "opening_balance", "contributions", "settlement", "placement_group", "group_count", "uncertainty",
+        "check",
+    },
+    "income": {
+        "hnb_allocation", "deductions", "import_export_adjustment", "schools_block",
+        "schools_block_transfer_percent", "total_dsg", "other_income",
+    },
+    "settlement": {
+        "deficit_year", "figures", "write_off_share", "grant_year", "local_share_year", "override_last_year",
+    },
+    "uncertainty": {"inputs", "rank_correlation", "transition_concentration", "new_plan_mix_concentration"},
+    "input": {"id", "target", "per_year", "placements", "distribution"},
+}
+TARGETS = {"incidence_factor", "cessation_factor", "top_up_factor", "top_up_uplift_shock", "hnb_growth_shock"}
+DISTRIBUTIONS = {"normal", "lognormal", "triangular", "uniform"}
+
+
 def refuse(message):
-    print(f"numpy_reference: {message}", file=sys.stderr)
+    print(f"numpy_reference: not implemented here: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def refuse_unknown(what, d):
+    unknown = sorted(set(d) - KNOWN_KEYS[what])
+    if unknown:
+        where = f"in {what} " if what else ""
+        refuse(f"the inputs file has {', '.join(unknown)} {where}(a scenario feature this reference does not model)")
+
+
+def validate(d):
+    """Refuses, before any work, every feature of the scenario this reference does not model."""
+    refuse_unknown("", d)
+    refuse_unknown("income", d["income"])
+    if d["mitigations"]:
+        refuse(f"mitigations ({', '.join(d['mitigations'])}); the sweep benchmark has none")
+    if d["pipeline"] is not None:
+        refuse("an assessment pipeline (pipeline:); new plans here are population x incidence")
+    if d["settlement"] is not None:
+        refuse_unknown("settlement", d["settlement"])
+        if not -1 <= d["settlement"]["deficit_year"] < d["horizon"]:
+            refuse(f"a settlement deficit date outside the run (financial year {d['settlement']['deficit_year']})")
+    spec = d["uncertainty"]
+    refuse_unknown("uncertainty", spec)
+    for x in spec["inputs"]:
+        refuse_unknown("input", x)
+        if x["target"] not in TARGETS:
+            refuse(f"input {x['id']}: target {x['target']}")
+        if x["distribution"]["type"] not in DISTRIBUTIONS:
+            refuse(f"input {x['id']}: distribution {x['distribution']['type']}")
 
 
 class Model:
@@ -52,8 +111,7 @@ class Model:
     def __init__(self, d):
         self.A, self.P, self.N, self.H = d["ages"], d["placements"], d["needs"], d["horizon"]
         A, P, N, H = self.A, self.P, self.N, self.H
-        if d["mitigations"]:
-            refuse("scenarios with mitigations are not supported (the sweep benchmark has none)")
+        validate(d)
         self.B = d["base_census_year"]
         # cell = (a*N + n)*P + p  ->  [a, n, p]
         self.baseline = np.array(d["baseline_plans"], dtype=float).reshape(A, N, P)
@@ -85,9 +143,12 @@ class Model:
             + np.array(inc["import_export_adjustment"], dtype=float)
             + np.array(inc["schools_block"], dtype=float) * np.array(inc["schools_block_transfer_percent"]) / 100
         )
+        for line in inc["other_income"]:  # income.other_income: each line's gbp by financial year
+            self.other_income = self.other_income + np.array(line, dtype=float)
         self.total_dsg = np.array(inc["total_dsg"], dtype=float)
         self.opening = d["opening_balance"]
         self.contributions = np.array(d["contributions"], dtype=float)
+        self.settlement = d["settlement"]
         self.groups = np.array(d["placement_group"], dtype=int)  # group index of each placement
         self.group_count = d["group_count"]
         self.uncertainty = d["uncertainty"]
@@ -224,6 +285,8 @@ def metrics(m, occupancy, top_up_factor, growth):
     income = m.hnb[None] * growth + m.other_income[None]
     in_year = income - expenditure
     closing = m.opening + np.cumsum(in_year + m.contributions[None], axis=1)
+    if m.settlement is not None:
+        closing = closing + settlement(m.settlement, m.opening, closing)
     deficit = np.maximum(0, -closing) / m.total_dsg[None] * 100
     by_placement = occupancy[:, 1:].sum(axis=2)  # [D, H, P]
     by_group = np.zeros((D, m.group_count, H))
@@ -233,6 +296,24 @@ def metrics(m, occupancy, top_up_factor, growth):
     return np.concatenate(
         [total[:, None], by_group, np.stack([expenditure, income, in_year, closing, deficit], axis=1)], axis=1
     )
+
+
+def settlement(s, opening, closing):
+    """The 2026 settlement's grant and local share received to date, [D, H], from each draw's
+    closing balances before them (docs/MODEL.md, "The 2026 settlement")."""
+    D, H = closing.shape
+    d = s["deficit_year"]
+    # The balance at the deficit date (31 March of year d; the opening balance's for d = -1):
+    # the grant and local share come after it, so it is the closing balance without them.
+    at_date = np.full(D, float(opening)) if d == -1 else closing[:, d]
+    figures = s["figures"]
+    eligible = np.full(D, float(min(figures))) if figures else np.maximum(0, -at_date)
+    f = np.arange(H)
+    w = s["write_off_share"]
+    # grant(f) = w * eligible in year g, localShare(f) = (1 - w) * eligible in year l (none when null)
+    grant = w * (f == s["grant_year"]) if s["grant_year"] is not None else np.zeros(H)
+    local = (1 - w) * (f == s["local_share_year"]) if s["local_share_year"] is not None else np.zeros(H)
+    return np.cumsum(eligible[:, None] * (grant + local)[None], axis=1)
 
 
 def run_check(m):

@@ -55,6 +55,12 @@ extension Benchmark {
     ]
     let check = try spawn(
       reference + ["--check", "--draws", "100"], output: directory.appendingPathComponent("check").path)
+    // Exit 2: the reference refuses a feature of the scenario it does not model, before any work.
+    if check.status == 2, let refusal = check.lines.first(where: { $0.hasPrefix("numpy_reference: ") }) {
+      throw InputError(
+        SourceLocation(file: path), key: "--vs-numpy", expected: "a scenario the numpy reference models",
+        found: String(refusal.dropFirst("numpy_reference: ".count)))
+    }
     guard check.status == 0 else {
       throw IntegrityError(failures: ["the numpy reference's check failed (exit \(check.status)):"] + check.lines)
     }
@@ -157,17 +163,23 @@ extension Benchmark {
   /// The scenario's resolved inputs as the numpy reference reads them (arrays in hnb's own
   /// layouts, `docs/MODEL.md`), and hnb's deterministic run of it for the reference's check.
   static func modelInputs(_ s: Scenario) throws -> [String: Any] {
+    let settlement: Any =
+      s.settlement.map { t -> [String: Any] in
+        [
+          "deficit_year": t.deficitYear, "figures": t.figures.map(\.deficitGBP), "write_off_share": t.writeOffShare,
+          "grant_year": t.grantYear as Any? ?? NSNull(), "local_share_year": t.localShareYear as Any? ?? NSNull(),
+          "override_last_year": t.overrideLastYear as Any? ?? NSNull(),
+        ]
+      } ?? NSNull()
     let run = try ScenarioRun.run(s)
     let spec = s.uncertainty
-    let inputs: [[String: Any]] = try spec.inputs.map { input in
+    // Every feature is passed, implemented by the reference or not: it refuses what it does not
+    // model (exit 2), so the two never differ silently.
+    let inputs: [[String: Any]] = spec.inputs.map { input in
       var entry: [String: Any] = ["id": input.id, "target": input.targetName, "per_year": input.perYear]
       switch input.target {
       case .topUpFactor(let placements), .topUpUpliftShock(let placements): entry["placements"] = placements
-      case .incidenceFactor, .cessationFactor, .hnbGrowthShock: break
-      case .scenarioNumber:
-        throw InputError(
-          SourceLocation(file: s.scenarioFiles.first ?? s.name), key: "uncertainty.inputs",
-          expected: "inputs the numpy reference draws (not scenario_number)", found: InputError.quoted(input.id))
+      case .incidenceFactor, .cessationFactor, .hnbGrowthShock, .scenarioNumber: break
       }
       switch input.distribution {
       case .normal(let mean, let sd): entry["distribution"] = ["type": "normal", "mean": mean, "sd": sd]
@@ -184,6 +196,7 @@ extension Benchmark {
     return [
       "ages": AgeAxis.count, "placements": s.placementCount, "needs": s.needCount, "horizon": s.horizonYears,
       "base_census_year": s.baseCensusYear, "mitigations": s.mitigations.map(\.id),
+      "pipeline": s.pipeline == nil ? NSNull() : "modelled" as Any,
       "baseline_plans": s.baselinePlans, "population": s.population, "incidence_rate": s.incidenceRate,
       "new_plan_mix": s.newPlanMix.flatMap { $0 }, "cessation_rate": s.cessationRate,
       "transition": s.transition.flatMap { $0 }, "commissioned_places": s.commissionedPlaces,
@@ -196,8 +209,9 @@ extension Benchmark {
         "hnb_allocation": s.income.hnbAllocation, "deductions": s.income.deductions,
         "import_export_adjustment": s.income.importExportAdjustment, "schools_block": s.income.schoolsBlock,
         "schools_block_transfer_percent": s.income.schoolsBlockTransferPercent, "total_dsg": s.income.totalDSG,
+        "other_income": s.income.otherLines.map(\.gbp),
       ],
-      "opening_balance": s.openingBalance, "contributions": s.contributions,
+      "opening_balance": s.openingBalance, "contributions": s.contributions, "settlement": settlement,
       "placement_group": s.taxonomy.placements.map { p in groups.firstIndex(of: p.group) ?? 0 },
       "group_count": groups.count,
       "uncertainty": [

@@ -17,9 +17,8 @@ extension SweepSummary {
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
         let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
-        let sorted = values.sorted()
         let format = metric.hasPrefix("plans") || metric == "total_plans" ? CSVWriter.plans : CSVWriter.gbp
-        let cells = [mean, sd] + percentiles.map { quantile(sorted, $0 / 100) }
+        let cells = [mean, sd] + quantiles(values, percentiles.map { $0 / 100 })
         csv.row([metric, s.name, s.financialYearLabel(f)] + cells.map(format))
       }
     }

@@ -65,7 +65,8 @@ public struct Draw: Sendable {
   ///
   /// `dirichlet` holds the Dirichlet samplers prepared once for `base` (built here if nil).
   public init(
-    base: Scenario, mitigated: ModelParameters, generator: Philox4x32, index: Int, rowsIndex: Int? = nil,
+    base: borrowing Scenario, mitigated: borrowing ModelParameters, generator: Philox4x32, index: Int,
+    rowsIndex: Int? = nil,
     mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil
   ) throws {
     let spec = base.uncertainty
@@ -73,8 +74,8 @@ public struct Draw: Sendable {
     let N = base.needCount
     let H = base.horizonYears
     let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
-    var s = base
-    var m = mitigated
+    var s = copy base
+    var m = copy mitigated
     if spec.inputs.contains(where: \.setsNumbers) {
       s = try Self.resolved(base, values: values)
       m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
@@ -92,20 +93,34 @@ public struct Draw: Sendable {
     var caseload = CaseloadDraw(horizon: H)
     // The samplers are prepared once for the sweep's scenario; a drawn scenario with other
     // rows or mixes has its own.
-    var plans = dirichlet ?? DirichletPlans(base)
+    var plans: DirichletPlans
+    if let dirichlet { plans = dirichlet } else { plans = DirichletPlans(copy base) }
     if s.transition != base.transition || s.newPlanMix != base.newPlanMix { plans = DirichletPlans(s) }
     if let rows = plans.rows {
       // Each row's positive shares in turn: the matrices' non-zeros in row-major order.
       var values = [Double](repeating: 0, count: plans.rowShares)
+      // The plans are read in place (through buffers), not copied out of their arrays.
       values.withUnsafeMutableBufferPointer { out in
         var offset = 0
-        for a in 0..<rows.count {
-          for p in 0..<P {
-            let count = rows[a][p].components.count
-            guard count > 0 else { continue }
-            var stream = RandomStream(generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
-            rows[a][p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-            offset += count
+        rows.withUnsafeBufferPointer { ages in
+          for a in ages.indices {
+            ages[a].withUnsafeBufferPointer { plans in
+              for p in plans.indices {
+                let count = plans[p].components.count
+                guard count > 0 else { continue }
+                // A row with one positive share draws it as G / G = 1 exactly (or, should G
+                // underflow, shape / shape = 1), whatever its stream gives: skip the gamma.
+                if count == 1 {
+                  out[offset] = 1
+                  offset += 1
+                  continue
+                }
+                var stream = RandomStream(
+                  generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
+                plans[p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+                offset += count
+              }
+            }
           }
         }
       }
@@ -116,12 +131,19 @@ public struct Draw: Sendable {
       var values = [Double](repeating: 0, count: plans.mixShares)
       values.withUnsafeMutableBufferPointer { out in
         var offset = 0
-        for a in 0..<mixes.count {
-          let count = mixes[a].components.count
-          guard count > 0 else { continue }
-          var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
-          mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-          offset += count
+        mixes.withUnsafeBufferPointer { mixes in
+          for a in mixes.indices {
+            let count = mixes[a].components.count
+            guard count > 0 else { continue }
+            if count == 1 {
+              out[offset] = 1
+              offset += 1
+              continue
+            }
+            var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
+            mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+            offset += count
+          }
         }
       }
       caseload.newPlanMixValues = values
@@ -154,7 +176,7 @@ public struct Draw: Sendable {
       case .scenarioNumber: break  // drawn into the resolved scenario above
       }
     }
-    scenario = s
+    scenario = consume s
     parameters = m
     self.caseload = caseload
   }

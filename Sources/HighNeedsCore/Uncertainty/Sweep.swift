@@ -115,6 +115,15 @@ public enum Sweep {
   static func checkedMetrics(
     _ model: SweepModel, _ batch: [Draw], workspace: BatchWorkspace = BatchWorkspace(), failures: inout [String]
   ) -> [[Double]] {
+    batch.withUnsafeBufferPointer { checkedMetrics(model, $0, workspace: workspace, failures: &failures) }
+  }
+
+  /// `checkedMetrics` over the draws in place: a buffer's elements are read where they are,
+  /// where an array's subscript hands out a copy of each draw's scenario (a retain of its every
+  /// array, from both threads at once).
+  private static func checkedMetrics(
+    _ model: SweepModel, _ batch: UnsafeBufferPointer<Draw>, workspace: BatchWorkspace, failures: inout [String]
+  ) -> [[Double]] {
     let base = model.scenario
     // Draws whose scenario numbers change the caseload run alone on their own projection.
     let shared = batch.indices.filter { batch[$0].projection == nil }
@@ -124,21 +133,45 @@ public enum Sweep {
         paths[i] = path
       }
     }
-    for (i, draw) in batch.enumerated() {
-      if let projection = draw.projection { paths[i] = projection.run([draw.caseload], workspace: workspace)[0] }
+    for i in batch.indices {
+      if let projection = batch[i].projection {
+        paths[i] = projection.run([batch[i].caseload], workspace: workspace)[0]
+      }
     }
     let H = base.horizonYears
     let P = base.placementCount
     let groups = PlacementGroup.allCases
     let groupOf = base.taxonomy.placements.map { p in groups.firstIndex(of: p.group) ?? 0 }
-    return zip(batch, paths.compactMap { $0 }).map { draw, path in
-      let accounts = Accounts.financialYears(scenario: draw.scenario, parameters: draw.parameters, path: path)
-      let reserve = Accounts.reserve(scenario: draw.scenario, accounts: accounts)
-      let result = ScenarioResult(
-        scenario: draw.scenario, parameters: draw.parameters, path: path, accounts: accounts, reserve: reserve,
-        kpis: [], unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil,
-        unmitigatedReserve: nil, savings: [])
-      failures += IntegrityChecks.failures(result)
+    // Draws of a scenario without drawn scenario numbers differ from the sweep's scenario and
+    // parameters only in the HNB allocation and the top-ups (`Draw`): the checks' result is the
+    // sweep's, kept from draw to draw with those two swapped in, rather than a copy of every
+    // field of each draw's scenario. By index: each draw is read in place, not copied.
+    let numbers = base.uncertainty.inputs.contains(where: \.setsNumbers)
+    guard let first = batch.first, let firstPath = paths[0] else { return [] }
+    var kept = ScenarioResult(
+      scenario: first.scenario, parameters: first.parameters, path: firstPath, accounts: [], reserve: [], kpis: [],
+      unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil, unmitigatedReserve: nil,
+      savings: [])
+    /// The accounts, reserve and checks of `r` (its path and prices set), in place.
+    func check(_ r: inout ScenarioResult) {
+      r.accounts = Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path)
+      r.reserve = Accounts.reserve(scenario: r.scenario, accounts: r.accounts)
+      failures += IntegrityChecks.failures(r)
+    }
+    return batch.indices.map { i in
+      guard let path = paths[i] else { preconditionFailure("draw \(i) of a batch was not projected") }
+      if numbers || batch[i].projection != nil {
+        kept = ScenarioResult(
+          scenario: batch[i].scenario, parameters: batch[i].parameters, path: path, accounts: [], reserve: [],
+          kpis: [], unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil,
+          unmitigatedReserve: nil, savings: [])
+      } else {
+        kept.scenario.income.hnbAllocation = batch[i].scenario.income.hnbAllocation
+        kept.parameters.topUp = batch[i].parameters.topUp
+        kept.path = path
+      }
+      check(&kept)
+      let (accounts, reserve) = (kept.accounts, kept.reserve)
       var row = Array(repeating: 0.0, count: metricNames().count * H)
       for f in 0..<H {
         var byGroup = Array(repeating: 0.0, count: groups.count)
@@ -161,7 +194,7 @@ public enum Sweep {
 
 /// What every draw of a sweep of one scenario shares, prepared once: the scenario, its
 /// parameters with all mitigations on, and the batched projection.
-public struct SweepModel: Sendable {
+public final class SweepModel: Sendable {
   public let scenario: Scenario
   public let parameters: ModelParameters
   let projection: BatchProjection

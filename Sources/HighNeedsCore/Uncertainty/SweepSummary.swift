@@ -20,4 +20,63 @@ public enum SweepSummary {
     let hi = min(lo + 1, sorted.count - 1)
     return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
   }
+
+  /// The type-7 quantiles of `values` (in any order) at each of `probabilities` (each in
+  /// [0, 1]): the same numbers as `quantile(values.sorted(), p)`, from only the order statistics
+  /// they need (`⌊h⌋` and `⌊h⌋ + 1`), selected rather than sorted (`select`).
+  public static func quantiles(_ values: [Double], _ probabilities: [Double]) -> [Double] {
+    guard !values.isEmpty else { return probabilities.map { _ in .nan } }
+    let n = values.count
+    var ranks = Set<Int>()
+    for p in probabilities {
+      let lo = Int((Double(n - 1) * p).rounded(.down))
+      ranks.formUnion([lo, min(lo + 1, n - 1)])
+    }
+    var x = values
+    x.withUnsafeMutableBufferPointer { select($0, 0..<n, ranks.sorted()[...]) }
+    // `x` holds the k-th smallest value at every rank k that `quantile` reads.
+    return probabilities.map { quantile(x, $0) }
+  }
+
+  /// Rearranges `x[range]` so that `x[k]`, for every `k` of `ranks` (ascending, inside
+  /// `range`), is the value a sort of the range puts there: three-way quickselect (median-of-three
+  /// pivot) that follows only the parts holding a wanted rank, sorting a part of 32 or fewer, or
+  /// one that has been split 64 times.
+  static func select(_ x: UnsafeMutableBufferPointer<Double>, _ range: Range<Int>, _ ranks: ArraySlice<Int>) {
+    var (lo, hi, ranks, depth) = (range.lowerBound, range.upperBound, ranks, 0)
+    while !ranks.isEmpty {
+      if hi - lo <= 32 || depth == 64 {
+        var part = UnsafeMutableBufferPointer(rebasing: x[lo..<hi])
+        part.sort()
+        return
+      }
+      depth += 1
+      let (a, b, c) = (x[lo], x[(lo + hi) / 2], x[hi - 1])
+      let pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b))
+      // [lo, less) below the pivot, [less, greater) equal to it, [greater, hi) above it.
+      var (less, i, greater) = (lo, lo, hi)
+      while i < greater {
+        if x[i] < pivot {
+          x.swapAt(less, i)
+          less += 1
+          i += 1
+        } else if pivot < x[i] {
+          greater -= 1
+          x.swapAt(i, greater)
+        } else {
+          i += 1
+        }
+      }
+      let below = ranks.prefix { $0 < less }
+      let above = ranks.drop { $0 < greater }
+      // Ranks among the pivot's equals are in place.
+      if below.count <= above.count {
+        if !below.isEmpty { select(x, lo..<less, below) }
+        (lo, ranks) = (greater, above)
+      } else {
+        if !above.isEmpty { select(x, greater..<hi, above) }
+        (hi, ranks) = (less, below)
+      }
+    }
+  }
 }
