@@ -39,13 +39,13 @@ public enum LALookup {
       let name = normalised(la.name).split(separator: " ")
       return !words.isEmpty && contains(name, words)
     }
-    let partialCurrent = partial.filter { $0.status == "current" }
+    let partialCurrent = partial.filter { $0.status == .current }
     if partialCurrent.count == 1 { return partialCurrent[0] }
     if partialCurrent.count > 1 {
       throw LALookupError(query: query, reason: "matches several LAs: \(list(partialCurrent)); give one of them")
     }
     if partial.count == 1 { return try current(partial[0], query: query) }
-    let nearest = authorities.filter { $0.status == "current" }
+    let nearest = authorities.filter { $0.status == .current }
       .map { ($0, distance(normalised($0.name), key)) }
       .sorted { ($0.1, $0.0.name) < ($1.1, $1.0.name) }
       .prefix(5).map(\.0)
@@ -58,7 +58,7 @@ public enum LALookup {
 
   /// `la`, or an error naming its successors when it has been reorganised away.
   static func current(_ la: LocalAuthority, query: String) throws -> LocalAuthority {
-    guard la.status == "current" else {
+    guard la.status == .current else {
       throw LALookupError(
         query: query,
         reason:

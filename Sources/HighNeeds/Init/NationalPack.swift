@@ -10,8 +10,14 @@ public struct LocalAuthority: Sendable, Equatable {
   public var otherCodes: [String]
   public var name: String
   public var region: String
-  /// `current`, or `predecessor` for an LA that has been reorganised away.
-  public var status: String
+  /// Whether the LA exists today or has been reorganised away.
+  public enum Status: String, CaseIterable, Sendable {
+    case current
+    /// An LA reorganised away (its note names the successors).
+    case predecessor
+  }
+
+  public var status: Status
   /// The reorganisation note (names the successors of a predecessor).
   public var note: String
 }
@@ -98,13 +104,20 @@ public struct NationalPack: Sendable {
     let laTable = try PackTable.read(
       "la.csv", in: folder,
       required: ["la", "new_la_code", "la_name", "region_name", "status", "other_ons_codes_seen", "note"])
-    let authorities = laTable.rows.map { row in
-      LocalAuthority(
+    let authorities = try laTable.rows.map { row in
+      let statusText = laTable.string(row, "status")
+      guard let status = LocalAuthority.Status(rawValue: statusText) else {
+        throw InputError(
+          SourceLocation(file: laTable.file, line: row.line, column: (laTable.columns["status"] ?? 0) + 1),
+          key: "status", expected: LocalAuthority.Status.allCases.map(\.rawValue).joined(separator: " or "),
+          found: InputError.quoted(statusText))
+      }
+      return LocalAuthority(
         code: laTable.string(row, "la"), eCode: laTable.string(row, "new_la_code"),
         otherCodes: laTable.string(row, "other_ons_codes_seen").split(whereSeparator: { $0 == ";" || $0 == " " })
           .map(String.init),
         name: laTable.string(row, "la_name"), region: laTable.string(row, "region_name"),
-        status: laTable.string(row, "status"), note: laTable.string(row, "note"))
+        status: status, note: laTable.string(row, "note"))
     }
     let agePlacement = try cells("caseload_age_placement.csv", "census_year", "age", "placement", "plans")
     var placementTotals: [String: [Int: [String: Double?]]] = [:]
@@ -244,7 +257,7 @@ public struct NationalPack: Sendable {
 
   /// The current LAs (those `hnb init` can start), in code order.
   public var currentAuthorities: [LocalAuthority] {
-    authorities.filter { $0.status == "current" }.sorted { $0.code < $1.code }
+    authorities.filter { $0.status == .current }.sorted { $0.code < $1.code }
   }
 
   /// The published DfE placement-group totals of `la` at `year` (for checks).

@@ -711,7 +711,7 @@ struct Builder {
     )
     // England medians of each unit cost across LAs.
     var all: [String: [Double]] = [:]
-    for other in pack.currentAuthorities + pack.authorities.filter({ $0.status != "current" }) {
+    for other in pack.currentAuthorities + pack.authorities.filter({ $0.status != .current }) {
       for (key, value) in Builder.rawUnitCosts(pack, other.code) { all[key, default: []].append(value) }
     }
     let medians = all.mapValues(Builder.median)

@@ -293,11 +293,11 @@ public enum RunTables {
     ])
     for r in results {
       let s = r.scenario
-      let sorted = s.outturn.sorted { ($0.year, $0.measure) < ($1.year, $1.measure) }
+      let sorted = s.outturn.sorted { ($0.year, $0.measure.rawValue) < ($1.year, $1.measure.rawValue) }
       for o in sorted {
         let forecast: Double
         let unit: String
-        if o.measure == "dsg_closing_balance_gbp" {
+        if o.measure == .dsgClosingBalance {
           // The balance at 31 March of `year` closes financial year f = year − B − 1.
           let f = o.year - s.baseCensusYear - 1
           forecast = r.reserve[f].closing
@@ -306,16 +306,17 @@ public enum RunTables {
           let t = o.year - s.baseCensusYear
           let shares = KPIs.shares(taxonomy: s.taxonomy, occupancy: r.path.occupancy[t])
           switch o.measure {
-          case "total_plans": (forecast, unit) = (shares.total, "plans")
-          case "share_mainstream": (forecast, unit) = (shares.mainstream, "fraction")
-          case "share_in_borough": (forecast, unit) = (shares.inBorough, "fraction")
+          case .totalPlans: (forecast, unit) = (shares.total, "plans")
+          case .shareMainstream: (forecast, unit) = (shares.mainstream, "fraction")
+          case .shareInBorough: (forecast, unit) = (shares.inBorough, "fraction")
           default: (forecast, unit) = (shares.independent, "fraction")
           }
         }
         let format: (Double) -> String
         if unit == "gbp" { format = CSVWriter.gbp } else { format = CSVWriter.fraction }
         csv.row([
-          s.name, String(o.year), o.measure, unit, format(forecast), format(o.value), format(forecast - o.value),
+          s.name, String(o.year), o.measure.rawValue, unit, format(forecast), format(o.value),
+          format(forecast - o.value),
           o.source,
         ])
       }

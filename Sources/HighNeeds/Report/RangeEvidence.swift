@@ -17,7 +17,7 @@ public struct RangeEvidence: Sendable {
   }
 
   /// The metric the report shows a range of.
-  public static let metric = "cumulative_balance"
+  public static let metric = SweepMetric.cumulativeBalance
 
   /// The directory as given.
   public var directory: String
@@ -53,7 +53,7 @@ public struct RangeEvidence: Sendable {
       path("percentiles.csv"), ["metric", "scenario", "year", "p10", "p25", "p50", "p75", "p90"], by: "hnb sweep")
     var order: [String] = []
     var rows: [String: [(year: String, values: [Double])]] = [:]
-    for row in percentiles.rows where try row.required("metric") == metric {
+    for row in percentiles.rows where try row.required("metric") == metric.rawValue {
       let scenario = try row.required("scenario")
       if rows[scenario] == nil { order.append(scenario) }
       let values = try ["p10", "p25", "p50", "p75", "p90"].map { try row.double($0) }
@@ -95,7 +95,7 @@ public struct RangeEvidence: Sendable {
   public static func readTornado(directory: String) throws -> RangeEvidence {
     let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
     let manifest = try readManifest(path("manifest.json"), command: "hnb sensitivity")
-    guard manifest.method == "tornado", manifest.settings["output"] == .string(metric),
+    guard manifest.method == "tornado", manifest.settings["output"] == .string(metric.rawValue),
       case .string(let year) = manifest.settings["year"], let scenarios = manifest.scenarios, scenarios.count == 1
     else {
       throw InputError(

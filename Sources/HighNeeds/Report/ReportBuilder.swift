@@ -452,10 +452,10 @@ public enum ReportBuilder {
   static func outturn(_ r: ScenarioResult) -> ReportTable {
     let s = r.scenario
     var rows: [[ReportCell]] = []
-    for o in s.outturn.sorted(by: { ($0.year, $0.measure) < ($1.year, $1.measure) }) {
+    for o in s.outturn.sorted(by: { ($0.year, $0.measure.rawValue) < ($1.year, $1.measure.rawValue) }) {
       let forecast: Double
       var format: (Double) -> String = { ReportFormat.number(LargestRemainder.round($0 * 100, unit: 0.1)) + "%" }
-      if o.measure == "dsg_closing_balance_gbp" {
+      if o.measure == .dsgClosingBalance {
         let f = o.year - s.baseCensusYear - 1
         guard (0..<s.horizonYears).contains(f) else { continue }
         forecast = r.reserve[f].closing
@@ -465,16 +465,17 @@ public enum ReportBuilder {
         guard (0...s.horizonYears).contains(t) else { continue }
         let shares = KPIs.shares(taxonomy: s.taxonomy, occupancy: r.path.occupancy[t])
         switch o.measure {
-        case "total_plans":
+        case .totalPlans:
           forecast = shares.total
           format = { ReportFormat.number(LargestRemainder.round($0)) + " plans" }
-        case "share_mainstream": forecast = shares.mainstream
-        case "share_in_borough": forecast = shares.inBorough
+        case .shareMainstream: forecast = shares.mainstream
+        case .shareInBorough: forecast = shares.inBorough
         default: forecast = shares.independent
         }
       }
       rows.append([
-        .text(String(o.year)), .text(o.measure.replacingOccurrences(of: "_", with: " ")), .text(format(forecast)),
+        .text(String(o.year)), .text(o.measure.rawValue.replacingOccurrences(of: "_", with: " ")),
+        .text(format(forecast)),
         .text(format(o.value)), .text(format(forecast - o.value)), .text(o.source),
       ])
     }

@@ -240,7 +240,7 @@ public struct GoalSeekCommand: Sendable {
     let answer = try GoalSeek.solve(from: x0, range: lo...hi, tolerance: tol) { x in
       try GoalSeek.trial(s, variable: variable, target: goal, x: x, draws: draws, seed: seed)
     }
-    let quantity = goal.probability == nil ? goal.metric : "probability"
+    let quantity = goal.probability == nil ? goal.metric.rawValue : "probability"
     guard let value = answer.value else {
       let ends = answer.trials.filter { $0.x == lo || $0.x == hi }.sorted { $0.x < $1.x }
         .map { "\(quantity) = \(fmt($0.reported)) at \(fmt($0.x))" }
@@ -339,9 +339,9 @@ public struct SensitivityCommand: Sendable {
   /// computes and writes the table and the manifest.
   public func run(_ pipeline: CommandPipeline) throws {
     let s = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
-    guard let metric = Sweep.metricNames().firstIndex(of: output) else {
+    guard let metric = SweepMetric(rawValue: output) else {
       throw InputError(
-        SourceLocation(file: "--output"), expected: Sweep.metricNames().joined(separator: ", "),
+        SourceLocation(file: "--output"), expected: SweepMetric.names,
         found: InputError.quoted(output))
     }
     let label = year ?? s.financialYearLabel(s.horizonYears - 1)
@@ -363,7 +363,8 @@ public struct SensitivityCommand: Sendable {
   }
 
   /// The tornado or the Sobol indices as a table, with the manifest and the line printed.
-  func analyse(_ s: Scenario, metric: Int, year f: Int, label: String) throws -> CommandOutput {
+  func analyse(_ s: Scenario, metric: SweepMetric, year f: Int, label: String) throws -> CommandOutput {
+    let output = metric.rawValue
     let fmt = AnalysisNumber.text
     var files: [String: String] = [:]
     var settings: [String: JSONValue] = ["output": .string(output), "year": .string(label)]

@@ -144,10 +144,10 @@ public struct SeedRange: OptionRange, Sendable {
 /// The ranges of the numeric options of `goalseek`, `sensitivity`, `fit`, `backtest` and
 /// `bench`, in one place so that the help, the check and docs/BAD_INPUTS.md agree.
 public enum OptionRanges {
-  /// What a sweep keeps for each draw: its metrics, `metricNames().count` numbers for each year
+  /// What a sweep keeps for each draw: its metrics, `SweepMetric.ordered.count` numbers for each year
   /// of the horizon (8 bytes each), plus an array's 40 bytes; stated at a 10-year horizon (a
   /// 40-year one needs four times as much).
-  public static let bytesPerDraw = 40 + 8 * Sweep.metricNames().count * 10
+  public static let bytesPerDraw = 40 + 8 * SweepMetric.ordered.count * 10
   public static let drawMemoryNote = " for its metrics at a 10-year horizon"
 
   /// Draws per goal-seek trial: a sweep at every trial value (about 30 trials).

@@ -52,7 +52,7 @@ public enum ScenarioCommands {
   public static func outturnComparisons(_ r: ScenarioResult) -> [String] {
     let s = r.scenario
     var lines: [String] = []
-    if let actual = s.outturn.filter({ $0.measure == "total_plans" }).max(by: { $0.year < $1.year }) {
+    if let actual = s.outturn.filter({ $0.measure == .totalPlans }).max(by: { $0.year < $1.year }) {
       let forecast = r.path.occupancy[actual.year - s.baseCensusYear].reduce(0, +)
       // No percentage of an actual of 0 plans (it would print inf or nan).
       let relative =
@@ -61,7 +61,7 @@ public enum ScenarioCommands {
         String(format: "%.0f plans forecast for January %d, %.0f actual", forecast, actual.year, actual.value)
           + relative)
     }
-    if let actual = s.outturn.filter({ $0.measure == "dsg_closing_balance_gbp" }).max(by: { $0.year < $1.year }) {
+    if let actual = s.outturn.filter({ $0.measure == .dsgClosingBalance }).max(by: { $0.year < $1.year }) {
       let forecast = r.reserve[actual.year - s.baseCensusYear - 1].closing
       lines.append(
         "DSG balance at 31 March \(actual.year) \(poundsMillions(forecast)) forecast, "

@@ -168,26 +168,21 @@ struct ScenarioParser {
     return thresholds
   }
 
-  /// Measures an outturn file may hold, with their units.
-  static let outturnMeasures: [(id: String, unit: String)] = [
-    ("total_plans", "plans"), ("share_mainstream", "fraction"), ("share_in_borough", "fraction"),
-    ("share_independent_special", "fraction"), ("dsg_closing_balance_gbp", "gbp"),
-  ]
-
   func readOutturn(_ path: String, axes: Axes) throws -> [OutturnValue] {
     let table = try CSVTable.read(path: path, columns: ["year", "measure", "value", "source"])
     var values: [OutturnValue] = []
     var unusedLines = Set<Int>()
     var seen = Set<String>()
     for row in table.rows {
-      let measure = try row.required("measure")
-      guard let unit = Self.outturnMeasures.first(where: { $0.id == measure })?.unit else {
+      let measureText = try row.required("measure")
+      guard let measure = OutturnValue.Measure(rawValue: measureText) else {
         throw InputError(
           row.location("measure"), key: "measure",
-          expected: "one of \(Self.outturnMeasures.map(\.id).joined(separator: ", "))", found: "'\(measure)'")
+          expected: "one of \(OutturnValue.Measure.allCases.map(\.rawValue).joined(separator: ", "))",
+          found: "'\(measureText)'")
       }
       let value: Double
-      switch unit {
+      switch measure.unit {
       case "fraction": value = try row.double("value", in: 0...1, rangeText: "a fraction in [0, 1]")
       case "plans":
         value = try row.bounded(
@@ -197,14 +192,14 @@ struct ScenarioParser {
           "value", in: -InputBounds.amount...InputBounds.amount, rangeText: "an amount within ±£100bn")
       }
       let year = try row.int("year")
-      if !seen.insert("\(year)|\(measure)").inserted {
+      if !seen.insert("\(year)|\(measure.rawValue)").inserted {
         throw InputError(
           row.location("measure"), key: "measure", expected: "one value per year and measure",
-          found: "\(measure) for \(year) again")
+          found: "\(measure.rawValue) for \(year) again")
       }
       let source = try row.required("source")
       // Census measures exist for censuses B…B+H; balances at 31 March B+1…B+H.
-      let first = measure == "dsg_closing_balance_gbp" ? axes.base + 1 : axes.base
+      let first = measure == .dsgClosingBalance ? axes.base + 1 : axes.base
       guard (first...(axes.base + axes.horizon)).contains(year) else {
         unusedLines.insert(row.line)
         continue

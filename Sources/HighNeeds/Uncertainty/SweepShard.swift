@@ -159,7 +159,7 @@ extension SweepShard {
     try checkInputs(first, at: firstDirectory, scenarios: scenarios)
     var rows: [[[Double]]] = []
     for s in scenarios {
-      let valuesPerDraw = Sweep.metricNames().count * s.horizonYears
+      let valuesPerDraw = SweepMetric.ordered.count * s.horizonYears
       var byDraw = [[Double]?](repeating: nil, count: first.settings.draws)
       for (dir, shard) in shards {
         let name = drawsFileName(s.name)

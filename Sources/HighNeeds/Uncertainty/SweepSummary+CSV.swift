@@ -11,15 +11,16 @@ extension SweepSummary {
     var csv = CSVWriter(
       header: ["metric", "scenario", "year", "mean", "sd"] + percentiles.map { "p" + String(Int($0)) })
     let H = s.horizonYears
-    for (m, metric) in Sweep.metricNames().enumerated() {
+    for metric in SweepMetric.ordered {
+      let m = metric.index
       for f in 0..<H {
         let values = rows.map { $0[m * H + f] }
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
         let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
-        let format = metric.hasPrefix("plans") || metric == "total_plans" ? CSVWriter.plans : CSVWriter.gbp
+        let format = metric.isPlans ? CSVWriter.plans : CSVWriter.gbp
         let cells = [mean, sd] + quantiles(values, percentiles.map { $0 / 100 })
-        csv.row([metric, s.name, s.financialYearLabel(f)] + cells.map(format))
+        csv.row([metric.rawValue, s.name, s.financialYearLabel(f)] + cells.map(format))
       }
     }
     return csv.text
@@ -32,10 +33,7 @@ extension SweepSummary {
   public static func exceedanceCSV(scenario s: Scenario, rows: [[Double]], thresholdsGBP: [Double]) -> String {
     var csv = CSVWriter(header: ["scenario", "year", "threshold", "probability"])
     let H = s.horizonYears
-    let names = Sweep.metricNames()
-    guard let percent = names.firstIndex(of: "deficit_percent_of_dsg"),
-      let balance = names.firstIndex(of: "cumulative_balance")
-    else { return csv.text }
+    let (percent, balance) = (SweepMetric.deficitPercentOfDSG.index, SweepMetric.cumulativeBalance.index)
     let n = Double(rows.count)
     for f in 0..<H {
       let share = Double(rows.filter { $0[percent * H + f] > 1 }.count) / n

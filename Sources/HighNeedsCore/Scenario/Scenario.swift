@@ -163,14 +163,32 @@ public struct OtherIncomeLine: Sendable, Equatable {
 
 /// An actual figure (a census measure or a DSG balance), shown beside the forecast.
 public struct OutturnValue: Sendable {
+  /// A measure an outturn file may hold, named as in the file (in the order messages list them).
+  public enum Measure: String, CaseIterable, Sendable {
+    case totalPlans = "total_plans"
+    case shareMainstream = "share_mainstream"
+    case shareInBorough = "share_in_borough"
+    case shareIndependentSpecial = "share_independent_special"
+    case dsgClosingBalance = "dsg_closing_balance_gbp"
+
+    /// The measure's unit: plans, fraction or gbp.
+    public var unit: String {
+      switch self {
+      case .totalPlans: return "plans"
+      case .shareMainstream, .shareInBorough, .shareIndependentSpecial: return "fraction"
+      case .dsgClosingBalance: return "gbp"
+      }
+    }
+  }
+
   /// The January census year, or for `dsg_closing_balance_gbp` the year of the 31 March.
   public var year: Int
-  public var measure: String
+  public var measure: Measure
   public var value: Double
   public var source: String
 
   package init(
-    year: Int, measure: String, value: Double, source: String
+    year: Int, measure: Measure, value: Double, source: String
   ) {
     self.year = year
     self.measure = measure

@@ -179,11 +179,10 @@ public enum GoalSeekVariable: Sendable, Equatable {
 /// compared with a probability.
 ///
 /// Written `cumulative_balance >= 0 in 2030-31` or `P(cumulative_balance >= 0 in 2030-31) >= 0.8`;
-/// the metric is one of `Sweep.metricNames()`, the operator `>=`, `>`, `<=` or `<`, the year a
+/// the metric is a `SweepMetric`, the operator `>=`, `>`, `<=` or `<`, the year a
 /// financial year of the scenario.
 public struct GoalSeekTarget: Sendable, Equatable {
-  public var metric: String
-  public var metricIndex: Int
+  public var metric: SweepMetric
   public var atLeast: Bool
   public var value: Double
   public var year: Int
@@ -229,12 +228,10 @@ public struct GoalSeekTarget: Sendable, Equatable {
       throw fail(
         "a financial year from \(s.financialYearLabel(0)) to \(s.financialYearLabel(s.horizonYears - 1))")
     }
-    let (metric, atLeast, value) = try comparison(String(inner[..<inRange.lowerBound]))
-    guard let index = Sweep.metricNames().firstIndex(of: metric) else {
-      throw fail("a metric: " + Sweep.metricNames().joined(separator: ", "))
-    }
+    let (name, atLeast, value) = try comparison(String(inner[..<inRange.lowerBound]))
+    guard let metric = SweepMetric(rawValue: name) else { throw fail("a metric: " + SweepMetric.names) }
     return GoalSeekTarget(
-      metric: metric, metricIndex: index, atLeast: atLeast, value: value, year: year, probability: probability,
+      metric: metric, atLeast: atLeast, value: value, year: year, probability: probability,
       probabilityAtLeast: probabilityAtLeast, text: trimmed)
   }
 
@@ -330,7 +327,7 @@ public enum GoalSeek {
     _ base: Scenario, variable: GoalSeekVariable, target: GoalSeekTarget, x: Double, draws: Int, seed: UInt64
   ) throws -> Trial {
     let H = base.horizonYears
-    let column = target.metricIndex * H + target.year
+    let column = target.metric.index * H + target.year
     if let p = target.probability {
       let rows = try metrics(try variable.applied(x, to: base), draws: draws, seed: seed)
       let share = Double(rows.filter { target.meets($0[column]) }.count) / Double(rows.count)

@@ -29,7 +29,7 @@ public enum Sensitivity {
   /// them, run `r` draws its rows and mixes from the streams of draws `streams[r]` (a
   /// grouped factor of a Sobol analysis).
   public static func evaluate(
-    _ base: Scenario, values: [[Double]], metric: Int, year f: Int, streams: [(rows: Int, mix: Int)]? = nil
+    _ base: Scenario, values: [[Double]], metric: SweepMetric, year f: Int, streams: [(rows: Int, mix: Int)]? = nil
   ) throws -> [Double] {
     var s = base
     if streams == nil {
@@ -52,7 +52,7 @@ public enum Sensitivity {
           base: t, mitigated: model.parameters, generator: generator, index: 0,
           rowsIndex: streams?[r].rows, mixIndex: streams?[r].mix, dirichlet: model.dirichlet)
       }
-      out += try Sweep.metrics(model, draws).map { $0[metric * H + f] }
+      out += try Sweep.metrics(model, draws).map { $0[metric.index * H + f] }
       start = end
     }
     return out
@@ -90,7 +90,7 @@ public enum Sensitivity {
   ///
   /// Bars come largest swing first (ties in file order); also returns the output with every
   /// input at its median.
-  public static func tornado(_ s: Scenario, metric: Int, year f: Int, percent: Double?) throws -> (
+  public static func tornado(_ s: Scenario, metric: SweepMetric, year f: Int, percent: Double?) throws -> (
     central: Double, bars: [Bar]
   ) {
     let inputs = s.uncertainty.inputs
@@ -120,7 +120,8 @@ public enum Sensitivity {
   /// whose rows (or mixes) a run uses, so that run `AB_i` shares them with `B` exactly when
   /// the factor is `i`.
   public static func sobol(
-    _ s: Scenario, metric: Int, year f: Int, samples n: Int, seed: UInt64, bootstrap: Int, confidence: Double = 0.95
+    _ s: Scenario, metric: SweepMetric, year f: Int, samples n: Int, seed: UInt64, bootstrap: Int,
+    confidence: Double = 0.95
   ) throws -> Sobol.Indices {
     let inputs = s.uncertainty.inputs
     let factors = sobolFactors(s)

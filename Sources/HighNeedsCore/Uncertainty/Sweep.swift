@@ -36,15 +36,8 @@ public enum Sweep {
   public static let maximumThresholdGBP = 1e12
 
   /// Memory a sweep keeps for each draw of a scenario with `years` financial years: its
-  /// metrics (`metricNames().count × years` doubles) and the array that holds them.
-  public static func bytesPerDraw(years: Int) -> Double { Double(metricNames().count * years * 8 + 32) }
-
-  /// The metric names, in output order: totals, plans by placement group, then money.
-  public static func metricNames() -> [String] {
-    ["total_plans"] + PlacementGroup.allCases.map { "plans_" + $0.rawValue } + [
-      "expenditure", "income", "in_year_balance", "cumulative_balance", "deficit_percent_of_dsg",
-    ]
-  }
+  /// metrics (`SweepMetric.ordered.count × years` doubles) and the array that holds them.
+  public static func bytesPerDraw(years: Int) -> Double { Double(SweepMetric.ordered.count * years * 8 + 32) }
 
   /// The batches of a sweep of `draws` draws that shard `k` of `n` (1-based `k`) runs.
   public static func batches(draws: Int, shard k: Int, of n: Int, batchSize: Int = defaultBatchSize) -> Range<Int> {
@@ -172,20 +165,22 @@ public enum Sweep {
       }
       check(&kept)
       let (accounts, reserve) = (kept.accounts, kept.reserve)
-      var row = Array(repeating: 0.0, count: metricNames().count * H)
+      var row = Array(repeating: 0.0, count: SweepMetric.ordered.count * H)
       for f in 0..<H {
+        func put(_ metric: SweepMetric, _ x: Double) { row[metric.index * H + f] = x }
         var byGroup = Array(repeating: 0.0, count: groups.count)
         var total = 0.0
         for (j, x) in path.occupancy[f + 1].enumerated() {
           total += x
           byGroup[groupOf[j % P]] += x
         }
-        var column = [total] + byGroup
-        column += [
-          accounts[f].expenditure, accounts[f].income, reserve[f].inYear, reserve[f].closing,
-          max(0, -reserve[f].closing) / accounts[f].totalDSG * 100,
-        ]
-        for (i, x) in column.enumerated() { row[i * H + f] = x }
+        put(.totalPlans, total)
+        for (g, x) in zip(groups, byGroup) { put(.plans(g), x) }
+        put(.expenditure, accounts[f].expenditure)
+        put(.income, accounts[f].income)
+        put(.inYearBalance, reserve[f].inYear)
+        put(.cumulativeBalance, reserve[f].closing)
+        put(.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
       }
       return row
     }

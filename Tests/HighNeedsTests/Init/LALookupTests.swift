@@ -7,31 +7,31 @@ import Testing
 struct LALookupTests {
   static let authorities = [
     LocalAuthority(
-      code: "887", eCode: "E06000035", otherCodes: [], name: "Medway", region: "South East", status: "current", note: ""
+      code: "887", eCode: "E06000035", otherCodes: [], name: "Medway", region: "South East", status: .current, note: ""
     ),
     LocalAuthority(
       code: "801", eCode: "E06000023", otherCodes: [], name: "Bristol, City of", region: "South West",
-      status: "current", note: ""),
+      status: .current, note: ""),
     LocalAuthority(
-      code: "845", eCode: "E10000011", otherCodes: [], name: "East Sussex", region: "South East", status: "current",
+      code: "845", eCode: "E10000011", otherCodes: [], name: "East Sussex", region: "South East", status: .current,
       note: ""),
     LocalAuthority(
-      code: "938", eCode: "E10000032", otherCodes: [], name: "West Sussex", region: "South East", status: "current",
+      code: "938", eCode: "E10000032", otherCodes: [], name: "West Sussex", region: "South East", status: .current,
       note: ""),
     LocalAuthority(
       code: "825", eCode: "E06000060", otherCodes: ["E10000002"], name: "Buckinghamshire", region: "South East",
-      status: "current",
+      status: .current,
       note: ""),
     LocalAuthority(
-      code: "909", eCode: "E10000006", otherCodes: [], name: "Cumbria", region: "North West", status: "predecessor",
+      code: "909", eCode: "E10000006", otherCodes: [], name: "Cumbria", region: "North West", status: .predecessor,
       note: "abolished Apr 2023: Cumbria -> Cumberland 942 + Westmorland and Furness 943"),
     LocalAuthority(
-      code: "942", eCode: "E06000063", otherCodes: [], name: "Cumberland", region: "North West", status: "current",
+      code: "942", eCode: "E06000063", otherCodes: [], name: "Cumberland", region: "North West", status: .current,
       note: ""),
     LocalAuthority(
       code: "839", eCode: "E06000058", otherCodes: [], name: "Bournemouth, Christchurch and Poole",
       region: "South West",
-      status: "current", note: ""),
+      status: .current, note: ""),
   ]
 
   @Test(arguments: [

@@ -72,7 +72,7 @@ import Testing
     }
     #expect(throws: InputError.self) { try GoalSeekVariable.parse("mitigation:none", scenario: s) }
     let p = try GoalSeekTarget.parse("P(cumulative_balance >= 0 in 2027-28) >= 0.8", scenario: s)
-    #expect(p.probability == 0.8 && p.metric == "cumulative_balance" && p.year == 2)
+    #expect(p.probability == 0.8 && p.metric == .cumulativeBalance && p.year == 2)
   }
 }
 
@@ -104,7 +104,7 @@ import Testing
       let fixed = try variable.applied(x, to: s)
       let rows = try GoalSeek.metrics(fixed, draws: 2, seed: 1)
       #expect(rows.allSatisfy { $0.allSatisfy(\.isFinite) }, "\(name) at \(x)")
-      let plans = Sweep.metricNames().indices.filter { Sweep.metricNames()[$0].hasSuffix("plans") }
+      let plans = SweepMetric.ordered.filter(\.isPlans).map(\.index)
       #expect(
         rows.allSatisfy { row in
           plans.allSatisfy { m in (0..<s.horizonYears).allSatisfy { row[m * s.horizonYears + $0] >= 0 } }

@@ -60,7 +60,6 @@ import Testing
     let seed: UInt64 = 5
     let rows = try Sweep.run(s, seed: seed, draws: 6, batches: 0..<1)
     let H = s.horizonYears
-    let names = Sweep.metricNames()
     var projectedAlone = 0
     for d in 0..<rows.count {
       let values = Draw.inputValues(s.uncertainty, horizon: H, generator: Philox4x32(seed: seed), draw: d)
@@ -86,16 +85,16 @@ import Testing
         a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-3) || a.isApproximatelyEqual(to: b, relativeTolerance: 1e-9)
       }
       for f in 0..<H {
-        #expect(same(rows[d][names.firstIndex(of: "total_plans")! * H + f], run.kpis[f].totalPlans))
-        #expect(same(rows[d][names.firstIndex(of: "income")! * H + f], run.accounts[f].income))
-        #expect(same(rows[d][names.firstIndex(of: "cumulative_balance")! * H + f], run.reserve[f].closing))
+        #expect(same(rows[d][SweepMetric.totalPlans.index * H + f], run.kpis[f].totalPlans))
+        #expect(same(rows[d][SweepMetric.income.index * H + f], run.accounts[f].income))
+        #expect(same(rows[d][SweepMetric.cumulativeBalance.index * H + f], run.reserve[f].closing))
       }
       if try SweepModel(s).draw(d, generator: Philox4x32(seed: seed)).projection != nil { projectedAlone += 1 }
     }
     // A drawn incidence trend changes the caseload, so every draw ran on its own projection.
     #expect(projectedAlone == rows.count)
     // The draws differ.
-    #expect(Set(rows.map { $0[names.firstIndex(of: "cumulative_balance")! * H + H - 1] }).count == rows.count)
+    #expect(Set(rows.map { $0[SweepMetric.cumulativeBalance.index * H + H - 1] }).count == rows.count)
   }
 
   @Test func financeOnlyNumbersShareTheSweepsProjection() throws {
@@ -111,7 +110,7 @@ import Testing
     let run = try ScenarioRun.run(s)
     let rows = try Sweep.run(s, seed: 2, draws: 3, batches: 0..<1)
     let H = s.horizonYears
-    let balance = Sweep.metricNames().firstIndex(of: "cumulative_balance")!
+    let balance = SweepMetric.cumulativeBalance.index
     for row in rows {
       for f in 0..<H {
         #expect(row[balance * H + f].isApproximatelyEqual(to: run.reserve[f].closing, absoluteTolerance: 1e-6))

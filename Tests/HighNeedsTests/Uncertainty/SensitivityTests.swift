@@ -18,8 +18,7 @@ import Testing
     #expect(factors.map(\.id) == ["fixed", "transition_rows"])
     #expect(factors.map(\.target) == ["incidence_factor", "dirichlet"])
     // Moves between placements leave the total unchanged but not what the plans cost.
-    let expenditure = Sweep.metricNames().firstIndex(of: "expenditure")!
-    let r = try Sensitivity.sobol(s, metric: expenditure, year: 2, samples: 64, seed: 4, bootstrap: 100)
+    let r = try Sensitivity.sobol(s, metric: .expenditure, year: 2, samples: 64, seed: 4, bootstrap: 100)
     #expect(r.variance > 0)
     // A factor that never changes the output has a total index of exactly 0 (Jansen).
     #expect(r.total[0] == 0)
@@ -38,9 +37,8 @@ import Testing
       """)
     var withoutRows = s
     withoutRows.uncertainty.transitionConcentration = nil
-    let expenditure = Sweep.metricNames().firstIndex(of: "expenditure")!
-    let a = try Sensitivity.tornado(s, metric: expenditure, year: 2, percent: nil)
-    let b = try Sensitivity.tornado(withoutRows, metric: expenditure, year: 2, percent: nil)
+    let a = try Sensitivity.tornado(s, metric: .expenditure, year: 2, percent: nil)
+    let b = try Sensitivity.tornado(withoutRows, metric: .expenditure, year: 2, percent: nil)
     #expect(a.central == b.central)
     #expect(a.bars.map(\.outputAtHigh) == b.bars.map(\.outputAtHigh))
   }
