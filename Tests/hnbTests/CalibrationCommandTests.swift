@@ -421,7 +421,7 @@ import Testing
       "\(bad.stderr)")
   }
 
-  @Test func fitWithAPanelWritesThePooledGrowthTheRetrospectiveScenarioUses() throws {
+  @Test func fitWithAPanelAloneWritesTheTotalsGrowthAsOneTrend() throws {
     let out = HNBCommand.freshDirectory()
     let result = try HNBCommand.run([
       "fit", "--history", "Calibration/data/sutton_history.csv", "--exclude-years", "2020-2025", "--panel",
@@ -434,17 +434,90 @@ import Testing
     let growth = try #require(fit["growth_fraction_per_year"])
     let trend = try String(contentsOfFile: out + "/pooled_trend.yaml", encoding: .utf8)
     #expect(trend.contains("value: \(growth)"))
-    // The retrospective scenario carries this growth and its spread, and validates.
-    let scenario = try String(
-      contentsOfFile: HNBCommand.root.path + "/Scenarios/sutton/retrospective/pooled_2019.yaml", encoding: .utf8)
-    #expect(scenario.contains("value: \(growth)"))
-    #expect(scenario.contains("sd: \(fit["growth_fraction_sd_per_year"] ?? "?")}"))
-    let validate = try HNBCommand.run(["validate", "Scenarios/sutton/retrospective/pooled_2019.yaml"])
-    #expect(validate.status == 0, "\(validate.stderr)")
+    #expect(trend.contains("sd: \(fit["growth_fraction_sd_per_year"] ?? "?")}"))
+    #expect(trend.contains("Give --scenario FILE"))
     let refused = try HNBCommand.run([
       "fit", "--panel", "Data/national/panel.csv", "--transitions", "t.csv", "--out", HNBCommand.freshDirectory(),
     ])
     #expect(refused.status == 64 && refused.stderr.contains("give --history too"), "\(refused.stderr)")
+    let noPanel = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history.csv", "--scenario",
+      "Scenarios/sutton/retrospective/baseline_2019.yaml", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(noPanel.status == 64 && noPanel.stderr.contains("give --history and --panel too"), "\(noPanel.stderr)")
+    // A scenario from another census than the history's last is refused, naming its key.
+    let otherCensus = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history.csv", "--panel", "Data/national/panel.csv", "--scenario",
+      "Scenarios/sutton/retrospective/baseline_2019.yaml", "--out", HNBCommand.freshDirectory(),
+    ])
+    #expect(
+      otherCensus.status == 65 && otherCensus.stderr.contains("time.base_census_year")
+        && otherCensus.stderr.contains("2025"), "\(otherCensus.stderr)")
+  }
+
+  /// `hnb fit --panel --scenario` for Sutton's January 2019 retrospective writes the trend the
+  /// pooled retrospective extends, which validates and whose total is the forecast path.
+  @Test func fitForTheRetrospectiveScenarioWritesTheTrendItsPooledScenarioExtends() throws {
+    let out = HNBCommand.freshDirectory()
+    let result = try HNBCommand.run([
+      "fit", "--history", "Calibration/data/sutton_history.csv", "--exclude-years", "2020-2025", "--panel",
+      "Data/national/panel.csv", "--scenario", "Scenarios/sutton/retrospective/baseline_2019.yaml", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let written = try String(contentsOfFile: out + "/pooled_trend.yaml", encoding: .utf8)
+    let shipped = try String(
+      contentsOfFile: HNBCommand.root.path + "/Scenarios/sutton/retrospective/data/pooled_trend_2019.yaml",
+      encoding: .utf8)
+    #expect(written == shipped)
+    #expect(written.contains("\"2025\": {value:") && written.contains("id: caseload_growth"))
+    let validate = try HNBCommand.run(["validate", "Scenarios/sutton/retrospective/pooled_2019.yaml"])
+    #expect(validate.status == 0, "\(validate.stderr)")
+    let runOut = HNBCommand.freshDirectory()
+    let run = try HNBCommand.run([
+      "run", "Scenarios/sutton/retrospective/pooled_2019.yaml", "--as-of", "2026-01-15", "--out", runOut,
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    // The forecast total at January 2025 is in the file's comment; the model reaches it.
+    let rows = try HNBCommand.readCSV(runOut + "/outturn.csv")
+    let total = try #require(rows.first { $0["year"] == "2025" && $0["measure"] == "total_plans" })
+    let forecast = try #require(Double(total["forecast"] ?? ""))
+    #expect(written.contains("2025 \(Int(forecast.rounded()))"), "\(forecast)")
+  }
+
+  /// The fit's series for an LA's generated scenario is the one `hnb init` wrote in it: the same
+  /// code (`GrowthSeries`) from the same panel and the scenario's own inputs.
+  @Test func fitsSeriesForAGeneratedScenarioIsInitsSeries() throws {
+    let panel = try String(contentsOfFile: HNBCommand.root.path + "/Data/national/panel.csv", encoding: .utf8)
+    let history =
+      "year,plans\n"
+      + panel.split(separator: "\n").filter { $0.hasPrefix("887,") }.map { line -> String in
+        let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+        return "\(cells[2]),\(cells[3])"
+      }.joined(separator: "\n") + "\n"
+    let folder = HNBCommand.freshDirectory()
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try history.write(toFile: folder + "/medway.csv", atomically: true, encoding: .utf8)
+    let out = folder + "/fit"
+    let result = try HNBCommand.run([
+      "fit", "--history", folder + "/medway.csv", "--panel", "Data/national/panel.csv", "--scenario",
+      "Scenarios/medway/generated/baseline.yaml", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let written = try String(contentsOfFile: out + "/pooled_trend.yaml", encoding: .utf8)
+    let generated = try String(
+      contentsOfFile: HNBCommand.root.path + "/Scenarios/medway/generated/baseline.yaml", encoding: .utf8)
+    let sweep = try String(
+      contentsOfFile: HNBCommand.root.path + "/Scenarios/medway/generated/sweep/uncertainty.yaml", encoding: .utf8)
+    func values(_ text: String) -> [String] {
+      text.split(separator: "\n").filter { $0.hasPrefix("    \"20") && $0.contains(": {value: ") }.map {
+        String($0.prefix { $0 != "," })
+      }
+    }
+    let fitted = values(written)
+    #expect(fitted.count == 10)
+    #expect(fitted == Array(values(generated).prefix(fitted.count)), "\(fitted) \(values(generated))")
+    let distribution = try #require(written.split(separator: "\n").first { $0.contains("type: lognormal") })
+    #expect(sweep.contains(distribution), "\(distribution)")
   }
 
   @Test func backtestOfAHistoryWithAPanelScoresThePooledCandidate() throws {

@@ -139,9 +139,14 @@ public struct PooledForecast: Sendable {
 
 extension CalibrationOutput {
   /// `pooled_forecast.csv` (the total by the pooled method, with p10–p90), `pooled_fit.csv`
-  /// (its parameters and growth) and `pooled_trend.yaml` (the growth as a scenario's
-  /// `incidence_trend_fraction_per_year`, with its spread as a normal distribution).
-  public static func pooledTables(_ p: PooledForecast, command: String) -> [String: String] {
+  /// (its parameters and growth) and `pooled_trend.yaml`: with `series` (`--scenario`), the
+  /// scenario's `incidence_trend_fraction_per_year` year by year and the interval as the sweep's
+  /// `caseload_growth` input, as `hnb init` writes them (`GrowthSeries`); without, the growth of
+  /// the total as one trend with its spread as a normal distribution (an approximation, which
+  /// counts the growth the stock has with flat incidence twice).
+  public static func pooledTables(
+    _ p: PooledForecast, series: (GrowthSeries, scenario: String)? = nil, command: String
+  ) -> [String: String] {
     func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
     var forecast = CSVWriter(header: [
       "level", "year", "horizon", "forecast_plans", "p10_plans", "p90_plans",
@@ -163,13 +168,22 @@ extension CalibrationOutput {
       CSVWriter.fixed(p.deviation, 6), CSVWriter.fixed(p.fit.shrinkWeight, 6), CSVWriter.fixed(p.fit.shrinkSize, 0),
       CSVWriter.fixed(p.growth, 6), CSVWriter.fraction(p.growthFraction), sd.map { CSVWriter.fraction($0) } ?? "",
     ])
+    let yaml =
+      series.map { trendYAML(p, series: $0.0, scenario: $0.scenario, command: command) }
+      ?? totalTrendYAML(p, command: command)
+    return ["pooled_forecast.csv": forecast.text, "pooled_fit.csv": fit.text, "pooled_trend.yaml": yaml]
+  }
+
+  /// `pooled_trend.yaml` without a scenario: the growth of the total as one trend.
+  static func totalTrendYAML(_ p: PooledForecast, command: String) -> String {
     let value = CSVWriter.fraction(p.growthFraction)
     var yaml = """
       # Written by `\(command)`:
       # the pooled method's growth of the total (docs/CALIBRATION.md, "The pooled method") from the
       # census of January \(p.origin), as the scenario's incidence trend. A scenario uses it with `extends: [baseline.yaml, DIR/pooled_trend.yaml]`.
-      # It carries the growth of plans over to new plans per resident: exact when the leave rate and
-      # the population are steady, an approximation otherwise.
+      # It carries the growth of plans over to new plans per resident, an approximation: the stock
+      # grows with flat incidence already, so this counts that growth twice. Give --scenario FILE
+      # for the year series that makes FILE's total follow the forecast (docs/CALIBRATION.md).
       caseload:
         incidence_trend_fraction_per_year:
           value: \(value)
@@ -179,11 +193,51 @@ extension CalibrationOutput {
           status: derived
 
       """
-    if let sd {
+    if let sd = p.growthFractionSD {
       yaml = yaml.replacingOccurrences(
         of: "    status: derived\n",
         with: "    status: derived\n    distribution: {type: normal, mean: \(value), sd: \(CSVWriter.fraction(sd))}\n")
     }
-    return ["pooled_forecast.csv": forecast.text, "pooled_fit.csv": fit.text, "pooled_trend.yaml": yaml]
+    return yaml
+  }
+
+  /// `pooled_trend.yaml` for a scenario: the trend series and the interval as `caseload_growth`.
+  static func trendYAML(_ p: PooledForecast, series: GrowthSeries, scenario: String, command: String) -> String {
+    let origin = p.origin
+    func n(_ x: Double, _ d: Int = 6) -> String { InitFormat.number(x, decimals: d) }
+    let path = series.path.map { n($0, 0) }
+    var lines = [
+      "# Written by `\(command)`:",
+      "# the pooled method's forecast of the total (docs/CALIBRATION.md, \"The pooled method\") from the",
+      "# census of January \(origin), as \(scenario)'s incidence trend year by year: each year's trend makes",
+      "# the new plans the forecast total less the plans kept from the year before (the scenario's",
+      "# cessation by age), over its new plans at the incidence as written (docs/CALIBRATION.md,",
+      "# \"The forecast as a scenario's trend\"); growth held beyond \(PooledForecast.calibratedHorizon) years. A scenario uses",
+      "# it with `extends: [\(scenario), DIR/pooled_trend.yaml]`.",
+      "# Forecast total by January: "
+        + zip(series.path.indices, path).map { "\(origin + $0 + 1) \($1)" }.joined(separator: ", ")
+        + "; the scenario's total: " + series.model.map { n($0, 0) }.joined(separator: ", ") + ".",
+    ]
+    if !series.clamped.isEmpty {
+      lines.append(
+        "# The trend is held within \(n(GrowthSeries.trendBounds.lowerBound))..\(n(GrowthSeries.trendBounds.upperBound)) a year, incidence at least \(n(GrowthSeries.lowestLevel)) x the base year's and every rate at most 0.5 in \(series.clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there."
+      )
+    }
+    lines += ["caseload:", "  incidence_trend_fraction_per_year:"]
+    for (t, g) in series.trend.enumerated() {
+      lines.append(
+        "    \"\(origin + t + 1)\": {value: \(n(g)), source: \"hnb fit: the pooled_shrink forecast of the total from the January \(origin) census, \(path[t]) plans at January \(origin + t + 1), through the stock-flow identity\", status: derived}"
+      )
+    }
+    if let f = series.factor {
+      lines += [
+        "# caseload_growth: one draw scales every new plan so that the total's p10-p90 at 1-\(PooledForecast.calibratedHorizon) years is",
+        "# the pooled method's interval (the panel's out-of-sample errors); for hnb sweep.",
+        "uncertainty:", "  inputs:", "    - id: caseload_growth", "      target: incidence_factor",
+        "      varies: once",
+        "      distribution: {type: lognormal, median: \(n(f.median)), sd_log: \(n(f.sdLog))}",
+      ]
+    }
+    return lines.joined(separator: "\n") + "\n"
   }
 }

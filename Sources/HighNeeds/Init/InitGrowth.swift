@@ -26,45 +26,10 @@ extension Builder {
     var clamped: [Int]
   }
 
-  /// The trend a year may take: a fall of half, a doubling.
-  static let trendBounds = -0.5...1.0
-  /// The lowest incidence the trend may reach, as a multiple of the base year's: a forecast
-  /// total falling faster than plans leave (a census that lost most of an LA's plans) would
-  /// otherwise halve new plans every year.
-  static let lowestLevel = 0.5
-  /// `Φ⁻¹(0.9)`, for a p10–p90 as a normal's.
-  static let z90 = 1.2815515655446004
-  /// A normal's or lognormal's truncation point (`docs/SCENARIO.md`, "Truncation"), rounded up.
-  static let truncationZ = 7.0345
-
-  /// The model's total plans at each projected census, `t = 1…H`, from the base stock by age,
-  /// with cessation by age (0–24; every plan ends at 25), and `arrivals(t)` new plans by age at
-  /// census `t`: exactly the model's total, since moves and overflow keep plans and the
-  /// generated cessation is the same in every placement.
-  static func totals(stock start: [Double], cessation: [Double], years: Int, arrivals: (Int, Double) -> [Double])
-    -> (total: [Double], keptOfBase: [Double])
-  {
-    var stock = start
-    var base = start
-    var total: [Double] = []
-    var keptOfBase: [Double] = []
-    for t in 1...years {
-      var next = [Double](repeating: 0, count: 26)
-      var nextBase = [Double](repeating: 0, count: 26)
-      for a in 0..<25 {
-        next[a + 1] = stock[a] * (1 - cessation[a])
-        nextBase[a + 1] = base[a] * (1 - cessation[a])
-      }
-      let kept = next.reduce(0, +)
-      let new = arrivals(t, kept)
-      for a in 0..<26 { next[a] += new[a] }
-      stock = next
-      base = nextBase
-      total.append(stock.reduce(0, +))
-      keptOfBase.append(base.reduce(0, +))
-    }
-    return (total, keptOfBase)
-  }
+  /// The bounds and constants of the shared computation (`GrowthSeries`).
+  static let trendBounds = GrowthSeries.trendBounds
+  static let lowestLevel = GrowthSeries.lowestLevel
+  static let z90 = GrowthSeries.z90
 
   /// The incidence trend that makes the model's total follow the pooled forecast.
   ///
@@ -95,60 +60,15 @@ extension Builder {
       note(
         key, "0", "fraction per year", .nationalDefault, "\(why): new plans per resident held at the latest year's rate"
       )
-      let flat = Builder.totals(stock: byAge, cessation: cessation, years: horizon) { t, _ in base(t) }
+      let flat = GrowthSeries.flat(stock: byAge, cessation: cessation, years: horizon, base: base)
       return Growth(
-        trend: Array(repeating: 0, count: horizon), forecast: nil, path: [], model: flat.total, kept: flat.keptOfBase,
-        arrived: zip(flat.total, flat.keptOfBase).map { $0 - $1 }, factor: nil, clamped: [])
+        trend: flat.trend, forecast: nil, path: [], model: flat.model, kept: flat.kept, arrived: flat.arrived,
+        factor: nil, clamped: [])
     }
-    let path = (1...horizon).map { exp(forecast.logForecast(horizon: $0)) }
-    let highestRate = incidence.max() ?? 0
-    var multiplier = 1.0
-    var trend: [Double] = []
-    var clamped: [Int] = []
-    let run = Builder.totals(stock: byAge, cessation: cessation, years: horizon) { t, kept in
-      let b = base(t)
-      let needed = b.reduce(0, +)
-      let wanted = needed > 0 ? (path[t - 1] - kept) / needed : multiplier
-      var g = wanted / multiplier - 1
-      var upper = Builder.trendBounds.upperBound
-      if highestRate > 0 { upper = min(upper, 0.5 / (highestRate * multiplier) - 1) }
-      let lower = max(Builder.trendBounds.lowerBound, Builder.lowestLevel / multiplier - 1)
-      if !g.isFinite || g < lower || g > upper {
-        g = g.isFinite ? min(max(g, lower), upper) : 0
-        clamped.append(census + t)
-      }
-      g = Double(InitFormat.number(g, decimals: 6)) ?? g
-      trend.append(g)
-      multiplier *= 1 + g
-      return b.map { $0 * multiplier }
-    }
-    let arrived = zip(run.total, run.keptOfBase).map { $0 - $1 }
-    // The interval: every new plan scaled by one lognormal draw `v`, so the total at `h` is
-    // `K_h + v · C_h`; `v`'s p10 and p90 are the means on the log scale of those that give the
-    // pooled p10 and p90 at h1–h3.
-    var lows: [Double] = []
-    var highs: [Double] = []
-    for f in forecast.forecasts {
-      let h = f.horizon - 1
-      guard let p10 = f.p10, let p90 = f.p90, arrived[h] > 0 else { continue }
-      let low = (p10 - run.keptOfBase[h]) / arrived[h]
-      let high = (p90 - run.keptOfBase[h]) / arrived[h]
-      if low > 0 { lows.append(Foundation.log(low)) }
-      if high > 0 { highs.append(Foundation.log(high)) }
-    }
-    var factor: (median: Double, sdLog: Double)?
-    if !lows.isEmpty, !highs.isEmpty {
-      let lo = lows.reduce(0, +) / Double(lows.count)
-      let hi = highs.reduce(0, +) / Double(highs.count)
-      let mu = (lo + hi) / 2
-      var sd = max(0, (hi - lo) / (2 * Builder.z90))
-      // Every drawn incidence must stay a rate: exp(μ + 7.03 σ) · the highest rate ≤ 1.
-      let rate = highestRate * (trend.reduce(into: [1.0]) { $0.append(($0.last ?? 1) * (1 + $1)) }.max() ?? 1)
-      if rate > 0 { sd = min(sd, 0.999 * (-Foundation.log(rate) - mu) / Builder.truncationZ) }
-      let median = Double(InitFormat.number(exp(mu), decimals: 6)) ?? exp(mu)
-      sd = max(0, floor(sd * 1e6) / 1e6)
-      factor = (median, sd)
-    }
+    let grown = GrowthSeries.make(
+      forecast: forecast, stock: byAge, cessation: cessation, years: horizon, census: census,
+      highestRate: incidence.max() ?? 0, base: base)
+    let (trend, clamped) = (grown.trend, grown.clamped)
     let h3 = forecast.forecasts.map { "\($0.year) \(InitFormat.number($0.forecast, decimals: 0))" }
       .joined(separator: ", ")
     note(
@@ -159,18 +79,16 @@ extension Builder {
           : "; held within \(InitFormat.number(Builder.trendBounds.lowerBound))..\(InitFormat.number(Builder.trendBounds.upperBound)) a year, incidence at least \(InitFormat.number(Builder.lowestLevel)) x the base year's and every rate at most 0.5 in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there")
     )
     return Growth(
-      trend: trend, forecast: forecast, path: path, model: run.total, kept: run.keptOfBase, arrived: arrived,
-      factor: factor, clamped: clamped)
+      trend: trend, forecast: forecast, path: grown.path, model: grown.model, kept: grown.kept,
+      arrived: grown.arrived, factor: grown.factor, clamped: clamped)
   }
 
   /// The sweep's p10 and p90 of the total at horizon `h` (1-based) under `growth.factor`.
   static func sweepInterval(_ growth: Growth, horizon h: Int) -> (p10: Double, p90: Double)? {
-    guard let f = growth.factor, h >= 1, h <= growth.kept.count else { return nil }
-    let mu = Foundation.log(f.median)
-    return (
-      growth.kept[h - 1] + exp(mu - z90 * f.sdLog) * growth.arrived[h - 1],
-      growth.kept[h - 1] + exp(mu + z90 * f.sdLog) * growth.arrived[h - 1]
-    )
+    GrowthSeries(
+      trend: growth.trend, path: growth.path, model: growth.model, kept: growth.kept, arrived: growth.arrived,
+      factor: growth.factor, clamped: growth.clamped
+    ).sweepInterval(horizon: h)
   }
 
   /// `incidence_trend_fraction_per_year` as YAML lines (a series by census year).

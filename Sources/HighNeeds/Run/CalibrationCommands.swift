@@ -11,11 +11,14 @@ public struct CalibrationFiles: Sendable {
   public var excludeYears: String?
   /// `--panel`: the panel of many LAs' series (`Panel`), or nil for the bundled one.
   public var panel: String?
+  /// `--scenario` (`hnb fit`): the scenario the pooled trend is written for (`GrowthSeries`).
+  public var scenario: String?
 
   public init(
     history: String?, newPlans: String?, transitions: String?, population: String?, mapping: String?,
-    excludeYears: String?, panel: String? = nil
+    excludeYears: String?, panel: String? = nil, scenario: String? = nil
   ) {
+    self.scenario = scenario
     self.history = history
     self.newPlans = newPlans
     self.transitions = transitions
@@ -26,7 +29,9 @@ public struct CalibrationFiles: Sendable {
   }
 
   /// The input files given.
-  public var files: [String] { [history, newPlans, transitions, population, mapping, panel].compactMap { $0 } }
+  public var files: [String] {
+    [history, newPlans, transitions, population, mapping, panel, scenario].compactMap { $0 }
+  }
 
   /// The options as given, for the manifest's command line.
   public var arguments: [String] {
@@ -34,7 +39,7 @@ public struct CalibrationFiles: Sendable {
     for (name, value) in [
       ("--history", history), ("--new-plans", newPlans), ("--transitions", transitions),
       ("--population", population), ("--mapping", mapping), ("--exclude-years", excludeYears),
-      ("--panel", panel),
+      ("--panel", panel), ("--scenario", scenario),
     ] {
       if let value { result += [name, value] }
     }
@@ -63,6 +68,9 @@ public struct CalibrationFiles: Sendable {
     }
     if panel != nil && history == nil {
       return "--panel pools the --history total with the panel's LAs (the pooled growth); give --history too."
+    }
+    if scenario != nil && panel == nil {
+      return "--scenario names the scenario the pooled trend (--panel) is written for; give --history and --panel too."
     }
     if newPlans != nil && history == nil {
       return "--new-plans gives the new plans behind the --history totals (the stock-flow fit); give --history too."
@@ -261,15 +269,25 @@ public struct FitCommand: Sendable {
       let pooled = try PooledForecast.make(
         series: history.total.through(lastYear, excluding: excluded), panel: panel, horizon: horizon)
       try CalibrationLimits.check(pooled.forecasts, level: "total", method: "pooled", file: panelPath)
+      let series = try inputs.scenario.map { path in
+        (
+          try GrowthSeries.forScenario(pooled, scenario: try ScenarioLoader.load(path: path), file: path),
+          scenario: path
+        )
+      }
       found.files.merge(
         CalibrationOutput.pooledTables(
-          pooled, command: (["hnb", "fit"] + inputs.arguments + ["--horizon", "\(horizon)"]).joined(separator: " "))
+          pooled, series: series,
+          command: (["hnb", "fit"] + inputs.arguments + ["--horizon", "\(horizon)"]).joined(separator: " "))
       ) { $1 }
       found.methods.append(
         "\(PanelBacktest.method.rawValue) (the pooled method) for the total: England's growth "
           + "\(CSVWriter.fixed(pooled.nationalGrowth, 4)) plus \(CSVWriter.fixed(pooled.fit.shrinkWeight, 3)) × the "
           + "size weight × the LA's deviation \(CSVWriter.fixed(pooled.deviation, 4)) = "
-          + "\(CSVWriter.fixed(pooled.growth, 4)) log points a year, written as the incidence trend in pooled_trend.yaml, "
+          + "\(CSVWriter.fixed(pooled.growth, 4)) log points a year, written in pooled_trend.yaml "
+          + (inputs.scenario.map {
+            "as \($0)'s incidence trend year by year (the forecast total less the plans kept, over its new plans), "
+          } ?? "as one incidence trend (the growth of the total; --scenario writes a scenario's series), ")
           + "from \(historyPath) and \(panelPath)")
     }
     if let populationPath = inputs.population, inputs.transitions == nil {

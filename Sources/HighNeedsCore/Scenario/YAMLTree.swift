@@ -25,10 +25,16 @@ public indirect enum YAMLTree: Sendable {
     }
   }
 
-  /// Merges `overlay` on top of `self`: maps key by key, lists of maps with `id` by id,
-  /// anything else replaced by the overlay.
+  /// Merges `overlay` on top of `self`.
+  ///
+  /// Maps merge key by key, lists of maps with `id` by id, anything else is replaced by the
+  /// overlay. A value by year (a map whose keys are all years)
+  /// replaces a single value written as a map (`{value: …}`).
   public func merged(with overlay: YAMLTree) -> YAMLTree {
     switch (self, overlay) {
+    case (.mapping(let base, _), .mapping(let top, _))
+    where base.contains { $0.key == "value" } && !top.isEmpty && top.allSatisfy { Int($0.key) != nil }:
+      return overlay
     case (.mapping(let base, let location), .mapping(let top, _)):
       var result = base
       for entry in top {

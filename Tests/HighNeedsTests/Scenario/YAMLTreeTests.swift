@@ -153,6 +153,20 @@ import Testing
     #expect(gone.isEmpty)
   }
 
+  /// A value by year replaces a single value written as a map (`{value: …}`), so a child can
+  /// give a parent's trend year by year; a map that changes only a value's source still merges.
+  @Test func aValueByYearReplacesASingleValueMap() throws {
+    let parent = try YAMLTree.parse(
+      "t: {value: 0, source: flat, assumption: true}\nu: {value: 1, source: old}\n", file: "parent.yaml")
+    let child = try YAMLTree.parse(
+      "t: {\"2020\": {value: 0.1}, \"2021\": {value: 0.2}}\nu: {source: new}\n", file: "child.yaml")
+    let merged = parent.merged(with: child)
+    let t = try #require(Self.value(merged, "t"))
+    #expect(Self.pairs(t).map(\.key) == ["2020", "2021"])
+    let u = try #require(Self.value(merged, "u"))
+    #expect(Self.pairs(u).map { "\($0.key)=\(Self.text($0.value) ?? "?")" } == ["value=1", "source=new"])
+  }
+
   /// In the manifest, numbers (with `_` separators) are numbers, `true` and `false` booleans,
   /// null is null and everything else text.
   @Test func jsonValuesKeepNumbersAndText() throws {
