@@ -28,8 +28,8 @@ public indirect enum YAMLTree: Sendable {
   /// Merges `overlay` on top of `self`.
   ///
   /// Maps merge key by key, lists of maps with `id` by id, anything else is replaced by the
-  /// overlay. A value by year (a map whose keys are all years)
-  /// replaces a single value written as a map (`{value: …}`).
+  /// overlay. A value by census year (a map whose keys are all whole numbers) replaces a single
+  /// value written as a map (`{value: …}`).
   public func merged(with overlay: YAMLTree) -> YAMLTree {
     switch (self, overlay) {
     case (.mapping(let base, _), .mapping(let top, _))
