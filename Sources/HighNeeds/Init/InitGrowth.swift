@@ -5,31 +5,15 @@ import Foundation
 /// resident year by year through the stock-flow identity, and its p10–p90 interval as the
 /// sweep's uncertain caseload input (docs/INIT.md, "Growth").
 extension Builder {
-  /// The incidence trend of one generated scenario and what it was fitted to.
+  /// The incidence trend of one generated scenario (`series`, the shared computation) and the
+  /// pooled forecast it was fitted to (nil when the panel had none for the LA).
+  @dynamicMemberLookup
   struct Growth: Sendable {
-    /// The trend fraction of each projected census year (`incidence_trend_fraction_per_year`).
-    var trend: [Double]
-    /// The pooled forecast of the total, when the panel had one for the LA.
+    var series: GrowthSeries
     var forecast: PooledForecast?
-    /// The forecast total path `P̂_t`, `t = 1…H` (empty without a forecast).
-    var path: [Double]
-    /// The model's total with the trend, `t = 1…H` (the stock-flow replica below).
-    var model: [Double]
-    /// Plans of the base stock still held at `t` (`K_t`) and of the new plans since the base
-    /// (`C_t`), so that the total is `K_t + v · C_t` when every new plan is scaled by `v`.
-    var kept: [Double]
-    var arrived: [Double]
-    /// The sweep's `incidence_factor` (drawn once): a lognormal's median and `sd_log`, nil
-    /// without an interval.
-    var factor: (median: Double, sdLog: Double)?
-    /// The years whose trend was held inside `trendBounds` (so the model's total leaves the path).
-    var clamped: [Int]
-  }
 
-  /// The bounds and constants of the shared computation (`GrowthSeries`).
-  static let trendBounds = GrowthSeries.trendBounds
-  static let lowestLevel = GrowthSeries.lowestLevel
-  static let z90 = GrowthSeries.z90
+    subscript<T>(dynamicMember keyPath: KeyPath<GrowthSeries, T>) -> T { series[keyPath: keyPath] }
+  }
 
   /// The incidence trend that makes the model's total follow the pooled forecast.
   ///
@@ -60,10 +44,8 @@ extension Builder {
       note(
         key, "0", "fraction per year", .nationalDefault, "\(why): new plans per resident held at the latest year's rate"
       )
-      let flat = GrowthSeries.flat(stock: byAge, cessation: cessation, years: horizon, base: base)
       return Growth(
-        trend: flat.trend, forecast: nil, path: [], model: flat.model, kept: flat.kept, arrived: flat.arrived,
-        factor: nil, clamped: [])
+        series: GrowthSeries.flat(stock: byAge, cessation: cessation, years: horizon, base: base), forecast: nil)
     }
     let grown = GrowthSeries.make(
       forecast: forecast, stock: byAge, cessation: cessation, years: horizon, census: census,
@@ -76,19 +58,9 @@ extension Builder {
       "the LA's total forecast by the pooled method (pooled_shrink, docs/CALIBRATION.md) from \(packFile("panel.csv")) up to January \(census): England's growth \(InitFormat.number(forecast.nationalGrowth, decimals: 4)) plus \(InitFormat.number(forecast.fit.shrinkWeight, decimals: 3)) x \(InitFormat.number(forecast.fit.shrinkWeight == 0 ? 0 : forecast.lastPlans / (forecast.lastPlans + forecast.fit.shrinkSize), decimals: 3)) of the LA's deviation \(InitFormat.number(forecast.deviation, decimals: 4)) = \(InitFormat.number(forecast.growth, decimals: 4)) log points a year (\(h3)), held beyond \(PooledForecast.calibratedHorizon) years (the rule in docs/CALIBRATION.md, Beyond three years); each year's trend makes the new plans the forecast total less the plans kept from the year before (the LA's cessation by age), over the new plans at the base incidence"
         + (clamped.isEmpty
           ? ""
-          : "; held within \(InitFormat.number(Builder.trendBounds.lowerBound))..\(InitFormat.number(Builder.trendBounds.upperBound)) a year, incidence at least \(InitFormat.number(Builder.lowestLevel)) x the base year's and every rate at most 0.5 in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there")
+          : "; held within \(InitFormat.number(GrowthSeries.trendBounds.lowerBound))..\(InitFormat.number(GrowthSeries.trendBounds.upperBound)) a year, incidence at least \(InitFormat.number(GrowthSeries.lowestLevel)) x the base year's and every rate at most 0.5 in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there")
     )
-    return Growth(
-      trend: trend, forecast: forecast, path: grown.path, model: grown.model, kept: grown.kept,
-      arrived: grown.arrived, factor: grown.factor, clamped: clamped)
-  }
-
-  /// The sweep's p10 and p90 of the total at horizon `h` (1-based) under `growth.factor`.
-  static func sweepInterval(_ growth: Growth, horizon h: Int) -> (p10: Double, p90: Double)? {
-    GrowthSeries(
-      trend: growth.trend, path: growth.path, model: growth.model, kept: growth.kept, arrived: growth.arrived,
-      factor: growth.factor, clamped: growth.clamped
-    ).sweepInterval(horizon: h)
+    return Growth(series: grown, forecast: forecast)
   }
 
   /// `incidence_trend_fraction_per_year` as YAML lines (a series by census year).
@@ -134,7 +106,7 @@ extension Builder {
     ]
     for t in 0..<growth.trend.count {
       let pooled = forecast.forecasts.first { $0.horizon == t + 1 }
-      let sweep = t < PooledForecast.calibratedHorizon ? Builder.sweepInterval(growth, horizon: t + 1) : nil
+      let sweep = t < PooledForecast.calibratedHorizon ? growth.series.sweepInterval(horizon: t + 1) : nil
       func cell(_ x: Double?) -> String { x.map { InitFormat.number($0, decimals: 0) } ?? "" }
       r.append(
         "| \(census + t + 1) | \(cell(growth.path[t])) | \(cell(pooled?.p10)) | \(cell(pooled?.p90)) | \(cell(growth.model[t])) | \(cell(sweep?.p10)) | \(cell(sweep?.p90)) | \(InitFormat.number(growth.trend[t])) |"

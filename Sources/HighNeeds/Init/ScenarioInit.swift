@@ -1266,7 +1266,7 @@ struct Builder {
     var inputs: [String] = []
     if let factor = growth.factor {
       let matched = (1...PooledForecast.calibratedHorizon).compactMap { h -> String? in
-        guard let sweep = Builder.sweepInterval(growth, horizon: h),
+        guard let sweep = growth.series.sweepInterval(horizon: h),
           let pooled = growth.forecast?.forecasts.first(where: { $0.horizon == h }), let p10 = pooled.p10,
           let p90 = pooled.p90
         else { return nil }

@@ -16,9 +16,9 @@ import Testing
       let growth = try #require(try ScenarioInit.build(la: la, pack: pack).growth, "\(la.name)")
       let forecast = try #require(growth.forecast, "\(la.name): no pooled forecast")
       #expect(growth.trend.count == ScenarioInit.horizonYears)
-      #expect(growth.trend.allSatisfy { $0.isFinite && Builder.trendBounds.contains($0) }, "\(la.name)")
+      #expect(growth.trend.allSatisfy { $0.isFinite && GrowthSeries.trendBounds.contains($0) }, "\(la.name)")
       let levels = growth.trend.reduce(into: [1.0]) { $0.append(($0.last ?? 1) * (1 + $1)) }
-      #expect(levels.allSatisfy { $0 >= Builder.lowestLevel - 1e-6 }, "\(la.name)")
+      #expect(levels.allSatisfy { $0 >= GrowthSeries.lowestLevel - 1e-6 }, "\(la.name)")
       if !growth.clamped.isEmpty { clamped.append("\(la.name) \(growth.clamped)") }
       // Up to the first held year, the model's total is the forecast path.
       let free = (growth.clamped.min() ?? Int.max) - forecast.origin - 1
@@ -32,7 +32,7 @@ import Testing
       }
       #expect(factor.sdLog.isFinite && factor.sdLog >= 0 && factor.median > 0, "\(la.name)")
       for f in forecast.forecasts {
-        let sweep = try #require(Builder.sweepInterval(growth, horizon: f.horizon))
+        let sweep = try #require(growth.series.sweepInterval(horizon: f.horizon))
         let (p10, p90) = (try #require(f.p10), try #require(f.p90))
         let gap = max(abs(sweep.p10 / p10 - 1), abs(sweep.p90 / p90 - 1))
         if gap > worst.gap { worst = (gap, "\(la.name) h\(f.horizon)") }
