@@ -46,7 +46,8 @@ test: deps
 # Every derived data file in the project is what its script writes (each script's --check rebuilds
 # and compares, writing nothing): the national pack and panel from ../shared/data/national (a
 # clone without ../shared beside it says so and skips those two), Sutton's inputs and pipeline
-# rates, Medway's retrospective (which reads YAML: PyYAML, pinned in scripts/requirements.txt, in
+# rates, the hand-built input Sutton's layer on the generated base copies (Scenarios/sutton/same_door;
+# that its national/ is what hnb init writes is an end-to-end test), Medway's retrospective (which reads YAML: PyYAML, pinned in scripts/requirements.txt, in
 # a virtual environment).
 SHARED_NATIONAL := ../shared/data/national
 DATA_CHECK_VENV := .build/data-check/venv
@@ -58,6 +59,7 @@ data-check:
 	else echo "data-check: $(SHARED_NATIONAL) is not beside the project: the pack and panel checks are skipped"; fi
 	python3 scripts/sutton/build_inputs.py --check
 	python3 scripts/sutton/pipeline_rates.py --check
+	python3 scripts/sutton/same_door.py --check
 	$(DATA_CHECK_VENV)/bin/python scripts/medway/build_retrospective.py --check
 
 # hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
