@@ -231,14 +231,16 @@ def compare(hnb):
                  for y in YEARS]))
     first, last = YEARS[0], YEARS[-1]
     lines = sorted({line for _, r in runs for (_, line) in r.lines})
-    print("\nExpenditure by line (£m, cash; a blank is a line the scenario does not have):\n")
+    print("\nExpenditure by line (£m, cash; a blank is a line the scenario does not have; lines that are 0 in "
+          "all three are left out):\n")
     rows = []
     for line in lines:
         row = [line]
         for y in (first, last):
             for _, r in runs:
                 row.append(money(r.lines[(y, line)]) if (y, line) in r.lines else "")
-        rows.append(row)
+        if any(cell not in ("", "0.0") for cell in row[1:]):
+            rows.append(row)
     print(table(["line"] + ["%s %s" % (y, n) for y in (first, last) for n, _ in runs], rows))
 
     middle = YEARS[4]
