@@ -2,9 +2,11 @@ import Foundation
 import HighNeeds
 import Testing
 
-/// End-to-end: Sutton through the same door as any LA. `Scenarios/sutton/same_door/national/` is
-/// what `hnb init --la sutton` writes, and `on_national.yaml` layers Sutton's local evidence on it
-/// (`Scenarios/sutton/README.md`, "Through the same door").
+/// End-to-end: Sutton through the same door as any LA.
+///
+/// `Scenarios/sutton/same_door/national/` is what `hnb init --la sutton` writes, and
+/// `on_national.yaml` layers Sutton's local evidence on it (`Scenarios/sutton/README.md`,
+/// "Through the same door").
 @Suite(.serialized) struct SuttonSameDoorTests {
   static let folder = "Scenarios/sutton/same_door"
   static let regenerate = "hnb init --la sutton --out Scenarios/sutton/same_door/national"
