@@ -9,7 +9,7 @@ OUT ?= out
 
 PAPERS := .build/papers
 
-.PHONY: deps build demo test test-papers sweep-check data-check update-expectations lint format clean \
+.PHONY: deps build demo test test-papers sweep-check data-check init-all update-expectations lint format clean \
   fuzz-build fuzz-short fuzz-long sanitize bench-numpy
 
 deps:
@@ -40,6 +40,7 @@ test: deps
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 	$(MAKE) sweep-check
 	$(MAKE) data-check
+	$(MAKE) init-all
 	$(MAKE) test-papers
 	$(MAKE) fuzz-short
 
@@ -61,6 +62,13 @@ data-check:
 	python3 scripts/sutton/pipeline_rates.py --check
 	python3 scripts/sutton/same_door.py --check
 	$(DATA_CHECK_VENV)/bin/python scripts/medway/build_retrospective.py --check
+
+# Every current LA of the national pack end to end (issue 15): the release hnb's `hnb init --la CODE`
+# for all 153, then one `hnb run` of every generated baseline, its base census checked against the
+# published January total and DfE placement groups and its first HNB allocation against the value
+# stated (scripts/init/check_all.py; about 2-5 minutes on 2 cores after the release build).
+init-all: build
+	python3 scripts/init/check_all.py --hnb .build/release/hnb
 
 # hnb report on the Sutton scenarios, checked from Python in a fresh virtual environment (pinned
 # packages from PyPI): report.xlsx read back with openpyxl against the CSVs of hnb run, and

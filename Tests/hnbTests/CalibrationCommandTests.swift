@@ -539,4 +539,52 @@ import Testing
     }
     #expect(sutton.map { $0["forecast_plans"] ?? "" } == pooled.map { $0["forecast_plans"] ?? "" })
   }
+
+  // MARK: bad input (docs/BAD_INPUTS.md, F cases)
+
+  /// Each way `hnb fit --panel --scenario` is refused gives the message and exit code of
+  /// docs/BAD_INPUTS.md's F table, and writes nothing (`--out` does not appear).
+  @Test func theFCasesGiveTheirMessages() throws {
+    let text = try String(
+      contentsOf: HNBCommand.root.appendingPathComponent("docs/BAD_INPUTS.md"), encoding: .utf8)
+    var documented: [String: (status: Int32, message: String)] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("| F") {
+      let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard cells.count >= 6, let status = Int32(cells[4]), cells[5].hasPrefix("`"), cells[5].hasSuffix("`") else {
+        continue
+      }
+      documented[cells[1]] = (status, String(cells[5].dropFirst().dropLast()).replacingOccurrences(of: "⏎", with: "\n"))
+    }
+    let fm = FileManager.default
+    let dir = HNBCommand.freshDirectory()
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(atPath: dir) }
+    let sutton = HNBCommand.root.path + "/Scenarios/sutton"
+    try fm.copyItem(atPath: sutton + "/baseline.yaml", toPath: dir + "/baseline.yaml")
+    try fm.copyItem(atPath: sutton + "/data", toPath: dir + "/data")
+    let cessation = try String(contentsOfFile: dir + "/data/cessation.csv", encoding: .utf8)
+    try (cessation + "16,fe_general,0.2\n").write(
+      toFile: dir + "/data/cessation.csv", atomically: true, encoding: .utf8)
+    let history = ["--history", "Calibration/data/sutton_history.csv"]
+    let panel = ["--panel", "Data/national/panel.csv"]
+    let out = ["--out", dir + "/out"]
+    let arguments: [String: [String]] = [
+      "F01": history + ["--scenario", "Scenarios/sutton/baseline.yaml"] + out,
+      "F02": panel + ["--transitions", "t.csv"] + out,
+      "F03": history + panel + ["--scenario", "Scenarios/sutton/retrospective/baseline_2019.yaml"] + out,
+      "F04": history + panel + ["--scenario", "Scenarios/sutton/reform_2026.yaml"] + out,
+      "F05": history + panel + ["--scenario", dir + "/baseline.yaml"] + out,
+      "F06": history + panel + ["--scenario", dir + "/none.yaml"] + out,
+    ]
+    #expect(documented.keys.sorted() == arguments.keys.sorted())
+    for (id, args) in arguments.sorted(by: { $0.key < $1.key }) {
+      let result = try HNBCommand.run(["fit"] + args)
+      let expected = documented[id]
+      #expect(result.status == expected?.status, "\(id): \(result.stderr)")
+      #expect(result.stderr == (expected?.message.replacingOccurrences(of: "{dir}", with: dir) ?? "") + "\n", "\(id)")
+      #expect(!fm.fileExists(atPath: dir + "/out"), "\(id) wrote its --out")
+    }
+  }
 }

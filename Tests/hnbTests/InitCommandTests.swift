@@ -131,7 +131,8 @@ import Testing
   /// `HNB_INIT_ALL=1`, for `sample`; the builder itself is checked for every LA in
   /// `ScenarioInitTests`), built by the same library call and written by the same
   /// `OutputDirectory.write`, and run in one `hnb run`. All 153 take 5-9 minutes in a debug build on a shared
-  /// machine, the sample about 40 seconds.
+  /// machine, the sample about 40 seconds; `make init-all` (in `make test`) runs all 153 through the
+  /// release `hnb init` and `hnb run` (scripts/init/check_all.py).
   @Test func everyLAInThePackInitsAndRuns() throws {
     let pack = try NationalPack.load(folder: Self.packFolder)
     let root = HNBCommand.freshDirectory()

@@ -101,7 +101,7 @@ import Testing
       "sweep/uncertainty.yaml": { $0.replacingOccurrences(of: "sd: 0.015}", with: "sd: 0.2}") }
     ])
     let message =
-      "error: \(dir)/sweep/uncertainty.yaml:24:21: uncertainty.inputs.hnb_growth.distribution: expected a "
+      "error: \(dir)/sweep/uncertainty.yaml:32:21: uncertainty.inputs.hnb_growth.distribution: expected a "
       + "distribution of shocks above -1 (a shock of -1 or less makes the HNB allocation zero or negative); found "
       + "normal(mean 0, sd 0.2), reaching -1.407\n"
     let validate = try HNBCommand.run(["validate", dir + "/sweep/baseline.yaml", "--as-of", "2026-01-15"])

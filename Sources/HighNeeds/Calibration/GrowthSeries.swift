@@ -153,16 +153,17 @@ extension GrowthSeries {
   /// pipeline, or has cessation that differs by placement at an age (its total then depends on
   /// the placements, which the identity of the total by age does not follow).
   public static func forScenario(_ forecast: PooledForecast, scenario: Scenario, file: String) throws -> GrowthSeries {
-    let location = SourceLocation(file: file)
+    let tree = scenario.resolvedTree
+    func location(_ key: String) -> SourceLocation { keyLocation(key, in: tree) ?? SourceLocation(file: file) }
     guard scenario.baseCensusYear == forecast.origin else {
       throw InputError(
-        location, key: "time.base_census_year",
+        location("time.base_census_year"), key: "time.base_census_year",
         expected: "the census of the --history's last fitted year, \(forecast.origin) (the pooled forecast's origin)",
         found: "\(scenario.baseCensusYear)")
     }
     guard scenario.pipeline == nil, scenario.inputs.caseload.incidence != nil else {
       throw InputError(
-        location, key: "caseload.pipeline",
+        location("caseload.pipeline"), key: "caseload.pipeline",
         expected: "new plans from caseload.incidence (the trend is of new plans per resident)",
         found: "new plans from the assessment pipeline")
     }
@@ -171,7 +172,7 @@ extension GrowthSeries {
       let rates = scenario.cessationRate[a]
       if let low = rates.min(), let high = rates.max(), high - low > 1e-12 {
         throw InputError(
-          location, key: "caseload.cessation",
+          location("caseload.cessation"), key: "caseload.cessation",
           expected: "cessation the same in every placement at each age (the stock-flow identity of the total by age)",
           found: "rates from \(CSVWriter.fraction(low)) to \(CSVWriter.fraction(high)) at age \(a)")
       }
@@ -187,5 +188,18 @@ extension GrowthSeries {
       forecast: forecast, stock: stock, cessation: cessation, years: scenario.horizonYears,
       census: scenario.baseCensusYear, highestRate: highestRate
     ) { t in (0..<ages).map { flat.population[t - 1][$0] * flat.incidenceRate[t - 1][$0] } }
+  }
+
+  /// Where the dotted `key` is written in the scenario's merged tree (the key itself, so the file
+  /// of the `extends:` layer that wrote it), or nil when it is not written.
+  static func keyLocation(_ key: String, in tree: YAMLTree) -> SourceLocation? {
+    var node = tree
+    var found: SourceLocation?
+    for part in key.split(separator: ".") {
+      guard case .mapping(let pairs, _) = node, let pair = pairs.first(where: { $0.key == part }) else { return nil }
+      found = pair.keyLocation
+      node = pair.value
+    }
+    return found
   }
 }

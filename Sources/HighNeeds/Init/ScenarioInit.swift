@@ -1264,6 +1264,8 @@ struct Builder {
       "# Uncertain inputs for hnb sweep of \(la.name)'s generated baseline (merged by `extends`)."
     ]
     var inputs: [String] = []
+    let defaultSource =
+      "\"national default: the toolkit's default spread (as Scenarios/sutton/sweep/uncertainty.yaml), not calibrated on this LA: the national panel has totals, not costs or placements\""
     if let factor = growth.factor {
       let matched = (1...PooledForecast.calibratedHorizon).compactMap { h -> String? in
         guard let sweep = growth.series.sweepInterval(horizon: h),
@@ -1290,6 +1292,8 @@ struct Builder {
         "      target: incidence_factor",
         "      varies: once",
         "      distribution: {type: lognormal, median: \(InitFormat.number(factor.median)), sd_log: \(InitFormat.number(factor.sdLog))}",
+        "      source: \"derived: the pooled method's p10-p90 of the LA's total at 1-3 years, from the national panel's out-of-sample errors (docs/CALIBRATION.md; assumptions.csv)\"",
+        "      status: derived",
       ]
     } else {
       note(
@@ -1307,9 +1311,13 @@ struct Builder {
         "      target: incidence_factor",
         "      varies: per_year",
         "      distribution: {type: lognormal, median: 1, sd_log: 0.08}",
+        "      source: \(defaultSource)",
+        "      status: national default",
         "    - id: cessation",
         "      target: cessation_factor",
         "      distribution: {type: triangular, min: 0.85, mode: 1, max: 1.15}",
+        "      source: \(defaultSource)",
+        "      status: national default",
       ]
     }
     note(
@@ -1323,17 +1331,29 @@ struct Builder {
         "      target: top_up_factor",
         "      placements: [special_independent, special_non_maintained]",
         "      distribution: {type: normal, mean: 1, sd: 0.05}",
+        "      source: \(defaultSource)",
+        "      status: national default",
         "    - id: fee_inflation",
         "      target: top_up_uplift_shock",
         "      varies: per_year",
         "      distribution: {type: normal, mean: 0, sd: 0.01}",
+        "      source: \(defaultSource)",
+        "      status: national default",
         "    - id: hnb_growth",
         "      target: hnb_growth_shock",
         "      varies: per_year",
         "      distribution: {type: normal, mean: 0, sd: 0.015}",
+        "      source: \(defaultSource)",
+        "      status: national default",
       ]
-    if growth.factor == nil { y += ["  rank_correlation:", "    - {between: [incidence, fee_inflation], rho: 0.3}"] }
-    y += ["  transition_concentration: 400", "  new_plan_mix_concentration: 400", ""]
+    let stated = "source: \(defaultSource), status: national default"
+    if growth.factor == nil {
+      y += ["  rank_correlation:", "    - {between: [incidence, fee_inflation], rho: {value: 0.3, \(stated)}}"]
+    }
+    y += [
+      "  transition_concentration: {value: 400, \(stated)}", "  new_plan_mix_concentration: {value: 400, \(stated)}",
+      "",
+    ]
     return y.joined(separator: "\n") + "\n"
   }
 

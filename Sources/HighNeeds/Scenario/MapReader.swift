@@ -128,6 +128,39 @@ final class MapReader {
     return try Self.number(value, keyPath: keyPath(key), unit: unit, range: range, rangeText: rangeText, log: log)
   }
 
+  /// What this map states of where its number comes from: `source`, `note`, and the status
+  /// (`status:`, one of `AssumptionStatus.statedByNumber`; or `assumption: true|false`; or data
+  /// when only a source is given; not stated otherwise).
+  func provenance() throws -> (source: String?, note: String, status: AssumptionStatus) {
+    let source = try optionalString("source")
+    let note = try optionalString("note") ?? ""
+    var status = AssumptionStatus.notStated
+    if let assumption = try optionalString("assumption") {
+      guard assumption == "true" || assumption == "false" else {
+        throw InputError(
+          location, key: keyPath("assumption"), expected: "true or false", found: InputError.quoted(assumption))
+      }
+      status = assumption == "true" ? .assumption : .data
+    } else if source != nil {
+      status = .data
+    }
+    if let text = try optionalString("status") {
+      guard let stated = AssumptionStatus(rawValue: text), AssumptionStatus.statedByNumber.contains(stated) else {
+        throw InputError(
+          valueLocation("status"), key: keyPath("status"),
+          expected: "one of " + AssumptionStatus.statedByNumber.map { "'\($0.rawValue)'" }.joined(separator: ", "),
+          found: InputError.quoted(text))
+      }
+      if has("assumption") {
+        throw InputError(
+          valueLocation("assumption"), key: keyPath("assumption"),
+          expected: "either status or assumption (status says more)", found: "both")
+      }
+      status = stated
+    }
+    return (source, note, status)
+  }
+
   /// Reads a number, bare or as a map; a map may give it a `distribution:` for `hnb sweep`
   /// (kept in the number, and its key path registered in `log.uncertainNumbers`).
   ///
@@ -150,31 +183,7 @@ final class MapReader {
         throw InputError(
           map.location, key: keyPath + ".unit", expected: "'\(unit)'", found: InputError.quoted(statedUnit))
       }
-      source = try map.optionalString("source")
-      note = try map.optionalString("note") ?? ""
-      if let assumption = try map.optionalString("assumption") {
-        guard assumption == "true" || assumption == "false" else {
-          throw InputError(
-            map.location, key: keyPath + ".assumption", expected: "true or false", found: InputError.quoted(assumption))
-        }
-        status = assumption == "true" ? .assumption : .data
-      } else if source != nil {
-        status = .data
-      }
-      if let text = try map.optionalString("status") {
-        guard let stated = AssumptionStatus(rawValue: text), AssumptionStatus.statedByNumber.contains(stated) else {
-          throw InputError(
-            map.valueLocation("status"), key: keyPath + ".status",
-            expected: "one of " + AssumptionStatus.statedByNumber.map { "'\($0.rawValue)'" }.joined(separator: ", "),
-            found: InputError.quoted(text))
-        }
-        if map.has("assumption") {
-          throw InputError(
-            map.valueLocation("assumption"), key: keyPath + ".assumption",
-            expected: "either status or assumption (status says more)", found: "both")
-        }
-        status = stated
-      }
+      (source, note, status) = try map.provenance()
       if let distributionMap = try map.map("distribution") {
         if let section = ["uncertainty", "alerts"].first(where: { keyPath == $0 || keyPath.hasPrefix($0 + ".") }) {
           throw InputError(

@@ -63,7 +63,16 @@ extension ScenarioParser {
       guard let distributionMap = try entry.map("distribution") else {
         throw entry.missing("distribution", "a map {type: normal, mean: …, sd: …}")
       }
+      // The input's `source`, `note` and status (as a number's) are its distribution's: each
+      // parameter is logged with them.
+      let stated = try entry.provenance()
+      let logged = log.entries.count
       let distribution = try Distribution.read(distributionMap)
+      for i in logged..<log.entries.count {
+        log.entries[i].source = stated.source ?? log.entries[i].source
+        log.entries[i].note = stated.note
+        log.entries[i].status = stated.status
+      }
       try entry.finish()
       // Every draw must keep income, prices and rates non-negative: factors multiply rates and
       // prices, so must be ≥ 0; shocks are added to a growth rate g (a year's factor is 1 + δ
