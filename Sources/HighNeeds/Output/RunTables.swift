@@ -120,13 +120,13 @@ public enum RunTables {
         for (i, line) in s.costLines.enumerated() {
           csv.row([
             s.name, fy, "expenditure", "top_up.\(line.id)", "\(line.label): top-ups and fees",
-            NumberFormat.pounds(y.topUp[i]),
+            NumberFormat.pounds(y.topUpCost[i]),
           ])
         }
         for (i, line) in s.costLines.enumerated() {
           csv.row([
             s.name, fy, "expenditure", "place_funding.\(line.id)", "\(line.label): place funding",
-            NumberFormat.pounds(y.placeFunding[i]),
+            NumberFormat.pounds(y.placeFundingCost[i]),
           ])
         }
         csv.row([
@@ -161,7 +161,7 @@ public enum RunTables {
         ])
         csv.row([
           s.name, fy, "income", "deductions", "Deductions for directly funded places",
-          NumberFormat.pounds(y.deductions),
+          NumberFormat.pounds(-y.deductions),  // signed, as the income lines add up
         ])
         csv.row([
           s.name, fy, "income", "import_export_adjustment", "Import/export adjustment",

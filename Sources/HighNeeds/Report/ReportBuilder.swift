@@ -331,7 +331,8 @@ public enum ReportBuilder {
     var columns: [[Double]] = []
     for y in r.accounts {
       let parts =
-        zip(y.topUp, y.placeFunding).map { $0 + $1 } + y.central + (s.mitigations.isEmpty ? [] : y.mitigationCosts)
+        zip(y.topUpCost, y.placeFundingCost).map { $0 + $1 } + y.central
+        + (s.mitigations.isEmpty ? [] : y.mitigationCosts)
       columns.append(LargestRemainder.round(parts, unit: 1000, total: y.expenditure).map { $0 / 1000 })
     }
     // A mitigation that costs nothing in any year gets no line.

@@ -202,7 +202,7 @@ extension Benchmark {
       "transition": s.transition.flatMap { $0 }, "commissioned_places": s.commissionedPlaces,
       "overflow": s.overflow.map { $0 as Any? ?? NSNull() },
       "price_base_academic_year": s.priceBaseAcademicYear, "price_base_financial_year": s.priceBaseFinancialYear,
-      "top_up": s.topUp, "place_funding_rate": s.placeFundingRate, "place_funding_uplift": s.placeFundingUplift,
+      "top_up": s.topUpInput, "place_funding_rate": s.placeFundingRate, "place_funding_uplift": s.placeFundingUplift,
       "cost_lines": s.costLines.map { ["placements": $0.placements, "uplift": $0.uplift] as [String: Any] },
       "central_lines": s.centralLines.map { ["gbp": $0.baseGBP, "uplift": $0.uplift] },
       "income": [

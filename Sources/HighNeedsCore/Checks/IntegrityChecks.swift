@@ -149,7 +149,7 @@ public enum IntegrityChecks {
     var failures: [String] = []
     for (f, year) in accounts.enumerated() {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
-      let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
+      let placement = year.topUpCost.reduce(0, +) + year.placeFundingCost.reduce(0, +)
       if differ(placement, year.placementCosts, moneyTolerance) {
         failures.append("\(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
       }
@@ -167,7 +167,7 @@ public enum IntegrityChecks {
       }
       let other = year.otherIncome.reduce(0, +)
       let income =
-        year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer + other
+        year.hnbAllocation - year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer + other
       if differ(
         income, year.income, moneyTolerance, year.hnbAllocation, year.deductions, year.importExportAdjustment,
         year.schoolsBlockTransfer, other)
@@ -182,7 +182,7 @@ public enum IntegrityChecks {
         let recomputed =
           ModelConstants.endingAcademicYearShare * cellTopUp(f)
           + ModelConstants.startingAcademicYearShare * cellTopUp(f + 1)
-        let byLine = year.topUp.reduce(0, +)
+        let byLine = year.topUpCost.reduce(0, +)
         // Summing 4,000 cells in another order differs only in the last bits.
         if abs(recomputed - byLine) > moneyTolerance + summationTolerance * abs(recomputed) {
           failures.append("\(label): top-ups by cost line \(byLine) ≠ cell by cell \(recomputed)")

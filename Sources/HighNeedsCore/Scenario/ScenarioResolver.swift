@@ -154,7 +154,7 @@ public enum ScenarioResolver {
       cessationRate: s.caseload.cessation, transition: s.caseload.transition,
       commissionedPlaces: places, overflow: overflow,
       priceBasis: s.costs.priceBasis, priceBaseAcademicYear: s.costs.baseAcademicYear,
-      priceBaseFinancialYear: s.costs.baseFinancialYear, topUp: s.costs.topUp,
+      priceBaseFinancialYear: s.costs.baseFinancialYear, topUpInput: s.costs.topUp,
       placeFundingRate: placeFundingRate, placeFundingUplift: s.costs.placeFundingUplift.value,
       costLines: lines, centralLines: central, income: income,
       openingBalance: s.reserve.openingBalance.value, contributions: contributions, mitigations: mitigations,
