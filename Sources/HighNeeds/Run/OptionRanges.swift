@@ -142,7 +142,7 @@ public enum OptionRanges {
   public static let benchDraws = CountRange(
     option: "--draws", range: 2...100_000, unit: "draws", bytesEach: bytesPerDraw, memoryNote: drawMemoryNote)
 
-  /// Sobol base samples: `N(k + 2)` runs for `k` factors, each run's point `k` numbers; stated
+  /// Sobol base samples: `samples · (k + 2)` runs for `k` factors, each run's point `k` numbers; stated
   /// for 10 factors (12 points of 10 numbers, 40 bytes each array, and the 12 outputs).
   public static let samples = CountRange(
     option: "--samples", range: 8...65_536, unit: "samples", bytesEach: 12 * (40 + 8 * 10) + 12 * 8,
@@ -179,7 +179,7 @@ public enum OptionRanges {
     meaning: "a finite number")
 
   /// The bootstrap resamples a `confidence` interval needs: at least one resample beyond each
-  /// end (`B · (1 − c) / 2 ≥ 1`).
+  /// end (`bootstrap · (1 − c) / 2 ≥ 1`).
   public static func minimumBootstrap(confidence: Double) -> Int { Int((2 / (1 - confidence) - 1e-9).rounded(.up)) }
 }
 
