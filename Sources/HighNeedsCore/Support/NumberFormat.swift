@@ -139,6 +139,10 @@ public enum NumberFormat {
     x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : significant(x, 4)
   }
 
+  /// The shortest text that reads back as exactly `x` (Swift's `description`: `0.1`,
+  /// `1e-07`, `1234567.0`): for integrity failures, where the last bit matters.
+  public static func shortest(_ x: Double) -> String { x.description }
+
   /// A size in bytes as a person reads it: `812 bytes`, `1.1 PB`, `250 MB` (powers of 1000;
   /// one decimal below 9.95 of the unit).
   public static func bytes(_ n: Double) -> String {

@@ -149,6 +149,17 @@ import Testing
     #expect(NumberFormat.grouped(-1e15) == "-1,000,000,000,000,000")
   }
 
+  /// The shortest text that reads back as the same double, as Swift prints it.
+  @Test func shortestRoundTrips() {
+    for x in Self.values where x.isFinite {
+      #expect(Double(NumberFormat.shortest(x))?.bitPattern == x.bitPattern, "\(x)")
+    }
+    #expect(NumberFormat.shortest(0.1) == "0.1")
+    #expect(NumberFormat.shortest(1e-7) == "1e-07")
+    #expect(NumberFormat.shortest(-0.0) == "-0.0")
+    #expect(NumberFormat.shortest(1_234_567) == "1234567.0")
+  }
+
   @Test func percentAndBytes() {
     #expect(NumberFormat.percent(0.375) == "38%")
     #expect(NumberFormat.percent(0.5) == "50%")
