@@ -109,7 +109,7 @@ public enum IntegrityChecks {
           let occupied = stride(from: p, to: N * P, by: P).reduce(0) { $0 + path.occupancy[t][$1] }
           if occupied > parameters.places[t][p] + planTolerance + summationTolerance * occupied {
             failures.append(
-              "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow"
+              "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(NumberFormat.shortest(occupied)) plans above \(NumberFormat.shortest(parameters.places[t][p])) places after overflow"
             )
           }
         }
