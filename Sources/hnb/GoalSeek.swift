@@ -60,7 +60,7 @@ struct GoalSeek: ParsableCommand {
 
   func validate() throws {
     if let min, let max, !(min < max) {
-      let fmt = AnalysisNumber.text
+      let fmt = { NumberFormat.significant($0, 10, nan: "") }
       throw ValidationError("--min/--max: expected --min below --max; found --min \(fmt(min)) and --max \(fmt(max))")
     }
   }

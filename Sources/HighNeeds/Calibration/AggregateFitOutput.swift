@@ -10,7 +10,7 @@ extension CalibrationOutput {
   /// (actual and one-step fitted plans by band and year) and, with placements,
   /// `placement_mix.csv`.
   public static func aggregateTables(_ fit: AggregateFit, taxonomy: Taxonomy, historyFile: String) -> [String: String] {
-    func x(_ v: Double) -> String { CSVWriter.fixed(v, 12) }
+    func x(_ v: Double) -> String { NumberFormat.fixed(v, 12) }
     var cessation = CSVWriter(header: ["age", "placement", "rate"])
     var incidence = CSVWriter(header: ["age", "rate"])
     for age in 0...AgeAxis.maxAge {
@@ -28,14 +28,14 @@ extension CalibrationOutput {
     for band in fit.bands {
       report.row([
         band.label, "\(band.ages.lowerBound)", "\(band.ages.upperBound)", x(band.cessationRate), x(band.incidenceRate),
-        x(band.incidenceTrend), CSVWriter.fixed(band.population, 0), CSVWriter.fixed(band.residualRMS, 3),
+        x(band.incidenceTrend), NumberFormat.fixed(band.population, 0), NumberFormat.fixed(band.residualRMS, 3),
       ])
     }
     var reproduction = CSVWriter(header: ["year", "band", "actual_plans", "fitted_plans", "pct_error"])
     for r in fit.reproduction {
       reproduction.row([
-        "\(r.year)", r.band, CSVWriter.fixed(r.actual, 3), CSVWriter.fixed(r.fitted, 3),
-        r.actual > 0 ? CSVWriter.fixed((r.fitted - r.actual) / r.actual * 100, 3) : "",
+        "\(r.year)", r.band, NumberFormat.fixed(r.actual, 3), NumberFormat.fixed(r.fitted, 3),
+        r.actual > 0 ? NumberFormat.fixed((r.fitted - r.actual) / r.actual * 100, 3) : "",
       ])
     }
     var files = [
@@ -55,7 +55,7 @@ extension CalibrationOutput {
         cessation: {file: cessation.csv, source: "hnb fit: aggregate constrained least squares, by age band"}
         incidence: {file: incidence.csv, source: "hnb fit: aggregate constrained least squares, \(fit.lastYear)"}
         incidence_trend_fraction_per_year:
-          value: \(CSVWriter.fixed(fit.incidenceTrendFraction, 6))
+          value: \(NumberFormat.fixed(fit.incidenceTrendFraction, 6))
           source: "hnb fit: straight-line trend in incidence over \(fit.years.first ?? fit.lastYear)-\(fit.lastYear)"
 
       """

@@ -57,7 +57,7 @@ public enum CalibrationLimits {
         throw InputError(
           SourceLocation(file: file), key: row.level,
           expected: "actual counts of plans from which a percentage error can be taken (0, or at least a small count)",
-          found: "an actual of \(String(format: "%.4g", row.actual)) plans for \(row.year)")
+          found: "an actual of \(NumberFormat.significant(row.actual, 4)) plans for \(row.year)")
       }
       for (what, value) in [("forecast", row.forecast), ("p10", row.p10), ("p90", row.p90)] {
         guard let value else { continue }

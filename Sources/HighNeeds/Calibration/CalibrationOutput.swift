@@ -17,7 +17,7 @@ public enum CalibrationOutput {
   /// there are `stock_flow` or `level_trend` rows, `candidates.csv`.
   static func forecastTables(_ rows: [BacktestRow], summary: [BacktestSummary], method name: String) -> [String: String]
   {
-    func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
+    func optional(_ x: Double?) -> String { x.map { NumberFormat.fixed($0, 3) } ?? "" }
     var method = CSVWriter(header: [
       "fit_through", "year", "horizon", "level", "actual_plans", "forecast_plans", "p10_plans", "p90_plans",
       "abs_pct_error", "inside_p10_p90",
@@ -32,31 +32,31 @@ public enum CalibrationOutput {
     for r in rows {
       if r.method == name {
         method.row([
-          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, CSVWriter.fixed(r.actual, 3),
-          CSVWriter.fixed(r.forecast, 3), optional(r.p10), optional(r.p90), CSVWriter.fixed(r.absPercentError, 3),
+          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, NumberFormat.fixed(r.actual, 3),
+          NumberFormat.fixed(r.forecast, 3), optional(r.p10), optional(r.p90), NumberFormat.fixed(r.absPercentError, 3),
           r.covered.map { $0 ? "true" : "false" } ?? "",
         ])
       } else {
         let other = [
-          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, CSVWriter.fixed(r.actual, 3),
-          CSVWriter.fixed(r.forecast, 3),
+          "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.level, r.method, NumberFormat.fixed(r.actual, 3),
+          NumberFormat.fixed(r.forecast, 3),
         ]
         if Backtest.candidateNames.contains(r.method) {
           candidates.row(
             other + [
-              optional(r.p10), optional(r.p90), CSVWriter.fixed(r.absPercentError, 3),
+              optional(r.p10), optional(r.p90), NumberFormat.fixed(r.absPercentError, 3),
               r.covered.map { $0 ? "true" : "false" } ?? "",
             ])
         } else {
-          baselines.row(other + [CSVWriter.fixed(r.absPercentError, 3)])
+          baselines.row(other + [NumberFormat.fixed(r.absPercentError, 3)])
         }
       }
     }
     var table = CSVWriter(header: ["level", "method", "horizon", "forecasts", "mape_pct", "coverage_p10_p90"])
     for s in summary {
       table.row([
-        s.level, s.method, "\(s.horizon)", "\(s.count)", CSVWriter.fixed(s.meanAbsPercentError, 3),
-        s.coverage.map { CSVWriter.fraction($0) } ?? "",
+        s.level, s.method, "\(s.horizon)", "\(s.count)", NumberFormat.fixed(s.meanAbsPercentError, 3),
+        s.coverage.map { NumberFormat.fraction($0) } ?? "",
       ])
     }
     var files = ["backtest.csv": method.text, "baselines.csv": baselines.text, "summary.csv": table.text]
@@ -78,11 +78,11 @@ public enum CalibrationOutput {
     for (origin, fit) in fits {
       let common = [
         "\(origin)", fit.level, "\(fit.years.first ?? fit.lastYear)", "\(fit.lastYear)", "\(fit.years.count)",
-        CSVWriter.fixed(fit.decay, 2), CSVWriter.fixed(fit.growthRate, 6),
+        NumberFormat.fixed(fit.decay, 2), NumberFormat.fixed(fit.growthRate, 6),
       ]
       for (h, sd) in fit.logErrorSD.enumerated() {
         table.row(
-          common + ["\(h + 1)", CSVWriter.fixed(sd, 6), "\(h < fit.errorCounts.count ? fit.errorCounts[h] : 0)"])
+          common + ["\(h + 1)", NumberFormat.fixed(sd, 6), "\(h < fit.errorCounts.count ? fit.errorCounts[h] : 0)"])
       }
       if fit.logErrorSD.isEmpty { table.row(common + ["", "", "0"]) }
     }
@@ -105,11 +105,11 @@ public enum CalibrationOutput {
       guard !mine.isEmpty else { continue }
       var line =
         "\(level) \(method): MAPE "
-        + mine.map { "h\($0.horizon) \(CSVWriter.fixed($0.meanAbsPercentError, 2))%" }.joined(separator: ", ")
+        + mine.map { "h\($0.horizon) \(NumberFormat.fixed($0.meanAbsPercentError, 2))%" }.joined(separator: ", ")
       let covered = mine.compactMap { s in s.coverage.map { ($0, s.count) } }
       if !covered.isEmpty {
         let total = covered.map { $0.0 * Double($0.1) }.reduce(0, +) / Double(covered.map(\.1).reduce(0, +))
-        line += "; p10–p90 coverage \(CSVWriter.fixed(total * 100, 0))%"
+        line += "; p10–p90 coverage \(NumberFormat.fixed(total * 100, 0))%"
       }
       lines.append(line)
     }
@@ -158,8 +158,8 @@ extension CalibrationOutput {
     func write(_ level: String, _ forecasts: [IntervalForecast]) {
       for f in forecasts {
         forecast.row([
-          level, "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
-          f.p10.map { CSVWriter.fixed($0, 3) } ?? "", f.p90.map { CSVWriter.fixed($0, 3) } ?? "",
+          level, "\(f.year)", "\(f.horizon)", NumberFormat.fixed(f.forecast, 3),
+          f.p10.map { NumberFormat.fixed($0, 3) } ?? "", f.p90.map { NumberFormat.fixed($0, 3) } ?? "",
         ])
       }
     }
@@ -170,9 +170,9 @@ extension CalibrationOutput {
     ])
     for fit in shares {
       write(fit.level, fit.forecast(total: total, origin: origin, horizon: horizon))
-      let common = [fit.level, "\(fit.lastYear)", "\(fit.years.count)", CSVWriter.fraction(fit.share)]
+      let common = [fit.level, "\(fit.lastYear)", "\(fit.years.count)", NumberFormat.fraction(fit.share)]
       for (k, sd) in fit.shareLogSD.enumerated() {
-        table.row(common + ["\(k + 1)", CSVWriter.fixed(sd, 6), "\(fit.errorCounts[k])"])
+        table.row(common + ["\(k + 1)", NumberFormat.fixed(sd, 6), "\(fit.errorCounts[k])"])
       }
       if fit.shareLogSD.isEmpty { table.row(common + ["", "", "0"]) }
     }
@@ -198,8 +198,8 @@ extension CalibrationOutput {
     ])
     for (k, pair) in fit.pairs.enumerated() {
       pairs.row([
-        "\(pair.year)", CSVWriter.fixed(pair.plans, 3), CSVWriter.fixed(pair.nextPlans, 3),
-        CSVWriter.fixed(pair.newPlans, 3), CSVWriter.fraction(pair.impliedLeaveRate),
+        "\(pair.year)", NumberFormat.fixed(pair.plans, 3), NumberFormat.fixed(pair.nextPlans, 3),
+        NumberFormat.fixed(pair.newPlans, 3), NumberFormat.fraction(pair.impliedLeaveRate),
         k >= fit.pairs.count - fit.window ? "true" : "false",
       ])
     }
@@ -208,16 +208,16 @@ extension CalibrationOutput {
       "new_plan_growth_log_per_year", "base_calendar_year", "new_plans_in_base_calendar_year",
     ])
     summary.row([
-      "\(fit.lastYear)", "total", "\(fit.pairs.count)", "\(fit.window)", CSVWriter.fixed(fit.decay, 2),
-      CSVWriter.fraction(fit.leaveRate), CSVWriter.fixed(fit.newPlanGrowth, 6), "\(fit.lastYear - 1)",
-      CSVWriter.fixed(fit.lastNewPlans, 3),
+      "\(fit.lastYear)", "total", "\(fit.pairs.count)", "\(fit.window)", NumberFormat.fixed(fit.decay, 2),
+      NumberFormat.fraction(fit.leaveRate), NumberFormat.fixed(fit.newPlanGrowth, 6), "\(fit.lastYear - 1)",
+      NumberFormat.fixed(fit.lastNewPlans, 3),
     ])
     var forecast = CSVWriter(header: ["level", "year", "horizon", "forecast_plans", "p10_plans", "p90_plans"])
     for f in fit.intervalForecast(horizon: horizon) {
       forecast.row([
-        "total", "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3),
-        f.p10.map { CSVWriter.fixed($0, 3) } ?? "",
-        f.p90.map { CSVWriter.fixed($0, 3) } ?? "",
+        "total", "\(f.year)", "\(f.horizon)", NumberFormat.fixed(f.forecast, 3),
+        f.p10.map { NumberFormat.fixed($0, 3) } ?? "",
+        f.p90.map { NumberFormat.fixed($0, 3) } ?? "",
       ])
     }
     return [

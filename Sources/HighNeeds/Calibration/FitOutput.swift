@@ -17,7 +17,7 @@ extension CalibrationOutput {
     let needs = fit.taxonomy.needs
     let P = places.count
     let N = needs.count
-    func x(_ v: Double) -> String { CSVWriter.fixed(v, 12) }
+    func x(_ v: Double) -> String { NumberFormat.fixed(v, 12) }
     var cessation = CSVWriter(header: ["age", "placement", "rate"])
     var cessationPosterior = CSVWriter(header: ["age", "placement", "alpha", "beta", "stock", "leavers"])
     var transitions = CSVWriter(header: ["age", "from", "to", "probability"])
@@ -27,7 +27,7 @@ extension CalibrationOutput {
         cessation.row(["\(a)", places[p].id, x(fit.cessationRate[a][p])])
         cessationPosterior.row([
           "\(a)", places[p].id, x(fit.cessationAlpha[a][p]), x(fit.cessationBeta[a][p]),
-          CSVWriter.fixed(fit.stock[a][p], 0), CSVWriter.fixed(fit.leavers[a][p], 0),
+          NumberFormat.fixed(fit.stock[a][p], 0), NumberFormat.fixed(fit.leavers[a][p], 0),
         ])
         // The stay is written as the remainder, so each row sums to 1 exactly as read.
         var moved = 0.0
@@ -54,16 +54,16 @@ extension CalibrationOutput {
       report.row(["rows_rejected", "\(count)", reason])
     }
     report.row([
-      "cessation_strength", CSVWriter.fixed(fit.cessationStrength, 2), "Beta pseudo-count towards the age rate",
+      "cessation_strength", NumberFormat.fixed(fit.cessationStrength, 2), "Beta pseudo-count towards the age rate",
     ])
     report.row([
-      "move_strength", CSVWriter.fixed(fit.moveStrength, 2), "Dirichlet pseudo-count towards the placement row",
+      "move_strength", NumberFormat.fixed(fit.moveStrength, 2), "Dirichlet pseudo-count towards the placement row",
     ])
     for (strength, ll) in fit.cessationScores {
-      report.row(["cessation_heldout_loglik", CSVWriter.fixed(ll, 3), "strength \(CSVWriter.fixed(strength, 2))"])
+      report.row(["cessation_heldout_loglik", NumberFormat.fixed(ll, 3), "strength \(NumberFormat.fixed(strength, 2))"])
     }
     for (strength, ll) in fit.moveScores {
-      report.row(["move_heldout_loglik", CSVWriter.fixed(ll, 3), "strength \(CSVWriter.fixed(strength, 2))"])
+      report.row(["move_heldout_loglik", NumberFormat.fixed(ll, 3), "strength \(NumberFormat.fixed(strength, 2))"])
     }
     var files = [
       "cessation.csv": cessation.text, "cessation_posterior.csv": cessationPosterior.text,
@@ -84,13 +84,13 @@ extension CalibrationOutput {
       var posterior = CSVWriter(header: ["age", "rate", "standard_error", "joiners"])
       for a in 0...AgeAxis.maxAge {
         incidence.row(["\(a)", x(rates[a])])
-        posterior.row(["\(a)", x(rates[a]), x(errors[a]), CSVWriter.fixed(fit.joiners[a], 0)])
+        posterior.row(["\(a)", x(rates[a]), x(errors[a]), NumberFormat.fixed(fit.joiners[a], 0)])
       }
       files["incidence.csv"] = incidence.text
       files["incidence_posterior.csv"] = posterior.text
       if let scores = fit.incidenceTrendScores {
-        report.row(["incidence_trend_heldout_loglik", CSVWriter.fixed(scores.trend, 3), "log-linear trend"])
-        report.row(["incidence_constant_heldout_loglik", CSVWriter.fixed(scores.constant, 3), "constant rate"])
+        report.row(["incidence_trend_heldout_loglik", NumberFormat.fixed(scores.trend, 3), "log-linear trend"])
+        report.row(["incidence_constant_heldout_loglik", NumberFormat.fixed(scores.constant, 3), "constant rate"])
         files["fit_report.csv"] = report.text
       }
       if let trend = fit.incidenceTrend, let log = fit.incidenceTrendLog, let se = fit.incidenceTrendStandardError {
@@ -178,7 +178,7 @@ struct SweepUncertainty {
     ]
     var lines = concentrations.compactMap { key, value, what, weights in
       value.map {
-        "  \(key): {value: \(CSVWriter.fixed($0, 2)), source: \"hnb fit: posterior Dirichlet \(what), "
+        "  \(key): {value: \(NumberFormat.fixed($0, 2)), source: \"hnb fit: posterior Dirichlet \(what), "
           + "the mean share variance weighted by \(weights)\"}"
       }
     }
@@ -189,7 +189,7 @@ struct SweepUncertainty {
     let inputs = factors.compactMap { id, target, sd in
       sd.map {
         "    - {id: \(id), target: \(target), distribution: {type: lognormal, median: 1, sd_log: "
-          + "\(CSVWriter.fixed($0, 6))}}"
+          + "\(NumberFormat.fixed($0, 6))}}"
       }
     }
     if !inputs.isEmpty { lines += ["  inputs:"] + inputs }

@@ -99,7 +99,7 @@ public struct GrowthSeries: Sendable {
         g = g.isFinite ? min(max(g, lower), upper) : 0
         clamped.append(census + t)
       }
-      g = Double(InitFormat.number(g, decimals: 6)) ?? g
+      g = Double(NumberFormat.trimmed(g, places: 6)) ?? g
       trend.append(g)
       multiplier *= 1 + g
       return b.map { $0 * multiplier }
@@ -124,7 +124,7 @@ public struct GrowthSeries: Sendable {
       // Every drawn incidence must stay a rate: exp(μ + 7.03 σ) · the highest rate ≤ 1.
       let rate = highestRate * (trend.reduce(into: [1.0]) { $0.append(($0.last ?? 1) * (1 + $1)) }.max() ?? 1)
       if rate > 0 { sd = min(sd, 0.999 * (-Foundation.log(rate) - mu) / truncationZ) }
-      let median = Double(InitFormat.number(exp(mu), decimals: 6)) ?? exp(mu)
+      let median = Double(NumberFormat.trimmed(exp(mu), places: 6)) ?? exp(mu)
       sd = max(0, floor(sd * 1e6) / 1e6)
       factor = (median, sd)
     }
@@ -174,7 +174,7 @@ extension GrowthSeries {
         throw InputError(
           location("caseload.cessation"), key: "caseload.cessation",
           expected: "cessation the same in every placement at each age (the stock-flow identity of the total by age)",
-          found: "rates from \(CSVWriter.fraction(low)) to \(CSVWriter.fraction(high)) at age \(a)")
+          found: "rates from \(NumberFormat.fraction(low)) to \(NumberFormat.fraction(high)) at age \(a)")
       }
     }
     var flatInputs = scenario.inputs

@@ -6,7 +6,7 @@ extension CalibrationOutput {
   /// origin, with the ratio to last growth and p10–p90 coverage), `panel_fits.csv` (each
   /// origin's pooled parameters) and `panel_intervals.csv` (each origin's interval rules).
   public static func panelBacktestTables(_ backtest: PanelBacktest) -> [String: String] {
-    func optional(_ x: Double?, _ places: Int = 3) -> String { x.map { CSVWriter.fixed($0, places) } ?? "" }
+    func optional(_ x: Double?, _ places: Int = 3) -> String { x.map { NumberFormat.fixed($0, places) } ?? "" }
     var errors = CSVWriter(header: [
       "la_code", "region", "fit_through", "year", "horizon", "method", "plans_at_origin", "actual_plans",
       "forecast_plans", "p10_plans", "p90_plans", "abs_pct_error", "inside_p10_p90",
@@ -19,7 +19,8 @@ extension CalibrationOutput {
     }
     for r in sorted {
       errors.row([
-        r.la, r.region, "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.method, CSVWriter.fixed(r.plansAtOrigin, 0),
+        r.la, r.region, "\(r.fitThrough)", "\(r.year)", "\(r.horizon)", r.method,
+        NumberFormat.fixed(r.plansAtOrigin, 0),
         optional(r.actual, 0), optional(r.forecast), optional(r.p10), optional(r.p90), optional(r.absPercentError),
         r.covered.map { $0 ? "true" : "false" } ?? "",
       ])
@@ -31,8 +32,9 @@ extension CalibrationOutput {
     for s in backtest.summary {
       summary.row([
         s.fitThrough.map(String.init) ?? "all", "\(s.horizon)", s.method, "\(s.forecasts)",
-        CSVWriter.fixed(s.median, 3),
-        CSVWriter.fixed(s.mean, 3), optional(s.ratioToLastGrowth), s.coverage.map { CSVWriter.fraction($0) } ?? "",
+        NumberFormat.fixed(s.median, 3),
+        NumberFormat.fixed(s.mean, 3), optional(s.ratioToLastGrowth),
+        s.coverage.map { NumberFormat.fraction($0) } ?? "",
       ])
     }
     var fits = CSVWriter(header: [
@@ -41,9 +43,10 @@ extension CalibrationOutput {
     ])
     for f in backtest.fits {
       fits.row([
-        "\(f.origin)", "\(f.growthSamples)", CSVWriter.fixed(f.shrinkWeight, 6), CSVWriter.fixed(f.shrinkSize, 0),
-        CSVWriter.fixed(f.regionWeight, 6), CSVWriter.fixed(f.localWeight, 6), CSVWriter.fixed(f.regionSize, 0),
-        "\(f.stockFlowSamples)", CSVWriter.fixed(f.leaveWeight, 2), CSVWriter.fixed(f.newPlanGrowthShare, 2),
+        "\(f.origin)", "\(f.growthSamples)", NumberFormat.fixed(f.shrinkWeight, 6), NumberFormat.fixed(f.shrinkSize, 0),
+        NumberFormat.fixed(f.regionWeight, 6), NumberFormat.fixed(f.localWeight, 6),
+        NumberFormat.fixed(f.regionSize, 0),
+        "\(f.stockFlowSamples)", NumberFormat.fixed(f.leaveWeight, 2), NumberFormat.fixed(f.newPlanGrowthShare, 2),
       ])
     }
     var rules = CSVWriter(header: [
@@ -53,8 +56,8 @@ extension CalibrationOutput {
     for i in backtest.intervals {
       rules.row([
         "\(i.origin)", i.method.rawValue, "\(i.horizon)", "\(i.rule.errors)", "\(i.rule.fromHorizon)",
-        CSVWriter.fixed(i.rule.a, 8), CSVWriter.fixed(i.rule.b, 6), CSVWriter.fixed(i.rule.q10, 4),
-        CSVWriter.fixed(i.rule.q90, 4),
+        NumberFormat.fixed(i.rule.a, 8), NumberFormat.fixed(i.rule.b, 6), NumberFormat.fixed(i.rule.q10, 4),
+        NumberFormat.fixed(i.rule.q90, 4),
       ])
     }
     return [
@@ -73,13 +76,13 @@ extension CalibrationOutput {
       var line =
         "\(method)\(method == PanelBacktest.method.rawValue ? " (the method)" : ""): median MAPE "
         + mine.map { s in
-          "h\(s.horizon) \(CSVWriter.fixed(s.median, 2))%"
-            + (s.ratioToLastGrowth.map { " (\(CSVWriter.fixed($0, 2))× last growth)" } ?? "")
+          "h\(s.horizon) \(NumberFormat.fixed(s.median, 2))%"
+            + (s.ratioToLastGrowth.map { " (\(NumberFormat.fixed($0, 2))× last growth)" } ?? "")
         }.joined(separator: ", ")
       let covered = mine.compactMap { s in s.coverage.map { ($0, s.forecasts) } }
       if !covered.isEmpty {
         let total = covered.map { $0.0 * Double($0.1) }.reduce(0, +) / Double(covered.map(\.1).reduce(0, +))
-        line += "; p10–p90 coverage \(CSVWriter.fixed(total * 100, 0))%"
+        line += "; p10–p90 coverage \(NumberFormat.fixed(total * 100, 0))%"
       }
       return line
     }

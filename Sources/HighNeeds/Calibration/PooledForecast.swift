@@ -147,13 +147,13 @@ extension CalibrationOutput {
   public static func pooledTables(
     _ p: PooledForecast, series: (GrowthSeries, scenario: String)? = nil, command: String
   ) -> [String: String] {
-    func optional(_ x: Double?) -> String { x.map { CSVWriter.fixed($0, 3) } ?? "" }
+    func optional(_ x: Double?) -> String { x.map { NumberFormat.fixed($0, 3) } ?? "" }
     var forecast = CSVWriter(header: [
       "level", "year", "horizon", "forecast_plans", "p10_plans", "p90_plans",
     ])
     for f in p.forecasts {
       forecast.row([
-        "total", "\(f.year)", "\(f.horizon)", CSVWriter.fixed(f.forecast, 3), optional(f.p10), optional(f.p90),
+        "total", "\(f.year)", "\(f.horizon)", NumberFormat.fixed(f.forecast, 3), optional(f.p10), optional(f.p90),
       ])
     }
     var fit = CSVWriter(header: [
@@ -163,10 +163,12 @@ extension CalibrationOutput {
     ])
     let sd = p.growthFractionSD
     fit.row([
-      "\(p.origin)", PanelBacktest.method.rawValue, CSVWriter.fixed(p.lastPlans, 0),
-      CSVWriter.fixed(p.nationalGrowth, 6),
-      CSVWriter.fixed(p.deviation, 6), CSVWriter.fixed(p.fit.shrinkWeight, 6), CSVWriter.fixed(p.fit.shrinkSize, 0),
-      CSVWriter.fixed(p.growth, 6), CSVWriter.fraction(p.growthFraction), sd.map { CSVWriter.fraction($0) } ?? "",
+      "\(p.origin)", PanelBacktest.method.rawValue, NumberFormat.fixed(p.lastPlans, 0),
+      NumberFormat.fixed(p.nationalGrowth, 6),
+      NumberFormat.fixed(p.deviation, 6), NumberFormat.fixed(p.fit.shrinkWeight, 6),
+      NumberFormat.fixed(p.fit.shrinkSize, 0),
+      NumberFormat.fixed(p.growth, 6), NumberFormat.fraction(p.growthFraction),
+      sd.map { NumberFormat.fraction($0) } ?? "",
     ])
     let yaml =
       series.map { trendYAML(p, series: $0.0, scenario: $0.scenario, command: command) }
@@ -176,7 +178,7 @@ extension CalibrationOutput {
 
   /// `pooled_trend.yaml` without a scenario: the growth of the total as one trend.
   static func totalTrendYAML(_ p: PooledForecast, command: String) -> String {
-    let value = CSVWriter.fraction(p.growthFraction)
+    let value = NumberFormat.fraction(p.growthFraction)
     var yaml = """
       # Written by `\(command)`:
       # the pooled method's growth of the total (docs/CALIBRATION.md, "The pooled method") from the
@@ -188,15 +190,16 @@ extension CalibrationOutput {
         incidence_trend_fraction_per_year:
           value: \(value)
           source: "hnb fit: pooled_shrink growth of plans from the January \(p.origin) census, England's growth \
-      \(CSVWriter.fixed(p.nationalGrowth, 4)) plus \(CSVWriter.fixed(p.fit.shrinkWeight, 3)) of the LA's deviation \
-      \(CSVWriter.fixed(p.deviation, 4)) (size weight c = \(CSVWriter.fixed(p.fit.shrinkSize, 0)) plans), log points a year"
+      \(NumberFormat.fixed(p.nationalGrowth, 4)) plus \(NumberFormat.fixed(p.fit.shrinkWeight, 3)) of the LA's deviation \
+      \(NumberFormat.fixed(p.deviation, 4)) (size weight c = \(NumberFormat.fixed(p.fit.shrinkSize, 0)) plans), log points a year"
           status: derived
 
       """
     if let sd = p.growthFractionSD {
       yaml = yaml.replacingOccurrences(
         of: "    status: derived\n",
-        with: "    status: derived\n    distribution: {type: normal, mean: \(value), sd: \(CSVWriter.fraction(sd))}\n")
+        with:
+          "    status: derived\n    distribution: {type: normal, mean: \(value), sd: \(NumberFormat.fraction(sd))}\n")
     }
     return yaml
   }
@@ -204,7 +207,7 @@ extension CalibrationOutput {
   /// `pooled_trend.yaml` for a scenario: the trend series and the interval as `caseload_growth`.
   static func trendYAML(_ p: PooledForecast, series: GrowthSeries, scenario: String, command: String) -> String {
     let origin = p.origin
-    func n(_ x: Double, _ d: Int = 6) -> String { InitFormat.number(x, decimals: d) }
+    func n(_ x: Double, _ d: Int = 6) -> String { NumberFormat.trimmed(x, places: d) }
     let path = series.path.map { n($0, 0) }
     var lines = [
       "# Written by `\(command)`:",

@@ -17,8 +17,9 @@ extension CalibrationOutput {
     for fit in backtest.fits {
       fits.row([
         "\(fit.origin)", "\(fit.years.first ?? 0)", "\(fit.years.last ?? 0)", "\(fit.years.count)",
-        CSVWriter.fixed(fit.cessationStrength, 1), CSVWriter.fixed(fit.moveStrength, 1), backtest.joiners.rawValue,
-        CSVWriter.fixed(fit.joinersFirstYear, 3), fit.strengthRule.rawValue,
+        NumberFormat.fixed(fit.cessationStrength, 1), NumberFormat.fixed(fit.moveStrength, 1),
+        backtest.joiners.rawValue,
+        NumberFormat.fixed(fit.joinersFirstYear, 3), fit.strengthRule.rawValue,
       ])
     }
     files["fits.csv"] = fits.text
@@ -37,7 +38,7 @@ extension CalibrationOutput {
     for fit in backtest.fits where fit.strengthRule == .statedDefault {
       lines.append(
         "origin \(fit.origin): one transition year (\(fit.years.first ?? 0)), so the pooling strengths are the stated "
-          + "default \(CSVWriter.fixed(TransitionFit.defaultStrength, 0)), not chosen by leave-one-year-out (fits.csv); "
+          + "default \(NumberFormat.fixed(TransitionFit.defaultStrength, 0)), not chosen by leave-one-year-out (fits.csv); "
           + "its baselines take census \(fit.years.first ?? 0) from that year's state 1")
     }
     if !backtest.notAvailable.isEmpty {

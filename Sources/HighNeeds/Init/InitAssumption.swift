@@ -32,37 +32,9 @@ public struct InitAssumption: Sendable, Equatable {
   }
 }
 
-/// Number formatting for the files `hnb init` writes: plain decimals, fixed precision,
-/// trailing zeros dropped, so the same inputs give the same bytes.
+/// Text for the files `hnb init` writes: CSV cells, YAML strings and exact micro-unit shares
+/// (numbers are printed by `NumberFormat`: `trimmed`, `micro`, `wholePounds`).
 enum InitFormat {
-  /// `x` with at most `decimals` decimals, trailing zeros (and a trailing point) removed.
-  static func number(_ x: Double, decimals: Int = 6) -> String {
-    var text = String(format: "%.\(decimals)f", x)
-    if text.contains(".") {
-      while text.hasSuffix("0") { text.removeLast() }
-      if text.hasSuffix(".") { text.removeLast() }
-    }
-    if text == "-0" { text = "0" }
-    return text
-  }
-
-  /// A count of micro-units (1e-6) as a decimal.
-  static func micro(_ units: Int) -> String {
-    let sign = units < 0 ? "-" : ""
-    let whole = abs(units) / 1_000_000
-    let fraction = abs(units) % 1_000_000
-    if fraction == 0 { return "\(sign)\(whole)" }
-    var digits = String(format: "%06d", fraction)
-    while digits.hasSuffix("0") { digits.removeLast() }
-    return "\(sign)\(whole).\(digits)"
-  }
-
-  /// Pounds, rounded to the pound.
-  static func gbp(_ x: Double) -> String { String(format: "%.0f", x.rounded()) }
-
-  /// `£12.3m`-style figure for prose.
-  static func millions(_ x: Double) -> String { String(format: "£%.2fm", x / 1e6) }
-
   /// A CSV cell, quoted when it holds a comma, quote or line end.
   static func cell(_ text: String) -> String {
     if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

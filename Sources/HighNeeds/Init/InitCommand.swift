@@ -25,7 +25,7 @@ public enum InitCommand {
     let plans = Double(scenario.placementMicro.values.reduce(0, +)) / 1e6
     return [
       "\(out): \(scenario.name) for \(authority.name) (\(authority.code), \(authority.eCode)): January "
-        + "\(scenario.censusYear) census, \(String(format: "%.0f", plans)) plans, \(scenario.files.count) files; "
+        + "\(scenario.censusYear) census, \(NumberFormat.fixed(plans, 0)) plans, \(scenario.files.count) files; "
         + "\(scenario.alerts.count) national defaults, \(scenario.missing.count) tables missing for this LA",
       "  next: hnb validate \(out)/baseline.yaml; hnb run \(out)/baseline.yaml --out out/"
         + "\(ScenarioInit.slug(authority.name)); hnb sweep \(out)/sweep/baseline.yaml --out out/"

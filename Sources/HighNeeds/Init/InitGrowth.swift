@@ -27,9 +27,9 @@ extension Builder {
     byAge: [Double], populationGrowth: Double, incidence written: [Double], cessation writtenCessation: [Double]
   ) -> Growth {
     let horizon = ScenarioInit.horizonYears
-    let incidence = written.map { Double(InitFormat.number($0, decimals: 8)) ?? $0 }
-    let cessation = writtenCessation.map { Double(InitFormat.number($0, decimals: 8)) ?? $0 }
-    let residents = population.map { Double(InitFormat.number($0, decimals: 2)) ?? $0 }
+    let incidence = written.map { Double(NumberFormat.trimmed($0, places: 8)) ?? $0 }
+    let cessation = writtenCessation.map { Double(NumberFormat.trimmed($0, places: 8)) ?? $0 }
+    let residents = population.map { Double(NumberFormat.trimmed($0, places: 2)) ?? $0 }
     func base(_ t: Int) -> [Double] {
       (0..<26).map { residents[$0] * pow(1 + populationGrowth, Double(t)) * incidence[$0] }
     }
@@ -51,14 +51,14 @@ extension Builder {
       forecast: forecast, stock: byAge, cessation: cessation, years: horizon, census: census,
       highestRate: incidence.max() ?? 0, base: base)
     let (trend, clamped) = (grown.trend, grown.clamped)
-    let h3 = forecast.forecasts.map { "\($0.year) \(InitFormat.number($0.forecast, decimals: 0))" }
+    let h3 = forecast.forecasts.map { "\($0.year) \(NumberFormat.trimmed($0.forecast, places: 0))" }
       .joined(separator: ", ")
     note(
-      key, trend.map { InitFormat.number($0) }.joined(separator: " "), "fraction per year", .derived,
-      "the LA's total forecast by the pooled method (pooled_shrink, docs/CALIBRATION.md) from \(packFile("panel.csv")) up to January \(census): England's growth \(InitFormat.number(forecast.nationalGrowth, decimals: 4)) plus \(InitFormat.number(forecast.fit.shrinkWeight, decimals: 3)) x \(InitFormat.number(forecast.fit.shrinkWeight == 0 ? 0 : forecast.lastPlans / (forecast.lastPlans + forecast.fit.shrinkSize), decimals: 3)) of the LA's deviation \(InitFormat.number(forecast.deviation, decimals: 4)) = \(InitFormat.number(forecast.growth, decimals: 4)) log points a year (\(h3)), held beyond \(PooledForecast.calibratedHorizon) years (the rule in docs/CALIBRATION.md, Beyond three years); each year's trend makes the new plans the forecast total less the plans kept from the year before (the LA's cessation by age), over the new plans at the base incidence"
+      key, trend.map { NumberFormat.trimmed($0) }.joined(separator: " "), "fraction per year", .derived,
+      "the LA's total forecast by the pooled method (pooled_shrink, docs/CALIBRATION.md) from \(packFile("panel.csv")) up to January \(census): England's growth \(NumberFormat.trimmed(forecast.nationalGrowth, places: 4)) plus \(NumberFormat.trimmed(forecast.fit.shrinkWeight, places: 3)) x \(NumberFormat.trimmed(forecast.fit.shrinkWeight == 0 ? 0 : forecast.lastPlans / (forecast.lastPlans + forecast.fit.shrinkSize), places: 3)) of the LA's deviation \(NumberFormat.trimmed(forecast.deviation, places: 4)) = \(NumberFormat.trimmed(forecast.growth, places: 4)) log points a year (\(h3)), held beyond \(PooledForecast.calibratedHorizon) years (the rule in docs/CALIBRATION.md, Beyond three years); each year's trend makes the new plans the forecast total less the plans kept from the year before (the LA's cessation by age), over the new plans at the base incidence"
         + (clamped.isEmpty
           ? ""
-          : "; held within \(InitFormat.number(GrowthSeries.trendBounds.lowerBound))..\(InitFormat.number(GrowthSeries.trendBounds.upperBound)) a year, incidence at least \(InitFormat.number(GrowthSeries.lowestLevel)) x the base year's and every rate at most 0.5 in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there")
+          : "; held within \(NumberFormat.trimmed(GrowthSeries.trendBounds.lowerBound))..\(NumberFormat.trimmed(GrowthSeries.trendBounds.upperBound)) a year, incidence at least \(NumberFormat.trimmed(GrowthSeries.lowestLevel)) x the base year's and every rate at most 0.5 in \(clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there")
     )
     return Growth(series: grown, forecast: forecast)
   }
@@ -77,9 +77,10 @@ extension Builder {
       let why =
         t == 0
         ? entry.method
-        : "the pooled forecast of the total, \(InitFormat.number(growth.path[t], decimals: 0)) plans at January \(year), through the stock-flow identity (assumptions.csv)"
+        : "the pooled forecast of the total, \(NumberFormat.trimmed(growth.path[t], places: 0)) plans at January \(year), through the stock-flow identity (assumptions.csv)"
       lines.append(
-        "\(indent)  \"\(year)\": {value: \(InitFormat.number(g)), source: \(source(.derived, why)), status: derived}")
+        "\(indent)  \"\(year)\": {value: \(NumberFormat.trimmed(g)), source: \(source(.derived, why)), status: derived}"
+      )
     }
     return lines
   }
@@ -98,7 +99,7 @@ extension Builder {
       return r
     }
     r.append(
-      "The caseload follows the pooled method's forecast of the LA's total (calibrated on every LA's censuses in the national panel, `Data/national/panel.csv`, read up to January \(census); toolkit `docs/CALIBRATION.md`): \(InitFormat.number(forecast.growthFraction * 100, decimals: 1))% a year (England's \(InitFormat.number((exp(forecast.nationalGrowth) - 1) * 100, decimals: 1))% plus \(InitFormat.number(forecast.fit.shrinkWeight, decimals: 3)) of the LA's deviation from it, weighted by size), held beyond three years. `incidence_trend_fraction_per_year` is the year series that makes the model's new plans the forecast total less the plans kept from the year before (the LA's own cessation by age), so the model's total is the forecast path; see `assumptions.csv`. The forecast beyond three years is not calibrated: read the later years as the growth held, not as a forecast."
+      "The caseload follows the pooled method's forecast of the LA's total (calibrated on every LA's censuses in the national panel, `Data/national/panel.csv`, read up to January \(census); toolkit `docs/CALIBRATION.md`): \(NumberFormat.trimmed(forecast.growthFraction * 100, places: 1))% a year (England's \(NumberFormat.trimmed((exp(forecast.nationalGrowth) - 1) * 100, places: 1))% plus \(NumberFormat.trimmed(forecast.fit.shrinkWeight, places: 3)) of the LA's deviation from it, weighted by size), held beyond three years. `incidence_trend_fraction_per_year` is the year series that makes the model's new plans the forecast total less the plans kept from the year before (the LA's own cessation by age), so the model's total is the forecast path; see `assumptions.csv`. The forecast beyond three years is not calibrated: read the later years as the growth held, not as a forecast."
     )
     r += [
       "", "| January | pooled forecast | p10 | p90 | model total | sweep p10 | sweep p90 | trend |",
@@ -107,9 +108,9 @@ extension Builder {
     for t in 0..<growth.trend.count {
       let pooled = forecast.forecasts.first { $0.horizon == t + 1 }
       let sweep = t < PooledForecast.calibratedHorizon ? growth.series.sweepInterval(horizon: t + 1) : nil
-      func cell(_ x: Double?) -> String { x.map { InitFormat.number($0, decimals: 0) } ?? "" }
+      func cell(_ x: Double?) -> String { x.map { NumberFormat.trimmed($0, places: 0) } ?? "" }
       r.append(
-        "| \(census + t + 1) | \(cell(growth.path[t])) | \(cell(pooled?.p10)) | \(cell(pooled?.p90)) | \(cell(growth.model[t])) | \(cell(sweep?.p10)) | \(cell(sweep?.p90)) | \(InitFormat.number(growth.trend[t])) |"
+        "| \(census + t + 1) | \(cell(growth.path[t])) | \(cell(pooled?.p10)) | \(cell(pooled?.p90)) | \(cell(growth.model[t])) | \(cell(sweep?.p10)) | \(cell(sweep?.p90)) | \(NumberFormat.trimmed(growth.trend[t])) |"
       )
     }
     r += [

@@ -92,7 +92,7 @@ extension Builder {
     func band(_ age: Int) -> Int { Builder.pipelineBands.firstIndex { $0.contains(age) } ?? 0 }
     func table(_ column: String, _ value: (Int) -> Double) -> String {
       "age,\(column)\n"
-        + ScenarioInit.ages.map { "\($0),\(InitFormat.number(value($0), decimals: 9))" }.joined(separator: "\n")
+        + ScenarioInit.ages.map { "\($0),\(NumberFormat.trimmed(value($0), places: 9))" }.joined(separator: "\n")
         + "\n"
     }
     let requests = table("rate") { age in

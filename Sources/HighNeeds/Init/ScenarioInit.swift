@@ -248,7 +248,7 @@ struct Builder {
     // The model's placements: maintained special split in/out of the LA.
     let share = ScenarioInit.inBoroughShareMaintainedSpecial
     note(
-      "caseload.baseline (maintained special in the LA)", InitFormat.number(share), "fraction", .nationalDefault,
+      "caseload.baseline (maintained special in the LA)", NumberFormat.trimmed(share), "fraction", .nationalDefault,
       "assumed share of maintained special plans in schools inside the LA (SEN2 does not record where the school is); the rest are in other LAs' maintained special schools. Replace with the LA's own split"
     )
     let placementsCount = ScenarioInit.placements.count
@@ -307,7 +307,7 @@ struct Builder {
     let fitted = IPF.fit(agePlacement: apDouble, needPlacement: needPlacement, seed: seed)
     note(
       "caseload.baseline (age x placement x need)", "IPF", "plans", .derived,
-      "iterative proportional fitting of the age x placement and need x placement tables from the LA's need x age table (+0.5 a cell) as the seed: \(fitted.iterations) iterations, largest need x placement gap \(InitFormat.number(fitted.needGap, decimals: 9)) plans; every age x placement cell and so every placement total and the total are exactly the published ones"
+      "iterative proportional fitting of the age x placement and need x placement tables from the LA's need x age table (+0.5 a cell) as the seed: \(fitted.iterations) iterations, largest need x placement gap \(NumberFormat.trimmed(fitted.needGap, places: 9)) plans; every age x placement cell and so every placement total and the total are exactly the published ones"
     )
     var out = [[[Int]]](
       repeating: [[Int]](repeating: [Int](repeating: 0, count: 13), count: placementsCount), count: 26)
@@ -341,7 +341,7 @@ struct Builder {
     // The published totals must hold exactly.
     if let published = pack.publishedTotals[code]?[census]?["ehcplans"] ?? nil, Int(published) * 1_000_000 != total {
       throw IntegrityError(failures: [
-        "\(la.name): the baseline holds \(InitFormat.micro(total)) plans; SEN2 January \(census) publishes \(Int(published))"
+        "\(la.name): the baseline holds \(NumberFormat.micro(total)) plans; SEN2 January \(census) publishes \(Int(published))"
       ])
     }
     var files: [String: String] = [:]
@@ -351,7 +351,7 @@ struct Builder {
       for p in 0..<placementCount {
         for n in 0..<13 where caseload[age][p][n] > 0 {
           lines.append(
-            "\(age),\(ScenarioInit.placements[p]),\(ScenarioInit.needs[n]),\(InitFormat.micro(caseload[age][p][n]))")
+            "\(age),\(ScenarioInit.placements[p]),\(ScenarioInit.needs[n]),\(NumberFormat.micro(caseload[age][p][n]))")
         }
       }
     }
@@ -359,7 +359,7 @@ struct Builder {
 
     files["data/population.csv"] =
       "age,population\n"
-      + ScenarioInit.ages.map { "\($0),\(InitFormat.number(population[$0], decimals: 2))" }.joined(separator: "\n")
+      + ScenarioInit.ages.map { "\($0),\(NumberFormat.trimmed(population[$0], places: 2))" }.joined(separator: "\n")
       + "\n"
     note(
       "caseload.population", "mid-\(populationMidYear)", "residents", .data,
@@ -369,12 +369,12 @@ struct Builder {
     let incidence = try incidenceRates()
     files["data/incidence.csv"] =
       "age,rate\n"
-      + ScenarioInit.ages.map { "\($0),\(InitFormat.number(incidence[$0], decimals: 8))" }.joined(separator: "\n")
+      + ScenarioInit.ages.map { "\($0),\(NumberFormat.trimmed(incidence[$0], places: 8))" }.joined(separator: "\n")
       + "\n"
     let cessation = cessationRates(byAge: byAge)
     files["data/cessation.csv"] =
       "age,placement,rate\n"
-      + (0...24).map { "\($0),all,\(InitFormat.number(cessation[$0], decimals: 8))" }.joined(separator: "\n") + "\n"
+      + (0...24).map { "\($0),all,\(NumberFormat.trimmed(cessation[$0], places: 8))" }.joined(separator: "\n") + "\n"
     let trend = growthTrend(byAge: byAge, populationGrowth: growth, incidence: incidence, cessation: cessation)
     files["data/new_plan_mix.csv"] = newPlanMix(caseload: caseload, byPlacement: byPlacement, incidence: incidence)
     files["data/transitions.csv"] = pack.transitionsDefault
@@ -425,17 +425,17 @@ struct Builder {
     let england = residentsGrowth("")
     if let own = residentsGrowth(code), abs(own.growth) <= ScenarioInit.plausiblePopulationGrowth {
       note(
-        key, InitFormat.number(own.growth), "fraction per year", .derived,
-        "the LA's residents aged 0-25, ONS mid-\(own.first) to mid-\(own.last) (\(InitFormat.number(own.from, decimals: 0)) to \(InitFormat.number(own.to, decimals: 0))), annualised and carried forward"
+        key, NumberFormat.trimmed(own.growth), "fraction per year", .derived,
+        "the LA's residents aged 0-25, ONS mid-\(own.first) to mid-\(own.last) (\(NumberFormat.trimmed(own.from, places: 0)) to \(NumberFormat.trimmed(own.to, places: 0))), annualised and carried forward"
       )
       return own.growth
     }
     let own = residentsGrowth(code)
     let value = england?.growth ?? 0
     note(
-      key, InitFormat.number(value), "fraction per year", .nationalDefault,
+      key, NumberFormat.trimmed(value), "fraction per year", .nationalDefault,
       (own.map {
-        "the LA's residents aged 0-25 changed by \(InitFormat.number($0.growth * 100, decimals: 1))% a year from mid-\($0.first) to mid-\($0.last) (\(InitFormat.number($0.from, decimals: 0)) to \(InitFormat.number($0.to, decimals: 0))), more than \(InitFormat.number(ScenarioInit.plausiblePopulationGrowth * 100, decimals: 0))% a year, which is not carried for ten years"
+        "the LA's residents aged 0-25 changed by \(NumberFormat.trimmed($0.growth * 100, places: 1))% a year from mid-\($0.first) to mid-\($0.last) (\(NumberFormat.trimmed($0.from, places: 0)) to \(NumberFormat.trimmed($0.to, places: 0))), more than \(NumberFormat.trimmed(ScenarioInit.plausiblePopulationGrowth * 100, places: 0))% a year, which is not carried for ten years"
       } ?? "no earlier mid-year for the LA in the pack")
         + ": England's 0-25 growth over the same years is used")
     return value
@@ -465,7 +465,7 @@ struct Builder {
     if let own = ratesByAge(code, year: year, population: population) {
       note(
         "caseload.incidence", "data/incidence.csv", "fraction per year", .derived,
-        "the LA's new EHC plans in calendar \(year) by age at start (\(InitFormat.number(own.total, decimals: 0)) in all; \(packFile("new_plans.csv"))) / its residents of that age (ONS mid-\(populationMidYear)); the bands 0-2 and 20-25 at one rate each; plans of unknown age spread pro rata"
+        "the LA's new EHC plans in calendar \(year) by age at start (\(NumberFormat.trimmed(own.total, places: 0)) in all; \(packFile("new_plans.csv"))) / its residents of that age (ONS mid-\(populationMidYear)); the bands 0-2 and 20-25 at one rate each; plans of unknown age spread pro rata"
       )
       return own.rates
     }
@@ -479,7 +479,7 @@ struct Builder {
       missing.append("new plans by age in \(year)")
       note(
         "caseload.incidence", "data/incidence.csv", "fraction per year", .derived,
-        "England's new-plan rates by age in \(year), scaled to the LA's \(InitFormat.number(total, decimals: 0)) new plans (its ages are not published)"
+        "England's new-plan rates by age in \(year), scaled to the LA's \(NumberFormat.trimmed(total, places: 0)) new plans (its ages are not published)"
       )
       return england.rates.map { min($0 * factor, 1) }
     }
@@ -549,7 +549,7 @@ struct Builder {
     } else {
       note(
         "caseload.cessation", "data/cessation.csv", "fraction per year", .derived,
-        "the LA's ceased plans in calendar \(year) by age at ceasing (\(packFile("ceased_plans.csv"))) / its plans of that age at January \(stockOwn == nil ? census : year)\(stockOwn == nil ? " (its January \(year) ages are withheld)" : ""); 20-25: ceased less the plans at 25 (which always end) over the plans at 20-24; unknown ages pro rata; capped at 1; each age's rate weighted with England's as if England's were observed on \(InitFormat.number(ScenarioInit.cessationPriorPlans)) more plans (credibility weighting: it moves an age with hundreds of plans by a few percent of the difference, and keeps a handful of plans from setting the rate)"
+        "the LA's ceased plans in calendar \(year) by age at ceasing (\(packFile("ceased_plans.csv"))) / its plans of that age at January \(stockOwn == nil ? census : year)\(stockOwn == nil ? " (its January \(year) ages are withheld)" : ""); 20-25: ceased less the plans at 25 (which always end) over the plans at 20-24; unknown ages pro rata; capped at 1; each age's rate weighted with England's as if England's were observed on \(NumberFormat.trimmed(ScenarioInit.cessationPriorPlans)) more plans (credibility weighting: it moves an age with hundreds of plans by a few percent of the difference, and keeps a handful of plans from setting the rate)"
           + (defaulted.isEmpty
             ? "" : "; England's rate at ages with no plans: \(defaulted.map(String.init).joined(separator: " "))"))
     }
@@ -598,7 +598,7 @@ struct Builder {
       let micro = InitFormat.microParts(weights, total: 1_000_000)
       for (i, value) in micro.enumerated() where value > 0 {
         lines.append(
-          "\(age),\(ScenarioInit.placements[i / 13]),\(ScenarioInit.needs[i % 13]),\(InitFormat.micro(value))")
+          "\(age),\(ScenarioInit.placements[i / 13]),\(ScenarioInit.needs[i % 13]),\(NumberFormat.micro(value))")
       }
     }
     note(
@@ -702,11 +702,12 @@ struct Builder {
     let upliftIndependentToBase = pow(1 + gIndependentRounded, yearsToPriceBase)
     let priceBase = YearLabel.academic(startingIn: census - 1)
     note(
-      "costs (past uplift, state-funded lines)", InitFormat.number(gRounded), "fraction per year", .derived,
+      "costs (past uplift, state-funded lines)", NumberFormat.trimmed(gRounded), "fraction per year", .derived,
       "England's maintained special cost per pupil £\(Int(special21.value)) (\(special21.label)) to £\(Int(special23.value)) (\(special23.label)), annualised (\(special21.source); \(special23.source)); carries \(s251Year) figures to \(priceBase) prices"
     )
     note(
-      "costs (past uplift, independent lines)", InitFormat.number(gIndependentRounded), "fraction per year", .derived,
+      "costs (past uplift, independent lines)", NumberFormat.trimmed(gIndependentRounded), "fraction per year",
+      .derived,
       "England's independent and non-maintained special cost per pupil £\(Int(inmss21.value)) (\(inmss21.label)) to £\(Int(inmss24.value)) (\(inmss24.label)), annualised (\(inmss21.source))"
     )
     // England medians of each unit cost across LAs.
@@ -740,7 +741,7 @@ struct Builder {
         unit[key] = (value * uplift).rounded()
         statusOf[key] = (
           .derived,
-          "the LA's s251 budget \(s251Year): \(how) at January \(s251Census) (£\(Int(value.rounded())) a plan), uplifted to \(priceBase) prices x \(InitFormat.number(uplift, decimals: 4))"
+          "the LA's s251 budget \(s251Year): \(how) at January \(s251Census) (£\(Int(value.rounded())) a plan), uplifted to \(priceBase) prices x \(NumberFormat.trimmed(uplift, places: 4))"
         )
       } else {
         unit[key] = (m * uplift).rounded()
@@ -750,7 +751,7 @@ struct Builder {
           : "the LA's figure £\(Int((own[key] ?? 0).rounded())) a plan is outside 1/\(Int(ScenarioInit.plausibleFactor))-\(Int(ScenarioInit.plausibleFactor)) x England's median (implausible)"
         statusOf[key] = (
           .nationalDefault,
-          "\(why): the median over LAs of \(how) in the s251 budget \(s251Year) (£\(Int(m.rounded()))), uplifted to \(priceBase) prices x \(InitFormat.number(uplift, decimals: 4))"
+          "\(why): the median over LAs of \(how) in the s251 budget \(s251Year) (£\(Int(m.rounded()))), uplifted to \(priceBase) prices x \(NumberFormat.trimmed(uplift, places: 4))"
         )
       }
     }
@@ -773,18 +774,18 @@ struct Builder {
     var rows = ["placement,need,gbp_per_plan"]
     for placement in ScenarioInit.placements {
       let value = topUp[placement] ?? 0
-      rows.append("\(placement),all,\(InitFormat.gbp(value))")
+      rows.append("\(placement),all,\(NumberFormat.wholePounds(value))")
       let logKey = "data/top_ups.csv[\(placement)]"
       if let key = keyOf[placement], let (status, method) = statusOf[key] {
-        note(logKey, InitFormat.gbp(value), "gbp per plan per year", status, method)
+        note(logKey, NumberFormat.wholePounds(value), "gbp per plan per year", status, method)
       } else if placement == "ap_pru" {
         note(
-          logKey, InitFormat.gbp(value), "gbp per plan per year", .nationalDefault,
+          logKey, NumberFormat.wholePounds(value), "gbp per plan per year", .nationalDefault,
           "assumed equal to the LA's maintained special top-up: s251 AP top-ups mostly pay for pupils without a plan (they are a central line here)"
         )
       } else if placement == "educated_elsewhere" {
         note(
-          logKey, InitFormat.gbp(value), "gbp per plan per year", .nationalDefault,
+          logKey, NumberFormat.wholePounds(value), "gbp per plan per year", .nationalDefault,
           "assumed: England's median mainstream top-up, uplifted (no public figure for education otherwise than at school)"
         )
       } else {
@@ -866,7 +867,7 @@ struct Builder {
             "the LA's s251 budget \(s251Year), \(what): £\(Int(value.rounded()))"
               + (uplift == 1
                 ? ", not uplifted (place rates unchanged since 2013)"
-                : ", x \(InitFormat.number(uplift, decimals: 4)) to \(firstFinancialYear)")
+                : ", x \(NumberFormat.trimmed(uplift, places: 4)) to \(firstFinancialYear)")
           ))
       } else {
         var perPlan: [Double] = []
@@ -882,12 +883,14 @@ struct Builder {
           (
             id, label, gbp, id == "place_funding_other" ? 0 : 0.03, .nationalDefault,
             "the LA's s251 line is not published: England's median per plan of \(what) in the s251 budget \(s251Year) (£\(Int(Builder.median(perPlan).rounded()))) x the LA's \(Int(totalPlans.rounded())) plans at January \(census)"
-              + (uplift == 1 ? "" : ", x \(InitFormat.number(uplift, decimals: 4)) to \(firstFinancialYear)")
+              + (uplift == 1 ? "" : ", x \(NumberFormat.trimmed(uplift, places: 4)) to \(firstFinancialYear)")
           ))
       }
     }
     for line in central {
-      note("costs.central_lines.\(line.id).gbp", InitFormat.gbp(line.gbp), "gbp per year", line.status, line.method)
+      note(
+        "costs.central_lines.\(line.id).gbp", NumberFormat.wholePounds(line.gbp), "gbp per year", line.status,
+        line.method)
     }
     return Costs(
       topUps: rows.joined(separator: "\n") + "\n", topUp: topUp, topUpUplift: 0.03,
@@ -946,7 +949,7 @@ struct Builder {
       income = Income(
         hnb: hnb, hnbStatus: .derived,
         hnbMethod:
-          "the LA's HNB allocation before deductions \(latest) £\(InitFormat.gbp(value)) (ESFA, \(packFile("hnb_allocations.csv"))) x England's growth \(latest) to \(first) (£\(InitFormat.gbp(englandValue)) to £\(InitFormat.gbp(englandFirst.value)), \(englandFirst.source)) = x \(InitFormat.number(factor, decimals: 6)); the LA's own \(first) allocation is not in the pack: replace it",
+          "the LA's HNB allocation before deductions \(latest) £\(NumberFormat.wholePounds(value)) (ESFA, \(packFile("hnb_allocations.csv"))) x England's growth \(latest) to \(first) (£\(NumberFormat.wholePounds(englandValue)) to £\(NumberFormat.wholePounds(englandFirst.value)), \(englandFirst.source)) = x \(NumberFormat.trimmed(factor, places: 6)); the LA's own \(first) allocation is not in the pack: replace it",
         latestYear: latest, latestHNB: value, growth: growth, schoolsBlock: 0, schoolsStatus: .derived,
         schoolsMethod: "",
         totalDSG: [], dsgStatus: .derived, dsgMethod: "", importExport: nil, balancePercent: nil)
@@ -957,14 +960,14 @@ struct Builder {
       income = Income(
         hnb: hnb, hnbStatus: .nationalDefault,
         hnbMethod:
-          "the LA has no HNB allocation in the ESFA summaries: England's \(first) HNB £\(InitFormat.gbp(englandFirst.value)) / England's \(Int(englandPlans)) plans at January \(census) x the LA's \(Int(totalPlans.rounded())) plans; replace with the LA's allocation",
+          "the LA has no HNB allocation in the ESFA summaries: England's \(first) HNB £\(NumberFormat.wholePounds(englandFirst.value)) / England's \(Int(englandPlans)) plans at January \(census) x the LA's \(Int(totalPlans.rounded())) plans; replace with the LA's allocation",
         latestYear: englandLatestYear, latestHNB: nil, growth: growth, schoolsBlock: 0, schoolsStatus: .nationalDefault,
         schoolsMethod: "", totalDSG: [], dsgStatus: .nationalDefault, dsgMethod: "", importExport: nil,
         balancePercent: nil)
     }
-    note("income.hnb_allocation_gbp", InitFormat.gbp(income.hnb), "gbp", income.hnbStatus, income.hnbMethod)
+    note("income.hnb_allocation_gbp", NumberFormat.wholePounds(income.hnb), "gbp", income.hnbStatus, income.hnbMethod)
     for g in growth where !g.source.hasPrefix("national default") {
-      note("income.hnb_growth_fraction_per_year[\(g.year)]", InitFormat.number(g.value), "fraction", .data, g.source)
+      note("income.hnb_growth_fraction_per_year[\(g.year)]", NumberFormat.trimmed(g.value), "fraction", .data, g.source)
     }
     let defaulted = growth.filter { $0.source.hasPrefix("national default") }
     if let firstDefault = defaulted.first, let lastDefault = defaulted.last {
@@ -985,7 +988,8 @@ struct Builder {
         "no Schools Block in the pack for this LA: 0 (it only sizes a block transfer, which is 0 here)"
     }
     note(
-      "income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), "gbp", income.schoolsStatus, income.schoolsMethod
+      "income.schools_block_gbp", NumberFormat.wholePounds(income.schoolsBlock), "gbp", income.schoolsStatus,
+      income.schoolsMethod
     )
     // Total DSG: the gross DSG (before deductions), the base of the DfE's balance percentages
     // (docs/INIT.md), at the LA's own trend carried to the first year, then 3% a year.
@@ -1002,7 +1006,7 @@ struct Builder {
       }
       income.dsgStatus = .derived
       income.dsgMethod =
-        "the LA's total DSG before deductions (gross, the base of the DfE's balance percentages) \(b) £\(InitFormat.gbp(vb)) (ESFA, \(packFile("hnb_allocations.csv"))) x its own \(a) to \(b) trend (\(InitFormat.number(trend)) a year) to \(first), then 3% a year (assumed)"
+        "the LA's total DSG before deductions (gross, the base of the DfE's balance percentages) \(b) £\(NumberFormat.wholePounds(vb)) (ESFA, \(packFile("hnb_allocations.csv"))) x its own \(a) to \(b) trend (\(NumberFormat.trimmed(trend)) a year) to \(first), then 3% a year (assumed)"
     } else {
       let englandDSG = (englandAllocations[englandLatestYear]?[dsgColumn] ?? nil) ?? 0
       let ratio = englandLatest > 0 ? englandDSG / englandLatest : 0
@@ -1013,10 +1017,10 @@ struct Builder {
       }
       income.dsgStatus = .nationalDefault
       income.dsgMethod =
-        "no DSG allocation in the pack for this LA: the HNB allocation x England's ratio of total DSG before deductions (gross) to HNB before deductions in \(englandLatestYear) (\(InitFormat.number(ratio, decimals: 4))), then 3% a year"
+        "no DSG allocation in the pack for this LA: the HNB allocation x England's ratio of total DSG before deductions (gross) to HNB before deductions in \(englandLatestYear) (\(NumberFormat.trimmed(ratio, places: 4))), then 3% a year"
     }
     note(
-      "income.total_dsg_gbp", "\(InitFormat.gbp(income.totalDSG.first?.value ?? 0)) (\(first))", "gbp",
+      "income.total_dsg_gbp", "\(NumberFormat.wholePounds(income.totalDSG.first?.value ?? 0)) (\(first))", "gbp",
       income.dsgStatus, income.dsgMethod)
     if let ie = pack.importExport[code], let year = ie.keys.sorted().last, let value = ie[year] {
       income.importExport = (year, value)
@@ -1031,11 +1035,11 @@ struct Builder {
     note(
       "income.import_export_adjustment_gbp", "0", "gbp", .data,
       "0 because the HNB before deductions already includes the import/export adjustment"
-        + (income.importExport.map { " (the LA's \($0.year): £\(InitFormat.gbp($0.value)))" } ?? ""))
+        + (income.importExport.map { " (the LA's \($0.year): £\(NumberFormat.wholePounds($0.value)))" } ?? ""))
     note(
       "reserve.opening_balance_gbp", "0", "gbp", .notStated,
       "not published: the DSG balance at 31 March \(census) is in the pack only as a percent of DSG\(balanceTo)"
-        + (income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))% of DSG)" } ?? "")
+        + (income.balancePercent.map { " (\($0.year): \(NumberFormat.trimmed($0.value))% of DSG)" } ?? "")
         + "; enter the LA's own balance brought forward")
     return income
   }
@@ -1080,7 +1084,7 @@ struct Builder {
     y.append("name: \(name)")
     y.append("title: \(InitFormat.yaml("\(la.name) HNB starting baseline (unmitigated), January \(census) census"))")
     y.append(
-      "description: \(InitFormat.yaml("Do-nothing forecast of \(la.name)'s EHC plans, placements, High Needs spend and DSG reserve, \(first) to \(last), generated from public national data by hnb init: \(InitFormat.number(totalPlans, decimals: 0)) plans at January \(census). A starting point for the LA's officers to refine, not the LA's own forecast."))"
+      "description: \(InitFormat.yaml("Do-nothing forecast of \(la.name)'s EHC plans, placements, High Needs spend and DSG reserve, \(first) to \(last), generated from public national data by hnb init: \(NumberFormat.trimmed(totalPlans, places: 0)) plans at January \(census). A starting point for the LA's officers to refine, not the LA's own forecast."))"
     )
     y.append("kind: base")
     y.append("")
@@ -1098,7 +1102,7 @@ struct Builder {
     y.append("    file: data/population.csv")
     y.append("    source: \(source(.data, value("caseload.population")?.method ?? ""))")
     y.append(
-      "  population_growth_fraction_per_year: \(mapped("caseload.population_growth_fraction_per_year", InitFormat.number(growth)))"
+      "  population_growth_fraction_per_year: \(mapped("caseload.population_growth_fraction_per_year", NumberFormat.trimmed(growth)))"
     )
     y.append("  incidence:")
     y.append("    file: data/incidence.csv")
@@ -1146,7 +1150,8 @@ struct Builder {
     y.append("  place_funding_gbp_per_place:")
     for placement in ["special_maintained_in", "resourced_provision", "ap_pru"] {
       if let rate = costs.placeRates[placement] {
-        y.append("    \(placement): {value: \(InitFormat.gbp(rate.value)), source: \(source(.data, rate.source))}")
+        y.append(
+          "    \(placement): {value: \(NumberFormat.wholePounds(rate.value)), source: \(source(.data, rate.source))}")
       }
     }
     y.append(
@@ -1167,7 +1172,7 @@ struct Builder {
       (
         "independent_special", "Independent and non-maintained special school fees",
         ["special_independent", "special_non_maintained"],
-        "{value: \(InitFormat.number(costs.independentUplift)), source: \(source(.derived, value("costs (past uplift, independent lines)")?.method ?? "")), status: derived}"
+        "{value: \(NumberFormat.trimmed(costs.independentUplift)), source: \(source(.derived, value("costs (past uplift, independent lines)")?.method ?? "")), status: derived}"
       ),
       (
         "alternative_provision", "Alternative provision top-ups for EHCP pupils", ["ap_pru"],
@@ -1194,7 +1199,7 @@ struct Builder {
       y.append("    - id: \(line.id)")
       y.append("      label: \(InitFormat.yaml(line.label))")
       y.append(
-        "      gbp: {value: \(InitFormat.gbp(line.gbp)), source: \(source(line.status, line.method)), status: \(line.status.rawValue)}"
+        "      gbp: {value: \(NumberFormat.wholePounds(line.gbp)), source: \(source(line.status, line.method)), status: \(line.status.rawValue)}"
       )
       if line.uplift == 0 {
         y.append(
@@ -1206,34 +1211,36 @@ struct Builder {
     }
     y.append("")
     y.append("income:")
-    y.append("  hnb_allocation_gbp: \(mapped("income.hnb_allocation_gbp", InitFormat.gbp(income.hnb), unit: "gbp"))")
+    y.append(
+      "  hnb_allocation_gbp: \(mapped("income.hnb_allocation_gbp", NumberFormat.wholePounds(income.hnb), unit: "gbp"))")
     y.append("  hnb_growth_fraction_per_year:")
     for g in income.growth {
       let status: InitAssumption.Status = g.source.hasPrefix("national default") ? .nationalDefault : .data
       let text =
         g.source.hasPrefix("national default") ? String(g.source.dropFirst("national default".count + 2)) : g.source
       y.append(
-        "    \(InitFormat.yaml(g.year)): {value: \(InitFormat.number(g.value)), source: \(source(status, text)), status: \(status.rawValue)}"
+        "    \(InitFormat.yaml(g.year)): {value: \(NumberFormat.trimmed(g.value)), source: \(source(status, text)), status: \(status.rawValue)}"
       )
     }
     y.append("  deductions_gbp: \(mapped("income.deductions_gbp", "0", unit: "gbp"))")
     y.append("  import_export_adjustment_gbp: \(mapped("income.import_export_adjustment_gbp", "0", unit: "gbp"))")
     y.append(
-      "  schools_block_gbp: \(mapped("income.schools_block_gbp", InitFormat.gbp(income.schoolsBlock), unit: "gbp"))")
+      "  schools_block_gbp: \(mapped("income.schools_block_gbp", NumberFormat.wholePounds(income.schoolsBlock), unit: "gbp"))"
+    )
     y.append(
       "  schools_block_transfer_percent: {value: 0, source: \(source(.nationalDefault, "unmitigated: no block transfer")), status: national default}"
     )
     y.append("  total_dsg_gbp:")
     for (year, value) in income.totalDSG {
       y.append(
-        "    \(InitFormat.yaml(year)): {value: \(InitFormat.gbp(value)), unit: gbp, source: \(source(income.dsgStatus, income.dsgMethod)), status: \(income.dsgStatus.rawValue)}"
+        "    \(InitFormat.yaml(year)): {value: \(NumberFormat.wholePounds(value)), unit: gbp, source: \(source(income.dsgStatus, income.dsgMethod)), status: \(income.dsgStatus.rawValue)}"
       )
     }
     y.append("")
     y.append("reserve:")
     y.append("  # not stated: enter the LA's DSG balance at 1 April \(census) (negative = deficit). The pack has")
     y.append(
-      "  # the balance only as a percent of DSG\(balanceTo)\(income.balancePercent.map { " (\($0.year): \(InitFormat.number($0.value))%)" } ?? ""). hnb validate lists it."
+      "  # the balance only as a percent of DSG\(balanceTo)\(income.balancePercent.map { " (\($0.year): \(NumberFormat.trimmed($0.value))%)" } ?? ""). hnb validate lists it."
     )
     y.append("  opening_balance_gbp: 0")
     y.append("")
@@ -1273,11 +1280,11 @@ struct Builder {
           let p90 = pooled.p90
         else { return nil }
         return
-          "\(census + h): \(InitFormat.number(sweep.p10, decimals: 0))-\(InitFormat.number(sweep.p90, decimals: 0)) (pooled \(InitFormat.number(p10, decimals: 0))-\(InitFormat.number(p90, decimals: 0)))"
+          "\(census + h): \(NumberFormat.trimmed(sweep.p10, places: 0))-\(NumberFormat.trimmed(sweep.p90, places: 0)) (pooled \(NumberFormat.trimmed(p10, places: 0))-\(NumberFormat.trimmed(p90, places: 0)))"
       }
       note(
         "uncertainty.inputs.caseload_growth",
-        "lognormal median \(InitFormat.number(factor.median)) sd_log \(InitFormat.number(factor.sdLog))",
+        "lognormal median \(NumberFormat.trimmed(factor.median)) sd_log \(NumberFormat.trimmed(factor.sdLog))",
         "factor on every new plan, drawn once", .derived,
         "the pooled method's p10-p90 of the LA's total at 1-3 years (the panel's out-of-sample errors, docs/CALIBRATION.md): every new plan of the ten years is scaled by one draw, so the total at each census is the plans kept from January \(census) plus the draw x the new plans kept since; the lognormal's p10 and p90 are the means on the log scale of those that give the pooled p10 and p90 at each of the three years. Sweep p10-p90 of the total: \(matched.joined(separator: "; ")). Not calibrated beyond three years (the spread then grows only as new plans replace the January \(census) caseload). Cessation is not drawn apart: its part of the total's error is in the pooled interval"
       )
@@ -1291,7 +1298,7 @@ struct Builder {
         "    - id: caseload_growth",
         "      target: incidence_factor",
         "      varies: once",
-        "      distribution: {type: lognormal, median: \(InitFormat.number(factor.median)), sd_log: \(InitFormat.number(factor.sdLog))}",
+        "      distribution: {type: lognormal, median: \(NumberFormat.trimmed(factor.median)), sd_log: \(NumberFormat.trimmed(factor.sdLog))}",
         "      source: \"derived: the pooled method's p10-p90 of the LA's total at 1-3 years, from the national panel's out-of-sample errors (docs/CALIBRATION.md; assumptions.csv)\"",
         "      status: derived",
       ]
@@ -1390,7 +1397,7 @@ struct Builder {
       "1. `reserve.opening_balance_gbp` (**not stated**, written as 0): the DSG balance brought forward at 1 April \(census)."
     )
     r.append(
-      "2. `income.hnb_allocation_gbp`: the LA's own \(firstFinancialYear) HNB allocation before deductions (here \(InitFormat.millions(income.hnb)), \(income.hnbStatus.rawValue))."
+      "2. `income.hnb_allocation_gbp`: the LA's own \(firstFinancialYear) HNB allocation before deductions (here \(NumberFormat.poundsMillions(income.hnb, places: 2)), \(income.hnbStatus.rawValue))."
     )
     r.append(
       "3. `income.total_dsg_gbp`: the LA's total DSG before deductions (gross), year by year (the denominator of the 1% test, as in the DfE's balance percentages)."
@@ -1407,9 +1414,9 @@ struct Builder {
     r.append("| placement | plans |")
     r.append("|---|---|")
     for (p, placement) in ScenarioInit.placements.enumerated() {
-      r.append("| \(placement) | \(InitFormat.number(byPlacement[p], decimals: 2)) |")
+      r.append("| \(placement) | \(NumberFormat.trimmed(byPlacement[p], places: 2)) |")
     }
-    r.append("| **total** | **\(InitFormat.number(totalPlans, decimals: 0))** |")
+    r.append("| **total** | **\(NumberFormat.trimmed(totalPlans, places: 0))** |")
     r.append("")
     r.append(
       "Maintained special plans are split 85/15 in/out of the LA (an assumption); every other placement group equals the DfE's published January \(census) figure."

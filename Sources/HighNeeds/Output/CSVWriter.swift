@@ -1,6 +1,7 @@
 import Foundation
 
-/// Builds a CSV file in memory: quoted where needed, numbers at fixed precision, `\n` line ends.
+/// Builds a CSV file in memory: quoted where needed, `\n` line ends (numbers come formatted by
+/// `NumberFormat`).
 public struct CSVWriter {
   private(set) var text: String
   /// The columns, typed (all `text` when the file was started with a bare header).
@@ -110,72 +111,5 @@ public struct CSVWriter {
         return true
       }
     } ?? false  // not contiguous (a bridged string): `escape` decides
-  }
-
-  /// Pounds to the penny.
-  public static func gbp(_ x: Double) -> String { fixed(x, 2) }
-  /// Plan counts to six decimals (projections are expected values, not whole children).
-  public static func plans(_ x: Double) -> String { fixed(x, 6) }
-  /// Fractions to six decimals.
-  public static func fraction(_ x: Double) -> String { fixed(x, 6) }
-
-  /// `x` with `places` decimals, never printing a negative zero.
-  ///
-  /// Exactly C's `%.*f` (as `String(format:)` prints it): the decimal rounding of the double's
-  /// exact binary value, ties to even; computed in integers for the usual magnitudes
-  /// (`decimalDigits`), by `snprintf` otherwise.
-  public static func fixed(_ x: Double, _ places: Int) -> String {
-    let text = decimalDigits(x, places) ?? printed(x, places)
-    if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
-      return String(text.dropFirst())
-    }
-    return text
-  }
-
-  /// `%.*f` of `x` by C's `vsnprintf`.
-  static func printed(_ x: Double, _ places: Int) -> String {
-    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer -> String in
-      guard let base = buffer.baseAddress else { return String(format: "%.\(places)f", x) }
-      let written = withVaList([Int32(places), x]) { vsnprintf(base, 512, "%.*f", $0) }
-      guard written >= 0, written < 512 else { return String(format: "%.\(places)f", x) }
-      return String(cString: base)
-    }
-  }
-
-  /// `%.*f` of `x` computed exactly in 128-bit integers.
-  ///
-  /// `|x| · 10^places = m · 10^places · 2^e` rounded to the nearest integer, ties to even (as
-  /// glibc's `printf` in the default rounding mode), then the digits with the point put in. Nil when `x` is not finite, `places` is
-  /// above 17 or `|x|` is 2⁶⁰ or more (those go to `printed`).
-  static func decimalDigits(_ x: Double, _ places: Int) -> String? {
-    guard x.isFinite, (0...17).contains(places), x.magnitude < 0x1p60 else { return nil }
-    var scale: UInt128 = 1
-    for _ in 0..<places { scale *= 10 }
-    let (m, e): (UInt128, Int) =
-      x.exponentBitPattern == 0
-      ? (UInt128(x.significandBitPattern), -1074)
-      : (UInt128(x.significandBitPattern | (1 << 52)), Int(x.exponentBitPattern) - 1075)
-    let numerator = m * scale  // below 2⁵³ · 10¹⁷ < 2¹¹¹
-    var n: UInt128
-    if e >= 0 {
-      n = numerator << UInt128(e)  // |x| < 2⁶⁰: e ≤ 7
-    } else if -e > 111 {
-      n = 0  // below a half
-    } else {
-      let shift = UInt128(-e)
-      n = numerator >> shift
-      let rest = numerator & ((1 << shift) - 1)
-      let half: UInt128 = 1 << (shift - 1)
-      if rest > half || (rest == half && n & 1 == 1) { n += 1 }
-    }
-    var digits = Array((n <= UInt128(UInt64.max) ? String(UInt64(n)) : String(n)).utf8)
-    if places > 0 {
-      if digits.count <= places {
-        digits = Array(repeating: UInt8(ascii: "0"), count: places + 1 - digits.count) + digits
-      }
-      digits.insert(UInt8(ascii: "."), at: digits.count - places)
-    }
-    if x.sign == .minus { digits.insert(UInt8(ascii: "-"), at: 0) }
-    return String(decoding: digits, as: UTF8.self)
   }
 }

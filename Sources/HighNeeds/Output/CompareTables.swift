@@ -25,21 +25,21 @@ public enum CompareTables {
       let ka = a.kpis[f]
       let kb = b.kpis[f]
       let rows: [(String, String, Double, Double, (Double) -> String)] = [
-        ("total_plans", "plans", ka.totalPlans, kb.totalPlans, CSVWriter.plans),
-        ("share_mainstream", "fraction", ka.shareMainstream, kb.shareMainstream, CSVWriter.fraction),
-        ("share_in_borough", "fraction", ka.shareInBorough, kb.shareInBorough, CSVWriter.fraction),
+        ("total_plans", "plans", ka.totalPlans, kb.totalPlans, NumberFormat.plans),
+        ("share_mainstream", "fraction", ka.shareMainstream, kb.shareMainstream, NumberFormat.fraction),
+        ("share_in_borough", "fraction", ka.shareInBorough, kb.shareInBorough, NumberFormat.fraction),
         (
           "share_independent_special", "fraction", ka.shareIndependentSpecial, kb.shareIndependentSpecial,
-          CSVWriter.fraction
+          NumberFormat.fraction
         ),
-        ("average_cost_per_plan", "gbp", ka.averageCostPerPlan, kb.averageCostPerPlan, CSVWriter.gbp),
-        ("income", "gbp", a.accounts[f].income, b.accounts[f].income, CSVWriter.gbp),
-        ("expenditure", "gbp", a.accounts[f].expenditure, b.accounts[f].expenditure, CSVWriter.gbp),
-        ("in_year_balance", "gbp", ka.inYearBalance, kb.inYearBalance, CSVWriter.gbp),
-        ("cumulative_balance", "gbp", ka.cumulativeBalance, kb.cumulativeBalance, CSVWriter.gbp),
+        ("average_cost_per_plan", "gbp", ka.averageCostPerPlan, kb.averageCostPerPlan, NumberFormat.pounds),
+        ("income", "gbp", a.accounts[f].income, b.accounts[f].income, NumberFormat.pounds),
+        ("expenditure", "gbp", a.accounts[f].expenditure, b.accounts[f].expenditure, NumberFormat.pounds),
+        ("in_year_balance", "gbp", ka.inYearBalance, kb.inYearBalance, NumberFormat.pounds),
+        ("cumulative_balance", "gbp", ka.cumulativeBalance, kb.cumulativeBalance, NumberFormat.pounds),
         (
           "cumulative_deficit_percent_of_dsg", "percent", ka.cumulativeDeficitPercentOfDSG,
-          kb.cumulativeDeficitPercentOfDSG, { CSVWriter.fixed($0, 4) }
+          kb.cumulativeDeficitPercentOfDSG, { NumberFormat.fixed($0, 4) }
         ),
       ]
       for (measure, unit, x, y, format) in rows {
@@ -52,8 +52,8 @@ public enum CompareTables {
         let x = groupPlans(a, t: t, group: group)
         let y = groupPlans(b, t: t, group: group)
         groups.row([
-          String(sa.censusYear(t)), group.rawValue, "plans", CSVWriter.plans(x), CSVWriter.plans(y),
-          CSVWriter.plans(y - x),
+          String(sa.censusYear(t)), group.rawValue, "plans", NumberFormat.plans(x), NumberFormat.plans(y),
+          NumberFormat.plans(y - x),
         ])
       }
     }

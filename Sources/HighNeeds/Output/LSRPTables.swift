@@ -240,7 +240,7 @@ enum LSRPTable {
         func rows(_ table: String, _ labels: [String], _ values: (Int) -> [Double]) {
           for (i, label) in labels.enumerated() {
             for t in 0...s.horizonYears {
-              csv.row([s.name, name, table, label, "All", String(s.censusYear(t)), CSVWriter.plans(values(t)[i])])
+              csv.row([s.name, name, table, label, "All", String(s.censusYear(t)), NumberFormat.plans(values(t)[i])])
             }
           }
         }
@@ -252,7 +252,7 @@ enum LSRPTable {
             for t in 0...s.horizonYears {
               csv.row([
                 s.name, name, "7.x EHC plans by primary need and provision group", need, group,
-                String(s.censusYear(t)), CSVWriter.plans(counts.byNeedAndGroup[t][j][g]),
+                String(s.censusYear(t)), NumberFormat.plans(counts.byNeedAndGroup[t][j][g]),
               ])
             }
           }
@@ -271,7 +271,7 @@ enum LSRPTable {
           for (b, label) in ageGroupLabels.enumerated() {
             for t in 1...s.horizonYears {
               let value = values[((t - 1) * 3 + m) * bands + b]
-              csv.row([s.name, name, table, label, "All", String(s.censusYear(t)), CSVWriter.plans(value)])
+              csv.row([s.name, name, table, label, "All", String(s.censusYear(t)), NumberFormat.plans(value)])
             }
           }
         }

@@ -46,7 +46,7 @@ public enum RunTables {
               if x == 0 { continue }
               csv.row([
                 s.name, String(s.censusYear(t)), String(a), AgeAxis.band(of: a), s.taxonomy.placements[p].id,
-                s.taxonomy.placements[p].group.rawValue, s.taxonomy.needs[n].id, CSVWriter.plans(x),
+                s.taxonomy.placements[p].group.rawValue, s.taxonomy.needs[n].id, NumberFormat.plans(x),
               ])
             }
           }
@@ -79,7 +79,7 @@ public enum RunTables {
               sums[3] += x.assessmentsToPlans
               sums[4] += m.newPlanCount[t - 1][a]
             }
-            csv.row([s.name, name, String(s.censusYear(t)), band.id] + sums.map(CSVWriter.plans))
+            csv.row([s.name, name, String(s.censusYear(t)), band.id] + sums.map(NumberFormat.plans))
           }
         }
       }
@@ -102,7 +102,7 @@ public enum RunTables {
               + [
                 x.opening, x.newPlans, x.ceased, x.movedOut, x.movedIn, x.overflowOut, x.overflowIn, x.closing,
                 r.parameters.places[t][p],
-              ].map(CSVWriter.plans))
+              ].map(NumberFormat.plans))
         }
       }
     }
@@ -120,57 +120,61 @@ public enum RunTables {
         for (i, line) in s.costLines.enumerated() {
           csv.row([
             s.name, fy, "expenditure", "top_up.\(line.id)", "\(line.label): top-ups and fees",
-            CSVWriter.gbp(y.topUp[i]),
+            NumberFormat.pounds(y.topUpCost[i]),
           ])
         }
         for (i, line) in s.costLines.enumerated() {
           csv.row([
             s.name, fy, "expenditure", "place_funding.\(line.id)", "\(line.label): place funding",
-            CSVWriter.gbp(y.placeFunding[i]),
+            NumberFormat.pounds(y.placeFundingCost[i]),
           ])
         }
         csv.row([
-          s.name, fy, "expenditure", "total_placement_costs", "Total placement costs", CSVWriter.gbp(y.placementCosts),
+          s.name, fy, "expenditure", "total_placement_costs", "Total placement costs",
+          NumberFormat.pounds(y.placementCosts),
         ])
         for (i, line) in s.centralLines.enumerated() {
-          csv.row([s.name, fy, "expenditure", "central.\(line.id)", line.label, CSVWriter.gbp(y.central[i])])
+          csv.row([s.name, fy, "expenditure", "central.\(line.id)", line.label, NumberFormat.pounds(y.central[i])])
         }
         csv.row([
-          s.name, fy, "expenditure", "total_central_costs", "Total central costs", CSVWriter.gbp(y.centralCosts),
+          s.name, fy, "expenditure", "total_central_costs", "Total central costs", NumberFormat.pounds(y.centralCosts),
         ])
         if !s.mitigations.isEmpty {
           for (i, m) in s.mitigations.enumerated() {
             csv.row([
               s.name, fy, "expenditure", "mitigation_cost.\(m.id)", "\(m.label): cost of the mitigation",
-              CSVWriter.gbp(y.mitigationCosts[i]),
+              NumberFormat.pounds(y.mitigationCosts[i]),
             ])
           }
           csv.row([
             s.name, fy, "expenditure", "total_mitigation_costs", "Total cost of mitigations",
-            CSVWriter.gbp(y.totalMitigationCosts),
+            NumberFormat.pounds(y.totalMitigationCosts),
           ])
         }
         csv.row([
-          s.name, fy, "expenditure", "total_expenditure", "Total High Needs expenditure", CSVWriter.gbp(y.expenditure),
+          s.name, fy, "expenditure", "total_expenditure", "Total High Needs expenditure",
+          NumberFormat.pounds(y.expenditure),
         ])
         csv.row([
-          s.name, fy, "income", "hnb_allocation", "HNB allocation before deductions", CSVWriter.gbp(y.hnbAllocation),
+          s.name, fy, "income", "hnb_allocation", "HNB allocation before deductions",
+          NumberFormat.pounds(y.hnbAllocation),
         ])
         csv.row([
-          s.name, fy, "income", "deductions", "Deductions for directly funded places", CSVWriter.gbp(y.deductions),
+          s.name, fy, "income", "deductions", "Deductions for directly funded places",
+          NumberFormat.pounds(-y.deductions),  // signed, as the income lines add up
         ])
         csv.row([
           s.name, fy, "income", "import_export_adjustment", "Import/export adjustment",
-          CSVWriter.gbp(y.importExportAdjustment),
+          NumberFormat.pounds(y.importExportAdjustment),
         ])
         csv.row([
           s.name, fy, "income", "schools_block_transfer", "Transfer from the Schools Block",
-          CSVWriter.gbp(y.schoolsBlockTransfer),
+          NumberFormat.pounds(y.schoolsBlockTransfer),
         ])
         for (i, line) in s.income.otherLines.enumerated() {
-          csv.row([s.name, fy, "income", "other_income.\(line.id)", line.label, CSVWriter.gbp(y.otherIncome[i])])
+          csv.row([s.name, fy, "income", "other_income.\(line.id)", line.label, NumberFormat.pounds(y.otherIncome[i])])
         }
-        csv.row([s.name, fy, "income", "total_income", "Total High Needs income", CSVWriter.gbp(y.income)])
+        csv.row([s.name, fy, "income", "total_income", "Total High Needs income", NumberFormat.pounds(y.income)])
       }
     }
     return csv.table
@@ -189,13 +193,13 @@ public enum RunTables {
         // The split and the pressure exist only where the scenario states the settlement.
         let split =
           r.scenario.settlement == nil
-          ? ["", "", ""] : [z.historicBalance, z.accruingBalance, z.generalFundPressure].map(CSVWriter.gbp)
+          ? ["", "", ""] : [z.historicBalance, z.accruingBalance, z.generalFundPressure].map(NumberFormat.pounds)
         csv.row(
           [r.scenario.name, r.scenario.financialYearLabel(f)]
             + [
               y.opening, y.income, y.expenditure, y.contributions, y.inYear, z.stabilityGrant, z.localShare, y.closing,
             ]
-            .map(CSVWriter.gbp) + split)
+            .map(NumberFormat.pounds) + split)
       }
     }
     return csv.table
@@ -214,11 +218,12 @@ public enum RunTables {
       for (f, k) in r.kpis.enumerated() {
         let unmitigated = (r.unmitigatedReserve ?? r.reserve)[f].closing
         csv.row([
-          s.name, s.financialYearLabel(f), String(s.censusYear(f + 1)), CSVWriter.plans(k.totalPlans),
-          CSVWriter.fraction(k.shareMainstream), CSVWriter.fraction(k.shareInBorough),
-          CSVWriter.fraction(k.shareIndependentSpecial), CSVWriter.gbp(k.averageCostPerPlan),
-          CSVWriter.gbp(k.inYearBalance), CSVWriter.gbp(k.cumulativeBalance), CSVWriter.gbp(unmitigated),
-          CSVWriter.fixed(k.cumulativeDeficitPercentOfDSG, 4), k.deficitAboveOnePercent ? "yes" : "no",
+          s.name, s.financialYearLabel(f), String(s.censusYear(f + 1)), NumberFormat.plans(k.totalPlans),
+          NumberFormat.fraction(k.shareMainstream), NumberFormat.fraction(k.shareInBorough),
+          NumberFormat.fraction(k.shareIndependentSpecial), NumberFormat.pounds(k.averageCostPerPlan),
+          NumberFormat.pounds(k.inYearBalance), NumberFormat.pounds(k.cumulativeBalance),
+          NumberFormat.pounds(unmitigated),
+          NumberFormat.fixed(k.cumulativeDeficitPercentOfDSG, 4), k.deficitAboveOnePercent ? "yes" : "no",
         ])
       }
     }
@@ -240,8 +245,9 @@ public enum RunTables {
       let savings = r.savings.reduce(0) { $0 + $1.reduce(0, +) }
       csv.row([
         s.name, s.isBase ? "base (unmitigated)" : "scenario (an assumption, not a target)", s.title, first,
-        s.financialYearLabel(last), CSVWriter.plans(r.kpis[last].totalPlans), CSVWriter.gbp(r.reserve[last].closing),
-        CSVWriter.gbp((r.unmitigatedReserve ?? r.reserve)[last].closing), CSVWriter.gbp(savings),
+        s.financialYearLabel(last), NumberFormat.plans(r.kpis[last].totalPlans),
+        NumberFormat.pounds(r.reserve[last].closing),
+        NumberFormat.pounds((r.unmitigatedReserve ?? r.reserve)[last].closing), NumberFormat.pounds(savings),
       ])
     }
     return csv.table
@@ -260,13 +266,13 @@ public enum RunTables {
         for (i, m) in s.mitigations.enumerated() {
           csv.row([
             s.name, s.financialYearLabel(f), m.id, m.leverName, YearLabel.academic(startingIn: m.startAcademicYear),
-            String(m.rampYears), CSVWriter.gbp(unmitigated[f].expenditure), CSVWriter.gbp(r.savings[i][f]),
+            String(m.rampYears), NumberFormat.pounds(unmitigated[f].expenditure), NumberFormat.pounds(r.savings[i][f]),
           ])
         }
         csv.row([
           s.name, s.financialYearLabel(f), "all_mitigations", "total", "", "",
-          CSVWriter.gbp(unmitigated[f].expenditure),
-          CSVWriter.gbp(unmitigated[f].expenditure - r.accounts[f].expenditure),
+          NumberFormat.pounds(unmitigated[f].expenditure),
+          NumberFormat.pounds(unmitigated[f].expenditure - r.accounts[f].expenditure),
         ])
       }
     }
@@ -313,7 +319,7 @@ public enum RunTables {
           }
         }
         let format: (Double) -> String
-        if unit == "gbp" { format = CSVWriter.gbp } else { format = CSVWriter.fraction }
+        if unit == "gbp" { format = NumberFormat.pounds } else { format = NumberFormat.fraction }
         csv.row([
           s.name, String(o.year), o.measure.rawValue, unit, format(forecast), format(o.value),
           format(forecast - o.value),
@@ -350,8 +356,8 @@ public enum RunTables {
               }
             }
             csv.row([
-              s.name, String(s.censusYear(t)), group.rawValue, group.label, band.id, CSVWriter.plans(u),
-              CSVWriter.plans(m),
+              s.name, String(s.censusYear(t)), group.rawValue, group.label, band.id, NumberFormat.plans(u),
+              NumberFormat.plans(m),
             ])
           }
         }

@@ -77,7 +77,7 @@ public enum ReportBuilder {
   static func settlementSentence(_ r: ScenarioResult) -> String? {
     let s = r.scenario
     guard let settlement = s.settlement, !r.reserve.isEmpty else { return nil }
-    func money(_ x: Double) -> String { String(format: "£%.1fm", abs(x) / 1e6) }
+    func money(_ x: Double) -> String { NumberFormat.poundsMillions(abs(x)) }
     func year(_ f: Int) -> String { s.financialYearLabel(f) }
     let eligible = settlement.years(
       opening: s.openingBalance, inYear: r.reserve.map(\.inYear), contributions: s.contributions
@@ -88,7 +88,7 @@ public enum ReportBuilder {
     let basis =
       lowest.map { " (the lowest of the \(settlement.figures.count) figures compared: \($0.source))" }
       ?? " (the run's own deficit at that date)"
-    let share = String(format: "%.0f%%", settlement.writeOffShare * 100)
+    let share = NumberFormat.percent(settlement.writeOffShare)
     let localShare = money((1 - settlement.writeOffShare) * eligible)
     var text = "\(s.title): "
     if let g = settlement.grantYear {
@@ -331,7 +331,8 @@ public enum ReportBuilder {
     var columns: [[Double]] = []
     for y in r.accounts {
       let parts =
-        zip(y.topUp, y.placeFunding).map { $0 + $1 } + y.central + (s.mitigations.isEmpty ? [] : y.mitigationCosts)
+        zip(y.topUpCost, y.placeFundingCost).map { $0 + $1 } + y.central
+        + (s.mitigations.isEmpty ? [] : y.mitigationCosts)
       columns.append(LargestRemainder.round(parts, unit: 1000, total: y.expenditure).map { $0 / 1000 })
     }
     // A mitigation that costs nothing in any year gets no line.
@@ -454,12 +455,12 @@ public enum ReportBuilder {
     var rows: [[ReportCell]] = []
     for o in s.outturn.sorted(by: { ($0.year, $0.measure.rawValue) < ($1.year, $1.measure.rawValue) }) {
       let forecast: Double
-      var format: (Double) -> String = { ReportFormat.number(LargestRemainder.round($0 * 100, unit: 0.1)) + "%" }
+      var format: (Double) -> String = { NumberFormat.grouped(LargestRemainder.round($0 * 100, unit: 0.1)) + "%" }
       if o.measure == .dsgClosingBalance {
         let f = o.year - s.baseCensusYear - 1
         guard (0..<s.horizonYears).contains(f) else { continue }
         forecast = r.reserve[f].closing
-        format = { ReportFormat.number(LargestRemainder.round($0, unit: 1000) / 1000) + " £000" }
+        format = { NumberFormat.grouped(LargestRemainder.round($0, unit: 1000) / 1000) + " £000" }
       } else {
         let t = o.year - s.baseCensusYear
         guard (0...s.horizonYears).contains(t) else { continue }
@@ -467,7 +468,7 @@ public enum ReportBuilder {
         switch o.measure {
         case .totalPlans:
           forecast = shares.total
-          format = { ReportFormat.number(LargestRemainder.round($0)) + " plans" }
+          format = { NumberFormat.grouped(LargestRemainder.round($0)) + " plans" }
         case .shareMainstream: forecast = shares.mainstream
         case .shareInBorough: forecast = shares.inBorough
         default: forecast = shares.independent
@@ -542,7 +543,7 @@ public enum ReportBuilder {
             ReportColumn("At the input's high value", .gbpThousands),
           ],
           rows: bars.map { [.text($0.input), k($0.low), k($0.high)] },
-          note: "Base value \(ReportFormat.number(LargestRemainder.round(tornado.base, unit: 1000) / 1000)) £000.")
+          note: "Base value \(NumberFormat.grouped(LargestRemainder.round(tornado.base, unit: 1000) / 1000)) £000.")
         blocks.append(
           .figure(
             .tornado(
@@ -574,7 +575,7 @@ public enum ReportBuilder {
   /// A sweep threshold as a column title: `deficit above £50000000` → `Deficit above £50,000,000`.
   static func thresholdTitle(_ threshold: String) -> String {
     if let pound = threshold.firstIndex(of: "£"), let amount = Double(threshold[threshold.index(after: pound)...]) {
-      return "Deficit above £" + ReportFormat.number(amount)
+      return "Deficit above £" + NumberFormat.grouped(amount)
     }
     return threshold.prefix(1).uppercased() + threshold.dropFirst()
   }
@@ -596,7 +597,7 @@ public enum ReportBuilder {
     }
     return order.compactMap { groups[$0] }.map { g in
       [
-        .text(g.key), .text("\(ReportFormat.number(Double(g.count))) values (each in assumptions.csv)"), .text(g.unit),
+        .text(g.key), .text("\(NumberFormat.grouped(Double(g.count))) values (each in assumptions.csv)"), .text(g.unit),
         .text(AssumptionStatus.fromFile.rawValue), .text(g.file),
       ]
     }
@@ -632,33 +633,15 @@ public enum ReportBuilder {
   }
 }
 
-/// Number formatting shared by the HTML and Markdown writers.
+/// A report cell as the HTML and Markdown writers print it.
 public enum ReportFormat {
-  /// `-12,345` or `12.5`: thousands separated by commas, a decimal only when the value has one.
-  public static func number(_ x: Double) -> String {
-    let isWhole = x == x.rounded()
-    let places = isWhole ? 0 : 1
-    let text = CSVWriter.fixed(abs(x), places)
-    let parts = text.split(separator: ".", maxSplits: 1)
-    var digits = Array(parts[0])
-    var grouped = ""
-    while digits.count > 3 {
-      grouped = "," + String(digits.suffix(3)) + grouped
-      digits.removeLast(3)
-    }
-    grouped = String(digits) + grouped
-    if parts.count > 1 { grouped += "." + parts[1] }
-    return (x < 0 && text.contains(where: { $0 != "0" && $0 != "." }) ? "-" : "") + grouped
-  }
-
-  /// A cell as printed in a column of `unit`: percentages always with one decimal.
+  /// A cell as printed in a column of `unit`: numbers with thousands grouped
+  /// (`NumberFormat.grouped`), percentages always with one decimal.
   public static func cell(_ c: ReportCell, unit: ReportUnit = .text) -> String {
     switch c {
     case .text(let t): return t
-    case .number(let v) where unit == .percent:
-      let text = number(v)
-      return text.contains(".") ? text : text + ".0"
-    case .number(let v): return number(v)
+    case .number(let v) where unit == .percent: return NumberFormat.grouped(v, places: 1)
+    case .number(let v): return NumberFormat.grouped(v)
     }
   }
 }

@@ -60,19 +60,12 @@ public enum SVGChart {
     return stride(from: first, through: last + step / 2, by: step).map { abs($0) < step / 1e6 ? 0 : $0 }
   }
 
-  static func f(_ x: Double) -> String { String(format: "%.1f", x) }
+  /// A coordinate: one decimal, as C's `%.1f` prints it.
+  static func f(_ x: Double) -> String { NumberFormat.fixed(x, 1, negativeZero: .kept) }
 
   static func escape(_ s: String) -> String {
     s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
       .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-  }
-
-  static func tickLabel(_ v: Double) -> String { ReportFormat.number(v) }
-
-  /// `-£298.3m` for -298.3 (millions).
-  static func millions(_ v: Double) -> String {
-    let rounded = (v * 10).rounded() / 10
-    return (rounded < 0 ? "-" : "") + "£" + ReportFormat.number(abs(rounded)) + "m"
   }
 
   /// A plot frame with a vertical value axis and categorical x axis.
@@ -96,7 +89,7 @@ public enum SVGChart {
         "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(v)))\" y2=\"\(f(y(v)))\" "
         + "stroke=\"\(v == 0 ? "#000" : "#D0D0D0")\" stroke-width=\"\(v == 0 ? 1 : 0.6)\"/>"
       svg +=
-        "<text x=\"\(f(left - 5))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(tickLabel(v))</text>"
+        "<text x=\"\(f(left - 5))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(NumberFormat.grouped(v))</text>"
     }
     let every = spec.x.count > 8 ? 2 : 1
     for (i, label) in spec.x.enumerated() where i % every == 0 {
@@ -201,7 +194,8 @@ public enum SVGChart {
       svg +=
         "<line x1=\"\(f(x(v)))\" x2=\"\(f(x(v)))\" y1=\"\(f(top))\" y2=\"\(f(height - bottom))\" "
         + "stroke=\"\(v == 0 ? "#000" : "#D0D0D0")\" stroke-width=\"\(v == 0 ? 1 : 0.6)\"/>"
-      svg += "<text x=\"\(f(x(v)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\">\(tickLabel(v))</text>"
+      svg +=
+        "<text x=\"\(f(x(v)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\">\(NumberFormat.grouped(v))</text>"
     }
     svg +=
       "<text x=\"\(f(width / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\" class=\"axis\">"
@@ -249,7 +243,7 @@ public enum SVGChart {
     let labels = spans.enumerated().map { i, s in
       let amount = i == 0 || i == spans.count - 1 ? s.to : s.to - s.from
       let sign = i > 0 && i < spans.count - 1 && amount > 0 ? "+" : ""
-      return wrap("\(s.label): \(sign)\(millions(amount))")
+      return wrap("\(s.label): \(sign)\(NumberFormat.poundsMillionsLabel(millions: amount))")
     }
     let lines = labels.map(\.count).max() ?? 1
     let (svgStart, x, rowTop, _) = horizontalFrame(
@@ -340,7 +334,7 @@ public enum SVGChart {
         // The value above its bar, so the chart reads without colour.
         svg +=
           "<text x=\"\(f(x0 + barWidth / 2))\" y=\"\(f(top - 3))\" text-anchor=\"middle\" font-size=\"9\">"
-          + "\(tickLabel(v))</text>"
+          + "\(NumberFormat.grouped(v))</text>"
       }
       items.append((s.name, boxSwatch(colour: colour)))
     }

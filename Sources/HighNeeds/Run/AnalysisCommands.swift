@@ -1,14 +1,5 @@
 import Foundation
 
-/// Numbers as goal-seek and sensitivity outputs write them.
-public enum AnalysisNumber {
-  /// A number with up to 10 significant digits; NaN as an empty cell.
-  public static func text(_ x: Double) -> String {
-    if x.isNaN { return "" }
-    return String(format: "%.10g", x)
-  }
-}
-
 /// The work of `hnb sweep`: the draws of every scenario, whole or one shard of them.
 public struct SweepCommand: Sendable {
   public var settings: SweepSettings
@@ -43,7 +34,7 @@ public struct SweepCommand: Sendable {
       return "--draws must be from 2 to \(Sweep.maximumDraws); found \(draws)"
         + (draws > Sweep.maximumDraws
           ? " (a sweep keeps every draw's metrics in memory: \(draws) draws of \(scenarioCount) scenario(s) "
-            + "would need about \(String(format: "%.1f", gib)) GiB on a 10-year horizon)." : ".")
+            + "would need about \(NumberFormat.fixed(gib, 1)) GiB on a 10-year horizon)." : ".")
     }
     guard (1...Sweep.maximumBatchSize).contains(batchSize) else {
       return "--batch-size must be from 1 to \(Sweep.maximumBatchSize) (each core holds a batch's projection "
@@ -61,11 +52,11 @@ public struct SweepCommand: Sendable {
     var seen: Set<Double> = []
     for t in thresholds {
       guard t.isFinite, (0...Sweep.maximumThresholdGBP).contains(t) else {
-        return "--threshold must be a deficit in pounds from 0 to \(CSVWriter.fixed(Sweep.maximumThresholdGBP, 0)); "
+        return "--threshold must be a deficit in pounds from 0 to \(NumberFormat.fixed(Sweep.maximumThresholdGBP, 0)); "
           + "found \(t)."
       }
       guard seen.insert(t).inserted else {
-        return "--threshold must be given once for each amount; found \(CSVWriter.fixed(t, 0)) twice."
+        return "--threshold must be given once for each amount; found \(NumberFormat.fixed(t, 0)) twice."
       }
     }
     return nil
@@ -198,7 +189,7 @@ public struct GoalSeekCommand: Sendable {
   /// `--min` and `--max` checked against the range `variable` can take (a usage error): a
   /// negative multiplier, or a transfer above 100%, is refused rather than run.
   func allowedRange(_ variable: GoalSeekVariable) throws -> ClosedRange<Double> {
-    let fmt = AnalysisNumber.text
+    let fmt = { NumberFormat.significant($0, 10, nan: "") }
     let (valid, meaning) = variable.validRange
     for (option, value) in [("--min", min), ("--max", max)] {
       if let value, !valid.contains(value) {
@@ -233,7 +224,7 @@ public struct GoalSeekCommand: Sendable {
   ) throws
     -> CommandOutput
   {
-    let fmt = AnalysisNumber.text
+    let fmt = { NumberFormat.significant($0, 10, nan: "") }
     let (lo, hi) = (range.lowerBound, range.upperBound)
     let tol = tolerance ?? (hi - lo) * 1e-6
     let x0 = variable.asWritten(s)
@@ -331,7 +322,8 @@ public struct SensitivityCommand: Sendable {
   public static func problem(bootstrap: Int, confidence: Double) -> String? {
     let least = OptionRanges.minimumBootstrap(confidence: confidence)
     guard bootstrap < least else { return nil }
-    return "--bootstrap: expected at least \(least) resamples for a \(NumberRange.number(confidence * 100))% interval "
+    return
+      "--bootstrap: expected at least \(least) resamples for a \(NumberFormat.significant(confidence * 100, 6))% interval "
       + "(2/(1 − confidence), so that each end lies inside the resamples); found \(bootstrap)"
   }
 
@@ -365,7 +357,7 @@ public struct SensitivityCommand: Sendable {
   /// The tornado or the Sobol indices as a table, with the manifest and the line printed.
   func analyse(_ s: Scenario, metric: SweepMetric, year f: Int, label: String) throws -> CommandOutput {
     let output = metric.rawValue
-    let fmt = AnalysisNumber.text
+    let fmt = { NumberFormat.significant($0, 10, nan: "") }
     var files: [String: String] = [:]
     var settings: [String: JSONValue] = ["output": .string(output), "year": .string(label)]
     var seedText: String?

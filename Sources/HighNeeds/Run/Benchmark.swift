@@ -34,29 +34,23 @@ public enum Benchmark {
     let machineFlops = Self.dgemmRate()
     let machineBandwidth = Self.copyBandwidth()
     lines.append("model: \(AgeAxis.count) ages × \(P) placements × \(N) needs, \(H) years, \(rows.count) draws")
-    lines.append(String(format: "wall time            %.3f s", wall))
-    lines.append(String(format: "draws per second     %.0f", Double(rows.count) / wall))
+    func f(_ x: Double, _ places: Int) -> String { NumberFormat.fixed(x, places) }
+    lines.append("wall time            \(f(wall, 3)) s")
+    lines.append("draws per second     \(f(Double(rows.count) / wall, 0))")
     lines.append(
-      String(
-        format: "CPU time             %.3f s (%.2f of %d cores busy)", cpu, cpu / wall,
-        ProcessInfo.processInfo.activeProcessorCount))
-    lines.append(String(format: "peak memory (RSS)    %.0f MB", peakMemory))
+      "CPU time             \(f(cpu, 3)) s (\(f(cpu / wall, 2)) of \(ProcessInfo.processInfo.activeProcessorCount) cores busy)"
+    )
+    lines.append("peak memory (RSS)    \(f(peakMemory, 0)) MB")
     lines.append(
-      String(
-        format:
-          "transition products  %.2f GFLOP/s, \(sparse ? "sparse per-draw matrices" : "dense dgemm") (machine DGEMM 1000×1000: %.2f GFLOP/s)",
-        flops / wall / 1e9, machineFlops / 1e9))
+      "transition products  \(f(flops / wall / 1e9, 2)) GFLOP/s, \(sparse ? "sparse per-draw matrices" : "dense dgemm") (machine DGEMM 1000×1000: \(f(machineFlops / 1e9, 2)) GFLOP/s)"
+    )
     lines.append(
-      String(
-        format:
-          "state traffic        %.1f GB at least (the state read and written once a year): %.2f s at the machine's copy bandwidth (%.2f GB/s); this run took %.2f× that",
-        bytes / 1e9, bytes / machineBandwidth, machineBandwidth / 1e9, wall / (bytes / machineBandwidth)))
+      "state traffic        \(f(bytes / 1e9, 1)) GB at least (the state read and written once a year): \(f(bytes / machineBandwidth, 2)) s at the machine's copy bandwidth (\(f(machineBandwidth / 1e9, 2)) GB/s); this run took \(f(wall / (bytes / machineBandwidth), 2))× that"
+    )
     let goal = Self.goalSeconds * Double(draws) / Double(Self.goalDraws)
     lines.append(
-      String(
-        format:
-          "goal                 %.2f s for these draws (10,000 in 2 s on 2 cores): this run took %.2f× the goal",
-        goal, wall / goal))
+      "goal                 \(f(goal, 2)) s for these draws (10,000 in 2 s on 2 cores): this run took \(f(wall / goal, 2))× the goal"
+    )
     return lines
   }
 

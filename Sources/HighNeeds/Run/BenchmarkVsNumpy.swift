@@ -49,9 +49,8 @@ extension Benchmark {
     // kernel counts the parent's memory at `exec` after `vfork`.
     var lines = [
       "",
-      String(
-        format: "side by side, whole processes, %d alternating rounds of %d draws (peak RSS at least %.0f MB, this "
-          + "process's own):", rounds, draws, peakMemoryMB()),
+      "side by side, whole processes, \(rounds) alternating rounds of \(draws) draws (peak RSS at least "
+        + "\(NumberFormat.fixed(peakMemoryMB(), 0)) MB, this process's own):",
     ]
     let check = try spawn(
       reference + ["--check", "--draws", "100"], output: directory.appendingPathComponent("check").path)
@@ -80,21 +79,20 @@ extension Benchmark {
       ours.append(sweep)
       theirs.append(numpy)
       referenceLines = numpy.lines
+      func f(_ x: Double, _ places: Int) -> String { NumberFormat.fixed(x, places) }
       lines.append(
-        String(
-          format: "round %d              hnb sweep %.2f s (CPU %.2f s, %.0f MB); numpy %.2f s (CPU %.2f s, %.0f MB)",
-          round, sweep.wall, sweep.cpu, sweep.peakMB, numpy.wall, numpy.cpu, numpy.peakMB))
+        "round \(round)              hnb sweep \(f(sweep.wall, 2)) s (CPU \(f(sweep.cpu, 2)) s, \(f(sweep.peakMB, 0)) MB); "
+          + "numpy \(f(numpy.wall, 2)) s (CPU \(f(numpy.cpu, 2)) s, \(f(numpy.peakMB, 0)) MB)")
     }
     lines += referenceLines.map { "numpy reference: " + $0 }
     lines += sweepClosing(directory.appendingPathComponent("sweep-1/percentiles.csv").path)
     let best = (ours.map(\.wall).min() ?? 0, theirs.map(\.wall).min() ?? 0)
     let medians = (median(ours.map(\.wall)), median(theirs.map(\.wall)))
+    func f(_ x: Double, _ places: Int) -> String { NumberFormat.fixed(x, places) }
     lines.append(
-      String(
-        format: "hnb sweep against numpy  best %.2f s against %.2f s: %.1f× faster (medians %.2f s, %.2f s: %.1f×); "
-          + "peak RSS %.0f MB against %.0f MB",
-        best.0, best.1, best.1 / best.0, medians.0, medians.1, medians.1 / medians.0,
-        ours.map(\.peakMB).max() ?? 0, theirs.map(\.peakMB).max() ?? 0))
+      "hnb sweep against numpy  best \(f(best.0, 2)) s against \(f(best.1, 2)) s: \(f(best.1 / best.0, 1))× faster "
+        + "(medians \(f(medians.0, 2)) s, \(f(medians.1, 2)) s: \(f(medians.1 / medians.0, 1))×); "
+        + "peak RSS \(f(ours.map(\.peakMB).max() ?? 0, 0)) MB against \(f(theirs.map(\.peakMB).max() ?? 0, 0)) MB")
     return lines
   }
 
@@ -146,10 +144,10 @@ extension Benchmark {
     let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     guard cells.count == 12 else { return [] }
     let m = cells[3...].map { (Double($0) ?? .nan) / 1e6 }
+    func f(_ x: Double) -> String { NumberFormat.fixed(x, 2, negativeZero: .kept) }
     return [
       "hnb sweep:       closing balance \(cells[2].filter { $0.isNumber || $0 == "-" })  "
-        + String(
-          format: "p10 %.2fm, p50 %.2fm, p90 %.2fm gbp (mean %.2fm, sd %.2fm)", m[3], m[5], m[7], m[0], m[1])
+        + "p10 \(f(m[3]))m, p50 \(f(m[5]))m, p90 \(f(m[7]))m gbp (mean \(f(m[0]))m, sd \(f(m[1]))m)"
     ]
   }
 
@@ -202,7 +200,7 @@ extension Benchmark {
       "transition": s.transition.flatMap { $0 }, "commissioned_places": s.commissionedPlaces,
       "overflow": s.overflow.map { $0 as Any? ?? NSNull() },
       "price_base_academic_year": s.priceBaseAcademicYear, "price_base_financial_year": s.priceBaseFinancialYear,
-      "top_up": s.topUp, "place_funding_rate": s.placeFundingRate, "place_funding_uplift": s.placeFundingUplift,
+      "top_up": s.topUpInput, "place_funding_rate": s.placeFundingRate, "place_funding_uplift": s.placeFundingUplift,
       "cost_lines": s.costLines.map { ["placements": $0.placements, "uplift": $0.uplift] as [String: Any] },
       "central_lines": s.centralLines.map { ["gbp": $0.baseGBP, "uplift": $0.uplift] },
       "income": [

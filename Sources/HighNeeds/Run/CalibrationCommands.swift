@@ -258,10 +258,10 @@ public struct FitCommand: Sendable {
       let (first, last) = (flow.pairs.first?.year ?? 0, flow.pairs.last?.year ?? 0)
       found.methods.append(
         "stock_flow (a candidate beside the trend): S(Y+1) = S(Y)·(1 − leaveRate) + N(Y) for the total, "
-          + "leaveRate \(CSVWriter.fraction(flow.leaveRate)) (mean implied rate of the last \(flow.window) "
+          + "leaveRate \(NumberFormat.fraction(flow.leaveRate)) (mean implied rate of the last \(flow.window) "
           + "of \(flow.pairs.count) census pairs from \(first)→\(first + 1) to \(last)→\(last + 1)), new plans grown "
-          + "\(CSVWriter.fixed(flow.newPlanGrowth, 6)) log points a year from N(\(flow.lastYear - 1)) "
-          + "(decay \(CSVWriter.fixed(flow.decay, 2))), from \(historyPath) and \(newPlansPath)")
+          + "\(NumberFormat.fixed(flow.newPlanGrowth, 6)) log points a year from N(\(flow.lastYear - 1)) "
+          + "(decay \(NumberFormat.fixed(flow.decay, 2))), from \(historyPath) and \(newPlansPath)")
     }
     if let panelPath = inputs.panel {
       let panel = try Panel.read(path: panelPath)
@@ -282,9 +282,9 @@ public struct FitCommand: Sendable {
       ) { $1 }
       found.methods.append(
         "\(PanelBacktest.method.rawValue) (the pooled method) for the total: England's growth "
-          + "\(CSVWriter.fixed(pooled.nationalGrowth, 4)) plus \(CSVWriter.fixed(pooled.fit.shrinkWeight, 3)) × the "
-          + "size weight × the LA's deviation \(CSVWriter.fixed(pooled.deviation, 4)) = "
-          + "\(CSVWriter.fixed(pooled.growth, 4)) log points a year, written in pooled_trend.yaml "
+          + "\(NumberFormat.fixed(pooled.nationalGrowth, 4)) plus \(NumberFormat.fixed(pooled.fit.shrinkWeight, 3)) × the "
+          + "size weight × the LA's deviation \(NumberFormat.fixed(pooled.deviation, 4)) = "
+          + "\(NumberFormat.fixed(pooled.growth, 4)) log points a year, written in pooled_trend.yaml "
           + (inputs.scenario.map {
             "as \($0)'s incidence trend year by year (the forecast total less the plans kept, over its new plans), "
           } ?? "as one incidence trend (the growth of the total; --scenario writes a scenario's series), ")

@@ -46,26 +46,13 @@ public struct CountRange: OptionRange, Sendable {
     if numeric, let size = Double(trimmed), size.isFinite, size > Double(range.upperBound) {
       var found = "found \(trimmed)"
       if let bytesEach {
-        found += " (it would need \(Self.bytes(size * Double(bytesEach))) of memory, \(bytesEach) bytes "
+        found += " (it would need \(NumberFormat.bytes(size * Double(bytesEach))) of memory, \(bytesEach) bytes "
         found += "a \(unit.hasSuffix("s") ? String(unit.dropLast()) : unit)\(memoryNote))"
       }
       throw CommandError(.usage, "\(expected); \(found)")
     }
     if let value = Int(trimmed) { throw CommandError(.usage, "\(expected); found \(value)") }
     throw CommandError(.usage, "\(expected); found \(InputError.quoted(text))")
-  }
-
-  /// A size in bytes as a person reads it: `1.1 PB`.
-  public static func bytes(_ n: Double) -> String {
-    let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
-    var value = n
-    var unit = 0
-    while value >= 1000 && unit < units.count - 1 {
-      value /= 1000
-      unit += 1
-    }
-    if unit == 0 { return "\(Int(value)) bytes" }
-    return (value < 9.95 ? String(format: "%.1f", value) : String(format: "%.0f", value)) + " " + units[unit]
   }
 }
 
@@ -84,9 +71,10 @@ public struct NumberRange: OptionRange, Sendable {
   public var rangeText: String {
     if range == -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude { return "" }
     if range.upperBound == .greatestFiniteMagnitude {
-      return (lowerOpen ? "> " : "≥ ") + Self.number(range.lowerBound)
+      return (lowerOpen ? "> " : "≥ ") + NumberFormat.significant(range.lowerBound, 6)
     }
-    return (lowerOpen ? "(" : "[") + Self.number(range.lowerBound) + ", " + Self.number(range.upperBound)
+    return (lowerOpen ? "(" : "[") + NumberFormat.significant(range.lowerBound, 6) + ", "
+      + NumberFormat.significant(range.upperBound, 6)
       + (upperOpen ? ")" : "]")
   }
 
@@ -119,9 +107,6 @@ public struct NumberRange: OptionRange, Sendable {
     guard contains(value) else { throw CommandError(.usage, "\(expected); found \(trimmed)") }
     return value
   }
-
-  /// `0.5`, `100`, `1e-06` as options are written.
-  public static func number(_ x: Double) -> String { String(format: "%g", x) }
 }
 
 /// The range of a seed: any whole number 0…2⁶⁴ − 1.
@@ -157,7 +142,7 @@ public enum OptionRanges {
   public static let benchDraws = CountRange(
     option: "--draws", range: 2...100_000, unit: "draws", bytesEach: bytesPerDraw, memoryNote: drawMemoryNote)
 
-  /// Sobol base samples: `N(k + 2)` runs for `k` factors, each run's point `k` numbers; stated
+  /// Sobol base samples: `samples · (k + 2)` runs for `k` factors, each run's point `k` numbers; stated
   /// for 10 factors (12 points of 10 numbers, 40 bytes each array, and the 12 outputs).
   public static let samples = CountRange(
     option: "--samples", range: 8...65_536, unit: "samples", bytesEach: 12 * (40 + 8 * 10) + 12 * 8,
@@ -194,7 +179,7 @@ public enum OptionRanges {
     meaning: "a finite number")
 
   /// The bootstrap resamples a `confidence` interval needs: at least one resample beyond each
-  /// end (`B · (1 − c) / 2 ≥ 1`).
+  /// end (`bootstrap · (1 − c) / 2 ≥ 1`).
   public static func minimumBootstrap(confidence: Double) -> Int { Int((2 / (1 - confidence) - 1e-9).rounded(.up)) }
 }
 

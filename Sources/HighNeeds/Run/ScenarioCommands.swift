@@ -41,7 +41,7 @@ public enum ScenarioCommands {
     let balance = r.reserve[last].closing
     var line =
       "\(s.name): \(Int(r.kpis[last].totalPlans.rounded())) plans at January \(s.censusYear(s.horizonYears)); "
-      + "cumulative DSG balance \(poundsMillions(balance)) at 31 March \(s.baseCensusYear + s.horizonYears); "
+      + "cumulative DSG balance \(NumberFormat.poundsMillions(balance)) at 31 March \(s.baseCensusYear + s.horizonYears); "
       + "deficit \(first)"
     for comparison in outturnComparisons(r) { line += "\n  against outturn: " + comparison }
     return line
@@ -56,23 +56,19 @@ public enum ScenarioCommands {
       let forecast = r.path.occupancy[actual.year - s.baseCensusYear].reduce(0, +)
       // No percentage of an actual of 0 plans (it would print inf or nan).
       let relative =
-        actual.value > 0 ? String(format: " (%+.1f%%)", (forecast - actual.value) / actual.value * 100) : ""
+        actual.value > 0 ? " (\(NumberFormat.signed((forecast - actual.value) / actual.value * 100, 1))%)" : ""
       lines.append(
-        String(format: "%.0f plans forecast for January %d, %.0f actual", forecast, actual.year, actual.value)
+        "\(NumberFormat.fixed(forecast, 0, negativeZero: .kept)) plans forecast for January \(actual.year), "
+          + "\(NumberFormat.fixed(actual.value, 0, negativeZero: .kept)) actual"
           + relative)
     }
     if let actual = s.outturn.filter({ $0.measure == .dsgClosingBalance }).max(by: { $0.year < $1.year }) {
       let forecast = r.reserve[actual.year - s.baseCensusYear - 1].closing
       lines.append(
-        "DSG balance at 31 March \(actual.year) \(poundsMillions(forecast)) forecast, "
-          + "\(poundsMillions(actual.value)) actual")
+        "DSG balance at 31 March \(actual.year) \(NumberFormat.poundsMillions(forecast)) forecast, "
+          + "\(NumberFormat.poundsMillions(actual.value)) actual")
     }
     return lines
-  }
-
-  /// `-£1.2m`.
-  public static func poundsMillions(_ x: Double) -> String {
-    (x < 0 ? "-" : "") + "£" + String(format: "%.1fm", abs(x) / 1e6)
   }
 
   /// `hnb validate`: reads each scenario, printing its first error, or its alerts and

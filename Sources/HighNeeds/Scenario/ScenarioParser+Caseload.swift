@@ -176,14 +176,14 @@ extension ScenarioParser {
                 location, key: "probability",
                 expected:
                   "the row for age \(age) from \(axes.taxonomy.placements[from].id) to sum to 1 (±\(Self.rateTolerance))",
-                found: String(format: "%.9f", total))
+                found: NumberFormat.fixed(total, 9, negativeZero: .kept))
             }
           } else {
             if moves > 1 + Self.rateTolerance {
               throw InputError(
                 location, key: "probability",
                 expected: "moves from \(axes.taxonomy.placements[from].id) at age \(age) summing to at most 1",
-                found: String(format: "%.9f", moves))
+                found: NumberFormat.fixed(moves, 9, negativeZero: .kept))
             }
             transition[age][from * P + from] = max(0, 1 - moves)
           }

@@ -60,9 +60,10 @@ extension Taxonomy {
     let p = placements.rows.count
     let n = needs.rows.count
     let bytes = estimatedBytes(placements: p, needs: n, horizonYears: 40)
-    let memory = bytes >= 1e9 ? String(format: "%.1f GB", bytes / 1e9) : String(format: "%.0f MB", bytes / 1e6)
-    let bound = String(
-      format: "%.0f MB", estimatedBytes(placements: maximumPlacements, needs: maximumNeeds, horizonYears: 40) / 1e6)
+    let memory = bytes >= 1e9 ? NumberFormat.fixed(bytes / 1e9, 1) + " GB" : NumberFormat.fixed(bytes / 1e6, 0) + " MB"
+    let bound =
+      NumberFormat.fixed(estimatedBytes(placements: maximumPlacements, needs: maximumNeeds, horizonYears: 40) / 1e6, 0)
+      + " MB"
     let why = "the state holds 26 ages × placements × needs numbers for every year: about \(bound) at the bounds"
     if p > maximumPlacements {
       throw InputError(

@@ -19,7 +19,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
   /// and unsharded runs write the same manifest.
   public var command: String {
     (["hnb", "sweep"] + scenarioPaths + ["--draws", String(draws), "--seed", String(seed)]
-      + thresholdsGBP.flatMap { ["--threshold", CSVWriter.fixed($0, 0)] }).joined(separator: " ")
+      + thresholdsGBP.flatMap { ["--threshold", NumberFormat.fixed($0, 0)] }).joined(separator: " ")
   }
 }
 

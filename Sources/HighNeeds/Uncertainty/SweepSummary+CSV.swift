@@ -18,7 +18,7 @@ extension SweepSummary {
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
         let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
-        let format = metric.isPlans ? CSVWriter.plans : CSVWriter.gbp
+        let format = metric.isPlans ? NumberFormat.plans : NumberFormat.pounds
         let cells = [mean, sd] + quantiles(values, percentiles.map { $0 / 100 })
         csv.row([metric.rawValue, s.name, s.financialYearLabel(f)] + cells.map(format))
       }
@@ -37,12 +37,12 @@ extension SweepSummary {
     let n = Double(rows.count)
     for f in 0..<H {
       let share = Double(rows.filter { $0[percent * H + f] > 1 }.count) / n
-      csv.row([s.name, s.financialYearLabel(f), "deficit above 1% of DSG", CSVWriter.fraction(share)])
+      csv.row([s.name, s.financialYearLabel(f), "deficit above 1% of DSG", NumberFormat.fraction(share)])
       for threshold in thresholdsGBP {
         let share = Double(rows.filter { -$0[balance * H + f] > threshold }.count) / n
         csv.row([
-          s.name, s.financialYearLabel(f), "deficit above £" + CSVWriter.fixed(threshold, 0),
-          CSVWriter.fraction(share),
+          s.name, s.financialYearLabel(f), "deficit above £" + NumberFormat.fixed(threshold, 0),
+          NumberFormat.fraction(share),
         ])
       }
     }

@@ -40,7 +40,9 @@ public enum IntegrityChecks {
           "\(label) age \(a): refusals \(x.refusals) + assessments \(x.assessments) ≠ requests \(x.requests)")
       }
       if x.assessmentsToPlans > x.assessments + planTolerance {
-        failures.append("\(label) age \(a): \(x.assessmentsToPlans) assessments end in a plan of \(x.assessments)")
+        failures.append(
+          "\(label) age \(a): \(NumberFormat.shortest(x.assessmentsToPlans)) assessments end in a plan of \(NumberFormat.shortest(x.assessments))"
+        )
       }
     }
     return failures
@@ -107,7 +109,7 @@ public enum IntegrityChecks {
           let occupied = stride(from: p, to: N * P, by: P).reduce(0) { $0 + path.occupancy[t][$1] }
           if occupied > parameters.places[t][p] + planTolerance + summationTolerance * occupied {
             failures.append(
-              "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(occupied) plans above \(parameters.places[t][p]) places after overflow"
+              "\(s.name) \(label) \(year) \(s.taxonomy.placements[p].id): \(NumberFormat.shortest(occupied)) plans above \(NumberFormat.shortest(parameters.places[t][p])) places after overflow"
             )
           }
         }
@@ -149,9 +151,11 @@ public enum IntegrityChecks {
     var failures: [String] = []
     for (f, year) in accounts.enumerated() {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
-      let placement = year.topUp.reduce(0, +) + year.placeFunding.reduce(0, +)
+      let placement = year.topUpCost.reduce(0, +) + year.placeFundingCost.reduce(0, +)
       if differ(placement, year.placementCosts, moneyTolerance) {
-        failures.append("\(label): placement cost lines sum to \(placement), total \(year.placementCosts)")
+        failures.append(
+          "\(label): placement cost lines sum to \(NumberFormat.shortest(placement)), total \(NumberFormat.shortest(year.placementCosts))"
+        )
       }
       if differ(year.central.reduce(0, +), year.centralCosts, moneyTolerance) {
         failures.append("\(label): central lines do not sum to their total")
@@ -163,16 +167,18 @@ public enum IntegrityChecks {
         year.placementCosts + year.centralCosts + year.totalMitigationCosts, year.expenditure, moneyTolerance,
         year.placementCosts, year.centralCosts, year.totalMitigationCosts)
       {
-        failures.append("\(label): expenditure \(year.expenditure) ≠ placement + central + mitigation costs")
+        failures.append(
+          "\(label): expenditure \(NumberFormat.shortest(year.expenditure)) ≠ placement + central + mitigation costs")
       }
       let other = year.otherIncome.reduce(0, +)
       let income =
-        year.hnbAllocation + year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer + other
+        year.hnbAllocation - year.deductions + year.importExportAdjustment + year.schoolsBlockTransfer + other
       if differ(
         income, year.income, moneyTolerance, year.hnbAllocation, year.deductions, year.importExportAdjustment,
         year.schoolsBlockTransfer, other)
       {
-        failures.append("\(label): income lines sum to \(income), total \(year.income)")
+        failures.append(
+          "\(label): income lines sum to \(NumberFormat.shortest(income)), total \(NumberFormat.shortest(year.income))")
       }
       if !path.plans.isEmpty {
         let width = s.needCount * s.placementCount
@@ -182,10 +188,12 @@ public enum IntegrityChecks {
         let recomputed =
           ModelConstants.endingAcademicYearShare * cellTopUp(f)
           + ModelConstants.startingAcademicYearShare * cellTopUp(f + 1)
-        let byLine = year.topUp.reduce(0, +)
+        let byLine = year.topUpCost.reduce(0, +)
         // Summing 4,000 cells in another order differs only in the last bits.
         if abs(recomputed - byLine) > moneyTolerance + summationTolerance * abs(recomputed) {
-          failures.append("\(label): top-ups by cost line \(byLine) ≠ cell by cell \(recomputed)")
+          failures.append(
+            "\(label): top-ups by cost line \(NumberFormat.shortest(byLine)) ≠ cell by cell \(NumberFormat.shortest(recomputed))"
+          )
         }
       }
     }
@@ -193,7 +201,9 @@ public enum IntegrityChecks {
     for (f, year) in reserve.enumerated() {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
       if differ(year.opening, expectedOpening, moneyTolerance) {
-        failures.append("\(label): opening \(year.opening) ≠ previous closing \(expectedOpening)")
+        failures.append(
+          "\(label): opening \(NumberFormat.shortest(year.opening)) ≠ previous closing \(NumberFormat.shortest(expectedOpening))"
+        )
       }
       let settled = year.settlement.stabilityGrant + year.settlement.localShare
       if differ(

@@ -61,7 +61,7 @@ package enum PlausibilityChecks {
           message:
             "projected plans\(run) exceed the residents of the age in \(count) age × census year cell(s), first at age "
             + "\(first.age) in January \(s.censusYear(first.t)): "
-            + String(format: "%.2f plans against %.2f residents", first.plans, first.residents)
+            + "\(NumberFormat.fixed(first.plans, 2)) plans against \(NumberFormat.fixed(first.residents, 2)) residents"
             + "; check caseload.incidence (\(incidenceFile), new plans per "
             + "resident per year) and the population"))
     }

@@ -2,10 +2,10 @@ import Foundation
 
 /// One financial year's High Needs spend and income, line by line (cash gbp).
 public struct FinancialYearAccounts: Sendable {
-  /// Top-ups and fees per cost line (same order as `Scenario.costLines`).
-  public var topUp: [Double]
-  /// Place funding on commissioned places per cost line.
-  public var placeFunding: [Double]
+  /// `topUpCost_L`: top-ups and fees per cost line (same order as `Scenario.costLines`).
+  public var topUpCost: [Double]
+  /// `placeFundingCost_L`: place funding on commissioned places per cost line.
+  public var placeFundingCost: [Double]
   /// Central lines (same order as `Scenario.centralLines`).
   public var central: [Double]
   public var placementCosts: Double
@@ -16,7 +16,9 @@ public struct FinancialYearAccounts: Sendable {
   public var totalMitigationCosts: Double
   public var expenditure: Double
   public var hnbAllocation: Double
-  /// Shown negative: deductions reduce income.
+  /// The deductions for directly funded places, positive as the scenario states them
+  /// (`Scenario.income.deductions`): income subtracts them (`finance.csv` writes the line
+  /// signed, `−deductions`, so that its income lines add up to `income`).
   public var deductions: Double
   public var importExportAdjustment: Double
   public var schoolsBlockTransfer: Double
@@ -50,11 +52,11 @@ public enum Accounts {
   /// `placeFundingCost[L] = Σ_{p∈L} places[t][p] · placeFundingRate[t][p]`.
   public static func academicYearCosts(
     scenario s: Scenario, parameters m: ModelParameters, occupancy: [Double], t: Int
-  ) -> (topUp: [Double], placeFunding: [Double]) {
+  ) -> (topUpCost: [Double], placeFundingCost: [Double]) {
     let P = s.placementCount
     let N = s.needCount
-    var topUp: [Double] = []
-    var placeFunding: [Double] = []
+    var topUpCost: [Double] = []
+    var placeFundingCost: [Double] = []
     for line in s.costLines {
       var cost = 0.0
       var funding = 0.0
@@ -62,10 +64,10 @@ public enum Accounts {
         for n in 0..<N { cost += occupancy[n * P + p] * m.topUp[t][n * P + p] }
         funding += m.places[t][p] * m.placeFundingRate[t][p]
       }
-      topUp.append(cost)
-      placeFunding.append(funding)
+      topUpCost.append(cost)
+      placeFundingCost.append(funding)
     }
-    return (topUp, placeFunding)
+    return (topUpCost, placeFundingCost)
   }
 
   /// Financial-year accounts: `FY f = 5/12 · AY(census f) + 7/12 · AY(census f+1)`.
@@ -77,16 +79,16 @@ public enum Accounts {
     }
     var years: [FinancialYearAccounts] = []
     for f in 0..<s.horizonYears {
-      let topUp = zip(academic[f].topUp, academic[f + 1].topUp).map {
+      let topUpCost = zip(academic[f].topUpCost, academic[f + 1].topUpCost).map {
         ModelConstants.endingAcademicYearShare * $0 + ModelConstants.startingAcademicYearShare * $1
       }
-      let funding = zip(academic[f].placeFunding, academic[f + 1].placeFunding).map {
+      let funding = zip(academic[f].placeFundingCost, academic[f + 1].placeFundingCost).map {
         ModelConstants.endingAcademicYearShare * $0 + ModelConstants.startingAcademicYearShare * $1
       }
       let central = s.centralLines.map {
         $0.baseGBP * pow(1 + $0.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
       }
-      let placementCosts = topUp.reduce(0, +) + funding.reduce(0, +)
+      let placementCosts = topUpCost.reduce(0, +) + funding.reduce(0, +)
       let centralCosts = central.reduce(0, +)
       let mitigationCosts = m.mitigationCost[f]
       let totalMitigationCosts = mitigationCosts.reduce(0, +)
@@ -98,10 +100,10 @@ public enum Accounts {
       for amount in other { totalIncome += amount }
       years.append(
         FinancialYearAccounts(
-          topUp: topUp, placeFunding: funding, central: central, placementCosts: placementCosts,
+          topUpCost: topUpCost, placeFundingCost: funding, central: central, placementCosts: placementCosts,
           centralCosts: centralCosts, mitigationCosts: mitigationCosts, totalMitigationCosts: totalMitigationCosts,
           expenditure: placementCosts + centralCosts + totalMitigationCosts,
-          hnbAllocation: income.hnbAllocation[f], deductions: -income.deductions[f],
+          hnbAllocation: income.hnbAllocation[f], deductions: income.deductions[f],
           importExportAdjustment: income.importExportAdjustment[f], schoolsBlockTransfer: transfer,
           otherIncome: other, income: totalIncome, totalDSG: income.totalDSG[f]))
     }

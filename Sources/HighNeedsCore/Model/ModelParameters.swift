@@ -121,7 +121,7 @@ public struct ModelParameters: Sendable {
         let uplift = Self.topUpUplift(
           active, line: l, rate: line.uplift, from: s.priceBaseAcademicYear, to: academicStart)
         for p in line.placements {
-          for n in 0..<N { yearTopUp[n * P + p] = s.topUp[n * P + p] * uplift }
+          for n in 0..<N { yearTopUp[n * P + p] = s.topUpInput[n * P + p] * uplift }
         }
       }
       for m in active {

@@ -49,8 +49,9 @@ public struct Scenario: Sendable {
   public var priceBaseAcademicYear: Int
   /// Start year of the financial year central lines are stated in.
   public var priceBaseFinancialYear: Int
-  /// `topUp[need * P + placement]`: top-up or fee per occupied plan per year (gbp).
-  public var topUp: [Double]
+  /// `topUpInput[need * P + placement]`: top-up or fee per occupied plan per year (gbp), at
+  /// the price base (`ModelParameters.topUp[t]` uplifts it to each year).
+  public var topUpInput: [Double]
   /// `placeFundingRate[placement]`: gbp per commissioned place per year.
   public var placeFundingRate: [Double]
   public var placeFundingUplift: Double

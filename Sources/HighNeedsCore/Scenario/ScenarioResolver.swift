@@ -54,7 +54,7 @@ public enum ScenarioResolver {
           SourceLocation(file: s.caseload.newPlanMixFile), key: "share",
           expected:
             "shares at age \(age) summing to 1 (±\(ScenarioInputs.rateTolerance)), since its incidence is positive",
-          found: String(format: "%.9f", total))
+          found: NumberFormat.fixed(total, 9, negativeZero: .kept))
       }
     }
 
@@ -67,7 +67,8 @@ public enum ScenarioResolver {
       let total = shares.reduce(0, +)
       if abs(total - 1) > ScenarioInputs.rateTolerance {
         throw InputError(
-          o.location, key: o.keyPath, expected: "overflow shares summing to 1", found: String(format: "%.9f", total))
+          o.location, key: o.keyPath, expected: "overflow shares summing to 1",
+          found: NumberFormat.fixed(total, 9, negativeZero: .kept))
       }
       // Within the tolerance is not exactly 1: scale the shares to 1 so that overflow conserves plans.
       overflow[o.placement] = shares.map { $0 / total }
@@ -153,7 +154,7 @@ public enum ScenarioResolver {
       cessationRate: s.caseload.cessation, transition: s.caseload.transition,
       commissionedPlaces: places, overflow: overflow,
       priceBasis: s.costs.priceBasis, priceBaseAcademicYear: s.costs.baseAcademicYear,
-      priceBaseFinancialYear: s.costs.baseFinancialYear, topUp: s.costs.topUp,
+      priceBaseFinancialYear: s.costs.baseFinancialYear, topUpInput: s.costs.topUp,
       placeFundingRate: placeFundingRate, placeFundingUplift: s.costs.placeFundingUplift.value,
       costLines: lines, centralLines: central, income: income,
       openingBalance: s.reserve.openingBalance.value, contributions: contributions, mitigations: mitigations,

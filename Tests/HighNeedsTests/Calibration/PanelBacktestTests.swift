@@ -122,7 +122,7 @@ enum SyntheticPanel {
     let truncated = try PooledForecast.make(series: history, panel: panel.through(2016), horizon: 3)
     #expect(truncated.forecasts == pooled.forecasts && truncated.growth == pooled.growth)
     let tables = CalibrationOutput.pooledTables(pooled, command: "hnb fit")
-    #expect(tables["pooled_trend.yaml"]?.contains("value: \(CSVWriter.fraction(exp(expected) - 1))") == true)
+    #expect(tables["pooled_trend.yaml"]?.contains("value: \(NumberFormat.fraction(exp(expected) - 1))") == true)
   }
 
   @Test func originsOutsideThePanelAreRefused() {

@@ -92,7 +92,7 @@ struct SyntheticCohort {
     for census in (years.lowerBound + 1)...(years.upperBound + 1) {
       for age in 0...AgeAxis.maxAge {
         population +=
-          "\(census),\(age),\(CSVWriter.fixed(self.population(census: census, firstYear: years.lowerBound), 3))\n"
+          "\(census),\(age),\(NumberFormat.fixed(self.population(census: census, firstYear: years.lowerBound), 3))\n"
       }
     }
     return (text, population)

@@ -25,7 +25,7 @@ import Testing
 
   @Test func aCostLineThatDoesNotAddUpFails() throws {
     var result = try ScenarioRun.run(try Fixtures.tiny())
-    result.accounts[2].topUp[0] += 1
+    result.accounts[2].topUpCost[0] += 1
     let failures = IntegrityChecks.failures(result)
     #expect(failures.contains { $0.contains("2027-28: placement cost lines sum to") })
     #expect(failures.contains { $0.contains("cell by cell") })

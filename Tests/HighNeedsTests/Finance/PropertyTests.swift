@@ -11,7 +11,7 @@ import TestSupport
   func scalingEveryUnitCostScalesExpenditure(k: Double) throws {
     let base = try ScenarioRun.run(try Fixtures.tiny())
     var scenario = try Fixtures.tiny()
-    scenario.topUp = scenario.topUp.map { $0 * k }
+    scenario.topUpInput = scenario.topUpInput.map { $0 * k }
     scenario.placeFundingRate = scenario.placeFundingRate.map { $0 * k }
     scenario.centralLines = scenario.centralLines.map {
       var line = $0; line.baseGBP *= k; return line
@@ -28,8 +28,8 @@ import TestSupport
     scenario.incidenceRate = scenario.incidenceRate.map { $0.map { _ in 0 } }
     let result = try ScenarioRun.run(scenario)
     for year in result.accounts {
-      #expect(year.topUp.allSatisfy { $0 == 0 })
-      #expect(year.placeFunding[1] == 300_000)  // commissioned places are paid for, filled or not
+      #expect(year.topUpCost.allSatisfy { $0 == 0 })
+      #expect(year.placeFundingCost[1] == 300_000)  // commissioned places are paid for, filled or not
     }
   }
 

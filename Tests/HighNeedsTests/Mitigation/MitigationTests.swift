@@ -145,7 +145,7 @@ import TestSupport
     s.newPlanMix = s.newPlanMix.map { widen($0, width: 2) }
     s.cessationRate = s.cessationRate.map { $0 + [$0[0]] }
     s.transition = s.transition.map { m in [m[0], m[1], 0, m[2], m[3], 0, 0, 0, 1] }
-    s.topUp = widen(s.topUp, width: 2).enumerated().map { $0.offset == 2 ? 50_000 : $0.element }
+    s.topUpInput = widen(s.topUpInput, width: 2).enumerated().map { $0.offset == 2 ? 50_000 : $0.element }
     s.placeFundingRate.append(0)
     s.costLines.append(CostLine(id: "independent", label: "Independent", placements: [2], uplift: 0))
     return s

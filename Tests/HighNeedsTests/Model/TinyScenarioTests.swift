@@ -47,7 +47,7 @@ import TestSupport
 
   @Test func expenditureToThePenny() {
     #expect(result.accounts.map { pennies($0.expenditure) } == [1_594_250.00, 962_290.67, 598_414.73])
-    #expect(result.accounts.map { pennies($0.topUp[1]) } == [622_166.67, 329_640.67, 115_764.73])
+    #expect(result.accounts.map { pennies($0.topUpCost[1]) } == [622_166.67, 329_640.67, 115_764.73])
     #expect(result.accounts.map { pennies($0.central[0]) } == [100_000, 105_000, 110_250])
   }
 

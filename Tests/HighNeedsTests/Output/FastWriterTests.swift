@@ -4,8 +4,8 @@ import Testing
 
 @testable import HighNeeds
 
-/// The writers' fast paths (bytes instead of characters, `snprintf` instead of
-/// `String(format:)`, SHA-256 on the bytes in place) give exactly what the general code gives.
+/// The writers' fast paths (bytes instead of characters, SHA-256 on the bytes in place) give
+/// exactly what the general code gives (the number formatter's: `NumberFormatTests`).
 @Suite struct FastWriterTests {
   /// Random cells from pieces that exercise every rule: separators, quotes, line breaks (and
   /// `\r\n`, one character), formula signs, numbers, non-ASCII and a combining accent that
@@ -37,37 +37,6 @@ import Testing
     var csv = CSVWriter(header: ["h"])
     csv.row(Array(cells.prefix(50)))
     #expect(csv.text == "h\n" + cells.prefix(50).map(CSVWriter.escapeCharacters).joined(separator: ",") + "\n")
-  }
-
-  @Test func fixedIsStringFormat() {
-    var random = SplitMix64(seed: 7)
-    // Exact ties (…5 in binary) round to even, as glibc's printf does.
-    var values: [Double] = [
-      0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.625, 1.005, 2.675, 1e15, -1e15, 1e300, 123_456_789.125,
-      0x1p59, 0x1p60, -0x1p60 + 1024, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude,
-      2.2250738585072014e-308, 0.0000005, 0.0000015, .nan,
-      .infinity, -.infinity,
-    ]
-    for _ in 0..<20_000 {
-      let magnitude = pow(10, Double.random(in: -8...19, using: &random))
-      values.append(Double.random(in: -1...1, using: &random) * magnitude)
-    }
-    for x in values {
-      for places in [0, 2, 3, 6] {
-        var expected = String(format: "%.\(places)f", x)
-        if expected.hasPrefix("-"), expected.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
-          expected.removeFirst()
-        }
-        #expect(CSVWriter.fixed(x, places) == expected, "\(x) to \(places) places")
-      }
-      // The integer path at every number of places it takes (all of these but the largest).
-      #expect(CSVWriter.decimalDigits(x, 6) != nil || !x.isFinite || x.magnitude >= 0x1p60)
-      for places in 0...17 {
-        if let digits = CSVWriter.decimalDigits(x, places) {
-          #expect(digits == CSVWriter.printed(x, places), "\(x) to \(places) places")
-        }
-      }
-    }
   }
 
   /// Digests of bytes `(7i + 3) mod 256` (from Python's hashlib), at lengths around the

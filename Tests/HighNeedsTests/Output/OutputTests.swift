@@ -20,10 +20,4 @@ import Testing
     csv.row(["@cmd", "-348_000"])
     #expect(csv.text == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n'=SUM(A1),-10600000.00\n'@cmd,-348_000\n")
   }
-
-  @Test func neverWritesNegativeZero() {
-    #expect(CSVWriter.gbp(-0.001) == "0.00")
-    #expect(CSVWriter.plans(-0.0000001) == "0.000000")
-    #expect(CSVWriter.gbp(-0.02) == "-0.02")
-  }
 }

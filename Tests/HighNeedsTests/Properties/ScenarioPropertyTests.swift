@@ -89,7 +89,7 @@ import TestSupport
     await propertyCheck(count: Self.runs, input: Gen.uint64(), Gen.double(in: 0.05...20)) { seed, k in
       let scenario = try GeneratedScenario(seed: seed).load()
       var scaled = scenario
-      scaled.topUp = scaled.topUp.map { $0 * k }
+      scaled.topUpInput = scaled.topUpInput.map { $0 * k }
       scaled.placeFundingRate = scaled.placeFundingRate.map { $0 * k }
       for c in scaled.centralLines.indices { scaled.centralLines[c].baseGBP *= k }
       for m in scaled.mitigations.indices { scaled.mitigations[m].annualCostGBP *= k }
@@ -98,8 +98,8 @@ import TestSupport
       #expect(a.path.plans == b.path.plans, "seed \(seed)")
       expectElementwise(a.accounts, b.accounts, "seed \(seed)") { x, y in
         expectElementwise(
-          x.topUp + x.placeFunding + x.central + x.mitigationCosts,
-          y.topUp + y.placeFunding + y.central + y.mitigationCosts, "seed \(seed)"
+          x.topUpCost + x.placeFundingCost + x.central + x.mitigationCosts,
+          y.topUpCost + y.placeFundingCost + y.central + y.mitigationCosts, "seed \(seed)"
         ) { u, v in #expect(Self.close(u * k, v, relative: 1e-12, absolute: 1e-6), "seed \(seed) k \(k)") }
         #expect(Self.close(x.expenditure * k, y.expenditure, absolute: 1e-6), "seed \(seed) k \(k)")
         #expect(x.income == y.income, "seed \(seed)")
@@ -207,7 +207,7 @@ import TestSupport
         }
       case 4:
         lever(.unitCost(placement: from, factor: factor), start: B - 1)
-        for n in 0..<N { direct.topUp[n * P + from] *= factor }
+        for n in 0..<N { direct.topUpInput[n * P + from] *= factor }
       default:
         let start = B - 1 + Int.random(in: 0...base.horizonYears, using: &rng)
         let places = Double(Int.random(in: 0...50, using: &rng))

@@ -116,8 +116,9 @@ struct ReferenceComparison {
       let e = accounts[f]
       let name = "\(s.name) \(label) \(s.financialYearLabel(f))"
       for L in s.costLines.indices {
-        check(e.topUp[L], ref.topUpLine[f][L], money: true, "\(name) top_up.\(s.costLines[L].id)")
-        check(e.placeFunding[L], ref.placeFundingLine[f][L], money: true, "\(name) place_funding.\(s.costLines[L].id)")
+        check(e.topUpCost[L], ref.topUpLine[f][L], money: true, "\(name) top_up.\(s.costLines[L].id)")
+        check(
+          e.placeFundingCost[L], ref.placeFundingLine[f][L], money: true, "\(name) place_funding.\(s.costLines[L].id)")
       }
       for c in s.centralLines.indices {
         check(e.central[c], ref.central[f][c], money: true, "\(name) central.\(s.centralLines[c].id)")

@@ -42,7 +42,7 @@ enum ReferenceModel {
     var totalMitigationCosts: [Double] = []
     var expenditure: [Double] = []
     var hnbAllocation: [Double] = []
-    /// Shown negative, as in the accounts.
+    /// Positive, as the scenario states them; income subtracts them.
     var deductions: [Double] = []
     var importExport: [Double] = []
     var schoolsBlockTransfer: [Double] = []
@@ -367,7 +367,7 @@ enum ReferenceModel {
             }
           }
           for a in 0..<A {
-            for n in 0..<N { lineTopUp += plans[cell(a, n, p)] * s.topUp[n * P + p] * factor }
+            for n in 0..<N { lineTopUp += plans[cell(a, n, p)] * s.topUpInput[n * P + p] * factor }
           }
           let rate = s.placeFundingRate[p] * power(1 + s.placeFundingUplift, y - s.priceBaseAcademicYear)
           lineFunding += run.places[t][p] * rate
@@ -455,7 +455,7 @@ enum ReferenceModel {
       run.totalMitigationCosts.append(totalMitigation)
       run.expenditure.append(expenditure)
       run.hnbAllocation.append(s.income.hnbAllocation[f])
-      run.deductions.append(-s.income.deductions[f])
+      run.deductions.append(s.income.deductions[f])
       run.importExport.append(s.income.importExportAdjustment[f])
       run.schoolsBlockTransfer.append(transfer)
       run.income.append(income)

@@ -157,7 +157,7 @@ import Testing
     let scenario = try Fixtures.tiny()
     let result = try ScenarioRun.run(scenario)
     var nudged = scenario
-    nudged.topUp[1] *= 1 + 1e-6
+    nudged.topUpInput[1] *= 1 + 1e-6
     var comparison = ReferenceComparison()
     comparison.compare(
       result.scenario, label: "mitigated", path: result.path, parameters: result.parameters,

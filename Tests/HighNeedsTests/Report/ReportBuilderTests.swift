@@ -119,10 +119,10 @@ import Testing
   }
 
   @Test func numbersPrintWithThousandsSeparators() {
-    #expect(ReportFormat.number(-1_234_567) == "-1,234,567")
-    #expect(ReportFormat.number(999) == "999")
-    #expect(ReportFormat.number(-0.04) == "0.0")
-    #expect(ReportFormat.number(12.5) == "12.5")
+    #expect(NumberFormat.grouped(-1_234_567) == "-1,234,567")
+    #expect(NumberFormat.grouped(999) == "999")
+    #expect(NumberFormat.grouped(-0.04) == "0.0")
+    #expect(NumberFormat.grouped(12.5) == "12.5")
     #expect(ReportFormat.cell(.number(24), unit: .percent) == "24.0")
   }
 }

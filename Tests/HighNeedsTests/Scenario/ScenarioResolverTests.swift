@@ -13,7 +13,7 @@ import Testing
     String(
       describing: (
         s.baselinePlans, s.population, s.incidenceRate, s.newPlanMix, s.cessationRate, s.transition,
-        s.commissionedPlaces, s.overflow, s.topUp, s.placeFundingRate, s.placeFundingUplift,
+        s.commissionedPlaces, s.overflow, s.topUpInput, s.placeFundingRate, s.placeFundingUplift,
         s.costLines.map { "\($0.id) \($0.placements) \($0.uplift)" },
         s.centralLines.map { "\($0.id) \($0.baseGBP) \($0.uplift)" }, s.income, s.openingBalance, s.contributions,
         s.mitigations.map {
