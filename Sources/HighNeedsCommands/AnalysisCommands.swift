@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Numbers as goal-seek and sensitivity outputs write them.
 public enum AnalysisNumber {
