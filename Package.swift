@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "HighNeedsCore", targets: ["HighNeedsCore"]),
     .library(name: "HighNeeds", targets: ["HighNeeds"]),
+    .library(name: "HighNeedsReport", targets: ["HighNeedsReport"]),
     .executable(name: "hnb", targets: ["hnb"]),
   ],
   dependencies: [
@@ -39,24 +40,35 @@ let package = Package(
       name: "HighNeedsCore",
       dependencies: ["CBLAS", "CLAPACKE"]
     ),
-    // Reading (YAML and CSV → ScenarioInputs), provenance, manifests, writers, the report and
-    // each command's work.
+    // Reading (YAML and CSV → ScenarioInputs), provenance, manifests, the output folder and the
+    // writers of each command's tables. It sees neither the report nor the commands.
     .target(
       name: "HighNeeds",
       dependencies: [
         "HighNeedsCore",
-        "CBLAS",
         "CLAPACKE",
-        "CXLSXWriter",
         .product(name: "Yams", package: "Yams"),
       ],
       resources: [.copy("Resources")]
+    ),
+    // The report (Sources/HighNeedsReport): Schools Forum papers built from the folders other
+    // commands wrote, as Markdown, HTML/SVG and XLSX. It does not see the commands.
+    .target(
+      name: "HighNeedsReport",
+      dependencies: ["HighNeedsCore", "HighNeeds", "CXLSXWriter"]
+    ),
+    // Each command's work (Sources/HighNeedsCommands): the command pipeline (load → check --out →
+    // compute → write → print), the options' ranges and the benchmarks; `hnb` calls into it.
+    .target(
+      name: "HighNeedsCommands",
+      dependencies: ["HighNeedsCore", "HighNeeds", "HighNeedsReport", "CBLAS"]
     ),
     .executableTarget(
       name: "hnb",
       dependencies: [
         "HighNeedsCore",
         "HighNeeds",
+        "HighNeedsCommands",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -68,6 +80,8 @@ let package = Package(
       dependencies: [
         "HighNeedsCore",
         "HighNeeds",
+        "HighNeedsReport",
+        "HighNeedsCommands",
         "TestSupport",
         .product(name: "Numerics", package: "swift-numerics"),
         .product(name: "PropertyBased", package: "swift-property-based"),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 @main
 struct HNB: ParsableCommand {

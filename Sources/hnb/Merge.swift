@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(

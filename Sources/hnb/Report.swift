@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 struct Sensitivity: ParsableCommand {
   static let configuration = CommandConfiguration(

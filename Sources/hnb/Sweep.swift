@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 struct Sweep: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HighNeeds
+import HighNeedsCommands
 
 struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(

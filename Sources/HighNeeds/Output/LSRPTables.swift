@@ -187,10 +187,10 @@ extension LSRPCounts {
 
 /// `lsrp.csv`: the Local SEND Reform Plan's EHC plan tables for every scenario, without and
 /// with its mitigations, and each mitigation's share of the difference.
-enum LSRPTable {
+package enum LSRPTable {
   /// What a run counts of each census's state so that each mitigation's effect on the tables
   /// can be attributed (`ScenarioResult.countEffects`).
-  static func counting(for s: Scenario) throws -> PlanCounting {
+  package static func counting(for s: Scenario) throws -> PlanCounting {
     let mapping = try LSRPMapping.builtIn(for: s.taxonomy)
     let (P, N) = (s.placementCount, s.needCount)
     return PlanCounting { x in LSRPCounts(plans: [x], mapping: mapping, placements: P, needs: N).flat(0) }

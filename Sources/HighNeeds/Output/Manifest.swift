@@ -413,7 +413,7 @@ public struct Manifest: Codable, Sendable, Equatable {
 
   /// A path relative to the working directory when it lies below it, so that manifests of the
   /// same run from the same checkout are identical on any machine.
-  static func displayPath(_ path: String) -> String {
+  package static func displayPath(_ path: String) -> String {
     if let builtIn = ScenarioLoader.defaultTaxonomyPaths,
       let name = [builtIn.placements, builtIn.needs].first(where: { $0 == path })
     {

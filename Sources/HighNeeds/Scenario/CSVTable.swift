@@ -265,7 +265,7 @@ public struct CSVRow: Sendable {
 
 /// Parses a decimal number (`12`, `-0.5`, `1.5e6`, with optional `_` digit separators);
 /// rejects hexadecimal, NaN, infinity and anything else `Double` would otherwise accept.
-func parseNumber(_ text: String) -> Double? {
+package func parseNumber(_ text: String) -> Double? {
   let cleaned = text.replacingOccurrences(of: "_", with: "")
   var digits = 0
   var seenDot = false

@@ -266,7 +266,7 @@ public enum InputFile {
   }
 
   /// `path` with every symbolic link resolved (the path itself if it cannot be resolved).
-  static func realPath(_ path: String) -> String {
+  package static func realPath(_ path: String) -> String {
     guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
     defer { free(resolved) }
     return String(cString: resolved)

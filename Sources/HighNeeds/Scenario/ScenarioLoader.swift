@@ -45,7 +45,7 @@ public enum ScenarioLoader {
   }
 
   /// The built-in SEN2 taxonomy files.
-  static var defaultTaxonomyPaths: (placements: String, needs: String)? {
+  package static var defaultTaxonomyPaths: (placements: String, needs: String)? {
     guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else { return nil }
     return (
       url.appendingPathComponent("taxonomy/placements.csv").path,

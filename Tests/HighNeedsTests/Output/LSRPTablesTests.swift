@@ -4,6 +4,7 @@ import Testing
 
 @testable import HighNeeds
 @testable import HighNeedsCore
+@testable import HighNeedsCommands
 
 /// The Local SEND Reform Plan tables: every table a partition of the same plans, placements
 /// mapped by age where the template splits them, nothing unmapped dropped.

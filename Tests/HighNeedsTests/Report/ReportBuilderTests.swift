@@ -3,6 +3,7 @@ import Testing
 
 @testable import HighNeeds
 @testable import HighNeedsCore
+@testable import HighNeedsReport
 
 @Suite struct ReportBuilderTests {
   static func report(mitigations: [Mitigation] = [], analyses: ReportAnalyses = ReportAnalyses()) throws -> Report {

@@ -3,6 +3,7 @@ import Testing
 
 @testable import HighNeeds
 @testable import HighNeedsCore
+@testable import HighNeedsReport
 
 /// The report's summary says, in one sentence, what the settlement writes off, the council's
 /// share and the deficit accrued since the deficit date.

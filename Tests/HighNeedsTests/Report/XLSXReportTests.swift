@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsReport
 
 @Suite struct XLSXReportTests {
   @Test func columnTypesGiveTheFormatAndTheUnitShown() {

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import HighNeeds
 
 /// The work of `hnb bench`: a timed sweep beside this machine's DGEMM rate and memory
 /// bandwidth.

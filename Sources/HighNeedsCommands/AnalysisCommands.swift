@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// The work of `hnb sweep`: the draws of every scenario, whole or one shard of them.
 public struct SweepCommand: Sendable {

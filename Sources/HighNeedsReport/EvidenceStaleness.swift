@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Whether the evidence a report is given (a sweep, a tornado, a backtest) was made from the
 /// inputs the report runs now.

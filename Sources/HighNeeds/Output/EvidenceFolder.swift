@@ -11,7 +11,7 @@ import Foundation
 /// so is a file above the size limit. Messages never quote the file's contents.
 public enum EvidenceFolder {
   /// What is at a path in the folder.
-  enum Entry: Equatable {
+  package enum Entry: Equatable {
     case absent
     case regularFile(size: Int)
     case directory
@@ -19,7 +19,7 @@ public enum EvidenceFolder {
 
   /// What `path` (a name directly in a folder) is, after checking the path policy: absent, a
   /// directory inside the folder (which callers skip), or a regular file inside it.
-  static func entry(_ path: String) throws -> Entry {
+  package static func entry(_ path: String) throws -> Entry {
     var status = stat()
     guard lstat(path, &status) == 0 else { return .absent }
     let folder = (path as NSString).deletingLastPathComponent
@@ -45,7 +45,7 @@ public enum EvidenceFolder {
 
   /// True when `path` is a regular file inside its folder; false when nothing is there; throws
   /// when the path policy refuses it.
-  static func exists(_ path: String) throws -> Bool {
+  package static func exists(_ path: String) throws -> Bool {
     switch try entry(path) {
     case .absent: return false
     case .regularFile: return true
@@ -56,7 +56,7 @@ public enum EvidenceFolder {
 
   /// The bytes of `path`, a file in a folder named on the command line; `what` says what was
   /// expected there ("the manifest.json of an hnb sweep output folder") when it is missing.
-  static func data(_ path: String, what: String, maximumBytes: Int = InputFile.maximumBytes) throws -> Data {
+  package static func data(_ path: String, what: String, maximumBytes: Int = InputFile.maximumBytes) throws -> Data {
     let size: Int
     switch try entry(path) {
     case .absent: throw InputError(SourceLocation(file: path), expected: what, found: "no such file")
@@ -74,7 +74,7 @@ public enum EvidenceFolder {
   }
 
   /// The text of `path` (UTF-8), as `data` reads it.
-  static func text(_ path: String, what: String, maximumBytes: Int = InputFile.maximumBytes) throws -> String {
+  package static func text(_ path: String, what: String, maximumBytes: Int = InputFile.maximumBytes) throws -> String {
     let data = try data(path, what: what, maximumBytes: maximumBytes)
     guard let text = String(data: data, encoding: .utf8) else {
       throw InputError(SourceLocation(file: path), expected: "UTF-8 text", found: "other bytes")

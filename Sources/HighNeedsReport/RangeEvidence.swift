@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// What an earlier `hnb sweep` or `hnb sensitivity --method tornado` found, read back from its
 /// output directory for a report's "Range of outcomes".

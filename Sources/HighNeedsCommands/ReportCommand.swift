@@ -1,4 +1,6 @@
 import Foundation
+import HighNeeds
+import HighNeedsReport
 
 /// The work of `hnb report`: the scenarios run, the evidence folders read and checked for
 /// staleness, and the papers written.

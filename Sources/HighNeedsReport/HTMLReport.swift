@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Writes a `Report` as one self-contained HTML file: inline CSS and SVG, no scripts, and a
 /// content security policy that forbids the browser to fetch anything.

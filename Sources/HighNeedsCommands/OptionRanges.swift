@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// The documented range of a command-line option: the help text that states it, and the parse
 /// that refuses anything outside it (a `CommandError` of kind `.usage`, exit 64) where the option

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 extension ReportBuilder {
   /// The share of actuals a p10–p90 range should hold.

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// The work of `hnb run`, `hnb compare` and `hnb validate`: what each writes and prints.
 public enum ScenarioCommands {

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Results of analyses that other commands produce, shown in a report only when given.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// A Schools Forum paper as data: sections of rounded tables and the charts drawn from them.
 ///

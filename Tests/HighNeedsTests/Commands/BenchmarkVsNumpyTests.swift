@@ -4,6 +4,7 @@ import TestSupport
 
 @testable import HighNeeds
 @testable import HighNeedsCore
+@testable import HighNeedsCommands
 
 /// What `hnb bench --vs-numpy` hands the numpy reference and reads back from the sweep.
 @Suite struct BenchmarkVsNumpyTests {

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Writes a `Report`'s tables as Markdown (pipe tables), for papers written in other tools.
 ///

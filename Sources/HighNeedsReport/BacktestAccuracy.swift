@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// What an earlier `hnb backtest` run found, read back from its output directory for a report.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// `hnb init` end to end: finds the national data pack and the LA, builds the scenario folder,
 /// writes it all or nothing and says what it wrote (the command line only parses options).

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Where a command's lines go: standard output for results, standard error for alerts,
 /// warnings and progress.

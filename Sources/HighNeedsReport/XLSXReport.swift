@@ -1,5 +1,6 @@
 import CXLSXWriter
 import Foundation
+import HighNeeds
 
 /// An XLSX file could not be written by libxlsxwriter.
 public struct XLSXError: Error, LocalizedError, Sendable {

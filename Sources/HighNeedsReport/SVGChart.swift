@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// Draws a `ReportChart` as inline SVG: no scripts, no fonts or images fetched.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HighNeeds
 
 /// The input files `hnb fit` and `hnb backtest` share, as given on the command line.
 public struct CalibrationFiles: Sendable {

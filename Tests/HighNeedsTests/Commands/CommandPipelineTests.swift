@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+@testable import HighNeedsCommands
 
 /// The command pipeline every writing command goes through: `--out` is refused before any work
 /// is done, nothing is written when the work fails, the manifest names every file written, and
