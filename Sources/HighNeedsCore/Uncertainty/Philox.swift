@@ -32,20 +32,27 @@ public struct Philox4x32: Sendable {
   }
 
   /// Eight blocks at once, lane `i` for the counter `(c0, c1, c2, c3[i])`: the same bijection as
-  /// `block(_:)`, lane by lane, in SIMD registers.
+  /// `block(_:)`, lane by lane, in SIMD registers (see the overload with a vector `c2`).
+  @inline(__always)
+  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: UInt32, _ c3: SIMD8<UInt32>) -> (
+    SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>
+  ) { blocks(c0, c1, SIMD8<UInt32>(repeating: c2), c3) }
+
+  /// Eight blocks at once, lane `i` for the counter `(c0, c1, c2[i], c3[i])`: the same bijection
+  /// as `block(_:)`, lane by lane, in SIMD registers.
   ///
   /// Each 32-bit word is held in the low half of a 64-bit lane, so that a round's products are
   /// the vector unit's unsigned 32×32→64-bit multiply of those halves (`pmuludq`), with no
   /// shuffles; the high halves of `x1` and `x3` (a product's) and of `x0` and `x2` (which XOR
   /// them in) are left as they fall, since only low halves are multiplied or returned.
   @inline(__always)
-  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: UInt32, _ c3: SIMD8<UInt32>) -> (
+  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: SIMD8<UInt32>, _ c3: SIMD8<UInt32>) -> (
     SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>
   ) {
     let low = SIMD8<UInt64>(repeating: 0xFFFF_FFFF)
     var x0 = SIMD8<UInt64>(repeating: UInt64(c0))
     var x1 = SIMD8<UInt64>(repeating: UInt64(c1))
-    var x2 = SIMD8<UInt64>(repeating: UInt64(c2))
+    var x2 = SIMD8<UInt64>(truncatingIfNeeded: c2)
     var x3 = SIMD8<UInt64>(truncatingIfNeeded: c3)
     var k = (UInt64(key.0), UInt64(key.1))
     for round in 0..<10 {
@@ -77,11 +84,42 @@ public struct RandomStream: Sendable {
   private var spare = 0.0
   private var hasSpare = false
 
-  /// The stream `stream` of draw `draw` under `generator`'s seed.
-  public init(_ generator: Philox4x32, draw: Int, stream: UInt32) {
+  /// The stream `stream` of draw `draw` under `generator`'s seed, from its block `index` on
+  /// (the blocks before it taken already, as `firstBlocks` takes them).
+  public init(_ generator: Philox4x32, draw: Int, stream: UInt32, index: UInt32 = 0) {
     self.generator = generator
     self.draw = UInt64(draw)
     self.stream = stream
+    self.index = index
+  }
+
+  /// The first `counts[i]` blocks of stream `streams[i]` of draw `draw`, for every `i` in turn,
+  /// into `blocks` (`Σ counts` of them): the blocks `fill` would give each stream from its
+  /// start, computed eight at a time in SIMD lanes across the streams, so that streams of a
+  /// few blocks each (a Dirichlet row's) fill the lanes too.
+  static func firstBlocks(
+    _ generator: Philox4x32, draw: Int, streams: UnsafeBufferPointer<UInt32>, counts: UnsafeBufferPointer<Int>,
+    into blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>
+  ) {
+    let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
+    var c2 = SIMD8<UInt32>()
+    var c3 = SIMD8<UInt32>()
+    var lane = 0
+    var start = 0
+    for i in streams.indices {
+      for k in 0..<counts[i] {
+        c2[lane] = streams[i]
+        c3[lane] = UInt32(truncatingIfNeeded: k)
+        lane += 1
+        if lane == 8 {
+          let w = generator.blocks(low, high, c2, c3)
+          for j in 0..<8 { blocks[start + j] = (w.0[j], w.1[j], w.2[j], w.3[j]) }
+          start += 8
+          lane = 0
+        }
+      }
+    }
+    for j in 0..<lane { blocks[start + j] = generator.block((low, high, c2[j], c3[j])) }
   }
 
   /// The next uniform number in the open interval (0, 1), with 53 random bits.
