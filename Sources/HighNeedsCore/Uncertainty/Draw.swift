@@ -251,12 +251,15 @@ struct DirichletSet: Sendable {
   let gammas: [Int]
   /// The positive shares of all the plans.
   let shares: Int
+  /// The counters of every gamma's first block (`gammas[i]` blocks of `streams[i]`, in turn).
+  let counters: FirstBlockCounters
 
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
     streams = plans.map(\.stream)
     gammas = plans.map { $0.plan.components.count > 1 ? $0.plan.components.count : 0 }
     shares = plans.reduce(0) { $0 + $1.plan.components.count }
+    counters = FirstBlockCounters(streams: streams, counts: gammas)
   }
 
   /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
@@ -268,31 +271,28 @@ struct DirichletSet: Sendable {
   /// shape / shape = 1), whatever its stream gives: its gamma is skipped.
   func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
     var values = [Double](repeating: 0, count: shares)
-    let blockCount = gammas.reduce(0, +)
     // The plans are read in place (through buffers), not copied out of their arrays.
     values.withUnsafeMutableBufferPointer { out in
-      withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: blockCount) { blocks in
+      withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: counters.count) { blocks in
+        RandomStream.firstBlocks(generator, draw: draw, counters, into: blocks)
         streams.withUnsafeBufferPointer { streams in
-          gammas.withUnsafeBufferPointer { gammas in
-            RandomStream.firstBlocks(generator, draw: draw, streams: streams, counts: gammas, into: blocks)
-            plans.withUnsafeBufferPointer { plans in
-              var offset = 0
-              var first = 0
-              for i in plans.indices {
-                let count = plans[i].components.count
-                guard count > 0 else { continue }
-                if count == 1 {
-                  out[offset] = 1
-                  offset += 1
-                  continue
-                }
-                var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
-                plans[i].draw(
-                  shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
-                  blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
-                offset += count
-                first += count
+          plans.withUnsafeBufferPointer { plans in
+            var offset = 0
+            var first = 0
+            for i in plans.indices {
+              let count = plans[i].components.count
+              guard count > 0 else { continue }
+              if count == 1 {
+                out[offset] = 1
+                offset += 1
+                continue
               }
+              var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
+              plans[i].draw(
+                shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
+                blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
+              offset += count
+              first += count
             }
           }
         }

@@ -93,33 +93,25 @@ public struct RandomStream: Sendable {
     self.index = index
   }
 
-  /// The first `counts[i]` blocks of stream `streams[i]` of draw `draw`, for every `i` in turn,
-  /// into `blocks` (`Σ counts` of them): the blocks `fill` would give each stream from its
-  /// start, computed eight at a time in SIMD lanes across the streams, so that streams of a
-  /// few blocks each (a Dirichlet row's) fill the lanes too.
+  /// The first blocks of many streams of draw `draw` (`counters`), in turn, into `blocks`
+  /// (`counters.count` of them): the blocks `fill` would give each stream from its start,
+  /// computed eight at a time in SIMD lanes across the streams, so that streams of a few blocks
+  /// each (a Dirichlet row's) fill the lanes too.
   static func firstBlocks(
-    _ generator: Philox4x32, draw: Int, streams: UnsafeBufferPointer<UInt32>, counts: UnsafeBufferPointer<Int>,
+    _ generator: Philox4x32, draw: Int, _ counters: FirstBlockCounters,
     into blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>
   ) {
     let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
-    var c2 = SIMD8<UInt32>()
-    var c3 = SIMD8<UInt32>()
-    var lane = 0
-    var start = 0
-    for i in streams.indices {
-      for k in 0..<counts[i] {
-        c2[lane] = streams[i]
-        c3[lane] = UInt32(truncatingIfNeeded: k)
-        lane += 1
-        if lane == 8 {
-          let w = generator.blocks(low, high, c2, c3)
-          for j in 0..<8 { blocks[start + j] = (w.0[j], w.1[j], w.2[j], w.3[j]) }
+    counters.streams.withUnsafeBufferPointer { streams in
+      counters.indices.withUnsafeBufferPointer { indices in
+        var start = 0
+        for g in streams.indices {
+          let w = generator.blocks(low, high, streams[g], indices[g])
+          for j in 0..<min(8, counters.count - start) { blocks[start + j] = (w.0[j], w.1[j], w.2[j], w.3[j]) }
           start += 8
-          lane = 0
         }
       }
     }
-    for j in 0..<lane { blocks[start + j] = generator.block((low, high, c2[j], c3[j])) }
   }
 
   /// The next uniform number in the open interval (0, 1), with 53 random bits.
@@ -181,5 +173,32 @@ public struct RandomStream: Sendable {
   static func unit(_ high: UInt32, _ low: UInt32) -> Double {
     let bits = (UInt64(high) << 21) ^ (UInt64(low) >> 11)
     return (Double(bits) + 0.5) / 9_007_199_254_740_992
+  }
+}
+
+/// The counters of the first blocks of many streams, `counts[i]` blocks of stream
+/// `streams[i]` in turn, laid out eight to a SIMD lane group for `RandomStream.firstBlocks`
+/// (they do not depend on the draw, so they are built once).
+struct FirstBlockCounters: Sendable {
+  /// Each lane group's streams (the counter's third word) and block indices (its fourth).
+  let streams: [SIMD8<UInt32>]
+  let indices: [SIMD8<UInt32>]
+  /// The blocks: `Σ counts`.
+  let count: Int
+
+  init(streams: [UInt32], counts: [Int]) {
+    let pairs = zip(streams, counts).flatMap { stream, count in (0..<count).map { (stream, UInt32($0)) } }
+    count = pairs.count
+    let groups = stride(from: 0, to: pairs.count, by: 8).map { pairs[$0..<min(pairs.count, $0 + 8)] }
+    self.streams = groups.map { group in
+      var lanes = SIMD8<UInt32>()
+      for (j, pair) in group.enumerated() { lanes[j] = pair.0 }
+      return lanes
+    }
+    indices = groups.map { group in
+      var lanes = SIMD8<UInt32>()
+      for (j, pair) in group.enumerated() { lanes[j] = pair.1 }
+      return lanes
+    }
   }
 }

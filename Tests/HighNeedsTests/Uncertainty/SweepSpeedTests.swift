@@ -44,14 +44,10 @@ import TestSupport
           UInt32.random(in: 0...UInt32.max, using: &random)
         }
         let counts = streams.map { _ in Int.random(in: 0...20, using: &random) }
-        var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: counts.reduce(0, +))
-        streams.withUnsafeBufferPointer { s in
-          counts.withUnsafeBufferPointer { c in
-            blocks.withUnsafeMutableBufferPointer {
-              RandomStream.firstBlocks(generator, draw: draw, streams: s, counts: c, into: $0)
-            }
-          }
-        }
+        let counters = FirstBlockCounters(streams: streams, counts: counts)
+        #expect(counters.count == counts.reduce(0, +))
+        var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: counters.count)
+        blocks.withUnsafeMutableBufferPointer { RandomStream.firstBlocks(generator, draw: draw, counters, into: $0) }
         var k = 0
         for (stream, count) in zip(streams, counts) {
           var one = RandomStream(generator, draw: draw, stream: stream)
