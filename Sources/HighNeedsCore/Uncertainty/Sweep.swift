@@ -144,6 +144,14 @@ public enum Sweep {
       scenario: base, parameters: model.parameters, path: firstPath, accounts: [], reserve: [], kpis: [],
       unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil, unmitigatedReserve: nil,
       savings: [])
+    // Each metric's position in a row, and the plans by group of the year being put.
+    let metric = (
+      totalPlans: SweepMetric.totalPlans.index, plans: groups.map { SweepMetric.plans($0).index },
+      expenditure: SweepMetric.expenditure.index, income: SweepMetric.income.index,
+      inYearBalance: SweepMetric.inYearBalance.index, cumulativeBalance: SweepMetric.cumulativeBalance.index,
+      deficitPercentOfDSG: SweepMetric.deficitPercentOfDSG.index
+    )
+    var byGroup = Array(repeating: 0.0, count: groups.count)
     /// Whether `kept` holds a draw's resolved scenario rather than the sweep's.
     var keptResolved = false
     /// The accounts, reserve and checks of `r` (its path and prices set), in place.
@@ -171,20 +179,20 @@ public enum Sweep {
       let (accounts, reserve) = (kept.accounts, kept.reserve)
       var row = Array(repeating: 0.0, count: SweepMetric.ordered.count * H)
       for f in 0..<H {
-        func put(_ metric: SweepMetric, _ x: Double) { row[metric.index * H + f] = x }
-        var byGroup = Array(repeating: 0.0, count: groups.count)
+        func put(_ metric: Int, _ x: Double) { row[metric * H + f] = x }
+        for g in byGroup.indices { byGroup[g] = 0 }
         var total = 0.0
         for (j, x) in path.occupancy[f + 1].enumerated() {
           total += x
           byGroup[groupOf[j % P]] += x
         }
-        put(.totalPlans, total)
-        for (g, x) in zip(groups, byGroup) { put(.plans(g), x) }
-        put(.expenditure, accounts[f].expenditure)
-        put(.income, accounts[f].income)
-        put(.inYearBalance, reserve[f].inYear)
-        put(.cumulativeBalance, reserve[f].closing)
-        put(.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
+        put(metric.totalPlans, total)
+        for (g, x) in byGroup.enumerated() { put(metric.plans[g], x) }
+        put(metric.expenditure, accounts[f].expenditure)
+        put(metric.income, accounts[f].income)
+        put(metric.inYearBalance, reserve[f].inYear)
+        put(metric.cumulativeBalance, reserve[f].closing)
+        put(metric.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
       }
       return row
     }
