@@ -143,16 +143,14 @@ public struct Draw: Sendable {
       case .topUpFactor(let placements):
         guard v[0] != 1 else { continue }
         topUpDrawn = true
-        for t in 0...H {
-          for p in placements { for n in 0..<N { topUp[t][n * P + p] *= v[0] } }
-        }
+        for t in 0...H { Self.scale(&topUp[t], placements: placements, placementCount: P, needs: N, by: v[0]) }
       case .topUpUpliftShock(let placements):
         var index = 1.0
         for t in 1...H {
           index *= 1 + v[t - 1]
           guard index != 1 else { continue }
           topUpDrawn = true
-          for p in placements { for n in 0..<N { topUp[t][n * P + p] *= index } }
+          Self.scale(&topUp[t], placements: placements, placementCount: P, needs: N, by: index)
         }
       case .hnbGrowthShock:
         var index = 1.0
@@ -168,6 +166,15 @@ public struct Draw: Sendable {
     self.topUp = topUpDrawn ? topUp : nil
     self.hnbAllocation = hnbAllocationDrawn ? hnbAllocation : nil
     self.caseload = caseload
+  }
+
+  /// Multiplies the cells `n · P + p` of `row` of the placements given by `factor`, in place
+  /// (through a buffer: an element-by-element update of a nested array checks the row's
+  /// uniqueness and stores it back for every cell).
+  static func scale(_ row: inout [Double], placements: [Int], placementCount P: Int, needs N: Int, by factor: Double) {
+    row.withUnsafeMutableBufferPointer { cells in
+      for p in placements { for n in 0..<N { cells[n * P + p] *= factor } }
+    }
   }
 
   /// `base` resolved again with its numbers written with a distribution set to the drawn
