@@ -253,54 +253,37 @@ struct DirichletSet: Sendable {
   let plans: [DirichletPlan]
   /// `streams[i]`: the stream of `plans[i]`.
   let streams: [UInt32]
-  /// `gammas[i]`: the gammas `plans[i]` draws, one for each positive share, or 0 for a plan with
-  /// at most one positive share (which needs none).
-  let gammas: [Int]
   /// The positive shares of all the plans.
   let shares: Int
-  /// The counters of every gamma's first block (`gammas[i]` blocks of `streams[i]`, in turn).
-  let counters: FirstBlockCounters
 
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
     streams = plans.map(\.stream)
-    gammas = plans.map { $0.plan.components.count > 1 ? $0.plan.components.count : 0 }
     shares = plans.reduce(0) { $0 + $1.plan.components.count }
-    counters = FirstBlockCounters(streams: streams, counts: gammas)
   }
 
   /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
   ///
-  /// The first block of each gamma (every plan's first blocks, as `DirichletPlan.draw` takes
-  /// them from its stream) is computed for all the plans together, eight to a SIMD pass
-  /// (`RandomStream.firstBlocks`); a plan's rejected candidates continue its stream after them.
   /// A plan with one positive share draws it as G / G = 1 exactly (or, should G underflow,
   /// shape / shape = 1), whatever its stream gives: its gamma is skipped.
   func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
     var values = [Double](repeating: 0, count: shares)
     // The plans are read in place (through buffers), not copied out of their arrays.
     values.withUnsafeMutableBufferPointer { out in
-      withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: counters.count) { blocks in
-        RandomStream.firstBlocks(generator, draw: draw, counters, into: blocks)
-        streams.withUnsafeBufferPointer { streams in
-          plans.withUnsafeBufferPointer { plans in
-            var offset = 0
-            var first = 0
-            for i in plans.indices {
-              let count = plans[i].components.count
-              guard count > 0 else { continue }
-              if count == 1 {
-                out[offset] = 1
-                offset += 1
-                continue
-              }
-              var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
-              plans[i].draw(
-                shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
-                blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
-              offset += count
-              first += count
+      streams.withUnsafeBufferPointer { streams in
+        plans.withUnsafeBufferPointer { plans in
+          var offset = 0
+          for i in plans.indices {
+            let count = plans[i].components.count
+            guard count > 0 else { continue }
+            if count == 1 {
+              out[offset] = 1
+              offset += 1
+              continue
             }
+            var stream = RandomStream(generator, draw: draw, stream: streams[i])
+            plans[i].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+            offset += count
           }
         }
       }

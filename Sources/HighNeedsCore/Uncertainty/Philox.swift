@@ -32,27 +32,20 @@ public struct Philox4x32: Sendable {
   }
 
   /// Eight blocks at once, lane `i` for the counter `(c0, c1, c2, c3[i])`: the same bijection as
-  /// `block(_:)`, lane by lane, in SIMD registers (see the overload with a vector `c2`).
-  @inline(__always)
-  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: UInt32, _ c3: SIMD8<UInt32>) -> (
-    SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>
-  ) { blocks(c0, c1, SIMD8<UInt32>(repeating: c2), c3) }
-
-  /// Eight blocks at once, lane `i` for the counter `(c0, c1, c2[i], c3[i])`: the same bijection
-  /// as `block(_:)`, lane by lane, in SIMD registers.
+  /// `block(_:)`, lane by lane, in SIMD registers.
   ///
   /// Each 32-bit word is held in the low half of a 64-bit lane, so that a round's products are
   /// the vector unit's unsigned 32×32→64-bit multiply of those halves (`pmuludq`), with no
   /// shuffles; the high halves of `x1` and `x3` (a product's) and of `x0` and `x2` (which XOR
   /// them in) are left as they fall, since only low halves are multiplied or returned.
   @inline(__always)
-  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: SIMD8<UInt32>, _ c3: SIMD8<UInt32>) -> (
+  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: UInt32, _ c3: SIMD8<UInt32>) -> (
     SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>
   ) {
     let low = SIMD8<UInt64>(repeating: 0xFFFF_FFFF)
     var x0 = SIMD8<UInt64>(repeating: UInt64(c0))
     var x1 = SIMD8<UInt64>(repeating: UInt64(c1))
-    var x2 = SIMD8<UInt64>(truncatingIfNeeded: c2)
+    var x2 = SIMD8<UInt64>(repeating: UInt64(c2))
     var x3 = SIMD8<UInt64>(truncatingIfNeeded: c3)
     var k = (UInt64(key.0), UInt64(key.1))
     for round in 0..<10 {
@@ -84,34 +77,11 @@ public struct RandomStream: Sendable {
   private var spare = 0.0
   private var hasSpare = false
 
-  /// The stream `stream` of draw `draw` under `generator`'s seed, from its block `index` on
-  /// (the blocks before it taken already, as `firstBlocks` takes them).
-  public init(_ generator: Philox4x32, draw: Int, stream: UInt32, index: UInt32 = 0) {
+  /// The stream `stream` of draw `draw` under `generator`'s seed.
+  public init(_ generator: Philox4x32, draw: Int, stream: UInt32) {
     self.generator = generator
     self.draw = UInt64(draw)
     self.stream = stream
-    self.index = index
-  }
-
-  /// The first blocks of many streams of draw `draw` (`counters`), in turn, into `blocks`
-  /// (`counters.count` of them): the blocks `fill` would give each stream from its start,
-  /// computed eight at a time in SIMD lanes across the streams, so that streams of a few blocks
-  /// each (a Dirichlet row's) fill the lanes too.
-  static func firstBlocks(
-    _ generator: Philox4x32, draw: Int, _ counters: FirstBlockCounters,
-    into blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>
-  ) {
-    let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
-    counters.streams.withUnsafeBufferPointer { streams in
-      counters.indices.withUnsafeBufferPointer { indices in
-        var start = 0
-        for g in streams.indices {
-          let w = generator.blocks(low, high, streams[g], indices[g])
-          for j in 0..<min(8, counters.count - start) { blocks[start + j] = (w.0[j], w.1[j], w.2[j], w.3[j]) }
-          start += 8
-        }
-      }
-    }
   }
 
   /// The next uniform number in the open interval (0, 1), with 53 random bits.
@@ -173,32 +143,5 @@ public struct RandomStream: Sendable {
   static func unit(_ high: UInt32, _ low: UInt32) -> Double {
     let bits = (UInt64(high) << 21) ^ (UInt64(low) >> 11)
     return (Double(bits) + 0.5) / 9_007_199_254_740_992
-  }
-}
-
-/// The counters of the first blocks of many streams, `counts[i]` blocks of stream
-/// `streams[i]` in turn, laid out eight to a SIMD lane group for `RandomStream.firstBlocks`
-/// (they do not depend on the draw, so they are built once).
-struct FirstBlockCounters: Sendable {
-  /// Each lane group's streams (the counter's third word) and block indices (its fourth).
-  let streams: [SIMD8<UInt32>]
-  let indices: [SIMD8<UInt32>]
-  /// The blocks: `Σ counts`.
-  let count: Int
-
-  init(streams: [UInt32], counts: [Int]) {
-    let pairs = zip(streams, counts).flatMap { stream, count in (0..<count).map { (stream, UInt32($0)) } }
-    count = pairs.count
-    let groups = stride(from: 0, to: pairs.count, by: 8).map { pairs[$0..<min(pairs.count, $0 + 8)] }
-    self.streams = groups.map { group in
-      var lanes = SIMD8<UInt32>()
-      for (j, pair) in group.enumerated() { lanes[j] = pair.0 }
-      return lanes
-    }
-    indices = groups.map { group in
-      var lanes = SIMD8<UInt32>()
-      for (j, pair) in group.enumerated() { lanes[j] = pair.1 }
-      return lanes
-    }
   }
 }

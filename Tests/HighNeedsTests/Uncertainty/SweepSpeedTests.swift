@@ -31,38 +31,6 @@ import TestSupport
     }
   }
 
-  /// `firstBlocks` (the first blocks of many streams, eight to a SIMD pass across the streams)
-  /// gives each stream's blocks as `block()` gives them one by one, for streams of 0 to 20
-  /// blocks in every arrangement across the lanes, and a stream started after them
-  /// (`RandomStream(…, index:)`) continues where `block()` would.
-  @Test func firstBlocksOfManyStreamsAreEachStreamsBlocks() {
-    var random = SplitMix64(seed: 15)
-    let generator = Philox4x32(seed: 0x5eed_0000_0000_0014)
-    for draw in [0, 77, 1 << 33] {
-      for _ in 0..<30 {
-        let streams = (0..<Int.random(in: 0...40, using: &random)).map { _ in
-          UInt32.random(in: 0...UInt32.max, using: &random)
-        }
-        let counts = streams.map { _ in Int.random(in: 0...20, using: &random) }
-        let counters = FirstBlockCounters(streams: streams, counts: counts)
-        #expect(counters.count == counts.reduce(0, +))
-        var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: counters.count)
-        blocks.withUnsafeMutableBufferPointer { RandomStream.firstBlocks(generator, draw: draw, counters, into: $0) }
-        var k = 0
-        for (stream, count) in zip(streams, counts) {
-          var one = RandomStream(generator, draw: draw, stream: stream)
-          for _ in 0..<count {
-            #expect(blocks[k] == one.block(), "draw \(draw), stream \(stream), \(count) blocks")
-            k += 1
-          }
-          var after = RandomStream(generator, draw: draw, stream: stream, index: UInt32(count))
-          #expect(after.block() == one.block())
-        }
-        #expect(k == blocks.count)
-      }
-    }
-  }
-
   /// The SIMD bijection equals the scalar one lane by lane, including counters whose last word
   /// wraps within the eight lanes, and the Random123 known answer in a lane.
   @Test func simdBlocksAreTheScalarBlocks() {
