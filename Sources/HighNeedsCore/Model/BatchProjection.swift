@@ -85,6 +85,9 @@ public struct BatchProjection: Sendable {
     case keptTotal, movedTotalBeforeLevers, movedTotal
     /// Each draw's plans summed over ages, `[(p · N + n) · D + b]`: the year's occupancy.
     case occupancy
+    /// Each draw's plans by placement summed over needs at the year's opening and closing
+    /// census, `P · D` each.
+    case openingTotal, closingTotal
     /// Per draw: survival of each placement of one age (`P · D`).
     case kept
     /// Per draw: demand, release and one cell's excess of one placement; one matrix entry
@@ -209,6 +212,7 @@ public struct BatchProjection: Sendable {
           .movedTotalBeforeLevers, .movedTotal:
           return P * D
         case .occupancy: return ageBlock
+        case .openingTotal, .closingTotal: return P * D
         case .kept: return P * D
         case .demand, .release, .excess, .survivingMove: return D
         case .cessationFactor, .incidenceFactor: return H * D
@@ -258,15 +262,19 @@ public struct BatchProjection: Sendable {
     // live is all zeros, so the passes below skip it; liveness only errs towards true.
     var live = (0..<(A * P)).map { i in (0..<N).contains { n in baseline[(i / P) * cells + n * P + i % P] != 0 } }
     var liveNext = [Bool](repeating: false, count: A * P)
-    // Per draw and year: occupancy[t · D + b][n·P + p] and flows[(t-1) · D + b][p].
-    var occupancy = [[Double]](repeating: [], count: (H + 1) * D)
-    var flows = [[PlacementFlows]](repeating: [], count: H * D)
-    // plans[t · D + b]: each draw's state at census t, when kept.
-    var plans = [[Double]](repeating: [], count: keepPlans ? (H + 1) * D : 0)
+    // Per draw and year, each draw's path as it is returned: occupancy[b][t][n·P + p] and
+    // flows[b][t-1][p].
+    var occupancy = [[[Double]]](repeating: [[Double]](repeating: [], count: H + 1), count: D)
+    var flows = [[[PlacementFlows]]](repeating: [[PlacementFlows]](repeating: [], count: H), count: D)
+    // plans[b][t]: each draw's state at census t, when kept.
+    var plans = [[[Double]]](repeating: [[Double]](repeating: [], count: H + 1), count: keepPlans ? D : 0)
     let sums = w[.occupancy]
     sums.update(repeating: 0, count: ageBlock)
     for a in 0..<A { accumulate(block: a, of: state, live: live, draws: D, into: sums) }
     store(sums, t: 0, draws: D, into: &occupancy)
+    var openingTotal = w[.openingTotal]
+    var closingTotal = w[.closingTotal]
+    totals(sums, draws: D, into: closingTotal)
     if keepPlans { record(state, t: 0, live: live, draws: D, into: &plans) }
 
     for t in 1...H {
@@ -305,27 +313,34 @@ public struct BatchProjection: Sendable {
 
       store(sums, t: t, draws: D, into: &occupancy)
       if keepPlans { record(state, t: t, live: live, draws: D, into: &plans) }
+      // The opening totals are last year's closing ones (the same sums, in the same order).
+      swap(&openingTotal, &closingTotal)
+      totals(sums, draws: D, into: closingTotal)
       for b in 0..<D {
-        var yearFlows = [PlacementFlows](repeating: PlacementFlows(), count: P)
-        for p in 0..<P {
-          var opening = 0.0
-          var closing = 0.0
-          for n in 0..<N {
-            opening += occupancy[(t - 1) * D + b][n * P + p]
-            closing += occupancy[t * D + b][n * P + p]
-          }
-          yearFlows[p] = PlacementFlows(
-            opening: opening, newPlans: w[.arrived][p * D + b], ceased: w[.ceased][p * D + b],
+        flows[b][t - 1] = (0..<P).map { p in
+          PlacementFlows(
+            opening: openingTotal[p * D + b], newPlans: w[.arrived][p * D + b], ceased: w[.ceased][p * D + b],
             movedOut: w[.movedOut][p * D + b], movedIn: w[.movedIn][p * D + b],
-            overflowOut: w[.overflowOut][p * D + b], overflowIn: w[.overflowIn][p * D + b], closing: closing)
+            overflowOut: w[.overflowOut][p * D + b], overflowIn: w[.overflowIn][p * D + b],
+            closing: closingTotal[p * D + b])
         }
-        flows[(t - 1) * D + b] = yearFlows
       }
     }
     return (0..<D).map { b in
-      CaseloadPath(
-        plans: keepPlans ? (0...H).map { plans[$0 * D + b] } : [], occupancy: (0...H).map { occupancy[$0 * D + b] },
-        flows: (1...H).map { flows[($0 - 1) * D + b] })
+      CaseloadPath(plans: keepPlans ? plans[b] : [], occupancy: occupancy[b], flows: flows[b])
+    }
+  }
+
+  /// Each draw's plans by placement summed over needs, `totals[p · D + b] = Σₙ x[p, n]` (needs
+  /// in order), from the occupancy `sums` (`[(p · N + n) · D + b]`).
+  private func totals(_ sums: UnsafePointer<Double>, draws D: Int, into totals: UnsafeMutablePointer<Double>) {
+    totals.update(repeating: 0, count: P * D)
+    for p in 0..<P {
+      let total = totals + p * D
+      for n in 0..<N {
+        let cells = sums + (p * N + n) * D
+        for b in 0..<D { total[b] += cells[b] }
+      }
     }
   }
 
@@ -358,13 +373,13 @@ public struct BatchProjection: Sendable {
   }
 
   /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages.
-  private func store(_ sums: UnsafePointer<Double>, t: Int, draws D: Int, into occupancy: inout [[Double]]) {
+  private func store(_ sums: UnsafePointer<Double>, t: Int, draws D: Int, into occupancy: inout [[[Double]]]) {
     for b in 0..<D {
       var cells = [Double](repeating: 0, count: N * P)
       for p in 0..<P {
         for n in 0..<N { cells[n * P + p] = sums[(p * N + n) * D + b] }
       }
-      occupancy[t * D + b] = cells
+      occupancy[b][t] = cells
     }
   }
 }
@@ -698,9 +713,9 @@ extension BatchProjection {
     }
   }
 
-  /// Stores each draw's state at census `t`, `plans[t · D + b][(a · N + n) · P + p]`, from
+  /// Stores each draw's state at census `t`, `plans[b][t][(a · N + n) · P + p]`, from
   /// `x` (a block that is not live holds no plans, whatever its memory holds).
-  func record(_ x: UnsafePointer<Double>, t: Int, live: [Bool], draws D: Int, into plans: inout [[Double]]) {
+  func record(_ x: UnsafePointer<Double>, t: Int, live: [Bool], draws D: Int, into plans: inout [[[Double]]]) {
     let A = AgeAxis.count
     for b in 0..<D {
       var cells = [Double](repeating: 0, count: A * N * P)
@@ -709,7 +724,7 @@ extension BatchProjection {
           for n in 0..<N { cells[(a * N + n) * P + p] = x[((a * P + p) * N + n) * D + b] }
         }
       }
-      plans[t * D + b] = cells
+      plans[b][t] = cells
     }
   }
 }

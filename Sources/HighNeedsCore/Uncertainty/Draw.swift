@@ -1,21 +1,45 @@
 import Foundation
 
-/// One draw of a sweep: the scenario's uncertain inputs sampled for draw `index`.
+/// One draw of a sweep: what the scenario's uncertain inputs, sampled for draw `index`, change.
 ///
 /// Everything here is a function of `(seed, index)` alone: each input reads its own Philox
 /// stream (named by a hash of its id), each transition row and each age's new-plan mix another.
-/// What moves the caseload is kept compact (`caseload`, applied inside `BatchProjection`);
-/// what moves money is applied to copies of the shared parameters and scenario.
+/// A draw holds only what differs from the sweep's shared scenario and parameters (`SweepModel`):
+/// what moves the caseload is kept compact (`caseload`, applied inside `BatchProjection`); what
+/// moves money is the draw's own HNB allocation and top-ups, when an input changes them; and,
+/// when numbers of the scenario file are drawn, the scenario they resolve to. `scenario(over:)`
+/// and `parameters(over:)` give the whole drawn scenario and parameters.
 public struct Draw: Sendable {
-  /// The scenario with this draw's income (HNB allocation) applied.
-  public var scenario: Scenario
-  /// The scenario's mitigated parameters with this draw's prices applied (used for costs).
-  public var parameters: ModelParameters
+  /// The scenario resolved again with this draw's drawn numbers of the file, and its
+  /// parameters with all mitigations on; nil when the draw draws none (it shares the sweep's).
+  public var resolved: (scenario: Scenario, parameters: ModelParameters)?
+  /// This draw's HNB allocation by financial year (`IncomeInputs.hnbAllocation`), when an
+  /// `hnb_growth_shock` input moves it; nil: its scenario's.
+  public var hnbAllocation: [Double]?
+  /// This draw's top-ups, `topUp[t][need · P + p]` (`ModelParameters.topUp`), when a top-up
+  /// input moves them; nil: its parameters'.
+  public var topUp: [[Double]]?
   /// This draw's incidence and cessation factors and its Dirichlet transition rows and mix.
   public var caseload: CaseloadDraw
   /// The projection of this draw alone, when its drawn scenario numbers change the caseload
   /// inputs (population, rates, places, levers); nil when it shares the sweep's projection.
   public var projection: BatchProjection?
+
+  /// The whole scenario of this draw: `base` (the sweep's), or the draw's resolved scenario,
+  /// with the draw's HNB allocation.
+  public func scenario(over base: Scenario) -> Scenario {
+    var s = resolved?.scenario ?? base
+    if let hnbAllocation { s.income.hnbAllocation = hnbAllocation }
+    return s
+  }
+
+  /// The whole parameters of this draw: `mitigated` (the sweep's, every mitigation on), or the
+  /// draw's resolved parameters, with the draw's top-ups.
+  public func parameters(over mitigated: ModelParameters) -> ModelParameters {
+    var m = resolved?.parameters ?? mitigated
+    if let topUp { m.topUp = topUp }
+    return m
+  }
 
   /// Stream of uncertain input `id`: FNV-1a of the id, below `2³⁰`.
   static func stream(for id: String) -> UInt32 {
@@ -74,11 +98,9 @@ public struct Draw: Sendable {
     let N = base.needCount
     let H = base.horizonYears
     let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
-    var s = copy base
-    var m = copy mitigated
     if spec.inputs.contains(where: \.setsNumbers) {
-      s = try Self.resolved(base, values: values)
-      m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
+      let s = try Self.resolve(base, values: values)
+      var m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
       if Self.sameCaseload(base, mitigated, s, m) {
         // Share the caseload arrays' storage with every other draw.
         m.survival = mitigated.survival
@@ -89,65 +111,28 @@ public struct Draw: Sendable {
       } else {
         projection = BatchProjection(scenario: s, parameters: m)
       }
+      resolved = (s, m)
     }
     var caseload = CaseloadDraw(horizon: H)
     // The samplers are prepared once for the sweep's scenario; a drawn scenario with other
     // rows or mixes has its own.
     var plans: DirichletPlans
     if let dirichlet { plans = dirichlet } else { plans = DirichletPlans(copy base) }
-    if s.transition != base.transition || s.newPlanMix != base.newPlanMix { plans = DirichletPlans(s) }
+    if let s = resolved?.scenario, s.transition != base.transition || s.newPlanMix != base.newPlanMix {
+      plans = DirichletPlans(s)
+    }
     if let rows = plans.rows {
       // Each row's positive shares in turn: the matrices' non-zeros in row-major order.
-      var values = [Double](repeating: 0, count: plans.rowShares)
-      // The plans are read in place (through buffers), not copied out of their arrays.
-      values.withUnsafeMutableBufferPointer { out in
-        var offset = 0
-        rows.withUnsafeBufferPointer { ages in
-          for a in ages.indices {
-            ages[a].withUnsafeBufferPointer { plans in
-              for p in plans.indices {
-                let count = plans[p].components.count
-                guard count > 0 else { continue }
-                // A row with one positive share draws it as G / G = 1 exactly (or, should G
-                // underflow, shape / shape = 1), whatever its stream gives: skip the gamma.
-                if count == 1 {
-                  out[offset] = 1
-                  offset += 1
-                  continue
-                }
-                var stream = RandomStream(
-                  generator, draw: rowsIndex ?? index, stream: 0x4000_0000 | UInt32(a * P + p))
-                plans[p].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-                offset += count
-              }
-            }
-          }
-        }
-      }
-      caseload.transitionValues = values
+      caseload.transitionValues = rows.draw(generator, draw: rowsIndex ?? index)
     }
     if let mixes = plans.mix {
       // Each age's positive shares in turn: the mix's non-zero cells in order.
-      var values = [Double](repeating: 0, count: plans.mixShares)
-      values.withUnsafeMutableBufferPointer { out in
-        var offset = 0
-        mixes.withUnsafeBufferPointer { mixes in
-          for a in mixes.indices {
-            let count = mixes[a].components.count
-            guard count > 0 else { continue }
-            if count == 1 {
-              out[offset] = 1
-              offset += 1
-              continue
-            }
-            var stream = RandomStream(generator, draw: mixIndex ?? index, stream: 0x8000_0000 | UInt32(a))
-            mixes[a].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-            offset += count
-          }
-        }
-      }
-      caseload.newPlanMixValues = values
+      caseload.newPlanMixValues = mixes.draw(generator, draw: mixIndex ?? index)
     }
+    // The money inputs change the HNB allocation and top-ups (copied on their first change).
+    var topUp = resolved?.parameters.topUp ?? mitigated.topUp
+    var hnbAllocation = resolved?.scenario.income.hnbAllocation ?? base.income.hnbAllocation
+    var (topUpDrawn, hnbAllocationDrawn) = (false, false)
     for (i, input) in spec.inputs.enumerated() {
       let v = values[i]
       switch input.target {
@@ -157,34 +142,45 @@ public struct Draw: Sendable {
         for t in 0..<H { caseload.cessationFactor[t] *= v[t] }
       case .topUpFactor(let placements):
         guard v[0] != 1 else { continue }
-        for t in 0...H {
-          for p in placements { for n in 0..<N { m.topUp[t][n * P + p] *= v[0] } }
-        }
+        topUpDrawn = true
+        for t in 0...H { Self.scale(&topUp[t], placements: placements, placementCount: P, needs: N, by: v[0]) }
       case .topUpUpliftShock(let placements):
         var index = 1.0
         for t in 1...H {
           index *= 1 + v[t - 1]
           guard index != 1 else { continue }
-          for p in placements { for n in 0..<N { m.topUp[t][n * P + p] *= index } }
+          topUpDrawn = true
+          Self.scale(&topUp[t], placements: placements, placementCount: P, needs: N, by: index)
         }
       case .hnbGrowthShock:
         var index = 1.0
         for f in 1..<max(1, H) {
           index *= 1 + v[f]
-          if index != 1 { s.income.hnbAllocation[f] *= index }
+          guard index != 1 else { continue }
+          hnbAllocationDrawn = true
+          hnbAllocation[f] *= index
         }
       case .scenarioNumber: break  // drawn into the resolved scenario above
       }
     }
-    scenario = consume s
-    parameters = m
+    self.topUp = topUpDrawn ? topUp : nil
+    self.hnbAllocation = hnbAllocationDrawn ? hnbAllocation : nil
     self.caseload = caseload
+  }
+
+  /// Multiplies the cells `n · P + p` of `row` of the placements given by `factor`, in place
+  /// (through a buffer: an element-by-element update of a nested array checks the row's
+  /// uniqueness and stores it back for every cell).
+  static func scale(_ row: inout [Double], placements: [Int], placementCount P: Int, needs N: Int, by factor: Double) {
+    row.withUnsafeMutableBufferPointer { cells in
+      for p in placements { for n in 0..<N { cells[n * P + p] *= factor } }
+    }
   }
 
   /// `base` resolved again with its numbers written with a distribution set to the drawn
   /// `values` (by input and year slot); a value the inputs refuse (a trend that pushes a rate
   /// above 1, say) is an input error naming the draw's values.
-  static func resolved(_ base: Scenario, values: [[Double]]) throws -> Scenario {
+  static func resolve(_ base: Scenario, values: [[Double]]) throws -> Scenario {
     var inputs = base.inputs
     for (i, input) in base.uncertainty.inputs.enumerated() {
       if case .scenarioNumber(let slot, _) = input.target { slot.set(values[i], in: &inputs) }
@@ -222,27 +218,76 @@ public struct Draw: Sendable {
 /// The Dirichlet samplers of a scenario's transition rows and new-plan mixes, prepared once for
 /// every draw of a sweep (see `DirichletPlan`).
 public struct DirichletPlans: Sendable {
-  /// `rows[age][p]`: the row `p` of the age's matrix, when the scenario draws transitions.
-  let rows: [[DirichletPlan]]?
-  /// The positive shares of all the rows: the matrices' non-zeros.
-  let rowShares: Int
-  /// `mix[age]`, when the scenario draws new-plan mixes.
-  let mix: [DirichletPlan]?
-  /// The positive shares of all the ages' mixes: their non-zero cells.
-  let mixShares: Int
+  /// The rows `p` of every age's matrix, age by age, when the scenario draws transitions
+  /// (stream `2³⁰ + a · P + p`).
+  let rows: DirichletSet?
+  /// Every age's mix, when the scenario draws new-plan mixes (stream `2³¹ + a`).
+  let mix: DirichletSet?
 
   /// The samplers of `s`'s `uncertainty` section.
   public init(_ s: Scenario) {
     let P = s.placementCount
     rows = s.uncertainty.transitionConcentration.map { kappa in
-      s.transition.map { matrix in
-        (0..<P).map { p in DirichletPlan(mean: matrix[(p * P)..<((p + 1) * P)], concentration: kappa) }
+      DirichletSet(
+        s.transition.enumerated().flatMap { a, matrix in
+          (0..<P).map { p in
+            (
+              DirichletPlan(mean: matrix[(p * P)..<((p + 1) * P)], concentration: kappa),
+              0x4000_0000 | UInt32(a * P + p)
+            )
+          }
+        })
+    }
+    mix = s.uncertainty.newPlanMixConcentration.map { kappa in
+      DirichletSet(
+        s.newPlanMix.enumerated().map { a, mix in
+          (DirichletPlan(mean: mix[...], concentration: kappa), 0x8000_0000 | UInt32(a))
+        })
+    }
+  }
+}
+
+/// Dirichlet samplers drawn together, each from its own stream of a draw: a scenario's
+/// transition rows, or its new-plan mixes.
+struct DirichletSet: Sendable {
+  let plans: [DirichletPlan]
+  /// `streams[i]`: the stream of `plans[i]`.
+  let streams: [UInt32]
+  /// The positive shares of all the plans.
+  let shares: Int
+
+  init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
+    self.plans = plans.map(\.plan)
+    streams = plans.map(\.stream)
+    shares = plans.reduce(0) { $0 + $1.plan.components.count }
+  }
+
+  /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
+  ///
+  /// A plan with one positive share draws it as G / G = 1 exactly (or, should G underflow,
+  /// shape / shape = 1), whatever its stream gives: its gamma is skipped.
+  func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
+    var values = [Double](repeating: 0, count: shares)
+    // The plans are read in place (through buffers), not copied out of their arrays.
+    values.withUnsafeMutableBufferPointer { out in
+      streams.withUnsafeBufferPointer { streams in
+        plans.withUnsafeBufferPointer { plans in
+          var offset = 0
+          for i in plans.indices {
+            let count = plans[i].components.count
+            guard count > 0 else { continue }
+            if count == 1 {
+              out[offset] = 1
+              offset += 1
+              continue
+            }
+            var stream = RandomStream(generator, draw: draw, stream: streams[i])
+            plans[i].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
+            offset += count
+          }
+        }
       }
     }
-    rowShares = rows.map { $0.joined().reduce(0) { $0 + $1.components.count } } ?? 0
-    mix = s.uncertainty.newPlanMixConcentration.map { kappa in
-      s.newPlanMix.map { DirichletPlan(mean: $0[...], concentration: kappa) }
-    }
-    mixShares = mix.map { $0.reduce(0) { $0 + $1.components.count } } ?? 0
+    return values
   }
 }

@@ -135,16 +135,25 @@ public enum Sweep {
     let P = base.placementCount
     let groups = PlacementGroup.allCases
     let groupOf = base.taxonomy.placements.map { p in groups.firstIndex(of: p.group) ?? 0 }
-    // Draws of a scenario without drawn scenario numbers differ from the sweep's scenario and
-    // parameters only in the HNB allocation and the top-ups (`Draw`): the checks' result is the
-    // sweep's, kept from draw to draw with those two swapped in, rather than a copy of every
-    // field of each draw's scenario. By index: each draw is read in place, not copied.
-    let numbers = base.uncertainty.inputs.contains(where: \.setsNumbers)
-    guard let first = batch.first, let firstPath = paths[0] else { return [] }
+    // A draw holds only what differs from the sweep's scenario and parameters (`Draw`): the
+    // checks' result is kept from draw to draw with each draw's differences swapped in, rather
+    // than built from a copy of every field of each draw's scenario. By index: each draw is
+    // read in place, not copied.
+    guard let firstPath = paths.first ?? nil else { return [] }
     var kept = ScenarioResult(
-      scenario: first.scenario, parameters: first.parameters, path: firstPath, accounts: [], reserve: [], kpis: [],
+      scenario: base, parameters: model.parameters, path: firstPath, accounts: [], reserve: [], kpis: [],
       unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil, unmitigatedReserve: nil,
       savings: [])
+    // Each metric's position in a row, and the plans by group of the year being put.
+    let metric = (
+      totalPlans: SweepMetric.totalPlans.index, plans: groups.map { SweepMetric.plans($0).index },
+      expenditure: SweepMetric.expenditure.index, income: SweepMetric.income.index,
+      inYearBalance: SweepMetric.inYearBalance.index, cumulativeBalance: SweepMetric.cumulativeBalance.index,
+      deficitPercentOfDSG: SweepMetric.deficitPercentOfDSG.index
+    )
+    var byGroup = Array(repeating: 0.0, count: groups.count)
+    /// Whether `kept` holds a draw's resolved scenario rather than the sweep's.
+    var keptResolved = false
     /// The accounts, reserve and checks of `r` (its path and prices set), in place.
     func check(_ r: inout ScenarioResult) {
       r.accounts = Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path)
@@ -153,34 +162,37 @@ public enum Sweep {
     }
     return batch.indices.map { i in
       guard let path = paths[i] else { preconditionFailure("draw \(i) of a batch was not projected") }
-      if numbers || batch[i].projection != nil {
-        kept = ScenarioResult(
-          scenario: batch[i].scenario, parameters: batch[i].parameters, path: path, accounts: [], reserve: [],
-          kpis: [], unmitigatedParameters: nil, unmitigatedPath: nil, unmitigatedAccounts: nil,
-          unmitigatedReserve: nil, savings: [])
-      } else {
-        kept.scenario.income.hnbAllocation = batch[i].scenario.income.hnbAllocation
-        kept.parameters.topUp = batch[i].parameters.topUp
-        kept.path = path
+      if let resolved = batch[i].resolved {
+        kept.scenario = resolved.scenario
+        kept.parameters = resolved.parameters
+        keptResolved = true
+      } else if keptResolved {
+        kept.scenario = base
+        kept.parameters = model.parameters
+        keptResolved = false
       }
+      kept.scenario.income.hnbAllocation =
+        batch[i].hnbAllocation ?? batch[i].resolved?.scenario.income.hnbAllocation ?? base.income.hnbAllocation
+      kept.parameters.topUp = batch[i].topUp ?? batch[i].resolved?.parameters.topUp ?? model.parameters.topUp
+      kept.path = path
       check(&kept)
       let (accounts, reserve) = (kept.accounts, kept.reserve)
       var row = Array(repeating: 0.0, count: SweepMetric.ordered.count * H)
       for f in 0..<H {
-        func put(_ metric: SweepMetric, _ x: Double) { row[metric.index * H + f] = x }
-        var byGroup = Array(repeating: 0.0, count: groups.count)
+        func put(_ metric: Int, _ x: Double) { row[metric * H + f] = x }
+        for g in byGroup.indices { byGroup[g] = 0 }
         var total = 0.0
         for (j, x) in path.occupancy[f + 1].enumerated() {
           total += x
           byGroup[groupOf[j % P]] += x
         }
-        put(.totalPlans, total)
-        for (g, x) in zip(groups, byGroup) { put(.plans(g), x) }
-        put(.expenditure, accounts[f].expenditure)
-        put(.income, accounts[f].income)
-        put(.inYearBalance, reserve[f].inYear)
-        put(.cumulativeBalance, reserve[f].closing)
-        put(.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
+        put(metric.totalPlans, total)
+        for (g, x) in byGroup.enumerated() { put(metric.plans[g], x) }
+        put(metric.expenditure, accounts[f].expenditure)
+        put(metric.income, accounts[f].income)
+        put(metric.inYearBalance, reserve[f].inYear)
+        put(metric.cumulativeBalance, reserve[f].closing)
+        put(metric.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
       }
       return row
     }

@@ -105,8 +105,10 @@ import Testing
     let mitigated = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
     for index in 0..<300 {
       let draw = try Draw(base: s, mitigated: mitigated, generator: Philox4x32(seed: 2), index: index)
-      #expect(!draw.scenario.income.hnbAllocation.isEmpty && draw.scenario.income.hnbAllocation.allSatisfy { $0 > 0 })
-      #expect(!draw.parameters.topUp.joined().isEmpty && draw.parameters.topUp.joined().allSatisfy { $0 >= 0 })
+      let allocation = draw.scenario(over: s).income.hnbAllocation
+      let topUp = draw.parameters(over: mitigated).topUp.joined()
+      #expect(!allocation.isEmpty && allocation.allSatisfy { $0 > 0 })
+      #expect(!topUp.isEmpty && topUp.allSatisfy { $0 >= 0 })
     }
   }
 }

@@ -159,7 +159,7 @@ import Testing
     let H = s.horizonYears
     let adjusted = try GoalSeekVariable.transferPercent.applied(0.3, to: s)
     #expect(adjusted.income.schoolsBlockTransferPercent == Array(repeating: 0.3, count: H))
-    let drawn = try Draw.resolved(adjusted, values: [Array(repeating: -1, count: H)])
+    let drawn = try Draw.resolve(adjusted, values: [Array(repeating: -1, count: H)])
     #expect(drawn.openingBalance == -1)
     #expect(drawn.income.schoolsBlockTransferPercent == Array(repeating: 0.3, count: H))
     let transfer = try Self.load([
@@ -169,10 +169,10 @@ import Testing
       )
     ])
     #expect(transfer.uncertainty.inputs.map(\.id) == ["income.schools_block_transfer_percent"])
-    let drawnTransfer = try Draw.resolved(transfer, values: [Array(repeating: 0.7, count: H)])
+    let drawnTransfer = try Draw.resolve(transfer, values: [Array(repeating: 0.7, count: H)])
     #expect(drawnTransfer.income.schoolsBlockTransferPercent == Array(repeating: 0.7, count: H))
     let seeking = try GoalSeekVariable.transferPercent.applied(0.2, to: transfer)
-    let seekingDrawn = try Draw.resolved(seeking, values: [Array(repeating: 0.7, count: H)])
+    let seekingDrawn = try Draw.resolve(seeking, values: [Array(repeating: 0.7, count: H)])
     #expect(seekingDrawn.income.schoolsBlockTransferPercent == Array(repeating: 0.2, count: H))
   }
 
@@ -201,7 +201,7 @@ import Testing
   @Test func aDrawTheInputsRefuseNamesTheDrawnValues() throws {
     let s = try Self.load([Self.uncertainEdits[2]])
     let H = s.horizonYears
-    let message = thrownMessage { _ = try Draw.resolved(s, values: [Array(repeating: 9, count: H)]) }
+    let message = thrownMessage { _ = try Draw.resolve(s, values: [Array(repeating: 9, count: H)]) }
     #expect(
       message?.hasSuffix(
         "tiny.yaml:13:3: caseload.incidence_trend_fraction_per_year: expected a trend that keeps every rate within "
