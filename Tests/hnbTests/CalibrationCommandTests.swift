@@ -545,18 +545,7 @@ import Testing
   /// Each way `hnb fit --panel --scenario` is refused gives the message and exit code of
   /// docs/BAD_INPUTS.md's F table, and writes nothing (`--out` does not appear).
   @Test func theFCasesGiveTheirMessages() throws {
-    let text = try String(
-      contentsOf: HNBCommand.root.appendingPathComponent("docs/BAD_INPUTS.md"), encoding: .utf8)
-    var documented: [String: (status: Int32, message: String)] = [:]
-    for line in text.split(separator: "\n") where line.hasPrefix("| F") {
-      let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: .whitespaces)
-      }
-      guard cells.count >= 6, let status = Int32(cells[4]), cells[5].hasPrefix("`"), cells[5].hasSuffix("`") else {
-        continue
-      }
-      documented[cells[1]] = (status, String(cells[5].dropFirst().dropLast()).replacingOccurrences(of: "⏎", with: "\n"))
-    }
+    let documented = try HNBCommand.documentedCases("F")
     let fm = FileManager.default
     let dir = HNBCommand.freshDirectory()
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -38,6 +38,23 @@ struct HNBCommand {
       stderr: String(decoding: errData, as: UTF8.self))
   }
 
+  /// The rows of one table of docs/BAD_INPUTS.md whose ids start with `prefix` (`"I"`, `"F"`): id →
+  /// (exit code, whole standard error, its placeholders left as written, `⏎` made a line break).
+  static func documentedCases(_ prefix: String) throws -> [String: (status: Int32, message: String)] {
+    let text = try String(contentsOf: root.appendingPathComponent("docs/BAD_INPUTS.md"), encoding: .utf8)
+    var cases: [String: (status: Int32, message: String)] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("| " + prefix) {
+      let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard cells.count >= 6, let status = Int32(cells[4]), cells[5].hasPrefix("`"), cells[5].hasSuffix("`") else {
+        continue
+      }
+      cases[cells[1]] = (status, String(cells[5].dropFirst().dropLast()).replacingOccurrences(of: "⏎", with: "\n"))
+    }
+    return cases
+  }
+
   /// A new, not yet existing directory under the temporary directory.
   static func freshDirectory() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("hnb-e2e-\(UUID().uuidString)").path

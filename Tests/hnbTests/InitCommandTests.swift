@@ -281,28 +281,10 @@ import Testing
 
   // MARK: bad input (docs/BAD_INPUTS.md, I cases)
 
-  /// The I rows of docs/BAD_INPUTS.md: id → (exit code, whole standard error, with `{root}`,
-  /// `{pack}` and `⏎` for a line break).
-  static func documentedICases() throws -> [String: (status: Int32, message: String)] {
-    let text = try String(
-      contentsOf: HNBCommand.root.appendingPathComponent("docs/BAD_INPUTS.md"), encoding: .utf8)
-    var cases: [String: (status: Int32, message: String)] = [:]
-    for line in text.split(separator: "\n") where line.hasPrefix("| I") {
-      let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: .whitespaces)
-      }
-      guard cells.count >= 6, let status = Int32(cells[4]), cells[5].hasPrefix("`"), cells[5].hasSuffix("`") else {
-        continue
-      }
-      cases[cells[1]] = (status, String(cells[5].dropFirst().dropLast()).replacingOccurrences(of: "⏎", with: "\n"))
-    }
-    return cases
-  }
-
   /// Each way `hnb init` is refused gives the documented message and exit code, and writes
   /// nothing: `{root}/out` does not appear, and a refused folder is left byte for byte.
   @Test func theICasesGiveTheirMessages() throws {
-    let documented = try Self.documentedICases()
+    let documented = try HNBCommand.documentedCases("I")
     let fm = FileManager.default
     let root = HNBCommand.freshDirectory()
     try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
