@@ -9,7 +9,7 @@ import TestSupport
 /// What `hnb bench --vs-numpy` hands the numpy reference and reads back from the sweep.
 @Suite struct BenchmarkVsNumpyTests {
   @Test func modelInputsAreTheScenarioInHnbLayouts() throws {
-    let s = try ScenarioLoader.load(path: BatchProjectionTests.repository("Scenarios/sutton/sweep/baseline.yaml"))
+    let s = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/baseline.yaml"))
     let inputs = try Benchmark.modelInputs(s)
     #expect(JSONSerialization.isValidJSONObject(inputs))
     let (A, P, N, H) = (AgeAxis.count, s.placementCount, s.needCount, s.horizonYears)
@@ -66,13 +66,13 @@ import TestSupport
     let python = try #require(Self.python)
     return try Benchmark.spawn(
       [
-        python, BatchProjectionTests.repository("scripts/bench/numpy_reference.py"), "--inputs", file.path, "--check",
+        python, Fixtures.repository("scripts/bench/numpy_reference.py"), "--inputs", file.path, "--check",
         "--draws", "20", "--chunk", "10",
       ], output: directory.appendingPathComponent("output.txt").path)
   }
 
   static func suttonSweep() throws -> Scenario {
-    try ScenarioLoader.load(path: BatchProjectionTests.repository("Scenarios/sutton/sweep/baseline.yaml"))
+    try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/baseline.yaml"))
   }
 
   /// The reference reproduces hnb's deterministic run of the sweep's scenario (the Sutton

@@ -43,7 +43,7 @@ import TestSupport
   /// The Sutton scenario with three mitigations (8 runs): the results of `ScenarioRun` are the
   /// runs in turn, and the savings add up to unmitigated minus mitigated expenditure.
   @Test func suttonScenarioSavingsReconcile() throws {
-    let s = try ScenarioLoader.load(path: BatchProjectionTests.repository("Scenarios/sutton/local_specialist.yaml"))
+    let s = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/local_specialist.yaml"))
     #expect(s.mitigations.count >= 2)
     let reference = Self.allAtOnce(s)
     let result = try ScenarioRun.run(s)

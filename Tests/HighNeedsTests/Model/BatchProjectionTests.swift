@@ -30,11 +30,6 @@ import TestSupport
     return m
   }
 
-  static func repository(_ path: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(path).path
-  }
-
   static func close(_ a: Double, _ b: Double) -> Bool {
     a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-9) || a.isApproximatelyEqual(to: b, relativeTolerance: 1e-9)
   }
@@ -75,14 +70,14 @@ import TestSupport
   /// Dirichlet rows and mix, incidence and cessation per year, and mitigations that move new
   /// plans and placements (the combined SEP scenario).
   @Test func suttonCombinedSweepDrawsMatchTheDeterministicEngine() throws {
-    let s = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
+    let s = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/combined.yaml"))
     #expect(s.uncertainty.transitionConcentration != nil && s.uncertainty.newPlanMixConcentration != nil)
     try check(s, draws: 7, seed: 5)
   }
 
   /// Shared matrices: the transitions go through one `dgemm` over the batch.
   @Test func drawsSharingTheirMatricesMatchTheDeterministicEngine() throws {
-    var s = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
+    var s = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/combined.yaml"))
     s.uncertainty.transitionConcentration = nil
     s.uncertainty.newPlanMixConcentration = nil
     try check(s, draws: 5, seed: 8)
@@ -112,7 +107,7 @@ import TestSupport
       }
       return workspace
     }
-    let combined = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
+    let combined = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/combined.yaml"))
     try check(combined, draws: 6, seed: 4, workspace: poisoned())
     var shared = combined
     shared.uncertainty.transitionConcentration = nil

@@ -8,11 +8,6 @@ import Testing
 /// One implementation of the yearly step: the deterministic projection is the batched
 /// projection with a batch of one, and the state it keeps is the batch's.
 @Suite struct OneYearlyStepTests {
-  static func repository(_ path: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(path).path
-  }
-
   /// A workspace whose every buffer holds NaN, as an earlier batch's numbers might.
   static func poisoned() -> BatchWorkspace {
     let workspace = BatchWorkspace()
@@ -27,7 +22,7 @@ import Testing
   /// occupancy and flows to the bit (the central draw of a sweep is `hnb run`), with levers
   /// that move new plans and placements (combined) and with capacity binding.
   @Test func aDrawThatChangesNothingIsTheDeterministicRunToTheBit() throws {
-    var combined = try ScenarioLoader.load(path: Self.repository("Scenarios/sutton/sweep/combined.yaml"))
+    var combined = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/combined.yaml"))
     combined.uncertainty.transitionConcentration = nil
     combined.uncertainty.newPlanMixConcentration = nil
     for s in [combined, try MitigationTests.capacityScenario()] {

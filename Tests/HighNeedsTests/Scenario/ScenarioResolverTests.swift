@@ -25,14 +25,9 @@ import Testing
   /// The Sutton scenarios, each the family of a file with levers, overflow and trends.
   static let sutton = ["Scenarios/sutton/combined.yaml", "Scenarios/sutton/sweep/combined_delivery.yaml"]
 
-  static func repository(_ path: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(path).path
-  }
-
   @Test(arguments: sutton)
   func loadingIsParsingThenResolving(_ path: String) throws {
-    let file = Self.repository(path)
+    let file = Fixtures.repository(path)
     let loaded = try ScenarioLoader.load(path: file)
     let inputs = try ScenarioLoader.parse(path: file)
     let resolved = try ScenarioResolver.resolve(inputs)

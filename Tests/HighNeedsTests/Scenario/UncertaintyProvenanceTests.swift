@@ -8,13 +8,9 @@ import Testing
 /// `status` or `assumption`, as a number does), and the assumptions log carries it onto every
 /// parameter of its distribution, so `hnb validate` lists none of them as unsourced.
 @Suite struct UncertaintyProvenanceTests {
-  static func repository(_ path: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(path).path
-  }
 
   static func uncertaintyEntries(_ path: String) throws -> [AssumptionEntry] {
-    try ScenarioLoader.load(path: repository(path)).assumptions.filter { $0.key.hasPrefix("uncertainty.") }
+    try ScenarioLoader.load(path: Fixtures.repository(path)).assumptions.filter { $0.key.hasPrefix("uncertainty.") }
   }
 
   @Test func suttonsStatedSpreadsAreAssumptionsWithTheirSource() throws {

@@ -15,6 +15,12 @@ enum Fixtures {
     }
   }
 
+  /// `path` inside the repository (this file is Tests/HighNeedsTests/Support/Fixtures.swift).
+  static func repository(_ path: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(path).path
+  }
+
   static func tiny() throws -> Scenario {
     try ScenarioLoader.load(path: tinyDirectory.appendingPathComponent("tiny.yaml").path)
   }
