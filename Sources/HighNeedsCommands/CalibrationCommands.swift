@@ -286,8 +286,9 @@ public struct FitCommand: Sendable {
           + "\(NumberFormat.fixed(pooled.nationalGrowth, 4)) plus \(NumberFormat.fixed(pooled.fit.shrinkWeight, 3)) × the "
           + "size weight × the LA's deviation \(NumberFormat.fixed(pooled.deviation, 4)) = "
           + "\(NumberFormat.fixed(pooled.growth, 4)) log points a year, written in pooled_trend.yaml "
-          + (inputs.scenario.map {
-            "as \($0)'s incidence trend year by year (the forecast total less the plans kept, over its new plans), "
+          + (series.map {
+            "as \($0.scenario)'s \($0.0.trendKey == GrowthSeries.requestTrendKey ? "request" : "incidence") trend "
+              + "year by year (the forecast total less the plans kept, over its new plans), "
           } ?? "as one incidence trend (the growth of the total; --scenario writes a scenario's series), ")
           + "from \(historyPath) and \(panelPath)")
     }

@@ -487,16 +487,7 @@ import Testing
   /// The fit's series for an LA's generated scenario is the one `hnb init` wrote in it: the same
   /// code (`GrowthSeries`) from the same panel and the scenario's own inputs.
   @Test func fitsSeriesForAGeneratedScenarioIsInitsSeries() throws {
-    let panel = try String(contentsOfFile: HNBCommand.root.path + "/Data/national/panel.csv", encoding: .utf8)
-    let history =
-      "year,plans\n"
-      + panel.split(separator: "\n").filter { $0.hasPrefix("887,") }.map { line -> String in
-        let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-        return "\(cells[2]),\(cells[3])"
-      }.joined(separator: "\n") + "\n"
-    let folder = HNBCommand.freshDirectory()
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try history.write(toFile: folder + "/medway.csv", atomically: true, encoding: .utf8)
+    let folder = try Self.medwayHistoryFolder()
     let out = folder + "/fit"
     let result = try HNBCommand.run([
       "fit", "--history", folder + "/medway.csv", "--panel", "Data/national/panel.csv", "--scenario",
@@ -518,6 +509,88 @@ import Testing
     #expect(fitted == Array(values(generated).prefix(fitted.count)), "\(fitted) \(values(generated))")
     let distribution = try #require(written.split(separator: "\n").first { $0.contains("type: lognormal") })
     #expect(sweep.contains(distribution), "\(distribution)")
+  }
+  /// A fresh folder holding `medway.csv`, Medway's (887) totals from the bundled panel: the
+  /// `--history` of its generated scenarios.
+  static func medwayHistoryFolder() throws -> String {
+    let panel = try String(contentsOfFile: HNBCommand.root.path + "/Data/national/panel.csv", encoding: .utf8)
+    let history =
+      "year,plans\n"
+      + panel.split(separator: "\n").filter { $0.hasPrefix("887,") }.map { line -> String in
+        let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+        return "\(cells[2]),\(cells[3])"
+      }.joined(separator: "\n") + "\n"
+    let folder = HNBCommand.freshDirectory()
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try history.write(toFile: folder + "/medway.csv", atomically: true, encoding: .utf8)
+    return folder
+  }
+
+  /// For a scenario whose new plans come from the assessment pipeline the fit writes the request
+  /// trend: for Medway's generated pipeline (lag 0) it is init's series (to the rounding of the
+  /// request rates init wrote), and with plans that start after the census (lag 0.4, where each
+  /// year carries the year before's requests) a scenario that extends it follows the forecast.
+  @Test func fitsRequestTrendMakesAPipelineScenarioFollowTheForecast() throws {
+    let folder = try Self.medwayHistoryFolder()
+    let generated = folder + "/generated"
+    try FileManager.default.copyItem(
+      atPath: HNBCommand.root.path + "/Scenarios/medway/generated", toPath: generated)
+    func fit(_ scenario: String, out: String) throws -> String {
+      let result = try HNBCommand.run([
+        "fit", "--history", folder + "/medway.csv", "--panel", "Data/national/panel.csv", "--scenario",
+        generated + "/" + scenario, "--out", generated + "/" + out,
+      ])
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(
+        result.stdout.contains("pipeline.yaml's request trend") || result.stdout.contains("lagged.yaml's request trend")
+      )
+      return try String(contentsOfFile: generated + "/" + out + "/pooled_trend.yaml", encoding: .utf8)
+    }
+    func values(_ text: String) -> [Double] {
+      text.split(separator: "\n").filter { $0.hasPrefix("      \"20") && $0.contains(": {value: ") }.compactMap {
+        Double($0.split(separator: "value: ").last?.prefix { $0 != "," } ?? "")
+      }
+    }
+    let written = try fit("pipeline.yaml", out: "fit")
+    #expect(written.contains("  pipeline:\n    requests_trend_fraction_per_year:\n"))
+    let shipped = try String(contentsOfFile: generated + "/pipeline.yaml", encoding: .utf8)
+    let (fitted, inits) = (values(written), values(shipped))
+    #expect(fitted.count == 10 && inits.count == 10)
+    for (a, b) in zip(fitted, inits) { #expect(abs(a - b) <= 5e-6, "\(fitted) \(inits)") }
+
+    try """
+    name: medway-lagged
+    title: lagged
+    extends: pipeline.yaml
+    caseload:
+      pipeline:
+        lag_share: {value: 0.4, source: test}
+
+    """.write(toFile: generated + "/lagged.yaml", atomically: true, encoding: .utf8)
+    let lagged = try fit("lagged.yaml", out: "lagfit")
+    try """
+    name: medway-lagged-fitted
+    title: lagged, fitted
+    extends: [lagged.yaml, lagfit/pooled_trend.yaml]
+
+    """.write(toFile: generated + "/fitted.yaml", atomically: true, encoding: .utf8)
+    let runOut = folder + "/run"
+    let run = try HNBCommand.run(["run", generated + "/fitted.yaml", "--out", runOut])
+    #expect(run.status == 0, "\(run.stderr)")
+    var totals: [String: Double] = [:]
+    for row in try HNBCommand.readCSV(runOut + "/ehcp.csv") {
+      totals[row["census_year"] ?? "", default: 0] += Double(row["plans"] ?? "") ?? .nan
+    }
+    let path = try #require(lagged.split(separator: "\n").first { $0.hasPrefix("# Forecast total by January: ") })
+    let forecast = path.dropFirst("# Forecast total by January: ".count).prefix { $0 != ";" }.split(separator: ",")
+    #expect(forecast.count == 10)
+    for entry in forecast {
+      let parts = entry.split(separator: " ")
+      let year = String(parts[0])
+      let plans = try #require(Double(parts[1]))
+      // Written to the plan and the trend to 6 decimals.
+      #expect(abs((totals[year] ?? .nan) - plans) <= 1, "\(year): \(totals[year] ?? .nan) against \(plans)")
+    }
   }
 
   @Test func backtestOfAHistoryWithAPanelScoresThePooledCandidate() throws {
@@ -556,6 +629,27 @@ import Testing
     let cessation = try String(contentsOfFile: dir + "/data/cessation.csv", encoding: .utf8)
     try (cessation + "16,fe_general,0.2\n").write(
       toFile: dir + "/data/cessation.csv", atomically: true, encoding: .utf8)
+    // F04: every pipeline plan starting after the census; F07: requests given for every year.
+    func pipeline(_ name: String, requests: String, lag: Int) throws {
+      try """
+      name: \(name)
+      title: \(name)
+      extends: baseline.yaml
+      caseload:
+        incidence: none
+        incidence_trend_fraction_per_year: none
+        pipeline:
+          requests: {file: \(requests), source: test}
+          refusals: {file: data/pipeline/refusals.csv, source: test}
+          conversions: {file: data/pipeline/conversions.csv, source: test}
+          lag_share: {value: \(lag), source: test}
+
+      """.write(toFile: dir + "/\(name).yaml", atomically: true, encoding: .utf8)
+    }
+    try pipeline("late", requests: "data/pipeline/requests.csv", lag: 1)
+    try pipeline("by_year", requests: "data/requests_by_year.csv", lag: 0)
+    try ("census_year,age,rate\n" + (2026...2035).map { "\($0),0-25,0.01\n" }.joined()).write(
+      toFile: dir + "/data/requests_by_year.csv", atomically: true, encoding: .utf8)
     let history = ["--history", "Calibration/data/sutton_history.csv"]
     let panel = ["--panel", "Data/national/panel.csv"]
     let out = ["--out", dir + "/out"]
@@ -563,9 +657,10 @@ import Testing
       "F01": history + ["--scenario", "Scenarios/sutton/baseline.yaml"] + out,
       "F02": panel + ["--transitions", "t.csv"] + out,
       "F03": history + panel + ["--scenario", "Scenarios/sutton/retrospective/baseline_2019.yaml"] + out,
-      "F04": history + panel + ["--scenario", "Scenarios/sutton/reform_2026.yaml"] + out,
+      "F04": history + panel + ["--scenario", dir + "/late.yaml"] + out,
       "F05": history + panel + ["--scenario", dir + "/baseline.yaml"] + out,
       "F06": history + panel + ["--scenario", dir + "/none.yaml"] + out,
+      "F07": history + panel + ["--scenario", dir + "/by_year.yaml"] + out,
     ]
     #expect(documented.keys.sorted() == arguments.keys.sorted())
     for (id, args) in arguments.sorted(by: { $0.key < $1.key }) {

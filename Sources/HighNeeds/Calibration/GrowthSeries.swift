@@ -20,6 +20,8 @@ public struct GrowthSeries: Sendable {
   public var factor: (median: Double, sdLog: Double)?
   /// The census years whose trend was held inside the bounds (so the model's total leaves the path).
   public var clamped: [Int]
+  /// The key the trend is written as: `incidenceTrendKey`, or `requestTrendKey` for a pipeline.
+  public var trendKey = GrowthSeries.incidenceTrendKey
 
   /// The trend a year may take: a fall of half, a doubling.
   public static let trendBounds = -0.5...1.0
@@ -83,14 +85,32 @@ public struct GrowthSeries: Sendable {
     forecast: PooledForecast, stock: [Double], cessation: [Double], years horizon: Int, census: Int,
     highestRate: Double, base: (Int) -> [Double]
   ) -> GrowthSeries {
+    make(
+      forecast: forecast, stock: stock, cessation: cessation, years: horizon, census: census,
+      highestRate: highestRate
+    ) { t in (base(t), []) }
+  }
+
+  /// The trend that makes the model's total follow `forecast` when the new plans at census `t`
+  /// are `current · m_t + carried · m_{t−1}` by age (`arrivals(t)`): a pipeline whose share `λ`
+  /// of a year's plans starts after the census carries the year before's multiplier.
+  ///
+  /// `m_t = (P̂_t − K_t − m_{t−1} · Σ carried) / Σ current`; the rest as `make(…base:)`, which is
+  /// this with nothing carried.
+  public static func make(
+    forecast: PooledForecast, stock: [Double], cessation: [Double], years horizon: Int, census: Int,
+    highestRate: Double, arrivals: (Int) -> (current: [Double], carried: [Double])
+  ) -> GrowthSeries {
     let path = (1...horizon).map { exp(forecast.logForecast(horizon: $0)) }
     var multiplier = 1.0
     var trend: [Double] = []
     var clamped: [Int] = []
     let run = totals(stock: stock, cessation: cessation, years: horizon) { t, kept in
-      let b = base(t)
+      let (b, carried) = arrivals(t)
+      let previous = multiplier
       let needed = b.reduce(0, +)
-      let wanted = needed > 0 ? (path[t - 1] - kept) / needed : multiplier
+      let fromBefore = carried.isEmpty ? 0 : previous * carried.reduce(0, +)
+      let wanted = needed > 0 ? (path[t - 1] - kept - fromBefore) / needed : multiplier
       var g = wanted / multiplier - 1
       var upper = trendBounds.upperBound
       if highestRate > 0 { upper = min(upper, 0.5 / (highestRate * multiplier) - 1) }
@@ -102,7 +122,8 @@ public struct GrowthSeries: Sendable {
       g = Double(NumberFormat.trimmed(g, places: 6)) ?? g
       trend.append(g)
       multiplier *= 1 + g
-      return b.map { $0 * multiplier }
+      if carried.isEmpty { return b.map { $0 * multiplier } }
+      return zip(b, carried).map { $0 * multiplier + $1 * previous }
     }
     let arrived = zip(run.total, run.keptOfBase).map { $0 - $1 }
     var lows: [Double] = []
@@ -145,13 +166,23 @@ public struct GrowthSeries: Sendable {
 }
 
 extension GrowthSeries {
+  /// The key of the incidence trend, which `make` fits unless told otherwise.
+  public static let incidenceTrendKey = "caseload.incidence_trend_fraction_per_year"
+  /// The key of the pipeline's request trend.
+  public static let requestTrendKey = "caseload.pipeline.requests_trend_fraction_per_year"
+
   /// The series that makes `scenario`'s total follow `forecast` (`hnb fit --panel --scenario`).
   ///
-  /// Its base stock by age, its cessation by age, and its new plans at the incidence as written
-  /// without its own trend (`population × incidence`, year by year). An error names `file` when
-  /// the scenario starts from another census than the forecast's origin, takes new plans from a
-  /// pipeline, or has cessation that differs by placement at an age (its total then depends on
-  /// the placements, which the identity of the total by age does not follow).
+  /// Its base stock by age, its cessation by age, and its new plans as written without its own
+  /// trend: `population × incidence` year by year, or, when new plans come from the assessment
+  /// pipeline, the plans it starts with its request trend left out, so that the series is the
+  /// request trend (`caseload.pipeline.requests_trend_fraction_per_year`). An error names the key
+  /// (file:line:column where it is written, else `file`) when the scenario starts from another
+  /// census than the forecast's origin, gives the rates the trend would scale for every census
+  /// year (a trend cannot apply), starts every pipeline plan after the census (`lag_share` 1: a
+  /// year's requests never reach its own census), or has cessation that differs by placement at
+  /// an age (its total then depends on the placements, which the identity of the total by age
+  /// does not follow).
   public static func forScenario(_ forecast: PooledForecast, scenario: Scenario, file: String) throws -> GrowthSeries {
     let tree = scenario.resolvedTree
     func location(_ key: String) -> SourceLocation { keyLocation(key, in: tree) ?? SourceLocation(file: file) }
@@ -161,11 +192,26 @@ extension GrowthSeries {
         expected: "the census of the --history's last fitted year, \(forecast.origin) (the pooled forecast's origin)",
         found: "\(scenario.baseCensusYear)")
     }
-    guard scenario.pipeline == nil, scenario.inputs.caseload.incidence != nil else {
+    let caseload = scenario.inputs.caseload
+    let scaled =
+      caseload.pipeline.map { ($0.requests, "caseload.pipeline.requests", "request rates") }
+      ?? caseload.incidence.map { ($0, "caseload.incidence", "incidence") }
+    guard let (rates, key, what) = scaled else {
       throw InputError(
-        location("caseload.pipeline"), key: "caseload.pipeline",
-        expected: "new plans from caseload.incidence (the trend is of new plans per resident)",
-        found: "new plans from the assessment pipeline")
+        location("caseload"), key: "caseload", expected: "new plans from caseload.incidence or caseload.pipeline",
+        found: "neither")
+    }
+    if rates.byYear {
+      throw InputError(
+        location(key), key: key,
+        expected: "\(what) as one age profile (age,\(rates.column)) that the fitted trend grows",
+        found: "\(rates.file) giving every census year")
+    }
+    if let lag = caseload.pipeline?.lagShare, lag.value >= 1 {
+      throw InputError(
+        location("caseload.pipeline.lag_share"), key: "caseload.pipeline.lag_share",
+        expected: "a lag share below 1 (with every plan starting after the census, a year's requests never reach it)",
+        found: NumberFormat.trimmed(lag.value))
     }
     let ages = AgeAxis.maxAge + 1
     for a in 0..<(ages - 1) {
@@ -179,15 +225,34 @@ extension GrowthSeries {
     }
     var flatInputs = scenario.inputs
     flatInputs.caseload.incidence?.growth = nil
+    flatInputs.caseload.pipeline?.requests.growth = nil
     let flat = try ScenarioResolver.resolve(flatInputs)
     let cells = scenario.baselinePlans.count / ages
     let stock = (0..<ages).map { a in scenario.baselinePlans[(a * cells)..<((a + 1) * cells)].reduce(0, +) }
     let cessation = (0..<(ages - 1)).map { scenario.cessationRate[$0].first ?? 0 }
-    let highestRate = flat.incidenceRate.flatMap { $0 }.max() ?? 0
-    return make(
+    guard let pipeline = flat.pipeline else {
+      let highestRate = flat.incidenceRate.flatMap { $0 }.max() ?? 0
+      return make(
+        forecast: forecast, stock: stock, cessation: cessation, years: scenario.horizonYears,
+        census: scenario.baseCensusYear, highestRate: highestRate
+      ) { t in (0..<ages).map { flat.population[t - 1][$0] * flat.incidenceRate[t - 1][$0] } }
+    }
+    // The plans a year's requests end in, by age (`AssessmentPipeline.flows` without levers):
+    // `(1 − λ)` of them start before the census, `λ` a year older after it; the year before the
+    // first had the first year's (a steady start), so its carried share moves with `m_1`.
+    let toPlans = pipeline.assessmentsToPlans(population: flat.population)
+    let lag = pipeline.lagShare
+    func shifted(_ year: [Double]) -> [Double] { [0] + year.dropLast().map { lag * $0 } }
+    var series = make(
       forecast: forecast, stock: stock, cessation: cessation, years: scenario.horizonYears,
-      census: scenario.baseCensusYear, highestRate: highestRate
-    ) { t in (0..<ages).map { flat.population[t - 1][$0] * flat.incidenceRate[t - 1][$0] } }
+      census: scenario.baseCensusYear, highestRate: pipeline.requestRate.flatMap { $0 }.max() ?? 0
+    ) { t in
+      let current = toPlans[t - 1].map { (1 - lag) * $0 }
+      if t == 1 { return (zip(current, shifted(toPlans[0])).map { $0 + $1 }, []) }
+      return (current, shifted(toPlans[t - 2]))
+    }
+    series.trendKey = requestTrendKey
+    return series
   }
 
   /// Where the dotted `key` is written in the scenario's merged tree (the key itself, so the file

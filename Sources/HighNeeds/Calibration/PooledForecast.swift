@@ -209,12 +209,15 @@ extension CalibrationOutput {
     let origin = p.origin
     func n(_ x: Double, _ d: Int = 6) -> String { NumberFormat.trimmed(x, places: d) }
     let path = series.path.map { n($0, 0) }
+    let requests = series.trendKey == GrowthSeries.requestTrendKey
     var lines = [
       "# Written by `\(command)`:",
       "# the pooled method's forecast of the total (docs/CALIBRATION.md, \"The pooled method\") from the",
-      "# census of January \(origin), as \(scenario)'s incidence trend year by year: each year's trend makes",
+      "# census of January \(origin), as \(scenario)'s \(requests ? "request" : "incidence") trend year by year: each year's trend makes",
       "# the new plans the forecast total less the plans kept from the year before (the scenario's",
-      "# cessation by age), over its new plans at the incidence as written (docs/CALIBRATION.md,",
+      requests
+        ? "# cessation by age), over the new plans its pipeline starts without the trend (docs/CALIBRATION.md,"
+        : "# cessation by age), over its new plans at the incidence as written (docs/CALIBRATION.md,",
       "# \"The forecast as a scenario's trend\"); growth held beyond \(PooledForecast.calibratedHorizon) years. A scenario uses",
       "# it with `extends: [\(scenario), DIR/pooled_trend.yaml]`.",
       "# Forecast total by January: "
@@ -223,13 +226,16 @@ extension CalibrationOutput {
     ]
     if !series.clamped.isEmpty {
       lines.append(
-        "# The trend is held within \(n(GrowthSeries.trendBounds.lowerBound))..\(n(GrowthSeries.trendBounds.upperBound)) a year, incidence at least \(n(GrowthSeries.lowestLevel)) x the base year's and every rate at most 0.5 in \(series.clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there."
+        "# The trend is held within \(n(GrowthSeries.trendBounds.lowerBound))..\(n(GrowthSeries.trendBounds.upperBound)) a year, \(requests ? "request rates" : "incidence") at least \(n(GrowthSeries.lowestLevel)) x the base year's and every rate at most 0.5 in \(series.clamped.map(String.init).joined(separator: " ")), so the total leaves the forecast there."
       )
     }
-    lines += ["caseload:", "  incidence_trend_fraction_per_year:"]
+    let keys = series.trendKey.split(separator: ".")
+    lines += keys.enumerated().map { String(repeating: "  ", count: $0) + $1 + ":" }
+    let indent = String(repeating: "  ", count: keys.count)
     for (t, g) in series.trend.enumerated() {
       lines.append(
-        "    \"\(origin + t + 1)\": {value: \(n(g)), source: \"hnb fit: the pooled_shrink forecast of the total from the January \(origin) census, \(path[t]) plans at January \(origin + t + 1), through the stock-flow identity\", status: derived}"
+        indent
+          + "\"\(origin + t + 1)\": {value: \(n(g)), source: \"hnb fit: the pooled_shrink forecast of the total from the January \(origin) census, \(path[t]) plans at January \(origin + t + 1), through the stock-flow identity\", status: derived}"
       )
     }
     if let f = series.factor {
