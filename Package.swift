@@ -66,8 +66,6 @@ let package = Package(
     .executableTarget(
       name: "hnb",
       dependencies: [
-        "HighNeedsCore",
-        "HighNeeds",
         "HighNeedsCommands",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]

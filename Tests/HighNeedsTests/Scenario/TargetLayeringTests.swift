@@ -17,7 +17,7 @@ import Testing
     "HighNeeds": ["HighNeedsCore", "CLAPACKE", "Yams"],
     "HighNeedsReport": ["HighNeedsCore", "HighNeeds", "CXLSXWriter"],
     "HighNeedsCommands": ["HighNeedsCore", "HighNeeds", "HighNeedsReport", "CBLAS"],
-    "hnb": ["HighNeedsCore", "HighNeeds", "HighNeedsCommands", "ArgumentParser"],
+    "hnb": ["HighNeedsCommands", "ArgumentParser"],
   ]
 
   /// Modules of the platform that any target may import.
