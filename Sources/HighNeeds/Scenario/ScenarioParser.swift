@@ -139,6 +139,7 @@ struct ScenarioParser {
     inputs.source.inputFiles = inputFiles
     inputs.source.inputRows = log.rowCounts
     inputs.source.assumptions = log.entries.sorted()
+    for alert in FittedTrendCheck.alerts(tree: tree, files: files) { log.alert(alert.location, alert.message) }
     inputs.source.alerts = log.alerts.sorted()
     return inputs
   }

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Alerts for a fitted caseload trend whose inputs a later `extends:` layer changed.
+///
+/// `hnb init` and `hnb fit --panel --scenario` write the incidence trend (or the pipeline's
+/// request trend) year by year so that the scenario's total follows the pooled forecast, through
+/// the stock-flow identity over the stock, cessation and new plans of the scenario they were
+/// written for (docs/CALIBRATION.md, "The pooled growth in a scenario"). A layer that extends the
+/// scenario and changes one of those inputs keeps the trend but not the forecast: its total
+/// moves away from the forecast with nothing said. This check names each such input.
+public enum FittedTrendCheck {
+  /// What a fitted trend's `source` says, in every year (`GrowthSeries`'s writers).
+  static let marker = "through the stock-flow identity"
+
+  /// Each fitted trend and the inputs its series was derived from.
+  static let derivedFrom: [(trend: String, inputs: [String])] = [
+    (
+      GrowthSeries.incidenceTrendKey,
+      [
+        "caseload.baseline", "caseload.population", "caseload.population_growth_fraction_per_year",
+        "caseload.incidence", "caseload.cessation",
+      ]
+    ),
+    (
+      GrowthSeries.requestTrendKey,
+      [
+        "caseload.baseline", "caseload.population", "caseload.population_growth_fraction_per_year",
+        "caseload.cessation", "caseload.pipeline.requests", "caseload.pipeline.refusals",
+        "caseload.pipeline.conversions", "caseload.pipeline.lag_share",
+      ]
+    ),
+  ]
+
+  /// An alert for each input of a fitted trend written in a later layer than the trend
+  /// (`files`: the scenario's YAML files, child first, as `ScenarioSource.scenarioFiles`).
+  public static func alerts(tree: YAMLTree, files: [String]) -> [Alert] {
+    func rank(_ file: String) -> Int { files.firstIndex(of: file) ?? files.count }
+    var alerts: [Alert] = []
+    for (trendKey, inputs) in derivedFrom {
+      guard let trend = node(trendKey, in: tree), scalars(trend).contains(where: { $0.text.contains(marker) })
+      else { continue }
+      // The latest layer that wrote any part of the trend (lowest rank: child first).
+      guard let trendRank = scalars(trend).map({ rank($0.location.file) }).min() else { continue }
+      let trendFile = files.indices.contains(trendRank) ? files[trendRank] : trendKey
+      for key in inputs {
+        guard let value = node(key, in: tree) else { continue }
+        let later = scalars(value).filter { rank($0.location.file) < trendRank }
+        guard let first = later.min(by: { rank($0.location.file) < rank($1.location.file) }) else { continue }
+        alerts.append(
+          Alert(
+            location: "\(first.location.file): \(key)",
+            message:
+              "set in this layer after \(trendKey) was fitted to the inputs of \(trendFile) (the stock-flow "
+              + "identity), so the total no longer follows the pooled forecast; refit the trend for this scenario: "
+              + "hnb fit --history H --panel P --scenario \(files.first ?? first.location.file)"))
+      }
+    }
+    return alerts
+  }
+
+  /// The value at the dotted `key`, or nil when it is not written.
+  static func node(_ key: String, in tree: YAMLTree) -> YAMLTree? {
+    var node = tree
+    for part in key.split(separator: ".") {
+      guard case .mapping(let pairs, _) = node, let pair = pairs.first(where: { $0.key == part }) else { return nil }
+      node = pair.value
+    }
+    return node
+  }
+
+  /// Every scalar under `tree`, with where it is written (a `none` or an empty value included).
+  static func scalars(_ tree: YAMLTree) -> [(text: String, location: SourceLocation)] {
+    switch tree {
+    case .scalar(let text, let location): return [(text, location)]
+    case .null(let location): return [("", location)]
+    case .mapping(let pairs, _): return pairs.flatMap { scalars($0.value) }
+    case .sequence(let items, _): return items.flatMap { scalars($0) }
+    }
+  }
+}
