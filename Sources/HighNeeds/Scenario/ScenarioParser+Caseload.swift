@@ -235,9 +235,21 @@ extension ScenarioParser {
     map: MapReader, axes: Axes
   ) throws -> ScenarioInputs.YearByAge {
     let (values, byYear) = try yearByAgeTable(path: path, value: column, range: range, rangeText: rangeText, axes: axes)
-    let growth = try map.series(
-      growthKey, labels: axes.censusLabels, unit: "fraction per year", in: -0.99...10,
-      rangeText: "a growth fraction above -0.99")
+    // `none` clears a trend a parent gave (a layer that gives every census year needs it).
+    var cleared = false
+    if case .scalar("none", _) = try map.tree(growthKey) {
+      cleared = true
+      log.record(
+        key: map.keyPath(growthKey), value: "none", unit: "fraction per year",
+        source: "scenario setting: no trend (\(path) as written)", status: .setting,
+        location: map.valueLocation(growthKey))
+    }
+    let growth =
+      cleared
+      ? nil
+      : try map.series(
+        growthKey, labels: axes.censusLabels, unit: "fraction per year", in: -0.99...10,
+        rangeText: "a growth fraction above -0.99")
     if byYear, growth != nil {
       throw InputError(
         map.location, key: map.keyPath(growthKey),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HighNeeds
+import TestSupport
 
 /// `extends:` merges parents under the child: maps key by key, lists of items with `id` by id.
 @Suite struct ExtendsTests {
@@ -48,6 +49,38 @@ import Testing
     #expect(more.mitigations[0].lever == .scaleIncidence(factor: 0.8))
     let none = try ScenarioLoader.load(path: d + "/none.yaml")
     #expect(none.mitigations.isEmpty)
+  }
+
+  /// A layer that gives the population for every census year clears the trend its parent grew
+  /// an age profile by (`none`), and the assumptions log says so; without `none` it is refused.
+  @Test func noneClearsAnInheritedTrend() throws {
+    let d = try Self.directory([
+      "profile.csv": "age,population\n0-25,900\n",
+      "grown.yaml": """
+      name: grown
+      extends: tiny.yaml
+      caseload:
+        population: profile.csv
+        population_growth_fraction_per_year: 0.1
+      """,
+      "by_year.yaml": """
+      name: by-year
+      extends: grown.yaml
+      caseload:
+        population: population.csv
+        population_growth_fraction_per_year: none
+      """,
+      "both.yaml": "name: both\nextends: grown.yaml\ncaseload:\n  population: population.csv\n",
+    ])
+    let tiny = try ScenarioLoader.load(path: d + "/tiny.yaml")
+    let grown = try ScenarioLoader.load(path: d + "/grown.yaml")
+    #expect(abs(grown.population[0][0] - 990) < 1e-9, "\(grown.population[0][0])")
+    let byYear = try ScenarioLoader.load(path: d + "/by_year.yaml")
+    #expect(byYear.population == tiny.population)
+    let row = byYear.assumptions.first { $0.key == "caseload.population_growth_fraction_per_year" }
+    #expect(row?.value == "none" && row?.status == .setting)
+    let refused = thrownMessage { _ = try ScenarioLoader.load(path: d + "/both.yaml") }
+    #expect(refused?.contains("no trend when") == true, "\(refused ?? "nothing thrown")")
   }
 
   @Test func pathsAreRelativeToTheFileThatWritesThem() throws {
