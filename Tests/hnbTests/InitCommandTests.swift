@@ -37,7 +37,8 @@ import Testing
         "data/baseline_caseload_\(census).csv",
         "data/cessation.csv", "data/incidence.csv", "data/new_plan_mix.csv", "data/pipeline/conversions.csv",
         "data/pipeline/refusals.csv", "data/pipeline/requests.csv", "data/places.csv", "data/population.csv",
-        "data/top_ups.csv", "data/transitions.csv", "pipeline.yaml", "sweep/baseline.yaml", "sweep/uncertainty.yaml",
+        "data/top_ups.csv", "data/transitions.csv", "pipeline.yaml", "settlement.yaml", "sweep/baseline.yaml",
+        "sweep/uncertainty.yaml",
       ])
     // The pipeline scenario starts the baseline's new plans: the same projection, no alert.
     let runOut = HNBCommand.freshDirectory()
@@ -52,6 +53,20 @@ import Testing
       Double(summary.first { $0["scenario"] == name }?["final_cumulative_balance_gbp"] ?? "") ?? .nan
     }
     #expect(abs(balance("rutland-baseline") - balance("rutland-pipeline")) < 100)
+    // The settlement writes off 90% of the deficit at 31 March 2026 (here the run's own 2025-26
+    // in-year deficit, the opening balance being 0): the later balance is better by that much.
+    let settled = try HNBCommand.run([
+      "run", out + "/settlement.yaml", "--out", runOut + "-settled", "--as-of", "2026-01-15",
+    ])
+    defer { try? FileManager.default.removeItem(atPath: runOut + "-settled") }
+    #expect(settled.status == 0, "\(settled.stderr)")
+    let dsg = try HNBCommand.readCSV(runOut + "/dsg.csv").filter { $0["scenario"] == "rutland-baseline" }
+    let deficit2026 = -(Double(dsg.first { $0["financial_year"] == "2025-26" }?["closing_gbp"] ?? "") ?? .nan)
+    let settledSummary = try HNBCommand.readCSV(runOut + "-settled/summary.csv")
+    let settledBalance = Double(settledSummary.first?["final_cumulative_balance_gbp"] ?? "") ?? .nan
+    #expect(deficit2026 > 0)
+    #expect(
+      abs(settledBalance - balance("rutland-baseline") - 0.9 * deficit2026) < 1, "\(settledBalance) \(deficit2026)")
     let pipeline = try HNBCommand.readCSV(runOut + "/pipeline.csv")
     #expect(pipeline.contains { $0["scenario"] == "rutland-pipeline" && (Double($0["requests"] ?? "") ?? 0) > 0 })
     let marker = String(decoding: files[OutputDirectory.markerName] ?? Data(), as: UTF8.self)

@@ -395,6 +395,7 @@ struct Builder {
       income: income)
     files["baseline.yaml"] = yaml
     files.merge(try pipelineFiles(incidence: incidence, trend: trend, name: name)) { $1 }
+    files["settlement.yaml"] = settlementYAML(name: name)
     files["sweep/baseline.yaml"] = sweepYAML(name: name)
     files["sweep/uncertainty.yaml"] = uncertaintyYAML(trend)
     files["assumptions.csv"] = assumptionsCSV()
@@ -1389,6 +1390,9 @@ struct Builder {
     r.append("")
     r.append(
       "`baseline.yaml` reads its inputs from `data/`; `sweep/baseline.yaml` extends it with the uncertain inputs of `sweep/uncertainty.yaml` (the caseload's spread from the national panel where it has the LA, the toolkit's default spreads for costs and income)."
+        + (census <= Builder.settlementDeficitYear
+          ? " `settlement.yaml` extends it with the 2026 settlement of the deficit (the High Needs Stability Grant writes off 90% of the deficit at 31 March \(Builder.settlementDeficitYear) on approval of the Local SEND Reform Plan), and `pipeline.yaml` with new plans from the assessment pipeline."
+          : " `pipeline.yaml` extends it with new plans from the assessment pipeline.")
     )
     r.append("")
     r.append("## Replace these first")
