@@ -10,7 +10,8 @@ the selection origins. Scores origins 2012-2018 (origin 2011 supplies earlier er
 interval rules below).
 
 1. For each candidate (simplest first: pooled_shrink, pooled_region, pooled_stock_flow,
-   pooled_average), origin 2012-2018 and horizon 1-3: the median over LAs of the absolute
+   pooled_average; then the candidates by age band added in stop 22, after the first menu's
+   reported origins had been seen: pooled_age, pooled_cohort, pooled_cohort_average), origin 2012-2018 and horizon 1-3: the median over LAs of the absolute
    percentage error over last_growth's median in the same cell; the score is the mean of the 21
    ratios. Lowest wins; within 0.01 of a simpler candidate, the simpler wins.
 2. The chosen method's interval rule, `intervalOrigins` 3 or every earlier origin: the rule of
@@ -28,7 +29,9 @@ import os
 import statistics
 import sys
 
-CANDIDATES = ["pooled_shrink", "pooled_region", "pooled_stock_flow", "pooled_average"]
+CANDIDATES = ["pooled_shrink", "pooled_region", "pooled_stock_flow", "pooled_average",
+              # added in stop 22 (by age band), after the first menu's reported origins were seen
+              "pooled_age", "pooled_cohort", "pooled_cohort_average"]
 ORIGINS = range(2012, 2019)
 HORIZONS = (1, 2, 3)
 MINIMUM_ERRORS = 20
@@ -113,13 +116,13 @@ def main():
     med = {k: statistics.median(v) for k, v in cells.items()}
     print("Selection origins 2012-2018: median APE (%) over LAs / last_growth's, mean of the 21 cells;"
           " and mean median APE by horizon")
-    print("%-18s %8s %8s %8s %8s" % ("method", "score", "h1", "h2", "h3"))
+    print("%-22s %8s %8s %8s %8s" % ("method", "score", "h1", "h2", "h3"))
     scores = {}
     for m in CANDIDATES + ["trend", "last_value", "last_growth", "linear_trend"]:
         ratios = [med[(m, o, h)] / med[("last_growth", o, h)] for o in ORIGINS for h in HORIZONS]
         scores[m] = sum(ratios) / len(ratios)
         by_h = [sum(med[(m, o, h)] for o in ORIGINS) / len(ORIGINS) for h in HORIZONS]
-        print("%-18s %8.4f %8.2f %8.2f %8.2f" % (m, scores[m], *by_h))
+        print("%-22s %8.4f %8.2f %8.2f %8.2f" % (m, scores[m], *by_h))
     chosen = CANDIDATES[0]
     for m in CANDIDATES[1:]:
         if scores[m] < scores[chosen] - 0.01:

@@ -11,12 +11,18 @@ public struct PanelSeries: Sendable, Equatable {
   public var plans: [Int: Double]
   /// Census year `Y` → new plans made in calendar year `Y − 1` (the flow into census `Y`).
   public var newPlans: [Int: Double]
+  /// Census year → plans by age band (`Panel.bandColumns`, youngest first), where the panel has
+  /// all five bands that year.
+  public var bands: [Int: [Double]]
 
-  public init(code: String, region: String, plans: [Int: Double], newPlans: [Int: Double] = [:]) {
+  public init(
+    code: String, region: String, plans: [Int: Double], newPlans: [Int: Double] = [:], bands: [Int: [Double]] = [:]
+  ) {
     self.code = code
     self.region = region
     self.plans = plans
     self.newPlans = newPlans
+    self.bands = bands
   }
 
   /// The census years with plans up to `origin`, as a `PlanSeries` of the total (for the trend
@@ -36,9 +42,10 @@ public struct PanelSeries: Sendable, Equatable {
 /// pooled methods borrow strength from.
 ///
 /// Read from a CSV with one row per LA and census year: `la_code,year,plans` and, optionally,
-/// `region`, `new_plans_prior_year` (new plans made in calendar year `year − 1`), the other
-/// columns of the bundled panel (`plans_under_5` … `plans_20_25`, `ceased_plans_prior_year`,
-/// `requests_prior_year`; read, not used) and a `<column>_flag` beside any of them. An empty
+/// `region`, `new_plans_prior_year` (new plans made in calendar year `year − 1`), plans by age
+/// band (`plans_under_5` … `plans_20_25`, kept for a year that has all five), the other columns of
+/// the bundled panel (`ceased_plans_prior_year`, `requests_prior_year`; read, not used) and a
+/// `<column>_flag` beside any of them. An empty
 /// value must carry a flag when the file has the flag column; it is left out (a gap), never read
 /// as zero.
 public struct Panel: Sendable, Equatable {
@@ -58,6 +65,9 @@ public struct Panel: Sendable, Equatable {
   /// The bundled national panel, relative to the working directory (as `hnb init`'s pack).
   public static let bundledPath = "Data/national/panel.csv"
 
+  /// The age bands' columns, youngest first (the DfE's bands: under 5, 5–10, 11–15, 16–19, 20–25).
+  public static let bandColumns = ["plans_under_5", "plans_5_10", "plans_11_15", "plans_16_19", "plans_20_25"]
+
   /// The value columns a panel may have beside `la_code`, `year` and `region`.
   public static let valueColumns = [
     "plans", "plans_under_5", "plans_5_10", "plans_11_15", "plans_16_19", "plans_20_25", "new_plans_prior_year",
@@ -71,6 +81,7 @@ public struct Panel: Sendable, Equatable {
     for i in copy.series.indices {
       copy.series[i].plans = copy.series[i].plans.filter { $0.key <= origin }
       copy.series[i].newPlans = copy.series[i].newPlans.filter { $0.key <= origin }
+      copy.series[i].bands = copy.series[i].bands.filter { $0.key <= origin }
     }
     return copy
   }
@@ -106,6 +117,7 @@ public struct Panel: Sendable, Equatable {
     let table = try CSVTable.parse(text, file: path, columns: header)
     var plans: [String: [Int: Double]] = [:]
     var newPlans: [String: [Int: Double]] = [:]
+    var bands: [String: [Int: [Double]]] = [:]
     var regions: [String: String] = [:]
     var seen = Set<String>()
     func value(_ row: CSVRow, _ column: String) throws -> Double? {
@@ -143,7 +155,10 @@ public struct Panel: Sendable, Equatable {
           row.location("year"), key: "year", expected: "each LA and year once", found: "LA \(code), \(year) again")
       }
       if let p = try value(row, "plans") { plans[code, default: [:]][year] = p }
-      for column in valueColumns.dropFirst() { _ = try value(row, column) }
+      var values: [String: Double] = [:]
+      for column in valueColumns.dropFirst() { values[column] = try value(row, column) }
+      let byBand = bandColumns.compactMap { values[$0] }
+      if byBand.count == bandColumns.count { bands[code, default: [:]][year] = byBand }
       if let n = try value(row, "new_plans_prior_year") { newPlans[code, default: [:]][year] = n }
     }
     guard !regions.isEmpty else {
@@ -153,7 +168,8 @@ public struct Panel: Sendable, Equatable {
       file: path,
       series: regions.keys.map { code in
         PanelSeries(
-          code: code, region: regions[code] ?? "", plans: plans[code] ?? [:], newPlans: newPlans[code] ?? [:])
+          code: code, region: regions[code] ?? "", plans: plans[code] ?? [:], newPlans: newPlans[code] ?? [:],
+          bands: bands[code] ?? [:])
       }, rowsRead: table.rows.count)
   }
 }

@@ -39,7 +39,8 @@ extension CalibrationOutput {
     }
     var fits = CSVWriter(header: [
       "fit_through", "growth_samples", "shrink_weight", "shrink_size_plans", "region_weight", "local_weight",
-      "region_size_plans", "stock_flow_samples", "leave_weight", "new_plan_growth_share",
+      "region_size_plans", "stock_flow_samples", "leave_weight", "new_plan_growth_share", "age_samples",
+      "age_weight", "age_size_plans", "cohort_samples", "cohort_weight", "cohort_size_plans",
     ])
     for f in backtest.fits {
       fits.row([
@@ -47,6 +48,8 @@ extension CalibrationOutput {
         NumberFormat.fixed(f.regionWeight, 6), NumberFormat.fixed(f.localWeight, 6),
         NumberFormat.fixed(f.regionSize, 0),
         "\(f.stockFlowSamples)", NumberFormat.fixed(f.leaveWeight, 2), NumberFormat.fixed(f.newPlanGrowthShare, 2),
+        "\(f.ageSamples)", NumberFormat.fixed(f.ageWeight, 6), NumberFormat.fixed(f.ageSize, 0),
+        "\(f.cohortSamples)", NumberFormat.fixed(f.cohortWeight, 6), NumberFormat.fixed(f.cohortSize, 0),
       ])
     }
     var rules = CSVWriter(header: [

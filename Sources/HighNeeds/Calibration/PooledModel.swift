@@ -17,7 +17,11 @@ import Foundation
 ///   pairs (`ℓ(t) = 1 − (P(t) − N(t)) / P(t−1)`, `N(t)` the new plans of calendar year `t − 1`)
 ///   shrunk towards England's, and `g_N(t)` England's last log growth of new plans; where the
 ///   LA lacks the new plans it is forecast by `pooled_shrink`;
-/// - `pooled_average`: the mean on the log scale of `pooled_shrink` and `pooled_stock_flow`.
+/// - `pooled_average`: the mean on the log scale of `pooled_shrink` and `pooled_stock_flow`;
+/// - `pooled_age` and `pooled_cohort` (added after the first menu's reported origins were seen;
+///   `PooledBands.swift`): `pooled_shrink` by age band, each band's growth (or cohort change
+///   ratio) shrunk towards England's for the same band, the bands summed to the total;
+/// - `pooled_cohort_average`: the mean on the log scale of `pooled_shrink` and `pooled_cohort`.
 ///
 /// The growth models forecast `P_i(t) · exp(ĝ_i · h)`. Their parameters (`β`, `c`; `β_R`,
 /// `β_L`, `c`; `w`, `φ`) are estimated on the panel known at the origin `O` only: by least
@@ -29,6 +33,9 @@ public enum PooledMethod: String, CaseIterable, Sendable {
   case region = "pooled_region"
   case stockFlow = "pooled_stock_flow"
   case average = "pooled_average"
+  case age = "pooled_age"
+  case cohort = "pooled_cohort"
+  case cohortAverage = "pooled_cohort_average"
 }
 
 /// Sums over a panel's LAs by census year: England's and each region's growth, England's
@@ -42,6 +49,12 @@ struct PanelAggregates: Sendable {
   var nationalLeave: [Int: Double] = [:]
   /// Census year → log growth of new plans, over LAs with both years'.
   var nationalNewPlanGrowth: [Int: Double] = [:]
+  /// Census year → each age band's log growth from the year before (nil where a sum is 0), over
+  /// the LAs with every band in both years; absent where no LA has them.
+  var bandGrowth: [Int: [Double?]] = [:]
+  /// Census year → each age band's cohort change ratio (`PooledBands.swift`; nil where the
+  /// band's sum a year before is 0), over the same LAs.
+  var cohortRatio: [Int: [Double?]] = [:]
 
   init(_ panel: Panel) {
     let years = panel.years
@@ -74,6 +87,7 @@ struct PanelAggregates: Sendable {
       }
       if before > 0 { nationalLeave[year] = 1 - (stock - new) / before }
       if n1 > 0 && n0 > 0 { nationalNewPlanGrowth[year] = log(n1 / n0) }
+      addBands(panel, year: year)
     }
   }
 }
@@ -93,6 +107,14 @@ public struct PooledFit: Sendable {
   /// England's new-plan growth carried forward.
   public var leaveWeight = 0.0
   public var newPlanGrowthShare = 0.0
+  /// `pooled_age`: `β` and `c` of the bands' growth; `pooled_cohort`: of their cohort change ratios.
+  public var ageWeight = 0.0
+  public var ageSize = 0.0
+  public var cohortWeight = 0.0
+  public var cohortSize = 0.0
+  /// The (LA, band, census, horizon) samples behind the two band models' estimates.
+  public var ageSamples = 0
+  public var cohortSamples = 0
   /// The (LA, census, horizon) log changes behind the growth models' estimates, and the stock-flow's.
   public var growthSamples = 0
   public var stockFlowSamples = 0
@@ -187,6 +209,7 @@ public struct PooledFit: Sendable {
     if let bestFlow {
       (fit.leaveWeight, fit.newPlanGrowthShare, fit.stockFlowSamples) = (bestFlow.w, bestFlow.phi, bestFlow.n)
     }
+    fit.fitBands(panel, horizon: horizon)
     return fit
   }
 
@@ -213,6 +236,12 @@ public struct PooledFit: Sendable {
       return stockFlowLog(la, at: t, horizon: h) ?? shrink
     case .average:
       return stockFlowLog(la, at: t, horizon: h).map { ($0 + shrink) / 2 } ?? shrink
+    case .age:
+      return bandLog(la, at: t, horizon: h, cohort: false) ?? shrink
+    case .cohort:
+      return bandLog(la, at: t, horizon: h, cohort: true) ?? shrink
+    case .cohortAverage:
+      return bandLog(la, at: t, horizon: h, cohort: true).map { ($0 + shrink) / 2 } ?? shrink
     }
   }
 

@@ -25,6 +25,7 @@ enum SyntheticPanel {
       let start = size.lowerBound + (size.upperBound - size.lowerBound) * Double(i) / Double(max(las - 1, 1))
       var plans: [Int: Double] = [:]
       var newPlans: [Int: Double] = [:]
+      var bands: [Int: [Double]] = [:]
       var logP = log(start)
       for year in years {
         if year > years.lowerBound {
@@ -33,10 +34,15 @@ enum SyntheticPanel {
         }
         plans[year] = exp(logP)
         newPlans[year] = exp(logP) * 0.12
+        // Age bands that add up to the total, their shares moving with the LA and year (no
+        // draws from `rng`, so the totals are as they were before bands were added).
+        let shares = (0..<5).map { b in [0.05, 0.35, 0.35, 0.17, 0.08][b] * (1 + 0.2 * sin(Double(i + 3 * b + year))) }
+        bands[year] = shares.map { exp(logP) * $0 / shares.reduce(0, +) }
       }
       series.append(
         PanelSeries(
-          code: String(format: "L%04d", i), region: i % 2 == 0 ? "North" : "South", plans: plans, newPlans: newPlans))
+          code: String(format: "L%04d", i), region: i % 2 == 0 ? "North" : "South", plans: plans, newPlans: newPlans,
+          bands: bands))
     }
     return Panel(file: "synthetic", series: series)
   }
@@ -69,15 +75,24 @@ enum SyntheticPanel {
       for year in (origin + 1)...2025 {
         changed.series[i].plans[year] = (changed.series[i].plans[year] ?? 0) * (i % 3 == 0 ? 3 : 0.2)
         changed.series[i].newPlans[year] = 1
+        changed.series[i].bands[year] = [1, 2, 3, 4, 5]
       }
     }
     changed.series[0].plans[2024] = nil
+    changed.series[1].bands[2023] = nil
     let before = PanelBacktest.forecasts(panel: panel, origin: origin, horizon: 3)
     let after = PanelBacktest.forecasts(panel: changed, origin: origin, horizon: 3)
     #expect(!before.rows.isEmpty && before.rows.count == after.rows.count)
     #expect(before.rows == after.rows)
     #expect(before.rules.map(\.rule) == after.rules.map(\.rule))
-    #expect(before.rows.contains { $0.method == PanelBacktest.method.rawValue && $0.p10 != nil })
+    // Every pooled method is forecast, with an interval, and the band models by their bands.
+    for method in PooledMethod.allCases {
+      #expect(before.rows.contains { $0.method == method.rawValue && $0.p10 != nil }, "\(method)")
+    }
+    let shrink = before.rows.filter { $0.method == PooledMethod.shrink.rawValue }.map(\.forecast)
+    for method in [PooledMethod.age, .cohort, .cohortAverage] {
+      #expect(before.rows.filter { $0.method == method.rawValue }.map(\.forecast) != shrink, "\(method)")
+    }
     // The backtest's cached fits give the same forecasts as fitting afresh.
     let fits = PanelBacktest.fits(panel, through: origin, horizon: 3)
     #expect(PanelBacktest.forecasts(panel: panel, origin: origin, horizon: 3, fits: fits).rows == before.rows)
@@ -85,6 +100,11 @@ enum SyntheticPanel {
     var atOrigin = panel
     atOrigin.series[0].plans[origin] = (atOrigin.series[0].plans[origin] ?? 0) * 2
     #expect(PanelBacktest.forecasts(panel: atOrigin, origin: origin, horizon: 3).rows != before.rows)
+    // As does a change to the bands at the origin, in the band models' forecasts.
+    var bandsAtOrigin = panel
+    bandsAtOrigin.series[0].bands[origin] = bandsAtOrigin.series[0].bands[origin].map { b in b.map { $0 * 2 } }
+    let moved = PanelBacktest.forecasts(panel: bandsAtOrigin, origin: origin, horizon: 3).rows
+    #expect(moved.filter { $0.method == "pooled_cohort" } != before.rows.filter { $0.method == "pooled_cohort" })
   }
 
   @Test func theSummaryGivesMediansByOriginAndHorizon() throws {
@@ -153,6 +173,10 @@ enum SyntheticPanel {
     let panel = try Panel.read(path: path)
     #expect(panel.series[0].plans == [2019: 10])
     #expect(panel.series[0].newPlans == [2019: 3])
+    let bands = try write(
+      "la_code,year,plans,plans_under_5,plans_5_10,plans_11_15,plans_16_19,plans_20_25,plans_20_25_flag\n"
+        + "A,2019,10,1,2,3,4,0,\nA,2020,12,1,2,3,4,,x\n")
+    #expect(try Panel.read(path: bands).series[0].bands == [2019: [1, 2, 3, 4, 0]])
     let unflagged = try write("la_code,year,plans,plans_flag\nA,2019,,\n")
     let message = thrownMessage { _ = try Panel.read(path: unflagged) }
     #expect(message?.contains(":2:3") == true && message?.contains("plans_flag") == true, "\(message ?? "")")
@@ -181,6 +205,8 @@ enum SyntheticPanel {
     #expect(panel.years == Array(2010...2025))
     let sutton = try #require(panel.series.first { $0.code == "319" })
     #expect(sutton.plans[2025] == 2582 && sutton.newPlans[2025] == 390 && sutton.region == "London")
+    // Its bands add up to its total; 2023 has none (no public age table).
+    #expect(sutton.bands[2025]?.reduce(0, +) == 2582 && sutton.bands[2023] == nil && sutton.bands.count == 15)
     // Dorset 835 ends in 2019 and its successor 838 starts in 2020: no spliced series.
     #expect(panel.series.first { $0.code == "835" }?.plans.keys.max() == 2019)
     #expect(panel.series.first { $0.code == "838" }?.plans.keys.min() == 2020)
