@@ -151,9 +151,11 @@ extension GrowthSeries {
   /// without its own trend (`population × incidence`, year by year). An error names `file` when
   /// the scenario starts from another census than the forecast's origin, takes new plans from a
   /// pipeline, or has cessation that differs by placement at an age (its total then depends on
-  /// the placements, which the identity of the total by age does not follow).
-  public static func forScenario(_ forecast: PooledForecast, scenario: Scenario, file: String) throws -> GrowthSeries {
-    let tree = scenario.resolvedTree
+  /// the placements, which the identity of the total by age does not follow), at the key's place
+  /// in `tree` (the scenario's merged YAML, from its `ScenarioSource`).
+  public static func forScenario(
+    _ forecast: PooledForecast, scenario: Scenario, tree: YAMLTree, file: String
+  ) throws -> GrowthSeries {
     func location(_ key: String) -> SourceLocation { keyLocation(key, in: tree) ?? SourceLocation(file: file) }
     guard scenario.baseCensusYear == forecast.origin else {
       throw InputError(

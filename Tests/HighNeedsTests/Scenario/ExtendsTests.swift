@@ -24,11 +24,14 @@ import Testing
       "b.yaml": "name: b\nextends: tiny.yaml\n" + Self.mitigation,
       "ab.yaml": "name: ab\nextends: [a.yaml, b.yaml]\n",
     ])
-    let ab = try ScenarioLoader.load(path: d + "/ab.yaml")
+    let abLoaded = try ScenarioLoader.loadWithSource(path: d + "/ab.yaml")
+    let ab = abLoaded.scenario
     #expect(ab.income.schoolsBlockTransferPercent == [0.25, 0.25, 0.25])
     #expect(ab.mitigations.map(\.id) == ["fewer"])
     #expect(
-      ab.scenarioFiles.map { ($0 as NSString).lastPathComponent } == ["ab.yaml", "b.yaml", "a.yaml", "tiny.yaml"])
+      abLoaded.source.scenarioFiles.map { ($0 as NSString).lastPathComponent } == [
+        "ab.yaml", "b.yaml", "a.yaml", "tiny.yaml",
+      ])
   }
 
   @Test func listsMergeByIdAndAnEmptyListRemovesThemAll() throws {
@@ -55,7 +58,7 @@ import Testing
     let sub = d + "/variants"
     try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
     try "name: v\nextends: ../tiny.yaml\n".write(toFile: sub + "/v.yaml", atomically: true, encoding: .utf8)
-    let v = try ScenarioLoader.load(path: sub + "/v.yaml")
-    #expect(v.inputFiles.contains(d + "/baseline.csv"))
+    let v = try ScenarioLoader.loadWithSource(path: sub + "/v.yaml")
+    #expect(v.source.inputFiles.contains(d + "/baseline.csv"))
   }
 }
