@@ -31,7 +31,12 @@ public struct CalendarDate: Sendable, Equatable, CustomStringConvertible {
     return CalendarDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
   }
 
-  public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+  public var description: String {
+    [
+      NumberFormat.zeroPadded(year, width: 4), NumberFormat.zeroPadded(month, width: 2),
+      NumberFormat.zeroPadded(day, width: 2),
+    ].joined(separator: "-")
+  }
 }
 
 /// The data-sunset rule: how old the newest census behind a forecast is on the as-of date,
