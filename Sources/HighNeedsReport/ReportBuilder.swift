@@ -33,15 +33,14 @@ public enum ReportBuilder {
   /// The label of anything that is not the base case.
   public static let scenarioLabel = "Scenario: an assumption, not a target"
 
-  /// The paper for `results` (sorted by name), with its provenance: `sources` (where each
-  /// scenario came from) give the assumptions appendix and the input hashes.
+  /// The paper for `results` (sorted by name), with its provenance: `sources[i]` (where
+  /// `results[i]`'s scenario came from) give the assumptions appendix and the input hashes.
   public static func build(
     _ results: [ScenarioResult], sources: [ScenarioSource], analyses: ReportAnalyses = ReportAnalyses(),
     command: String, generatedOn: String
   ) throws -> Report {
     precondition(
-      Set(results.map(\.scenario.name)) == Set(sources.map(\.name)) && results.count == sources.count,
-      "a source for each result")
+      results.map(\.scenario.name) == sources.map(\.name), "a source for each result, in the same order")
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     let sortedSources = sources.sorted { $0.name < $1.name }
     var sections = [summary(sorted)]

@@ -5,19 +5,18 @@ import Foundation
 /// Writers never compute a model
 /// number: every value here is read off a `ScenarioResult`.
 public enum RunTables {
-  /// File name → CSV text, for every table of the run; `sources` (where each scenario came
-  /// from) give `assumptions.csv`.
+  /// File name → CSV text, for every table of the run; `sources[i]` (where `results[i]`'s
+  /// scenario came from) give `assumptions.csv`.
   public static func tables(_ results: [ScenarioResult], sources: [ScenarioSource]) throws -> [String: String] {
     try typedTables(results, sources: sources).mapValues(\.text)
   }
 
-  /// File name → typed table (columns and CSV text), for every table of the run; `sources`
-  /// (where each scenario came from) give `assumptions.csv`.
+  /// File name → typed table (columns and CSV text), for every table of the run; `sources[i]`
+  /// (where `results[i]`'s scenario came from) give `assumptions.csv`.
   public static func typedTables(_ results: [ScenarioResult], sources: [ScenarioSource]) throws -> [String: OutputTable]
   {
     precondition(
-      Set(results.map(\.scenario.name)) == Set(sources.map(\.name)) && results.count == sources.count,
-      "a source for each result")
+      results.map(\.scenario.name) == sources.map(\.name), "a source for each result, in the same order")
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     return [
       "lsrp.csv": try LSRPTable.csv(sorted),
