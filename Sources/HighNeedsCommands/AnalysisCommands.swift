@@ -74,7 +74,7 @@ public struct SweepCommand: Sendable {
         total: scenarios.count
           * batches.map { Sweep.drawRange(batch: $0, draws: draws, batchSize: batchSize).count }.reduce(0, +))
       var rows: [[[Double]]] = []
-      for (i, s) in scenarios.enumerated() {
+      for (i, s) in scenarios.map(\.scenario).enumerated() {
         let done = i * progress.total / scenarios.count
         rows.append(
           try Sweep.run(s, seed: seed, draws: draws, batches: batches, batchSize: batchSize) {
@@ -88,7 +88,8 @@ public struct SweepCommand: Sendable {
       }
       var output = CommandOutput(
         files: try SweepShard.files(
-          settings: settings, batchSize: batchSize, shard: k, of: n, asOf: asOf, scenarios: scenarios, rows: rows),
+          settings: settings, batchSize: batchSize, shard: k, of: n, asOf: asOf, sources: scenarios.map(\.source),
+          rows: rows),
         wroteSuffix: nil)
       output.summary = [
         "wrote shard \(k)/\(n) (\(rows.first?.count ?? 0) draws) to \(pipeline.out); combine the shards with hnb merge"
@@ -99,7 +100,7 @@ public struct SweepCommand: Sendable {
 
   /// The files of a whole sweep, its manifest annotated with the as-of date.
   static func whole(
-    settings: SweepSettings, scenarios: [Scenario], rows: [[[Double]]], asOf: CalendarDate, suffix: String
+    settings: SweepSettings, scenarios: [LoadedScenario], rows: [[[Double]]], asOf: CalendarDate, suffix: String
   )
     throws -> CommandOutput
   {
@@ -178,12 +179,12 @@ public struct GoalSeekCommand: Sendable {
   /// `goalseek.csv`, `trials.csv` and the manifest; a target no allowed value meets is a
   /// `CommandError` and writes nothing.
   public func run(_ pipeline: CommandPipeline) throws {
-    let s = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
-    let variable = try GoalSeekVariable.parse(vary, scenario: s)
-    let goal = try GoalSeekTarget.parse(target, scenario: s)
+    let loaded = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
+    let variable = try GoalSeekVariable.parse(vary, scenario: loaded.scenario)
+    let goal = try GoalSeekTarget.parse(target, scenario: loaded.scenario)
     let range = try allowedRange(variable)
-    try pipeline.write(inputs: ScenarioSet.files([s])) {
-      try solve(s, variable: variable, goal: goal, range: range, out: pipeline.out)
+    try pipeline.write(inputs: ScenarioSet.files([loaded])) {
+      try solve(loaded, variable: variable, goal: goal, range: range, out: pipeline.out)
     }
   }
 
@@ -221,10 +222,12 @@ public struct GoalSeekCommand: Sendable {
 
   /// The answer and every trial as tables, with the manifest and the line printed.
   func solve(
-    _ s: Scenario, variable: GoalSeekVariable, goal: GoalSeekTarget, range: ClosedRange<Double>, out: String
+    _ loaded: LoadedScenario, variable: GoalSeekVariable, goal: GoalSeekTarget, range: ClosedRange<Double>,
+    out: String
   ) throws
     -> CommandOutput
   {
+    let s = loaded.scenario
     let fmt = { NumberFormat.significant($0, 10, nan: "") }
     let (lo, hi) = (range.lowerBound, range.upperBound)
     let tol = tolerance ?? (hi - lo) * 1e-6
@@ -268,7 +271,8 @@ public struct GoalSeekCommand: Sendable {
     }
     let command = ["hnb", "goalseek", scenario, "--target", "'\(target)'", "--vary", vary].joined(separator: " ")
     var manifest = try AnalysisManifest.manifest(
-      command: command, scenarios: [s], settings: settings, outputs: ["goalseek.csv", "trials.csv", "manifest.json"])
+      command: command, sources: [loaded.source], settings: settings,
+      outputs: ["goalseek.csv", "trials.csv", "manifest.json"])
     manifest.method =
       "bracket expanded from the as-written value by doubling steps on both sides, then bisection; the answer is the bracket end that meets the target"
     if goal.probability != nil {
@@ -331,7 +335,8 @@ public struct SensitivityCommand: Sendable {
   /// Loads the scenario, checks the metric, the year and the factors, checks `--out`, then
   /// computes and writes the table and the manifest.
   public func run(_ pipeline: CommandPipeline) throws {
-    let s = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
+    let loaded = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
+    let s = loaded.scenario
     guard let metric = SweepMetric(rawValue: output) else {
       throw InputError(
         SourceLocation(file: "--output"), expected: SweepMetric.names,
@@ -352,11 +357,14 @@ public struct SensitivityCommand: Sendable {
           ? "at least one uncertain scalar input" : "at least one uncertain input or Dirichlet concentration",
         found: "none")
     }
-    try pipeline.write(inputs: ScenarioSet.files([s])) { try analyse(s, metric: metric, year: f, label: label) }
+    try pipeline.write(inputs: ScenarioSet.files([loaded])) {
+      try analyse(loaded, metric: metric, year: f, label: label)
+    }
   }
 
   /// The tornado or the Sobol indices as a table, with the manifest and the line printed.
-  func analyse(_ s: Scenario, metric: SweepMetric, year f: Int, label: String) throws -> CommandOutput {
+  func analyse(_ loaded: LoadedScenario, metric: SweepMetric, year f: Int, label: String) throws -> CommandOutput {
+    let (s, source) = (loaded.scenario, loaded.source)
     let output = metric.rawValue
     let fmt = { NumberFormat.significant($0, 10, nan: "") }
     var files: [String: String] = [:]
@@ -416,7 +424,7 @@ public struct SensitivityCommand: Sendable {
       files: files,
       manifest: { [settings, seedText] outputs in
         var manifest = try AnalysisManifest.manifest(
-          command: commandLine, scenarios: [s], settings: settings, outputs: outputs)
+          command: commandLine, sources: [source], settings: settings, outputs: outputs)
         manifest.method = methodName
         manifest.seed = seedText.map(JSONValue.string)
         return try DataVintage.annotate(manifest, scenarios: [s], asOf: asOf).text()

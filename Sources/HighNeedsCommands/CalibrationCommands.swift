@@ -271,8 +271,9 @@ public struct FitCommand: Sendable {
         series: history.total.through(lastYear, excluding: excluded), panel: panel, horizon: horizon)
       try CalibrationLimits.check(pooled.forecasts, level: "total", method: "pooled", file: panelPath)
       let series = try inputs.scenario.map { path in
-        (
-          try GrowthSeries.forScenario(pooled, scenario: try ScenarioLoader.load(path: path), file: path),
+        let loaded = try ScenarioLoader.loadWithSource(path: path)
+        return (
+          try GrowthSeries.forScenario(pooled, scenario: loaded.scenario, tree: loaded.source.tree, file: path),
           scenario: path
         )
       }

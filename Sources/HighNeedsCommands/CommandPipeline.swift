@@ -103,7 +103,9 @@ public struct CommandPipeline: Sendable {
 
   /// Loads the scenarios at `paths` as of `asOf` (printing their alerts), then `write`s with
   /// their scenario and input files as the inputs.
-  public func scenarios(_ paths: [String], asOf: CalendarDate, _ body: ([Scenario]) throws -> CommandOutput) throws {
+  public func scenarios(
+    _ paths: [String], asOf: CalendarDate, _ body: ([LoadedScenario]) throws -> CommandOutput
+  ) throws {
     let loaded = try ScenarioSet.load(paths, asOf: asOf, console: console)
     try write(inputs: ScenarioSet.files(loaded)) { try body(loaded) }
   }
@@ -111,36 +113,40 @@ public struct CommandPipeline: Sendable {
 
 /// The scenarios of one command.
 public enum ScenarioSet {
-  /// Loads every scenario with its data-sunset alert as of `asOf`, printing its alerts as it is
-  /// read; names must be unique.
-  public static func load(_ paths: [String], asOf: CalendarDate, console: Console = .standard) throws -> [Scenario] {
-    var scenarios: [Scenario] = []
+  /// Loads every scenario, with where it came from, and its data-sunset alert as of `asOf`,
+  /// printing its alerts as it is read; names must be unique.
+  public static func load(_ paths: [String], asOf: CalendarDate, console: Console = .standard) throws
+    -> [LoadedScenario]
+  {
+    var loaded: [LoadedScenario] = []
     for path in paths {
-      let scenario = DataVintage.applying(asOf: asOf, to: try ScenarioLoader.load(path: path))
-      if let other = scenarios.first(where: { $0.name == scenario.name }) {
+      let next = DataVintage.applying(asOf: asOf, to: try ScenarioLoader.loadWithSource(path: path))
+      let name = next.scenario.name
+      if let other = loaded.first(where: { $0.scenario.name == name }) {
         throw InputError(
           SourceLocation(file: path), key: "name", expected: "a name not used by another scenario in this run",
-          found: "'\(scenario.name)', also in \(other.scenarioFiles.first ?? "")")
+          found: "'\(name)', also in \(other.source.scenarioFiles.first ?? "")")
       }
-      for alert in scenario.alerts { console.err(alert.text) }
-      scenarios.append(scenario)
+      for alert in next.scenario.alerts { console.err(alert.text) }
+      loaded.append(next)
     }
-    return scenarios
+    return loaded
   }
 
   /// Every scenario and input file the scenarios read: none may lie inside `--out`.
-  public static func files(_ scenarios: [Scenario]) -> [String] {
-    scenarios.flatMap { $0.scenarioFiles + $0.inputFiles }
+  public static func files(_ loaded: [LoadedScenario]) -> [String] {
+    loaded.flatMap(\.source.files)
   }
 
-  /// `manifest.json` of a set of runs, with the as-of date and data vintage.
-  public static func manifest(command: String, results: [ScenarioResult], asOf: CalendarDate) -> ([String]) throws
-    -> String
-  {
+  /// `manifest.json` of a set of runs (`sources[i]` where `results[i]`'s scenario came from),
+  /// with the as-of date and data vintage.
+  public static func manifest(
+    command: String, results: [ScenarioResult], sources: [ScenarioSource], asOf: CalendarDate
+  ) -> ([String]) throws -> String {
     { outputs in
       try DataVintage.annotate(
-        Manifest.run(command: command, results: results, outputs: outputs), scenarios: results.map(\.scenario),
-        asOf: asOf
+        Manifest.run(command: command, results: results, sources: sources, outputs: outputs),
+        scenarios: results.map(\.scenario), asOf: asOf
       ).text()
     }
   }

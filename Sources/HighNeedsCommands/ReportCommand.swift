@@ -46,7 +46,8 @@ public struct ReportCommand: Sendable {
       analyses.backtests.flatMap { b in b.files.map { Self.path(b.directory, $0.file) } }
       + analyses.ranges.flatMap { r in r.files.map { Self.path(r.directory, $0.file) } }
     try pipeline.write(inputs: ScenarioSet.files(loaded) + evidenceFiles) {
-      try papers(try loaded.map(ScenarioCommands.result), scenarios: loaded, analyses: analyses, asOf: asOf)
+      try papers(
+        try loaded.map { try ScenarioCommands.result($0.scenario) }, scenarios: loaded, analyses: analyses, asOf: asOf)
     }
   }
 
@@ -56,22 +57,25 @@ public struct ReportCommand: Sendable {
   }
 
   /// The evidence folders read, each checked against the inputs now.
-  func evidence(for loaded: [Scenario]) throws -> ReportAnalyses {
+  func evidence(for loaded: [LoadedScenario]) throws -> ReportAnalyses {
     var analyses = ReportAnalyses()
     analyses.backtests = try backtest.map { try BacktestAccuracy.read(directory: $0) }
     analyses.ranges =
       try sweep.map { try RangeEvidence.readSweep(directory: $0) }
       + tornado.map { try RangeEvidence.readTornado(directory: $0) }
-    for range in analyses.ranges { try range.add(to: &analyses, scenarios: loaded) }
+    for range in analyses.ranges { try range.add(to: &analyses, scenarios: loaded.map(\.scenario)) }
     var stale: [InputError] = []
     let checked =
       analyses.ranges.map { r in
-        (r.kind.rawValue, r.directory, r.recordedInputs, loaded.filter { r.scenarios.contains($0.name) })
-      } + analyses.backtests.map { b in ("backtest", b.directory, b.recordedInputs, [Scenario]()) }
+        (
+          r.kind.rawValue, r.directory, r.recordedInputs,
+          loaded.map(\.source).filter { r.scenarios.contains($0.name) }
+        )
+      } + analyses.backtests.map { b in ("backtest", b.directory, b.recordedInputs, [ScenarioSource]()) }
     for (what, directory, recorded, covered) in checked {
       let problems = EvidenceStaleness.problems(
         recorded: recorded, manifest: (directory as NSString).appendingPathComponent("manifest.json"), what: what,
-        covered: covered, named: loaded)
+        covered: covered, named: loaded.map(\.source))
       stale += problems
       if !problems.isEmpty {
         analyses.staleEvidence.append(EvidenceStaleness.notice(what: what, directory: directory, problems: problems))
@@ -82,26 +86,29 @@ public struct ReportCommand: Sendable {
   }
 
   /// `report.html`, `report.md`, `report.xlsx` and the manifest.
-  func papers(_ results: [ScenarioResult], scenarios loaded: [Scenario], analyses: ReportAnalyses, asOf: CalendarDate)
-    throws -> CommandOutput
-  {
+  func papers(
+    _ results: [ScenarioResult], scenarios loaded: [LoadedScenario], analyses: ReportAnalyses, asOf: CalendarDate
+  ) throws -> CommandOutput {
+    let sources = loaded.map(\.source)
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyy-MM-dd"
     let generatedOn = date ?? formatter.string(from: Date())
     let command = self.command
-    let report = try ReportBuilder.build(results, analyses: analyses, command: command, generatedOn: generatedOn)
+    let report = try ReportBuilder.build(
+      results, sources: sources, analyses: analyses, command: command, generatedOn: generatedOn)
     var output = CommandOutput(
       files: ["report.html": HTMLReport.html(report), "report.md": MarkdownReport.markdown(report)],
       summary: results.map(ScenarioCommands.headline))
     output.files["report.xlsx"] = try XLSXReport.data(
-      tables: try RunTables.typedTables(results), title: report.title,
+      tables: try RunTables.typedTables(results, sources: sources), title: report.title,
       created: formatter.date(from: generatedOn) ?? Date(),
       warnings: report.warnings)
     output.manifest = { outputs in
       let manifest = DataVintage.annotate(
-        try Manifest.run(command: command, results: results, outputs: outputs), scenarios: loaded, asOf: asOf)
+        try Manifest.run(command: command, results: results, sources: sources, outputs: outputs),
+        scenarios: loaded.map(\.scenario), asOf: asOf)
       return try EvidenceStaleness.manifest(
         RangeEvidence.manifest(
           BacktestAccuracy.manifest(manifest, adding: analyses.backtests), adding: analyses.ranges),

@@ -4,8 +4,9 @@ import HighNeeds
 /// The work of `hnb run`, `hnb compare` and `hnb validate`: what each writes and prints.
 public enum ScenarioCommands {
   /// `hnb run`: every scenario's tables and the manifest; a headline per scenario.
-  public static func run(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
-    try output(try scenarios.map(result), command: command, asOf: asOf)
+  public static func run(_ scenarios: [LoadedScenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
+    try output(
+      try scenarios.map { try result($0.scenario) }, sources: scenarios.map(\.source), command: command, asOf: asOf)
   }
 
   /// Runs `scenario` for the tables of a command: its mitigations' effects on the LSRP tables
@@ -15,21 +16,30 @@ public enum ScenarioCommands {
   }
 
   /// `hnb compare`: both runs' tables and their side-by-side comparison.
-  public static func compare(_ scenarios: [Scenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
-    try CompareTables.checkComparable(scenarios[0], scenarios[1])
-    let results = try scenarios.map(result)
-    return try output(results, command: command, asOf: asOf, adding: try CompareTables.tables(results[0], results[1]))
+  public static func compare(_ scenarios: [LoadedScenario], command: String, asOf: CalendarDate) throws
+    -> CommandOutput
+  {
+    let (a, b) = (scenarios[0], scenarios[1])
+    try CompareTables.checkComparable(
+      a.scenario, b.scenario, file: b.source.scenarioFiles.first ?? b.scenario.name)
+    let results = try scenarios.map { try result($0.scenario) }
+    return try output(
+      results, sources: scenarios.map(\.source), command: command, asOf: asOf,
+      adding: try CompareTables.tables(results[0], results[1]))
   }
 
-  /// The tables of `results` (and `tables`), their manifest, and a headline per scenario.
+  /// The tables of `results` (and `tables`), their manifest, and a headline per scenario;
+  /// `sources[i]` is where `results[i]`'s scenario came from.
   static func output(
-    _ results: [ScenarioResult], command: String, asOf: CalendarDate, adding tables: [String: String] = [:]
+    _ results: [ScenarioResult], sources: [ScenarioSource], command: String, asOf: CalendarDate,
+    adding tables: [String: String] = [:]
   )
     throws -> CommandOutput
   {
     CommandOutput(
-      files: try RunTables.tables(results).merging(tables) { $1 },
-      manifest: ScenarioSet.manifest(command: command, results: results, asOf: asOf), summary: results.map(headline))
+      files: try RunTables.tables(results, sources: sources).merging(tables) { $1 },
+      manifest: ScenarioSet.manifest(command: command, results: results, sources: sources, asOf: asOf),
+      summary: results.map(headline))
   }
 
   /// One line per scenario for the terminal, with the forecast against any outturn given.
@@ -78,8 +88,8 @@ public enum ScenarioCommands {
     var valid = true
     for path in paths {
       do {
-        let scenario = try ScenarioSet.load([path], asOf: asOf, console: console)[0]
-        for line in validLines(scenario, path: path) { console.out(line) }
+        let loaded = try ScenarioSet.load([path], asOf: asOf, console: console)[0]
+        for line in validLines(loaded, path: path) { console.out(line) }
       } catch {
         _ = console.report(error)
         valid = false
@@ -90,29 +100,30 @@ public enum ScenarioCommands {
 
   /// What `hnb validate` prints for a valid scenario: its size, then the values that state no
   /// source.
-  public static func validLines(_ scenario: Scenario, path: String) -> [String] {
-    let s = scenario
+  public static func validLines(_ loaded: LoadedScenario, path: String) -> [String] {
+    let s = loaded.scenario
     return [
       "\(path): valid (\(s.name): \(s.taxonomy.placements.count) placements, \(s.taxonomy.needs.count) needs, "
         + "\(s.horizonYears) years, \(s.mitigations.count) mitigations, \(s.alerts.count) alerts)",
-      unsourcedText(s),
+      unsourcedText(loaded.source),
     ]
   }
 
-  /// The values of `scenario` that state no source, one line each, for `hnb validate`.
+  /// The values of a scenario (as its `source` logs them) that state no source, one line
+  /// each, for `hnb validate`.
   ///
   /// A YAML number written bare (status `not stated`) and a CSV file named without
   /// `{file, source}` (every cell of it without a `source` column of its own then has no stated
   /// source) are listed with where they are written.
-  public static func unsourcedText(_ scenario: Scenario) -> String {
+  public static func unsourcedText(_ source: ScenarioSource) -> String {
     let defaultFileSource = "see the file and its SOURCES.md"
     var lines: [String] = []
-    for entry in scenario.assumptions {
+    for entry in source.assumptions {
       if entry.status == .notStated {
         lines.append("    \(entry.location): \(entry.key) = \(entry.value) (\(entry.unit))")
       } else if entry.status == .file, entry.source == defaultFileSource {
         // Cells of a file with a `source` column (outturn) name their own source.
-        let cells = scenario.assumptions.filter { $0.key.hasPrefix(entry.key + "[") && $0.source == defaultFileSource }
+        let cells = source.assumptions.filter { $0.key.hasPrefix(entry.key + "[") && $0.source == defaultFileSource }
         if !cells.isEmpty {
           lines.append("    \(entry.location): \(entry.key) = \(entry.value) (a CSV file: its \(cells.count) values)")
         }

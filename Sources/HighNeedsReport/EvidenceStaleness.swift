@@ -22,11 +22,13 @@ import HighNeeds
 public enum EvidenceStaleness {
   /// The ways the evidence at `manifest` (its `manifest.json`) differs from the inputs now.
   ///
-  /// Empty when it is current. `what` names the command ("sweep"), `covered` the report's
-  /// scenarios that the evidence shows results for, `named` every scenario of the report (their
-  /// folders, and the folders above them, are where other recorded files may be read).
+  /// Empty when it is current. `what` names the command ("sweep"), `covered` the sources of the
+  /// report's scenarios that the evidence shows results for, `named` those of every scenario of
+  /// the report (their folders, and the folders above them, are where other recorded files may
+  /// be read).
   public static func problems(
-    recorded: [String: String]?, manifest: String, what: String, covered: [Scenario], named: [Scenario] = []
+    recorded: [String: String]?, manifest: String, what: String, covered: [ScenarioSource],
+    named: [ScenarioSource] = []
   ) -> [InputError] {
     let location = SourceLocation(file: manifest)
     let expected = "the inputs the \(what) was made from, unchanged (or give --allow-stale-evidence)"
@@ -39,7 +41,7 @@ public enum EvidenceStaleness {
     var checked: Set<String> = []
     var files: [(file: String, scenario: String)] = []
     for s in covered {
-      for file in s.scenarioFiles + s.inputFiles where !files.contains(where: { $0.file == file }) {
+      for file in s.files where !files.contains(where: { $0.file == file }) {
         files.append((file, s.name))
       }
     }

@@ -33,15 +33,20 @@ public enum ReportBuilder {
   /// The label of anything that is not the base case.
   public static let scenarioLabel = "Scenario: an assumption, not a target"
 
-  /// The paper for `results` (sorted by name), with its provenance.
+  /// The paper for `results` (sorted by name), with its provenance: `sources[i]` (where
+  /// `results[i]`'s scenario came from) give the assumptions appendix and the input hashes.
   public static func build(
-    _ results: [ScenarioResult], analyses: ReportAnalyses = ReportAnalyses(), command: String, generatedOn: String
+    _ results: [ScenarioResult], sources: [ScenarioSource], analyses: ReportAnalyses = ReportAnalyses(),
+    command: String, generatedOn: String
   ) throws -> Report {
+    precondition(
+      results.map(\.scenario.name) == sources.map(\.name), "a source for each result, in the same order")
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
+    let sortedSources = sources.sorted { $0.name < $1.name }
     var sections = [summary(sorted)]
     for r in sorted { sections.append(scenarioSection(r, analyses: analyses)) }
     sections.append(rangeSection(sorted, analyses: analyses))
-    sections.append(appendix(sorted))
+    sections.append(appendix(sorted, sources: sortedSources))
     // After the assumptions appendix: the backtest is evidence about the method, not a result.
     sections.append(backtestSection(analyses.backtests))
     let preface = [
@@ -54,7 +59,8 @@ public enum ReportBuilder {
       title: "High Needs Block forecast", warnings: analyses.staleEvidence, preface: preface, sections: sections,
       provenance: ReportProvenance(
         toolVersion: toolVersion, generatedOn: generatedOn, command: command,
-        inputSHA256: try inputHashes(sorted) + analyses.backtests.flatMap(\.files) + analyses.ranges.flatMap(\.files)))
+        inputSHA256: try inputHashes(sortedSources) + analyses.backtests.flatMap(\.files)
+          + analyses.ranges.flatMap(\.files)))
   }
 
   /// The unmitigated balance rounded to £000 and the savings that take it to the rounded
@@ -66,8 +72,8 @@ public enum ReportBuilder {
 
   static func label(_ s: Scenario) -> String { s.isBase ? baseLabel : scenarioLabel }
 
-  static func inputHashes(_ results: [ScenarioResult]) throws -> [(file: String, sha256: String)] {
-    try Manifest.inputHashes(results.flatMap { $0.scenario.scenarioFiles + $0.scenario.inputFiles })
+  static func inputHashes(_ sources: [ScenarioSource]) throws -> [(file: String, sha256: String)] {
+    try Manifest.inputHashes(sources.flatMap(\.files))
       .map { (file: $0.key, sha256: $0.value) }.sorted { $0.file < $1.file }
   }
 
@@ -604,13 +610,14 @@ public enum ReportBuilder {
     }
   }
 
-  static func appendix(_ results: [ScenarioResult]) -> ReportSection {
-    let subsections = results.map { r in
+  /// The assumptions appendix: `sources[i]` is where `results[i]`'s scenario came from.
+  static func appendix(_ results: [ScenarioResult], sources: [ScenarioSource]) -> ReportSection {
+    let subsections = zip(results, sources).map { r, source in
       let s = r.scenario
-      var rows: [[ReportCell]] = s.assumptions.filter { $0.status != .fromFile }.map { a in
+      var rows: [[ReportCell]] = source.assumptions.filter { $0.status != .fromFile }.map { a in
         [.text(a.key), .text(a.value), .text(a.unit), .text(a.status.rawValue), .text(a.source)]
       }
-      rows += fileValueRows(s.assumptions)
+      rows += fileValueRows(source.assumptions)
       return ReportSection(
         id: "\(s.name)-assumptions", title: "\(s.name)", label: label(s),
         blocks: [

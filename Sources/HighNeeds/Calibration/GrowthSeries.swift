@@ -177,14 +177,15 @@ extension GrowthSeries {
   /// trend: `population × incidence` year by year, or, when new plans come from the assessment
   /// pipeline, the plans it starts with its request trend left out, so that the series is the
   /// request trend (`caseload.pipeline.requests_trend_fraction_per_year`). An error names the key
-  /// (file:line:column where it is written, else `file`) when the scenario starts from another
-  /// census than the forecast's origin, gives the rates the trend would scale for every census
-  /// year (a trend cannot apply), starts every pipeline plan after the census (`lag_share` 1: a
-  /// year's requests never reach its own census), or has cessation that differs by placement at
-  /// an age (its total then depends on the placements, which the identity of the total by age
-  /// does not follow).
-  public static func forScenario(_ forecast: PooledForecast, scenario: Scenario, file: String) throws -> GrowthSeries {
-    let tree = scenario.resolvedTree
+  /// at its place in `tree` (the scenario's merged YAML, from its `ScenarioSource`; else `file`)
+  /// when the scenario starts from another census than the forecast's origin, gives the rates the
+  /// trend would scale for every census year (a trend cannot apply), starts every pipeline plan
+  /// after the census (`lag_share` 1: a year's requests never reach its own census), or has
+  /// cessation that differs by placement at an age (its total then depends on the placements,
+  /// which the identity of the total by age does not follow).
+  public static func forScenario(
+    _ forecast: PooledForecast, scenario: Scenario, tree: YAMLTree, file: String
+  ) throws -> GrowthSeries {
     func location(_ key: String) -> SourceLocation { keyLocation(key, in: tree) ?? SourceLocation(file: file) }
     guard scenario.baseCensusYear == forecast.origin else {
       throw InputError(

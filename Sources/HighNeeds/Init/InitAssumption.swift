@@ -35,12 +35,11 @@ public struct InitAssumption: Sendable, Equatable {
 /// Text for the files `hnb init` writes: CSV cells, YAML strings and exact micro-unit shares
 /// (numbers are printed by `NumberFormat`: `trimmed`, `micro`, `wholePounds`).
 enum InitFormat {
-  /// A CSV cell, quoted when it holds a comma, quote or line end.
+  /// A CSV cell as `CSVWriter` writes it: quoted when it holds a comma, quote or line end, and
+  /// written as text (a leading `'`) when a spreadsheet would read it as a formula (it starts
+  /// with `=`, `+` or `@`, or with `-` and is not a number).
   static func cell(_ text: String) -> String {
-    if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-      return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return text
+    CSVWriter.plain(text) ? text : CSVWriter.escape(text)
   }
 
   /// A YAML double-quoted string.

@@ -2,11 +2,12 @@ import Foundation
 
 /// Tables of `hnb compare`: two runs side by side with their differences.
 public enum CompareTables {
-  /// Throws unless `a` and `b` share a base census year and horizon, so that their years line up.
-  public static func checkComparable(_ sa: Scenario, _ sb: Scenario) throws {
+  /// Throws unless `a` and `b` share a base census year and horizon, so that their years line
+  /// up; the error names `file`, where `b` is written.
+  public static func checkComparable(_ sa: Scenario, _ sb: Scenario, file: String) throws {
     guard sa.baseCensusYear == sb.baseCensusYear, sa.horizonYears == sb.horizonYears else {
       throw InputError(
-        SourceLocation(file: sb.scenarioFiles.first ?? sb.name), key: "time",
+        SourceLocation(file: file), key: "time",
         expected:
           "the same base census year and horizon as \(sa.name) (\(sa.baseCensusYear), \(sa.horizonYears) years)",
         found: "\(sb.baseCensusYear), \(sb.horizonYears) years")
@@ -15,11 +16,12 @@ public enum CompareTables {
 
   /// The comparison tables, file name → contents.
   ///
-  /// `a` is usually the unmitigated run and `b` the mitigated one.
+  /// `a` is usually the unmitigated run and `b` the mitigated one; they must be comparable
+  /// (`checkComparable`, an error naming `b`'s scenario).
   public static func tables(_ a: ScenarioResult, _ b: ScenarioResult) throws -> [String: String] {
     let sa = a.scenario
     let sb = b.scenario
-    try checkComparable(sa, sb)
+    try checkComparable(sa, sb, file: sb.name)
     var csv = CSVWriter(header: ["financial_year", "measure", "unit", sa.name, sb.name, "difference_b_minus_a"])
     for f in 0..<sa.horizonYears {
       let ka = a.kpis[f]

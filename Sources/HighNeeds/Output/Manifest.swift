@@ -336,29 +336,34 @@ public struct Manifest: Codable, Sendable, Equatable {
     return hashes
   }
 
-  /// The manifest of `results`, the command that made them and its inputs.
-  public static func run(command: String, results: [ScenarioResult], outputs: [String]) throws -> Manifest {
+  /// The manifest of `results`, the command that made them and its inputs: `sources[i]` is
+  /// where `results[i]`'s scenario came from.
+  public static func run(
+    command: String, results: [ScenarioResult], sources: [ScenarioSource], outputs: [String]
+  ) throws -> Manifest {
+    precondition(
+      results.map(\.scenario.name) == sources.map(\.name), "a source for each result, in the same order")
     var files: Set<String> = []
-    for r in results { files.formUnion(r.scenario.scenarioFiles + r.scenario.inputFiles) }
+    for source in sources { files.formUnion(source.files) }
     var manifest = Manifest(command: command, outputs: outputs)
     manifest.inputSHA256 = try inputHashes(files)
     var rows: [String: [String: Int]] = [:]
-    for r in results {
-      for (file, count) in r.scenario.inputRows {
+    for source in sources {
+      for (file, count) in source.inputRows {
         rows[displayPath(file)] = ["data_rows_read": count.read, "data_rows_not_used": count.unused]
       }
     }
     manifest.inputRows = rows
-    manifest.scenarios = results.sorted { $0.scenario.name < $1.scenario.name }.map { r in
+    manifest.scenarios = zip(results, sources).sorted { $0.0.scenario.name < $1.0.scenario.name }.map { r, source in
       let s = r.scenario
-      var entry = scenario(s)
+      var entry = scenario(source)
       entry.title = s.title
       entry.kind = s.isBase ? "base (unmitigated)" : "scenario (an assumption, not a target)"
       entry.alerts = s.alerts.map(\.text)
       entry.priceBasis = s.priceBasis
       return entry
     }
-    let firstFile = results.first?.scenario.scenarioFiles.first ?? FileManager.default.currentDirectoryPath
+    let firstFile = sources.first?.scenarioFiles.first ?? FileManager.default.currentDirectoryPath
     manifest.git = gitState(directory: (firstFile as NSString).deletingLastPathComponent, files: files.sorted())
     manifest.seed = .string("none (the deterministic run draws no random numbers)")
     manifest.integrityChecks =
@@ -366,15 +371,18 @@ public struct Manifest: Codable, Sendable, Equatable {
     return manifest
   }
 
-  /// JSON text (sorted keys) describing `results`, the command that made them and its inputs.
-  public static func json(command: String, results: [ScenarioResult], outputs: [String]) throws -> String {
-    try run(command: command, results: results, outputs: outputs).text()
+  /// JSON text (sorted keys) describing `results`, the command that made them and its inputs
+  /// (`sources`, as for `run`).
+  public static func json(
+    command: String, results: [ScenarioResult], sources: [ScenarioSource], outputs: [String]
+  ) throws -> String {
+    try run(command: command, results: results, sources: sources, outputs: outputs).text()
   }
 
   /// A scenario's name, files and merged tree (paths resolved).
-  static func scenario(_ s: Scenario) -> ScenarioEntry {
+  static func scenario(_ source: ScenarioSource) -> ScenarioEntry {
     ScenarioEntry(
-      name: s.name, files: s.scenarioFiles.map(displayPath), resolved: resolvedJSON(s.resolvedTree, keyPath: []))
+      name: source.name, files: source.scenarioFiles.map(displayPath), resolved: resolvedJSON(source.tree, keyPath: []))
   }
 
   /// Keys whose values are file paths: in the manifest they are written resolved (relative to

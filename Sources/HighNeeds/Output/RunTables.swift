@@ -5,13 +5,18 @@ import Foundation
 /// Writers never compute a model
 /// number: every value here is read off a `ScenarioResult`.
 public enum RunTables {
-  /// File name → CSV text, for every table of the run.
-  public static func tables(_ results: [ScenarioResult]) throws -> [String: String] {
-    try typedTables(results).mapValues(\.text)
+  /// File name → CSV text, for every table of the run; `sources[i]` (where `results[i]`'s
+  /// scenario came from) give `assumptions.csv`.
+  public static func tables(_ results: [ScenarioResult], sources: [ScenarioSource]) throws -> [String: String] {
+    try typedTables(results, sources: sources).mapValues(\.text)
   }
 
-  /// File name → typed table (columns and CSV text), for every table of the run.
-  public static func typedTables(_ results: [ScenarioResult]) throws -> [String: OutputTable] {
+  /// File name → typed table (columns and CSV text), for every table of the run; `sources[i]`
+  /// (where `results[i]`'s scenario came from) give `assumptions.csv`.
+  public static func typedTables(_ results: [ScenarioResult], sources: [ScenarioSource]) throws -> [String: OutputTable]
+  {
+    precondition(
+      results.map(\.scenario.name) == sources.map(\.name), "a source for each result, in the same order")
     let sorted = results.sorted { $0.scenario.name < $1.scenario.name }
     return [
       "lsrp.csv": try LSRPTable.csv(sorted),
@@ -23,7 +28,7 @@ public enum RunTables {
       "kpis.csv": kpis(sorted),
       "summary.csv": summary(sorted),
       "mitigations.csv": mitigations(sorted),
-      "assumptions.csv": assumptions(sorted),
+      "assumptions.csv": assumptions(sources.sorted { $0.name < $1.name }),
       "outturn.csv": outturn(sorted),
       "management_plan.csv": managementPlan(sorted),
     ]
@@ -279,14 +284,14 @@ public enum RunTables {
     return csv.table
   }
 
-  static func assumptions(_ results: [ScenarioResult]) -> OutputTable {
+  static func assumptions(_ sources: [ScenarioSource]) -> OutputTable {
     var csv = CSVWriter(columns: [
       .text("scenario"), .text("key"), .number("value"), .text("unit"), .text("status"), .text("source"), .text("note"),
       .text("defined_at"),
     ])
-    for r in results {
-      for a in r.scenario.assumptions {
-        csv.row([r.scenario.name, a.key, a.value, a.unit, a.status.rawValue, a.source, a.note, a.location])
+    for source in sources {
+      for a in source.assumptions {
+        csv.row([source.name, a.key, a.value, a.unit, a.status.rawValue, a.source, a.note, a.location])
       }
     }
     return csv.table

@@ -31,7 +31,12 @@ public struct CalendarDate: Sendable, Equatable, CustomStringConvertible {
     return CalendarDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
   }
 
-  public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+  public var description: String {
+    [
+      NumberFormat.zeroPadded(year, width: 4), NumberFormat.zeroPadded(month, width: 2),
+      NumberFormat.zeroPadded(day, width: 2),
+    ].joined(separator: "-")
+  }
 }
 
 /// The data-sunset rule: how old the newest census behind a forecast is on the as-of date,
@@ -53,35 +58,38 @@ extension DataVintage {
     asOf.year - newestCensusYear(scenario)
   }
 
-  /// The data-sunset alert for `scenario` on `asOf`, or nil when its data is recent enough.
-  public static func alert(_ scenario: Scenario, asOf: CalendarDate) -> Alert? {
-    let year = newestCensusYear(scenario)
-    let age = censusAgeYears(scenario, asOf: asOf)
-    let location = "\(scenario.scenarioFiles.first ?? scenario.name): time.base_census_year"
-    // A January census counts from the 1st of January of its year.
-    if asOf.year < year {
-      return Alert(
-        location: location,
-        message:
-          "the newest census, January \(year), is after the as-of date \(asOf): check base_census_year and --as-of")
-    }
-    guard age > scenario.censusAgeAlertYears else { return nil }
-    return Alert(
-      location: location,
-      message:
-        "data sunset: the newest census in the inputs is January \(year), \(age) years before the as-of date \(asOf) "
-        + "(more than alerts.census_age_years_above = \(scenario.censusAgeAlertYears)); newer SEN2 data has been "
-        + "published: refresh the inputs before relying on this forecast")
+  /// The data-sunset alert for `scenario` on `asOf`, at `time.base_census_year` of `file` (where
+  /// the scenario is written), or nil when its data is recent enough.
+  public static func alert(_ scenario: Scenario, file: String, asOf: CalendarDate) -> Alert? {
+    sunsetMessage(scenario, asOf: asOf).map { Alert(location: "\(file): time.base_census_year", message: $0) }
   }
 
-  /// `scenario` with its data-sunset alert (if any) among its alerts.
-  public static func applying(asOf: CalendarDate, to scenario: Scenario) -> Scenario {
-    var s = scenario
-    if let alert = alert(s, asOf: asOf), !s.alerts.contains(alert) {
-      s.alerts.append(alert)
-      s.alerts.sort()
+  /// The data-sunset alert's message for `scenario` on `asOf`, or nil when its data is recent
+  /// enough.
+  static func sunsetMessage(_ scenario: Scenario, asOf: CalendarDate) -> String? {
+    let year = newestCensusYear(scenario)
+    let age = censusAgeYears(scenario, asOf: asOf)
+    // A January census counts from the 1st of January of its year.
+    if asOf.year < year {
+      return "the newest census, January \(year), is after the as-of date \(asOf): check base_census_year and --as-of"
     }
-    return s
+    guard age > scenario.censusAgeAlertYears else { return nil }
+    return
+      "data sunset: the newest census in the inputs is January \(year), \(age) years before the as-of date \(asOf) "
+      + "(more than alerts.census_age_years_above = \(scenario.censusAgeAlertYears)); newer SEN2 data has been "
+      + "published: refresh the inputs before relying on this forecast"
+  }
+
+  /// `loaded` with its data-sunset alert (if any) among its scenario's alerts, at its first
+  /// scenario file.
+  public static func applying(asOf: CalendarDate, to loaded: LoadedScenario) -> LoadedScenario {
+    var l = loaded
+    let file = l.source.scenarioFiles.first ?? l.scenario.name
+    if let alert = alert(l.scenario, file: file, asOf: asOf), !l.scenario.alerts.contains(alert) {
+      l.scenario.alerts.append(alert)
+      l.scenario.alerts.sort()
+    }
+    return l
   }
 
   /// What the manifest records about `scenario`'s data vintage on `asOf`.
@@ -89,7 +97,8 @@ extension DataVintage {
     Manifest.VintageEntry(
       newestCensus: "January \(newestCensusYear(scenario))", newestCensusYear: newestCensusYear(scenario),
       censusAgeYears: censusAgeYears(scenario, asOf: asOf), censusAgeYearsAbove: scenario.censusAgeAlertYears,
-      dataSunsetAlert: alert(scenario, asOf: asOf) != nil, newestOutturnYear: scenario.outturn.map(\.year).max())
+      dataSunsetAlert: sunsetMessage(scenario, asOf: asOf) != nil, newestOutturnYear: scenario.outturn.map(\.year).max()
+    )
   }
 
   /// `manifest` with the as-of date, each scenario's data vintage and every alert of

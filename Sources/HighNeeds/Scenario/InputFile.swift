@@ -104,7 +104,7 @@ public enum InputFile {
           b == 0xA3 ? " (a '£' in Latin-1/Windows-1252: \(save))" : " (Latin-1 or Windows-1252 text? \(save))"
         throw InputError(
           location(ofByte: i, in: data, file: file), expected: "UTF-8 text",
-          found: String(format: "the byte 0x%02X", b) + hint)
+          found: "the byte 0x\(NumberFormat.hex(Int(b), width: 2))" + hint)
       }
       i += length
     }

@@ -1,10 +1,11 @@
 import Foundation
 
 /// Reads a scenario YAML file (following `extends:`) and its CSV inputs into `ScenarioInputs`,
-/// and resolves them into a `Scenario`.
+/// and resolves them into a `Scenario`; beside either, where it came from (`ScenarioSource`).
 ///
 /// All file reading happens here and in `ScenarioParser`; `ScenarioResolver` and the engine
-/// never read a file.
+/// never read a file. The engine's values carry no provenance: a command keeps the source of
+/// what it loaded (`loadWithSource`) and hands it to the writers.
 public enum ScenarioLoader {
   /// Most levels of `extends:` above the scenario named on the command line (its parent is
   /// level 1, the parent's parent level 2, …).
@@ -14,9 +15,16 @@ public enum ScenarioLoader {
   public static let maximumFamilyFiles = 64
 
   /// Reads, validates and resolves the scenario at `path`, with the plausibility alerts of
-  /// what it read.
+  /// what it read: the scenario alone, for the engine.
   public static func load(path: String) throws -> Scenario {
-    let inputs = try parse(path: path)
+    try loadWithSource(path: path).scenario
+  }
+
+  /// Reads, validates and resolves the scenario at `path` (with the plausibility alerts of
+  /// what it read), and where it came from.
+  public static func loadWithSource(path: String) throws -> LoadedScenario {
+    let parsed = try parseWithSource(path: path)
+    let inputs = parsed.inputs
     var scenario = try ScenarioResolver.resolve(inputs)
     scenario.alerts =
       (scenario.alerts
@@ -24,12 +32,18 @@ public enum ScenarioLoader {
         scenario, populationFile: inputs.caseload.population.file,
         incidenceFile: inputs.caseload.incidence?.file ?? inputs.caseload.pipeline?.requests.file ?? ""))
       .sorted()
-    return scenario
+    return LoadedScenario(scenario: scenario, source: parsed.source)
   }
 
   /// Reads the scenario at `path` and the files it names into `ScenarioInputs`, each value
-  /// checked as written.
+  /// checked as written: the inputs alone, for the engine.
   public static func parse(path: String) throws -> ScenarioInputs {
+    try parseWithSource(path: path).inputs
+  }
+
+  /// Reads the scenario at `path` and the files it names into `ScenarioInputs`, each value
+  /// checked as written, and where they came from.
+  public static func parseWithSource(path: String) throws -> ParsedScenario {
     var family = ScenarioFamily(root: (path as NSString).standardizingPath)
     try family.collect(path: family.rootPath, real: InputFile.realPath(family.rootPath), chain: [])
     let order = family.order

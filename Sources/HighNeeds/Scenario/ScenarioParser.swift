@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads a merged YAML tree and the CSV files it names into `ScenarioInputs`, checking every
-/// value as written (its kind, unit and range, each at its file:line:column).
+/// value as written (its kind, unit and range, each at its file:line:column), and records
+/// where they came from (`ScenarioSource`: files, the tree, rows read, the assumptions log).
 ///
 /// What is derived from several values (a trend applied, shares normalised, levers built) and
 /// the checks that need it are `ScenarioResolver`'s.
@@ -18,7 +19,7 @@ struct ScenarioParser {
     self.files = files
   }
 
-  mutating func parse() throws -> ScenarioInputs {
+  mutating func parse() throws -> ParsedScenario {
     let root = try MapReader(tree, path: "", log: log)
     let name = try root.string("name")
     if name.isEmpty
@@ -121,9 +122,7 @@ struct ScenarioParser {
       baseCensusYear: base, horizonYears: horizon, thresholds: thresholds, caseload: caseload, capacity: capacity,
       costs: costs, income: income,
       reserve: ScenarioInputs.Reserve(openingBalance: opening, contributions: contributions, settlement: settlement),
-      mitigations: mitigations, outturn: outturn, uncertainty: UncertaintySpec(),
-      source: ScenarioSource(
-        scenarioFiles: files, inputFiles: [], tree: tree, inputRows: [:], assumptions: [], alerts: []))
+      mitigations: mitigations, outturn: outturn, uncertainty: UncertaintySpec(), alerts: [])
     // Each number written with a distribution is an uncertain input that sets its slot.
     let slots = inputs.numberSlots()
     let numbers = log.uncertainNumbers.map { number -> UncertainInput in
@@ -136,12 +135,12 @@ struct ScenarioParser {
     }
     inputs.uncertainty = try readUncertainty(root.map("uncertainty"), axes: axes, numbers: numbers)
     try root.finish()
-    inputs.source.inputFiles = inputFiles
-    inputs.source.inputRows = log.rowCounts
-    inputs.source.assumptions = log.entries.sorted()
     for alert in FittedTrendCheck.alerts(tree: tree, files: files) { log.alert(alert.location, alert.message) }
-    inputs.source.alerts = log.alerts.sorted()
-    return inputs
+    inputs.alerts = log.alerts.sorted()
+    let source = ScenarioSource(
+      name: name, scenarioFiles: files, inputFiles: inputFiles, tree: tree, inputRows: log.rowCounts,
+      assumptions: log.entries.sorted())
+    return ParsedScenario(inputs: inputs, source: source)
   }
 
   typealias Axes = ScenarioAxes

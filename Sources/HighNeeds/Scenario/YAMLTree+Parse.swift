@@ -41,7 +41,7 @@ extension YAMLTree {
         location = InputFile.location(
           ofByte: text.prefix(offset).utf8.count, in: Data(text.utf8), file: file)
       }
-      let character = value >= 0 ? String(format: " (the character U+%04X)", value) : ""
+      let character = value >= 0 ? " (the character U+\(NumberFormat.hex(Int(value), width: 4)))" : ""
       return InputError(location, expected: "readable YAML text", found: problem + character)
     case .memory:
       return InputError(

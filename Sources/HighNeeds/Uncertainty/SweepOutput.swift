@@ -26,13 +26,13 @@ public struct SweepSettings: Sendable, Equatable, Codable {
 /// The files of a finished sweep: `percentiles.csv`, `exceedance.csv` and `manifest.json`.
 public enum SweepOutput {
   /// Builds the files from every scenario's draws (`rows[s][d]`, in draw order); the
-  /// manifest records `asOf` and the scenarios' data vintage.
-  public static func files(settings: SweepSettings, scenarios: [Scenario], rows: [[[Double]]], asOf: CalendarDate)
-    throws -> [String: String]
-  {
+  /// manifest records `asOf`, the scenarios' data vintage and where they came from.
+  public static func files(
+    settings: SweepSettings, scenarios: [LoadedScenario], rows: [[[Double]]], asOf: CalendarDate
+  ) throws -> [String: String] {
     var percentiles = ""
     var exceedance = ""
-    for (k, (s, r)) in zip(scenarios, rows).enumerated() {
+    for (k, (s, r)) in zip(scenarios.map(\.scenario), rows).enumerated() {
       var p = SweepSummary.percentilesCSV(scenario: s, rows: r)
       var e = SweepSummary.exceedanceCSV(scenario: s, rows: r, thresholdsGBP: settings.thresholdsGBP)
       if k > 0 {
@@ -47,23 +47,24 @@ public enum SweepOutput {
     return [
       "percentiles.csv": percentiles, "exceedance.csv": exceedance,
       "manifest.json": try DataVintage.annotate(
-        try manifest(settings: settings, scenarios: scenarios, outputs: names), scenarios: scenarios, asOf: asOf
+        try manifest(settings: settings, scenarios: scenarios, outputs: names), scenarios: scenarios.map(\.scenario),
+        asOf: asOf
       ).text(),
     ]
   }
 
-  /// Every scenario and input file of `scenarios` (display path) → its SHA-256 now.
-  public static func inputHashes(_ scenarios: [Scenario]) throws -> [String: String] {
-    try Manifest.inputHashes(scenarios.flatMap { $0.scenarioFiles + $0.inputFiles })
+  /// Every scenario and input file of `sources` (display path) → its SHA-256 now.
+  public static func inputHashes(_ sources: [ScenarioSource]) throws -> [String: String] {
+    try Manifest.inputHashes(sources.flatMap(\.files))
   }
 
   /// `manifest.json` of a sweep: inputs and their hashes, seed, draws and methods.
-  static func manifest(settings: SweepSettings, scenarios: [Scenario], outputs: [String]) throws -> Manifest {
+  static func manifest(settings: SweepSettings, scenarios: [LoadedScenario], outputs: [String]) throws -> Manifest {
     var manifest = Manifest(command: settings.command, outputs: outputs)
-    manifest.inputSHA256 = try inputHashes(scenarios)
-    manifest.scenarios = scenarios.map { s in
-      var entry = Manifest.scenario(s)
-      entry.uncertainInputs = s.uncertainty.inputs.map {
+    manifest.inputSHA256 = try inputHashes(scenarios.map(\.source))
+    manifest.scenarios = scenarios.map { loaded in
+      var entry = Manifest.scenario(loaded.source)
+      entry.uncertainInputs = loaded.scenario.uncertainty.inputs.map {
         "\($0.id): \($0.targetName), \($0.perYear ? "per_year" : "once")"
       }
       return entry

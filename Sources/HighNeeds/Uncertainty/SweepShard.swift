@@ -59,22 +59,22 @@ public struct SweepShard: Codable, Equatable, Sendable {
   /// The files of a shard: each scenario's draws, `shard.json`, and `manifest.json` (what made
   /// the shard; `hnb report` refuses it as a sweep until the shards are merged).
   public static func files(
-    settings: SweepSettings, batchSize: Int, shard k: Int, of n: Int, asOf: CalendarDate, scenarios: [Scenario],
-    rows: [[[Double]]]
+    settings: SweepSettings, batchSize: Int, shard k: Int, of n: Int, asOf: CalendarDate,
+    sources: [ScenarioSource], rows: [[[Double]]]
   ) throws -> [String: String] {
     let indices = drawIndices(draws: settings.draws, batchSize: batchSize, shard: k, of: n)
     var files: [String: String] = [:]
     var draws: [String: DrawsFile] = [:]
-    for (s, r) in zip(scenarios, rows) {
+    for (s, r) in zip(sources, rows) {
       let text = SweepSummary.drawsText(firstDraws: indices, rows: r)
       files[drawsFileName(s.name)] = text
       draws[drawsFileName(s.name)] = DrawsFile(draws: r.count, sha256: SHA256.hex(Data(text.utf8)))
     }
-    let hashes = try SweepOutput.inputHashes(scenarios)
+    let hashes = try SweepOutput.inputHashes(sources)
     let info = SweepShard(
       format: currentFormat, toolVersion: HighNeeds.toolVersion, settings: settings, batchSize: batchSize, shard: k,
       of: n,
-      asOf: asOf.description, scenarios: scenarios.map(\.name), inputSHA256: hashes, drawsFiles: draws)
+      asOf: asOf.description, scenarios: sources.map(\.name), inputSHA256: hashes, drawsFiles: draws)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     files["shard.json"] = String(decoding: try encoder.encode(info), as: UTF8.self) + "\n"
@@ -119,7 +119,8 @@ extension SweepShard {
   public struct Merged: Sendable {
     public var settings: SweepSettings
     public var asOf: CalendarDate
-    public var scenarios: [Scenario]
+    /// The scenarios loaded again, with where they came from.
+    public var scenarios: [LoadedScenario]
     /// `rows[s][d]`: scenario `s`'s metrics of draw `d`, for every draw of the sweep.
     public var rows: [[[Double]]]
   }
@@ -127,7 +128,7 @@ extension SweepShard {
   /// Reads and checks the shards in `directories`; `load` loads the scenarios at the recorded
   /// paths as of the recorded date (the command line prints their alerts).
   public static func merge(
-    directories: [String], load: (_ paths: [String], _ asOf: CalendarDate) throws -> [Scenario]
+    directories: [String], load: (_ paths: [String], _ asOf: CalendarDate) throws -> [LoadedScenario]
   ) throws -> Merged {
     let shards = try directories.map { dir in (dir, try read(directory: dir)) }
     guard let (firstDirectory, first) = shards.first else {
@@ -156,9 +157,9 @@ extension SweepShard {
         found: InputError.quoted(first.asOf))
     }
     let scenarios = try load(first.settings.scenarioPaths, asOf)
-    try checkInputs(first, at: firstDirectory, scenarios: scenarios)
+    try checkInputs(first, at: firstDirectory, sources: scenarios.map(\.source))
     var rows: [[[Double]]] = []
-    for s in scenarios {
+    for s in scenarios.map(\.scenario) {
       let valuesPerDraw = SweepMetric.ordered.count * s.horizonYears
       var byDraw = [[Double]?](repeating: nil, count: first.settings.draws)
       for (dir, shard) in shards {
@@ -266,8 +267,8 @@ extension SweepShard {
 
   /// Throws unless the scenarios loaded now have the recorded names and read exactly the
   /// recorded files, each with its recorded SHA-256.
-  static func checkInputs(_ shard: SweepShard, at directory: String, scenarios: [Scenario]) throws {
-    let names = scenarios.map(\.name)
+  static func checkInputs(_ shard: SweepShard, at directory: String, sources: [ScenarioSource]) throws {
+    let names = sources.map(\.name)
     if names != shard.scenarios {
       throw InputError(
         SourceLocation(file: shardPath(directory)), key: "scenarios",
@@ -275,7 +276,7 @@ extension SweepShard {
         found: InputError.quoted(shard.scenarios.joined(separator: " "), limit: 120) + " recorded, "
           + InputError.quoted(names.joined(separator: " "), limit: 120) + " now")
     }
-    let now = try SweepOutput.inputHashes(scenarios)
+    let now = try SweepOutput.inputHashes(sources)
     var errors: [InputError] = []
     for file in Set(now.keys).union(shard.inputSHA256.keys).sorted() {
       let recorded = shard.inputSHA256[file]

@@ -1,10 +1,11 @@
 import Foundation
 
 /// A fully resolved and validated scenario: every input the engine needs, as arrays laid out
-/// for the projection, with the assumptions log and alerts that describe where it came from.
+/// for the projection, with its alerts.
 ///
 /// Made by `ScenarioResolver.resolve` from `ScenarioInputs` (which `ScenarioLoader.parse` reads
-/// from the files).
+/// from the files). Where it came from (files, merged YAML, rows read, the assumptions log) is
+/// not part of it: the I/O library's `ScenarioSource` keeps that, for the writers.
 ///
 /// Index conventions (see `docs/MODEL.md`): census index `t` runs `0…H`, with `t = 0` the base
 /// census `baseCensusYear`; financial-year index `f` runs `0…H-1`, financial year
@@ -80,20 +81,6 @@ public struct Scenario: Sendable {
   /// (`alerts.census_age_years_above`; see `DataVintage`).
   public var censusAgeAlertYears = DataVintage.defaultCensusAgeYearsAbove
 
-  /// Where the scenario came from (files, merged YAML, rows read, assumptions log), kept once,
-  /// in its inputs: what writers and manifests read, never the engine.
-  public var source: ScenarioSource { inputs.source }
-  /// Every YAML file that went into this scenario, child first.
-  public var scenarioFiles: [String] { source.scenarioFiles }
-  /// Every CSV file read, for the manifest's hashes.
-  public var inputFiles: [String] { source.inputFiles }
-  /// The merged YAML after `extends:`, for the manifest.
-  public var resolvedTree: YAMLTree { source.tree }
-  /// Every input value as written: the rows of `assumptions.csv`.
-  public var assumptions: [AssumptionEntry] { source.assumptions }
-  /// Data rows read from each CSV input, and how many were not used (reported, never hidden).
-  public var inputRows: [String: InputFileRows] { source.inputRows }
-
   public var placementCount: Int { taxonomy.placements.count }
   public var needCount: Int { taxonomy.needs.count }
   public var cellCount: Int { AgeAxis.count * needCount * placementCount }
@@ -114,19 +101,6 @@ public struct CostLine: Sendable {
   public var placements: [Int]
   /// Annual uplift of the line's top-ups (fraction per year).
   public var uplift: Double
-}
-
-/// How many data rows a CSV input had, and how many of them the run did not use.
-public struct InputFileRows: Sendable, Equatable {
-  public var read: Int
-  public var unused: Int
-
-  package init(
-    read: Int, unused: Int
-  ) {
-    self.read = read
-    self.unused = unused
-  }
 }
 
 /// A central High Needs budget line not driven by caseload (SEN support, therapies, …).
@@ -195,64 +169,5 @@ public struct OutturnValue: Sendable {
     self.measure = measure
     self.value = value
     self.source = source
-  }
-}
-
-/// How an input value came to be what the run used: the `status` column of `assumptions.csv`.
-///
-/// A number's own `status:` may be any of the first five (`statedByNumber`); the others are the
-/// log's own entries for settings, files and the cells read from files.
-public enum AssumptionStatus: String, Sendable, CaseIterable, CustomStringConvertible {
-  /// The LA's own published figure (a number with a `source`, or `assumption: false`).
-  case data
-  /// Derived from the LA's figures by a stated method.
-  case derived
-  /// England's figure, used where the LA's is missing or suppressed.
-  case nationalDefault = "national default"
-  /// A bare number: nobody stated where it comes from (`hnb validate` lists them).
-  case notStated = "not stated"
-  /// A judgement (`assumption: true`, or a default the loader fills in and says why).
-  case assumption
-  /// A scenario setting: a name, a year, a choice.
-  case setting
-  /// A CSV file the scenario names (its cells follow as `fromFile`).
-  case file
-  /// One cell of a CSV file.
-  case fromFile = "from file"
-  /// A cell of a CSV file for a year outside the forecast.
-  case unusedFromFile = "not used (outside the forecast years)"
-
-  /// The statuses a number may state (`status:`), in the order error messages list them.
-  public static let statedByNumber: [AssumptionStatus] = [.data, .derived, .nationalDefault, .notStated, .assumption]
-
-  /// The column's text (`not stated`, `from file`...).
-  public var description: String { rawValue }
-}
-
-/// One input value as used, with its unit and source: a row of `assumptions.csv`.
-public struct AssumptionEntry: Sendable, Comparable {
-  public var key: String
-  public var value: String
-  public var unit: String
-  public var source: String
-  public var note: String
-  /// Data, assumption or not stated (from `source` and `assumption`), the status a number
-  /// states (`status:`), or the log's own for settings, files and their cells.
-  public var status: AssumptionStatus
-  public var location: String
-
-  public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.key, lhs.location) < (rhs.key, rhs.location) }
-
-  package init(
-    key: String, value: String, unit: String, source: String, note: String, status: AssumptionStatus,
-    location: String
-  ) {
-    self.key = key
-    self.value = value
-    self.unit = unit
-    self.source = source
-    self.note = note
-    self.status = status
-    self.location = location
   }
 }

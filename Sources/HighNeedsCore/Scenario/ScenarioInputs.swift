@@ -92,9 +92,11 @@ public struct ScenarioInputs: Sendable {
   /// The uncertain inputs: the `uncertainty:` section's, then the numbers written with a
   /// distribution (their targets hold their slots here).
   public var uncertainty: UncertaintySpec
-  /// Where the inputs came from: files, the merged YAML, rows read, the assumptions log and
-  /// the alerts found while parsing.
-  public var source: ScenarioSource
+  /// The alerts found while parsing (resolving adds those about derived values).
+  ///
+  /// Where the inputs came from (files, the merged YAML, rows read, the assumptions log) is not
+  /// kept here: it is the I/O library's `ScenarioSource`, which only writers receive.
+  public var alerts: [Alert]
 
   /// How far from 1 a row of shares or probabilities may sum (it is then scaled to 1).
   package static let rateTolerance = 1e-6
@@ -483,7 +485,7 @@ public struct ScenarioInputs: Sendable {
     name: String, title: String, description: String, isBase: Bool, taxonomy: Taxonomy, baseCensusYear: Int,
     horizonYears: Int, thresholds: Thresholds, caseload: Caseload, capacity: Capacity, costs: Costs, income: Income,
     reserve: Reserve, mitigations: [MitigationInput], outturn: [OutturnValue], uncertainty: UncertaintySpec,
-    source: ScenarioSource
+    alerts: [Alert]
   ) {
     self.name = name
     self.title = title
@@ -501,34 +503,6 @@ public struct ScenarioInputs: Sendable {
     self.mitigations = mitigations
     self.outturn = outturn
     self.uncertainty = uncertainty
-    self.source = source
-  }
-}
-
-/// Where a scenario came from: what writers and manifests need and the engine does not.
-public struct ScenarioSource: Sendable {
-  /// Every YAML file that went into the scenario, child first.
-  public var scenarioFiles: [String]
-  /// Every CSV file read, for the manifest's hashes.
-  public var inputFiles: [String]
-  /// The merged YAML after `extends:`, for the manifest.
-  public var tree: YAMLTree
-  /// Data rows read from each CSV input, and how many were not used.
-  public var inputRows: [String: InputFileRows]
-  /// Every input value as written (`assumptions.csv`), sorted.
-  public var assumptions: [AssumptionEntry]
-  /// Alerts found while parsing (resolving adds those about derived values).
-  public var alerts: [Alert]
-
-  package init(
-    scenarioFiles: [String], inputFiles: [String], tree: YAMLTree, inputRows: [String: InputFileRows],
-    assumptions: [AssumptionEntry], alerts: [Alert]
-  ) {
-    self.scenarioFiles = scenarioFiles
-    self.inputFiles = inputFiles
-    self.tree = tree
-    self.inputRows = inputRows
-    self.assumptions = assumptions
     self.alerts = alerts
   }
 }

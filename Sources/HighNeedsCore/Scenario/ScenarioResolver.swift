@@ -16,7 +16,7 @@ public enum ScenarioResolver {
     let P = s.taxonomy.placements.count
     let H = s.horizonYears
     let axes = ScenarioAxes(taxonomy: s.taxonomy, base: s.baseCensusYear, horizon: H)
-    var alerts = s.source.alerts
+    var alerts = s.alerts
     func alert(_ location: String, _ message: String) { alerts.append(Alert(location: location, message: message)) }
 
     // Caseload: trends, and the new-plan mix where incidence is positive.

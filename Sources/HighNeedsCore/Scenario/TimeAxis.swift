@@ -24,12 +24,12 @@ public enum AgeAxis {
 public enum YearLabel {
   /// `"2025/26"` for the academic year starting in September 2025.
   public static func academic(startingIn year: Int) -> String {
-    String(format: "%04d/%02d", year, (year + 1) % 100)
+    NumberFormat.zeroPadded(year, width: 4) + "/" + NumberFormat.zeroPadded((year + 1) % 100, width: 2)
   }
 
   /// `"2025-26"` for the financial year starting in April 2025.
   public static func financial(startingIn year: Int) -> String {
-    String(format: "%04d-%02d", year, (year + 1) % 100)
+    NumberFormat.zeroPadded(year, width: 4) + "-" + NumberFormat.zeroPadded((year + 1) % 100, width: 2)
   }
 
   /// The starting calendar year of an academic year label `"YYYY/YY"`.

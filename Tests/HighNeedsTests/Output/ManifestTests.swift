@@ -8,10 +8,12 @@ import Testing
 /// SHA-256 and rows read, the merged scenario with its paths resolved, the command, the git
 /// state and the outputs, with sorted keys, the same bytes for the same run.
 @Suite struct ManifestTests {
-  /// The tiny scenario copied to a fresh directory (outside any git repository), run.
-  static func tinyRun() throws -> (directory: String, result: ScenarioResult) {
+  /// The tiny scenario copied to a fresh directory (outside any git repository), run, with
+  /// where it came from.
+  static func tinyRun() throws -> (directory: String, result: ScenarioResult, source: ScenarioSource) {
     let path = try Fixtures.editedTiny("tiny.yaml") { $0 }
-    return ((path as NSString).deletingLastPathComponent, try ScenarioRun.run(try ScenarioLoader.load(path: path)))
+    let loaded = try ScenarioLoader.loadWithSource(path: path)
+    return ((path as NSString).deletingLastPathComponent, try ScenarioRun.run(loaded.scenario), loaded.source)
   }
 
   static func object(_ json: String) throws -> [String: Any] {
@@ -21,10 +23,11 @@ import Testing
   /// Every input (the scenario file and each CSV) is listed once with the SHA-256 of its bytes
   /// and the data rows read from it.
   @Test func everyInputIsHashedAndCounted() throws {
-    let (directory, result) = try Self.tinyRun()
+    let (directory, result, source) = try Self.tinyRun()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let manifest = try Self.object(
-      try Manifest.json(command: "hnb run tiny.yaml", results: [result], outputs: ["kpis.csv", "assumptions.csv"]))
+      try Manifest.json(
+        command: "hnb run tiny.yaml", results: [result], sources: [source], outputs: ["kpis.csv", "assumptions.csv"]))
     let hashes = try #require(manifest["input_sha256"] as? [String: String])
     let names = [
       "tiny.yaml", "placements.csv", "needs.csv", "baseline.csv", "population.csv", "incidence.csv", "mix.csv",
@@ -48,9 +51,10 @@ import Testing
   /// The scenario as merged, with its CSV paths resolved (a relative path alone does not say
   /// which file it was relative to after `extends:`), numbers as numbers.
   @Test func theScenarioIsWrittenResolved() throws {
-    let (directory, result) = try Self.tinyRun()
+    let (directory, result, source) = try Self.tinyRun()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let manifest = try Self.object(try Manifest.json(command: "hnb run", results: [result], outputs: []))
+    let manifest = try Self.object(
+      try Manifest.json(command: "hnb run", results: [result], sources: [source], outputs: []))
     let scenarios = try #require(manifest["scenarios"] as? [[String: Any]])
     #expect(scenarios.count == 1)
     let scenario = try #require(scenarios.first)
@@ -82,10 +86,12 @@ import Testing
 
   /// Keys are sorted at every level and the same run gives the same bytes.
   @Test func keysAreSortedAndTheBytesRepeat() throws {
-    let (directory, result) = try Self.tinyRun()
+    let (directory, result, source) = try Self.tinyRun()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let first = try Manifest.json(command: "hnb run", results: [result], outputs: ["b.csv", "a.csv"])
-    #expect(try Manifest.json(command: "hnb run", results: [result], outputs: ["b.csv", "a.csv"]) == first)
+    let first = try Manifest.json(
+      command: "hnb run", results: [result], sources: [source], outputs: ["b.csv", "a.csv"])
+    #expect(
+      try Manifest.json(command: "hnb run", results: [result], sources: [source], outputs: ["b.csv", "a.csv"]) == first)
     #expect(first.hasSuffix("}\n"))
     // Top-level keys are the lines indented by two spaces.
     let keys = first.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map {
@@ -101,11 +107,11 @@ import Testing
 
   /// An input that disappears between loading and writing stops the manifest, naming it.
   @Test func aVanishedInputStopsTheManifest() throws {
-    let (directory, result) = try Self.tinyRun()
+    let (directory, result, source) = try Self.tinyRun()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try FileManager.default.removeItem(atPath: directory + "/mix.csv")
     let error = #expect(throws: InputError.self) {
-      try Manifest.json(command: "hnb run", results: [result], outputs: [])
+      try Manifest.json(command: "hnb run", results: [result], sources: [source], outputs: [])
     }
     #expect(error?.location == HighNeeds.SourceLocation(file: directory + "/mix.csv"))
     #expect(error?.expected == "a readable input file")
@@ -156,9 +162,10 @@ import Testing
   /// A manifest written and read back is the same manifest, typed fields and an analysis's own
   /// settings alike; absent fields are not written.
   @Test func aManifestReadsBackAsWritten() throws {
-    let (directory, result) = try Self.tinyRun()
+    let (directory, result, source) = try Self.tinyRun()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    var manifest = try Manifest.run(command: "hnb run tiny.yaml", results: [result], outputs: ["b.csv", "a.csv"])
+    var manifest = try Manifest.run(
+      command: "hnb run tiny.yaml", results: [result], sources: [source], outputs: ["b.csv", "a.csv"])
     manifest = DataVintage.annotate(manifest, scenarios: [result.scenario], asOf: CalendarDate("2026-01-15")!)
     manifest.draws = 100
     manifest.settings = [

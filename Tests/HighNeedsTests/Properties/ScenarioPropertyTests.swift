@@ -232,6 +232,11 @@ import TestSupport
   /// A file that only `extends:` another gives the same tables, byte for byte.
   ///
   /// The child lives in another directory, so paths resolve relative to the parent's file.
+  /// The tables `hnb run` writes for `loaded`.
+  static func tables(_ loaded: LoadedScenario) throws -> [String: String] {
+    try RunTables.tables([try ScenarioRun.run(loaded.scenario)], sources: [loaded.source])
+  }
+
   @Test func extendsWithNoOverridesEqualsTheParent() async {
     await propertyCheck(count: Self.runs, input: Gen.uint64()) { seed in
       let path = try GeneratedScenario(seed: seed).write()
@@ -239,8 +244,8 @@ import TestSupport
       try FileManager.default.createDirectory(atPath: directory + "/child", withIntermediateDirectories: true)
       let child = directory + "/child/child.yaml"
       try "extends: ../scenario.yaml\n".write(toFile: child, atomically: true, encoding: .utf8)
-      let parent = try RunTables.tables([try ScenarioRun.run(try ScenarioLoader.load(path: path))])
-      let inherited = try RunTables.tables([try ScenarioRun.run(try ScenarioLoader.load(path: child))])
+      let parent = try Self.tables(try ScenarioLoader.loadWithSource(path: path))
+      let inherited = try Self.tables(try ScenarioLoader.loadWithSource(path: child))
       #expect(parent.keys.sorted() == inherited.keys.sorted())
       for (name, text) in parent { #expect(inherited[name] == text, "seed \(seed): \(name) differs") }
     }
@@ -268,8 +273,8 @@ import TestSupport
         let header = lines.removeFirst()
         shuffled.files[name] = ([header] + lines.shuffled(using: &rng)).map { $0 + "\n" }.joined()
       }
-      let a = try RunTables.tables([try ScenarioRun.run(try generated.load())])
-      let b = try RunTables.tables([try ScenarioRun.run(try shuffled.load())])
+      let a = try Self.tables(try generated.loadWithSource())
+      let b = try Self.tables(try shuffled.loadWithSource())
       #expect(a.keys.sorted() == b.keys.sorted())
       for (name, text) in a where name != "assumptions.csv" {
         #expect(b[name] == text, "seed \(seed): \(name) differs")

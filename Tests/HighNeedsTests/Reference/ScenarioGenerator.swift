@@ -367,4 +367,7 @@ struct GeneratedScenario {
 
   /// Writes and loads the scenario.
   func load() throws -> Scenario { try ScenarioLoader.load(path: try write()) }
+
+  /// The scenario written and loaded, with where it came from (for writers).
+  func loadWithSource() throws -> LoadedScenario { try ScenarioLoader.loadWithSource(path: try write()) }
 }

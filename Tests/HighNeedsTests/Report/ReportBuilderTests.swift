@@ -7,11 +7,13 @@ import Testing
 
 @Suite struct ReportBuilderTests {
   static func report(mitigations: [Mitigation] = [], analyses: ReportAnalyses = ReportAnalyses()) throws -> Report {
-    var scenario = try Fixtures.tiny()
+    let loaded = try Fixtures.tinyWithSource()
+    var scenario = loaded.scenario
     scenario.mitigations = mitigations
     if !mitigations.isEmpty { scenario.isBase = false }
     return try ReportBuilder.build(
-      [try ScenarioRun.run(scenario)], analyses: analyses, command: "hnb report tiny.yaml", generatedOn: "2025-01-01")
+      [try ScenarioRun.run(scenario)], sources: [loaded.source], analyses: analyses, command: "hnb report tiny.yaml",
+      generatedOn: "2025-01-01")
   }
 
   static func tables(_ report: Report) -> [ReportTable] {

@@ -9,7 +9,8 @@ import Testing
 /// share and the deficit accrued since the deficit date.
 struct SettlementSentenceTests {
   @Test func theSummarySaysWhatIsWrittenOffAndWhatAccruesSince() throws {
-    var scenario = try ScenarioLoader.load(path: "Scenarios/sutton/baseline.yaml")
+    let loaded = try ScenarioLoader.loadWithSource(path: "Scenarios/sutton/baseline.yaml")
+    var scenario = loaded.scenario
     scenario.settlement = nil
     #expect(ReportBuilder.settlementSentence(try ScenarioRun.run(scenario)) == nil)
     scenario.settlement = Settlement(
@@ -26,7 +27,7 @@ struct SettlementSentenceTests {
     let accrued = String(format: "£%.1fm", -lastYear.settlement.accruingBalance / 1e6)
     #expect(sentence.contains("a further deficit of \(accrued) has accrued since 31 March 2026"), "\(sentence)")
     #expect(sentence.contains("after the statutory override ends in 2027-28"), "\(sentence)")
-    let report = try ReportBuilder.build([result], command: "test", generatedOn: "2026-12-04")
+    let report = try ReportBuilder.build([result], sources: [loaded.source], command: "test", generatedOn: "2026-12-04")
     let summary = try #require(report.sections.first { $0.id == "summary" })
     #expect(summary.blocks.contains { if case .paragraph(let p) = $0 { p == sentence } else { false } })
   }

@@ -29,8 +29,10 @@ import Testing
   /// Every column of the run's tables has the type its header's unit says, and the other way
   /// round: a header ending `_gbp` is money, and money is only in such a header.
   @Test func theRunTablesTypesAgreeWithTheirHeaders() throws {
-    let tables = try RunTables.typedTables([try ScenarioRun.run(try Fixtures.tiny())])
-    #expect(Set(tables.keys) == Set(try RunTables.tables([try ScenarioRun.run(try Fixtures.tiny())]).keys))
+    let tiny = try Fixtures.tinyWithSource()
+    let result = try ScenarioRun.run(tiny.scenario)
+    let tables = try RunTables.typedTables([result], sources: [tiny.source])
+    #expect(Set(tables.keys) == Set(try RunTables.tables([result], sources: [tiny.source]).keys))
     for (file, table) in tables {
       #expect(
         table.text.split(separator: "\n", maxSplits: 1).first.map(String.init)
@@ -48,8 +50,9 @@ import Testing
   /// The assumptions sheet holds numbers as number cells with the exact value, text as text,
   /// and leaves empty cells empty (read from the workbook's sheet XML).
   @Test func theAssumptionsSheetHoldsNumbersAsNumbers() throws {
-    let result = try ScenarioRun.run(try Fixtures.tiny())
-    let tables = try RunTables.typedTables([result])
+    let tiny = try Fixtures.tinyWithSource()
+    let result = try ScenarioRun.run(tiny.scenario)
+    let tables = try RunTables.typedTables([result], sources: [tiny.source])
     let data = try XLSXReport.data(tables: tables, title: "test", created: Date(timeIntervalSince1970: 1_795_000_000))
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("hnb-test-\(UUID().uuidString).xlsx").path
     defer { try? FileManager.default.removeItem(atPath: path) }
@@ -127,19 +130,24 @@ import Testing
   }
 
   @Test func theWorkbookIsAZipWithEverySheet() throws {
-    let result = try ScenarioRun.run(try Fixtures.tiny())
+    let tiny = try Fixtures.tinyWithSource()
+    let result = try ScenarioRun.run(tiny.scenario)
     let data = try XLSXReport.data(
-      tables: try RunTables.typedTables([result]), title: "test", created: Date(timeIntervalSince1970: 1_795_000_000))
+      tables: try RunTables.typedTables([result], sources: [tiny.source]), title: "test",
+      created: Date(timeIntervalSince1970: 1_795_000_000))
     #expect(data.prefix(2) == Data("PK".utf8))
     #expect(data.count > 5000)
   }
 
   @Test func theSameInputsGiveTheSameBytes() throws {
-    let result = try ScenarioRun.run(try Fixtures.tiny())
+    let tiny = try Fixtures.tinyWithSource()
+    let result = try ScenarioRun.run(tiny.scenario)
     let created = Date(timeIntervalSince1970: 1_795_000_000)
-    let first = try XLSXReport.data(tables: try RunTables.typedTables([result]), title: "test", created: created)
+    let first = try XLSXReport.data(
+      tables: try RunTables.typedTables([result], sources: [tiny.source]), title: "test", created: created)
     Thread.sleep(forTimeInterval: 1.1)
-    let second = try XLSXReport.data(tables: try RunTables.typedTables([result]), title: "test", created: created)
+    let second = try XLSXReport.data(
+      tables: try RunTables.typedTables([result], sources: [tiny.source]), title: "test", created: created)
     #expect(first == second)
   }
 }

@@ -25,11 +25,14 @@ import TestSupport
       "b.yaml": "name: b\nextends: tiny.yaml\n" + Self.mitigation,
       "ab.yaml": "name: ab\nextends: [a.yaml, b.yaml]\n",
     ])
-    let ab = try ScenarioLoader.load(path: d + "/ab.yaml")
+    let abLoaded = try ScenarioLoader.loadWithSource(path: d + "/ab.yaml")
+    let ab = abLoaded.scenario
     #expect(ab.income.schoolsBlockTransferPercent == [0.25, 0.25, 0.25])
     #expect(ab.mitigations.map(\.id) == ["fewer"])
     #expect(
-      ab.scenarioFiles.map { ($0 as NSString).lastPathComponent } == ["ab.yaml", "b.yaml", "a.yaml", "tiny.yaml"])
+      abLoaded.source.scenarioFiles.map { ($0 as NSString).lastPathComponent } == [
+        "ab.yaml", "b.yaml", "a.yaml", "tiny.yaml",
+      ])
   }
 
   @Test func listsMergeByIdAndAnEmptyListRemovesThemAll() throws {
@@ -75,9 +78,9 @@ import TestSupport
     let tiny = try ScenarioLoader.load(path: d + "/tiny.yaml")
     let grown = try ScenarioLoader.load(path: d + "/grown.yaml")
     #expect(abs(grown.population[0][0] - 990) < 1e-9, "\(grown.population[0][0])")
-    let byYear = try ScenarioLoader.load(path: d + "/by_year.yaml")
-    #expect(byYear.population == tiny.population)
-    let row = byYear.assumptions.first { $0.key == "caseload.population_growth_fraction_per_year" }
+    let byYear = try ScenarioLoader.loadWithSource(path: d + "/by_year.yaml")
+    #expect(byYear.scenario.population == tiny.population)
+    let row = byYear.source.assumptions.first { $0.key == "caseload.population_growth_fraction_per_year" }
     #expect(row?.value == "none" && row?.status == .setting)
     let refused = thrownMessage { _ = try ScenarioLoader.load(path: d + "/both.yaml") }
     #expect(refused?.contains("no trend when") == true, "\(refused ?? "nothing thrown")")
@@ -88,7 +91,7 @@ import TestSupport
     let sub = d + "/variants"
     try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
     try "name: v\nextends: ../tiny.yaml\n".write(toFile: sub + "/v.yaml", atomically: true, encoding: .utf8)
-    let v = try ScenarioLoader.load(path: sub + "/v.yaml")
-    #expect(v.inputFiles.contains(d + "/baseline.csv"))
+    let v = try ScenarioLoader.loadWithSource(path: sub + "/v.yaml")
+    #expect(v.source.inputFiles.contains(d + "/baseline.csv"))
   }
 }

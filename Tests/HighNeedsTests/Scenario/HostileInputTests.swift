@@ -55,10 +55,10 @@ import Testing
     let depth = URL(fileURLWithPath: cwd).standardizedFileURL.pathComponents.count - 1
     let relative = String(repeating: "../", count: depth) + String(directory.drop { $0 == "/" }) + "/l1.yaml"
     let start = Date()
-    let scenario = try ScenarioLoader.load(path: relative)
+    let source = try ScenarioLoader.loadWithSource(path: relative).source
     #expect(Date().timeIntervalSince(start) < 1)
-    #expect(scenario.scenarioFiles.count == 13)
-    #expect(Set(scenario.scenarioFiles.map { ($0 as NSString).lastPathComponent }).count == 13)
+    #expect(source.scenarioFiles.count == 13)
+    #expect(Set(source.scenarioFiles.map { ($0 as NSString).lastPathComponent }).count == 13)
   }
 
   /// An `extends:` chain past the depth limit is refused where the last level is written,
@@ -72,7 +72,7 @@ import Testing
       try "extends: \(next)\n".write(toFile: directory + "/l\(level).yaml", atomically: true, encoding: .utf8)
     }
     // l0 → l1 → … → l15 → tiny: 16 levels above l0; from top, tiny is the 17th.
-    #expect(try ScenarioLoader.load(path: directory + "/l0.yaml").scenarioFiles.count == limit + 1)
+    #expect(try ScenarioLoader.loadWithSource(path: directory + "/l0.yaml").source.scenarioFiles.count == limit + 1)
     try "extends: l0.yaml\n".write(toFile: directory + "/top.yaml", atomically: true, encoding: .utf8)
     #expect(
       Fixtures.loadError(directory + "/top.yaml")

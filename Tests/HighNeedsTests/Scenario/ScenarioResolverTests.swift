@@ -28,11 +28,15 @@ import Testing
   @Test(arguments: sutton)
   func loadingIsParsingThenResolving(_ path: String) throws {
     let file = Fixtures.repository(path)
-    let loaded = try ScenarioLoader.load(path: file)
-    let inputs = try ScenarioLoader.parse(path: file)
-    let resolved = try ScenarioResolver.resolve(inputs)
+    let withSource = try ScenarioLoader.loadWithSource(path: file)
+    let loaded = withSource.scenario
+    let parsed = try ScenarioLoader.parseWithSource(path: file)
+    let resolved = try ScenarioResolver.resolve(parsed.inputs)
     #expect(Self.engine(resolved) == Self.engine(loaded))
-    #expect(resolved.assumptions == loaded.assumptions)
+    // The source is the parser's: resolving neither reads nor changes it.
+    #expect(!parsed.source.assumptions.isEmpty)
+    #expect(withSource.source.assumptions == parsed.source.assumptions)
+    #expect(withSource.source.files == parsed.source.files)
     // Loading adds only the plausibility alerts.
     #expect(resolved.alerts.allSatisfy { loaded.alerts.contains($0) })
   }

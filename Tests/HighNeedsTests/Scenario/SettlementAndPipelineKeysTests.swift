@@ -41,7 +41,8 @@ struct SettlementAndPipelineKeysTests {
           eligible_deficit_gbp: {s251_outturn: 210000, accounts: 205000}
 
       """)
-    let s = try ScenarioLoader.load(path: path)
+    let loaded = try ScenarioLoader.loadWithSource(path: path)
+    let s = loaded.scenario
     let settlement = try #require(s.settlement)
     #expect(settlement.deficitYear == 0)
     #expect(settlement.writeOffShare == 0.9)
@@ -50,7 +51,7 @@ struct SettlementAndPipelineKeysTests {
     #expect(settlement.overrideLastYear == 2)
     #expect(settlement.figures.map(\.deficitGBP).min() == 205000)
     // The defaults are assumptions in the log, with their reasons.
-    let grant = try #require(s.assumptions.first { $0.key == "reserve.settlement.grant_received_in" })
+    let grant = try #require(loaded.source.assumptions.first { $0.key == "reserve.settlement.grant_received_in" })
     #expect(grant.value == "2026-27" && grant.status == .assumption)
     #expect(grant.source.contains("autumn 2026"))
     let result = try ScenarioRun.run(s)

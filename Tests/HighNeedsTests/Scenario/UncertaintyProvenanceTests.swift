@@ -10,7 +10,9 @@ import Testing
 @Suite struct UncertaintyProvenanceTests {
 
   static func uncertaintyEntries(_ path: String) throws -> [AssumptionEntry] {
-    try ScenarioLoader.load(path: Fixtures.repository(path)).assumptions.filter { $0.key.hasPrefix("uncertainty.") }
+    try ScenarioLoader.loadWithSource(path: Fixtures.repository(path)).source.assumptions.filter {
+      $0.key.hasPrefix("uncertainty.")
+    }
   }
 
   @Test func suttonsStatedSpreadsAreAssumptionsWithTheirSource() throws {
@@ -51,7 +53,9 @@ import Testing
 
         """
     }
-    let entries = try ScenarioLoader.load(path: path).assumptions.filter { $0.key.hasPrefix("uncertainty.") }
+    let entries = try ScenarioLoader.loadWithSource(path: path).source.assumptions.filter {
+      $0.key.hasPrefix("uncertainty.")
+    }
     let fees = entries.filter { $0.key.hasPrefix("uncertainty.inputs.fees.") }
     let growth = entries.filter { $0.key.hasPrefix("uncertainty.inputs.growth.") }
     #expect(fees.count == 2 && growth.count == 2)

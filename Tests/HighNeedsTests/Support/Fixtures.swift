@@ -25,6 +25,11 @@ enum Fixtures {
     try ScenarioLoader.load(path: tinyDirectory.appendingPathComponent("tiny.yaml").path)
   }
 
+  /// The tiny scenario with where it came from (for writers).
+  static func tinyWithSource() throws -> LoadedScenario {
+    try ScenarioLoader.loadWithSource(path: tinyDirectory.appendingPathComponent("tiny.yaml").path)
+  }
+
   /// Copies the tiny scenario to a fresh directory, applies `edit` to one file, and returns
   /// the path of the copied `tiny.yaml`.
   static func editedTiny(_ file: String, _ edit: (String) -> String) throws -> String {

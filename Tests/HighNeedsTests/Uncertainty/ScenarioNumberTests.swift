@@ -15,13 +15,18 @@ import Testing
   static let incidenceFile = "  incidence: incidence.csv"
 
   static func load(_ edits: [(String, String)]) throws -> Scenario {
+    try loadWithSource(edits).scenario
+  }
+
+  /// The tiny scenario with `edits` made, with where it came from.
+  static func loadWithSource(_ edits: [(String, String)]) throws -> LoadedScenario {
     let path = try Fixtures.editedTiny("tiny.yaml") { text in
       edits.reduce(text) { text, edit in
         precondition(text.contains(edit.0), "the tiny fixture no longer has '\(edit.0)'")
         return text.replacingOccurrences(of: edit.0, with: edit.1)
       }
     }
-    return try ScenarioLoader.load(path: path)
+    return try ScenarioLoader.loadWithSource(path: path)
   }
 
   /// The three uncertain numbers of these tests: a finance number drawn once, a series drawn
@@ -40,7 +45,8 @@ import Testing
   ]
 
   @Test func numbersWithADistributionBecomeUncertainInputsNamedByKeyPath() throws {
-    let s = try Self.load(Self.uncertainEdits)
+    let loaded = try Self.loadWithSource(Self.uncertainEdits)
+    let s = loaded.scenario
     #expect(
       s.uncertainty.inputs.map(\.id) == [
         "caseload.incidence_trend_fraction_per_year", "income.hnb_growth_fraction_per_year",
@@ -51,7 +57,7 @@ import Testing
     #expect(s.openingBalance == -200_000)
     #expect(s.income.hnbAllocation[1] == 1_500_000 * 1.02)
     // The assumptions log says what a sweep draws.
-    let note = s.assumptions.first { $0.key == "reserve.opening_balance_gbp" }?.note
+    let note = loaded.source.assumptions.first { $0.key == "reserve.opening_balance_gbp" }?.note
     #expect(note == "drawn by hnb sweep from normal(mean -200000, sd 80000)")
   }
 
