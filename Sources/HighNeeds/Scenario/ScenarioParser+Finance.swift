@@ -278,7 +278,7 @@ extension ScenarioParser {
     }
     return ScenarioInputs.Costs(
       priceBasis: priceBasis, baseAcademicYear: baseAcademic, baseFinancialYear: baseFinancial,
-      topUp: topUp, placeFunding: placeFunding, placeFundingUplift: placeFundingUplift,
+      topUpInput: topUp, placeFundingRate: placeFunding, placeFundingUplift: placeFundingUplift,
       lines: lines, central: central)
   }
 

@@ -260,23 +260,26 @@ public struct ScenarioInputs: Sendable {
     public var priceBasis: String
     public var baseAcademicYear: Int
     public var baseFinancialYear: Int
-    /// `topUp[need * P + placement]` at the price base.
-    public var topUp: [Double]
-    /// `placeFunding[placement]`: the rate written, nil when none is.
-    public var placeFunding: [InputNumber?]
+    /// `topUpInput[need * P + placement]`: the top-up or fee per plan at the price base (gbp
+    /// per year; `Scenario.topUpInput`).
+    public var topUpInput: [Double]
+    /// `placeFundingRate[placement]`: gbp per commissioned place per year as written, nil when
+    /// none is.
+    public var placeFundingRate: [InputNumber?]
     public var placeFundingUplift: InputNumber
     public var lines: [Line]
     public var central: [CentralLineInput]
 
     package init(
-      priceBasis: String, baseAcademicYear: Int, baseFinancialYear: Int, topUp: [Double], placeFunding: [InputNumber?],
+      priceBasis: String, baseAcademicYear: Int, baseFinancialYear: Int, topUpInput: [Double],
+      placeFundingRate: [InputNumber?],
       placeFundingUplift: InputNumber, lines: [Line], central: [CentralLineInput]
     ) {
       self.priceBasis = priceBasis
       self.baseAcademicYear = baseAcademicYear
       self.baseFinancialYear = baseFinancialYear
-      self.topUp = topUp
-      self.placeFunding = placeFunding
+      self.topUpInput = topUpInput
+      self.placeFundingRate = placeFundingRate
       self.placeFundingUplift = placeFundingUplift
       self.lines = lines
       self.central = central
@@ -454,8 +457,8 @@ public struct ScenarioInputs: Sendable {
     for (i, o) in capacity.overflow.enumerated() {
       for (j, s) in o.shares.enumerated() { number(s.share, \.capacity.overflow[i].shares[j].share.value) }
     }
-    for (p, n) in costs.placeFunding.enumerated() {
-      if let n { number(n, \.costs.placeFunding[p]!.value) }
+    for (p, n) in costs.placeFundingRate.enumerated() {
+      if let n { number(n, \.costs.placeFundingRate[p]!.value) }
     }
     number(costs.placeFundingUplift, \.costs.placeFundingUplift.value)
     for (i, line) in costs.lines.enumerated() { number(line.uplift, \.costs.lines[i].uplift.value) }

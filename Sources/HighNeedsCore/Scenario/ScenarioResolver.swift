@@ -97,7 +97,7 @@ public enum ScenarioResolver {
 
     // Costs.
     let growth = s.thresholds.growth
-    let placeFundingRate = s.costs.placeFunding.map { $0?.value ?? 0 }
+    let placeFundingRate = s.costs.placeFundingRate.map { $0?.value ?? 0 }
     let lines = s.costs.lines.map { line in
       if line.uplift.value > growth { alert(line.keyPath, "uplift \(line.uplift.value) a year is above \(growth)") }
       return CostLine(id: line.id, label: line.label, placements: line.placements, uplift: line.uplift.value)
@@ -154,7 +154,7 @@ public enum ScenarioResolver {
       cessationRate: s.caseload.cessation, transition: s.caseload.transition,
       commissionedPlaces: places, overflow: overflow,
       priceBasis: s.costs.priceBasis, priceBaseAcademicYear: s.costs.baseAcademicYear,
-      priceBaseFinancialYear: s.costs.baseFinancialYear, topUpInput: s.costs.topUp,
+      priceBaseFinancialYear: s.costs.baseFinancialYear, topUpInput: s.costs.topUpInput,
       placeFundingRate: placeFundingRate, placeFundingUplift: s.costs.placeFundingUplift.value,
       costLines: lines, centralLines: central, income: income,
       openingBalance: s.reserve.openingBalance.value, contributions: contributions, mitigations: mitigations,
