@@ -2,14 +2,14 @@ import Foundation
 import HighNeeds
 
 /// The work of `hnb sweep`: the draws of every scenario, whole or one shard of them.
-public struct SweepCommand: Sendable {
-  public var settings: SweepSettings
-  public var batchSize: Int
+package struct SweepCommand: Sendable {
+  package var settings: SweepSettings
+  package var batchSize: Int
   /// `--shard k/n`, or nil for the whole sweep.
-  public var shard: (k: Int, n: Int)?
-  public var asOf: CalendarDate
+  package var shard: (k: Int, n: Int)?
+  package var asOf: CalendarDate
 
-  public init(settings: SweepSettings, batchSize: Int, shard: (k: Int, n: Int)?, asOf: CalendarDate) {
+  package init(settings: SweepSettings, batchSize: Int, shard: (k: Int, n: Int)?, asOf: CalendarDate) {
     self.settings = settings
     self.batchSize = batchSize
     self.shard = shard
@@ -17,7 +17,7 @@ public struct SweepCommand: Sendable {
   }
 
   /// `k/n` → (k, n) with 1 ≤ k ≤ n.
-  public static func parseShard(_ text: String) -> (k: Int, n: Int)? {
+  package static func parseShard(_ text: String) -> (k: Int, n: Int)? {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else {
       return nil
@@ -26,7 +26,7 @@ public struct SweepCommand: Sendable {
   }
 
   /// What is wrong with `--draws`, `--batch-size`, `--shard` and `--threshold`, or nil.
-  public static func problem(
+  package static func problem(
     draws: Int, batchSize: Int, shard: String?, thresholds: [Double], scenarioCount: Int
   ) -> String? {
     guard (2...Sweep.maximumDraws).contains(draws) else {
@@ -65,7 +65,7 @@ public struct SweepCommand: Sendable {
 
   /// Loads the scenarios, checks `--out`, runs their draws (with a progress bar on a terminal)
   /// and writes the sweep's files, or the shard's.
-  public func run(_ pipeline: CommandPipeline) throws {
+  package func run(_ pipeline: CommandPipeline) throws {
     try pipeline.scenarios(settings.scenarioPaths, asOf: asOf) { scenarios in
       let (draws, seed) = (settings.draws, settings.seed)
       let (k, n) = shard ?? (1, 1)
@@ -109,7 +109,7 @@ public struct SweepCommand: Sendable {
   }
 
   /// `hnb merge`: the shards in `directories` combined into the unsharded sweep's files.
-  public static func merge(_ directories: [String], pipeline: CommandPipeline) throws {
+  package static func merge(_ directories: [String], pipeline: CommandPipeline) throws {
     let merged = try SweepShard.merge(directories: directories) { paths, asOf in
       try ScenarioSet.load(paths, asOf: asOf, console: pipeline.console)
     }
@@ -148,19 +148,19 @@ final class ProgressBar {
 }
 
 /// The work of `hnb goalseek`: the smallest change of one input that meets a target.
-public struct GoalSeekCommand: Sendable {
-  public var scenario: String
+package struct GoalSeekCommand: Sendable {
+  package var scenario: String
   /// `--target` and `--vary` as written.
-  public var target: String
-  public var vary: String
-  public var min: Double?
-  public var max: Double?
-  public var tolerance: Double?
-  public var draws: Int
-  public var seed: UInt64
-  public var asOf: CalendarDate
+  package var target: String
+  package var vary: String
+  package var min: Double?
+  package var max: Double?
+  package var tolerance: Double?
+  package var draws: Int
+  package var seed: UInt64
+  package var asOf: CalendarDate
 
-  public init(
+  package init(
     scenario: String, target: String, vary: String, min: Double?, max: Double?, tolerance: Double?, draws: Int,
     seed: UInt64, asOf: CalendarDate
   ) {
@@ -178,7 +178,7 @@ public struct GoalSeekCommand: Sendable {
   /// Loads the scenario, reads the target and the variable, checks `--out`, solves and writes
   /// `goalseek.csv`, `trials.csv` and the manifest; a target no allowed value meets is a
   /// `CommandError` and writes nothing.
-  public func run(_ pipeline: CommandPipeline) throws {
+  package func run(_ pipeline: CommandPipeline) throws {
     let loaded = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
     let variable = try GoalSeekVariable.parse(vary, scenario: loaded.scenario)
     let goal = try GoalSeekTarget.parse(target, scenario: loaded.scenario)
@@ -292,22 +292,22 @@ public struct GoalSeekCommand: Sendable {
 }
 
 /// The work of `hnb sensitivity`: a tornado or Sobol indices of one metric in one year.
-public struct SensitivityCommand: Sendable {
-  public enum Method: String, Sendable { case tornado, sobol }
-  public var scenario: String
-  public var method: Method
+package struct SensitivityCommand: Sendable {
+  package enum Method: String, Sendable { case tornado, sobol }
+  package var scenario: String
+  package var method: Method
   /// `--output`: a metric name of `percentiles.csv`.
-  public var output: String
+  package var output: String
   /// `--year` as written (nil: the last).
-  public var year: String?
-  public var percent: Double?
-  public var samples: Int
-  public var bootstrap: Int
-  public var confidence: Double
-  public var seed: UInt64
-  public var asOf: CalendarDate
+  package var year: String?
+  package var percent: Double?
+  package var samples: Int
+  package var bootstrap: Int
+  package var confidence: Double
+  package var seed: UInt64
+  package var asOf: CalendarDate
 
-  public init(
+  package init(
     scenario: String, method: Method, output: String, year: String?, percent: Double?, samples: Int, bootstrap: Int,
     confidence: Double, seed: UInt64, asOf: CalendarDate
   ) {
@@ -324,7 +324,7 @@ public struct SensitivityCommand: Sendable {
   }
 
   /// What is wrong with `--bootstrap` for `--confidence`, or nil.
-  public static func problem(bootstrap: Int, confidence: Double) -> String? {
+  package static func problem(bootstrap: Int, confidence: Double) -> String? {
     let least = OptionRanges.minimumBootstrap(confidence: confidence)
     guard bootstrap < least else { return nil }
     return
@@ -334,7 +334,7 @@ public struct SensitivityCommand: Sendable {
 
   /// Loads the scenario, checks the metric, the year and the factors, checks `--out`, then
   /// computes and writes the table and the manifest.
-  public func run(_ pipeline: CommandPipeline) throws {
+  package func run(_ pipeline: CommandPipeline) throws {
     let loaded = try ScenarioSet.load([scenario], asOf: asOf, console: pipeline.console)[0]
     let s = loaded.scenario
     guard let metric = SweepMetric(rawValue: output) else {

@@ -2,20 +2,20 @@ import Foundation
 import HighNeeds
 
 /// The input files `hnb fit` and `hnb backtest` share, as given on the command line.
-public struct CalibrationFiles: Sendable {
-  public var history: String?
-  public var newPlans: String?
-  public var transitions: String?
-  public var population: String?
-  public var mapping: String?
+package struct CalibrationFiles: Sendable {
+  package var history: String?
+  package var newPlans: String?
+  package var transitions: String?
+  package var population: String?
+  package var mapping: String?
   /// `--exclude-years` as written.
-  public var excludeYears: String?
+  package var excludeYears: String?
   /// `--panel`: the panel of many LAs' series (`Panel`), or nil for the bundled one.
-  public var panel: String?
+  package var panel: String?
   /// `--scenario` (`hnb fit`): the scenario the pooled trend is written for (`GrowthSeries`).
-  public var scenario: String?
+  package var scenario: String?
 
-  public init(
+  package init(
     history: String?, newPlans: String?, transitions: String?, population: String?, mapping: String?,
     excludeYears: String?, panel: String? = nil, scenario: String? = nil
   ) {
@@ -30,12 +30,12 @@ public struct CalibrationFiles: Sendable {
   }
 
   /// The input files given.
-  public var files: [String] {
+  package var files: [String] {
     [history, newPlans, transitions, population, mapping, panel, scenario].compactMap { $0 }
   }
 
   /// The options as given, for the manifest's command line.
-  public var arguments: [String] {
+  package var arguments: [String] {
     var result: [String] = []
     for (name, value) in [
       ("--history", history), ("--new-plans", newPlans), ("--transitions", transitions),
@@ -48,7 +48,7 @@ public struct CalibrationFiles: Sendable {
   }
 
   /// `--exclude-years` as a set.
-  public func excludedYears() throws -> Set<Int> {
+  package func excludedYears() throws -> Set<Int> {
     guard let excludeYears else { return [] }
     var years = Set<Int>()
     for part in excludeYears.split(separator: ",") {
@@ -58,7 +58,7 @@ public struct CalibrationFiles: Sendable {
   }
 
   /// What is wrong with the options of `hnb fit`, or nil.
-  public func fitProblem() -> String? {
+  package func fitProblem() -> String? {
     if history == nil && transitions == nil { return "fit needs --history or --transitions (or both)." }
     if mapping != nil && transitions == nil {
       return "--mapping maps the codes of --transitions; give --transitions too."
@@ -81,7 +81,7 @@ public struct CalibrationFiles: Sendable {
 
   /// What is wrong with the options of `hnb backtest`, or nil; `seed` and `draws` say whether
   /// those were given.
-  public func backtestProblem(seed: Bool, draws: Bool, all: Bool = false) -> String? {
+  package func backtestProblem(seed: Bool, draws: Bool, all: Bool = false) -> String? {
     if all {
       let given = [
         ("--history", history != nil), ("--transitions", transitions != nil), ("--new-plans", newPlans != nil),
@@ -116,7 +116,7 @@ public struct CalibrationFiles: Sendable {
 
   /// Parses `2019` or `2019-2022`: census years in `TransitionCounts.calendarYears` (1900–2200),
   /// so that a range never spans more years than a history can hold.
-  public static func yearRange(_ text: String, option: String) throws -> ClosedRange<Int> {
+  package static func yearRange(_ text: String, option: String) throws -> ClosedRange<Int> {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false).map {
       Int($0.trimmingCharacters(in: .whitespaces))
     }
@@ -154,11 +154,11 @@ public struct CalibrationFiles: Sendable {
 }
 
 /// The work of `hnb fit`: each fit its inputs allow, its tables and the methods used.
-public struct FitCommand: Sendable {
-  public var inputs: CalibrationFiles
-  public var horizon: Int
+package struct FitCommand: Sendable {
+  package var inputs: CalibrationFiles
+  package var horizon: Int
 
-  public init(inputs: CalibrationFiles, horizon: Int) {
+  package init(inputs: CalibrationFiles, horizon: Int) {
     self.inputs = inputs
     self.horizon = horizon
   }
@@ -172,7 +172,7 @@ public struct FitCommand: Sendable {
   }
 
   /// Fits, printing what it read as it goes, and returns the tables with their manifest.
-  public func run(console: Console) throws -> CommandOutput {
+  package func run(console: Console) throws -> CommandOutput {
     let excluded = try inputs.excludedYears()
     var found = Found()
     if let historyPath = inputs.history {
@@ -319,17 +319,17 @@ public struct FitCommand: Sendable {
 
 /// The work of `hnb backtest`: held-out forecasts of the trend method or of the transition
 /// model, scored.
-public struct BacktestCommand: Sendable {
-  public var inputs: CalibrationFiles
+package struct BacktestCommand: Sendable {
+  package var inputs: CalibrationFiles
   /// `--fit-through` as written.
-  public var fitThrough: String
-  public var horizon: Int
-  public var seed: UInt64?
-  public var draws: Int?
+  package var fitThrough: String
+  package var horizon: Int
+  package var seed: UInt64?
+  package var draws: Int?
   /// `--all`: backtest every LA of the panel.
-  public var all: Bool
+  package var all: Bool
 
-  public init(
+  package init(
     inputs: CalibrationFiles, fitThrough: String, horizon: Int, seed: UInt64?, draws: Int?, all: Bool = false
   ) {
     self.inputs = inputs
@@ -341,7 +341,7 @@ public struct BacktestCommand: Sendable {
   }
 
   /// The backtest of `--history`, or of `--transitions`.
-  public func run(console: Console) throws -> CommandOutput {
+  package func run(console: Console) throws -> CommandOutput {
     let origins = try CalibrationFiles.yearRange(fitThrough, option: "--fit-through")
     if all { return try runPanel(origins: origins) }
     if let transitionsPath = inputs.transitions {

@@ -3,23 +3,23 @@ import HighNeeds
 
 /// Where a command's lines go: standard output for results, standard error for alerts,
 /// warnings and progress.
-public struct Console: Sendable {
-  public var out: @Sendable (String) -> Void
-  public var err: @Sendable (String) -> Void
+package struct Console: Sendable {
+  package var out: @Sendable (String) -> Void
+  package var err: @Sendable (String) -> Void
 
-  public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+  package init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
     self.out = out
     self.err = err
   }
 
   /// The process's standard output and standard error, a line each.
-  public static let standard = Console(
+  package static let standard = Console(
     out: { print($0) }, err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
 
   /// Prints `error` as `error: MESSAGE` on standard error and returns its documented exit code
   /// (README): 65 invalid input (or a question the inputs cannot answer), 70 a failed integrity
   /// check, 73 the output directory refused, 74 an output not written.
-  public func report(_ error: any Error) -> Int32 {
+  package func report(_ error: any Error) -> Int32 {
     err("error: \((error as? LocalizedError)?.errorDescription ?? error.localizedDescription)")
     switch error {
     case let error as CommandError: return error.kind == .usage ? 64 : 65
@@ -34,34 +34,34 @@ public struct Console: Sendable {
 /// A command's failure that is neither a bad input file nor a failed write: a usage error found
 /// only once the inputs are read (an option's bound that depends on the scenario; exit 64), or
 /// a question the inputs cannot answer (no value meets a goal; exit 65).
-public struct CommandError: Error, LocalizedError, Sendable {
-  public enum Kind: Sendable { case usage, unanswerable }
-  public var kind: Kind
-  public var message: String
+package struct CommandError: Error, LocalizedError, Sendable {
+  package enum Kind: Sendable { case usage, unanswerable }
+  package var kind: Kind
+  package var message: String
 
-  public init(_ kind: Kind, _ message: String) {
+  package init(_ kind: Kind, _ message: String) {
     self.kind = kind
     self.message = message
   }
 
-  public var errorDescription: String? { message }
+  package var errorDescription: String? { message }
 }
 
 /// What a command writes and prints once its work is done.
-public struct CommandOutput {
+package struct CommandOutput {
   /// File name → bytes, without `manifest.json`.
-  public var files: [String: Data]
+  package var files: [String: Data]
   /// Builds `manifest.json` from the names of every file written (itself included); nil: the
   /// files hold their own manifest.
-  public var manifest: (([String]) throws -> String)?
+  package var manifest: (([String]) throws -> String)?
   /// Files read while working that must survive the write, beyond the inputs checked first.
-  public var extraInputs: [String] = []
+  package var extraInputs: [String] = []
   /// Lines printed on standard output once everything is written.
-  public var summary: [String] = []
+  package var summary: [String] = []
   /// Appended to the closing `wrote N files to OUT` line; nil: no such line.
-  public var wroteSuffix: String? = ""
+  package var wroteSuffix: String? = ""
 
-  public init(
+  package init(
     files: [String: String], manifest: (([String]) throws -> String)? = nil, summary: [String] = [],
     wroteSuffix: String? = ""
   ) {
@@ -79,18 +79,18 @@ public struct CommandOutput {
 /// The output folder is checked as soon as the inputs are known, before any long computation,
 /// so that a sweep or a goal seek refuses a bad `--out` at once (exit 73) rather than after
 /// minutes of work; it is checked again when written (`OutputDirectory.write`).
-public struct CommandPipeline: Sendable {
+package struct CommandPipeline: Sendable {
   /// `--out`.
-  public var out: String
-  public var console: Console
+  package var out: String
+  package var console: Console
 
-  public init(out: String, console: Console = .standard) {
+  package init(out: String, console: Console = .standard) {
     self.out = out
     self.console = console
   }
 
   /// Checks `--out` against `inputs`, runs `body`, adds its manifest, writes and prints.
-  public func write(inputs: [String], _ body: () throws -> CommandOutput) throws {
+  package func write(inputs: [String], _ body: () throws -> CommandOutput) throws {
     try OutputDirectory.check(out, inputs: inputs)
     var output = try body()
     if let manifest = output.manifest {
@@ -103,7 +103,7 @@ public struct CommandPipeline: Sendable {
 
   /// Loads the scenarios at `paths` as of `asOf` (printing their alerts), then `write`s with
   /// their scenario and input files as the inputs.
-  public func scenarios(
+  package func scenarios(
     _ paths: [String], asOf: CalendarDate, _ body: ([LoadedScenario]) throws -> CommandOutput
   ) throws {
     let loaded = try ScenarioSet.load(paths, asOf: asOf, console: console)
@@ -112,10 +112,10 @@ public struct CommandPipeline: Sendable {
 }
 
 /// The scenarios of one command.
-public enum ScenarioSet {
+package enum ScenarioSet {
   /// Loads every scenario, with where it came from, and its data-sunset alert as of `asOf`,
   /// printing its alerts as it is read; names must be unique.
-  public static func load(_ paths: [String], asOf: CalendarDate, console: Console = .standard) throws
+  package static func load(_ paths: [String], asOf: CalendarDate, console: Console = .standard) throws
     -> [LoadedScenario]
   {
     var loaded: [LoadedScenario] = []
@@ -134,13 +134,13 @@ public enum ScenarioSet {
   }
 
   /// Every scenario and input file the scenarios read: none may lie inside `--out`.
-  public static func files(_ loaded: [LoadedScenario]) -> [String] {
+  package static func files(_ loaded: [LoadedScenario]) -> [String] {
     loaded.flatMap(\.source.files)
   }
 
   /// `manifest.json` of a set of runs (`sources[i]` where `results[i]`'s scenario came from),
   /// with the as-of date and data vintage.
-  public static func manifest(
+  package static func manifest(
     command: String, results: [ScenarioResult], sources: [ScenarioSource], asOf: CalendarDate
   ) -> ([String]) throws -> String {
     { outputs in

@@ -3,14 +3,14 @@ import HighNeeds
 
 /// `hnb init` end to end: finds the national data pack and the LA, builds the scenario folder,
 /// writes it all or nothing and says what it wrote (the command line only parses options).
-public enum InitCommand {
+package enum InitCommand {
   /// Writes the starting scenario of the LA `query` (a code or a name) to `out` from the pack in
   /// `pack` (or the one `packFolder` finds), printing each `alert:` on standard error; returns
   /// the lines to print on standard output.
   ///
   /// An unknown, ambiguous or reorganised LA is a `CommandError` of kind `.usage` (exit 64); a
   /// missing or malformed pack an `InputError` (65); a refused `--out` an `OutputError` (73).
-  public static func run(la query: String, out: String, pack: String?, executable: String) throws -> [String] {
+  package static func run(la query: String, out: String, pack: String?, executable: String) throws -> [String] {
     let folder = try pack ?? packFolder(executable: executable)
     let national = try NationalPack.load(folder: folder)
     let authority: LocalAuthority
@@ -36,7 +36,7 @@ public enum InitCommand {
 
   /// `Data/national` in the current directory or in a directory above `executable` (a built
   /// `hnb` inside the repository finds the repository's pack); an `InputError` when there is none.
-  public static func packFolder(executable: String) throws -> String {
+  package static func packFolder(executable: String) throws -> String {
     let fm = FileManager.default
     let here = (fm.currentDirectoryPath as NSString).appendingPathComponent("Data/national")
     if fm.fileExists(atPath: (here as NSString).appendingPathComponent("la.csv")) { return here }

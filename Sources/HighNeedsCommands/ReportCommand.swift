@@ -4,17 +4,17 @@ import HighNeedsReport
 
 /// The work of `hnb report`: the scenarios run, the evidence folders read and checked for
 /// staleness, and the papers written.
-public struct ReportCommand: Sendable {
-  public var scenarios: [String]
+package struct ReportCommand: Sendable {
+  package var scenarios: [String]
   /// `--backtest`, `--sweep` and `--tornado` folders.
-  public var backtest: [String]
-  public var sweep: [String]
-  public var tornado: [String]
+  package var backtest: [String]
+  package var sweep: [String]
+  package var tornado: [String]
   /// `--date`: the footer's date and the as-of date of the data-sunset rule (nil: today, UTC).
-  public var date: String?
-  public var allowStaleEvidence: Bool
+  package var date: String?
+  package var allowStaleEvidence: Bool
 
-  public init(
+  package init(
     scenarios: [String], backtest: [String], sweep: [String], tornado: [String], date: String?,
     allowStaleEvidence: Bool
   ) {
@@ -28,7 +28,7 @@ public struct ReportCommand: Sendable {
 
   /// The command line recorded in the papers; the output directory is left out, so that the
   /// same run gives the same papers anywhere.
-  public var command: String {
+  package var command: String {
     (["hnb", "report"] + scenarios + backtest.flatMap { ["--backtest", $0] } + sweep.flatMap { ["--sweep", $0] }
       + tornado.flatMap { ["--tornado", $0] } + (allowStaleEvidence ? ["--allow-stale-evidence"] : []))
       .joined(separator: " ")
@@ -36,7 +36,7 @@ public struct ReportCommand: Sendable {
 
   /// Loads, reads the evidence (refusing stale evidence unless allowed), then writes the papers
   /// through `pipeline`.
-  public func run(_ pipeline: CommandPipeline) throws {
+  package func run(_ pipeline: CommandPipeline) throws {
     let asOf = date.flatMap(CalendarDate.init) ?? .today()
     let loaded = try ScenarioSet.load(scenarios, asOf: asOf, console: pipeline.console)
     let analyses = try evidence(for: loaded)

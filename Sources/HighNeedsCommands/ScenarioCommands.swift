@@ -2,9 +2,9 @@ import Foundation
 import HighNeeds
 
 /// The work of `hnb run`, `hnb compare` and `hnb validate`: what each writes and prints.
-public enum ScenarioCommands {
+package enum ScenarioCommands {
   /// `hnb run`: every scenario's tables and the manifest; a headline per scenario.
-  public static func run(_ scenarios: [LoadedScenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
+  package static func run(_ scenarios: [LoadedScenario], command: String, asOf: CalendarDate) throws -> CommandOutput {
     try output(
       try scenarios.map { try result($0.scenario) }, sources: scenarios.map(\.source), command: command, asOf: asOf)
   }
@@ -16,7 +16,7 @@ public enum ScenarioCommands {
   }
 
   /// `hnb compare`: both runs' tables and their side-by-side comparison.
-  public static func compare(_ scenarios: [LoadedScenario], command: String, asOf: CalendarDate) throws
+  package static func compare(_ scenarios: [LoadedScenario], command: String, asOf: CalendarDate) throws
     -> CommandOutput
   {
     let (a, b) = (scenarios[0], scenarios[1])
@@ -43,7 +43,7 @@ public enum ScenarioCommands {
   }
 
   /// One line per scenario for the terminal, with the forecast against any outturn given.
-  public static func headline(_ r: ScenarioResult) -> String {
+  package static func headline(_ r: ScenarioResult) -> String {
     let s = r.scenario
     let last = s.horizonYears - 1
     let first =
@@ -60,7 +60,7 @@ public enum ScenarioCommands {
 
   /// How far the forecast was from the actual figures given (outturn), at the latest year of
   /// each measure: total plans and the DSG balance.
-  public static func outturnComparisons(_ r: ScenarioResult) -> [String] {
+  package static func outturnComparisons(_ r: ScenarioResult) -> [String] {
     let s = r.scenario
     var lines: [String] = []
     if let actual = s.outturn.filter({ $0.measure == .totalPlans }).max(by: { $0.year < $1.year }) {
@@ -84,7 +84,7 @@ public enum ScenarioCommands {
 
   /// `hnb validate`: reads each scenario, printing its first error, or its alerts and
   /// `validLines`; true when all are valid.
-  public static func validate(_ paths: [String], asOf: CalendarDate, console: Console = .standard) -> Bool {
+  package static func validate(_ paths: [String], asOf: CalendarDate, console: Console = .standard) -> Bool {
     var valid = true
     for path in paths {
       do {
@@ -100,7 +100,7 @@ public enum ScenarioCommands {
 
   /// What `hnb validate` prints for a valid scenario: its size, then the values that state no
   /// source.
-  public static func validLines(_ loaded: LoadedScenario, path: String) -> [String] {
+  package static func validLines(_ loaded: LoadedScenario, path: String) -> [String] {
     let s = loaded.scenario
     return [
       "\(path): valid (\(s.name): \(s.taxonomy.placements.count) placements, \(s.taxonomy.needs.count) needs, "
@@ -115,7 +115,7 @@ public enum ScenarioCommands {
   /// A YAML number written bare (status `not stated`) and a CSV file named without
   /// `{file, source}` (every cell of it without a `source` column of its own then has no stated
   /// source) are listed with where they are written.
-  public static func unsourcedText(_ source: ScenarioSource) -> String {
+  package static func unsourcedText(_ source: ScenarioSource) -> String {
     let defaultFileSource = "see the file and its SOURCES.md"
     var lines: [String] = []
     for entry in source.assumptions {
