@@ -154,10 +154,11 @@ public enum Sweep {
     var byGroup = Array(repeating: 0.0, count: groups.count)
     /// Whether `kept` holds a draw's resolved scenario rather than the sweep's.
     var keptResolved = false
-    /// The accounts, reserve and checks of `r` (its path and prices set), in place.
+    /// The accounts, reserve and checks of `r` (its path and prices set), written over the
+    /// last draw's (in place: the accounts' arrays are reused from draw to draw).
     func check(_ r: inout ScenarioResult) {
-      r.accounts = Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path)
-      r.reserve = Accounts.reserve(scenario: r.scenario, accounts: r.accounts)
+      Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path, into: &r.accounts)
+      Accounts.reserve(scenario: r.scenario, accounts: r.accounts, into: &r.reserve)
       failures += IntegrityChecks.failures(r)
     }
     return batch.indices.map { i in
@@ -176,7 +177,6 @@ public enum Sweep {
       kept.parameters.topUp = batch[i].topUp ?? batch[i].resolved?.parameters.topUp ?? model.parameters.topUp
       kept.path = path
       check(&kept)
-      let (accounts, reserve) = (kept.accounts, kept.reserve)
       var row = Array(repeating: 0.0, count: SweepMetric.ordered.count * H)
       for f in 0..<H {
         func put(_ metric: Int, _ x: Double) { row[metric * H + f] = x }
@@ -188,11 +188,11 @@ public enum Sweep {
         }
         put(metric.totalPlans, total)
         for (g, x) in byGroup.enumerated() { put(metric.plans[g], x) }
-        put(metric.expenditure, accounts[f].expenditure)
-        put(metric.income, accounts[f].income)
-        put(metric.inYearBalance, reserve[f].inYear)
-        put(metric.cumulativeBalance, reserve[f].closing)
-        put(metric.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
+        put(metric.expenditure, kept.accounts[f].expenditure)
+        put(metric.income, kept.accounts[f].income)
+        put(metric.inYearBalance, kept.reserve[f].inYear)
+        put(metric.cumulativeBalance, kept.reserve[f].closing)
+        put(metric.deficitPercentOfDSG, max(0, -kept.reserve[f].closing) / kept.accounts[f].totalDSG * 100)
       }
       return row
     }
