@@ -71,17 +71,27 @@ public enum Accounts {
   ) {
     let P = s.placementCount
     let N = s.needCount
+    // Read through buffers: an element of a nested array, read in the loop, is retained and
+    // released each time.
     occupancy.withUnsafeBufferPointer { occupancy in
       m.topUp[t].withUnsafeBufferPointer { topUp in
-        for (l, line) in s.costLines.enumerated() {
-          var cost = 0.0
-          var funding = 0.0
-          for p in line.placements {
-            for n in 0..<N { cost += occupancy[n * P + p] * topUp[n * P + p] }
-            funding += m.places[t][p] * m.placeFundingRate[t][p]
+        m.places[t].withUnsafeBufferPointer { places in
+          m.placeFundingRate[t].withUnsafeBufferPointer { rate in
+            s.costLines.withUnsafeBufferPointer { lines in
+              for l in lines.indices {
+                var cost = 0.0
+                var funding = 0.0
+                lines[l].placements.withUnsafeBufferPointer { placements in
+                  for p in placements {
+                    for n in 0..<N { cost += occupancy[n * P + p] * topUp[n * P + p] }
+                    funding += places[p] * rate[p]
+                  }
+                }
+                topUpCost[l] = cost
+                placeFunding[l] = funding
+              }
+            }
           }
-          topUpCost[l] = cost
-          placeFunding[l] = funding
         }
       }
     }

@@ -207,18 +207,22 @@ public final class SweepModel: Sendable {
   let projection: BatchProjection
   /// The Dirichlet samplers of the transition rows and mixes, prepared once.
   let dirichlet: DirichletPlans
+  /// The sampler of the scalar uncertain inputs, prepared once.
+  let sampler: InputSampler
 
   public init(_ scenario: Scenario) {
     self.scenario = scenario
     parameters = ModelParameters(scenario: scenario, mitigationMask: (1 << scenario.mitigations.count) - 1)
     projection = BatchProjection(scenario: scenario, parameters: parameters)
     dirichlet = DirichletPlans(scenario)
+    sampler = InputSampler(scenario.uncertainty)
   }
 
   /// Draw `index` of this scenario's uncertain inputs under `generator`.
   public func draw(_ index: Int, generator: Philox4x32) throws -> Draw {
     try Draw(
-      base: scenario, mitigated: parameters, generator: generator, index: index, dirichlet: dirichlet)
+      base: scenario, mitigated: parameters, generator: generator, index: index, dirichlet: dirichlet,
+      sampler: sampler)
   }
 }
 
