@@ -38,8 +38,10 @@ let package = Package(
     // compile error.
     .target(
       name: "HighNeedsCore",
-      dependencies: ["CBLAS", "CLAPACKE"]
+      dependencies: ["CBLAS", "CLAPACKE", "CPhilox"]
     ),
+    // Philox blocks in bulk, AVX2 when the processor has it (Sources/CPhilox).
+    .target(name: "CPhilox"),
     // Reading (YAML and CSV → ScenarioInputs), provenance, manifests, the output folder and the
     // writers of each command's tables. It sees neither the report nor the commands.
     .target(

@@ -240,35 +240,59 @@ struct DirichletSet: Sendable {
   let streams: [UInt32]
   /// The positive shares of all the plans.
   let shares: Int
+  /// The counters' last two words of every plan's first blocks, for the plans of more than one
+  /// share in turn: `blockStreams[k]` the plan's stream, `blockIndices[k]` the block's index in
+  /// it (0 up to the plan's share count).
+  let blockStreams: [UInt32]
+  let blockIndices: [UInt32]
 
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
     streams = plans.map(\.stream)
     shares = plans.reduce(0) { $0 + $1.plan.components.count }
+    let drawn = plans.filter { $0.plan.components.count > 1 }
+    blockStreams = drawn.flatMap { Array(repeating: $0.stream, count: $0.plan.components.count) }
+    blockIndices = drawn.flatMap { (0..<UInt32($0.plan.components.count)).map { $0 } }
   }
 
   /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
   ///
   /// A plan with one positive share draws it as G / G = 1 exactly (or, should G underflow,
-  /// shape / shape = 1), whatever its stream gives: its gamma is skipped.
+  /// shape / shape = 1), whatever its stream gives: its gamma is skipped. The other plans' first
+  /// blocks (a plan of `K` shares takes its stream's first `K`) are computed together, across
+  /// the streams (`Philox4x32.blocks`), before any gamma: the same blocks as each plan's own
+  /// `RandomStream.fill`.
   func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
     var values = [Double](repeating: 0, count: shares)
+    let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
     // The plans are read in place (through buffers), not copied out of their arrays.
-    values.withUnsafeMutableBufferPointer { out in
-      streams.withUnsafeBufferPointer { streams in
-        plans.withUnsafeBufferPointer { plans in
-          var offset = 0
-          for i in plans.indices {
-            let count = plans[i].components.count
-            guard count > 0 else { continue }
-            if count == 1 {
-              out[offset] = 1
-              offset += 1
-              continue
+    withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: max(1, blockStreams.count)) {
+      buffer in
+      let blocks = UnsafeMutableBufferPointer(rebasing: buffer[0..<blockStreams.count])
+      blockStreams.withUnsafeBufferPointer { c2 in
+        blockIndices.withUnsafeBufferPointer { c3 in generator.blocks(low, high, streams: c2, indices: c3, into: blocks)
+        }
+      }
+      values.withUnsafeMutableBufferPointer { out in
+        streams.withUnsafeBufferPointer { streams in
+          plans.withUnsafeBufferPointer { plans in
+            var offset = 0
+            var first = 0
+            for i in plans.indices {
+              let count = plans[i].components.count
+              guard count > 0 else { continue }
+              if count == 1 {
+                out[offset] = 1
+                offset += 1
+                continue
+              }
+              var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
+              plans[i].draw(
+                shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
+                blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
+              offset += count
+              first += count
             }
-            var stream = RandomStream(generator, draw: draw, stream: streams[i])
-            plans[i].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-            offset += count
           }
         }
       }
