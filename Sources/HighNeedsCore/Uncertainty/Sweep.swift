@@ -66,13 +66,19 @@ public enum Sweep {
     let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     let workspaces = (0..<workers).map { _ in BatchWorkspace() }
     var rows: [[Double]] = []
-    for round in stride(from: 0, to: list.count, by: workers) {
-      let slots = Array(list[round..<min(list.count, round + workers)])
+    // Rounds of `batchesPerWorker` batches a worker; within a round each worker takes the next
+    // batch not yet taken, so a worker slowed by other work on the machine holds up the others
+    // only at the end of a round.
+    for round in stride(from: 0, to: list.count, by: workers * batchesPerWorker) {
+      let slots = Array(list[round..<min(list.count, round + workers * batchesPerWorker)])
       let results = ParallelResults<[[Double]]>(count: slots.count)
-      DispatchQueue.concurrentPerform(iterations: slots.count) { i in
-        let range = drawRange(batch: slots[i], draws: draws, batchSize: batchSize)
-        results.set(i) {
-          try metrics(model, range.map { try model.draw($0, generator: generator) }, workspace: workspaces[i])
+      let taken = BatchCounter()
+      DispatchQueue.concurrentPerform(iterations: min(workers, slots.count)) { worker in
+        while let i = taken.next(below: slots.count) {
+          let range = drawRange(batch: slots[i], draws: draws, batchSize: batchSize)
+          results.set(i) {
+            try metrics(model, range.map { try model.draw($0, generator: generator) }, workspace: workspaces[worker])
+          }
         }
       }
       for result in try results.values() { rows += result }
@@ -80,6 +86,9 @@ public enum Sweep {
     }
     return rows
   }
+
+  /// Batches a worker runs in a round of `run`, between progress reports.
+  static let batchesPerWorker = 8
 
   /// Projects a batch of draws together and reduces each to its metrics; throws
   /// `IntegrityError` (the first 20 failures, and how many there were) if any draw fails an
@@ -223,6 +232,21 @@ public final class SweepModel: Sendable {
     try Draw(
       base: scenario, mitigated: parameters, generator: generator, index: index, dirichlet: dirichlet,
       sampler: sampler)
+  }
+}
+
+/// The next index not yet taken, for workers sharing a list of work.
+final class BatchCounter: @unchecked Sendable {
+  private var taken = 0
+  private let lock = NSLock()
+
+  /// The next index below `count`, or nil when all are taken.
+  func next(below count: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard taken < count else { return nil }
+    taken += 1
+    return taken - 1
   }
 }
 
