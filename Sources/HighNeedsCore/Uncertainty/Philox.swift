@@ -1,4 +1,4 @@
-import CPhilox
+import CKernels
 import Foundation
 
 /// Philox4x32-10: a counter-based random number generator (Salmon et al., SC'11, "Parallel
@@ -32,17 +32,8 @@ public struct Philox4x32: Sendable {
     return c
   }
 
-  /// The implementation the bulk functions use: 2 for AVX2, 0 for the scalar bijection.
-  ///
-  /// `blocks` and `RandomStream.fill` (`Sources/CPhilox`) take AVX2 when the processor has it.
-  /// Setting it (tests compare the two) takes AVX2 only where the processor has it.
-  static var bulkLevel: Int {
-    get { Int(hnb_philox4x32_level()) }
-    set { _ = hnb_philox4x32_set_level(Int32(newValue)) }
-  }
-
   /// Block `i` of `blocks` for the counter `(c0, c1, c2[i], c3[i])`: `block(_:)` of each, in
-  /// bulk (`Sources/CPhilox`: eight at a time in AVX2 registers when the processor has AVX2).
+  /// bulk (`Sources/CKernels`: eight at a time in AVX2 registers when the processor has AVX2).
   func blocks(
     _ c0: UInt32, _ c1: UInt32, streams c2: UnsafeBufferPointer<UInt32>, indices c3: UnsafeBufferPointer<UInt32>,
     into blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>
@@ -110,7 +101,7 @@ public struct RandomStream: Sendable {
   }
 
   /// Fills `blocks` with the next `blocks.count` blocks (as `block()` would give them one by
-  /// one), in bulk (`Sources/CPhilox`: eight at a time in AVX2 registers when the processor has
+  /// one), in bulk (`Sources/CKernels`: eight at a time in AVX2 registers when the processor has
   /// AVX2).
   public mutating func fill(_ blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>) {
     if let out = blocks.baseAddress {

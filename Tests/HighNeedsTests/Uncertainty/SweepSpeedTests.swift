@@ -14,11 +14,11 @@ import TestSupport
   /// gives one by one, for every length across the eight-block width, from any index (the
   /// counter's last word wrapping), and leaves the stream where `block()` would.
   @Test func fillGivesTheBlocksOneByOne() {
-    let detected = Philox4x32.bulkLevel
-    defer { Philox4x32.bulkLevel = 2 }  // AVX2 again where the processor has it
+    let detected = VectorKernels.level
+    defer { VectorKernels.level = 2 }  // AVX2 again where the processor has it
     let generator = Philox4x32(seed: 0x0123_4567_89ab_cdef)
     for level in detected == 2 ? [0, 2] : [0] {
-      Philox4x32.bulkLevel = level
+      VectorKernels.level = level
       for (draw, stream, skip) in [(0, 0 as UInt32, 0), (9_999, 0x4000_0011, 3), (1 << 40, 0x8000_0005, 0)] {
         for start in [0, UInt32.max - 5] {
           for count in 0...27 {
@@ -47,14 +47,14 @@ import TestSupport
   /// block, for every count across the eight-block width, with counters whose last word wraps,
   /// and the Random123 known answer among them.
   @Test func bulkBlocksAreTheScalarBlocks() {
-    let detected = Philox4x32.bulkLevel
-    defer { Philox4x32.bulkLevel = 2 }  // AVX2 again where the processor has it
+    let detected = VectorKernels.level
+    defer { VectorKernels.level = 2 }  // AVX2 again where the processor has it
     var random = SplitMix64(seed: 14)
     var levels = [0]
     if detected == 2 { levels.append(2) }
     for level in levels {
-      Philox4x32.bulkLevel = level
-      #expect(Philox4x32.bulkLevel == level)
+      VectorKernels.level = level
+      #expect(VectorKernels.level == level)
       for seed in [0, UInt64.max, 0x299f_31d0_a409_3822, random.next()] {
         let g = Philox4x32(seed: seed)
         for count in 0...27 {

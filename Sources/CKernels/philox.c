@@ -2,7 +2,7 @@
 // Uncertainty/Philox.swift (Philox4x32.block), eight blocks at a time in AVX2 registers when
 // the processor has AVX2 (__builtin_cpu_supports, checked once), one at a time otherwise.
 // Integer arithmetic only: both paths give the same words, bit for bit.
-#include "CPhilox.h"
+#include "CKernels.h"
 
 #include <stdatomic.h>
 
@@ -118,8 +118,8 @@ HNB_AVX2 static void run_avx2(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1
 }
 #endif
 
-// -1 until first use; then 2 (AVX2) or 0 (scalar).
-static _Atomic int philox_level = -1;
+// -1 until first use; then 2 (AVX2) or 0 (plain): for every kernel of this target.
+static _Atomic int simd_level = -1;
 
 static int detected_level(void) {
 #ifdef HNB_X86
@@ -129,25 +129,25 @@ static int detected_level(void) {
   return 0;
 }
 
-int hnb_philox4x32_level(void) {
-  int level = atomic_load_explicit(&philox_level, memory_order_relaxed);
+int hnb_simd_level(void) {
+  int level = atomic_load_explicit(&simd_level, memory_order_relaxed);
   if (level < 0) {
     level = detected_level();
-    atomic_store_explicit(&philox_level, level, memory_order_relaxed);
+    atomic_store_explicit(&simd_level, level, memory_order_relaxed);
   }
   return level;
 }
 
-int hnb_philox4x32_set_level(int level) {
+int hnb_simd_set_level(int level) {
   int available = detected_level();
-  atomic_store_explicit(&philox_level, level >= 2 && available >= 2 ? 2 : 0, memory_order_relaxed);
-  return hnb_philox4x32_level();
+  atomic_store_explicit(&simd_level, level >= 2 && available >= 2 ? 2 : 0, memory_order_relaxed);
+  return hnb_simd_level();
 }
 
 void hnb_philox4x32_blocks(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, const uint32_t *c2,
                            const uint32_t *c3, size_t n, uint32_t *out) {
 #ifdef HNB_X86
-  if (hnb_philox4x32_level() == 2) {
+  if (hnb_simd_level() == 2) {
     blocks_avx2(k0, k1, c0, c1, c2, c3, n, out);
     return;
   }
@@ -158,7 +158,7 @@ void hnb_philox4x32_blocks(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, c
 void hnb_philox4x32_run(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
                         size_t n, uint32_t *out) {
 #ifdef HNB_X86
-  if (hnb_philox4x32_level() == 2) {
+  if (hnb_simd_level() == 2) {
     run_avx2(k0, k1, c0, c1, c2, c3, n, out);
     return;
   }
