@@ -131,64 +131,75 @@ public enum Accounts {
           schoolsBlockTransfer: 0, otherIncome: Array(repeating: 0, count: O), income: 0, totalDSG: 0)
       }
     }
-    // academic[(2t) · L + l]: census t's top-ups of line l; academic[(2t + 1) · L + l]: its
-    // place funding.
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, 2 * (H + 1) * L)) { academic in
-      for t in 0...H {
-        academicYearCosts(
-          scenario: s, parameters: m, occupancy: path.occupancy[t], t: t,
-          topUpCost: UnsafeMutableBufferPointer(rebasing: academic[(2 * t * L)..<((2 * t + 1) * L)]),
-          funding: UnsafeMutableBufferPointer(rebasing: academic[((2 * t + 1) * L)..<((2 * t + 2) * L)]))
-      }
-      let (ending, starting) = (ModelConstants.endingAcademicYearShare, ModelConstants.startingAcademicYearShare)
-      years.withUnsafeMutableBufferPointer { years in
-        for f in 0..<H {
-          // Each total is its lines summed in order from 0, as `reduce(0, +)` sums them.
-          var topUpTotal = 0.0
-          years[f].topUpCost.withUnsafeMutableBufferPointer { topUp in
-            for l in 0..<L {
-              topUp[l] = ending * academic[2 * f * L + l] + starting * academic[2 * (f + 1) * L + l]
-              topUpTotal += topUp[l]
-            }
-          }
-          var fundingTotal = 0.0
-          years[f].placeFundingCost.withUnsafeMutableBufferPointer { funding in
-            for l in 0..<L {
-              funding[l] = ending * academic[(2 * f + 1) * L + l] + starting * academic[(2 * f + 3) * L + l]
-              fundingTotal += funding[l]
-            }
-          }
-          var centralCosts = 0.0
-          years[f].central.withUnsafeMutableBufferPointer { central in
-            for (i, line) in s.centralLines.enumerated() {
-              central[i] = line.baseGBP * pow(1 + line.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
-              centralCosts += central[i]
-            }
-          }
-          let placementCosts = topUpTotal + fundingTotal
-          let mitigationCosts = m.mitigationCost[f]
-          let totalMitigationCosts = mitigationCosts.reduce(0, +)
-          let transfer = s.income.schoolsBlock[f] * s.income.schoolsBlockTransferPercent[f] / ModelConstants.percent
-          var totalIncome =
-            s.income.hnbAllocation[f] - s.income.deductions[f] + s.income.importExportAdjustment[f] + transfer
-          years[f].otherIncome.withUnsafeMutableBufferPointer { other in
-            for (i, line) in s.income.otherLines.enumerated() {
-              other[i] = line.gbp[f]
-              totalIncome += other[i]
-            }
-          }
-          years[f].placementCosts = placementCosts
-          years[f].centralCosts = centralCosts
-          years[f].mitigationCosts = mitigationCosts
-          years[f].totalMitigationCosts = totalMitigationCosts
-          years[f].expenditure = placementCosts + centralCosts + totalMitigationCosts
-          years[f].hnbAllocation = s.income.hnbAllocation[f]
-          years[f].deductions = s.income.deductions[f]
-          years[f].importExportAdjustment = s.income.importExportAdjustment[f]
-          years[f].schoolsBlockTransfer = transfer
-          years[f].income = totalIncome
-          years[f].totalDSG = s.income.totalDSG[f]
+    // census t's top-ups of line l at topUps[t · L + l], its place funding at fundings[t · L + l].
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { topUps in
+      withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { fundings in
+        for t in 0...H {
+          academicYearCosts(
+            scenario: s, parameters: m, occupancy: path.occupancy[t], t: t,
+            topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<((t + 1) * L)]),
+            funding: UnsafeMutableBufferPointer(rebasing: fundings[(t * L)..<((t + 1) * L)]))
         }
+        fill(&years, scenario: s, parameters: m, topUps: topUps, fundings: fundings)
+      }
+    }
+  }
+
+  /// The financial years of `years` from the academic years' costs by line (`topUps[t · L + l]`,
+  /// `fundings[t · L + l]` for census `t` and cost line `l`), in place.
+  private static func fill(
+    _ years: inout [FinancialYearAccounts], scenario s: Scenario, parameters m: ModelParameters,
+    topUps: UnsafeMutableBufferPointer<Double>, fundings: UnsafeMutableBufferPointer<Double>
+  ) {
+    let L = s.costLines.count
+    let (ending, starting) = (ModelConstants.endingAcademicYearShare, ModelConstants.startingAcademicYearShare)
+    years.withUnsafeMutableBufferPointer { years in
+      for f in years.indices {
+        // Each total is its lines summed in order from 0, as `reduce(0, +)` sums them.
+        var topUpTotal = 0.0
+        years[f].topUpCost.withUnsafeMutableBufferPointer { topUp in
+          for l in 0..<L {
+            topUp[l] = ending * topUps[f * L + l] + starting * topUps[(f + 1) * L + l]
+            topUpTotal += topUp[l]
+          }
+        }
+        var fundingTotal = 0.0
+        years[f].placeFundingCost.withUnsafeMutableBufferPointer { funding in
+          for l in 0..<L {
+            funding[l] = ending * fundings[f * L + l] + starting * fundings[(f + 1) * L + l]
+            fundingTotal += funding[l]
+          }
+        }
+        var centralCosts = 0.0
+        years[f].central.withUnsafeMutableBufferPointer { central in
+          for (i, line) in s.centralLines.enumerated() {
+            central[i] = line.baseGBP * pow(1 + line.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
+            centralCosts += central[i]
+          }
+        }
+        let placementCosts = topUpTotal + fundingTotal
+        let mitigationCosts = m.mitigationCost[f]
+        let totalMitigationCosts = mitigationCosts.reduce(0, +)
+        let transfer = s.income.schoolsBlock[f] * s.income.schoolsBlockTransferPercent[f] / ModelConstants.percent
+        var totalIncome =
+          s.income.hnbAllocation[f] - s.income.deductions[f] + s.income.importExportAdjustment[f] + transfer
+        years[f].otherIncome.withUnsafeMutableBufferPointer { other in
+          for (i, line) in s.income.otherLines.enumerated() {
+            other[i] = line.gbp[f]
+            totalIncome += other[i]
+          }
+        }
+        years[f].placementCosts = placementCosts
+        years[f].centralCosts = centralCosts
+        years[f].mitigationCosts = mitigationCosts
+        years[f].totalMitigationCosts = totalMitigationCosts
+        years[f].expenditure = placementCosts + centralCosts + totalMitigationCosts
+        years[f].hnbAllocation = s.income.hnbAllocation[f]
+        years[f].deductions = s.income.deductions[f]
+        years[f].importExportAdjustment = s.income.importExportAdjustment[f]
+        years[f].schoolsBlockTransfer = transfer
+        years[f].income = totalIncome
+        years[f].totalDSG = s.income.totalDSG[f]
       }
     }
   }
