@@ -53,80 +53,195 @@ public enum Accounts {
   public static func academicYearCosts(
     scenario s: Scenario, parameters m: ModelParameters, occupancy: [Double], t: Int
   ) -> (topUpCost: [Double], placeFundingCost: [Double]) {
-    let P = s.placementCount
-    let N = s.needCount
-    var topUpCost: [Double] = []
-    var placeFundingCost: [Double] = []
-    for line in s.costLines {
-      var cost = 0.0
-      var funding = 0.0
-      for p in line.placements {
-        for n in 0..<N { cost += occupancy[n * P + p] * m.topUp[t][n * P + p] }
-        funding += m.places[t][p] * m.placeFundingRate[t][p]
+    let L = s.costLines.count
+    var topUpCost = [Double](repeating: 0, count: L)
+    var placeFundingCost = [Double](repeating: 0, count: L)
+    topUpCost.withUnsafeMutableBufferPointer { topUp in
+      placeFundingCost.withUnsafeMutableBufferPointer { funding in
+        academicYearCosts(scenario: s, parameters: m, occupancy: occupancy, t: t, topUpCost: topUp, funding: funding)
       }
-      topUpCost.append(cost)
-      placeFundingCost.append(funding)
     }
     return (topUpCost, placeFundingCost)
+  }
+
+  /// `academicYearCosts` written into `topUpCost` and `funding` (a cost line each).
+  static func academicYearCosts(
+    scenario s: Scenario, parameters m: ModelParameters, occupancy: [Double], t: Int,
+    topUpCost: UnsafeMutableBufferPointer<Double>, funding placeFunding: UnsafeMutableBufferPointer<Double>
+  ) {
+    let P = s.placementCount
+    let N = s.needCount
+    // Read through buffers: an element of a nested array, read in the loop, is retained and
+    // released each time.
+    occupancy.withUnsafeBufferPointer { occupancy in
+      m.topUp[t].withUnsafeBufferPointer { topUp in
+        m.places[t].withUnsafeBufferPointer { places in
+          m.placeFundingRate[t].withUnsafeBufferPointer { rate in
+            s.costLines.withUnsafeBufferPointer { lines in
+              for l in lines.indices {
+                var cost = 0.0
+                var funding = 0.0
+                lines[l].placements.withUnsafeBufferPointer { placements in
+                  for p in placements {
+                    for n in 0..<N { cost += occupancy[n * P + p] * topUp[n * P + p] }
+                    funding += places[p] * rate[p]
+                  }
+                }
+                topUpCost[l] = cost
+                placeFunding[l] = funding
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Financial-year accounts: `FY f = 5/12 · AY(census f) + 7/12 · AY(census f+1)`.
   public static func financialYears(
     scenario s: Scenario, parameters m: ModelParameters, path: CaseloadPath
   ) -> [FinancialYearAccounts] {
-    let academic = (0...s.horizonYears).map {
-      academicYearCosts(scenario: s, parameters: m, occupancy: path.occupancy[$0], t: $0)
-    }
     var years: [FinancialYearAccounts] = []
-    for f in 0..<s.horizonYears {
-      let topUpCost = zip(academic[f].topUpCost, academic[f + 1].topUpCost).map {
-        ModelConstants.endingAcademicYearShare * $0 + ModelConstants.startingAcademicYearShare * $1
-      }
-      let funding = zip(academic[f].placeFundingCost, academic[f + 1].placeFundingCost).map {
-        ModelConstants.endingAcademicYearShare * $0 + ModelConstants.startingAcademicYearShare * $1
-      }
-      let central = s.centralLines.map {
-        $0.baseGBP * pow(1 + $0.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
-      }
-      let placementCosts = topUpCost.reduce(0, +) + funding.reduce(0, +)
-      let centralCosts = central.reduce(0, +)
-      let mitigationCosts = m.mitigationCost[f]
-      let totalMitigationCosts = mitigationCosts.reduce(0, +)
-      let income = s.income
-      let transfer = income.schoolsBlock[f] * income.schoolsBlockTransferPercent[f] / ModelConstants.percent
-      var totalIncome =
-        income.hnbAllocation[f] - income.deductions[f] + income.importExportAdjustment[f] + transfer
-      let other = income.otherLines.map { $0.gbp[f] }
-      for amount in other { totalIncome += amount }
-      years.append(
-        FinancialYearAccounts(
-          topUpCost: topUpCost, placeFundingCost: funding, central: central, placementCosts: placementCosts,
-          centralCosts: centralCosts, mitigationCosts: mitigationCosts, totalMitigationCosts: totalMitigationCosts,
-          expenditure: placementCosts + centralCosts + totalMitigationCosts,
-          hnbAllocation: income.hnbAllocation[f], deductions: income.deductions[f],
-          importExportAdjustment: income.importExportAdjustment[f], schoolsBlockTransfer: transfer,
-          otherIncome: other, income: totalIncome, totalDSG: income.totalDSG[f]))
-    }
+    financialYears(scenario: s, parameters: m, path: path, into: &years)
     return years
+  }
+
+  /// `financialYears` written over `years`: when it already holds a year for each financial
+  /// year with as many lines as the scenario has, every number is written in place (a sweep
+  /// passes the same array for each of its draws, so no array is allocated); otherwise it is
+  /// replaced.
+  public static func financialYears(
+    scenario s: Scenario, parameters m: ModelParameters, path: CaseloadPath, into years: inout [FinancialYearAccounts]
+  ) {
+    let H = s.horizonYears
+    let L = s.costLines.count
+    let C = s.centralLines.count
+    let O = s.income.otherLines.count
+    let shaped =
+      years.count == H
+      && years.allSatisfy {
+        $0.topUpCost.count == L && $0.placeFundingCost.count == L && $0.central.count == C && $0.otherIncome.count == O
+      }
+    if !shaped {
+      years = (0..<H).map { _ in
+        FinancialYearAccounts(
+          topUpCost: Array(repeating: 0, count: L), placeFundingCost: Array(repeating: 0, count: L),
+          central: Array(repeating: 0, count: C), placementCosts: 0, centralCosts: 0, mitigationCosts: [],
+          totalMitigationCosts: 0, expenditure: 0, hnbAllocation: 0, deductions: 0, importExportAdjustment: 0,
+          schoolsBlockTransfer: 0, otherIncome: Array(repeating: 0, count: O), income: 0, totalDSG: 0)
+      }
+    }
+    // census t's top-ups of line l at topUps[t · L + l], its place funding at fundings[t · L + l].
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { topUps in
+      withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { fundings in
+        for t in 0...H {
+          academicYearCosts(
+            scenario: s, parameters: m, occupancy: path.occupancy[t], t: t,
+            topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<((t + 1) * L)]),
+            funding: UnsafeMutableBufferPointer(rebasing: fundings[(t * L)..<((t + 1) * L)]))
+        }
+        fill(&years, scenario: s, parameters: m, topUps: topUps, fundings: fundings)
+      }
+    }
+  }
+
+  /// The financial years of `years` from the academic years' costs by line (`topUps[t · L + l]`,
+  /// `fundings[t · L + l]` for census `t` and cost line `l`), in place.
+  private static func fill(
+    _ years: inout [FinancialYearAccounts], scenario s: Scenario, parameters m: ModelParameters,
+    topUps: UnsafeMutableBufferPointer<Double>, fundings: UnsafeMutableBufferPointer<Double>
+  ) {
+    let L = s.costLines.count
+    let (ending, starting) = (ModelConstants.endingAcademicYearShare, ModelConstants.startingAcademicYearShare)
+    years.withUnsafeMutableBufferPointer { years in
+      for f in years.indices {
+        // Each total is its lines summed in order from 0, as `reduce(0, +)` sums them.
+        var topUpTotal = 0.0
+        years[f].topUpCost.withUnsafeMutableBufferPointer { topUp in
+          for l in 0..<L {
+            topUp[l] = ending * topUps[f * L + l] + starting * topUps[(f + 1) * L + l]
+            topUpTotal += topUp[l]
+          }
+        }
+        var fundingTotal = 0.0
+        years[f].placeFundingCost.withUnsafeMutableBufferPointer { funding in
+          for l in 0..<L {
+            funding[l] = ending * fundings[f * L + l] + starting * fundings[(f + 1) * L + l]
+            fundingTotal += funding[l]
+          }
+        }
+        var centralCosts = 0.0
+        years[f].central.withUnsafeMutableBufferPointer { central in
+          for (i, line) in s.centralLines.enumerated() {
+            central[i] = line.baseGBP * pow(1 + line.uplift, Double(s.baseCensusYear + f - s.priceBaseFinancialYear))
+            centralCosts += central[i]
+          }
+        }
+        let placementCosts = topUpTotal + fundingTotal
+        let mitigationCosts = m.mitigationCost[f]
+        let totalMitigationCosts = mitigationCosts.reduce(0, +)
+        let transfer = s.income.schoolsBlock[f] * s.income.schoolsBlockTransferPercent[f] / ModelConstants.percent
+        var totalIncome =
+          s.income.hnbAllocation[f] - s.income.deductions[f] + s.income.importExportAdjustment[f] + transfer
+        years[f].otherIncome.withUnsafeMutableBufferPointer { other in
+          for (i, line) in s.income.otherLines.enumerated() {
+            other[i] = line.gbp[f]
+            totalIncome += other[i]
+          }
+        }
+        years[f].placementCosts = placementCosts
+        years[f].centralCosts = centralCosts
+        years[f].mitigationCosts = mitigationCosts
+        years[f].totalMitigationCosts = totalMitigationCosts
+        years[f].expenditure = placementCosts + centralCosts + totalMitigationCosts
+        years[f].hnbAllocation = s.income.hnbAllocation[f]
+        years[f].deductions = s.income.deductions[f]
+        years[f].importExportAdjustment = s.income.importExportAdjustment[f]
+        years[f].schoolsBlockTransfer = transfer
+        years[f].income = totalIncome
+        years[f].totalDSG = s.income.totalDSG[f]
+      }
+    }
   }
 
   /// The DSG reserve corkscrew: `closing = opening + income − expenditure + contributions`,
   /// and each closing balance is the next year's opening.
   public static func reserve(scenario s: Scenario, accounts: [FinancialYearAccounts]) -> [ReserveYear] {
-    let inYear = accounts.map { $0.income - $0.expenditure }
-    let settlement = s.settlement?.years(opening: s.openingBalance, inYear: inYear, contributions: s.contributions)
-    var opening = s.openingBalance
     var years: [ReserveYear] = []
-    for (f, year) in accounts.enumerated() {
-      var closing = opening + inYear[f] + s.contributions[f]
-      if let y = settlement?.years[f] { closing += y.stabilityGrant + y.localShare }
-      years.append(
-        ReserveYear(
-          opening: opening, income: year.income, expenditure: year.expenditure,
-          contributions: s.contributions[f], inYear: inYear[f], closing: closing,
-          settlement: settlement?.years[f] ?? SettlementYear()))
-      opening = closing
-    }
+    reserve(scenario: s, accounts: accounts, into: &years)
     return years
+  }
+
+  /// `reserve` written over `years` (in place when it holds a year for each of `accounts`).
+  public static func reserve(scenario s: Scenario, accounts: [FinancialYearAccounts], into years: inout [ReserveYear]) {
+    let H = accounts.count
+    if years.count != H {
+      years = Array(
+        repeating: ReserveYear(opening: 0, income: 0, expenditure: 0, contributions: 0, inYear: 0, closing: 0), count: H
+      )
+    }
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, H)) { inYear in
+      for f in 0..<H { inYear[f] = accounts[f].income - accounts[f].expenditure }
+      withUnsafeTemporaryAllocation(of: SettlementYear.self, capacity: max(1, H)) { settlementYears in
+        let settlement = s.settlement.map {
+          $0.years(
+            opening: s.openingBalance, inYear: UnsafeBufferPointer(rebasing: inYear[0..<H]),
+            contributions: s.contributions, into: settlementYears)
+        }
+        var opening = s.openingBalance
+        years.withUnsafeMutableBufferPointer { years in
+          for f in 0..<H {
+            let settled = settlement == nil ? nil : settlementYears[f]
+            var closing = opening + inYear[f] + s.contributions[f]
+            if let y = settled { closing += y.stabilityGrant + y.localShare }
+            years[f] = ReserveYear(
+              opening: opening, income: accounts[f].income, expenditure: accounts[f].expenditure,
+              contributions: s.contributions[f], inYear: inYear[f], closing: closing,
+              settlement: settled ?? SettlementYear())
+            opening = closing
+          }
+        }
+      }
+    }
   }
 }

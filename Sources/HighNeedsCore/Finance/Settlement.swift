@@ -58,7 +58,7 @@ public struct Settlement: Sendable, Equatable {
   /// The eligible deficit (gbp, positive): the lowest figure, or the run's deficit at the
   /// deficit date (`−balance`, 0 for a surplus) when no figure is given.
   public func eligibleDeficit(balanceAtDeficitDate balance: Double) -> Double {
-    figures.map(\.deficitGBP).min() ?? max(0, -balance)
+    figures.lazy.map(\.deficitGBP).min() ?? max(0, -balance)
   }
 }
 
@@ -91,6 +91,22 @@ extension Settlement {
     years: [SettlementYear], eligible: Double
   ) {
     let H = inYear.count
+    var years = [SettlementYear](repeating: SettlementYear(), count: H)
+    let eligible = inYear.withUnsafeBufferPointer { inYear in
+      years.withUnsafeMutableBufferPointer {
+        self.years(opening: opening, inYear: inYear, contributions: contributions, into: $0)
+      }
+    }
+    return (years, eligible)
+  }
+
+  /// `years(opening:inYear:contributions:)` written into `years` (at least `inYear.count` of
+  /// them); returns the eligible deficit used.
+  func years(
+    opening: Double, inYear: UnsafeBufferPointer<Double>, contributions: [Double],
+    into years: UnsafeMutableBufferPointer<SettlementYear>
+  ) -> Double {
+    let H = inYear.count
     // The balance at the deficit date does not depend on the grant, which comes after it.
     var balance = opening
     var balanceAtDate = opening
@@ -99,7 +115,6 @@ extension Settlement {
       if f == deficitYear { balanceAtDate = balance }
     }
     let eligible = eligibleDeficit(balanceAtDeficitDate: balanceAtDate)
-    var years: [SettlementYear] = []
     var historic = opening
     var accruing = 0.0
     for f in 0..<H {
@@ -116,8 +131,8 @@ extension Settlement {
       y.historicBalance = historic
       y.accruingBalance = accruing
       if let last = overrideLastYear, f > last { y.generalFundPressure = max(0, -flow) }
-      years.append(y)
+      years[f] = y
     }
-    return (years, eligible)
+    return eligible
   }
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 
 /// One sweep draw's changes to the caseload inputs, applied inside `BatchProjection`.
@@ -366,9 +367,7 @@ public struct BatchProjection: Sendable {
   ) {
     let width = P * N * D
     for p in 0..<P where live[a * P + p] {
-      let block = x + a * width + p * N * D
-      let total = sums + p * N * D
-      for i in 0..<(N * D) { total[i] += block[i] }
+      hnb_add(sums + p * N * D, x + a * width + p * N * D, N * D)
     }
   }
 
@@ -444,10 +443,7 @@ extension BatchProjection {
       if w.drawnMatrices {
         // The block is read once more, by the transitions, which apply the survival
         // themselves: only its total is needed here.
-        for n in 0..<N {
-          let row = state + ((a * P + p) * N + n) * D
-          for b in 0..<D { total[b] += row[b] }
-        }
+        hnb_sum_rows(total, state + (a * P + p) * N * D, N, D)
         for b in 0..<D {
           let before = total[b]
           total[b] = before * survives[b]
@@ -505,15 +501,8 @@ extension BatchProjection {
             movedSum[b] += keptSum[b] * v[b]
             survivingMove[b] = survives[b] * v[b]
           }
-          for n in 0..<N {
-            let source = from + (e.p * N + n) * D
-            let target = product + (e.q * N + n) * D
-            if written[e.q] {
-              for b in 0..<D { target[b] += source[b] * survivingMove[b] }
-            } else {
-              for b in 0..<D { target[b] = source[b] * survivingMove[b] }
-            }
-          }
+          // Each need's row: `target = source · survivingMove`, or `+=` once written.
+          hnb_scale_rows(product + e.q * N * D, from + e.p * N * D, survivingMove, N, D, written[e.q] ? 1 : 0)
           written[e.q] = true
         }
         // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
@@ -570,23 +559,36 @@ extension BatchProjection {
     let mixes = w[.mixes]
     let inflow = year.inflow
     let shared = year.newPlans
+    if w.drawnMix {
+      // Placement by placement, each need's cell in turn where some draw's mix has a share
+      // (`people · share · inflow`; × 1 is exact): each cell and each `arrived[p]` gets its
+      // additions in the order of the needs, as need by need.
+      let people = year.newPlanCount[a]
+      guard people != 0 else { return }
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: N) { used in
+        for p in 0..<P {
+          var any = false
+          for n in 0..<N {
+            let cellUsed = year.mixUsed[a * cells + n * P + p]
+            used[n] = cellUsed ? 1 : 0
+            any = any || cellUsed
+          }
+          guard any else { continue }
+          if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * D, count: N * D) }
+          live[a * P + p] = true
+          hnb_add_new_plans(
+            x + (a * P + p) * N * D, arrived + p * D, mixes + (a * cells + p) * D, P * D, used.baseAddress, people,
+            inflow, N, D)
+        }
+      }
+      return
+    }
     for n in 0..<N {
       for p in 0..<P {
         let j = a * cells + n * P + p
         let row = x + ((a * P + p) * N + n) * D
         let into = arrived + p * D
-        if w.drawnMix {
-          let share = mixes + j * D
-          let people = year.newPlanCount[a]
-          if people == 0 || !year.mixUsed[j] { continue }
-          if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * D, count: N * D) }
-          live[a * P + p] = true
-          for b in 0..<D {
-            let added = people * share[b] * inflow[b]  // × 1 is exact
-            row[b] += added
-            into[b] += added
-          }
-        } else if shared[j] != 0 {
+        if shared[j] != 0 {
           if !live[a * P + p] { Self.clear(block: x + (a * P + p) * N * D, count: N * D) }
           live[a * P + p] = true
           let value = shared[j]

@@ -298,22 +298,33 @@ public struct DirichletPlan: Sendable {
     guard count > 0 else { return }
     withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: count) { blocks in
       stream.fill(blocks)
-      var total = 0.0
-      for (k, e) in components.enumerated() {
-        let w = blocks[k]
-        var g =
-          Distribution.gammaCandidate(d: e.d, c: e.c, w, &stream) ?? Distribution.gamma(d: e.d, c: e.c, &stream)
-        if e.shape < 1 { g *= exp(log(Distribution.boostUniform(w)) * e.inverseShape) }
-        shares[k] = g
-        total += g
-      }
-      if total > 0 {
-        for k in 0..<count { shares[k] /= total }
-      } else {
-        // Every gamma underflowed (tiny shapes, vanishingly rare): the mean, as shape / Σ shape.
-        let shapes = components.reduce(0) { $0 + $1.shape }
-        for (k, e) in components.enumerated() { shares[k] = e.shape / shapes }
-      }
+      draw(shares: shares, blocks: UnsafeBufferPointer(blocks), &stream)
+    }
+  }
+
+  /// Draws the positive shares from `blocks`, the first blocks of `stream` (one a positive
+  /// share), `stream` continuing after them.
+  func draw(
+    shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<(UInt32, UInt32, UInt32, UInt32)>,
+    _ stream: inout RandomStream
+  ) {
+    let count = components.count
+    guard count > 0 else { return }
+    var total = 0.0
+    for (k, e) in components.enumerated() {
+      let w = blocks[k]
+      var g =
+        Distribution.gammaCandidate(d: e.d, c: e.c, w, &stream) ?? Distribution.gamma(d: e.d, c: e.c, &stream)
+      if e.shape < 1 { g *= exp(log(Distribution.boostUniform(w)) * e.inverseShape) }
+      shares[k] = g
+      total += g
+    }
+    if total > 0 {
+      for k in 0..<count { shares[k] /= total }
+    } else {
+      // Every gamma underflowed (tiny shapes, vanishingly rare): the mean, as shape / Σ shape.
+      let shapes = components.reduce(0) { $0 + $1.shape }
+      for (k, e) in components.enumerated() { shares[k] = e.shape / shapes }
     }
   }
 }

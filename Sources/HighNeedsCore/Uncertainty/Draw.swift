@@ -55,24 +55,7 @@ public struct Draw: Sendable {
   public static func inputValues(_ spec: UncertaintySpec, horizon H: Int, generator: Philox4x32, draw: Int)
     -> [[Double]]
   {
-    let k = spec.inputs.count
-    var uniforms = spec.inputs.map { input -> [Double] in
-      var s = RandomStream(generator, draw: draw, stream: stream(for: input.id))
-      let first = s.uniform()
-      return input.perYear ? [first] + (1..<H).map { _ in s.uniform() } : Array(repeating: first, count: H)
-    }
-    let correlated = (0..<k).filter { i in (0..<k).contains { j in j != i && spec.rankCorrelation[i][j] != 0 } }
-    if !correlated.isEmpty, let l = Copula.cholesky(Copula.pearson(fromSpearman: spec.rankCorrelation)) {
-      for y in 0..<H {
-        let z = (0..<k).map { Distribution.normalQuantile(uniforms[$0][y]) }
-        for i in correlated {
-          var zi = 0.0
-          for j in 0...i { zi += l[i][j] * z[j] }
-          uniforms[i][y] = Distribution.normalCDF(zi)
-        }
-      }
-    }
-    return (0..<k).map { i in uniforms[i].map { spec.inputs[i].distribution.quantile($0) } }
+    InputSampler(spec).values(horizon: H, generator: generator, draw: draw)
   }
 
   /// Builds draw `index` of `base` under `generator`; `mitigated` is `base`'s parameters with
@@ -87,18 +70,19 @@ public struct Draw: Sendable {
   /// `rowsIndex` and `mixIndex`, when given, take the Dirichlet transition rows and new-plan
   /// mixes from another draw's streams (a Sobol analysis varies them as factors of their own).
   ///
-  /// `dirichlet` holds the Dirichlet samplers prepared once for `base` (built here if nil).
+  /// `dirichlet` holds the Dirichlet samplers prepared once for `base` and `sampler` its
+  /// inputs' sampler (each built here if nil).
   public init(
     base: borrowing Scenario, mitigated: borrowing ModelParameters, generator: Philox4x32, index: Int,
     rowsIndex: Int? = nil,
-    mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil
+    mixIndex: Int? = nil, dirichlet: DirichletPlans? = nil, sampler: InputSampler? = nil
   ) throws {
-    let spec = base.uncertainty
     let P = base.placementCount
     let N = base.needCount
     let H = base.horizonYears
-    let values = Self.inputValues(spec, horizon: H, generator: generator, draw: index)
-    if spec.inputs.contains(where: \.setsNumbers) {
+    let sampler = sampler ?? InputSampler(base.uncertainty)
+    let values = sampler.values(horizon: H, generator: generator, draw: index)
+    if sampler.setsNumbers {
       let s = try Self.resolve(base, values: values)
       var m = ModelParameters(scenario: s, mitigationMask: (1 << s.mitigations.count) - 1)
       if Self.sameCaseload(base, mitigated, s, m) {
@@ -133,9 +117,10 @@ public struct Draw: Sendable {
     var topUp = resolved?.parameters.topUp ?? mitigated.topUp
     var hnbAllocation = resolved?.scenario.income.hnbAllocation ?? base.income.hnbAllocation
     var (topUpDrawn, hnbAllocationDrawn) = (false, false)
-    for (i, input) in spec.inputs.enumerated() {
+    // The inputs' targets are read in place, not copied with the rest of each input.
+    for i in base.uncertainty.inputs.indices {
       let v = values[i]
-      switch input.target {
+      switch base.uncertainty.inputs[i].target {
       case .incidenceFactor:
         for t in 0..<H { caseload.incidenceFactor[t] *= v[t] }
       case .cessationFactor:
@@ -255,39 +240,140 @@ struct DirichletSet: Sendable {
   let streams: [UInt32]
   /// The positive shares of all the plans.
   let shares: Int
+  /// The counters' last two words of every plan's first blocks, for the plans of more than one
+  /// share in turn: `blockStreams[k]` the plan's stream, `blockIndices[k]` the block's index in
+  /// it (0 up to the plan's share count).
+  let blockStreams: [UInt32]
+  let blockIndices: [UInt32]
 
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
     streams = plans.map(\.stream)
     shares = plans.reduce(0) { $0 + $1.plan.components.count }
+    let drawn = plans.filter { $0.plan.components.count > 1 }
+    blockStreams = drawn.flatMap { Array(repeating: $0.stream, count: $0.plan.components.count) }
+    blockIndices = drawn.flatMap { (0..<UInt32($0.plan.components.count)).map { $0 } }
   }
 
   /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
   ///
   /// A plan with one positive share draws it as G / G = 1 exactly (or, should G underflow,
-  /// shape / shape = 1), whatever its stream gives: its gamma is skipped.
+  /// shape / shape = 1), whatever its stream gives: its gamma is skipped. The other plans' first
+  /// blocks (a plan of `K` shares takes its stream's first `K`) are computed together, across
+  /// the streams (`Philox4x32.blocks`), before any gamma: the same blocks as each plan's own
+  /// `RandomStream.fill`.
   func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
     var values = [Double](repeating: 0, count: shares)
+    let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
     // The plans are read in place (through buffers), not copied out of their arrays.
-    values.withUnsafeMutableBufferPointer { out in
-      streams.withUnsafeBufferPointer { streams in
-        plans.withUnsafeBufferPointer { plans in
-          var offset = 0
-          for i in plans.indices {
-            let count = plans[i].components.count
-            guard count > 0 else { continue }
-            if count == 1 {
-              out[offset] = 1
-              offset += 1
-              continue
+    withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: max(1, blockStreams.count)) {
+      buffer in
+      let blocks = UnsafeMutableBufferPointer(rebasing: buffer[0..<blockStreams.count])
+      blockStreams.withUnsafeBufferPointer { c2 in
+        blockIndices.withUnsafeBufferPointer { c3 in generator.blocks(low, high, streams: c2, indices: c3, into: blocks)
+        }
+      }
+      values.withUnsafeMutableBufferPointer { out in
+        streams.withUnsafeBufferPointer { streams in
+          plans.withUnsafeBufferPointer { plans in
+            var offset = 0
+            var first = 0
+            for i in plans.indices {
+              let count = plans[i].components.count
+              guard count > 0 else { continue }
+              if count == 1 {
+                out[offset] = 1
+                offset += 1
+                continue
+              }
+              var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
+              plans[i].draw(
+                shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
+                blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
+              offset += count
+              first += count
             }
-            var stream = RandomStream(generator, draw: draw, stream: streams[i])
-            plans[i].draw(shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]), &stream)
-            offset += count
           }
         }
       }
     }
     return values
+  }
+}
+
+/// What drawing a scenario's uncertain scalar inputs needs that depends only on its
+/// `uncertainty` section, prepared once for every draw of a sweep: each input's stream and
+/// distribution, which inputs the copula correlates and its Cholesky factor.
+public struct InputSampler: Sendable {
+  /// `streams[i]`: input `i`'s stream (`Draw.stream(for:)` of its id).
+  let streams: [UInt32]
+  let perYear: [Bool]
+  let distributions: [Distribution]
+  /// The inputs with a non-zero rank correlation with another, in order.
+  let correlated: [Int]
+  /// The Cholesky factor of the Pearson matrix of the rank correlations; nil when no input is
+  /// correlated (or the matrix is not positive definite, when none is moved).
+  let factor: [[Double]]?
+  /// `needed[j]`: whether any correlated input's row of `factor` has a non-zero at `j`, so that
+  /// input `j`'s normal deviate enters a correlated one.
+  let needed: [Bool]
+  /// Whether any input sets numbers of the scenario file (`UncertainInput.setsNumbers`).
+  let setsNumbers: Bool
+
+  /// The sampler of `spec`'s inputs.
+  public init(_ spec: UncertaintySpec) {
+    let k = spec.inputs.count
+    streams = spec.inputs.map { Draw.stream(for: $0.id) }
+    perYear = spec.inputs.map(\.perYear)
+    distributions = spec.inputs.map(\.distribution)
+    let correlated = (0..<k).filter { i in (0..<k).contains { j in j != i && spec.rankCorrelation[i][j] != 0 } }
+    self.correlated = correlated
+    let factor = correlated.isEmpty ? nil : Copula.cholesky(Copula.pearson(fromSpearman: spec.rankCorrelation))
+    self.factor = factor
+    needed = (0..<k).map { j in factor.map { l in correlated.contains { i in j <= i && l[i][j] != 0 } } ?? false }
+    setsNumbers = spec.inputs.contains(where: \.setsNumbers)
+  }
+
+  /// `values[i][y]`: input `i`'s value in year slot `y` of draw `draw` (`Draw.inputValues`).
+  ///
+  /// The same numbers as computing every input's normal deviate in every year and every
+  /// input's quantile in every year slot, with less work: a deviate no correlated input reads
+  /// (its factor entry 0) is not computed, since `0 · z` adds a zero that leaves the sum as it
+  /// is (a sum started at +0 is never −0) whenever `z` is finite, that is whenever its uniform
+  /// is below 1 (a uniform can round to 1, whose deviate is infinite: then it is computed); and
+  /// an uncorrelated input drawn once takes its quantile once, for every year slot.
+  public func values(horizon H: Int, generator: Philox4x32, draw: Int) -> [[Double]] {
+    let k = streams.count
+    var uniforms = (0..<k).map { i -> [Double] in
+      var s = RandomStream(generator, draw: draw, stream: streams[i])
+      let first = s.uniform()
+      guard perYear[i] else { return Array(repeating: first, count: H) }
+      var u = [Double](repeating: first, count: H)
+      for y in 1..<max(1, H) { u[y] = s.uniform() }
+      return u
+    }
+    var moved = [Bool](repeating: false, count: k)
+    if let l = factor {
+      withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, k)) { z in
+        for y in 0..<H {
+          for j in 0..<k {
+            let u = uniforms[j][y]
+            z[j] = needed[j] || !(u > 0 && u < 1) ? Distribution.normalQuantile(u) : 0
+          }
+          for i in correlated {
+            var zi = 0.0
+            for j in 0...i { zi += l[i][j] * z[j] }
+            uniforms[i][y] = Distribution.normalCDF(zi)
+          }
+        }
+      }
+      for i in correlated { moved[i] = true }
+    }
+    return (0..<k).map { i in
+      if !perYear[i] && !moved[i] && H > 0 {
+        return Array(repeating: distributions[i].quantile(uniforms[i][0]), count: H)
+      }
+      return uniforms[i].map { distributions[i].quantile($0) }
+    }
   }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Philox4x32-10: a counter-based random number generator (Salmon et al., SC'11, "Parallel
@@ -31,36 +32,17 @@ public struct Philox4x32: Sendable {
     return c
   }
 
-  /// Eight blocks at once, lane `i` for the counter `(c0, c1, c2, c3[i])`: the same bijection as
-  /// `block(_:)`, lane by lane, in SIMD registers.
-  ///
-  /// Each 32-bit word is held in the low half of a 64-bit lane, so that a round's products are
-  /// the vector unit's unsigned 32×32→64-bit multiply of those halves (`pmuludq`), with no
-  /// shuffles; the high halves of `x1` and `x3` (a product's) and of `x0` and `x2` (which XOR
-  /// them in) are left as they fall, since only low halves are multiplied or returned.
-  @inline(__always)
-  func blocks(_ c0: UInt32, _ c1: UInt32, _ c2: UInt32, _ c3: SIMD8<UInt32>) -> (
-    SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>
+  /// Block `i` of `blocks` for the counter `(c0, c1, c2[i], c3[i])`: `block(_:)` of each, in
+  /// bulk (`Sources/CKernels`: eight at a time in AVX2 registers when the processor has AVX2).
+  func blocks(
+    _ c0: UInt32, _ c1: UInt32, streams c2: UnsafeBufferPointer<UInt32>, indices c3: UnsafeBufferPointer<UInt32>,
+    into blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>
   ) {
-    let low = SIMD8<UInt64>(repeating: 0xFFFF_FFFF)
-    var x0 = SIMD8<UInt64>(repeating: UInt64(c0))
-    var x1 = SIMD8<UInt64>(repeating: UInt64(c1))
-    var x2 = SIMD8<UInt64>(repeating: UInt64(c2))
-    var x3 = SIMD8<UInt64>(truncatingIfNeeded: c3)
-    var k = (UInt64(key.0), UInt64(key.1))
-    for round in 0..<10 {
-      let p0 = (x0 & low) &* SIMD8<UInt64>(repeating: 0xD251_1F53)
-      let p1 = (x2 & low) &* SIMD8<UInt64>(repeating: 0xCD9E_8D57)
-      x0 = (p1 &>> 32) ^ x1 ^ SIMD8<UInt64>(repeating: k.0)
-      x2 = (p0 &>> 32) ^ x3 ^ SIMD8<UInt64>(repeating: k.1)
-      x1 = p1
-      x3 = p0
-      if round < 9 { k = ((k.0 + 0x9E37_79B9) & 0xFFFF_FFFF, (k.1 + 0xBB67_AE85) & 0xFFFF_FFFF) }
+    precondition(c2.count == blocks.count && c3.count == blocks.count, "one counter for each block")
+    guard let out = blocks.baseAddress, let c2 = c2.baseAddress, let c3 = c3.baseAddress else { return }
+    out.withMemoryRebound(to: UInt32.self, capacity: 4 * blocks.count) {
+      hnb_philox4x32_blocks(key.0, key.1, c0, c1, c2, c3, blocks.count, $0)
     }
-    return (
-      SIMD8<UInt32>(truncatingIfNeeded: x0), SIMD8<UInt32>(truncatingIfNeeded: x1),
-      SIMD8<UInt32>(truncatingIfNeeded: x2), SIMD8<UInt32>(truncatingIfNeeded: x3)
-    )
   }
 }
 
@@ -82,6 +64,13 @@ public struct RandomStream: Sendable {
     self.generator = generator
     self.draw = UInt64(draw)
     self.stream = stream
+  }
+
+  /// The stream `stream` of draw `draw` with its first `index` blocks taken (computed
+  /// elsewhere, as `Philox4x32.blocks` computes many streams' first blocks together).
+  init(_ generator: Philox4x32, draw: Int, stream: UInt32, index: UInt32) {
+    self.init(generator, draw: draw, stream: stream)
+    self.index = index
   }
 
   /// The next uniform number in the open interval (0, 1), with 53 random bits.
@@ -112,23 +101,15 @@ public struct RandomStream: Sendable {
   }
 
   /// Fills `blocks` with the next `blocks.count` blocks (as `block()` would give them one by
-  /// one), each computed on its own so that the processor overlaps them.
-  ///
-  /// Eight blocks are computed together in SIMD lanes (`Philox4x32.blocks`), the last few one
-  /// by one.
+  /// one), in bulk (`Sources/CKernels`: eight at a time in AVX2 registers when the processor has
+  /// AVX2).
   public mutating func fill(_ blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>) {
-    let (low, high) = (UInt32(truncatingIfNeeded: draw), UInt32(truncatingIfNeeded: draw >> 32))
-    let lanes = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
-    var k = 0
-    while k + 8 <= blocks.count {
-      let w = generator.blocks(
-        low, high, stream, SIMD8<UInt32>(repeating: index &+ UInt32(truncatingIfNeeded: k)) &+ lanes)
-      for i in 0..<8 { blocks[k + i] = (w.0[i], w.1[i], w.2[i], w.3[i]) }
-      k += 8
-    }
-    while k < blocks.count {
-      blocks[k] = generator.block((low, high, stream, index &+ UInt32(truncatingIfNeeded: k)))
-      k += 1
+    if let out = blocks.baseAddress {
+      out.withMemoryRebound(to: UInt32.self, capacity: 4 * blocks.count) {
+        hnb_philox4x32_run(
+          generator.key.0, generator.key.1, UInt32(truncatingIfNeeded: draw), UInt32(truncatingIfNeeded: draw >> 32),
+          stream, index, blocks.count, $0)
+      }
     }
     index &+= UInt32(truncatingIfNeeded: blocks.count)
   }

@@ -66,13 +66,19 @@ public enum Sweep {
     let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     let workspaces = (0..<workers).map { _ in BatchWorkspace() }
     var rows: [[Double]] = []
-    for round in stride(from: 0, to: list.count, by: workers) {
-      let slots = Array(list[round..<min(list.count, round + workers)])
+    // Rounds of `batchesPerWorker` batches a worker; within a round each worker takes the next
+    // batch not yet taken, so a worker slowed by other work on the machine holds up the others
+    // only at the end of a round.
+    for round in stride(from: 0, to: list.count, by: workers * batchesPerWorker) {
+      let slots = Array(list[round..<min(list.count, round + workers * batchesPerWorker)])
       let results = ParallelResults<[[Double]]>(count: slots.count)
-      DispatchQueue.concurrentPerform(iterations: slots.count) { i in
-        let range = drawRange(batch: slots[i], draws: draws, batchSize: batchSize)
-        results.set(i) {
-          try metrics(model, range.map { try model.draw($0, generator: generator) }, workspace: workspaces[i])
+      let taken = BatchCounter()
+      DispatchQueue.concurrentPerform(iterations: min(workers, slots.count)) { worker in
+        while let i = taken.next(below: slots.count) {
+          let range = drawRange(batch: slots[i], draws: draws, batchSize: batchSize)
+          results.set(i) {
+            try metrics(model, range.map { try model.draw($0, generator: generator) }, workspace: workspaces[worker])
+          }
         }
       }
       for result in try results.values() { rows += result }
@@ -80,6 +86,9 @@ public enum Sweep {
     }
     return rows
   }
+
+  /// Batches a worker runs in a round of `run`, between progress reports.
+  static let batchesPerWorker = 8
 
   /// Projects a batch of draws together and reduces each to its metrics; throws
   /// `IntegrityError` (the first 20 failures, and how many there were) if any draw fails an
@@ -154,10 +163,11 @@ public enum Sweep {
     var byGroup = Array(repeating: 0.0, count: groups.count)
     /// Whether `kept` holds a draw's resolved scenario rather than the sweep's.
     var keptResolved = false
-    /// The accounts, reserve and checks of `r` (its path and prices set), in place.
+    /// The accounts, reserve and checks of `r` (its path and prices set), written over the
+    /// last draw's (in place: the accounts' arrays are reused from draw to draw).
     func check(_ r: inout ScenarioResult) {
-      r.accounts = Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path)
-      r.reserve = Accounts.reserve(scenario: r.scenario, accounts: r.accounts)
+      Accounts.financialYears(scenario: r.scenario, parameters: r.parameters, path: r.path, into: &r.accounts)
+      Accounts.reserve(scenario: r.scenario, accounts: r.accounts, into: &r.reserve)
       failures += IntegrityChecks.failures(r)
     }
     return batch.indices.map { i in
@@ -176,7 +186,6 @@ public enum Sweep {
       kept.parameters.topUp = batch[i].topUp ?? batch[i].resolved?.parameters.topUp ?? model.parameters.topUp
       kept.path = path
       check(&kept)
-      let (accounts, reserve) = (kept.accounts, kept.reserve)
       var row = Array(repeating: 0.0, count: SweepMetric.ordered.count * H)
       for f in 0..<H {
         func put(_ metric: Int, _ x: Double) { row[metric * H + f] = x }
@@ -188,11 +197,11 @@ public enum Sweep {
         }
         put(metric.totalPlans, total)
         for (g, x) in byGroup.enumerated() { put(metric.plans[g], x) }
-        put(metric.expenditure, accounts[f].expenditure)
-        put(metric.income, accounts[f].income)
-        put(metric.inYearBalance, reserve[f].inYear)
-        put(metric.cumulativeBalance, reserve[f].closing)
-        put(metric.deficitPercentOfDSG, max(0, -reserve[f].closing) / accounts[f].totalDSG * 100)
+        put(metric.expenditure, kept.accounts[f].expenditure)
+        put(metric.income, kept.accounts[f].income)
+        put(metric.inYearBalance, kept.reserve[f].inYear)
+        put(metric.cumulativeBalance, kept.reserve[f].closing)
+        put(metric.deficitPercentOfDSG, max(0, -kept.reserve[f].closing) / kept.accounts[f].totalDSG * 100)
       }
       return row
     }
@@ -207,18 +216,37 @@ public final class SweepModel: Sendable {
   let projection: BatchProjection
   /// The Dirichlet samplers of the transition rows and mixes, prepared once.
   let dirichlet: DirichletPlans
+  /// The sampler of the scalar uncertain inputs, prepared once.
+  let sampler: InputSampler
 
   public init(_ scenario: Scenario) {
     self.scenario = scenario
     parameters = ModelParameters(scenario: scenario, mitigationMask: (1 << scenario.mitigations.count) - 1)
     projection = BatchProjection(scenario: scenario, parameters: parameters)
     dirichlet = DirichletPlans(scenario)
+    sampler = InputSampler(scenario.uncertainty)
   }
 
   /// Draw `index` of this scenario's uncertain inputs under `generator`.
   public func draw(_ index: Int, generator: Philox4x32) throws -> Draw {
     try Draw(
-      base: scenario, mitigated: parameters, generator: generator, index: index, dirichlet: dirichlet)
+      base: scenario, mitigated: parameters, generator: generator, index: index, dirichlet: dirichlet,
+      sampler: sampler)
+  }
+}
+
+/// The next index not yet taken, for workers sharing a list of work.
+final class BatchCounter: @unchecked Sendable {
+  private var taken = 0
+  private let lock = NSLock()
+
+  /// The next index below `count`, or nil when all are taken.
+  func next(below count: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard taken < count else { return nil }
+    taken += 1
+    return taken - 1
   }
 }
 

@@ -13,7 +13,7 @@ import Testing
   /// What each target's sources may import, besides the system's modules: the project's targets
   /// below it and the packages and system libraries it declares in Package.swift.
   static let layers: [String: Set<String>] = [
-    "HighNeedsCore": ["CBLAS", "CLAPACKE"],
+    "HighNeedsCore": ["CBLAS", "CLAPACKE", "CKernels"],
     "HighNeeds": ["HighNeedsCore", "CLAPACKE", "Yams"],
     "HighNeedsReport": ["HighNeedsCore", "HighNeeds", "CXLSXWriter"],
     "HighNeedsCommands": ["HighNeedsCore", "HighNeeds", "HighNeedsReport", "CBLAS"],

@@ -2,55 +2,119 @@ import Foundation
 import Testing
 import TestSupport
 
+@testable import HighNeeds
 @testable import HighNeedsCore
 
-/// The sweep's fast paths give the very numbers of the plain ones: Philox blocks computed eight
-/// at a time, one-share Dirichlet rows, and percentiles from selected order statistics.
-@Suite struct SweepSpeedTests {
-  /// `fill` (eight blocks at a time in SIMD lanes, then one by one) gives the blocks `block()`
-  /// gives one by one, for every length across the lane width, from any index (the counter's
-  /// last word wrapping), and leaves the stream where `block()` would.
+/// The sweep's fast paths give the very numbers of the plain ones: Philox blocks computed in
+/// bulk, one-share Dirichlet rows, and percentiles from selected order statistics.
+///
+/// Serialized: two tests switch the bulk Philox between AVX2 and scalar.
+@Suite(.serialized) struct SweepSpeedTests {
+  /// `fill` (in bulk: AVX2 where the processor has it, and scalar) gives the blocks `block()`
+  /// gives one by one, for every length across the eight-block width, from any index (the
+  /// counter's last word wrapping), and leaves the stream where `block()` would.
   @Test func fillGivesTheBlocksOneByOne() {
+    let detected = VectorKernels.level
+    defer { VectorKernels.level = 2 }  // AVX2 again where the processor has it
     let generator = Philox4x32(seed: 0x0123_4567_89ab_cdef)
-    for (draw, stream, skip) in [(0, 0 as UInt32, 0), (9_999, 0x4000_0011, 3), (1 << 40, 0x8000_0005, 0)] {
-      for count in 0...27 {
-        var one = RandomStream(generator, draw: draw, stream: stream)
-        var many = RandomStream(generator, draw: draw, stream: stream)
-        for _ in 0..<skip {
-          _ = one.block()
-          _ = many.block()
+    for level in detected == 2 ? [0, 2] : [0] {
+      VectorKernels.level = level
+      for (draw, stream, skip) in [(0, 0 as UInt32, 0), (9_999, 0x4000_0011, 3), (1 << 40, 0x8000_0005, 0)] {
+        for start in [0, UInt32.max - 5] {
+          for count in 0...27 {
+            var one = RandomStream(generator, draw: draw, stream: stream, index: start)
+            var many = RandomStream(generator, draw: draw, stream: stream, index: start)
+            for _ in 0..<skip {
+              _ = one.block()
+              _ = many.block()
+            }
+            let expected = (0..<count).map { _ in one.block() }
+            var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: count)
+            blocks.withUnsafeMutableBufferPointer { many.fill($0) }
+            #expect(blocks.count == expected.count)
+            for (a, b) in zip(blocks, expected) {
+              #expect(a == b, "level \(level), draw \(draw), stream \(stream), \(count) blocks from \(start)")
+            }
+            let next = (one.block(), many.block())
+            #expect(next.0 == next.1)
+          }
         }
-        let expected = (0..<count).map { _ in one.block() }
-        var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: count)
-        blocks.withUnsafeMutableBufferPointer { many.fill($0) }
-        #expect(blocks.count == expected.count)
-        for (a, b) in zip(blocks, expected) { #expect(a == b, "draw \(draw), stream \(stream), \(count) blocks") }
-        let next = (one.block(), many.block())
-        #expect(next.0 == next.1)
       }
     }
   }
 
-  /// The SIMD bijection equals the scalar one lane by lane, including counters whose last word
-  /// wraps within the eight lanes, and the Random123 known answer in a lane.
-  @Test func simdBlocksAreTheScalarBlocks() {
+  /// The bulk blocks (`Sources/CPhilox`, AVX2 and scalar) equal the Swift bijection block by
+  /// block, for every count across the eight-block width, with counters whose last word wraps,
+  /// and the Random123 known answer among them.
+  @Test func bulkBlocksAreTheScalarBlocks() {
+    let detected = VectorKernels.level
+    defer { VectorKernels.level = 2 }  // AVX2 again where the processor has it
     var random = SplitMix64(seed: 14)
-    for seed in [0, UInt64.max, 0x299f_31d0_a409_3822, random.next()] {
-      let g = Philox4x32(seed: seed)
-      for _ in 0..<20 {
-        let (c0, c1, c2) = (
-          UInt32.random(in: .min ... .max, using: &random), UInt32.random(in: .min ... .max, using: &random),
-          UInt32.random(in: .min ... .max, using: &random)
-        )
-        let base = UInt32.max &- UInt32.random(in: 0...10, using: &random)
-        let c3 = SIMD8<UInt32>(repeating: base) &+ SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
-        let w = g.blocks(c0, c1, c2, c3)
-        for i in 0..<8 { #expect((w.0[i], w.1[i], w.2[i], w.3[i]) == g.block((c0, c1, c2, c3[i]))) }
+    var levels = [0]
+    if detected == 2 { levels.append(2) }
+    for level in levels {
+      VectorKernels.level = level
+      #expect(VectorKernels.level == level)
+      for seed in [0, UInt64.max, 0x299f_31d0_a409_3822, random.next()] {
+        let g = Philox4x32(seed: seed)
+        for count in 0...27 {
+          let (c0, c1) = (
+            UInt32.random(in: .min ... .max, using: &random), UInt32.random(in: .min ... .max, using: &random)
+          )
+          let streams = (0..<count).map { _ in UInt32.random(in: .min ... .max, using: &random) }
+          let indices = (0..<count).map { _ in UInt32.max &- UInt32.random(in: 0...30, using: &random) }
+          var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: count)
+          streams.withUnsafeBufferPointer { c2 in
+            indices.withUnsafeBufferPointer { c3 in
+              blocks.withUnsafeMutableBufferPointer { g.blocks(c0, c1, streams: c2, indices: c3, into: $0) }
+            }
+          }
+          for i in 0..<count {
+            #expect(
+              blocks[i] == g.block((c0, c1, streams[i], indices[i])), "level \(level), \(count) blocks, block \(i)")
+          }
+        }
+      }
+      // Random123's known answer (kat_vectors: philox4x32_10 with the digits of pi), in lane 5.
+      let g = Philox4x32(seed: 0x299f_31d0_a409_3822)
+      var blocks = [(UInt32, UInt32, UInt32, UInt32)](repeating: (0, 0, 0, 0), count: 8)
+      let streams = [UInt32](repeating: 0x1319_8a2e, count: 8)
+      let indices = [UInt32](repeating: 0x0370_7344, count: 8)
+      streams.withUnsafeBufferPointer { c2 in
+        indices.withUnsafeBufferPointer { c3 in
+          blocks.withUnsafeMutableBufferPointer {
+            g.blocks(0x243f_6a88, 0x85a3_08d3, streams: c2, indices: c3, into: $0)
+          }
+        }
+      }
+      #expect(
+        [blocks[5].0, blocks[5].1, blocks[5].2, blocks[5].3] == [0xd16c_fe09, 0x94fd_cceb, 0x5001_e420, 0x2412_6ea1])
+    }
+  }
+
+  /// A set of Dirichlet rows drawn together (every row's first blocks computed across the
+  /// streams, then each row's gammas) gives each row's own draw from its stream, bit for bit,
+  /// on the Sutton sweep's transition rows and mixes (rows of one share, rows needing more
+  /// blocks than their first).
+  @Test func aDirichletSetDrawsEachRowFromItsOwnStream() throws {
+    let s = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/baseline.yaml"))
+    let plans = DirichletPlans(s)
+    let generator = Philox4x32(seed: 3)
+    for set in [plans.rows, plans.mix] {
+      let set = try #require(set)
+      for draw in [0, 1, 977, 1 << 33] {
+        var expected: [Double] = []
+        for (plan, stream) in zip(set.plans, set.streams) where !plan.components.isEmpty {
+          var random = RandomStream(generator, draw: draw, stream: stream)
+          var shares = [Double](repeating: 0, count: plan.components.count)
+          shares.withUnsafeMutableBufferPointer { plan.draw(shares: $0, &random) }
+          expected += shares
+        }
+        let got = set.draw(generator, draw: draw)
+        #expect(got.count == expected.count && got.count == set.shares)
+        #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "draw \(draw)")
       }
     }
-    let pi = Philox4x32(seed: 0x299f_31d0_a409_3822).blocks(
-      0x243f_6a88, 0x85a3_08d3, 0x1319_8a2e, SIMD8<UInt32>(repeating: 0x0370_7344))
-    #expect([pi.0[5], pi.1[5], pi.2[5], pi.3[5]] == [0xd16c_fe09, 0x94fd_cceb, 0x5001_e420, 0x2412_6ea1])
   }
 
   /// A Dirichlet row with one positive share always draws exactly 1 (G / G), whatever its

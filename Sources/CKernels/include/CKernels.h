@@ -1,0 +1,42 @@
+// Vector kernels with AVX2 when the processor has it (checked once, at run time) and plain code
+// otherwise, giving the same numbers either way: Philox4x32-10 blocks in bulk (philox.c; integer
+// arithmetic), and the projection's loops over a batch's draws (projection.c; each element's
+// floating-point operations as written, in the same order, never fused).
+#ifndef HNB_CKERNELS_H
+#define HNB_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Block i (i < n) under the key (k0, k1) of the counter (c0, c1, c2[i], c3[i]): its four words
+/// at out[4i], ..., out[4i + 3].
+void hnb_philox4x32_blocks(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, const uint32_t *c2,
+                           const uint32_t *c3, size_t n, uint32_t *out);
+
+/// Block i (i < n) of the counter (c0, c1, c2, c3 + i), the last word wrapping: at out[4i], ...
+void hnb_philox4x32_run(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
+                        size_t n, uint32_t *out);
+
+/// The implementation every kernel here uses on this processor: 2 for AVX2, 0 for plain code.
+int hnb_simd_level(void);
+
+/// Sets the implementation (2 AVX2, only when the processor has it; 0 plain), for tests that
+/// compare the two; returns the level in use afterwards.
+int hnb_simd_set_level(int level);
+
+/// total[b] += rows[n * d + b] for n = 0, 1, ..., count - 1 in turn (b < d).
+void hnb_sum_rows(double *total, const double *rows, size_t count, size_t d);
+
+/// target[n * d + b] = source[n * d + b] * factor[b] (or += with accumulate), n < count, b < d.
+void hnb_scale_rows(double *target, const double *source, const double *factor, size_t count, size_t d,
+                    int accumulate);
+
+/// total[i] += x[i], i < count.
+void hnb_add(double *total, const double *x, size_t count);
+
+/// For n = 0, 1, ..., count - 1 in turn where used[n]: added = people * share[n * stride + b] *
+/// inflow[b] (left to right); rows[n * d + b] += added; into[b] += added (b < d).
+void hnb_add_new_plans(double *rows, double *into, const double *share, size_t stride, const unsigned char *used,
+                       double people, const double *inflow, size_t count, size_t d);
+
+#endif

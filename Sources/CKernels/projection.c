@@ -1,0 +1,89 @@
+// The projection's loops over a batch's draws (Sources/HighNeedsCore/Model/BatchProjection.swift),
+// in AVX2 registers when the processor has AVX2 (hnb_simd_level), in plain code otherwise. Every
+// loop is element by element: each element sees the operations written, in the order written
+// (a sum over rows adds them in row order), so the vector width changes no number. Products are
+// never fused into additions: FP_CONTRACT is off, and neither variant is compiled for FMA.
+#include "CKernels.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__) || defined(__i386__)
+#define HNB_X86 1
+#define HNB_AVX2 __attribute__((target("avx2")))
+#endif
+
+#define SUM_ROWS_BODY                                               \
+  for (size_t n = 0; n < count; n++) {                              \
+    const double *restrict row = rows + n * d;                      \
+    for (size_t b = 0; b < d; b++) total[b] += row[b];              \
+  }
+
+#define SCALE_ROWS_BODY                                                        \
+  for (size_t n = 0; n < count; n++) {                                         \
+    double *restrict out = target + n * d;                                     \
+    const double *restrict in = source + n * d;                                \
+    if (accumulate) {                                                          \
+      for (size_t b = 0; b < d; b++) out[b] += in[b] * factor[b];              \
+    } else {                                                                   \
+      for (size_t b = 0; b < d; b++) out[b] = in[b] * factor[b];               \
+    }                                                                          \
+  }
+
+#define ADD_BODY for (size_t i = 0; i < count; i++) total[i] += x[i];
+
+#define ADD_NEW_PLANS_BODY                                                     \
+  for (size_t n = 0; n < count; n++) {                                         \
+    if (!used[n]) continue;                                                    \
+    double *restrict row = rows + n * d;                                       \
+    const double *restrict s = share + n * stride;                             \
+    for (size_t b = 0; b < d; b++) {                                           \
+      double added = people * s[b] * inflow[b];                                \
+      row[b] += added;                                                         \
+      into[b] += added;                                                        \
+    }                                                                          \
+  }
+
+#define SUM_ROWS_ARGS double *restrict total, const double *restrict rows, size_t count, size_t d
+#define SCALE_ROWS_ARGS                                                                                   \
+  double *restrict target, const double *restrict source, const double *restrict factor, size_t count, \
+      size_t d, int accumulate
+#define ADD_ARGS double *restrict total, const double *restrict x, size_t count
+#define ADD_NEW_PLANS_ARGS                                                                                \
+  double *restrict rows, double *restrict into, const double *restrict share, size_t stride,             \
+      const unsigned char *restrict used, double people, const double *restrict inflow, size_t count, size_t d
+
+static void sum_rows_plain(SUM_ROWS_ARGS) { SUM_ROWS_BODY }
+static void scale_rows_plain(SCALE_ROWS_ARGS) { SCALE_ROWS_BODY }
+static void add_plain(ADD_ARGS) { ADD_BODY }
+static void add_new_plans_plain(ADD_NEW_PLANS_ARGS) { ADD_NEW_PLANS_BODY }
+
+#ifdef HNB_X86
+HNB_AVX2 static void sum_rows_avx2(SUM_ROWS_ARGS) { SUM_ROWS_BODY }
+HNB_AVX2 static void scale_rows_avx2(SCALE_ROWS_ARGS) { SCALE_ROWS_BODY }
+HNB_AVX2 static void add_avx2(ADD_ARGS) { ADD_BODY }
+HNB_AVX2 static void add_new_plans_avx2(ADD_NEW_PLANS_ARGS) { ADD_NEW_PLANS_BODY }
+#define DISPATCH(name, ...)                  \
+  if (hnb_simd_level() == 2) {               \
+    name##_avx2(__VA_ARGS__);                \
+  } else {                                   \
+    name##_plain(__VA_ARGS__);               \
+  }
+#else
+#define DISPATCH(name, ...) name##_plain(__VA_ARGS__);
+#endif
+
+void hnb_sum_rows(double *total, const double *rows, size_t count, size_t d) {
+  DISPATCH(sum_rows, total, rows, count, d)
+}
+
+void hnb_scale_rows(double *target, const double *source, const double *factor, size_t count, size_t d,
+                    int accumulate) {
+  DISPATCH(scale_rows, target, source, factor, count, d, accumulate)
+}
+
+void hnb_add(double *total, const double *x, size_t count) { DISPATCH(add, total, x, count) }
+
+void hnb_add_new_plans(double *rows, double *into, const double *share, size_t stride, const unsigned char *used,
+                       double people, const double *inflow, size_t count, size_t d) {
+  DISPATCH(add_new_plans, rows, into, share, stride, used, people, inflow, count, d)
+}
