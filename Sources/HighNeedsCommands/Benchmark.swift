@@ -4,10 +4,10 @@ import HighNeeds
 
 /// The work of `hnb bench`: a timed sweep beside this machine's DGEMM rate and memory
 /// bandwidth.
-public enum Benchmark {
+package enum Benchmark {
   /// Runs `draws` draws of `scenario` and the machine measurements, and returns the lines
   /// printed.
-  public static func run(scenario: String, draws: Int, seed: UInt64) throws -> [String] {
+  package static func run(scenario: String, draws: Int, seed: UInt64) throws -> [String] {
     var lines: [String] = []
     let s = try ScenarioLoader.load(path: scenario)
     let P = s.placementCount
@@ -57,11 +57,11 @@ public enum Benchmark {
 
   /// The performance goal of the uncertainty issue: 10,000 draws of the Sutton sweep in 2 s on
   /// this 2-core machine.
-  public static let goalSeconds = 2.0
-  public static let goalDraws = 10_000
+  package static let goalSeconds = 2.0
+  package static let goalDraws = 10_000
 
   /// Floating-point operations per second of one 1000×1000×1000 DGEMM (best of three).
-  public static func dgemmRate() -> Double {
+  package static func dgemmRate() -> Double {
     let n = 1000
     let a = (0..<(n * n)).map { Double($0 % 17) / 17 }
     var c = [Double](repeating: 0, count: n * n)
@@ -77,7 +77,7 @@ public enum Benchmark {
   }
 
   /// Bytes per second read plus written by copying a 256 MB array (best of three).
-  public static func copyBandwidth() -> Double {
+  package static func copyBandwidth() -> Double {
     let count = 32 << 20
     let source = [Double](repeating: 1, count: count)
     var target = [Double](repeating: 0, count: count)
@@ -95,7 +95,7 @@ public enum Benchmark {
   }
 
   /// User plus system CPU seconds of this process so far (`getrusage`).
-  public static func cpuSeconds() -> Double {
+  package static func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(0, &usage)  // RUSAGE_SELF
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
@@ -103,7 +103,7 @@ public enum Benchmark {
   }
 
   /// Peak resident set size in megabytes (`getrusage`; kilobytes on Linux).
-  public static func peakMemoryMB() -> Double {
+  package static func peakMemoryMB() -> Double {
     var usage = rusage()
     getrusage(0, &usage)  // RUSAGE_SELF
     return Double(usage.ru_maxrss) / 1024

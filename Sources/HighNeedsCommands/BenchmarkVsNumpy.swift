@@ -15,7 +15,7 @@ extension Benchmark {
   /// `hnb bench`: the in-process benchmark (`run(scenario:draws:seed:)`) and, with `vsNumpy`,
   /// the side-by-side rounds after it (`versusNumpy`, run first while this process is small: a
   /// child's peak RSS counts its parent's); returns the lines printed.
-  public static func run(scenario: String, draws: Int, seed: UInt64, vsNumpy: Bool) throws -> [String] {
+  package static func run(scenario: String, draws: Int, seed: UInt64, vsNumpy: Bool) throws -> [String] {
     let side = vsNumpy ? try versusNumpy(scenario: scenario, draws: draws, seed: seed) : []
     return try run(scenario: scenario, draws: draws, seed: seed) + side
   }
@@ -26,7 +26,7 @@ extension Benchmark {
   /// `python` (environment `HNB_BENCH_PYTHON`, default `.build/bench-venv/bin/python3`, the
   /// virtual environment `make bench-numpy` makes) runs `script` (`HNB_BENCH_NUMPY_SCRIPT`,
   /// default `scripts/bench/numpy_reference.py`).
-  public static func versusNumpy(scenario path: String, draws: Int, seed: UInt64, rounds: Int = 3) throws -> [String] {
+  package static func versusNumpy(scenario path: String, draws: Int, seed: UInt64, rounds: Int = 3) throws -> [String] {
     let environment = ProcessInfo.processInfo.environment
     let python = environment["HNB_BENCH_PYTHON"] ?? ".build/bench-venv/bin/python3"
     let script = environment["HNB_BENCH_NUMPY_SCRIPT"] ?? "scripts/bench/numpy_reference.py"
