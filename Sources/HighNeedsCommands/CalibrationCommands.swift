@@ -277,6 +277,12 @@ package struct FitCommand: Sendable {
           scenario: path
         )
       }
+      if let (fitted, path) = series, !fitted.clamped.isEmpty {
+        found.warnings.append(
+          "warning: \(path): the trend is held at its bounds in "
+            + fitted.clamped.map(String.init).joined(separator: ", ")
+            + ", so the scenario's total leaves the forecast there (pooled_trend.yaml lists both)")
+      }
       found.files.merge(
         CalibrationOutput.pooledTables(
           pooled, series: series,

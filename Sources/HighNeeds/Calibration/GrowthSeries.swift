@@ -95,8 +95,10 @@ public struct GrowthSeries: Sendable {
   /// are `current · m_t + carried · m_{t−1}` by age (`arrivals(t)`): a pipeline whose share `λ`
   /// of a year's plans starts after the census carries the year before's multiplier.
   ///
-  /// `m_t = (P̂_t − K_t − m_{t−1} · Σ carried) / Σ current`; the rest as `make(…base:)`, which is
-  /// this with nothing carried.
+  /// `m_t = (P̂_t − K_t) / (Σ current + Σ carried)`: the multiplier that gives the new plans
+  /// wanted were the year before's the same, so the total follows the forecast to within the
+  /// change in `m` times the plans carried (exactly with nothing carried, which is `make(…base:)`);
+  /// the rest as `make(…base:)`.
   public static func make(
     forecast: PooledForecast, stock: [Double], cessation: [Double], years horizon: Int, census: Int,
     highestRate: Double, arrivals: (Int) -> (current: [Double], carried: [Double])
@@ -109,8 +111,12 @@ public struct GrowthSeries: Sendable {
       let (b, carried) = arrivals(t)
       let previous = multiplier
       let needed = b.reduce(0, +)
-      let fromBefore = carried.isEmpty ? 0 : previous * carried.reduce(0, +)
-      let wanted = needed > 0 ? (path[t - 1] - kept - fromBefore) / needed : multiplier
+      // With plans carried from the year before, the year's multiplier is the one that would
+      // give the new plans wanted were the year before's the same (`carried` scaled by `m_t`
+      // too): solving exactly for `m_t` against `m_{t−1}` swings, and diverges once `λ`
+      // approaches a half (docs/CALIBRATION.md).
+      let steady = needed + (carried.isEmpty ? 0 : carried.reduce(0, +))
+      let wanted = steady > 0 ? (path[t - 1] - kept) / steady : multiplier
       var g = wanted / multiplier - 1
       var upper = trendBounds.upperBound
       if highestRate > 0 { upper = min(upper, 0.5 / (highestRate * multiplier) - 1) }
@@ -211,7 +217,8 @@ extension GrowthSeries {
     if let lag = caseload.pipeline?.lagShare, lag.value >= 1 {
       throw InputError(
         location("caseload.pipeline.lag_share"), key: "caseload.pipeline.lag_share",
-        expected: "a lag share below 1 (with every plan starting after the census, a year's requests never reach it)",
+        expected:
+          "a lag share below 1 (with every plan starting after the census, a year's requests never reach that year's census)",
         found: NumberFormat.trimmed(lag.value))
     }
     let ages = AgeAxis.maxAge + 1

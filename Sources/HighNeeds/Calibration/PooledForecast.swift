@@ -219,7 +219,8 @@ extension CalibrationOutput {
         ? "# cessation by age), over the new plans its pipeline starts without the trend (docs/CALIBRATION.md,"
         : "# cessation by age), over its new plans at the incidence as written (docs/CALIBRATION.md,",
       "# \"The forecast as a scenario's trend\"); growth held beyond \(PooledForecast.calibratedHorizon) years. A scenario uses",
-      "# it with `extends: [\(scenario), DIR/pooled_trend.yaml]`.",
+      "# it with `extends: [\((scenario as NSString).lastPathComponent), DIR/pooled_trend.yaml]`, written beside",
+      "# \((scenario as NSString).lastPathComponent), with DIR this folder as seen from there (a path inside that folder).",
       "# Forecast total by January: "
         + zip(series.path.indices, path).map { "\(origin + $0 + 1) \($1)" }.joined(separator: ", ")
         + "; the scenario's total: " + series.model.map { n($0, 0) }.joined(separator: ", ") + ".",

@@ -9,7 +9,7 @@ extension Builder {
   /// `settlement.yaml`: the baseline with `reserve.settlement` at the settlement's defaults, or
   /// nil when the base census is after the deficit date (the opening balance then already
   /// reflects the settlement).
-  func settlementYAML(name: String) -> String? {
+  func settlementYAML() -> String? {
     guard census <= Builder.settlementDeficitYear else { return nil }
     let year = Builder.settlementDeficitYear
     return """
@@ -17,9 +17,9 @@ extension Builder {
       # "The 2026 settlement"): on approval of the LA's Local SEND Reform Plan the High Needs
       # Stability Grant writes off 90% of the high-needs deficit at 31 March \(year), received in
       # \(year)-\((year + 1) % 100); the LA's 10% stays on the DSG; the statutory override runs to 2027-28.
-      # The deficit written off is the run's own at 31 March \(year) (the opening balance, not
-      # stated in baseline.yaml, plus the years to that date) until an officer enters the balance
-      # and the figures the DfE compares under eligible_deficit_gbp (docs/SCENARIO.md,
+      # The deficit written off is the run's own at 31 March \(year) (the opening balance, 0 in
+      # baseline.yaml until an officer enters it, plus the years to that date) until an officer
+      # enters the balance and the figures the DfE compares under eligible_deficit_gbp (docs/SCENARIO.md,
       # "reserve.settlement"). `grant_received_in: none` shows the position without an approved plan.
       # Written by `hnb init --la \(la.code)`.
       name: \(ScenarioInit.slug(la.name))-settlement

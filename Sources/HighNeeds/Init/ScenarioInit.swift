@@ -395,7 +395,7 @@ struct Builder {
       income: income)
     files["baseline.yaml"] = yaml
     files.merge(try pipelineFiles(incidence: incidence, trend: trend, name: name)) { $1 }
-    files["settlement.yaml"] = settlementYAML(name: name)
+    files["settlement.yaml"] = settlementYAML()
     files["sweep/baseline.yaml"] = sweepYAML(name: name)
     files["sweep/uncertainty.yaml"] = uncertaintyYAML(trend)
     files["assumptions.csv"] = assumptionsCSV()

@@ -26,7 +26,8 @@ public enum FittedTrendCheck {
       [
         "caseload.baseline", "caseload.population", "caseload.population_growth_fraction_per_year",
         "caseload.cessation", "caseload.pipeline.requests", "caseload.pipeline.refusals",
-        "caseload.pipeline.conversions", "caseload.pipeline.lag_share",
+        "caseload.pipeline.refusals_trend_fraction_per_year", "caseload.pipeline.conversions",
+        "caseload.pipeline.conversions_trend_fraction_per_year", "caseload.pipeline.lag_share",
       ]
     ),
   ]
@@ -37,10 +38,12 @@ public enum FittedTrendCheck {
     func rank(_ file: String) -> Int { files.firstIndex(of: file) ?? files.count }
     var alerts: [Alert] = []
     for (trendKey, inputs) in derivedFrom {
-      guard let trend = node(trendKey, in: tree), scalars(trend).contains(where: { $0.text.contains(marker) })
+      // The latest layer that wrote the fitted trend (lowest rank: child first), read from the
+      // sources that say it was fitted: a later layer that replaces a year of it does not hide
+      // what that layer changes.
+      guard let trend = node(trendKey, in: tree),
+        let trendRank = scalars(trend).filter({ $0.text.contains(marker) }).map({ rank($0.location.file) }).min()
       else { continue }
-      // The latest layer that wrote any part of the trend (lowest rank: child first).
-      guard let trendRank = scalars(trend).map({ rank($0.location.file) }).min() else { continue }
       let trendFile = files.indices.contains(trendRank) ? files[trendRank] : trendKey
       for key in inputs {
         guard let value = node(key, in: tree) else { continue }
@@ -50,9 +53,10 @@ public enum FittedTrendCheck {
           Alert(
             location: "\(first.location.file): \(key)",
             message:
-              "set in this layer after \(trendKey) was fitted to the inputs of \(trendFile) (the stock-flow "
-              + "identity), so the total no longer follows the pooled forecast; refit the trend for this scenario: "
-              + "hnb fit --history H --panel P --scenario \(files.first ?? first.location.file)"))
+              "set in this layer after \(trendKey) was fitted, through the stock-flow identity, to the inputs "
+              + "of \(trendFile), so the total no longer follows the pooled forecast; refit the trend for this "
+              + "scenario (hnb fit --history H --panel P --scenario \(files.first ?? first.location.file) --out "
+              + "DIR, DIR inside its folder) and extend DIR/pooled_trend.yaml after it"))
       }
     }
     return alerts

@@ -252,8 +252,9 @@ extension ScenarioParser {
         rangeText: "a growth fraction above -0.99")
     if byYear, growth != nil {
       throw InputError(
-        map.location, key: map.keyPath(growthKey),
-        expected: "no trend when \(path) gives every census year", found: "both")
+        map.valueLocation(growthKey), key: map.keyPath(growthKey),
+        expected: "no trend when \(path) gives every census year (\(growthKey): none clears one a parent gave)",
+        found: "both")
     }
     return ScenarioInputs.YearByAge(
       values: values, byYear: byYear, file: path, column: column, range: range, rangeText: rangeText, growth: growth,

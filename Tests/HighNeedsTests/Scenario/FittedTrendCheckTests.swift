@@ -77,4 +77,38 @@ import Testing
     let alerts = FittedTrendCheck.alerts(tree: tree, files: files)
     #expect(alerts.map(\.location) == ["lagged.yaml: caseload.pipeline.lag_share"])
   }
+
+  /// A layer that replaces one year of the fitted trend and also changes cessation is still
+  /// named for the cessation; the conversions' own trend counts as a pipeline input.
+  @Test func aPartlyReplacedTrendStillWatchesItsInputs() throws {
+    let (tree, files) = try Self.family([
+      Self.fittedBase,
+      (
+        "local.yaml",
+        """
+        caseload:
+          cessation: {file: local/cessation.csv, source: "our own"}
+          incidence_trend_fraction_per_year:
+            "2026": {value: 0.2, source: "our own view of 2026"}
+        """
+      ),
+    ])
+    #expect(FittedTrendCheck.alerts(tree: tree, files: files).map(\.location) == ["local.yaml: caseload.cessation"])
+    let (pipelineTree, pipelineFiles) = try Self.family([
+      (
+        "pipeline.yaml",
+        """
+        caseload:
+          pipeline:
+            requests_trend_fraction_per_year:
+              "2026": {value: 0.1, source: "hnb fit: the forecast, through the stock-flow identity", status: derived}
+        """
+      ),
+      ("fewer.yaml", "caseload:\n  pipeline:\n    conversions_trend_fraction_per_year: -0.05\n"),
+    ])
+    #expect(
+      FittedTrendCheck.alerts(tree: pipelineTree, files: pipelineFiles).map(\.location) == [
+        "fewer.yaml: caseload.pipeline.conversions_trend_fraction_per_year"
+      ])
+  }
 }
