@@ -246,6 +246,8 @@ extension CalibrationOutput {
         "uncertainty:", "  inputs:", "    - id: caseload_growth", "      target: incidence_factor",
         "      varies: once",
         "      distribution: {type: lognormal, median: \(n(f.median)), sd_log: \(n(f.sdLog))}",
+        "      source: \"hnb fit: the pooled method's p10-p90 of the total at 1-\(PooledForecast.calibratedHorizon) years from the January \(origin) census, from the panel's out-of-sample errors\"",
+        "      status: derived",
       ]
     }
     return lines.joined(separator: "\n") + "\n"
