@@ -29,11 +29,15 @@ public indirect enum YAMLTree: Sendable {
   ///
   /// Maps merge key by key, lists of maps with `id` by id, anything else is replaced by the
   /// overlay. A value by census year (a map whose keys are all whole numbers) replaces a single
-  /// value written as a map (`{value: …}`).
+  /// value written as a map (`{value: …}`), and the other way round.
   public func merged(with overlay: YAMLTree) -> YAMLTree {
     switch (self, overlay) {
     case (.mapping(let base, _), .mapping(let top, _))
     where base.contains { $0.key == "value" } && !top.isEmpty && top.allSatisfy { Int($0.key) != nil }:
+      return overlay
+    // And a single value written as a map replaces a value by census year.
+    case (.mapping(let base, _), .mapping(let top, _))
+    where top.contains { $0.key == "value" } && !base.isEmpty && base.allSatisfy { Int($0.key) != nil }:
       return overlay
     case (.mapping(let base, let location), .mapping(let top, _)):
       var result = base

@@ -87,6 +87,21 @@ import Testing
 
   /// A key written twice in one map is an error naming the key and the map (at its first
   /// key), never a silent choice of one value.
+  /// A value by year and a single value written as a map replace each other whole in either
+  /// order; two maps of other keys merge key by key.
+  @Test func aValueByYearAndASingleValueReplaceEachOther() throws {
+    let byYear = try YAMLTree.parse("t:\n  \"2026\": {value: 0.1, source: a}\n  \"2027\": 0.2\n", file: "p.yaml")
+    let single = try YAMLTree.parse("t: {value: 0.05, source: b}\n", file: "c.yaml")
+    let overSingle = try #require(Self.value(single.merged(with: byYear), "t"))
+    #expect(Self.pairs(overSingle).map(\.key) == ["2026", "2027"])
+    let overByYear = try #require(Self.value(byYear.merged(with: single), "t"))
+    #expect(Self.pairs(overByYear).map(\.key) == ["value", "source"])
+    #expect(Self.text(Self.value(overByYear, "value")) == "0.05")
+    let note = try YAMLTree.parse("t: {note: c}\n", file: "n.yaml")
+    #expect(
+      Self.pairs(try #require(Self.value(single.merged(with: note), "t"))).map(\.key) == ["value", "source", "note"])
+  }
+
   @Test func aRepeatedKeyIsAnError() {
     let message = thrownMessage { _ = try YAMLTree.parse("a: 1\nb:\n  c: 2\n  d: 3\n  c: 4\n", file: "s.yaml") }
     #expect(message == "s.yaml:3:3: expected each key once in a map; found repeated: c")
