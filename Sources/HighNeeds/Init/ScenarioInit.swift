@@ -1399,6 +1399,9 @@ struct Builder {
     r.append("")
     r.append(
       "1. `reserve.opening_balance_gbp` (**not stated**, written as 0): the DSG balance brought forward at 1 April \(census)."
+        + (census <= Builder.settlementDeficitYear
+          ? " It also sets the deficit at 31 March \(Builder.settlementDeficitYear) that `settlement.yaml` writes off."
+          : "")
     )
     r.append(
       "2. `income.hnb_allocation_gbp`: the LA's own \(firstFinancialYear) HNB allocation before deductions (here \(NumberFormat.poundsMillions(income.hnb, places: 2)), \(income.hnbStatus.rawValue))."
