@@ -11,16 +11,12 @@ extension SweepSummary {
     var csv = CSVWriter(
       header: ["metric", "scenario", "year", "mean", "sd"] + percentiles.map { "p" + String(Int($0)) })
     let H = s.horizonYears
-    for metric in SweepMetric.ordered {
-      let m = metric.index
+    let metrics = SweepMetric.ordered
+    let cells = SweepSummary.percentileCells(metrics.map(\.index), years: H, rows: rows)
+    for (k, metric) in metrics.enumerated() {
+      let format = metric.isPlans ? NumberFormat.plans : NumberFormat.pounds
       for f in 0..<H {
-        let values = rows.map { $0[m * H + f] }
-        let n = Double(values.count)
-        let mean = values.reduce(0, +) / n
-        let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
-        let format = metric.isPlans ? NumberFormat.plans : NumberFormat.pounds
-        let cells = [mean, sd] + quantiles(values, percentiles.map { $0 / 100 })
-        csv.row([metric.rawValue, s.name, s.financialYearLabel(f)] + cells.map(format))
+        csv.row([metric.rawValue, s.name, s.financialYearLabel(f)] + cells[k * H + f].map(format))
       }
     }
     return csv.text

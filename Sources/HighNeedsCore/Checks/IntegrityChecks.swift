@@ -54,12 +54,8 @@ public enum IntegrityChecks {
     let s = r.scenario
     let P = s.placementCount
     let N = s.needCount
-    func paths() -> [(String, CaseloadPath, ModelParameters)] {
-      var list = [("mitigated", r.path, r.parameters)]
-      if let u = r.unmitigatedPath, let up = r.unmitigatedParameters { list.append(("unmitigated", u, up)) }
-      return list
-    }
-    for (label, path, parameters) in paths() {
+    // The path and parameters are read in place (borrowed), not copied into a list.
+    func checkPath(_ label: String, _ path: CaseloadPath, _ parameters: ModelParameters) {
       for t in 1...s.horizonYears {
         let year = s.censusYear(t)
         let flows = path.flows[t - 1]
@@ -116,6 +112,9 @@ public enum IntegrityChecks {
       }
     }
 
+    checkPath("mitigated", r.path, r.parameters)
+    if let u = r.unmitigatedPath, let up = r.unmitigatedParameters { checkPath("unmitigated", u, up) }
+
     failures += accountFailures(
       r, label: "mitigated", accounts: r.accounts, reserve: r.reserve, parameters: r.parameters, path: r.path)
     if let accounts = r.unmitigatedAccounts, let reserve = r.unmitigatedReserve,
@@ -149,7 +148,8 @@ public enum IntegrityChecks {
   ) -> [String] {
     let s = r.scenario
     var failures: [String] = []
-    for (f, year) in accounts.enumerated() {
+    // Each year's accounts are read in place (borrowed), not copied.
+    func checkYear(_ f: Int, _ year: FinancialYearAccounts) {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure
       let placement = year.topUpCost.reduce(0, +) + year.placeFundingCost.reduce(0, +)
       if differ(placement, year.placementCosts, moneyTolerance) {
@@ -197,6 +197,7 @@ public enum IntegrityChecks {
         }
       }
     }
+    for f in accounts.indices { checkYear(f, accounts[f]) }
     var expectedOpening = s.openingBalance
     for (f, year) in reserve.enumerated() {
       var label: String { "\(s.name) \(run) \(s.financialYearLabel(f))" }  // built only for a failure

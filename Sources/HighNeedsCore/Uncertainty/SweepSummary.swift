@@ -21,6 +21,32 @@ public enum SweepSummary {
     return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
   }
 
+  /// Mean, sample sd and percentiles of every (metric, year) column of `rows` (`rows[d][m · H + f]`,
+  /// in draw order), in the order of `metrics` then years.
+  ///
+  /// The columns are shared among the cores; each is computed on its own exactly as on one core
+  /// (mean and sd summed in draw order), so the values do not depend on the cores.
+  public static func percentileCells(_ metrics: [Int], years H: Int, rows: [[Double]]) -> [[Double]] {
+    let columns = metrics.flatMap { m in (0..<H).map { m * H + $0 } }
+    let workers = min(columns.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    let (next, results) = (BatchCounter(), ParallelResults<[Double]>(count: columns.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while let c = next.next(below: columns.count) {
+        results.set(c) { columnCells(rows, columns[c]) }
+      }
+    }
+    do { return try results.values() } catch { preconditionFailure("a column's percentiles do not throw") }
+  }
+
+  /// Mean, sample sd (n − 1; both summed in draw order) and percentiles of column `j` of `rows`.
+  static func columnCells(_ rows: [[Double]], _ j: Int) -> [Double] {
+    let values = rows.map { $0[j] }
+    let n = Double(values.count)
+    let mean = values.reduce(0, +) / n
+    let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
+    return [mean, sd] + quantiles(values, percentiles.map { $0 / 100 })
+  }
+
   /// The type-7 quantiles of `values` (in any order) at each of `probabilities` (each in
   /// [0, 1]): the same numbers as `quantile(values.sorted(), p)`, from only the order statistics
   /// they need (`⌊h⌋` and `⌊h⌋ + 1`), selected rather than sorted (`select`).

@@ -149,4 +149,31 @@ import TestSupport
     }
     #expect(SweepSummary.quantiles([], [0.5]).map(\.isNaN) == [true])
   }
+
+  /// `percentileCells` (columns shared among the cores) gives, column by column and bit for bit,
+  /// the mean and sd summed in draw order and the sorted values' percentiles, in the order of
+  /// the metrics asked for then years.
+  @Test func sharedColumnsAreEachColumnsCells() {
+    var random = SplitMix64(seed: 21)
+    let (metrics, H) = ([2, 0, 1], 3)
+    for n in [1, 2, 33, 1_000] {
+      let rows = (0..<n).map { _ in (0..<(3 * H)).map { _ in Double.random(in: -1e9...1e9, using: &random) } }
+      let cells = SweepSummary.percentileCells(metrics, years: H, rows: rows)
+      #expect(cells.count == metrics.count * H)
+      for (k, m) in metrics.enumerated() {
+        for f in 0..<H {
+          let values = rows.map { $0[m * H + f] }
+          var (sum, squares) = (0.0, 0.0)
+          for v in values { sum += v }
+          let mean = sum / Double(n)
+          for v in values { squares += (v - mean) * (v - mean) }
+          let sd = n > 1 ? (squares / Double(n - 1)).squareRoot() : 0
+          let sorted = values.sorted()
+          let expected = [mean, sd] + SweepSummary.percentiles.map { SweepSummary.quantile(sorted, $0 / 100) }
+          #expect(
+            cells[k * H + f].map(\.bitPattern) == expected.map(\.bitPattern), "\(n) draws, metric \(m), year \(f)")
+        }
+      }
+    }
+  }
 }
