@@ -7,6 +7,12 @@
 
 #pragma STDC FP_CONTRACT OFF
 
+// -ffast-math (or -Ofast) lets the compiler reassociate sums and fuse products whatever the
+// pragma says: the outputs would then depend on the build, so refuse to compile.
+#if defined(__FAST_MATH__)
+#error "Sources/CKernels must not be built with fast math: the sweep's outputs would depend on the build"
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 #define HNB_X86 1
 #define HNB_AVX2 __attribute__((target("avx2")))
