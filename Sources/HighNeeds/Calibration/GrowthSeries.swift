@@ -192,7 +192,7 @@ extension GrowthSeries {
   public static func forScenario(
     _ forecast: PooledForecast, scenario: Scenario, tree: YAMLTree, file: String
   ) throws -> GrowthSeries {
-    func location(_ key: String) -> SourceLocation { keyLocation(key, in: tree) ?? SourceLocation(file: file) }
+    func location(_ key: String) -> SourceLocation { tree.entry(at: key)?.keyLocation ?? SourceLocation(file: file) }
     guard scenario.baseCensusYear == forecast.origin else {
       throw InputError(
         location("time.base_census_year"), key: "time.base_census_year",
@@ -263,16 +263,4 @@ extension GrowthSeries {
     return series
   }
 
-  /// Where the dotted `key` is written in the scenario's merged tree (the key itself, so the file
-  /// of the `extends:` layer that wrote it), or nil when it is not written.
-  static func keyLocation(_ key: String, in tree: YAMLTree) -> SourceLocation? {
-    var node = tree
-    var found: SourceLocation?
-    for part in key.split(separator: ".") {
-      guard case .mapping(let pairs, _) = node, let pair = pairs.first(where: { $0.key == part }) else { return nil }
-      found = pair.keyLocation
-      node = pair.value
-    }
-    return found
-  }
 }

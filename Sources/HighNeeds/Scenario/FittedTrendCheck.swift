@@ -41,12 +41,12 @@ public enum FittedTrendCheck {
       // The latest layer that wrote the fitted trend (lowest rank: child first), read from the
       // sources that say it was fitted: a later layer that replaces a year of it does not hide
       // what that layer changes.
-      guard let trend = node(trendKey, in: tree),
+      guard let trend = tree.entry(at: trendKey)?.value,
         let trendRank = scalars(trend).filter({ $0.text.contains(marker) }).map({ rank($0.location.file) }).min()
       else { continue }
       let trendFile = files.indices.contains(trendRank) ? files[trendRank] : trendKey
       for key in inputs {
-        guard let value = node(key, in: tree) else { continue }
+        guard let value = tree.entry(at: key)?.value else { continue }
         let later = scalars(value).filter { rank($0.location.file) < trendRank }
         guard let first = later.min(by: { rank($0.location.file) < rank($1.location.file) }) else { continue }
         alerts.append(
@@ -60,16 +60,6 @@ public enum FittedTrendCheck {
       }
     }
     return alerts
-  }
-
-  /// The value at the dotted `key`, or nil when it is not written.
-  static func node(_ key: String, in tree: YAMLTree) -> YAMLTree? {
-    var node = tree
-    for part in key.split(separator: ".") {
-      guard case .mapping(let pairs, _) = node, let pair = pairs.first(where: { $0.key == part }) else { return nil }
-      node = pair.value
-    }
-    return node
   }
 
   /// Every scalar under `tree`, with where it is written (a `none` or an empty value included).

@@ -25,6 +25,18 @@ public indirect enum YAMLTree: Sendable {
     }
   }
 
+  /// The value at the dotted `key` (`caseload.cessation`) and where that key is written (so the
+  /// file of the `extends:` layer that wrote it), or nil when it is not written.
+  package func entry(at key: String) -> (keyLocation: SourceLocation, value: YAMLTree)? {
+    var found: (keyLocation: SourceLocation, value: YAMLTree)?
+    for part in key.split(separator: ".") {
+      guard case .mapping(let pairs, _) = found?.value ?? self, let pair = pairs.first(where: { $0.key == part })
+      else { return nil }
+      found = (pair.keyLocation, pair.value)
+    }
+    return found
+  }
+
   /// Merges `overlay` on top of `self`.
   ///
   /// Maps merge key by key, lists of maps with `id` by id, anything else is replaced by the

@@ -85,8 +85,6 @@ import Testing
     #expect(location.description == "s.yaml:1:1")
   }
 
-  /// A key written twice in one map is an error naming the key and the map (at its first
-  /// key), never a silent choice of one value.
   /// A value by year and a single value written as a map replace each other whole in either
   /// order; two maps of other keys merge key by key.
   @Test func aValueByYearAndASingleValueReplaceEachOther() throws {
@@ -102,6 +100,8 @@ import Testing
       Self.pairs(try #require(Self.value(single.merged(with: note), "t"))).map(\.key) == ["value", "source", "note"])
   }
 
+  /// A key written twice in one map is an error naming the key and the map (at its first
+  /// key), never a silent choice of one value.
   @Test func aRepeatedKeyIsAnError() {
     let message = thrownMessage { _ = try YAMLTree.parse("a: 1\nb:\n  c: 2\n  d: 3\n  c: 4\n", file: "s.yaml") }
     #expect(message == "s.yaml:3:3: expected each key once in a map; found repeated: c")
