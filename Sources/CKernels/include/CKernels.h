@@ -39,4 +39,6 @@ void hnb_add(double *total, const double *x, size_t count);
 void hnb_add_new_plans(double *rows, double *into, const double *share, size_t stride, const unsigned char *used,
                        double people, const double *inflow, size_t count, size_t d);
 
+#include "GammaKernels.h"
+
 #endif

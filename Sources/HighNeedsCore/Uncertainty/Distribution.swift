@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A probability distribution of one uncertain input, sampled by its inverse CDF.
@@ -259,63 +260,153 @@ public enum Distribution: Sendable, Equatable {
 /// `k`-th gamma's first candidate and its boost uniform; the rare rejected candidates continue
 /// the stream after them.
 public struct DirichletPlan: Sendable {
-  struct Component: Sendable {
-    var index: Int
-    /// `κ · mean`, and its inverse (for the small-shape boost).
-    var shape: Double
-    var inverseShape: Double
-    /// Marsaglia and Tsang's constants for `shape`, or for `shape + 1` below shape 1.
-    var d: Double
-    var c: Double
-  }
-  let components: [Component]
+  /// The positive shares' positions in the mean, in order.
+  let indices: [Int]
+  /// Their gammas' constants, in the same order.
+  let gammas: GammaConstants
+
+  /// The number of positive shares: the shares a draw gives.
+  var count: Int { indices.count }
 
   /// The plan of `Dirichlet(κ · mean)`.
   public init(mean: ArraySlice<Double>, concentration κ: Double) {
-    components = mean.indices.compactMap { j -> Component? in
-      guard mean[j] > 0 else { return nil }
-      let shape = κ * mean[j]
-      let (d, c) = Distribution.marsagliaTsang(shape < 1 ? shape + 1 : shape)
-      return Component(index: j - mean.startIndex, shape: shape, inverseShape: 1 / shape, d: d, c: c)
-    }
+    indices = mean.indices.filter { mean[$0] > 0 }.map { $0 - mean.startIndex }
+    gammas = GammaConstants(shapes: indices.map { κ * mean[mean.startIndex + $0] })
   }
 
   /// Draws over `x`, which holds the mean on entry (zeros stay zero; a mean with no positive
   /// share is left as it is).
   public func draw(into x: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
-    let count = components.count
     guard count > 0 else { return }
     withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { shares in
       draw(shares: shares, &stream)
-      for (k, e) in components.enumerated() { x[e.index] = shares[k] }
+      for (k, j) in indices.enumerated() { x[j] = shares[k] }
     }
   }
 
   /// Draws the positive shares only, in their order in the mean, into `shares` (at least as
   /// many as there are positive shares).
   public func draw(shares: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
-    let count = components.count
     guard count > 0 else { return }
-    withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: count) { blocks in
+    withUnsafeTemporaryAllocation(of: RandomStream.Block.self, capacity: count) { blocks in
       stream.fill(blocks)
-      draw(shares: shares, blocks: UnsafeBufferPointer(blocks), &stream)
+      gammas.withFirstCandidates(blocks: UnsafeBufferPointer(blocks)) { gammas in
+        gammas.dirichlet(
+          shares: UnsafeMutableBufferPointer(rebasing: shares[0..<count]), blocks: UnsafeBufferPointer(blocks), &stream
+        )
+      }
+    }
+  }
+}
+
+/// The gamma samplers of Dirichlet shares, one array per constant (as the bulk kernel
+/// `hnb_gamma_first_candidates` reads them): for share `k`, `Gamma(shapes[k], 1)` by Marsaglia
+/// and Tsang's method with the constants `d[k]`, `c[k]` of `shapes[k]`, or below shape 1 of
+/// `shapes[k] + 1`, boosted by `u^(1/shapes[k])`.
+struct GammaConstants: Sendable {
+  var shapes: [Double] = []
+  var inverseShapes: [Double] = []
+  var d: [Double] = []
+  var c: [Double] = []
+
+  /// The constants of gammas of shapes `shapes`.
+  init(shapes: [Double]) {
+    self.shapes = shapes
+    inverseShapes = shapes.map { 1 / $0 }
+    for shape in shapes {
+      let (d, c) = Distribution.marsagliaTsang(shape < 1 ? shape + 1 : shape)
+      self.d.append(d)
+      self.c.append(c)
     }
   }
 
-  /// Draws the positive shares from `blocks`, the first blocks of `stream` (one a positive
-  /// share), `stream` continuing after them.
-  func draw(
-    shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<(UInt32, UInt32, UInt32, UInt32)>,
+  /// The constants of every plan's gammas in turn.
+  init(concatenating parts: [GammaConstants]) {
+    for part in parts {
+      shapes += part.shapes
+      inverseShapes += part.inverseShapes
+      d += part.d
+      c += part.c
+    }
+  }
+
+  /// Calls `body` with these gammas' first candidates from `blocks` (one block each, in order):
+  /// the candidates the ziggurat's and the squeeze's first tries accept, computed together.
+  func withFirstCandidates<R>(
+    blocks: UnsafeBufferPointer<RandomStream.Block>, _ body: (FirstCandidates) -> R
+  ) -> R {
+    precondition(blocks.count == shapes.count, "one block for each gamma")
+    let n = shapes.count
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, n)) { candidates in
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n)) { accepted in
+        shapes.withUnsafeBufferPointer { shapes in
+          inverseShapes.withUnsafeBufferPointer { inverseShapes in
+            d.withUnsafeBufferPointer { d in
+              c.withUnsafeBufferPointer { c in
+                NormalZiggurat.standard.ratio.withUnsafeBufferPointer { ratio in
+                  NormalZiggurat.standard.x.withUnsafeBufferPointer { width in
+                    if let words = UnsafeRawPointer(blocks.baseAddress)?.assumingMemoryBound(to: UInt32.self),
+                      let d = d.baseAddress, let c = c.baseAddress, let ratio = ratio.baseAddress,
+                      let width = width.baseAddress, let out = candidates.baseAddress,
+                      let flags = accepted.baseAddress
+                    {
+                      hnb_gamma_first_candidates(words, d, c, ratio, width, n, out, flags)
+                    }
+                    return body(
+                      FirstCandidates(
+                        shapes: shapes.baseAddress, inverseShapes: inverseShapes.baseAddress, d: d.baseAddress,
+                        c: c.baseAddress, candidates: UnsafePointer(candidates.baseAddress),
+                        accepted: UnsafePointer(accepted.baseAddress)))
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Gammas' constants and first candidates, read in place (valid only inside
+/// `GammaConstants.withFirstCandidates`); `advanced(by:)` gives the gammas from the `k`-th on.
+struct FirstCandidates {
+  let shapes: UnsafePointer<Double>?
+  let inverseShapes: UnsafePointer<Double>?
+  let d: UnsafePointer<Double>?
+  let c: UnsafePointer<Double>?
+  /// `candidates[k]`: gamma `k`'s first candidate when `accepted[k]` is 1.
+  let candidates: UnsafePointer<Double>?
+  let accepted: UnsafePointer<UInt8>?
+
+  /// The gammas from the `k`-th on.
+  func advanced(by k: Int) -> FirstCandidates {
+    FirstCandidates(
+      shapes: shapes?.advanced(by: k), inverseShapes: inverseShapes?.advanced(by: k), d: d?.advanced(by: k),
+      c: c?.advanced(by: k), candidates: candidates?.advanced(by: k), accepted: accepted?.advanced(by: k))
+  }
+
+  /// A Dirichlet draw of the first `shares.count` gammas, from their first blocks `blocks`,
+  /// `stream` continuing after them: `x_k = G_k / Σ G`.
+  ///
+  /// Gamma `k` is its first candidate when that was accepted; otherwise its whole candidate
+  /// from block `k` (`Distribution.gammaCandidate`, which may read `stream`) and fresh
+  /// candidates from `stream` until one is accepted; below shape 1, times the boost
+  /// `u^(1/shape)` (computed as `exp(log(u) · (1/shape))`), `u` the block's spare uniform.
+  func dirichlet(
+    shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<RandomStream.Block>,
     _ stream: inout RandomStream
   ) {
-    let count = components.count
-    guard count > 0 else { return }
+    let count = shares.count
+    guard count > 0, let shapes, let inverseShapes, let d, let c, let candidates, let accepted else { return }
     var total = 0.0
-    for (k, e) in components.enumerated() {
+    for k in 0..<count {
       let w = blocks[k]
       var g =
-        Distribution.gammaCandidate(d: e.d, c: e.c, w, &stream) ?? Distribution.gamma(d: e.d, c: e.c, &stream)
-      if e.shape < 1 { g *= exp(log(Distribution.boostUniform(w)) * e.inverseShape) }
+        accepted[k] == 1
+        ? candidates[k]
+        : Distribution.gammaCandidate(d: d[k], c: c[k], w, &stream) ?? Distribution.gamma(d: d[k], c: c[k], &stream)
+      if shapes[k] < 1 { g *= exp(log(Distribution.boostUniform(w)) * inverseShapes[k]) }
       shares[k] = g
       total += g
     }
@@ -323,8 +414,9 @@ public struct DirichletPlan: Sendable {
       for k in 0..<count { shares[k] /= total }
     } else {
       // Every gamma underflowed (tiny shapes, vanishingly rare): the mean, as shape / Σ shape.
-      let shapes = components.reduce(0) { $0 + $1.shape }
-      for (k, e) in components.enumerated() { shares[k] = e.shape / shapes }
+      var sum = 0.0
+      for k in 0..<count { sum += shapes[k] }
+      for k in 0..<count { shares[k] = shapes[k] / sum }
     }
   }
 }

@@ -238,6 +238,8 @@ struct DirichletSet: Sendable {
   let plans: [DirichletPlan]
   /// `streams[i]`: the stream of `plans[i]`.
   let streams: [UInt32]
+  /// `counts[i]`: the positive shares of `plans[i]`.
+  let counts: [Int]
   /// The positive shares of all the plans.
   let shares: Int
   /// The counters' last two words of every plan's first blocks, for the plans of more than one
@@ -245,14 +247,18 @@ struct DirichletSet: Sendable {
   /// it (0 up to the plan's share count).
   let blockStreams: [UInt32]
   let blockIndices: [UInt32]
+  /// The gammas of the plans of more than one share in turn, one a block.
+  let gammas: GammaConstants
 
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
     streams = plans.map(\.stream)
-    shares = plans.reduce(0) { $0 + $1.plan.components.count }
-    let drawn = plans.filter { $0.plan.components.count > 1 }
-    blockStreams = drawn.flatMap { Array(repeating: $0.stream, count: $0.plan.components.count) }
-    blockIndices = drawn.flatMap { (0..<UInt32($0.plan.components.count)).map { $0 } }
+    counts = plans.map(\.plan.count)
+    shares = counts.reduce(0, +)
+    let drawn = plans.filter { $0.plan.count > 1 }
+    blockStreams = drawn.flatMap { Array(repeating: $0.stream, count: $0.plan.count) }
+    blockIndices = drawn.flatMap { (0..<UInt32($0.plan.count)).map { $0 } }
+    gammas = GammaConstants(concatenating: drawn.map(\.plan.gammas))
   }
 
   /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
@@ -260,38 +266,40 @@ struct DirichletSet: Sendable {
   /// A plan with one positive share draws it as G / G = 1 exactly (or, should G underflow,
   /// shape / shape = 1), whatever its stream gives: its gamma is skipped. The other plans' first
   /// blocks (a plan of `K` shares takes its stream's first `K`) are computed together, across
-  /// the streams (`Philox4x32.blocks`), before any gamma: the same blocks as each plan's own
-  /// `RandomStream.fill`.
+  /// the streams (`Philox4x32.blocks`), then their gammas' first candidates
+  /// (`GammaConstants.withFirstCandidates`), before any plan's draw: the same blocks as each
+  /// plan's own `RandomStream.fill`, and the same candidates.
   func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
     var values = [Double](repeating: 0, count: shares)
     let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
     // The plans are read in place (through buffers), not copied out of their arrays.
-    withUnsafeTemporaryAllocation(of: (UInt32, UInt32, UInt32, UInt32).self, capacity: max(1, blockStreams.count)) {
-      buffer in
+    withUnsafeTemporaryAllocation(of: RandomStream.Block.self, capacity: max(1, blockStreams.count)) { buffer in
       let blocks = UnsafeMutableBufferPointer(rebasing: buffer[0..<blockStreams.count])
       blockStreams.withUnsafeBufferPointer { c2 in
         blockIndices.withUnsafeBufferPointer { c3 in generator.blocks(low, high, streams: c2, indices: c3, into: blocks)
         }
       }
-      values.withUnsafeMutableBufferPointer { out in
-        streams.withUnsafeBufferPointer { streams in
-          plans.withUnsafeBufferPointer { plans in
-            var offset = 0
-            var first = 0
-            for i in plans.indices {
-              let count = plans[i].components.count
-              guard count > 0 else { continue }
-              if count == 1 {
-                out[offset] = 1
-                offset += 1
-                continue
+      gammas.withFirstCandidates(blocks: UnsafeBufferPointer(blocks)) { gammas in
+        values.withUnsafeMutableBufferPointer { out in
+          streams.withUnsafeBufferPointer { streams in
+            counts.withUnsafeBufferPointer { counts in
+              var offset = 0
+              var first = 0
+              for i in counts.indices {
+                let count = counts[i]
+                guard count > 0 else { continue }
+                if count == 1 {
+                  out[offset] = 1
+                  offset += 1
+                  continue
+                }
+                var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
+                gammas.advanced(by: first).dirichlet(
+                  shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
+                  blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
+                offset += count
+                first += count
               }
-              var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
-              plans[i].draw(
-                shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
-                blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
-              offset += count
-              first += count
             }
           }
         }

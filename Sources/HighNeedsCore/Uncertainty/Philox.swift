@@ -51,6 +51,9 @@ public struct Philox4x32: Sendable {
 /// `stream` names what the numbers are for (an uncertain input, a transition row), so adding an
 /// input never changes the numbers another input sees.
 public struct RandomStream: Sendable {
+  /// One block of the stream: four random words.
+  typealias Block = (UInt32, UInt32, UInt32, UInt32)
+
   let generator: Philox4x32
   let draw: UInt64
   let stream: UInt32

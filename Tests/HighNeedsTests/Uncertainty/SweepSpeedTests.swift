@@ -93,9 +93,10 @@ import TestSupport
   }
 
   /// A set of Dirichlet rows drawn together (every row's first blocks computed across the
-  /// streams, then each row's gammas) gives each row's own draw from its stream, bit for bit,
-  /// on the Sutton sweep's transition rows and mixes (rows of one share, rows needing more
-  /// blocks than their first).
+  /// streams, then all the gammas' first candidates, then each row's gammas) gives each row's
+  /// own draw from its stream, bit for bit, and that is the draw taken one gamma at a time, on
+  /// the Sutton sweep's transition rows and mixes (rows of one share, rows needing more blocks
+  /// than their first, shapes below 1).
   @Test func aDirichletSetDrawsEachRowFromItsOwnStream() throws {
     let s = try ScenarioLoader.load(path: Fixtures.repository("Scenarios/sutton/sweep/baseline.yaml"))
     let plans = DirichletPlans(s)
@@ -104,10 +105,13 @@ import TestSupport
       let set = try #require(set)
       for draw in [0, 1, 977, 1 << 33] {
         var expected: [Double] = []
-        for (plan, stream) in zip(set.plans, set.streams) where !plan.components.isEmpty {
+        for (plan, stream) in zip(set.plans, set.streams) where plan.count > 0 {
           var random = RandomStream(generator, draw: draw, stream: stream)
-          var shares = [Double](repeating: 0, count: plan.components.count)
+          var shares = [Double](repeating: 0, count: plan.count)
           shares.withUnsafeMutableBufferPointer { plan.draw(shares: $0, &random) }
+          #expect(
+            shares.map(\.bitPattern) == Self.dirichletOneGammaAtATime(plan, generator, draw: draw, stream: stream),
+            "draw \(draw), stream \(stream)")
           expected += shares
         }
         let got = set.draw(generator, draw: draw)
@@ -115,6 +119,28 @@ import TestSupport
         #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "draw \(draw)")
       }
     }
+  }
+
+  /// `plan`'s draw from stream `stream` of draw `draw`, one gamma at a time in Marsaglia and
+  /// Tsang's method as `Distribution.gamma(shape:)` takes it, from the `k`-th block for the
+  /// `k`-th share (what the bulk first candidates must reproduce): the shares' bit patterns.
+  static func dirichletOneGammaAtATime(_ plan: DirichletPlan, _ generator: Philox4x32, draw: Int, stream: UInt32)
+    -> [UInt64]
+  {
+    var random = RandomStream(generator, draw: draw, stream: stream)
+    var blocks = [RandomStream.Block](repeating: (0, 0, 0, 0), count: plan.count)
+    blocks.withUnsafeMutableBufferPointer { random.fill($0) }
+    let g = plan.gammas
+    var shares: [Double] = []
+    for k in 0..<plan.count {
+      var x =
+        Distribution.gammaCandidate(d: g.d[k], c: g.c[k], blocks[k], &random)
+        ?? Distribution.gamma(d: g.d[k], c: g.c[k], &random)
+      if g.shapes[k] < 1 { x *= exp(log(Distribution.boostUniform(blocks[k])) * g.inverseShapes[k]) }
+      shares.append(x)
+    }
+    let total = shares.reduce(0, +)
+    return shares.map { ($0 / total).bitPattern }
   }
 
   /// A Dirichlet row with one positive share always draws exactly 1 (G / G), whatever its

@@ -1,0 +1,20 @@
+// The gamma sampler's first candidates in bulk (gamma.c): the common path of
+// Distribution.gammaCandidate (Sources/HighNeedsCore/Uncertainty/Distribution.swift) for many
+// blocks at once, four at a time in AVX2 registers when the processor has it (hnb_simd_level).
+#ifndef HNB_GAMMA_KERNELS_H
+#define HNB_GAMMA_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Marsaglia and Tsang's first candidate of block i (i < n), where it needs nothing more than
+/// the block: the ziggurat's normal deviate accepted at its first try and the candidate accepted
+/// by the squeeze. Block i is the words blocks[4i], ..., blocks[4i + 3]; d[i] and c[i] its
+/// gamma's constants; ratio and width the ziggurat's tables (NormalZiggurat.ratio and .x,
+/// `layers` = 128 rows). Sets accepted[i] to 1 and gamma[i] to the candidate d[i]·v when both
+/// tests pass; otherwise accepted[i] = 0 and gamma[i] is left unspecified (the caller then
+/// takes the whole candidate from the block, which may draw more of its stream).
+void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const double *c, const double *ratio,
+                                const double *width, size_t n, double *gamma, unsigned char *accepted);
+
+#endif
