@@ -1,10 +1,16 @@
-// The gamma sampler's first candidates in bulk: the path of Distribution.gammaCandidate
-// (Sources/HighNeedsCore/Uncertainty/Distribution.swift) that needs nothing but its block,
-// four blocks at a time in AVX2 registers when the processor has AVX2 (hnb_simd_level), one at a
-// time otherwise. Each lane does the Swift code's operations in its order, never fused
-// (FP_CONTRACT off; neither variant is compiled for FMA), and the conversions of 32-bit words to
-// doubles are exact: the two paths and the Swift code give the same candidates, bit for bit.
+// The gamma sampler in bulk (Sources/HighNeedsCore/Uncertainty/Distribution.swift), four blocks
+// at a time in AVX2 registers when the processor has AVX2 (hnb_simd_level), one at a time
+// otherwise, the same numbers either way:
+// - first candidates: the path of Distribution.gammaCandidate that needs nothing but its block.
+//   Each lane does the Swift code's operations in its order, never fused (FP_CONTRACT off), and
+//   the conversions of words to doubles are exact.
+// - boosts below shape 1: exp(log(u) · (1/shape)). Plain code calls libm's exp and log, as the
+//   Swift code does. The AVX2 path (with FMA) does glibc's own steps for both, four lanes at a
+//   time: its tables and coefficients (exp_log_tables.h) and its fused operations where glibc's
+//   x86-64 FMA build fuses them, in its order; lanes of a logarithm near 1 (outside glibc's main
+//   path) call libm. GammaKernelTests checks both against libm bit for bit.
 #include "CKernels.h"
+#include "exp_log_tables.h"
 
 #include <math.h>
 
@@ -93,6 +99,158 @@ HNB_AVX2 static void first_candidates_avx2(const uint32_t *blocks, const double 
   first_candidates_plain(blocks, d, c, ratio, width, n, i, gamma, accepted);
 }
 #endif
+
+// RandomStream.unit(w2, w3): (⌊w2 · 2^21 + w3 / 2^11⌋ + 0.5) / 2^53.
+static inline double boost_uniform(const uint32_t *w) {
+  uint64_t bits = ((uint64_t)w[2] << 21) ^ ((uint64_t)w[3] >> 11);
+  return ((double)bits + 0.5) / 9007199254740992.0;
+}
+
+static void boosts_plain(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
+                         size_t start, double *boost) {
+  for (size_t j = start; j < n; j++) {
+    boost[index[j]] = exp(log(boost_uniform(blocks + 4 * (size_t)index[j])) * inverse_shape[j]);
+  }
+}
+
+#ifdef HNB_X86
+#define HNB_AVX2_FMA __attribute__((target("avx2,fma")))
+
+// glibc's log (e_log.c) on its main path, four lanes: x positive, normal, not within
+// [1 − 2⁻⁴, 1 + 0x1.09p−4). *outside gets the lanes that are not (all bits set).
+HNB_AVX2_FMA static inline __m256d log_main(__m256d x, __m256i *outside) {
+  const __m256i ix = _mm256_castpd_si256(x);
+  // Near 1: 0 ≤ ix − asuint64(0.9375) < 0x3090000000000 (glibc's test, unsigned, as two signed).
+  const __m256i near = _mm256_sub_epi64(ix, _mm256_set1_epi64x(0x3FEE000000000000LL));
+  __m256i out = _mm256_andnot_si256(_mm256_cmpgt_epi64(_mm256_setzero_si256(), near),
+                                    _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3090000000000LL), near));
+  // Not a positive normal finite number.
+  out = _mm256_or_si256(out, _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x0010000000000000LL), ix));
+  out = _mm256_or_si256(out, _mm256_cmpgt_epi64(ix, _mm256_set1_epi64x(0x7FEFFFFFFFFFFFFFLL)));
+  *outside = out;
+  const __m256i tmp = _mm256_sub_epi64(ix, _mm256_set1_epi64x(0x3FE6000000000000LL));
+  const __m256i i = _mm256_and_si256(_mm256_srli_epi64(tmp, 45), _mm256_set1_epi64x(127));
+  // k = tmp >> 52 (arithmetic): the top 12 bits, sign-extended; as a double, exactly.
+  const __m256i k = _mm256_sub_epi64(_mm256_xor_si256(_mm256_srli_epi64(tmp, 52), _mm256_set1_epi64x(0x800)),
+                                     _mm256_set1_epi64x(0x800));
+  const __m256d kd = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(k, _mm256_set1_epi64x(0x4338000000000000LL))),
+                                   _mm256_set1_pd(0x1.8p52));
+  const __m256i iz = _mm256_sub_epi64(ix, _mm256_and_si256(tmp, _mm256_set1_epi64x((long long)0xFFF0000000000000ULL)));
+  const __m256i twice = _mm256_slli_epi64(i, 1);
+  const __m256d invc = _mm256_i64gather_pd(hnb_log_table, twice, 8);
+  const __m256d logc = _mm256_i64gather_pd(hnb_log_table + 1, twice, 8);
+  const __m256d r = _mm256_fmadd_pd(_mm256_castsi256_pd(iz), invc, _mm256_set1_pd(-1.0));
+  const __m256d w = _mm256_fmadd_pd(kd, _mm256_set1_pd(LOG_LN2_HI), logc);
+  const __m256d p12 = _mm256_fmadd_pd(r, _mm256_set1_pd(LOG_A2), _mm256_set1_pd(LOG_A1));
+  const __m256d hi = _mm256_add_pd(w, r);
+  const __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d lo = _mm256_add_pd(_mm256_sub_pd(w, hi), r);
+  lo = _mm256_fmadd_pd(kd, _mm256_set1_pd(LOG_LN2_LO), lo);
+  const __m256d r3 = _mm256_mul_pd(r, r2);
+  const __m256d p34 = _mm256_fmadd_pd(r, _mm256_set1_pd(LOG_A4), _mm256_set1_pd(LOG_A3));
+  lo = _mm256_fmadd_pd(r2, _mm256_set1_pd(LOG_A0), lo);
+  const __m256d p = _mm256_fmadd_pd(p34, r2, p12);
+  return _mm256_add_pd(_mm256_fmadd_pd(r3, p, lo), hi);
+}
+
+// glibc's exp (e_exp.c) of x ≤ 0, four lanes: 1 + x below 2⁻⁵⁴ in magnitude, the main path below
+// 512, its special case for results near and in the subnormal range below 1024 (where glibc's
+// build fuses nothing), and 0 beyond. *outside gets the lanes of other x (positive beyond 2⁻⁵⁴,
+// or NaN).
+HNB_AVX2_FMA static inline __m256d exp_nonpositive(__m256d x, __m256i *outside) {
+  const __m256i ix = _mm256_castpd_si256(x);
+  const __m256i abstop = _mm256_and_si256(_mm256_srli_epi64(ix, 52), _mm256_set1_epi64x(0x7FF));
+  const __m256i tiny = _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3C9), abstop);
+  const __m256i special = _mm256_cmpeq_epi64(abstop, _mm256_set1_epi64x(0x408));
+  const __m256i huge = _mm256_cmpgt_epi64(abstop, _mm256_set1_epi64x(0x408));
+  // Positive (sign bit clear) and not tiny, or NaN: libm's.
+  const __m256i positive = _mm256_cmpgt_epi64(ix, _mm256_setzero_si256());
+  const __m256i nan = _mm256_castpd_si256(_mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+  *outside = _mm256_or_si256(_mm256_andnot_si256(tiny, positive), nan);
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d shift = _mm256_set1_pd(EXP_SHIFT);
+  __m256d kd = _mm256_fmadd_pd(x, _mm256_set1_pd(EXP_INV_LN2_N), shift);
+  const __m256i ki = _mm256_castpd_si256(kd);
+  kd = _mm256_sub_pd(kd, shift);
+  __m256d r = _mm256_fmadd_pd(kd, _mm256_set1_pd(EXP_NEG_LN2_HI_N), x);
+  r = _mm256_fmadd_pd(kd, _mm256_set1_pd(EXP_NEG_LN2_LO_N), r);
+  const __m256i idx = _mm256_slli_epi64(_mm256_and_si256(ki, _mm256_set1_epi64x(127)), 1);
+  const __m256i top = _mm256_slli_epi64(ki, 45);
+  const __m256d p23 = _mm256_fmadd_pd(r, _mm256_set1_pd(EXP_C3), _mm256_set1_pd(EXP_C2));
+  const __m256d tail = _mm256_castsi256_pd(_mm256_i64gather_epi64((const long long *)hnb_exp_table, idx, 8));
+  const __m256d tr = _mm256_add_pd(r, tail);
+  const __m256i sbits =
+      _mm256_add_epi64(_mm256_i64gather_epi64((const long long *)hnb_exp_table + 1, idx, 8), top);
+  const __m256d r2 = _mm256_mul_pd(r, r);
+  const __m256d p45 = _mm256_fmadd_pd(r, _mm256_set1_pd(EXP_C5), _mm256_set1_pd(EXP_C4));
+  const __m256d t = _mm256_fmadd_pd(p23, r2, tr);
+  const __m256d r4 = _mm256_mul_pd(r2, r2);
+  const __m256d tmp = _mm256_fmadd_pd(r4, p45, t);
+  const __m256d scale = _mm256_castsi256_pd(sbits);
+  const __m256d main = _mm256_fmadd_pd(scale, tmp, scale);
+  // The special case (k < 0): the scale 2^1022 higher, y = scale + scale · tmp unfused; below 1,
+  // y rounded to its final precision before it is scaled back into the subnormal range.
+  const __m256d raised = _mm256_castsi256_pd(_mm256_add_epi64(sbits, _mm256_set1_epi64x(0x3FE0000000000000LL)));
+  const __m256d st = _mm256_mul_pd(tmp, raised);
+  const __m256d y = _mm256_add_pd(raised, st);
+  const __m256d hi = _mm256_add_pd(y, one);
+  const __m256d lo = _mm256_add_pd(_mm256_sub_pd(raised, y), st);
+  const __m256d rounded =
+      _mm256_sub_pd(_mm256_add_pd(_mm256_add_pd(_mm256_add_pd(_mm256_sub_pd(one, hi), y), lo), hi), one);
+  // (+0 for −0: glibc's guard against a negative zero; a no-op when rounding to nearest.)
+  const __m256d below = _mm256_cmp_pd(y, one, _CMP_LT_OQ);
+  const __m256d small = _mm256_blendv_pd(y, _mm256_add_pd(rounded, _mm256_setzero_pd()), below);
+  const __m256d subnormal = _mm256_mul_pd(small, _mm256_set1_pd(0x1p-1022));
+  __m256d result = _mm256_blendv_pd(main, subnormal, _mm256_castsi256_pd(special));
+  result = _mm256_blendv_pd(result, _mm256_setzero_pd(), _mm256_castsi256_pd(huge));
+  return _mm256_blendv_pd(result, _mm256_add_pd(one, x), _mm256_castsi256_pd(tiny));
+}
+
+HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *index, const double *inverse_shape,
+                                     size_t n, double *boost) {
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    // Words 2 and 3 of the four blocks, as RandomStream.unit(w2, w3): the 53 bits as a double,
+    // exactly (their top 21 and low 32 bits each exact as 2^52 + bits less 2^52, and the sum of
+    // the two exact below 2^53); then + 0.5 rounds as the scalar does.
+    const __m128i at = _mm_slli_epi32(_mm_loadu_si128((const __m128i *)(index + j)), 2);
+    const __m256i w2 = _mm256_cvtepu32_epi64(_mm_i32gather_epi32((const int *)(blocks + 2), at, 4));
+    const __m256i w3 = _mm256_cvtepu32_epi64(_mm_i32gather_epi32((const int *)(blocks + 3), at, 4));
+    const __m256i bits = _mm256_xor_si256(_mm256_slli_epi64(w2, 21), _mm256_srli_epi64(w3, 11));
+    const __m256i exponent = _mm256_set1_epi64x(0x4330000000000000LL);
+    const __m256d two52 = _mm256_set1_pd(0x1p52);
+    const __m256d high = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 32), exponent)), two52);
+    const __m256d low = _mm256_sub_pd(
+        _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi64x(0xFFFFFFFFLL)), exponent)), two52);
+    const __m256d whole = _mm256_add_pd(_mm256_mul_pd(high, _mm256_set1_pd(0x1p32)), low);
+    const __m256d u = _mm256_mul_pd(_mm256_add_pd(whole, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1p-53));
+    __m256i logOutside, expOutside;
+    const __m256d x = _mm256_mul_pd(log_main(u, &logOutside), _mm256_loadu_pd(inverse_shape + j));
+    double values[4];
+    _mm256_storeu_pd(values, exp_nonpositive(x, &expOutside));
+    const int outside = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(logOutside, expOutside)));
+    for (int lane = 0; lane < 4; lane++) {
+      if (outside & (1 << lane)) {
+        boosts_plain(blocks, index, inverse_shape, j + (size_t)lane + 1, j + (size_t)lane, boost);
+      } else {
+        boost[index[j + (size_t)lane]] = values[lane];
+      }
+    }
+  }
+  boosts_plain(blocks, index, inverse_shape, n, j, boost);
+}
+#endif
+
+void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
+                      double *boost) {
+#ifdef HNB_X86
+  if (hnb_simd_level() == 2 && __builtin_cpu_supports("fma")) {
+    boosts_avx2(blocks, index, inverse_shape, n, boost);
+    return;
+  }
+#endif
+  boosts_plain(blocks, index, inverse_shape, n, 0, boost);
+}
 
 void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const double *c, const double *ratio,
                                 const double *width, size_t n, double *gamma, unsigned char *accepted) {

@@ -309,20 +309,30 @@ struct GammaConstants: Sendable {
   var d: [Double] = []
   var c: [Double] = []
 
+  /// The gammas below shape 1 (boosted), in order: their positions, and their `1 / shape`.
+  var boosted: [Int32] = []
+  var boostedInverseShapes: [Double] = []
+
   /// The constants of gammas of shapes `shapes`.
   init(shapes: [Double]) {
     self.shapes = shapes
     inverseShapes = shapes.map { 1 / $0 }
-    for shape in shapes {
+    for (k, shape) in shapes.enumerated() {
       let (d, c) = Distribution.marsagliaTsang(shape < 1 ? shape + 1 : shape)
       self.d.append(d)
       self.c.append(c)
+      if shape < 1 {
+        boosted.append(Int32(k))
+        boostedInverseShapes.append(inverseShapes[k])
+      }
     }
   }
 
   /// The constants of every plan's gammas in turn.
   init(concatenating parts: [GammaConstants]) {
     for part in parts {
+      boosted += part.boosted.map { $0 + Int32(shapes.count) }
+      boostedInverseShapes += part.boostedInverseShapes
       shapes += part.shapes
       inverseShapes += part.inverseShapes
       d += part.d
@@ -331,32 +341,39 @@ struct GammaConstants: Sendable {
   }
 
   /// Calls `body` with these gammas' first candidates from `blocks` (one block each, in order):
-  /// the candidates the ziggurat's and the squeeze's first tries accept, computed together.
+  /// the candidates the ziggurat's and the squeeze's first tries accept, and the boosts below
+  /// shape 1 (`exp(log(u) · (1/shape))`, `u` the block's spare uniform), computed together.
   func withFirstCandidates<R>(
     blocks: UnsafeBufferPointer<RandomStream.Block>, _ body: (FirstCandidates) -> R
   ) -> R {
     precondition(blocks.count == shapes.count, "one block for each gamma")
     let n = shapes.count
-    return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, n)) { candidates in
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, 2 * n)) { buffer in
       withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n)) { accepted in
         shapes.withUnsafeBufferPointer { shapes in
-          inverseShapes.withUnsafeBufferPointer { inverseShapes in
-            d.withUnsafeBufferPointer { d in
-              c.withUnsafeBufferPointer { c in
-                NormalZiggurat.standard.ratio.withUnsafeBufferPointer { ratio in
-                  NormalZiggurat.standard.x.withUnsafeBufferPointer { width in
-                    if let words = UnsafeRawPointer(blocks.baseAddress)?.assumingMemoryBound(to: UInt32.self),
-                      let d = d.baseAddress, let c = c.baseAddress, let ratio = ratio.baseAddress,
-                      let width = width.baseAddress, let out = candidates.baseAddress,
-                      let flags = accepted.baseAddress
-                    {
-                      hnb_gamma_first_candidates(words, d, c, ratio, width, n, out, flags)
+          d.withUnsafeBufferPointer { d in
+            c.withUnsafeBufferPointer { c in
+              boosted.withUnsafeBufferPointer { boosted in
+                boostedInverseShapes.withUnsafeBufferPointer { boostedInverseShapes in
+                  NormalZiggurat.standard.ratio.withUnsafeBufferPointer { ratio in
+                    NormalZiggurat.standard.x.withUnsafeBufferPointer { width in
+                      let candidates = buffer.baseAddress
+                      let boosts = candidates?.advanced(by: n)
+                      if let words = UnsafeRawPointer(blocks.baseAddress)?.assumingMemoryBound(to: UInt32.self),
+                        let d = d.baseAddress, let c = c.baseAddress, let ratio = ratio.baseAddress,
+                        let width = width.baseAddress, let candidates, let boosts, let flags = accepted.baseAddress
+                      {
+                        hnb_gamma_first_candidates(words, d, c, ratio, width, n, candidates, flags)
+                        if let boosted = boosted.baseAddress, let inverse = boostedInverseShapes.baseAddress {
+                          hnb_gamma_boosts(words, boosted, inverse, boostedInverseShapes.count, boosts)
+                        }
+                      }
+                      return body(
+                        FirstCandidates(
+                          shapes: shapes.baseAddress, d: d.baseAddress, c: c.baseAddress,
+                          candidates: UnsafePointer(candidates), accepted: UnsafePointer(accepted.baseAddress),
+                          boosts: UnsafePointer(boosts)))
                     }
-                    return body(
-                      FirstCandidates(
-                        shapes: shapes.baseAddress, inverseShapes: inverseShapes.baseAddress, d: d.baseAddress,
-                        c: c.baseAddress, candidates: UnsafePointer(candidates.baseAddress),
-                        accepted: UnsafePointer(accepted.baseAddress)))
                   }
                 }
               }
@@ -372,18 +389,19 @@ struct GammaConstants: Sendable {
 /// `GammaConstants.withFirstCandidates`); `advanced(by:)` gives the gammas from the `k`-th on.
 struct FirstCandidates {
   let shapes: UnsafePointer<Double>?
-  let inverseShapes: UnsafePointer<Double>?
   let d: UnsafePointer<Double>?
   let c: UnsafePointer<Double>?
   /// `candidates[k]`: gamma `k`'s first candidate when `accepted[k]` is 1.
   let candidates: UnsafePointer<Double>?
   let accepted: UnsafePointer<UInt8>?
+  /// `boosts[k]`: gamma `k`'s boost, when its shape is below 1.
+  let boosts: UnsafePointer<Double>?
 
   /// The gammas from the `k`-th on.
   func advanced(by k: Int) -> FirstCandidates {
     FirstCandidates(
-      shapes: shapes?.advanced(by: k), inverseShapes: inverseShapes?.advanced(by: k), d: d?.advanced(by: k),
-      c: c?.advanced(by: k), candidates: candidates?.advanced(by: k), accepted: accepted?.advanced(by: k))
+      shapes: shapes?.advanced(by: k), d: d?.advanced(by: k), c: c?.advanced(by: k),
+      candidates: candidates?.advanced(by: k), accepted: accepted?.advanced(by: k), boosts: boosts?.advanced(by: k))
   }
 
   /// A Dirichlet draw of the first `shares.count` gammas, from their first blocks `blocks`,
@@ -391,14 +409,13 @@ struct FirstCandidates {
   ///
   /// Gamma `k` is its first candidate when that was accepted; otherwise its whole candidate
   /// from block `k` (`Distribution.gammaCandidate`, which may read `stream`) and fresh
-  /// candidates from `stream` until one is accepted; below shape 1, times the boost
-  /// `u^(1/shape)` (computed as `exp(log(u) · (1/shape))`), `u` the block's spare uniform.
+  /// candidates from `stream` until one is accepted; below shape 1, times its boost.
   func dirichlet(
     shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<RandomStream.Block>,
     _ stream: inout RandomStream
   ) {
     let count = shares.count
-    guard count > 0, let shapes, let inverseShapes, let d, let c, let candidates, let accepted else { return }
+    guard count > 0, let shapes, let d, let c, let candidates, let accepted, let boosts else { return }
     var total = 0.0
     for k in 0..<count {
       let w = blocks[k]
@@ -406,7 +423,7 @@ struct FirstCandidates {
         accepted[k] == 1
         ? candidates[k]
         : Distribution.gammaCandidate(d: d[k], c: c[k], w, &stream) ?? Distribution.gamma(d: d[k], c: c[k], &stream)
-      if shapes[k] < 1 { g *= exp(log(Distribution.boostUniform(w)) * inverseShapes[k]) }
+      if shapes[k] < 1 { g *= boosts[k] }
       shares[k] = g
       total += g
     }

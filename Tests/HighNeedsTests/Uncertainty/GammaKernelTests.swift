@@ -64,3 +64,46 @@ struct GammaKernelTests {
     #expect(accepted > 5 * refused && refused > 100)
   }
 }
+
+/// The boosts of gammas below shape 1 (`hnb_gamma_boosts`), in AVX2 with FMA and in plain code,
+/// are `exp(log(u) · (1/shape))` as libm computes them, bit for bit: on random blocks (logarithms
+/// near 1 and far from it, exponents within ±512 and beyond) and at the ends of the uniform.
+struct GammaBoostTests {
+  @Test func boostsAreLibmsExpOfLogBitForBit() {
+    var random = SplitMix64(seed: 43)
+    var checked = 0
+    for level in [0, 2] {
+      VectorKernels.level = level
+      for n in [1, 3, 4, 5, 8, 9, 100_000] {
+        var blocks: [RandomStream.Block] = (0..<n).map { _ in
+          (
+            UInt32.random(in: .min ... .max, using: &random), UInt32.random(in: .min ... .max, using: &random),
+            UInt32.random(in: .min ... .max, using: &random), UInt32.random(in: .min ... .max, using: &random)
+          )
+        }
+        // The uniform's ends: its least and greatest 53 bits, and the uniform 1 − 2⁻⁵⁴ → 1.
+        if n > 8 {
+          blocks[0].2 = 0
+          blocks[0].3 = 0
+          blocks[1].2 = .max
+          blocks[1].3 = .max
+        }
+        // Every other block boosted, shapes from 10⁻⁵ to 1.
+        let index = (0..<n).filter { $0 % 2 == 0 || n < 10 }.map { Int32($0) }
+        let inverse = index.map { _ in 1 / pow(10, Double.random(in: -5...0, using: &random)) }
+        var boosts = [Double](repeating: .nan, count: n)
+        blocks.withUnsafeBufferPointer { blocks in
+          let words = UnsafeRawPointer(blocks.baseAddress!).assumingMemoryBound(to: UInt32.self)
+          hnb_gamma_boosts(words, index, inverse, index.count, &boosts)
+        }
+        for (j, k) in index.enumerated() {
+          let expected = exp(log(Distribution.boostUniform(blocks[Int(k)])) * inverse[j])
+          #expect(boosts[Int(k)].bitPattern == expected.bitPattern, "level \(level), n \(n), block \(k)")
+          checked += 1
+        }
+      }
+    }
+    VectorKernels.level = 2
+    #expect(checked > 100_000)
+  }
+}
