@@ -21,6 +21,17 @@
 #define LOG_A2 -0x1.fffffffeb4590p-3
 #define LOG_A3 0x1.999b324f10111p-3
 #define LOG_A4 -0x1.55575e506c89fp-3
+#define LOG_B0 -0x1.0000000000000p-1
+#define LOG_B1 0x1.5555555555577p-2
+#define LOG_B2 -0x1.ffffffffffdcbp-3
+#define LOG_B3 0x1.999999995dd0cp-3
+#define LOG_B4 -0x1.55555556745a7p-3
+#define LOG_B5 0x1.24924a344de30p-3
+#define LOG_B6 -0x1.fffffa4423d65p-4
+#define LOG_B7 0x1.c7184282ad6cap-4
+#define LOG_B8 -0x1.999eb43b068ffp-4
+#define LOG_B9 0x1.78182f7afd085p-4
+#define LOG_B10 -0x1.5521375d145cdp-4
 
 // exp: for i < 128, [2i] the tail of 2^(i/128), [2i + 1] its bits less i << 45.
 static const uint64_t hnb_exp_table[256] = {

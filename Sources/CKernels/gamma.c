@@ -7,8 +7,8 @@
 // - boosts below shape 1: exp(log(u) · (1/shape)). Plain code calls libm's exp and log, as the
 //   Swift code does. The AVX2 path (with FMA) does glibc's own steps for both, four lanes at a
 //   time: its tables and coefficients (exp_log_tables.h) and its fused operations where glibc's
-//   x86-64 FMA build fuses them, in its order; lanes of a logarithm near 1 (outside glibc's main
-//   path) call libm. GammaKernelTests checks both against libm bit for bit.
+//   x86-64 FMA build fuses them, in its order (exp of x ≤ 0 and log of positive normal x, the
+//   only arguments here: a lane of any other calls libm). GammaKernelTests checks both against libm bit for bit.
 #include "CKernels.h"
 #include "exp_log_tables.h"
 
@@ -109,25 +109,51 @@ static inline double boost_uniform(const uint32_t *w) {
 static void boosts_plain(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                          size_t start, double *boost) {
   for (size_t j = start; j < n; j++) {
-    boost[index[j]] = exp(log(boost_uniform(blocks + 4 * (size_t)index[j])) * inverse_shape[j]);
+    boost[j] = exp(log(boost_uniform(blocks + 4 * (size_t)index[j])) * inverse_shape[j]);
   }
 }
 
 #ifdef HNB_X86
 #define HNB_AVX2_FMA __attribute__((target("avx2,fma")))
 
-// glibc's log (e_log.c) on its main path, four lanes: x positive, normal, not within
-// [1 − 2⁻⁴, 1 + 0x1.09p−4). *outside gets the lanes that are not (all bits set).
-HNB_AVX2_FMA static inline __m256d log_main(__m256d x, __m256i *outside) {
+// glibc's log (e_log.c) near 1, four lanes: x within [1 − 2⁻⁴, 1 + 0x1.09p−4), 0 at 1.
+HNB_AVX2_FMA static inline __m256d log_near_one(__m256d x) {
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d r = _mm256_sub_pd(x, one);
+  const __m256d r2 = _mm256_mul_pd(r, r);
+  const __m256d r3 = _mm256_mul_pd(r, r2);
+  const __m256d p123 =
+      _mm256_fmadd_pd(r2, _mm256_set1_pd(LOG_B3), _mm256_fmadd_pd(r, _mm256_set1_pd(LOG_B2), _mm256_set1_pd(LOG_B1)));
+  const __m256d p456 =
+      _mm256_fmadd_pd(r2, _mm256_set1_pd(LOG_B6), _mm256_fmadd_pd(r, _mm256_set1_pd(LOG_B5), _mm256_set1_pd(LOG_B4)));
+  __m256d p = _mm256_fmadd_pd(r2, _mm256_set1_pd(LOG_B9), _mm256_fmadd_pd(r, _mm256_set1_pd(LOG_B8), _mm256_set1_pd(LOG_B7)));
+  p = _mm256_fmadd_pd(r3, _mm256_set1_pd(LOG_B10), p);
+  p = _mm256_fmadd_pd(p, r3, p456);
+  p = _mm256_fmadd_pd(p, r3, p123);
+  // r split into rhi (its top 26 bits) and rlo: r · 2^27 is exact, so fused or not alike.
+  const __m256d scale = _mm256_set1_pd(0x1p27);
+  const __m256d rhi = _mm256_fnmadd_pd(scale, r, _mm256_fmadd_pd(r, scale, r));
+  const __m256d rlo = _mm256_sub_pd(r, rhi);
+  const __m256d b0 = _mm256_set1_pd(LOG_B0);
+  const __m256d rhi2 = _mm256_mul_pd(rhi, rhi);
+  const __m256d hi = _mm256_fmadd_pd(rhi2, b0, r);
+  __m256d lo = _mm256_fmadd_pd(rhi2, b0, _mm256_sub_pd(r, hi));
+  lo = _mm256_fmadd_pd(_mm256_mul_pd(b0, rlo), _mm256_add_pd(r, rhi), lo);
+  const __m256d y = _mm256_add_pd(hi, _mm256_fmadd_pd(p, r3, lo));
+  return _mm256_blendv_pd(y, _mm256_setzero_pd(), _mm256_cmp_pd(x, one, _CMP_EQ_OQ));
+}
+
+// glibc's log (e_log.c) of positive normal x, four lanes: its main path, and its path near 1
+// when a lane needs it. *outside gets the lanes of other x (all bits set).
+HNB_AVX2_FMA static inline __m256d log_positive(__m256d x, __m256i *outside) {
   const __m256i ix = _mm256_castpd_si256(x);
   // Near 1: 0 ≤ ix − asuint64(0.9375) < 0x3090000000000 (glibc's test, unsigned, as two signed).
-  const __m256i near = _mm256_sub_epi64(ix, _mm256_set1_epi64x(0x3FEE000000000000LL));
-  __m256i out = _mm256_andnot_si256(_mm256_cmpgt_epi64(_mm256_setzero_si256(), near),
-                                    _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3090000000000LL), near));
+  const __m256i offset = _mm256_sub_epi64(ix, _mm256_set1_epi64x(0x3FEE000000000000LL));
+  const __m256i near = _mm256_andnot_si256(_mm256_cmpgt_epi64(_mm256_setzero_si256(), offset),
+                                           _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3090000000000LL), offset));
   // Not a positive normal finite number.
-  out = _mm256_or_si256(out, _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x0010000000000000LL), ix));
-  out = _mm256_or_si256(out, _mm256_cmpgt_epi64(ix, _mm256_set1_epi64x(0x7FEFFFFFFFFFFFFFLL)));
-  *outside = out;
+  *outside = _mm256_or_si256(_mm256_cmpgt_epi64(_mm256_set1_epi64x(0x0010000000000000LL), ix),
+                             _mm256_cmpgt_epi64(ix, _mm256_set1_epi64x(0x7FEFFFFFFFFFFFFFLL)));
   const __m256i tmp = _mm256_sub_epi64(ix, _mm256_set1_epi64x(0x3FE6000000000000LL));
   const __m256i i = _mm256_and_si256(_mm256_srli_epi64(tmp, 45), _mm256_set1_epi64x(127));
   // k = tmp >> 52 (arithmetic): the top 12 bits, sign-extended; as a double, exactly.
@@ -150,7 +176,9 @@ HNB_AVX2_FMA static inline __m256d log_main(__m256d x, __m256i *outside) {
   const __m256d p34 = _mm256_fmadd_pd(r, _mm256_set1_pd(LOG_A4), _mm256_set1_pd(LOG_A3));
   lo = _mm256_fmadd_pd(r2, _mm256_set1_pd(LOG_A0), lo);
   const __m256d p = _mm256_fmadd_pd(p34, r2, p12);
-  return _mm256_add_pd(_mm256_fmadd_pd(r3, p, lo), hi);
+  const __m256d y = _mm256_add_pd(_mm256_fmadd_pd(r3, p, lo), hi);
+  if (_mm256_testz_si256(near, near)) return y;
+  return _mm256_blendv_pd(y, log_near_one(x), _mm256_castsi256_pd(near));
 }
 
 // glibc's exp (e_exp.c) of x ≤ 0, four lanes: 1 + x below 2⁻⁵⁴ in magnitude, the main path below
@@ -225,16 +253,11 @@ HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *inde
     const __m256d whole = _mm256_add_pd(_mm256_mul_pd(high, _mm256_set1_pd(0x1p32)), low);
     const __m256d u = _mm256_mul_pd(_mm256_add_pd(whole, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1p-53));
     __m256i logOutside, expOutside;
-    const __m256d x = _mm256_mul_pd(log_main(u, &logOutside), _mm256_loadu_pd(inverse_shape + j));
-    double values[4];
-    _mm256_storeu_pd(values, exp_nonpositive(x, &expOutside));
+    const __m256d x = _mm256_mul_pd(log_positive(u, &logOutside), _mm256_loadu_pd(inverse_shape + j));
+    _mm256_storeu_pd(boost + j, exp_nonpositive(x, &expOutside));
     const int outside = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(logOutside, expOutside)));
-    for (int lane = 0; lane < 4; lane++) {
-      if (outside & (1 << lane)) {
-        boosts_plain(blocks, index, inverse_shape, j + (size_t)lane + 1, j + (size_t)lane, boost);
-      } else {
-        boost[index[j + (size_t)lane]] = values[lane];
-      }
+    for (int lane = 0; outside && lane < 4; lane++) {
+      if (outside & (1 << lane)) boosts_plain(blocks, index, inverse_shape, j + (size_t)lane + 1, j + (size_t)lane, boost);
     }
   }
   boosts_plain(blocks, index, inverse_shape, n, j, boost);

@@ -35,6 +35,7 @@ def doubles(offset, n):
 exp_head = doubles(EXP_DATA_OFFSET, 8)
 exp_table = words(EXP_DATA_OFFSET + 0x70, 256)
 log_head = doubles(LOG_DATA_OFFSET, 7)
+log_near_one = doubles(LOG_DATA_OFFSET + 0x38, 11)
 log_table = doubles(LOG_DATA_OFFSET + 0x90, 256)
 
 # Known values (optimized-routines' exp_data.c and log_data.c): N / ln 2 with N = 128, the
@@ -44,6 +45,7 @@ assert exp_head[7] == 1.5 * 2**52
 assert exp_table[0] == 0 and exp_table[1] == 0x3FF0000000000000
 assert log_head[0].hex() == "0x1.62e42fefa3800p-1", log_head[0].hex()
 assert abs(log_table[0] * 2 ** -0.5 - 1) < 0.1  # invc near 1/√2 at the table's start
+assert log_near_one[0] == -0.5  # B[0] of the polynomial near 1
 
 out = sys.stdout
 out.write("// Written by scripts/kernels/dump_libm_tables.py: do not edit.\n")
@@ -55,6 +57,8 @@ for name, value in zip(names, exp_head):
     out.write("#define %s %s\n" % (name, value.hex()))
 for name, value in zip(["LOG_LN2_HI", "LOG_LN2_LO", "LOG_A0", "LOG_A1", "LOG_A2", "LOG_A3", "LOG_A4"], log_head):
     out.write("#define %s %s\n" % (name, value.hex()))
+for i, value in enumerate(log_near_one):
+    out.write("#define LOG_B%d %s\n" % (i, value.hex()))
 out.write("\n// exp: for i < 128, [2i] the tail of 2^(i/128), [2i + 1] its bits less i << 45.\n")
 out.write("static const uint64_t hnb_exp_table[256] = {\n")
 for i in range(0, 256, 4):

@@ -17,9 +17,9 @@
 void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const double *c, const double *ratio,
                                 const double *width, size_t n, double *gamma, unsigned char *accepted);
 
-/// The boosts of gammas below shape 1: boost[index[j]] = exp(log(u_j) · inverse_shape[j]) for
-/// j < n, u_j = RandomStream.unit(w2, w3) of words 2 and 3 of block index[j]; glibc's exp and
-/// log, bit for bit (gamma.c).
+/// The boosts of gammas below shape 1: boost[j] = exp(log(u_j) · inverse_shape[j]) for j < n,
+/// u_j = RandomStream.unit(w2, w3) of words 2 and 3 of block index[j]; libm's exp and log, bit
+/// for bit (gamma.c).
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost);
 

@@ -358,7 +358,7 @@ struct GammaConstants: Sendable {
                   NormalZiggurat.standard.ratio.withUnsafeBufferPointer { ratio in
                     NormalZiggurat.standard.x.withUnsafeBufferPointer { width in
                       let candidates = buffer.baseAddress
-                      let boosts = candidates?.advanced(by: n)
+                      let boosts = candidates?.advanced(by: n)  // the first boosted.count
                       if let words = UnsafeRawPointer(blocks.baseAddress)?.assumingMemoryBound(to: UInt32.self),
                         let d = d.baseAddress, let c = c.baseAddress, let ratio = ratio.baseAddress,
                         let width = width.baseAddress, let candidates, let boosts, let flags = accepted.baseAddress
@@ -394,14 +394,14 @@ struct FirstCandidates {
   /// `candidates[k]`: gamma `k`'s first candidate when `accepted[k]` is 1.
   let candidates: UnsafePointer<Double>?
   let accepted: UnsafePointer<UInt8>?
-  /// `boosts[k]`: gamma `k`'s boost, when its shape is below 1.
+  /// The boosts of the gammas below shape 1, in order.
   let boosts: UnsafePointer<Double>?
 
-  /// The gammas from the `k`-th on.
-  func advanced(by k: Int) -> FirstCandidates {
+  /// The gammas from the `k`-th on, whose boosts start at the `b`-th.
+  func advanced(by k: Int, boosts b: Int) -> FirstCandidates {
     FirstCandidates(
       shapes: shapes?.advanced(by: k), d: d?.advanced(by: k), c: c?.advanced(by: k),
-      candidates: candidates?.advanced(by: k), accepted: accepted?.advanced(by: k), boosts: boosts?.advanced(by: k))
+      candidates: candidates?.advanced(by: k), accepted: accepted?.advanced(by: k), boosts: boosts?.advanced(by: b))
   }
 
   /// A Dirichlet draw of the first `shares.count` gammas, from their first blocks `blocks`,
@@ -409,13 +409,16 @@ struct FirstCandidates {
   ///
   /// Gamma `k` is its first candidate when that was accepted; otherwise its whole candidate
   /// from block `k` (`Distribution.gammaCandidate`, which may read `stream`) and fresh
-  /// candidates from `stream` until one is accepted; below shape 1, times its boost.
+  /// candidates from `stream` until one is accepted; below shape 1, times its boost. Returns the
+  /// number of boosts used.
+  @discardableResult
   func dirichlet(
     shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<RandomStream.Block>,
     _ stream: inout RandomStream
-  ) {
+  ) -> Int {
     let count = shares.count
-    guard count > 0, let shapes, let d, let c, let candidates, let accepted, let boosts else { return }
+    guard count > 0, let shapes, let d, let c, let candidates, let accepted, let boosts else { return 0 }
+    var boosted = 0
     var total = 0.0
     for k in 0..<count {
       let w = blocks[k]
@@ -423,7 +426,10 @@ struct FirstCandidates {
         accepted[k] == 1
         ? candidates[k]
         : Distribution.gammaCandidate(d: d[k], c: c[k], w, &stream) ?? Distribution.gamma(d: d[k], c: c[k], &stream)
-      if shapes[k] < 1 { g *= boosts[k] }
+      if shapes[k] < 1 {
+        g *= boosts[boosted]
+        boosted += 1
+      }
       shares[k] = g
       total += g
     }
@@ -435,5 +441,6 @@ struct FirstCandidates {
       for k in 0..<count { sum += shapes[k] }
       for k in 0..<count { shares[k] = shapes[k] / sum }
     }
+    return boosted
   }
 }

@@ -285,6 +285,7 @@ struct DirichletSet: Sendable {
             counts.withUnsafeBufferPointer { counts in
               var offset = 0
               var first = 0
+              var boost = 0
               for i in counts.indices {
                 let count = counts[i]
                 guard count > 0 else { continue }
@@ -294,7 +295,7 @@ struct DirichletSet: Sendable {
                   continue
                 }
                 var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
-                gammas.advanced(by: first).dirichlet(
+                boost += gammas.advanced(by: first, boosts: boost).dirichlet(
                   shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
                   blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
                 offset += count

@@ -81,12 +81,15 @@ struct GammaBoostTests {
             UInt32.random(in: .min ... .max, using: &random), UInt32.random(in: .min ... .max, using: &random)
           )
         }
-        // The uniform's ends: its least and greatest 53 bits, and the uniform 1 − 2⁻⁵⁴ → 1.
+        // The uniform's ends: its least 53 bits (2⁻⁵⁴), its greatest (rounding to 1, whose
+        // logarithm is 0); and small uniforms (exponents of −512 to −1024 and beyond, results
+        // subnormal and 0).
         if n > 8 {
           blocks[0].2 = 0
           blocks[0].3 = 0
-          blocks[1].2 = .max
-          blocks[1].3 = .max
+          blocks[2].2 = .max
+          blocks[2].3 = .max
+          for k in stride(from: 6, to: n, by: 6) { blocks[k].2 >>= UInt32(k % 32) }
         }
         // Every other block boosted, shapes from 10⁻⁵ to 1.
         let index = (0..<n).filter { $0 % 2 == 0 || n < 10 }.map { Int32($0) }
@@ -98,7 +101,7 @@ struct GammaBoostTests {
         }
         for (j, k) in index.enumerated() {
           let expected = exp(log(Distribution.boostUniform(blocks[Int(k)])) * inverse[j])
-          #expect(boosts[Int(k)].bitPattern == expected.bitPattern, "level \(level), n \(n), block \(k)")
+          #expect(boosts[j].bitPattern == expected.bitPattern, "level \(level), n \(n), block \(k)")
           checked += 1
         }
       }
