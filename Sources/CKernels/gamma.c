@@ -1,14 +1,18 @@
 // The gamma sampler in bulk (Sources/HighNeedsCore/Uncertainty/Distribution.swift), four blocks
-// at a time in AVX2 registers when the processor has AVX2 (hnb_simd_level), one at a time
-// otherwise, the same numbers either way:
-// - first candidates: the path of Distribution.gammaCandidate that needs nothing but its block.
-//   Each lane does the Swift code's operations in its order, never fused (FP_CONTRACT off), and
-//   the conversions of words to doubles are exact.
-// - boosts below shape 1: exp(log(u) · (1/shape)). Plain code calls libm's exp and log, as the
-//   Swift code does. The AVX2 path (with FMA) does glibc's own steps for both, four lanes at a
-//   time: its tables and coefficients (exp_log_tables.h) and its fused operations where glibc's
-//   x86-64 FMA build fuses them, in its order (exp of x ≤ 0 and log of positive normal x, the
-//   only arguments here: a lane of any other calls libm). GammaKernelTests checks both against libm bit for bit.
+// at a time in AVX2 registers when the processor has AVX2 and FMA (hnb_simd_level), one at a
+// time otherwise, the same numbers either way:
+// - first candidates: Distribution.gammaCandidate where it needs nothing but its block (the
+//   ziggurat's and the squeeze's first tries). Each lane does the Swift code's operations in its
+//   order, never fused (FP_CONTRACT off; the intrinsics as written), and the conversions of
+//   words to doubles are exact. (The full test's two logarithms, in vector for every lane of
+//   the 37% of vectors with a lane that needs them, cost more than libm's for those lanes.)
+// - boosts below shape 1: exp(log(u) · (1/shape)).
+// Plain code calls libm's exp and log, as the Swift code does. The vector path does glibc's own
+// steps for both (glibc 2.28 and later: Szabolcs Nagy's methods), four lanes at a time: its
+// tables and coefficients (exp_log_tables.h) and its fused operations where glibc's x86-64 FMA
+// build fuses them, in its order, for the arguments met here (log of a positive normal number,
+// exp of one ≤ 0; a lane of any other calls libm). GammaKernelTests checks both paths against
+// libm, bit for bit.
 #include "CKernels.h"
 #include "exp_log_tables.h"
 
@@ -23,7 +27,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define HNB_X86 1
-#define HNB_AVX2 __attribute__((target("avx2")))
+#define HNB_AVX2_FMA __attribute__((target("avx2,fma")))
 #endif
 
 // The ziggurat's layers: a layer is the low 7 bits of word 3 (NormalZiggurat.layers = 128).
@@ -55,51 +59,6 @@ static void first_candidates_plain(const uint32_t *blocks, const double *d, cons
   }
 }
 
-#ifdef HNB_X86
-// The words `word` (0 to 3) of blocks i, i + 1, i + 2, i + 3 as exact doubles (a 32-bit word,
-// offset by 2^31 into the signed range, converted, and the offset added back: all exact).
-HNB_AVX2 static inline __m256d word_as_double(const uint32_t *blocks, __m128i stride, int word) {
-  __m128i w = _mm_i32gather_epi32((const int *)(blocks + word), stride, 4);
-  __m128i shifted = _mm_xor_si128(w, _mm_set1_epi32((int)0x80000000u));
-  return _mm256_add_pd(_mm256_cvtepi32_pd(shifted), _mm256_set1_pd(2147483648.0));
-}
-
-HNB_AVX2 static void first_candidates_avx2(const uint32_t *blocks, const double *d, const double *c,
-                                           const double *ratio, const double *width, size_t n, double *gamma,
-                                           unsigned char *accepted) {
-  const __m128i stride = _mm_setr_epi32(0, 4, 8, 12);
-  const __m256d half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(TWO_32), one = _mm256_set1_pd(1.0),
-                two = _mm256_set1_pd(2.0), zero = _mm256_setzero_pd(), squeeze = _mm256_set1_pd(SQUEEZE),
-                magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const uint32_t *w = blocks + 4 * i;
-    __m256d u = _mm256_sub_pd(
-        _mm256_mul_pd(two, _mm256_div_pd(_mm256_add_pd(word_as_double(w, stride, 0), half), scale)), one);
-    __m128i layer =
-        _mm_and_si128(_mm_i32gather_epi32((const int *)(w + 3), stride, 4), _mm_set1_epi32((int)LAYER_MASK));
-    __m256d r = _mm256_i32gather_pd(ratio, layer, 8);
-    __m256d x = _mm256_i32gather_pd(width, layer, 8);
-    __m256d ok = _mm256_cmp_pd(_mm256_and_pd(u, magnitude), r, _CMP_LT_OQ);
-    __m256d z = _mm256_mul_pd(u, x);
-    __m256d v0 = _mm256_add_pd(one, _mm256_mul_pd(_mm256_loadu_pd(c + i), z));
-    ok = _mm256_and_pd(ok, _mm256_cmp_pd(v0, zero, _CMP_GT_OQ));
-    __m256d v = _mm256_mul_pd(_mm256_mul_pd(v0, v0), v0);
-    __m256d uniform = _mm256_div_pd(_mm256_add_pd(word_as_double(w, stride, 1), half), scale);
-    __m256d z2 = _mm256_mul_pd(z, z);
-    __m256d bound = _mm256_sub_pd(one, _mm256_mul_pd(_mm256_mul_pd(squeeze, z2), z2));
-    ok = _mm256_and_pd(ok, _mm256_cmp_pd(uniform, bound, _CMP_LT_OQ));
-    _mm256_storeu_pd(gamma + i, _mm256_mul_pd(_mm256_loadu_pd(d + i), v));
-    int mask = _mm256_movemask_pd(ok);
-    accepted[i] = (unsigned char)(mask & 1);
-    accepted[i + 1] = (unsigned char)((mask >> 1) & 1);
-    accepted[i + 2] = (unsigned char)((mask >> 2) & 1);
-    accepted[i + 3] = (unsigned char)((mask >> 3) & 1);
-  }
-  first_candidates_plain(blocks, d, c, ratio, width, n, i, gamma, accepted);
-}
-#endif
-
 // RandomStream.unit(w2, w3): (⌊w2 · 2^21 + w3 / 2^11⌋ + 0.5) / 2^53.
 static inline double boost_uniform(const uint32_t *w) {
   uint64_t bits = ((uint64_t)w[2] << 21) ^ ((uint64_t)w[3] >> 11);
@@ -114,8 +73,6 @@ static void boosts_plain(const uint32_t *blocks, const int32_t *index, const dou
 }
 
 #ifdef HNB_X86
-#define HNB_AVX2_FMA __attribute__((target("avx2,fma")))
-
 // glibc's log (e_log.c) near 1, four lanes: x within [1 − 2⁻⁴, 1 + 0x1.09p−4), 0 at 1.
 HNB_AVX2_FMA static inline __m256d log_near_one(__m256d x) {
   const __m256d one = _mm256_set1_pd(1.0);
@@ -234,6 +191,51 @@ HNB_AVX2_FMA static inline __m256d exp_nonpositive(__m256d x, __m256i *outside) 
   return _mm256_blendv_pd(result, _mm256_add_pd(one, x), _mm256_castsi256_pd(tiny));
 }
 
+// The words `word` (0 to 3) of blocks i, i + 1, i + 2, i + 3 as exact doubles (a 32-bit word,
+// offset by 2^31 into the signed range, converted, and the offset added back: all exact).
+HNB_AVX2_FMA static inline __m256d word_as_double(const uint32_t *blocks, __m128i stride, int word) {
+  __m128i w = _mm_i32gather_epi32((const int *)(blocks + word), stride, 4);
+  __m128i shifted = _mm_xor_si128(w, _mm_set1_epi32((int)0x80000000u));
+  return _mm256_add_pd(_mm256_cvtepi32_pd(shifted), _mm256_set1_pd(2147483648.0));
+}
+
+HNB_AVX2_FMA static void first_candidates_avx2(const uint32_t *blocks, const double *d, const double *c,
+                                           const double *ratio, const double *width, size_t n, double *gamma,
+                                           unsigned char *accepted) {
+  const __m128i stride = _mm_setr_epi32(0, 4, 8, 12);
+  // Dividing by 2^32 and multiplying by 2^-32 are the same, exactly.
+  const __m256d half = _mm256_set1_pd(0.5), inverse = _mm256_set1_pd(1.0 / TWO_32), one = _mm256_set1_pd(1.0),
+                two = _mm256_set1_pd(2.0), zero = _mm256_setzero_pd(), squeeze = _mm256_set1_pd(SQUEEZE),
+                magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t *w = blocks + 4 * i;
+    __m256d u = _mm256_sub_pd(
+        _mm256_mul_pd(two, _mm256_mul_pd(_mm256_add_pd(word_as_double(w, stride, 0), half), inverse)), one);
+    __m128i layer =
+        _mm_and_si128(_mm_i32gather_epi32((const int *)(w + 3), stride, 4), _mm_set1_epi32((int)LAYER_MASK));
+    __m256d r = _mm256_i32gather_pd(ratio, layer, 8);
+    __m256d x = _mm256_i32gather_pd(width, layer, 8);
+    __m256d ok = _mm256_cmp_pd(_mm256_and_pd(u, magnitude), r, _CMP_LT_OQ);
+    __m256d z = _mm256_mul_pd(u, x);
+    __m256d v0 = _mm256_add_pd(one, _mm256_mul_pd(_mm256_loadu_pd(c + i), z));
+    ok = _mm256_and_pd(ok, _mm256_cmp_pd(v0, zero, _CMP_GT_OQ));
+    __m256d v = _mm256_mul_pd(_mm256_mul_pd(v0, v0), v0);
+    __m256d uniform = _mm256_mul_pd(_mm256_add_pd(word_as_double(w, stride, 1), half), inverse);
+    __m256d z2 = _mm256_mul_pd(z, z);
+    __m256d bound = _mm256_sub_pd(one, _mm256_mul_pd(_mm256_mul_pd(squeeze, z2), z2));
+    ok = _mm256_and_pd(ok, _mm256_cmp_pd(uniform, bound, _CMP_LT_OQ));
+    _mm256_storeu_pd(gamma + i, _mm256_mul_pd(_mm256_loadu_pd(d + i), v));
+    int mask = _mm256_movemask_pd(ok);
+    accepted[i] = (unsigned char)(mask & 1);
+    accepted[i + 1] = (unsigned char)((mask >> 1) & 1);
+    accepted[i + 2] = (unsigned char)((mask >> 2) & 1);
+    accepted[i + 3] = (unsigned char)((mask >> 3) & 1);
+  }
+  first_candidates_plain(blocks, d, c, ratio, width, n, i, gamma, accepted);
+}
+
+
 HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *index, const double *inverse_shape,
                                      size_t n, double *boost) {
   size_t j = 0;
@@ -262,12 +264,16 @@ HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *inde
   }
   boosts_plain(blocks, index, inverse_shape, n, j, boost);
 }
+
+// Whether the vector path runs: AVX2 in use (hnb_simd_level) and FMA present.
+static int vector_ready(void) { return hnb_simd_level() == 2 && __builtin_cpu_supports("fma"); }
+
 #endif
 
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost) {
 #ifdef HNB_X86
-  if (hnb_simd_level() == 2 && __builtin_cpu_supports("fma")) {
+  if (vector_ready()) {
     boosts_avx2(blocks, index, inverse_shape, n, boost);
     return;
   }
@@ -278,7 +284,7 @@ void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double
 void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const double *c, const double *ratio,
                                 const double *width, size_t n, double *gamma, unsigned char *accepted) {
 #ifdef HNB_X86
-  if (hnb_simd_level() == 2) {
+  if (vector_ready()) {
     first_candidates_avx2(blocks, d, c, ratio, width, n, gamma, accepted);
     return;
   }

@@ -291,7 +291,7 @@ public struct DirichletPlan: Sendable {
     withUnsafeTemporaryAllocation(of: RandomStream.Block.self, capacity: count) { blocks in
       stream.fill(blocks)
       gammas.withFirstCandidates(blocks: UnsafeBufferPointer(blocks)) { gammas in
-        gammas.dirichlet(
+        _ = gammas.dirichlet(
           shares: UnsafeMutableBufferPointer(rebasing: shares[0..<count]), blocks: UnsafeBufferPointer(blocks), &stream
         )
       }
@@ -411,7 +411,6 @@ struct FirstCandidates {
   /// from block `k` (`Distribution.gammaCandidate`, which may read `stream`) and fresh
   /// candidates from `stream` until one is accepted; below shape 1, times its boost. Returns the
   /// number of boosts used.
-  @discardableResult
   func dirichlet(
     shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<RandomStream.Block>,
     _ stream: inout RandomStream
