@@ -94,7 +94,7 @@ public struct Panel: Sendable, Equatable {
     let text = try InputFile.text(path, what: "panel CSV file")
     guard
       let header = try CSVTable.splitRecords(text, file: path).first?.1.map({
-        $0.trimmingCharacters(in: .whitespaces)
+        $0.trimmingWhitespace
       })
     else {
       throw InputError(

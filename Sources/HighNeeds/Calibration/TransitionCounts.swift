@@ -93,7 +93,7 @@ public struct TransitionCounts: Sendable {
       if header == nil {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
-          $0.trimmingCharacters(in: .whitespaces)
+          $0.trimmingWhitespace
         }
         guard Set(names) == Set(columns), names.count == columns.count else {
           throw InputError(
@@ -104,14 +104,14 @@ public struct TransitionCounts: Sendable {
         header = names
         return
       }
-      if text.trimmingCharacters(in: .whitespaces).isEmpty { return }
+      if text.trimmingWhitespace.isEmpty { return }
       counts.rowsRead += 1
       let raw = text.split(separator: ",", omittingEmptySubsequences: false)
       guard raw.count == columns.count else {
         reject("wrong number of fields")
         return
       }
-      let f = position.map { raw[$0].trimmingCharacters(in: .whitespaces) }
+      let f = position.map { raw[$0].trimmingWhitespace }
       let col = position.map { $0 + 1 }
       guard let year = Int(f[0]) else {
         throw InputError(

@@ -23,7 +23,7 @@ public struct CSVTable: Sendable {
   /// order); returns the table and the index of the shape it has.
   public static func read(path: String, oneOf shapes: [[String]]) throws -> (table: CSVTable, shape: Int) {
     let text = try InputFile.text(path, what: "CSV file")
-    guard let header = try splitRecords(text, file: path).first?.1.map({ $0.trimmingCharacters(in: .whitespaces) })
+    guard let header = try splitRecords(text, file: path).first?.1.map({ $0.trimmingWhitespace })
     else {
       throw InputError(
         SourceLocation(file: path, line: 1),
@@ -49,7 +49,7 @@ public struct CSVTable: Sendable {
     }
     let (headerLine, rawHeader) = records.removeFirst()
     // Spaces around a column name (`age, placement`) are not part of it.
-    let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
+    let header = rawHeader.map { $0.trimmingWhitespace }
     if let empty = header.firstIndex(of: "") {
       throw InputError(
         SourceLocation(file: file, line: headerLine, column: empty + 1),
@@ -214,7 +214,7 @@ public struct CSVRow: Sendable {
   /// The trimmed text of `column`.
   public func string(_ column: String) -> String {
     guard let i = columnIndex[column] else { return "" }
-    return fields[i].trimmingCharacters(in: .whitespaces)
+    return fields[i].trimmingWhitespace
   }
 
   /// A non-empty text value.
@@ -266,7 +266,7 @@ public struct CSVRow: Sendable {
 /// Parses a decimal number (`12`, `-0.5`, `1.5e6`, with optional `_` digit separators);
 /// rejects hexadecimal, NaN, infinity and anything else `Double` would otherwise accept.
 package func parseNumber(_ text: String) -> Double? {
-  let cleaned = text.replacingOccurrences(of: "_", with: "")
+  let cleaned = text.withoutDigitSeparators
   var digits = 0
   var seenDot = false
   var seenExponent = false
@@ -329,8 +329,8 @@ func rangeHint(_ value: Double, _ range: ClosedRange<Double>) -> String {
 func parseAgeRange(_ text: String) -> ClosedRange<Int>? {
   let parts = text.split(separator: "-", omittingEmptySubsequences: false)
   if parts.count == 1, let a = Int(parts[0]) { return a...a }
-  if parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-    let b = Int(parts[1].trimmingCharacters(in: .whitespaces)), a <= b
+  if parts.count == 2, let a = Int(parts[0].trimmingWhitespace),
+    let b = Int(parts[1].trimmingWhitespace), a <= b
   {
     return a...b
   }

@@ -70,7 +70,7 @@ final class MapReader {
   /// A required whole number.
   func int(_ key: String, in range: ClosedRange<Int>, unit: String) throws -> Int {
     guard let value = try tree(key) else { throw missing(key, "a whole number in \(range)") }
-    guard case .scalar(let text, let location) = value, let n = Int(text.replacingOccurrences(of: "_", with: "")),
+    guard case .scalar(let text, let location) = value, let n = Int(text.withoutDigitSeparators),
       range.contains(n)
     else {
       throw InputError(

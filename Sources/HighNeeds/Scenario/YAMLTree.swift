@@ -98,7 +98,7 @@ public indirect enum YAMLTree: Sendable {
   public var jsonValue: Any {
     switch self {
     case .scalar(let s, _):
-      if let d = Double(s.replacingOccurrences(of: "_", with: "")), d.isFinite { return d }
+      if let d = Double(s.withoutDigitSeparators), d.isFinite { return d }
       if s == "true" { return true }
       if s == "false" { return false }
       return s
