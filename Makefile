@@ -87,7 +87,8 @@ test-papers: deps
 
 # A seeded sweep of the Sutton baseline and combined scenarios (1,000 draws each, debug build,
 # about a minute): its headline percentiles (p10/p50/p90 of total plans and of the cumulative
-# balance in the last year) must stay within the tolerance of Tests/expectations/sutton-sweep.csv.
+# balance in the last year) must stay within the tolerance of Tests/expectations/sutton-sweep.csv,
+# and the release build's, with vector kernels and with plain code, must be the same bytes.
 # `make update-expectations` rewrites that file: a deliberate step, reviewed like any change.
 SWEEP_CHECK := .build/sweep-check
 SWEEP_CHECK_ARGS := Scenarios/sutton/sweep/baseline.yaml Scenarios/sutton/sweep/combined.yaml --draws 1000 --seed 1
@@ -97,6 +98,13 @@ sweep-check: deps
 	$(SWIFT) build --product hnb
 	OPENBLAS_NUM_THREADS=1 $$($(SWIFT) build --show-bin-path)/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)
 	python3 Tests/expectations/check_sweep.py check $(SWEEP_EXPECTATION) $(SWEEP_CHECK)/percentiles.csv
+	@# The release build gives the same bytes, with the vector kernels (AVX2 where the processor has
+	@# it) and with plain code (HNB_KERNELS=plain): the kernels' equality, checked as users run them.
+	$(SWIFT) build -c release --product hnb
+	OPENBLAS_NUM_THREADS=1 .build/release/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)-release
+	OPENBLAS_NUM_THREADS=1 HNB_KERNELS=plain .build/release/hnb sweep $(SWEEP_CHECK_ARGS) --out $(SWEEP_CHECK)-plain
+	cmp $(SWEEP_CHECK)/percentiles.csv $(SWEEP_CHECK)-release/percentiles.csv
+	cmp $(SWEEP_CHECK)/percentiles.csv $(SWEEP_CHECK)-plain/percentiles.csv
 
 update-expectations: deps
 	$(SWIFT) build --product hnb
