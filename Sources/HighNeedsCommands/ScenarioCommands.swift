@@ -102,9 +102,11 @@ package enum ScenarioCommands {
   /// source.
   package static func validLines(_ loaded: LoadedScenario, path: String) -> [String] {
     let s = loaded.scenario
+    func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
     return [
-      "\(path): valid (\(s.name): \(s.taxonomy.placements.count) placements, \(s.taxonomy.needs.count) needs, "
-        + "\(s.horizonYears) years, \(s.mitigations.count) mitigations, \(s.alerts.count) alerts)",
+      "\(path): valid (\(s.name): \(counted(s.taxonomy.placements.count, "placement")), "
+        + "\(counted(s.taxonomy.needs.count, "need")), \(counted(s.horizonYears, "year")), "
+        + "\(counted(s.mitigations.count, "mitigation")), \(counted(s.alerts.count, "alert")))",
       unsourcedText(loaded.source),
     ]
   }
