@@ -22,9 +22,7 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     let scalars = unicodeScalars
     guard let first = scalars.firstIndex(where: { !$0.isHorizontalWhitespace }) else { return "" }
     guard let last = scalars.lastIndex(where: { !$0.isHorizontalWhitespace }) else { return "" }
-    var trimmed = String.UnicodeScalarView()
-    trimmed.append(contentsOf: scalars[first...last])
-    return String(trimmed)
+    return String(String.UnicodeScalarView(scalars[first...last]))
   }
 }
 
