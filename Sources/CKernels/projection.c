@@ -93,3 +93,11 @@ void hnb_add_new_plans(double *rows, double *into, const double *share, size_t s
                        double people, const double *inflow, size_t count, size_t d) {
   DISPATCH(add_new_plans, rows, into, share, stride, used, people, inflow, count, d)
 }
+
+void hnb_transpose(double *out, size_t stride, const size_t *rows, const double *const *columns, size_t width,
+                   size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    double *row = out + (rows ? rows[i] : i) * stride;
+    for (size_t b = 0; b < width; b++) row[b] = columns[b][i];
+  }
+}

@@ -39,4 +39,9 @@ void hnb_add(double *total, const double *x, size_t count);
 void hnb_add_new_plans(double *rows, double *into, const double *share, size_t stride, const unsigned char *used,
                        double people, const double *inflow, size_t count, size_t d);
 
+/// out[(rows ? rows[i] : i) * stride + b] = columns[b][i] for i < count, b < width: `width`
+/// columns (a draw's numbers each) into the first `width` places of rows `stride` apart.
+void hnb_transpose(double *out, size_t stride, const size_t *rows, const double *const *columns, size_t width,
+                   size_t count);
+
 #endif

@@ -55,8 +55,6 @@ public struct BatchProjection: Sendable {
   let pattern: [[(p: Int, q: Int)]]
   /// `patternOffset[age]`: the non-zeros of the ages before (the last entry is their total).
   let patternOffset: [Int]
-  /// The scenario's transition matrices before mitigations.
-  let baseTransition: [[Double]]
   /// The scenario's new-plan mix before mitigations.
   let baseMix: [[Double]]
   /// `mixPattern[age]`: the cells `n · P + p` where the scenario's mix at that age is not zero
@@ -64,6 +62,12 @@ public struct BatchProjection: Sendable {
   let mixPattern: [[Int]]
   /// `mixOffset[age]`: the non-zero cells of the ages before (the last entry is their total).
   let mixOffset: [Int]
+  /// The scenario's matrices on the pattern, and its mix on its non-zero cells, as a draw gives
+  /// them (`CaseloadDraw.transitionValues`, `newPlanMixValues`).
+  let baseValues: [Double]
+  let baseMixValues: [Double]
+  /// `mixRows[mixOffset[age] + k]`: the k-th non-zero cell of the age's mix, `age · N · P + j`.
+  let mixRows: [Int]
   let active: [Mitigation]
   let baseCensusYear: Int
 
@@ -130,13 +134,15 @@ public struct BatchProjection: Sendable {
     var offsets = [0]
     for nonzeros in pattern { offsets.append((offsets.last ?? 0) + nonzeros.count) }
     patternOffset = offsets
-    baseTransition = s.transition
     baseMix = s.newPlanMix
     let mixPattern = s.newPlanMix.map { mix in mix.indices.filter { mix[$0] != 0 } }
     self.mixPattern = mixPattern
     var mixOffset = [0]
     for cells in mixPattern { mixOffset.append((mixOffset.last ?? 0) + cells.count) }
     self.mixOffset = mixOffset
+    baseValues = (0..<AgeAxis.maxAge).flatMap { a in pattern[a].map { s.transition[a][$0.p * P + $0.q] } }
+    baseMixValues = mixPattern.indices.flatMap { a in mixPattern[a].map { s.newPlanMix[a][$0] } }
+    mixRows = mixPattern.indices.flatMap { a in mixPattern[a].map { a * s.needCount * P + $0 } }
   }
 
   /// Prepares the projection of one run's `parameters` as they are: draws that change nothing
@@ -157,10 +163,12 @@ public struct BatchProjection: Sendable {
     shift = []
     pattern = []
     patternOffset = [0]
-    baseTransition = []
     baseMix = []
     mixPattern = []
     mixOffset = [0]
+    baseValues = []
+    baseMixValues = []
+    mixRows = []
   }
 
   /// The full matrices (`[age][p · P + q]`) of transition values given on the scenario's
@@ -237,20 +245,13 @@ public struct BatchProjection: Sendable {
     if drawnMatrices {
       // Drawn matrices on the pattern: `values[(patternOffset[age] + k) · D + b]` for the
       // age's k-th non-zero.
-      let values = w[.values]
       let nonzeros = patternOffset.last ?? 0
-      for (b, d) in draws.enumerated() {
-        if let drawn = d.transitionValues {
-          precondition(drawn.count == nonzeros, "draw \(b): \(drawn.count) transition values for \(nonzeros) non-zeros")
-          for i in 0..<nonzeros { values[i * D + b] = drawn[i] }
-        } else {
-          for a in 0..<AgeAxis.maxAge {
-            for (k, e) in pattern[a].enumerated() {
-              values[(patternOffset[a] + k) * D + b] = baseTransition[a][e.p * P + e.q]
-            }
-          }
-        }
+      let columns = draws.enumerated().map { b, d in
+        guard let drawn = d.transitionValues else { return baseValues }
+        precondition(drawn.count == nonzeros, "draw \(b): \(drawn.count) transition values for \(nonzeros) non-zeros")
+        return drawn
       }
+      Self.transpose(columns, into: w[.values], rows: nil, count: nonzeros)
     }
     for a in 0..<A {
       for p in 0..<P {
@@ -341,6 +342,32 @@ public struct BatchProjection: Sendable {
       for n in 0..<N {
         let cells = sums + (p * N + n) * D
         for b in 0..<D { total[b] += cells[b] }
+      }
+    }
+  }
+
+  /// `out[(rows[i] or i) · D + b] = columns[b][i]` for `D` columns (`hnb_transpose`), eight
+  /// columns at a time: each row's eight places are one cache line, and the eight columns are
+  /// read in order.
+  private static func transpose(
+    _ columns: [[Double]], into out: UnsafeMutablePointer<Double>, rows: UnsafePointer<Int>?, count: Int
+  ) {
+    let D = columns.count
+    withUnsafeTemporaryAllocation(of: UnsafePointer<Double>?.self, capacity: 8) { pointers in
+      for b0 in stride(from: 0, to: D, by: 8) {
+        let width = min(8, D - b0)
+        // Each column's elements, held for the kernel (a column in each nested call).
+        func hold(_ b: Int) {
+          guard b < width else {
+            hnb_transpose(out + b0, D, rows, UnsafePointer(pointers.baseAddress), width, count)
+            return
+          }
+          columns[b0 + b].withUnsafeBufferPointer { elements in
+            pointers[b] = elements.baseAddress
+            hold(b + 1)
+          }
+        }
+        hold(0)
       }
     }
   }
@@ -634,23 +661,14 @@ extension BatchProjection {
     } else {
       // Only the scenario's non-zero cells (the others are skipped when plans are added).
       let nonzeros = mixOffset.last ?? 0
-      let perDraw = draws.map { d -> [Double] in
-        if let drawn = d.newPlanMixValues {
-          precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
-          return drawn
-        }
-        return (0..<A).flatMap { a in mixPattern[a].map { baseMix[a][$0] } }
+      let columns = draws.map { d in
+        guard let drawn = d.newPlanMixValues else { return baseMixValues }
+        precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
+        return drawn
       }
-      for a in 0..<A {
-        let cellsUsed = mixPattern[a]
-        for j in cellsUsed { mixUsed[a * cells + j] = true }
-        for tile in stride(from: 0, to: cellsUsed.count, by: Self.transposeTile) {
-          let end = min(cellsUsed.count, tile + Self.transposeTile)
-          for b in 0..<D {
-            let values = perDraw[b]
-            for k in tile..<end { mixes[(a * cells + cellsUsed[k]) * D + b] = values[mixOffset[a] + k] }
-          }
-        }
+      for row in mixRows { mixUsed[row] = true }
+      mixRows.withUnsafeBufferPointer { rows in
+        Self.transpose(columns, into: mixes, rows: rows.baseAddress, count: nonzeros)
       }
     }
   }
