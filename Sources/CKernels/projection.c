@@ -101,3 +101,12 @@ void hnb_transpose(double *out, size_t stride, const size_t *rows, const double 
     for (size_t b = 0; b < width; b++) row[b] = columns[b][i];
   }
 }
+
+void hnb_untranspose(double *const *columns, const size_t *rows, const double *in, size_t stride, size_t width,
+                     size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    const double *row = in + i * stride;
+    size_t j = rows ? rows[i] : i;
+    for (size_t b = 0; b < width; b++) columns[b][j] = row[b];
+  }
+}

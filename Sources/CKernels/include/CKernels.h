@@ -44,4 +44,9 @@ void hnb_add_new_plans(double *rows, double *into, const double *share, size_t s
 void hnb_transpose(double *out, size_t stride, const size_t *rows, const double *const *columns, size_t width,
                    size_t count);
 
+/// columns[b][rows ? rows[i] : i] = in[i * stride + b] for i < count, b < width: the first
+/// `width` places of rows `stride` apart into `width` columns (the reverse of hnb_transpose).
+void hnb_untranspose(double *const *columns, const size_t *rows, const double *in, size_t stride, size_t width,
+                     size_t count);
+
 #endif

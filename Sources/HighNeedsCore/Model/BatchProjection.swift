@@ -62,6 +62,8 @@ public struct BatchProjection: Sendable {
   let mixPattern: [[Int]]
   /// `mixOffset[age]`: the non-zero cells of the ages before (the last entry is their total).
   let mixOffset: [Int]
+  /// `occupancyCell[p · N + n] = n · P + p`: the cell of each row of the occupancy's sums.
+  let occupancyCell: [Int]
   /// The scenario's matrices on the pattern, and its mix on its non-zero cells, as a draw gives
   /// them (`CaseloadDraw.transitionValues`, `newPlanMixValues`).
   let baseValues: [Double]
@@ -143,6 +145,12 @@ public struct BatchProjection: Sendable {
     baseValues = (0..<AgeAxis.maxAge).flatMap { a in pattern[a].map { s.transition[a][$0.p * P + $0.q] } }
     baseMixValues = mixPattern.indices.flatMap { a in mixPattern[a].map { s.newPlanMix[a][$0] } }
     mixRows = mixPattern.indices.flatMap { a in mixPattern[a].map { a * s.needCount * P + $0 } }
+    occupancyCell = Self.occupancyCells(placements: P, needs: s.needCount)
+  }
+
+  /// `occupancyCell` for `P` placements and `N` needs.
+  static func occupancyCells(placements P: Int, needs N: Int) -> [Int] {
+    (0..<(P * N)).map { i in (i % N) * P + i / N }
   }
 
   /// Prepares the projection of one run's `parameters` as they are: draws that change nothing
@@ -169,6 +177,7 @@ public struct BatchProjection: Sendable {
     baseValues = []
     baseMixValues = []
     mixRows = []
+    occupancyCell = Self.occupancyCells(placements: P, needs: N)
   }
 
   /// The full matrices (`[age][p · P + q]`) of transition values given on the scenario's
@@ -318,13 +327,20 @@ public struct BatchProjection: Sendable {
       // The opening totals are last year's closing ones (the same sums, in the same order).
       swap(&openingTotal, &closingTotal)
       totals(sums, draws: D, into: closingTotal)
+      let (arrived, ceased, movedOut, movedIn) = (w[.arrived], w[.ceased], w[.movedOut], w[.movedIn])
+      let (overflowOut, overflowIn) = (w[.overflowOut], w[.overflowIn])
       for b in 0..<D {
-        flows[b][t - 1] = (0..<P).map { p in
-          PlacementFlows(
-            opening: openingTotal[p * D + b], newPlans: w[.arrived][p * D + b], ceased: w[.ceased][p * D + b],
-            movedOut: w[.movedOut][p * D + b], movedIn: w[.movedIn][p * D + b],
-            overflowOut: w[.overflowOut][p * D + b], overflowIn: w[.overflowIn][p * D + b],
-            closing: closingTotal[p * D + b])
+        flows[b][t - 1] = Array(unsafeUninitializedCapacity: P) { year, count in
+          for p in 0..<P {
+            let i = p * D + b
+            year.initializeElement(
+              at: p,
+              to: PlacementFlows(
+                opening: openingTotal[i], newPlans: arrived[i], ceased: ceased[i], movedOut: movedOut[i],
+                movedIn: movedIn[i], overflowOut: overflowOut[i], overflowIn: overflowIn[i],
+                closing: closingTotal[i]))
+          }
+          count = P
         }
       }
     }
@@ -398,14 +414,31 @@ public struct BatchProjection: Sendable {
     }
   }
 
-  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages.
+  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages: eight
+  /// draws at a time (`hnb_untranspose`), each row `p · N + n` of `sums` into cell `n · P + p`.
   private func store(_ sums: UnsafePointer<Double>, t: Int, draws D: Int, into occupancy: inout [[[Double]]]) {
-    for b in 0..<D {
-      var cells = [Double](repeating: 0, count: N * P)
-      for p in 0..<P {
-        for n in 0..<N { cells[n * P + p] = sums[(p * N + n) * D + b] }
+    let cells = N * P
+    occupancyCell.withUnsafeBufferPointer { rows in
+      withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Double>?.self, capacity: 8) { columns in
+        for b0 in stride(from: 0, to: D, by: 8) {
+          let width = min(8, D - b0)
+          var made = [[Double]](repeating: [], count: width)
+          // Each draw's new array, held open for the kernel (one in each nested call).
+          func make(_ b: Int) {
+            guard b < width else {
+              hnb_untranspose(columns.baseAddress, rows.baseAddress, sums + b0, D, width, cells)
+              return
+            }
+            made[b] = [Double](unsafeUninitializedCapacity: cells) { elements, count in
+              columns[b] = elements.baseAddress
+              make(b + 1)
+              count = cells
+            }
+          }
+          make(0)
+          for (k, array) in made.enumerated() { occupancy[b0 + k][t] = array }
+        }
       }
-      occupancy[b][t] = cells
     }
   }
 }
