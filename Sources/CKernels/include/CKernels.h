@@ -27,9 +27,16 @@ int hnb_simd_set_level(int level);
 /// total[b] += rows[n * d + b] for n = 0, 1, ..., count - 1 in turn (b < d).
 void hnb_sum_rows(double *total, const double *rows, size_t count, size_t d);
 
-/// target[n * d + b] = source[n * d + b] * factor[b] (or += with accumulate), n < count, b < d.
-void hnb_scale_rows(double *target, const double *source, const double *factor, size_t count, size_t d,
-                    int accumulate);
+/// One move of a draw's own matrix: moved_total[b] += kept_total[b] * value[b]; then
+/// target[n * d + b] = source[n * d + b] * (survives[b] * value[b]) (or += with accumulate),
+/// n < count, b < d.
+void hnb_move_rows(double *target, const double *source, const double *survives, const double *value,
+                   const double *kept_total, double *moved_total, size_t count, size_t d, int accumulate);
+
+/// The moves' totals of one placement: stay = kept[b] * diagonal[b]; out[b] += kept[b] - stay;
+/// into[b] += moved[b] - stay (b < d).
+void hnb_moves_out_in(double *out, double *into, const double *kept, const double *diagonal, const double *moved,
+                      size_t d);
 
 /// total[i] += x[i], i < count.
 void hnb_add(double *total, const double *x, size_t count);

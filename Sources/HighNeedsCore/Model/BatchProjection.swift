@@ -97,9 +97,8 @@ public struct BatchProjection: Sendable {
     case openingTotal, closingTotal
     /// Per draw: survival of each placement of one age (`P · D`).
     case kept
-    /// Per draw: demand, release and one cell's excess of one placement; one matrix entry
-    /// times its row's survival.
-    case demand, release, excess, survivingMove
+    /// Per draw: demand, release and one cell's excess of one placement.
+    case demand, release, excess
     /// Each draw's factors by year, `H · D`.
     case cessationFactor, incidenceFactor
     /// Each draw's mix, transposed: `mixes[(a · N · P + j) · D + b]`.
@@ -232,7 +231,7 @@ public struct BatchProjection: Sendable {
         case .occupancy: return ageBlock
         case .openingTotal, .closingTotal: return P * D
         case .kept: return P * D
-        case .demand, .release, .excess, .survivingMove: return D
+        case .demand, .release, .excess: return D
         case .cessationFactor, .incidenceFactor: return H * D
         case .mixes: return drawnMix ? A * cells * D : 0
         case .values: return drawnMatrices ? (patternOffset.last ?? 0) * D : 0
@@ -545,7 +544,6 @@ extension BatchProjection {
       let values = w[.values]
       let scratch = w[.scratch]
       let movedTotalBeforeLevers = w[.movedTotalBeforeLevers]
-      let survivingMove = w[.survivingMove]
       let leverMatrix = year.shift[a]
       let product = leverMatrix == nil ? to : scratch
       var written = [Bool](repeating: false, count: P)
@@ -554,15 +552,11 @@ extension BatchProjection {
       for (k, e) in pattern[a].enumerated() {
         let v = values + (patternOffset[a] + k) * D
         if live[a * P + e.p] {
-          let keptSum = keptTotal + e.p * D
-          let movedSum = movedTotalBeforeLevers + e.q * D
-          let survives = kept + e.p * D
-          for b in 0..<D {
-            movedSum[b] += keptSum[b] * v[b]
-            survivingMove[b] = survives[b] * v[b]
-          }
-          // Each need's row: `target = source · survivingMove`, or `+=` once written.
-          hnb_scale_rows(product + e.q * N * D, from + e.p * N * D, survivingMove, N, D, written[e.q] ? 1 : 0)
+          // The moved total, then each need's row: `target = source · (survives · v)`, or `+=`
+          // once written.
+          hnb_move_rows(
+            product + e.q * N * D, from + e.p * N * D, kept + e.p * D, v, keptTotal + e.p * D,
+            movedTotalBeforeLevers + e.q * D, N, D, written[e.q] ? 1 : 0)
           written[e.q] = true
         }
         // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
@@ -596,16 +590,7 @@ extension BatchProjection {
     let movedOut = w[.movedOut]
     let movedIn = w[.movedIn]
     for p in 0..<P where live[a * P + p] || liveNext[(a + 1) * P + p] {
-      let d = diagonal + p * D
-      let keptSum = keptTotal + p * D
-      let movedSum = movedTotal + p * D
-      let out = movedOut + p * D
-      let into = movedIn + p * D
-      for b in 0..<D {
-        let stay = keptSum[b] * d[b]
-        out[b] += keptSum[b] - stay
-        into[b] += movedSum[b] - stay
-      }
+      hnb_moves_out_in(movedOut + p * D, movedIn + p * D, keptTotal + p * D, diagonal + p * D, movedTotal + p * D, D)
     }
   }
 

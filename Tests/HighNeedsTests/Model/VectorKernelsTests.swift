@@ -42,22 +42,45 @@ import TestSupport
           hnb_sum_rows(&total, rows, count, d)
           #expect(total.map(\.bitPattern) == expected.map(\.bitPattern), "sum_rows, level \(level), d \(d)")
 
+          let survives = Self.randomValues(d, &random)
+          let keptTotal = Self.randomValues(d, &random)
           for accumulate in [0, 1] {
             var target = start
             var expectedTarget = start
+            var movedTotal = total
+            var expectedMovedTotal = total
+            for b in 0..<d { expectedMovedTotal[b] += keptTotal[b] * factor[b] }
             for n in 0..<count {
               for b in 0..<d {
                 let i = n * d + b
+                let surviving = survives[b] * factor[b]
                 if accumulate == 1 {
-                  expectedTarget[i] += rows[i] * factor[b]
+                  expectedTarget[i] += rows[i] * surviving
                 } else {
-                  expectedTarget[i] = rows[i] * factor[b]
+                  expectedTarget[i] = rows[i] * surviving
                 }
               }
             }
-            hnb_scale_rows(&target, rows, factor, count, d, Int32(accumulate))
-            #expect(target.map(\.bitPattern) == expectedTarget.map(\.bitPattern), "scale_rows, level \(level), d \(d)")
+            hnb_move_rows(&target, rows, survives, factor, keptTotal, &movedTotal, count, d, Int32(accumulate))
+            #expect(target.map(\.bitPattern) == expectedTarget.map(\.bitPattern), "move_rows, level \(level), d \(d)")
+            #expect(
+              movedTotal.map(\.bitPattern) == expectedMovedTotal.map(\.bitPattern), "move_rows, level \(level), d \(d)")
           }
+
+          let diagonal = Self.randomValues(d, &random)
+          var movedOut = Self.randomValues(d, &random)
+          var movedIn = Self.randomValues(d, &random)
+          var (expectedMovedOut, expectedMovedIn) = (movedOut, movedIn)
+          for b in 0..<d {
+            let stay = keptTotal[b] * diagonal[b]
+            expectedMovedOut[b] += keptTotal[b] - stay
+            expectedMovedIn[b] += survives[b] - stay
+          }
+          hnb_moves_out_in(&movedOut, &movedIn, keptTotal, diagonal, survives, d)
+          #expect(
+            movedOut.map(\.bitPattern) == expectedMovedOut.map(\.bitPattern), "moves_out_in, level \(level), d \(d)")
+          #expect(
+            movedIn.map(\.bitPattern) == expectedMovedIn.map(\.bitPattern), "moves_out_in, level \(level), d \(d)")
 
           var sums = start
           var expectedSums = start
