@@ -58,38 +58,86 @@ public enum Accounts {
     var placeFundingCost = [Double](repeating: 0, count: L)
     topUpCost.withUnsafeMutableBufferPointer { topUp in
       placeFundingCost.withUnsafeMutableBufferPointer { funding in
-        academicYearCosts(scenario: s, parameters: m, occupancy: occupancy, t: t, topUpCost: topUp, funding: funding)
+        academicYearCosts(
+          scenario: s, parameters: m, occupancy: { _ in occupancy }, censuses: t..<(t + 1), topUpCost: topUp,
+          funding: funding)
       }
     }
     return (topUpCost, placeFundingCost)
   }
 
-  /// `academicYearCosts` written into `topUpCost` and `funding` (a cost line each).
+  /// `academicYearCosts` of one to four censuses at once, census `t`'s occupancy
+  /// `occupancy(t)` (`N · P` numbers), its costs written at `[(t − censuses.lowerBound) · L + l]`
+  /// of `topUpCost` and `funding`.
+  ///
+  /// Each census's sums are those of the census alone, term by term in the same order
+  /// (placements of the line in turn, needs in turn); the censuses' sums advance side by side,
+  /// so that each addition waits only for its own census's last one.
   static func academicYearCosts(
-    scenario s: Scenario, parameters m: ModelParameters, occupancy: [Double], t: Int,
+    scenario s: Scenario, parameters m: ModelParameters, occupancy: (Int) -> [Double], censuses: Range<Int>,
     topUpCost: UnsafeMutableBufferPointer<Double>, funding placeFunding: UnsafeMutableBufferPointer<Double>
   ) {
     let P = s.placementCount
     let N = s.needCount
+    let L = s.costLines.count
+    let k = censuses.count
+    precondition((1...4).contains(k), "\(k) censuses at once")
+    // Census i of four (the last repeated where there are fewer; its sums are not kept).
+    let t0 = censuses.lowerBound
+    let (t1, t2, t3) = (t0 + min(1, k - 1), t0 + min(2, k - 1), t0 + min(3, k - 1))
+    let (x0, x1, x2, x3) = (occupancy(t0), occupancy(t1), occupancy(t2), occupancy(t3))
+    for (x, t) in [(x0.count, t0), (x1.count, t1), (x2.count, t2), (x3.count, t3)] {
+      precondition(x >= N * P && m.topUp[t].count >= N * P, "census \(t): an occupancy or top-ups too short")
+    }
     // Read through buffers: an element of a nested array, read in the loop, is retained and
     // released each time.
-    occupancy.withUnsafeBufferPointer { occupancy in
-      m.topUp[t].withUnsafeBufferPointer { topUp in
-        m.places[t].withUnsafeBufferPointer { places in
-          m.placeFundingRate[t].withUnsafeBufferPointer { rate in
-            s.costLines.withUnsafeBufferPointer { lines in
-              for l in lines.indices {
-                var cost = 0.0
-                var funding = 0.0
-                lines[l].placements.withUnsafeBufferPointer { placements in
-                  for p in placements {
-                    for n in 0..<N { cost += occupancy[n * P + p] * topUp[n * P + p] }
-                    funding += places[p] * rate[p]
+    x0.withUnsafeBufferPointer { x0 in
+      x1.withUnsafeBufferPointer { x1 in
+        x2.withUnsafeBufferPointer { x2 in
+          x3.withUnsafeBufferPointer { x3 in
+            m.topUp[t0].withUnsafeBufferPointer { u0 in
+              m.topUp[t1].withUnsafeBufferPointer { u1 in
+                m.topUp[t2].withUnsafeBufferPointer { u2 in
+                  m.topUp[t3].withUnsafeBufferPointer { u3 in
+                    s.costLines.withUnsafeBufferPointer { lines in
+                      for l in lines.indices {
+                        let cost = lines[l].placements.withUnsafeBufferPointer { placements in
+                          var (c0, c1, c2, c3) = (0.0, 0.0, 0.0, 0.0)
+                          for p in placements {
+                            for n in 0..<N {
+                              let j = n * P + p
+                              c0 += x0[j] * u0[j]
+                              c1 += x1[j] * u1[j]
+                              c2 += x2[j] * u2[j]
+                              c3 += x3[j] * u3[j]
+                            }
+                          }
+                          return (c0, c1, c2, c3)
+                        }
+                        topUpCost[l] = cost.0
+                        if k > 1 { topUpCost[L + l] = cost.1 }
+                        if k > 2 { topUpCost[2 * L + l] = cost.2 }
+                        if k > 3 { topUpCost[3 * L + l] = cost.3 }
+                      }
+                    }
                   }
                 }
-                topUpCost[l] = cost
-                placeFunding[l] = funding
               }
+            }
+          }
+        }
+      }
+    }
+    for (i, census) in censuses.enumerated() {
+      m.places[census].withUnsafeBufferPointer { places in
+        m.placeFundingRate[census].withUnsafeBufferPointer { rate in
+          s.costLines.withUnsafeBufferPointer { lines in
+            for l in lines.indices {
+              var funding = 0.0
+              lines[l].placements.withUnsafeBufferPointer { placements in
+                for p in placements { funding += places[p] * rate[p] }
+              }
+              placeFunding[i * L + l] = funding
             }
           }
         }
@@ -134,11 +182,12 @@ public enum Accounts {
     // census t's top-ups of line l at topUps[t · L + l], its place funding at fundings[t · L + l].
     withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { topUps in
       withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { fundings in
-        for t in 0...H {
+        for t in stride(from: 0, through: H, by: 4) {
+          let censuses = t..<min(H + 1, t + 4)
           academicYearCosts(
-            scenario: s, parameters: m, occupancy: path.occupancy[t], t: t,
-            topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<((t + 1) * L)]),
-            funding: UnsafeMutableBufferPointer(rebasing: fundings[(t * L)..<((t + 1) * L)]))
+            scenario: s, parameters: m, occupancy: { path.occupancy[$0] }, censuses: censuses,
+            topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<(censuses.upperBound * L)]),
+            funding: UnsafeMutableBufferPointer(rebasing: fundings[(t * L)..<(censuses.upperBound * L)]))
         }
         fill(&years, scenario: s, parameters: m, topUps: topUps, fundings: fundings)
       }
