@@ -57,6 +57,36 @@
     }                                                                          \
   }
 
+// Capacity: one age's block of a limited placement releases its excess, which each destination
+// takes its share of (rows, occupancy and the flows), row by row.
+static inline __attribute__((always_inline)) void overflow_into(double *restrict row, double *restrict total,
+                                                                double *restrict into,
+                                                                const double *restrict excess, double share,
+                                                                size_t d) {
+  for (size_t b = 0; b < d; b++) {
+    double moved = excess[b] * share;
+    row[b] += moved;
+    total[b] += moved;
+    into[b] += moved;
+  }
+}
+
+#define OVERFLOW_BODY                                                                     \
+  for (size_t n = 0; n < count; n++) {                                                    \
+    double *restrict row = rows + n * d;                                                  \
+    double *restrict total = sums + n * d;                                                \
+    for (size_t b = 0; b < d; b++) {                                                      \
+      double e = row[b] * release[b];                                                     \
+      excess[b] = e;                                                                      \
+      row[b] -= e;                                                                        \
+      total[b] -= e;                                                                      \
+      out[b] += e;                                                                        \
+    }                                                                                     \
+    for (size_t k = 0; k < target_count; k++) {                                           \
+      overflow_into(target_rows[k] + n * d, target_sums[k] + n * d, target_into[k], excess, shares[k], d); \
+    }                                                                                     \
+  }
+
 #define SUM_ROWS_ARGS double *restrict total, const double *restrict rows, size_t count, size_t d
 #define MOVE_ROWS_ARGS                                                                                    \
   double *restrict target, const double *restrict source, const double *restrict survives,               \
@@ -66,6 +96,10 @@
   double *restrict out, double *restrict into, const double *restrict kept, const double *restrict diagonal, \
       const double *restrict moved, size_t d
 #define ADD_ARGS double *restrict total, const double *restrict x, size_t count
+#define OVERFLOW_ARGS                                                                                      \
+  double *restrict rows, double *restrict sums, double *restrict out, double *restrict excess,           \
+      const double *restrict release, double *const *target_rows, double *const *target_sums,            \
+      double *const *target_into, const double *shares, size_t target_count, size_t count, size_t d
 #define ADD_NEW_PLANS_ARGS                                                                                \
   double *restrict rows, double *restrict into, const double *restrict share, size_t stride,             \
       const unsigned char *restrict used, double people, const double *restrict inflow, size_t count, size_t d
@@ -74,6 +108,7 @@ static void sum_rows_plain(SUM_ROWS_ARGS) { SUM_ROWS_BODY }
 static void move_rows_plain(MOVE_ROWS_ARGS) { MOVE_ROWS_BODY }
 static void moves_out_in_plain(MOVES_OUT_IN_ARGS) { MOVES_OUT_IN_BODY }
 static void add_plain(ADD_ARGS) { ADD_BODY }
+static void overflow_plain(OVERFLOW_ARGS) { OVERFLOW_BODY }
 static void add_new_plans_plain(ADD_NEW_PLANS_ARGS) { ADD_NEW_PLANS_BODY }
 
 #ifdef HNB_X86
@@ -81,6 +116,7 @@ HNB_AVX2 static void sum_rows_avx2(SUM_ROWS_ARGS) { SUM_ROWS_BODY }
 HNB_AVX2 static void move_rows_avx2(MOVE_ROWS_ARGS) { MOVE_ROWS_BODY }
 HNB_AVX2 static void moves_out_in_avx2(MOVES_OUT_IN_ARGS) { MOVES_OUT_IN_BODY }
 HNB_AVX2 static void add_avx2(ADD_ARGS) { ADD_BODY }
+HNB_AVX2 static void overflow_avx2(OVERFLOW_ARGS) { OVERFLOW_BODY }
 HNB_AVX2 static void add_new_plans_avx2(ADD_NEW_PLANS_ARGS) { ADD_NEW_PLANS_BODY }
 #define DISPATCH(name, ...)                  \
   if (hnb_simd_level() == 2) {               \
@@ -128,4 +164,11 @@ void hnb_untranspose(double *const *columns, const size_t *rows, const double *i
     size_t j = rows ? rows[i] : i;
     for (size_t b = 0; b < width; b++) columns[b][j] = row[b];
   }
+}
+
+void hnb_overflow(double *rows, double *sums, double *out, double *excess, const double *release,
+                  double *const *target_rows, double *const *target_sums, double *const *target_into,
+                  const double *shares, size_t target_count, size_t count, size_t d) {
+  DISPATCH(overflow, rows, sums, out, excess, release, target_rows, target_sums, target_into, shares, target_count,
+           count, d)
 }

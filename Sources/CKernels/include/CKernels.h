@@ -46,6 +46,15 @@ void hnb_add(double *total, const double *x, size_t count);
 void hnb_add_new_plans(double *rows, double *into, const double *share, size_t stride, const unsigned char *used,
                        double people, const double *inflow, size_t count, size_t d);
 
+/// Capacity, one age's block of a limited placement: for n = 0, 1, ..., count - 1 in turn,
+/// e = rows[n * d + b] * release[b], excess[b] = e, rows[n * d + b] -= e, sums[n * d + b] -= e,
+/// out[b] += e; then for each destination k in turn, moved = excess[b] * shares[k],
+/// target_rows[k][n * d + b] += moved, target_sums[k][n * d + b] += moved,
+/// target_into[k][b] += moved (b < d).
+void hnb_overflow(double *rows, double *sums, double *out, double *excess, const double *release,
+                  double *const *target_rows, double *const *target_sums, double *const *target_into,
+                  const double *shares, size_t target_count, size_t count, size_t d);
+
 /// out[(rows ? rows[i] : i) * stride + b] = columns[b][i] for i < count, b < width: `width`
 /// columns (a draw's numbers each) into the first `width` places of rows `stride` apart.
 void hnb_transpose(double *out, size_t stride, const size_t *rows, const double *const *columns, size_t width,

@@ -719,34 +719,20 @@ extension BatchProjection {
       guard binding else { continue }
       let targets = (0..<P).filter { destinations[$0] > 0 }
       let out = w[.overflowOut] + p * D
+      let shares = targets.map { destinations[$0] }
+      // Each destination's rows of the age (set age by age), occupancy and inflow.
+      var targetRows = [UnsafeMutablePointer<Double>?](repeating: nil, count: targets.count)
+      let targetSums = targets.map { Optional(sums + $0 * N * D) }
+      let targetInto = targets.map { Optional(w[.overflowIn] + $0 * D) }
       for a in 0..<A where live[a * P + p] {
         for q in targets where !live[a * P + q] {
           Self.clear(block: state + (a * P + q) * N * D, count: N * D)
           live[a * P + q] = true
         }
-        for n in 0..<N {
-          let row = state + ((a * P + p) * N + n) * D
-          let total = sums + (p * N + n) * D
-          for b in 0..<D {
-            let e = row[b] * release[b]
-            excess[b] = e
-            row[b] -= e
-            total[b] -= e
-            out[b] += e
-          }
-          for q in targets {
-            let share = destinations[q]
-            let row = state + ((a * P + q) * N + n) * D
-            let total = sums + (q * N + n) * D
-            let into = w[.overflowIn] + q * D
-            for b in 0..<D {
-              let moved = excess[b] * share
-              row[b] += moved
-              total[b] += moved
-              into[b] += moved
-            }
-          }
-        }
+        for (k, q) in targets.enumerated() { targetRows[k] = state + (a * P + q) * N * D }
+        hnb_overflow(
+          state + (a * P + p) * N * D, sums + p * N * D, out, excess, release, targetRows, targetSums, targetInto,
+          shares, targets.count, N, D)
       }
     }
   }

@@ -82,6 +82,53 @@ import TestSupport
           #expect(
             movedIn.map(\.bitPattern) == expectedMovedIn.map(\.bitPattern), "moves_out_in, level \(level), d \(d)")
 
+          // Capacity: a block releases its excess to two destinations (each flat array holds
+          // the two destinations' rows, occupancy or inflow one after the other).
+          let release = Self.randomValues(d, &random).map { abs($0) / 1e3 }
+          let overflowShares = [0.6, 0.4]
+          var block = start
+          var blockSums = rows
+          var overflowOut = Self.randomValues(d, &random)
+          var destinations = Self.randomValues(2 * count * d, &random)
+          var destinationSums = Self.randomValues(2 * count * d, &random)
+          var overflowIn = Self.randomValues(2 * d, &random)
+          var want = (block, blockSums, overflowOut, destinations, destinationSums, overflowIn)
+          for n in 0..<count {
+            var excess = [Double](repeating: 0, count: d)
+            for b in 0..<d {
+              let i = n * d + b
+              let e = want.0[i] * release[b]
+              excess[b] = e
+              want.0[i] -= e
+              want.1[i] -= e
+              want.2[b] += e
+            }
+            for k in 0..<2 {
+              for b in 0..<d {
+                let moved = excess[b] * overflowShares[k]
+                want.3[k * count * d + n * d + b] += moved
+                want.4[k * count * d + n * d + b] += moved
+                want.5[k * d + b] += moved
+              }
+            }
+          }
+          var excessBuffer = [Double](repeating: 0, count: d)
+          destinations.withUnsafeMutableBufferPointer { r in
+            destinationSums.withUnsafeMutableBufferPointer { s in
+              overflowIn.withUnsafeMutableBufferPointer { i in
+                let (r, s, i) = (r.baseAddress!, s.baseAddress!, i.baseAddress!)
+                hnb_overflow(
+                  &block, &blockSums, &overflowOut, &excessBuffer, release, [r, r + count * d], [s, s + count * d],
+                  [i, i + d], overflowShares, 2, count, d)
+              }
+            }
+          }
+          let got = [block, blockSums, overflowOut, destinations, destinationSums, overflowIn]
+          let wanted = [want.0, want.1, want.2, want.3, want.4, want.5]
+          for (x, y) in zip(got, wanted) {
+            #expect(x.map(\.bitPattern) == y.map(\.bitPattern), "overflow, level \(level), d \(d)")
+          }
+
           var sums = start
           var expectedSums = start
           for i in 0..<(count * d) { expectedSums[i] += rows[i] }
