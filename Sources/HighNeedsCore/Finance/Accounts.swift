@@ -66,13 +66,18 @@ public enum Accounts {
     return (topUpCost, placeFundingCost)
   }
 
-  /// `academicYearCosts` of one to four censuses at once, census `t`'s occupancy
+  /// Censuses whose top-up sums `academicYearCosts` advances side by side, one to a lane of a
+  /// `SIMD4<Double>`.
+  static let censusesAtOnce = SIMD4<Double>.scalarCount
+
+  /// `academicYearCosts` of one to `censusesAtOnce` censuses at once, census `t`'s occupancy
   /// `occupancy(t)` (`N · P` numbers), its costs written at `[(t − censuses.lowerBound) · L + l]`
   /// of `topUpCost` and `funding`.
   ///
   /// Each census's sums are those of the census alone, term by term in the same order
-  /// (placements of the line in turn, needs in turn); the censuses' sums advance side by side,
-  /// so that each addition waits only for its own census's last one.
+  /// (placements of the line in turn, needs in turn), each in its own lane (products and sums
+  /// lane by lane, never fused); the censuses' sums advance side by side, so that each addition
+  /// waits only for its own census's last one.
   static func academicYearCosts(
     scenario s: Scenario, parameters m: ModelParameters, occupancy: (Int) -> [Double], censuses: Range<Int>,
     topUpCost: UnsafeMutableBufferPointer<Double>, funding placeFunding: UnsafeMutableBufferPointer<Double>
@@ -81,52 +86,47 @@ public enum Accounts {
     let N = s.needCount
     let L = s.costLines.count
     let k = censuses.count
-    precondition((1...4).contains(k), "\(k) censuses at once")
-    // Census i of four (the last repeated where there are fewer; its sums are not kept).
-    let t0 = censuses.lowerBound
-    let (t1, t2, t3) = (t0 + min(1, k - 1), t0 + min(2, k - 1), t0 + min(3, k - 1))
-    let (x0, x1, x2, x3) = (occupancy(t0), occupancy(t1), occupancy(t2), occupancy(t3))
-    for (x, t) in [(x0.count, t0), (x1.count, t1), (x2.count, t2), (x3.count, t3)] {
-      precondition(x >= N * P && m.topUp[t].count >= N * P, "census \(t): an occupancy or top-ups too short")
-    }
-    // Read through buffers: an element of a nested array, read in the loop, is retained and
-    // released each time.
-    x0.withUnsafeBufferPointer { x0 in
-      x1.withUnsafeBufferPointer { x1 in
-        x2.withUnsafeBufferPointer { x2 in
-          x3.withUnsafeBufferPointer { x3 in
-            m.topUp[t0].withUnsafeBufferPointer { u0 in
-              m.topUp[t1].withUnsafeBufferPointer { u1 in
-                m.topUp[t2].withUnsafeBufferPointer { u2 in
-                  m.topUp[t3].withUnsafeBufferPointer { u3 in
-                    s.costLines.withUnsafeBufferPointer { lines in
-                      for l in lines.indices {
-                        let cost = lines[l].placements.withUnsafeBufferPointer { placements in
-                          var (c0, c1, c2, c3) = (0.0, 0.0, 0.0, 0.0)
-                          for p in placements {
-                            for n in 0..<N {
-                              let j = n * P + p
-                              c0 += x0[j] * u0[j]
-                              c1 += x1[j] * u1[j]
-                              c2 += x2[j] * u2[j]
-                              c3 += x3[j] * u3[j]
-                            }
-                          }
-                          return (c0, c1, c2, c3)
-                        }
-                        topUpCost[l] = cost.0
-                        if k > 1 { topUpCost[L + l] = cost.1 }
-                        if k > 2 { topUpCost[2 * L + l] = cost.2 }
-                        if k > 3 { topUpCost[3 * L + l] = cost.3 }
-                      }
-                    }
+    let lanes = censusesAtOnce
+    precondition((1...lanes).contains(k), "\(k) censuses at once")
+    // Lane i's occupancy at rows[i] and top-ups at rows[lanes + i]: census lowerBound + i (the
+    // last census repeated in the lanes beyond it, whose sums are not kept).
+    withUnsafeTemporaryAllocation(of: UnsafePointer<Double>?.self, capacity: lanes + lanes) { rows in
+      func sum() {
+        s.costLines.withUnsafeBufferPointer { lines in
+          for l in lines.indices {
+            var cost = SIMD4<Double>(repeating: 0)
+            lines[l].placements.withUnsafeBufferPointer { placements in
+              for p in placements {
+                for n in 0..<N {
+                  let j = n * P + p
+                  var (x, rate) = (SIMD4<Double>(), SIMD4<Double>())
+                  for i in 0..<lanes {
+                    x[i] = rows[i].unsafelyUnwrapped[j]
+                    rate[i] = rows[lanes + i].unsafelyUnwrapped[j]
                   }
+                  cost += x * rate
                 }
               }
             }
+            for i in 0..<k { topUpCost[i * L + l] = cost[i] }
           }
         }
       }
+      // Read through buffers (an element of a nested array, read in the loop, is retained and
+      // released each time), one lane's held open in each nested call.
+      func hold(_ i: Int) {
+        guard i < lanes else { return sum() }
+        let t = censuses.lowerBound + min(i, k - 1)
+        occupancy(t).withUnsafeBufferPointer { x in
+          m.topUp[t].withUnsafeBufferPointer { rate in
+            precondition(x.count >= N * P && rate.count >= N * P, "census \(t): an occupancy or top-ups too short")
+            rows[i] = x.baseAddress
+            rows[lanes + i] = rate.baseAddress
+            hold(i + 1)
+          }
+        }
+      }
+      hold(0)
     }
     for (i, census) in censuses.enumerated() {
       m.places[census].withUnsafeBufferPointer { places in
@@ -182,8 +182,8 @@ public enum Accounts {
     // census t's top-ups of line l at topUps[t · L + l], its place funding at fundings[t · L + l].
     withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { topUps in
       withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { fundings in
-        for t in stride(from: 0, through: H, by: 4) {
-          let censuses = t..<min(H + 1, t + 4)
+        for t in stride(from: 0, through: H, by: censusesAtOnce) {
+          let censuses = t..<min(H + 1, t + censusesAtOnce)
           academicYearCosts(
             scenario: s, parameters: m, occupancy: { path.occupancy[$0] }, censuses: censuses,
             topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<(censuses.upperBound * L)]),

@@ -77,6 +77,10 @@ public struct BatchProjection: Sendable {
   /// of one tile (one cache line per cell) stay in the first-level cache.
   static let transposeTile = 32
 
+  /// Draws transposed together between a draw's own arrays and the draws-innermost layout
+  /// (`hnb_transpose`, `hnb_untranspose`): eight doubles, one cache line of a row.
+  static let transposeDraws = 8
+
   /// The working vectors of one `run`, each a buffer of its workspace.
   enum Vector: Int, CaseIterable {
     /// The state `x` and the next year's state (ages shifted), `A · P · N · D` each.
@@ -361,16 +365,16 @@ public struct BatchProjection: Sendable {
     }
   }
 
-  /// `out[(rows[i] or i) · D + b] = columns[b][i]` for `D` columns (`hnb_transpose`), eight
-  /// columns at a time: each row's eight places are one cache line, and the eight columns are
+  /// `out[(rows[i] or i) · D + b] = columns[b][i]` for `D` columns (`hnb_transpose`),
+  /// `transposeDraws` columns at a time: each row's eight places are one cache line, and the eight columns are
   /// read in order.
   private static func transpose(
     _ columns: [[Double]], into out: UnsafeMutablePointer<Double>, rows: UnsafePointer<Int>?, count: Int
   ) {
     let D = columns.count
-    withUnsafeTemporaryAllocation(of: UnsafePointer<Double>?.self, capacity: 8) { pointers in
-      for b0 in stride(from: 0, to: D, by: 8) {
-        let width = min(8, D - b0)
+    withUnsafeTemporaryAllocation(of: UnsafePointer<Double>?.self, capacity: Self.transposeDraws) { pointers in
+      for b0 in stride(from: 0, to: D, by: Self.transposeDraws) {
+        let width = min(Self.transposeDraws, D - b0)
         // Each column's elements, held for the kernel (a column in each nested call).
         func hold(_ b: Int) {
           guard b < width else {
@@ -413,14 +417,14 @@ public struct BatchProjection: Sendable {
     }
   }
 
-  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages: eight
-  /// draws at a time (`hnb_untranspose`), each row `p · N + n` of `sums` into cell `n · P + p`.
+  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages,
+  /// `transposeDraws` draws at a time (`hnb_untranspose`), each row `p · N + n` of `sums` into cell `n · P + p`.
   private func store(_ sums: UnsafePointer<Double>, t: Int, draws D: Int, into occupancy: inout [[[Double]]]) {
     let cells = N * P
     occupancyCell.withUnsafeBufferPointer { rows in
-      withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Double>?.self, capacity: 8) { columns in
-        for b0 in stride(from: 0, to: D, by: 8) {
-          let width = min(8, D - b0)
+      withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Double>?.self, capacity: Self.transposeDraws) { columns in
+        for b0 in stride(from: 0, to: D, by: Self.transposeDraws) {
+          let width = min(Self.transposeDraws, D - b0)
           var made = [[Double]](repeating: [], count: width)
           // Each draw's new array, held open for the kernel (one in each nested call).
           func make(_ b: Int) {
