@@ -20,6 +20,10 @@ public enum IntegrityChecks {
 
   /// True when `a` and `b` differ by more than `tolerance` plus `summationTolerance` of the
   /// largest of `terms` (the magnitudes the two sides were computed from).
+  ///
+  /// Inlined where it is called, so that the list of terms stays on the stack (every sweep
+  /// draw checks hundreds of identities).
+  @inline(__always)
   static func differ(_ a: Double, _ b: Double, _ tolerance: Double, _ terms: Double...) -> Bool {
     let scale = terms.reduce(max(abs(a), abs(b))) { max($0, abs($1)) }
     return !(abs(a - b) <= tolerance + summationTolerance * scale)

@@ -58,38 +58,86 @@ public enum Accounts {
     var placeFundingCost = [Double](repeating: 0, count: L)
     topUpCost.withUnsafeMutableBufferPointer { topUp in
       placeFundingCost.withUnsafeMutableBufferPointer { funding in
-        academicYearCosts(scenario: s, parameters: m, occupancy: occupancy, t: t, topUpCost: topUp, funding: funding)
+        academicYearCosts(
+          scenario: s, parameters: m, occupancy: { _ in occupancy }, censuses: t..<(t + 1), topUpCost: topUp,
+          funding: funding)
       }
     }
     return (topUpCost, placeFundingCost)
   }
 
-  /// `academicYearCosts` written into `topUpCost` and `funding` (a cost line each).
+  /// Censuses whose top-up sums `academicYearCosts` advances side by side, one to a lane of a
+  /// `SIMD4<Double>`.
+  static let censusesAtOnce = SIMD4<Double>.scalarCount
+
+  /// `academicYearCosts` of one to `censusesAtOnce` censuses at once, census `t`'s occupancy
+  /// `occupancy(t)` (`N · P` numbers), its costs written at `[(t − censuses.lowerBound) · L + l]`
+  /// of `topUpCost` and `funding`.
+  ///
+  /// Each census's sums are those of the census alone, term by term in the same order
+  /// (placements of the line in turn, needs in turn), each in its own lane (products and sums
+  /// lane by lane, never fused); the censuses' sums advance side by side, so that each addition
+  /// waits only for its own census's last one.
   static func academicYearCosts(
-    scenario s: Scenario, parameters m: ModelParameters, occupancy: [Double], t: Int,
+    scenario s: Scenario, parameters m: ModelParameters, occupancy: (Int) -> [Double], censuses: Range<Int>,
     topUpCost: UnsafeMutableBufferPointer<Double>, funding placeFunding: UnsafeMutableBufferPointer<Double>
   ) {
     let P = s.placementCount
     let N = s.needCount
-    // Read through buffers: an element of a nested array, read in the loop, is retained and
-    // released each time.
-    occupancy.withUnsafeBufferPointer { occupancy in
-      m.topUp[t].withUnsafeBufferPointer { topUp in
-        m.places[t].withUnsafeBufferPointer { places in
-          m.placeFundingRate[t].withUnsafeBufferPointer { rate in
-            s.costLines.withUnsafeBufferPointer { lines in
-              for l in lines.indices {
-                var cost = 0.0
-                var funding = 0.0
-                lines[l].placements.withUnsafeBufferPointer { placements in
-                  for p in placements {
-                    for n in 0..<N { cost += occupancy[n * P + p] * topUp[n * P + p] }
-                    funding += places[p] * rate[p]
+    let L = s.costLines.count
+    let k = censuses.count
+    let lanes = censusesAtOnce
+    precondition((1...lanes).contains(k), "\(k) censuses at once")
+    // Lane i's occupancy at rows[i] and top-ups at rows[lanes + i]: census lowerBound + i (the
+    // last census repeated in the lanes beyond it, whose sums are not kept).
+    withUnsafeTemporaryAllocation(of: UnsafePointer<Double>?.self, capacity: lanes + lanes) { rows in
+      func sum() {
+        s.costLines.withUnsafeBufferPointer { lines in
+          for l in lines.indices {
+            var cost = SIMD4<Double>(repeating: 0)
+            lines[l].placements.withUnsafeBufferPointer { placements in
+              for p in placements {
+                for n in 0..<N {
+                  let j = n * P + p
+                  var (x, rate) = (SIMD4<Double>(), SIMD4<Double>())
+                  for i in 0..<lanes {
+                    x[i] = rows[i].unsafelyUnwrapped[j]
+                    rate[i] = rows[lanes + i].unsafelyUnwrapped[j]
                   }
+                  cost += x * rate
                 }
-                topUpCost[l] = cost
-                placeFunding[l] = funding
               }
+            }
+            for i in 0..<k { topUpCost[i * L + l] = cost[i] }
+          }
+        }
+      }
+      // Read through buffers (an element of a nested array, read in the loop, is retained and
+      // released each time), one lane's held open in each nested call.
+      func hold(_ i: Int) {
+        guard i < lanes else { return sum() }
+        let t = censuses.lowerBound + min(i, k - 1)
+        occupancy(t).withUnsafeBufferPointer { x in
+          m.topUp[t].withUnsafeBufferPointer { rate in
+            precondition(x.count >= N * P && rate.count >= N * P, "census \(t): an occupancy or top-ups too short")
+            rows[i] = x.baseAddress
+            rows[lanes + i] = rate.baseAddress
+            hold(i + 1)
+          }
+        }
+      }
+      hold(0)
+    }
+    for (i, census) in censuses.enumerated() {
+      m.places[census].withUnsafeBufferPointer { places in
+        m.placeFundingRate[census].withUnsafeBufferPointer { rate in
+          s.costLines.withUnsafeBufferPointer { lines in
+            for l in lines.indices {
+              var funding = 0.0
+              lines[l].placements.withUnsafeBufferPointer { placements in
+                for p in placements { funding += places[p] * rate[p] }
+              }
+              placeFunding[i * L + l] = funding
             }
           }
         }
@@ -134,11 +182,12 @@ public enum Accounts {
     // census t's top-ups of line l at topUps[t · L + l], its place funding at fundings[t · L + l].
     withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { topUps in
       withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, (H + 1) * L)) { fundings in
-        for t in 0...H {
+        for t in stride(from: 0, through: H, by: censusesAtOnce) {
+          let censuses = t..<min(H + 1, t + censusesAtOnce)
           academicYearCosts(
-            scenario: s, parameters: m, occupancy: path.occupancy[t], t: t,
-            topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<((t + 1) * L)]),
-            funding: UnsafeMutableBufferPointer(rebasing: fundings[(t * L)..<((t + 1) * L)]))
+            scenario: s, parameters: m, occupancy: { path.occupancy[$0] }, censuses: censuses,
+            topUpCost: UnsafeMutableBufferPointer(rebasing: topUps[(t * L)..<(censuses.upperBound * L)]),
+            funding: UnsafeMutableBufferPointer(rebasing: fundings[(t * L)..<(censuses.upperBound * L)]))
         }
         fill(&years, scenario: s, parameters: m, topUps: topUps, fundings: fundings)
       }

@@ -55,8 +55,6 @@ public struct BatchProjection: Sendable {
   let pattern: [[(p: Int, q: Int)]]
   /// `patternOffset[age]`: the non-zeros of the ages before (the last entry is their total).
   let patternOffset: [Int]
-  /// The scenario's transition matrices before mitigations.
-  let baseTransition: [[Double]]
   /// The scenario's new-plan mix before mitigations.
   let baseMix: [[Double]]
   /// `mixPattern[age]`: the cells `n · P + p` where the scenario's mix at that age is not zero
@@ -64,12 +62,24 @@ public struct BatchProjection: Sendable {
   let mixPattern: [[Int]]
   /// `mixOffset[age]`: the non-zero cells of the ages before (the last entry is their total).
   let mixOffset: [Int]
+  /// `occupancyCell[p · N + n] = n · P + p`: the cell of each row of the occupancy's sums.
+  let occupancyCell: [Int]
+  /// The scenario's matrices on the pattern, and its mix on its non-zero cells, as a draw gives
+  /// them (`CaseloadDraw.transitionValues`, `newPlanMixValues`).
+  let baseValues: [Double]
+  let baseMixValues: [Double]
+  /// `mixRows[mixOffset[age] + k]`: the k-th non-zero cell of the age's mix, `age · N · P + j`.
+  let mixRows: [Int]
   let active: [Mitigation]
   let baseCensusYear: Int
 
   /// Cells transposed together when the draws' mixes are laid out draws-innermost: the writes
   /// of one tile (one cache line per cell) stay in the first-level cache.
   static let transposeTile = 32
+
+  /// Draws transposed together between a draw's own arrays and the draws-innermost layout
+  /// (`hnb_transpose`, `hnb_untranspose`): eight doubles, one cache line of a row.
+  static let transposeDraws = 8
 
   /// The working vectors of one `run`, each a buffer of its workspace.
   enum Vector: Int, CaseIterable {
@@ -91,9 +101,8 @@ public struct BatchProjection: Sendable {
     case openingTotal, closingTotal
     /// Per draw: survival of each placement of one age (`P · D`).
     case kept
-    /// Per draw: demand, release and one cell's excess of one placement; one matrix entry
-    /// times its row's survival.
-    case demand, release, excess, survivingMove
+    /// Per draw: demand, release and one cell's excess of one placement.
+    case demand, release, excess
     /// Each draw's factors by year, `H · D`.
     case cessationFactor, incidenceFactor
     /// Each draw's mix, transposed: `mixes[(a · N · P + j) · D + b]`.
@@ -130,13 +139,21 @@ public struct BatchProjection: Sendable {
     var offsets = [0]
     for nonzeros in pattern { offsets.append((offsets.last ?? 0) + nonzeros.count) }
     patternOffset = offsets
-    baseTransition = s.transition
     baseMix = s.newPlanMix
     let mixPattern = s.newPlanMix.map { mix in mix.indices.filter { mix[$0] != 0 } }
     self.mixPattern = mixPattern
     var mixOffset = [0]
     for cells in mixPattern { mixOffset.append((mixOffset.last ?? 0) + cells.count) }
     self.mixOffset = mixOffset
+    baseValues = (0..<AgeAxis.maxAge).flatMap { a in pattern[a].map { s.transition[a][$0.p * P + $0.q] } }
+    baseMixValues = mixPattern.indices.flatMap { a in mixPattern[a].map { s.newPlanMix[a][$0] } }
+    mixRows = mixPattern.indices.flatMap { a in mixPattern[a].map { a * s.needCount * P + $0 } }
+    occupancyCell = Self.occupancyCells(placements: P, needs: s.needCount)
+  }
+
+  /// `occupancyCell` for `P` placements and `N` needs.
+  static func occupancyCells(placements P: Int, needs N: Int) -> [Int] {
+    (0..<(P * N)).map { i in (i % N) * P + i / N }
   }
 
   /// Prepares the projection of one run's `parameters` as they are: draws that change nothing
@@ -157,10 +174,13 @@ public struct BatchProjection: Sendable {
     shift = []
     pattern = []
     patternOffset = [0]
-    baseTransition = []
     baseMix = []
     mixPattern = []
     mixOffset = [0]
+    baseValues = []
+    baseMixValues = []
+    mixRows = []
+    occupancyCell = Self.occupancyCells(placements: P, needs: N)
   }
 
   /// The full matrices (`[age][p · P + q]`) of transition values given on the scenario's
@@ -215,7 +235,7 @@ public struct BatchProjection: Sendable {
         case .occupancy: return ageBlock
         case .openingTotal, .closingTotal: return P * D
         case .kept: return P * D
-        case .demand, .release, .excess, .survivingMove: return D
+        case .demand, .release, .excess: return D
         case .cessationFactor, .incidenceFactor: return H * D
         case .mixes: return drawnMix ? A * cells * D : 0
         case .values: return drawnMatrices ? (patternOffset.last ?? 0) * D : 0
@@ -237,20 +257,13 @@ public struct BatchProjection: Sendable {
     if drawnMatrices {
       // Drawn matrices on the pattern: `values[(patternOffset[age] + k) · D + b]` for the
       // age's k-th non-zero.
-      let values = w[.values]
       let nonzeros = patternOffset.last ?? 0
-      for (b, d) in draws.enumerated() {
-        if let drawn = d.transitionValues {
-          precondition(drawn.count == nonzeros, "draw \(b): \(drawn.count) transition values for \(nonzeros) non-zeros")
-          for i in 0..<nonzeros { values[i * D + b] = drawn[i] }
-        } else {
-          for a in 0..<AgeAxis.maxAge {
-            for (k, e) in pattern[a].enumerated() {
-              values[(patternOffset[a] + k) * D + b] = baseTransition[a][e.p * P + e.q]
-            }
-          }
-        }
+      let columns = draws.enumerated().map { b, d in
+        guard let drawn = d.transitionValues else { return baseValues }
+        precondition(drawn.count == nonzeros, "draw \(b): \(drawn.count) transition values for \(nonzeros) non-zeros")
+        return drawn
       }
+      Self.transpose(columns, into: w[.values], rows: nil, count: nonzeros)
     }
     for a in 0..<A {
       for p in 0..<P {
@@ -317,13 +330,20 @@ public struct BatchProjection: Sendable {
       // The opening totals are last year's closing ones (the same sums, in the same order).
       swap(&openingTotal, &closingTotal)
       totals(sums, draws: D, into: closingTotal)
+      let (arrived, ceased, movedOut, movedIn) = (w[.arrived], w[.ceased], w[.movedOut], w[.movedIn])
+      let (overflowOut, overflowIn) = (w[.overflowOut], w[.overflowIn])
       for b in 0..<D {
-        flows[b][t - 1] = (0..<P).map { p in
-          PlacementFlows(
-            opening: openingTotal[p * D + b], newPlans: w[.arrived][p * D + b], ceased: w[.ceased][p * D + b],
-            movedOut: w[.movedOut][p * D + b], movedIn: w[.movedIn][p * D + b],
-            overflowOut: w[.overflowOut][p * D + b], overflowIn: w[.overflowIn][p * D + b],
-            closing: closingTotal[p * D + b])
+        flows[b][t - 1] = Array(unsafeUninitializedCapacity: P) { year, count in
+          for p in 0..<P {
+            let i = p * D + b
+            year.initializeElement(
+              at: p,
+              to: PlacementFlows(
+                opening: openingTotal[i], newPlans: arrived[i], ceased: ceased[i], movedOut: movedOut[i],
+                movedIn: movedIn[i], overflowOut: overflowOut[i], overflowIn: overflowIn[i],
+                closing: closingTotal[i]))
+          }
+          count = P
         }
       }
     }
@@ -341,6 +361,32 @@ public struct BatchProjection: Sendable {
       for n in 0..<N {
         let cells = sums + (p * N + n) * D
         for b in 0..<D { total[b] += cells[b] }
+      }
+    }
+  }
+
+  /// `out[(rows[i] or i) · D + b] = columns[b][i]` for `D` columns (`hnb_transpose`),
+  /// `transposeDraws` columns at a time: each row's eight places are one cache line, and the eight columns are
+  /// read in order.
+  private static func transpose(
+    _ columns: [[Double]], into out: UnsafeMutablePointer<Double>, rows: UnsafePointer<Int>?, count: Int
+  ) {
+    let D = columns.count
+    withUnsafeTemporaryAllocation(of: UnsafePointer<Double>?.self, capacity: Self.transposeDraws) { pointers in
+      for b0 in stride(from: 0, to: D, by: Self.transposeDraws) {
+        let width = min(Self.transposeDraws, D - b0)
+        // Each column's elements, held for the kernel (a column in each nested call).
+        func hold(_ b: Int) {
+          guard b < width else {
+            hnb_transpose(out + b0, D, rows, UnsafePointer(pointers.baseAddress), width, count)
+            return
+          }
+          columns[b0 + b].withUnsafeBufferPointer { elements in
+            pointers[b] = elements.baseAddress
+            hold(b + 1)
+          }
+        }
+        hold(0)
       }
     }
   }
@@ -371,14 +417,31 @@ public struct BatchProjection: Sendable {
     }
   }
 
-  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages.
+  /// Stores each draw's occupancy at census `t` from `sums`, the state summed over ages,
+  /// `transposeDraws` draws at a time (`hnb_untranspose`), each row `p · N + n` of `sums` into cell `n · P + p`.
   private func store(_ sums: UnsafePointer<Double>, t: Int, draws D: Int, into occupancy: inout [[[Double]]]) {
-    for b in 0..<D {
-      var cells = [Double](repeating: 0, count: N * P)
-      for p in 0..<P {
-        for n in 0..<N { cells[n * P + p] = sums[(p * N + n) * D + b] }
+    let cells = N * P
+    occupancyCell.withUnsafeBufferPointer { rows in
+      withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Double>?.self, capacity: Self.transposeDraws) { columns in
+        for b0 in stride(from: 0, to: D, by: Self.transposeDraws) {
+          let width = min(Self.transposeDraws, D - b0)
+          var made = [[Double]](repeating: [], count: width)
+          // Each draw's new array, held open for the kernel (one in each nested call).
+          func make(_ b: Int) {
+            guard b < width else {
+              hnb_untranspose(columns.baseAddress, rows.baseAddress, sums + b0, D, width, cells)
+              return
+            }
+            made[b] = [Double](unsafeUninitializedCapacity: cells) { elements, count in
+              columns[b] = elements.baseAddress
+              make(b + 1)
+              count = cells
+            }
+          }
+          make(0)
+          for (k, array) in made.enumerated() { occupancy[b0 + k][t] = array }
+        }
       }
-      occupancy[b][t] = cells
     }
   }
 }
@@ -485,7 +548,6 @@ extension BatchProjection {
       let values = w[.values]
       let scratch = w[.scratch]
       let movedTotalBeforeLevers = w[.movedTotalBeforeLevers]
-      let survivingMove = w[.survivingMove]
       let leverMatrix = year.shift[a]
       let product = leverMatrix == nil ? to : scratch
       var written = [Bool](repeating: false, count: P)
@@ -494,15 +556,11 @@ extension BatchProjection {
       for (k, e) in pattern[a].enumerated() {
         let v = values + (patternOffset[a] + k) * D
         if live[a * P + e.p] {
-          let keptSum = keptTotal + e.p * D
-          let movedSum = movedTotalBeforeLevers + e.q * D
-          let survives = kept + e.p * D
-          for b in 0..<D {
-            movedSum[b] += keptSum[b] * v[b]
-            survivingMove[b] = survives[b] * v[b]
-          }
-          // Each need's row: `target = source · survivingMove`, or `+=` once written.
-          hnb_scale_rows(product + e.q * N * D, from + e.p * N * D, survivingMove, N, D, written[e.q] ? 1 : 0)
+          // The moved total, then each need's row: `target = source · (survives · v)`, or `+=`
+          // once written.
+          hnb_move_rows(
+            product + e.q * N * D, from + e.p * N * D, kept + e.p * D, v, keptTotal + e.p * D,
+            movedTotalBeforeLevers + e.q * D, N, D, written[e.q] ? 1 : 0)
           written[e.q] = true
         }
         // diag(T_b · M)_p = Σ_q T_b[p, q] · M[q, p]
@@ -536,16 +594,7 @@ extension BatchProjection {
     let movedOut = w[.movedOut]
     let movedIn = w[.movedIn]
     for p in 0..<P where live[a * P + p] || liveNext[(a + 1) * P + p] {
-      let d = diagonal + p * D
-      let keptSum = keptTotal + p * D
-      let movedSum = movedTotal + p * D
-      let out = movedOut + p * D
-      let into = movedIn + p * D
-      for b in 0..<D {
-        let stay = keptSum[b] * d[b]
-        out[b] += keptSum[b] - stay
-        into[b] += movedSum[b] - stay
-      }
+      hnb_moves_out_in(movedOut + p * D, movedIn + p * D, keptTotal + p * D, diagonal + p * D, movedTotal + p * D, D)
     }
   }
 
@@ -634,23 +683,14 @@ extension BatchProjection {
     } else {
       // Only the scenario's non-zero cells (the others are skipped when plans are added).
       let nonzeros = mixOffset.last ?? 0
-      let perDraw = draws.map { d -> [Double] in
-        if let drawn = d.newPlanMixValues {
-          precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
-          return drawn
-        }
-        return (0..<A).flatMap { a in mixPattern[a].map { baseMix[a][$0] } }
+      let columns = draws.map { d in
+        guard let drawn = d.newPlanMixValues else { return baseMixValues }
+        precondition(drawn.count == nonzeros, "\(drawn.count) mix values for \(nonzeros) non-zero cells")
+        return drawn
       }
-      for a in 0..<A {
-        let cellsUsed = mixPattern[a]
-        for j in cellsUsed { mixUsed[a * cells + j] = true }
-        for tile in stride(from: 0, to: cellsUsed.count, by: Self.transposeTile) {
-          let end = min(cellsUsed.count, tile + Self.transposeTile)
-          for b in 0..<D {
-            let values = perDraw[b]
-            for k in tile..<end { mixes[(a * cells + cellsUsed[k]) * D + b] = values[mixOffset[a] + k] }
-          }
-        }
+      for row in mixRows { mixUsed[row] = true }
+      mixRows.withUnsafeBufferPointer { rows in
+        Self.transpose(columns, into: mixes, rows: rows.baseAddress, count: nonzeros)
       }
     }
   }
@@ -683,34 +723,20 @@ extension BatchProjection {
       guard binding else { continue }
       let targets = (0..<P).filter { destinations[$0] > 0 }
       let out = w[.overflowOut] + p * D
+      let shares = targets.map { destinations[$0] }
+      // Each destination's rows of the age (set age by age), occupancy and inflow.
+      var targetRows = [UnsafeMutablePointer<Double>?](repeating: nil, count: targets.count)
+      let targetSums = targets.map { Optional(sums + $0 * N * D) }
+      let targetInto = targets.map { Optional(w[.overflowIn] + $0 * D) }
       for a in 0..<A where live[a * P + p] {
         for q in targets where !live[a * P + q] {
           Self.clear(block: state + (a * P + q) * N * D, count: N * D)
           live[a * P + q] = true
         }
-        for n in 0..<N {
-          let row = state + ((a * P + p) * N + n) * D
-          let total = sums + (p * N + n) * D
-          for b in 0..<D {
-            let e = row[b] * release[b]
-            excess[b] = e
-            row[b] -= e
-            total[b] -= e
-            out[b] += e
-          }
-          for q in targets {
-            let share = destinations[q]
-            let row = state + ((a * P + q) * N + n) * D
-            let total = sums + (q * N + n) * D
-            let into = w[.overflowIn] + q * D
-            for b in 0..<D {
-              let moved = excess[b] * share
-              row[b] += moved
-              total[b] += moved
-              into[b] += moved
-            }
-          }
-        }
+        for (k, q) in targets.enumerated() { targetRows[k] = state + (a * P + q) * N * D }
+        hnb_overflow(
+          state + (a * P + p) * N * D, sums + p * N * D, out, excess, release, targetRows, targetSums, targetInto,
+          shares, targets.count, N, D)
       }
     }
   }

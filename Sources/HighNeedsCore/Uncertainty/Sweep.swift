@@ -144,6 +144,8 @@ public enum Sweep {
     let P = base.placementCount
     let groups = PlacementGroup.allCases
     let groupOf = base.taxonomy.placements.map { p in groups.firstIndex(of: p.group) ?? 0 }
+    // The group of each occupancy cell `n · P + p`, and each group's sum of the year being put.
+    let groupOfCell = (0..<(base.needCount * P)).map { groupOf[$0 % P] }
     // A draw holds only what differs from the sweep's scenario and parameters (`Draw`): the
     // checks' result is kept from draw to draw with each draw's differences swapped in, rather
     // than built from a copy of every field of each draw's scenario. By index: each draw is
@@ -160,7 +162,8 @@ public enum Sweep {
       inYearBalance: SweepMetric.inYearBalance.index, cumulativeBalance: SweepMetric.cumulativeBalance.index,
       deficitPercentOfDSG: SweepMetric.deficitPercentOfDSG.index
     )
-    var byGroup = Array(repeating: 0.0, count: groups.count)
+    let byGroup = UnsafeMutableBufferPointer<Double>.allocate(capacity: groups.count)
+    defer { byGroup.deallocate() }
     /// Whether `kept` holds a draw's resolved scenario rather than the sweep's.
     var keptResolved = false
     /// The accounts, reserve and checks of `r` (its path and prices set), written over the
@@ -189,11 +192,18 @@ public enum Sweep {
       var row = Array(repeating: 0.0, count: SweepMetric.ordered.count * H)
       for f in 0..<H {
         func put(_ metric: Int, _ x: Double) { row[metric * H + f] = x }
-        for g in byGroup.indices { byGroup[g] = 0 }
-        var total = 0.0
-        for (j, x) in path.occupancy[f + 1].enumerated() {
-          total += x
-          byGroup[groupOf[j % P]] += x
+        byGroup.update(repeating: 0)
+        // Cells in order into the total and their group's sum (read in place, no index division).
+        let total = path.occupancy[f + 1].withUnsafeBufferPointer { cells in
+          groupOfCell.withUnsafeBufferPointer { groupOfCell in
+            var total = 0.0
+            for j in cells.indices {
+              let x = cells[j]
+              total += x
+              byGroup[groupOfCell[j]] += x
+            }
+            return total
+          }
         }
         put(metric.totalPlans, total)
         for (g, x) in byGroup.enumerated() { put(metric.plans[g], x) }

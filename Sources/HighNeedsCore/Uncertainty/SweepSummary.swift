@@ -59,9 +59,79 @@ public enum SweepSummary {
       ranks.formUnion([lo, min(lo + 1, n - 1)])
     }
     var x = values
-    x.withUnsafeMutableBufferPointer { select($0, 0..<n, ranks.sorted()[...]) }
+    let wanted = ranks.sorted()
+    x.withUnsafeMutableBufferPointer { x in
+      if !selectByBits(x, wanted) { select(x, 0..<n, wanted[...]) }
+    }
     // `x` holds the k-th smallest value at every rank k that `quantile` reads.
     return probabilities.map { quantile(x, $0) }
+  }
+
+  /// Sets `x[k]`, for every `k` of `ranks` (ascending, in `x`'s indices), to the value a sort of
+  /// `x` puts there, by the numbers' bits; other places may then hold any of the numbers.
+  ///
+  /// Each number's bits, read as an integer that orders as the numbers do, fall into one of
+  /// at most 2,048 equal ranges between the least and the greatest; one count of each range gives
+  /// the ranges holding the ranks wanted, and only their numbers are sorted. Three passes over
+  /// `x` and a few small sorts, where `select` partitions `x` again for each rank. Returns false,
+  /// with `x` untouched, for fewer than 65 numbers or when `x` holds a NaN or −0 (whose places a
+  /// sort does not settle: `select` then gives the numbers it always gave).
+  static func selectByBits(_ x: UnsafeMutableBufferPointer<Double>, _ ranks: [Int]) -> Bool {
+    let n = x.count
+    guard n > 64, !ranks.isEmpty else { return false }
+    /// The integer that orders as the numbers do.
+    func key(_ v: Double) -> UInt64 {
+      let bits = v.bitPattern
+      return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+    }
+    var (low, high) = (UInt64.max, UInt64.min)
+    for v in x {
+      if v.isNaN || (v == 0 && v.sign == .minus) { return false }
+      let k = key(v)
+      low = min(low, k)
+      high = max(high, k)
+    }
+    guard low != high else { return true }  // one number throughout
+    let span = high - low
+    let shift = UInt64(max(0, (64 - span.leadingZeroBitCount) - 11))
+    let ranges = Int(span >> shift) + 1
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: ranges + 1) { start in
+      start.initialize(repeating: 0)
+      for v in x { start[Int((key(v) - low) >> shift) + 1] += 1 }
+      for r in 0..<ranges { start[r + 1] += start[r] }
+      // `slot[r]`: where range r's numbers are gathered, or −1 when no rank wanted is in it.
+      return withUnsafeTemporaryAllocation(of: Int.self, capacity: ranges) { slot in
+        slot.initialize(repeating: -1)
+        var gathered = 0
+        var r = 0
+        for k in ranks {
+          while start[r + 1] <= k { r += 1 }
+          if slot[r] < 0 {
+            slot[r] = gathered
+            gathered += start[r + 1] - start[r]
+          }
+        }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: gathered) { values in
+          withUnsafeTemporaryAllocation(of: Int.self, capacity: ranges) { next in
+            for r in 0..<ranges { next[r] = slot[r] }
+            for v in x {
+              let r = Int((key(v) - low) >> shift)
+              if next[r] >= 0 {
+                values[next[r]] = v
+                next[r] += 1
+              }
+            }
+            for r in 0..<ranges where slot[r] >= 0 {
+              let count = start[r + 1] - start[r]
+              var part = UnsafeMutableBufferPointer(rebasing: values[slot[r]..<(slot[r] + count)])
+              part.sort()
+              for i in 0..<count { x[start[r] + i] = part[i] }
+            }
+          }
+          return true
+        }
+      }
+    }
   }
 
   /// Rearranges `x[range]` so that `x[k]`, for every `k` of `ranks` (ascending, inside

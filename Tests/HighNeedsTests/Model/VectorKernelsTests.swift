@@ -42,21 +42,91 @@ import TestSupport
           hnb_sum_rows(&total, rows, count, d)
           #expect(total.map(\.bitPattern) == expected.map(\.bitPattern), "sum_rows, level \(level), d \(d)")
 
+          let survives = Self.randomValues(d, &random)
+          let keptTotal = Self.randomValues(d, &random)
           for accumulate in [0, 1] {
             var target = start
             var expectedTarget = start
+            var movedTotal = total
+            var expectedMovedTotal = total
+            for b in 0..<d { expectedMovedTotal[b] += keptTotal[b] * factor[b] }
             for n in 0..<count {
               for b in 0..<d {
                 let i = n * d + b
+                let surviving = survives[b] * factor[b]
                 if accumulate == 1 {
-                  expectedTarget[i] += rows[i] * factor[b]
+                  expectedTarget[i] += rows[i] * surviving
                 } else {
-                  expectedTarget[i] = rows[i] * factor[b]
+                  expectedTarget[i] = rows[i] * surviving
                 }
               }
             }
-            hnb_scale_rows(&target, rows, factor, count, d, Int32(accumulate))
-            #expect(target.map(\.bitPattern) == expectedTarget.map(\.bitPattern), "scale_rows, level \(level), d \(d)")
+            hnb_move_rows(&target, rows, survives, factor, keptTotal, &movedTotal, count, d, Int32(accumulate))
+            #expect(target.map(\.bitPattern) == expectedTarget.map(\.bitPattern), "move_rows, level \(level), d \(d)")
+            #expect(
+              movedTotal.map(\.bitPattern) == expectedMovedTotal.map(\.bitPattern), "move_rows, level \(level), d \(d)")
+          }
+
+          let diagonal = Self.randomValues(d, &random)
+          var movedOut = Self.randomValues(d, &random)
+          var movedIn = Self.randomValues(d, &random)
+          var (expectedMovedOut, expectedMovedIn) = (movedOut, movedIn)
+          for b in 0..<d {
+            let stay = keptTotal[b] * diagonal[b]
+            expectedMovedOut[b] += keptTotal[b] - stay
+            expectedMovedIn[b] += survives[b] - stay
+          }
+          hnb_moves_out_in(&movedOut, &movedIn, keptTotal, diagonal, survives, d)
+          #expect(
+            movedOut.map(\.bitPattern) == expectedMovedOut.map(\.bitPattern), "moves_out_in, level \(level), d \(d)")
+          #expect(
+            movedIn.map(\.bitPattern) == expectedMovedIn.map(\.bitPattern), "moves_out_in, level \(level), d \(d)")
+
+          // Capacity: a block releases its excess to two destinations (each flat array holds
+          // the two destinations' rows, occupancy or inflow one after the other).
+          let release = Self.randomValues(d, &random).map { abs($0) / 1e3 }
+          let overflowShares = [0.6, 0.4]
+          var block = start
+          var blockSums = rows
+          var overflowOut = Self.randomValues(d, &random)
+          var destinations = Self.randomValues(2 * count * d, &random)
+          var destinationSums = Self.randomValues(2 * count * d, &random)
+          var overflowIn = Self.randomValues(2 * d, &random)
+          var want = (block, blockSums, overflowOut, destinations, destinationSums, overflowIn)
+          for n in 0..<count {
+            var excess = [Double](repeating: 0, count: d)
+            for b in 0..<d {
+              let i = n * d + b
+              let e = want.0[i] * release[b]
+              excess[b] = e
+              want.0[i] -= e
+              want.1[i] -= e
+              want.2[b] += e
+            }
+            for k in 0..<2 {
+              for b in 0..<d {
+                let moved = excess[b] * overflowShares[k]
+                want.3[k * count * d + n * d + b] += moved
+                want.4[k * count * d + n * d + b] += moved
+                want.5[k * d + b] += moved
+              }
+            }
+          }
+          var excessBuffer = [Double](repeating: 0, count: d)
+          destinations.withUnsafeMutableBufferPointer { r in
+            destinationSums.withUnsafeMutableBufferPointer { s in
+              overflowIn.withUnsafeMutableBufferPointer { i in
+                let (r, s, i) = (r.baseAddress!, s.baseAddress!, i.baseAddress!)
+                hnb_overflow(
+                  &block, &blockSums, &overflowOut, &excessBuffer, release, [r, r + count * d], [s, s + count * d],
+                  [i, i + d], overflowShares, 2, count, d)
+              }
+            }
+          }
+          let got = [block, blockSums, overflowOut, destinations, destinationSums, overflowIn]
+          let wanted = [want.0, want.1, want.2, want.3, want.4, want.5]
+          for (x, y) in zip(got, wanted) {
+            #expect(x.map(\.bitPattern) == y.map(\.bitPattern), "overflow, level \(level), d \(d)")
           }
 
           var sums = start
