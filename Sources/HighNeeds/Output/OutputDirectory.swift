@@ -191,7 +191,9 @@ public enum OutputDirectory {
     let parent = target.deletingLastPathComponent()
     guard let siblings = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
     let name = target.lastPathComponent
-    for sibling in siblings.sorted() {
+    // Only names a write of `name` leaves (`.NAME.tmp-PID`, `.NAME.old-PID`) are looked at: a
+    // parent folder may hold many other entries.
+    for sibling in siblings.filter({ $0.hasPrefix(".\(name).") }).sorted() {
       var kind = ""
       for candidate in ["tmp", "old"] where sibling.hasPrefix(".\(name).\(candidate)-") { kind = candidate }
       guard !kind.isEmpty, let pid = Int32(sibling.dropFirst(name.count + kind.count + 3)), pid > 0,
