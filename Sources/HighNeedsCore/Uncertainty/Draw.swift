@@ -234,7 +234,10 @@ public struct DirichletPlans: Sendable {
 
 /// Dirichlet samplers drawn together, each from its own stream of a draw: a scenario's
 /// transition rows, or its new-plan mixes.
-struct DirichletSet: Sendable {
+///
+/// A class: every draw reads the sweep's one set, taking a reference rather than copying (and
+/// retaining) each of its arrays.
+final class DirichletSet: Sendable {
   let plans: [DirichletPlan]
   /// `streams[i]`: the stream of `plans[i]`.
   let streams: [UInt32]
