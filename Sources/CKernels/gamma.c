@@ -6,7 +6,9 @@
 //   order, never fused (FP_CONTRACT off; the intrinsics as written), and the conversions of
 //   words to doubles are exact. (The full test's two logarithms, in vector for every lane of
 //   the 37% of vectors with a lane that needs them, cost more than libm's for those lanes.)
-// - boosts below shape 1: exp(log(u) · (1/shape)).
+// - boosts below shape 1: exp(log(u) · (1/shape));
+// - Dirichlet shares from the gammas: each plan's G_k · boost_k, their sum in order, and each
+//   share divided by it (the division four shares at a time in the vector path).
 // Plain code calls libm's exp and log, as the Swift code does. The vector path does glibc's own
 // steps for both (glibc 2.28 and later: Szabolcs Nagy's methods), four lanes at a time: its
 // tables and coefficients (exp_log_tables.h) and its fused operations where glibc's x86-64 FMA
@@ -36,6 +38,28 @@
 #define TWO_32 4294967296.0
 // Marsaglia and Tsang's squeeze constant.
 #define SQUEEZE 0.0331
+
+#define DIRICHLET_SHARES_BODY                                                                 \
+  for (size_t p = 0; p < plans; p++) {                                                      \
+    const double *restrict g = gamma + first[p];                                             \
+    const double *restrict b = boost + first[p];                                             \
+    double *restrict s = out + offset[p];                                                    \
+    double total = 0.0;                                                                      \
+    for (size_t k = 0; k < count[p]; k++) {                                                  \
+      double x = g[k] * b[k];                                                                \
+      s[k] = x;                                                                              \
+      total += x;                                                                            \
+    }                                                                                        \
+    underflow[p] = !(total > 0.0);                                                           \
+    if (total > 0.0) {                                                                       \
+      for (size_t k = 0; k < count[p]; k++) s[k] /= total;                                   \
+    }                                                                                        \
+  }
+
+#define DIRICHLET_SHARES_ARGS                                                                                \
+  const double *restrict gamma, const double *restrict boost, const size_t *restrict first,                  \
+      const size_t *restrict count, const size_t *restrict offset, size_t plans, double *restrict out,       \
+      unsigned char *restrict underflow
 
 static void first_candidates_plain(const uint32_t *blocks, const double *d, const double *c, const double *ratio,
                                    const double *width, size_t n, size_t start, double *gamma,
@@ -68,7 +92,7 @@ static inline double boost_uniform(const uint32_t *w) {
 static void boosts_plain(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                          size_t start, double *boost) {
   for (size_t j = start; j < n; j++) {
-    boost[j] = exp(log(boost_uniform(blocks + 4 * (size_t)index[j])) * inverse_shape[j]);
+    boost[index[j]] = exp(log(boost_uniform(blocks + 4 * (size_t)index[j])) * inverse_shape[j]);
   }
 }
 
@@ -256,14 +280,21 @@ HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *inde
     const __m256d u = _mm256_mul_pd(_mm256_add_pd(whole, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1p-53));
     __m256i logOutside, expOutside;
     const __m256d x = _mm256_mul_pd(log_positive(u, &logOutside), _mm256_loadu_pd(inverse_shape + j));
-    _mm256_storeu_pd(boost + j, exp_nonpositive(x, &expOutside));
+    double values[4];
+    _mm256_storeu_pd(values, exp_nonpositive(x, &expOutside));
     const int outside = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(logOutside, expOutside)));
-    for (int lane = 0; outside && lane < 4; lane++) {
-      if (outside & (1 << lane)) boosts_plain(blocks, index, inverse_shape, j + (size_t)lane + 1, j + (size_t)lane, boost);
+    for (int lane = 0; lane < 4; lane++) {
+      if (outside & (1 << lane)) {
+        boosts_plain(blocks, index, inverse_shape, j + (size_t)lane + 1, j + (size_t)lane, boost);
+      } else {
+        boost[index[j + (size_t)lane]] = values[lane];
+      }
     }
   }
   boosts_plain(blocks, index, inverse_shape, n, j, boost);
 }
+
+HNB_AVX2_FMA static void dirichlet_shares_avx2(DIRICHLET_SHARES_ARGS) { DIRICHLET_SHARES_BODY }
 
 // Whether the vector path runs: AVX2 in use (hnb_simd_level) and FMA present.
 static int vector_ready(void) { return hnb_simd_level() == 2 && __builtin_cpu_supports("fma"); }
@@ -279,6 +310,19 @@ void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double
   }
 #endif
   boosts_plain(blocks, index, inverse_shape, n, 0, boost);
+}
+
+static void dirichlet_shares_plain(DIRICHLET_SHARES_ARGS) { DIRICHLET_SHARES_BODY }
+
+void hnb_dirichlet_shares(const double *gamma, const double *boost, const size_t *first, const size_t *count,
+                          const size_t *offset, size_t plans, double *out, unsigned char *underflow) {
+#ifdef HNB_X86
+  if (vector_ready()) {
+    dirichlet_shares_avx2(gamma, boost, first, count, offset, plans, out, underflow);
+    return;
+  }
+#endif
+  dirichlet_shares_plain(gamma, boost, first, count, offset, plans, out, underflow);
 }
 
 void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const double *c, const double *ratio,

@@ -17,10 +17,17 @@
 void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const double *c, const double *ratio,
                                 const double *width, size_t n, double *gamma, unsigned char *accepted);
 
-/// The boosts of gammas below shape 1: boost[j] = exp(log(u_j) · inverse_shape[j]) for j < n,
-/// u_j = RandomStream.unit(w2, w3) of words 2 and 3 of block index[j]; libm's exp and log, bit
-/// for bit (gamma.c).
+/// The boosts of gammas below shape 1: boost[index[j]] = exp(log(u_j) · inverse_shape[j]) for
+/// j < n, u_j = RandomStream.unit(w2, w3) of words 2 and 3 of block index[j]; libm's exp and
+/// log, bit for bit (gamma.c). Other entries of boost are left as they are.
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost);
+
+/// Dirichlet shares of `plans` plans: plan p's gammas are gamma[first[p] + k] times
+/// boost[first[p] + k] (k < count[p]), written to out[offset[p] + k] and summed in order; when
+/// the sum is positive each is divided by it and underflow[p] = 0, otherwise the products are
+/// left and underflow[p] = 1.
+void hnb_dirichlet_shares(const double *gamma, const double *boost, const size_t *first, const size_t *count,
+                          const size_t *offset, size_t plans, double *out, unsigned char *underflow);
 
 #endif

@@ -291,9 +291,12 @@ public struct DirichletPlan: Sendable {
     withUnsafeTemporaryAllocation(of: RandomStream.Block.self, capacity: count) { blocks in
       stream.fill(blocks)
       gammas.withFirstCandidates(blocks: UnsafeBufferPointer(blocks)) { gammas in
-        _ = gammas.dirichlet(
-          shares: UnsafeMutableBufferPointer(rebasing: shares[0..<count]), blocks: UnsafeBufferPointer(blocks), &stream
-        )
+        gammas.completeRejected(0..<count, blocks: UnsafeBufferPointer(blocks), &stream)
+        [0].withUnsafeBufferPointer { zero in
+          [count].withUnsafeBufferPointer { count in
+            gammas.shares(first: zero, count: count, offset: zero, into: shares)
+          }
+        }
       }
     }
   }
@@ -347,9 +350,9 @@ struct GammaConstants: Sendable {
     blocks: UnsafeBufferPointer<RandomStream.Block>, _ body: (FirstCandidates) -> R
   ) -> R {
     precondition(blocks.count == shapes.count, "one block for each gamma")
-    let n = shapes.count
-    return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, 2 * n)) { buffer in
-      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n)) { accepted in
+    let n = max(1, shapes.count)
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buffer in
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { accepted in
         shapes.withUnsafeBufferPointer { shapes in
           d.withUnsafeBufferPointer { d in
             c.withUnsafeBufferPointer { c in
@@ -357,21 +360,24 @@ struct GammaConstants: Sendable {
                 boostedInverseShapes.withUnsafeBufferPointer { boostedInverseShapes in
                   NormalZiggurat.standard.ratio.withUnsafeBufferPointer { ratio in
                     NormalZiggurat.standard.x.withUnsafeBufferPointer { width in
-                      let candidates = buffer.baseAddress
-                      let boosts = candidates?.advanced(by: n)  // the first boosted.count
+                      guard let gammas = buffer.baseAddress, let flags = accepted.baseAddress,
+                        let ratio = ratio.baseAddress, let width = width.baseAddress
+                      else { preconditionFailure("allocations of at least one element") }
+                      let boosts = gammas.advanced(by: n)
+                      // 1 where the shape is 1 or more: G · 1 is G, bit for bit.
+                      boosts.initialize(repeating: 1, count: n)
+                      flags.initialize(repeating: 0, count: n)
                       if let words = UnsafeRawPointer(blocks.baseAddress)?.assumingMemoryBound(to: UInt32.self),
-                        let d = d.baseAddress, let c = c.baseAddress, let ratio = ratio.baseAddress,
-                        let width = width.baseAddress, let candidates, let boosts, let flags = accepted.baseAddress
+                        let d = d.baseAddress, let c = c.baseAddress
                       {
-                        hnb_gamma_first_candidates(words, d, c, ratio, width, n, candidates, flags)
+                        hnb_gamma_first_candidates(words, d, c, ratio, width, blocks.count, gammas, flags)
                         if let boosted = boosted.baseAddress, let inverse = boostedInverseShapes.baseAddress {
                           hnb_gamma_boosts(words, boosted, inverse, boostedInverseShapes.count, boosts)
                         }
                       }
                       return body(
                         FirstCandidates(
-                          shapes: shapes.baseAddress, d: d.baseAddress, c: c.baseAddress,
-                          candidates: UnsafePointer(candidates), accepted: UnsafePointer(accepted.baseAddress),
+                          shapes: shapes, d: d, c: c, gammas: gammas, accepted: UnsafePointer(flags),
                           boosts: UnsafePointer(boosts)))
                     }
                   }
@@ -385,61 +391,58 @@ struct GammaConstants: Sendable {
   }
 }
 
-/// Gammas' constants and first candidates, read in place (valid only inside
-/// `GammaConstants.withFirstCandidates`); `advanced(by:)` gives the gammas from the `k`-th on.
+/// Gammas' constants, first candidates and boosts, read in place (valid only inside
+/// `GammaConstants.withFirstCandidates`).
 struct FirstCandidates {
-  let shapes: UnsafePointer<Double>?
-  let d: UnsafePointer<Double>?
-  let c: UnsafePointer<Double>?
-  /// `candidates[k]`: gamma `k`'s first candidate when `accepted[k]` is 1.
-  let candidates: UnsafePointer<Double>?
-  let accepted: UnsafePointer<UInt8>?
-  /// The boosts of the gammas below shape 1, in order.
-  let boosts: UnsafePointer<Double>?
+  let shapes: UnsafeBufferPointer<Double>
+  let d: UnsafeBufferPointer<Double>
+  let c: UnsafeBufferPointer<Double>
+  /// `gammas[k]`: gamma `k`'s first candidate where `accepted[k]` is 1; `completeRejected`
+  /// gives the others.
+  let gammas: UnsafeMutablePointer<Double>
+  let accepted: UnsafePointer<UInt8>
+  /// `boosts[k]`: gamma `k`'s boost when its shape is below 1, otherwise 1.
+  let boosts: UnsafePointer<Double>
 
-  /// The gammas from the `k`-th on, whose boosts start at the `b`-th.
-  func advanced(by k: Int, boosts b: Int) -> FirstCandidates {
-    FirstCandidates(
-      shapes: shapes?.advanced(by: k), d: d?.advanced(by: k), c: c?.advanced(by: k),
-      candidates: candidates?.advanced(by: k), accepted: accepted?.advanced(by: k), boosts: boosts?.advanced(by: b))
+  /// Whether any of the gammas `range` had its first candidate rejected.
+  func anyRejected(_ range: Range<Int>) -> Bool { range.contains { accepted[$0] == 0 } }
+
+  /// Gamma `k` for each of the gammas `range` (one Dirichlet's, in order) whose first candidate
+  /// was rejected: its whole candidate from block `k` (`Distribution.gammaCandidate`, which may
+  /// read `stream`), then fresh candidates from `stream` until one is accepted.
+  func completeRejected(
+    _ range: Range<Int>, blocks: UnsafeBufferPointer<RandomStream.Block>, _ stream: inout RandomStream
+  ) {
+    for k in range where accepted[k] == 0 {
+      gammas[k] =
+        Distribution.gammaCandidate(d: d[k], c: c[k], blocks[k], &stream)
+        ?? Distribution.gamma(d: d[k], c: c[k], &stream)
+    }
   }
 
-  /// A Dirichlet draw of the first `shares.count` gammas, from their first blocks `blocks`,
-  /// `stream` continuing after them: `x_k = G_k / Σ G`.
+  /// The Dirichlet draws `x_k = G_k / Σ G` of `first.count` plans.
   ///
-  /// Gamma `k` is its first candidate when that was accepted; otherwise its whole candidate
-  /// from block `k` (`Distribution.gammaCandidate`, which may read `stream`) and fresh
-  /// candidates from `stream` until one is accepted; below shape 1, times its boost. Returns the
-  /// number of boosts used.
-  func dirichlet(
-    shares: UnsafeMutableBufferPointer<Double>, blocks: UnsafeBufferPointer<RandomStream.Block>,
-    _ stream: inout RandomStream
-  ) -> Int {
-    let count = shares.count
-    guard count > 0, let shapes, let d, let c, let candidates, let accepted, let boosts else { return 0 }
-    var boosted = 0
-    var total = 0.0
-    for k in 0..<count {
-      let w = blocks[k]
-      var g =
-        accepted[k] == 1
-        ? candidates[k]
-        : Distribution.gammaCandidate(d: d[k], c: c[k], w, &stream) ?? Distribution.gamma(d: d[k], c: c[k], &stream)
-      if shapes[k] < 1 {
-        g *= boosts[boosted]
-        boosted += 1
+  /// Plan `p` is the gammas `first[p] ..< first[p] + count[p]`, its shares written to
+  /// `out[offset[p]...]`, `G_k` the gamma times its boost (`hnb_dirichlet_shares`, the sum in
+  /// order). Should every gamma of a plan underflow (tiny shapes, vanishingly rare), its shares
+  /// are the mean, `shape / Σ shape`.
+  func shares(
+    first: UnsafeBufferPointer<Int>, count: UnsafeBufferPointer<Int>, offset: UnsafeBufferPointer<Int>,
+    into out: UnsafeMutableBufferPointer<Double>
+  ) {
+    let plans = first.count
+    guard plans > 0, let firsts = first.baseAddress, let counts = count.baseAddress,
+      let offsets = offset.baseAddress, let start = out.baseAddress
+    else { return }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: plans) { underflow in
+      guard let flags = underflow.baseAddress else { return }
+      hnb_dirichlet_shares(gammas, boosts, firsts, counts, offsets, plans, start, flags)
+      for p in 0..<plans where underflow[p] != 0 {
+        let range = first[p]..<(first[p] + count[p])
+        var sum = 0.0
+        for k in range { sum += shapes[k] }
+        for k in range { out[offset[p] + k - first[p]] = shapes[k] / sum }
       }
-      shares[k] = g
-      total += g
     }
-    if total > 0 {
-      for k in 0..<count { shares[k] /= total }
-    } else {
-      // Every gamma underflowed (tiny shapes, vanishingly rare): the mean, as shape / Σ shape.
-      var sum = 0.0
-      for k in 0..<count { sum += shapes[k] }
-      for k in 0..<count { shares[k] = shapes[k] / sum }
-    }
-    return boosted
   }
 }

@@ -252,6 +252,15 @@ final class DirichletSet: Sendable {
   let blockIndices: [UInt32]
   /// The gammas of the plans of more than one share in turn, one a block.
   let gammas: GammaConstants
+  /// The plans of more than one share (drawn), in turn: `drawnFirst[p]` their first gamma and
+  /// block, `drawnCount[p]` their shares, `drawnOffset[p]` where their shares go in a draw's
+  /// values, `drawnStreams[p]` their stream.
+  let drawnFirst: [Int]
+  let drawnCount: [Int]
+  let drawnOffset: [Int]
+  let drawnStreams: [UInt32]
+  /// Where the plans of one share put theirs in a draw's values.
+  let singleOffsets: [Int]
 
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
@@ -262,6 +271,22 @@ final class DirichletSet: Sendable {
     blockStreams = drawn.flatMap { Array(repeating: $0.stream, count: $0.plan.count) }
     blockIndices = drawn.flatMap { (0..<UInt32($0.plan.count)).map { $0 } }
     gammas = GammaConstants(concatenating: drawn.map(\.plan.gammas))
+    var (first, count, offset, drawnStreams, singles) = ([Int](), [Int](), [Int](), [UInt32](), [Int]())
+    var (at, block) = (0, 0)
+    for (plan, stream) in plans {
+      if plan.count == 1 { singles.append(at) }
+      if plan.count > 1 {
+        first.append(block)
+        count.append(plan.count)
+        offset.append(at)
+        drawnStreams.append(stream)
+        block += plan.count
+      }
+      at += plan.count
+    }
+    (drawnFirst, drawnCount, drawnOffset, self.drawnStreams, singleOffsets) = (
+      first, count, offset, drawnStreams, singles
+    )
   }
 
   /// Each plan's positive shares in turn, drawn from the streams of draw `draw`.
@@ -269,43 +294,40 @@ final class DirichletSet: Sendable {
   /// A plan with one positive share draws it as G / G = 1 exactly (or, should G underflow,
   /// shape / shape = 1), whatever its stream gives: its gamma is skipped. The other plans' first
   /// blocks (a plan of `K` shares takes its stream's first `K`) are computed together, across
-  /// the streams (`Philox4x32.blocks`), then their gammas' first candidates
-  /// (`GammaConstants.withFirstCandidates`), before any plan's draw: the same blocks as each
-  /// plan's own `RandomStream.fill`, and the same candidates.
+  /// the streams (`Philox4x32.blocks`), then their gammas' first candidates and boosts
+  /// (`GammaConstants.withFirstCandidates`), then each plan's rejected candidates from its own
+  /// stream, then every plan's shares (`FirstCandidates.shares`): the same blocks as each plan's
+  /// own `RandomStream.fill`, and the same numbers as `DirichletPlan.draw`.
   func draw(_ generator: Philox4x32, draw: Int) -> [Double] {
+    guard shares > 0 else { return [] }
     var values = [Double](repeating: 0, count: shares)
     let (low, high) = (UInt32(truncatingIfNeeded: UInt64(draw)), UInt32(truncatingIfNeeded: UInt64(draw) >> 32))
     // The plans are read in place (through buffers), not copied out of their arrays.
     withUnsafeTemporaryAllocation(of: RandomStream.Block.self, capacity: max(1, blockStreams.count)) { buffer in
-      let blocks = UnsafeMutableBufferPointer(rebasing: buffer[0..<blockStreams.count])
+      let blocks = UnsafeBufferPointer(rebasing: buffer[0..<blockStreams.count])
       blockStreams.withUnsafeBufferPointer { c2 in
-        blockIndices.withUnsafeBufferPointer { c3 in generator.blocks(low, high, streams: c2, indices: c3, into: blocks)
+        blockIndices.withUnsafeBufferPointer { c3 in
+          generator.blocks(
+            low, high, streams: c2, indices: c3,
+            into: UnsafeMutableBufferPointer(rebasing: buffer[0..<blockStreams.count]))
         }
       }
-      gammas.withFirstCandidates(blocks: UnsafeBufferPointer(blocks)) { gammas in
+      gammas.withFirstCandidates(blocks: blocks) { gammas in
         values.withUnsafeMutableBufferPointer { out in
-          streams.withUnsafeBufferPointer { streams in
-            counts.withUnsafeBufferPointer { counts in
-              var offset = 0
-              var first = 0
-              var boost = 0
-              for i in counts.indices {
-                let count = counts[i]
-                guard count > 0 else { continue }
-                if count == 1 {
-                  out[offset] = 1
-                  offset += 1
-                  continue
-                }
-                var stream = RandomStream(generator, draw: draw, stream: streams[i], index: UInt32(count))
-                boost += gammas.advanced(by: first, boosts: boost).dirichlet(
-                  shares: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + count)]),
-                  blocks: UnsafeBufferPointer(rebasing: blocks[first..<(first + count)]), &stream)
-                offset += count
-                first += count
+          for p in drawnFirst.indices {
+            let range = drawnFirst[p]..<(drawnFirst[p] + drawnCount[p])
+            guard gammas.anyRejected(range) else { continue }
+            var stream = RandomStream(generator, draw: draw, stream: drawnStreams[p], index: UInt32(drawnCount[p]))
+            gammas.completeRejected(range, blocks: blocks, &stream)
+          }
+          drawnFirst.withUnsafeBufferPointer { first in
+            drawnCount.withUnsafeBufferPointer { count in
+              drawnOffset.withUnsafeBufferPointer { offset in
+                gammas.shares(first: first, count: count, offset: offset, into: out)
               }
             }
           }
+          for at in singleOffsets { out[at] = 1 }
         }
       }
     }

@@ -48,7 +48,7 @@ extension VectorKernelsTests {
           gammas.withFirstCandidates(blocks: blocks) { first in
             for k in 0..<n {
               let fast = Self.acceptedAtFirstTry(d: gammas.d[k], c: gammas.c[k], blocks[k])
-              #expect((first.accepted?[k] == 1) == fast, "level \(level), n \(n), block \(k)")
+              #expect((first.accepted[k] == 1) == fast, "level \(level), n \(n), block \(k)")
               guard fast else {
                 refused += 1
                 continue
@@ -57,7 +57,7 @@ extension VectorKernelsTests {
               // The stream is never read on this path: any stream will do.
               var unused = RandomStream(Philox4x32(seed: 1), draw: 0, stream: 0)
               let scalar = Distribution.gammaCandidate(d: gammas.d[k], c: gammas.c[k], blocks[k], &unused)
-              #expect(first.candidates?[k].bitPattern == scalar?.bitPattern, "level \(level), n \(n), block \(k)")
+              #expect(first.gammas[k].bitPattern == scalar?.bitPattern, "level \(level), n \(n), block \(k)")
             }
           }
         }
@@ -105,12 +105,54 @@ extension VectorKernelsTests {
         }
         for (j, k) in index.enumerated() {
           let expected = exp(log(Distribution.boostUniform(blocks[Int(k)])) * inverse[j])
-          #expect(boosts[j].bitPattern == expected.bitPattern, "level \(level), n \(n), block \(k)")
+          #expect(boosts[Int(k)].bitPattern == expected.bitPattern, "level \(level), n \(n), block \(k)")
           checked += 1
         }
+        // The other entries are left as they were.
+        let others = Set(0..<n).subtracting(index.map { Int($0) })
+        #expect(others.allSatisfy { boosts[$0].isNaN })
       }
     }
     VectorKernels.level = 2
     #expect(checked > 100_000)
+  }
+}
+
+/// Dirichlet shares from gammas and boosts (`hnb_dirichlet_shares`), in AVX2 and in plain code,
+/// are each plan's products, summed in order and divided by the sum, bit for bit, written where
+/// each plan's shares go; a plan whose sum is not positive is flagged and left as its products.
+extension VectorKernelsTests {
+  @Test func dirichletSharesAreTheLoopWrittenOut() {
+    var random = SplitMix64(seed: 47)
+    for level in [0, 2] {
+      VectorKernels.level = level
+      // Plans of 2 to 13 shares (across the vector widths), one of zeros.
+      let counts = Array(2...13) + [5]
+      let n = counts.reduce(0, +)
+      let gammas = (0..<n).map { k in k >= n - 5 ? 0 : Double.random(in: 1e-9...30, using: &random) }
+      let boosts = (0..<n).map { _ in Bool.random(using: &random) ? 1 : Double.random(in: 1e-300...1, using: &random) }
+      var first: [Int] = []
+      var offset: [Int] = []
+      var (at, gap) = (0, 0)
+      for count in counts {
+        first.append(at)
+        offset.append(at + gap)
+        at += count
+        gap += 1  // a one-share plan's place between each two
+      }
+      var out = [Double](repeating: .nan, count: n + gap)
+      var underflow = [UInt8](repeating: 9, count: counts.count)
+      hnb_dirichlet_shares(gammas, boosts, first, counts, offset, counts.count, &out, &underflow)
+      for (p, count) in counts.enumerated() {
+        let products = (0..<count).map { gammas[first[p] + $0] * boosts[first[p] + $0] }
+        let total = products.reduce(0, +)
+        let expected = total > 0 ? products.map { $0 / total } : products
+        let got = Array(out[offset[p]..<(offset[p] + count)])
+        #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "level \(level), plan \(p)")
+        #expect(underflow[p] == (total > 0 ? 0 : 1), "level \(level), plan \(p)")
+        #expect(out[offset[p] + count].isNaN, "the place after plan \(p) is left alone")
+      }
+    }
+    VectorKernels.level = 2
   }
 }
