@@ -41,7 +41,8 @@ let package = Package(
       dependencies: ["CBLAS", "CLAPACKE", "CKernels"]
     ),
     // Vector kernels, AVX2 when the processor has it (Sources/CKernels): Philox blocks in bulk,
-    // the gamma sampler's first candidates and the projection's loops over draws.
+    // a draw's gammas (first candidates, boosts, Dirichlet shares) and the projection's loops
+    // over draws.
     .target(name: "CKernels"),
     // Reading (YAML and CSV → ScenarioInputs), provenance, manifests, the output folder and the
     // writers of each command's tables. It sees neither the report nor the commands.

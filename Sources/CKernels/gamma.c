@@ -8,29 +8,22 @@
 //   the 37% of vectors with a lane that needs them, cost more than libm's for those lanes.)
 // - boosts below shape 1: exp(log(u) · (1/shape));
 // - Dirichlet shares from the gammas: each plan's G_k · boost_k, their sum in order, and each
-//   share divided by it (the division four shares at a time in the vector path).
+//   share divided by it (the compiler's AVX2 variant divides four at a time in a release build).
 // Plain code calls libm's exp and log, as the Swift code does. The vector path does glibc's own
 // steps for both (glibc 2.28 and later: Szabolcs Nagy's methods), four lanes at a time: its
 // tables and coefficients (exp_log_tables.h) and its fused operations where glibc's x86-64 FMA
 // build fuses them, in its order, for the arguments met here (log of a positive normal number,
-// exp of one ≤ 0; a lane of any other calls libm). GammaKernelTests checks both paths against
-// libm, bit for bit.
+// exp of one ≤ 0; a lane of any other calls libm). It runs only where libm gives its numbers on
+// 64 probes where glibc's FMA and plain builds differ (boosts_vector_ready), so that the two
+// paths agree whatever the libm. GammaKernelTests checks both paths against libm, bit for bit.
 #include "CKernels.h"
 #include "exp_log_tables.h"
 
+#include "kernel_rules.h"
+
 #include <math.h>
-
-#pragma STDC FP_CONTRACT OFF
-
-#if defined(__FAST_MATH__)
-#error "Sources/CKernels must not be built with fast math: the sweep's outputs would depend on the build"
-#endif
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define HNB_X86 1
-#define HNB_AVX2_FMA __attribute__((target("avx2,fma")))
-#endif
+#include <stdatomic.h>
+#include <string.h>
 
 // The ziggurat's layers: a layer is the low 7 bits of word 3 (NormalZiggurat.layers = 128).
 #define LAYER_MASK 127u
@@ -260,6 +253,15 @@ HNB_AVX2_FMA static void first_candidates_avx2(const uint32_t *blocks, const dou
 }
 
 
+// exp(log(u) · inverse) of four lanes into values; returns the mask of the lanes glibc's steps
+// here do not cover (values unspecified there).
+HNB_AVX2_FMA static inline int boosts4(__m256d u, __m256d inverse, double values[4]) {
+  __m256i logOutside, expOutside;
+  const __m256d x = _mm256_mul_pd(log_positive(u, &logOutside), inverse);
+  _mm256_storeu_pd(values, exp_nonpositive(x, &expOutside));
+  return _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(logOutside, expOutside)));
+}
+
 HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *index, const double *inverse_shape,
                                      size_t n, double *boost) {
   size_t j = 0;
@@ -278,11 +280,8 @@ HNB_AVX2_FMA static void boosts_avx2(const uint32_t *blocks, const int32_t *inde
         _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi64x(0xFFFFFFFFLL)), exponent)), two52);
     const __m256d whole = _mm256_add_pd(_mm256_mul_pd(high, _mm256_set1_pd(0x1p32)), low);
     const __m256d u = _mm256_mul_pd(_mm256_add_pd(whole, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1p-53));
-    __m256i logOutside, expOutside;
-    const __m256d x = _mm256_mul_pd(log_positive(u, &logOutside), _mm256_loadu_pd(inverse_shape + j));
     double values[4];
-    _mm256_storeu_pd(values, exp_nonpositive(x, &expOutside));
-    const int outside = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(logOutside, expOutside)));
+    const int outside = boosts4(u, _mm256_loadu_pd(inverse_shape + j), values);
     for (int lane = 0; lane < 4; lane++) {
       if (outside & (1 << lane)) {
         boosts_plain(blocks, index, inverse_shape, j + (size_t)lane + 1, j + (size_t)lane, boost);
@@ -299,12 +298,126 @@ HNB_AVX2_FMA static void dirichlet_shares_avx2(DIRICHLET_SHARES_ARGS) { DIRICHLE
 // Whether the vector path runs: AVX2 in use (hnb_simd_level) and FMA present.
 static int vector_ready(void) { return hnb_simd_level() == 2 && __builtin_cpu_supports("fma"); }
 
+// Arguments (u, 1/shape), as bit patterns, where glibc's exp(log(u) · (1/shape)) differs
+// between its FMA build (which the vector boosts follow) and its plain build: 32 where log
+// differs, 32 where only exp does (scripts/kernels/libm_probes.c, run with and without
+// GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA).
+static const uint64_t libm_probes[64][2] = {
+    {0x3fe5f5db6d2bf4fcu, 0x40554cde2c77bca2u},
+    {0x3fc8eade104a79eeu, 0x409ce8e862c8ac9fu},
+    {0x3fecbfa98c0a030au, 0x4052fe9db19bca1au},
+    {0x3fee8e4d7437d4b8u, 0x402d1c771c1f51cau},
+    {0x3fe5d9c07a140d38u, 0x408b8225381f6cf4u},
+    {0x3fed1655abd53a88u, 0x401b0824265ebb69u},
+    {0x3fe4379a81515606u, 0x40a3a71faafa263eu},
+    {0x3fd9df330ce8f385u, 0x40e64443ba960a94u},
+    {0x3fed548bbb9d3e8cu, 0x408b09563caed04du},
+    {0x3fecf560df289576u, 0x4085084f23d73a0bu},
+    {0x3fed55b37d669110u, 0x40df6eed0fb37129u},
+    {0x3fda2c50ddd18cc1u, 0x40c442dd9f5e3c65u},
+    {0x3fe5ed7e1f2db98cu, 0x40950c570a0e48efu},
+    {0x3fdd5e7c1eddb9cbu, 0x40e0fb7444d97c69u},
+    {0x3fe323f26838c71cu, 0x40c354be82d3b3e2u},
+    {0x3fee1d32e89491a0u, 0x40d9e0ae7c426874u},
+    {0x3fed2304e2979724u, 0x40e8f6f1aadb2893u},
+    {0x3fee288ea64beadau, 0x40681506e52ac9aeu},
+    {0x3fec9c08df2f55acu, 0x401178e86ca7f509u},
+    {0x3fd1eb1f9b74cefdu, 0x3ff03fba6746cf72u},
+    {0x3fed22bfd37f6afeu, 0x40d31b96ecd9bd07u},
+    {0x3fed151b099603ecu, 0x40c1e141003f6967u},
+    {0x3febee1d3b06eb44u, 0x40b32c1e38a73b6cu},
+    {0x3feef0a33de192e6u, 0x40e274998259aaf8u},
+    {0x3fec7b671e26694cu, 0x40cad4a0cd512be9u},
+    {0x3feda086c3c3ca68u, 0x40006376ab350f87u},
+    {0x3fee0ea6cc28c1c8u, 0x40d0f3673a93ea40u},
+    {0x3feaf40f4693e18cu, 0x407b76662e9ceb10u},
+    {0x3fe781eab7169a80u, 0x40b27acdf2d2a892u},
+    {0x3fdf2d90e2b0538du, 0x4084f29848448cccu},
+    {0x3fef38fe635c6db0u, 0x40e0f433e449cce1u},
+    {0x3fef2e99b151e766u, 0x40d1cc2bc2003899u},
+    {0x3fd7918a63d56025u, 0x4070ba79f826da19u},
+    {0x3fde1fe27cce6235u, 0x404a99e3545a9ea5u},
+    {0x3fe9aa99ba9127deu, 0x404f04fef0bbddadu},
+    {0x3fd6b47556a75923u, 0x4002274aba604ec6u},
+    {0x3fada79fd2ccb0e8u, 0x3ff85586746acad8u},
+    {0x3fd57a26c0db0aefu, 0x40734fe749e5b708u},
+    {0x3fd0c30d474a6a83u, 0x407354afdcc6b028u},
+    {0x3fd2c7b21f38d741u, 0x3ff80bce6bb8f459u},
+    {0x3fe9d6bdf45324d0u, 0x40520e0db646aa71u},
+    {0x3fea5fad6df944aau, 0x408422d66c706103u},
+    {0x3fdc19120ede8badu, 0x4030a0471d8a594bu},
+    {0x3fd571d1d9ce5481u, 0x3ff0dc08ef5359ebu},
+    {0x3fe28934361f179eu, 0x408a3d9cf4045922u},
+    {0x3fefe0f531eaab34u, 0x406e0900883c7db9u},
+    {0x3fe59b7df720ea3au, 0x4073987d88b7aa53u},
+    {0x3fc4f4ceec9a0206u, 0x40297f9f17766badu},
+    {0x3fe10c1f99a5448cu, 0x402bb7c6ec3a04afu},
+    {0x3fd8e15eaa6d9e45u, 0x4057add8d80aa05du},
+    {0x3fe546a1e23715fau, 0x405b9c37f7b52e0du},
+    {0x3fda3aa15e8fa403u, 0x4061870a56a505bcu},
+    {0x3fb1e6885871d944u, 0x40079aaf594d2ac2u},
+    {0x3fe52b109dd4af68u, 0x40427814e84e1423u},
+    {0x3fd5da9b019d9a1fu, 0x4031f70437aed112u},
+    {0x3fd63898e835f12bu, 0x40666da085842b2au},
+    {0x3fe1dc24670e2b3cu, 0x406acff6b5495edcu},
+    {0x3fe52a1a780159acu, 0x4080f167b56ce3d9u},
+    {0x3fe416143632ec44u, 0x4057add8d80aa05du},
+    {0x3fef423d511b4b1cu, 0x400b2b868c95abd1u},
+    {0x3fe3ef3cb90ece3eu, 0x400a01c9b0913cc3u},
+    {0x3fe56d9e3865ecdau, 0x408b766633368adbu},
+    {0x3fb6a45aa243b03cu, 0x4045ba6f6d71758du},
+    {0x3feb45586a546f38u, 0x404d84bf9f0676cbu},
+};
+
+// 1 when this process's libm gives the vector boosts' numbers on every probe (glibc 2.28 or
+// later running its FMA build), 0 otherwise (another libm, or glibc's plain build, as a tunable
+// can choose): then the boosts call libm one at a time. Checked once.
+static _Atomic int libm_is_followed = -1;
+
+HNB_AVX2_FMA static int probe_libm(void) {
+  for (int i = 0; i < 64; i += 4) {
+    double u[4], inverse[4], values[4];
+    for (int lane = 0; lane < 4; lane++) {
+      memcpy(&u[lane], &libm_probes[i + lane][0], 8);
+      memcpy(&inverse[lane], &libm_probes[i + lane][1], 8);
+    }
+    if (boosts4(_mm256_loadu_pd(u), _mm256_loadu_pd(inverse), values) != 0) return 0;
+    for (int lane = 0; lane < 4; lane++) {
+      double expected = exp(log(u[lane]) * inverse[lane]);
+      if (memcmp(&expected, &values[lane], 8) != 0) return 0;
+    }
+  }
+  return 1;
+}
+
+static int boosts_vector_ready(void) {
+  if (!vector_ready()) return 0;
+#if defined(__GLIBC__)
+  int followed = atomic_load_explicit(&libm_is_followed, memory_order_relaxed);
+  if (followed < 0) {
+    followed = probe_libm();
+    atomic_store_explicit(&libm_is_followed, followed, memory_order_relaxed);
+  }
+  return followed;
+#else
+  return 0;
 #endif
+}
+
+#endif
+
+int hnb_gamma_vector_boosts(void) {
+#ifdef HNB_X86
+  return boosts_vector_ready();
+#else
+  return 0;
+#endif
+}
 
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost) {
 #ifdef HNB_X86
-  if (vector_ready()) {
+  if (boosts_vector_ready()) {
     boosts_avx2(blocks, index, inverse_shape, n, boost);
     return;
   }

@@ -124,7 +124,8 @@ HNB_AVX2 static void run_avx2(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1
 static _Atomic int simd_level = -1;
 
 // The level the processor allows: 2 with AVX2, 0 without, or when the environment variable
-// HNB_KERNELS is "plain" (to compare the two paths' outputs in a release build: make sweep-check).
+// HNB_KERNELS is "plain" (to compare the two paths' outputs in a release build: make sweep-check;
+// any other value is ignored).
 static int detected_level(void) {
   const char *forced = getenv("HNB_KERNELS");
   if (forced != NULL && strcmp(forced, "plain") == 0) return 0;

@@ -4,19 +4,7 @@
 // (a sum over rows adds them in row order), so the vector width changes no number. Products are
 // never fused into additions: FP_CONTRACT is off, and neither variant is compiled for FMA.
 #include "CKernels.h"
-
-#pragma STDC FP_CONTRACT OFF
-
-// -ffast-math (or -Ofast) lets the compiler reassociate sums and fuse products whatever the
-// pragma says: the outputs would then depend on the build, so refuse to compile.
-#if defined(__FAST_MATH__)
-#error "Sources/CKernels must not be built with fast math: the sweep's outputs would depend on the build"
-#endif
-
-#if defined(__x86_64__) || defined(__i386__)
-#define HNB_X86 1
-#define HNB_AVX2 __attribute__((target("avx2")))
-#endif
+#include "kernel_rules.h"
 
 #define SUM_ROWS_BODY                                               \
   for (size_t n = 0; n < count; n++) {                              \

@@ -43,6 +43,30 @@ import Testing
     #expect(p5 < p50 && p50 < p95)
   }
 
+  /// The vector kernels and plain code (`HNB_KERNELS=plain`) draw the same numbers, bit for bit
+  /// (`--shard 1/1` writes every draw exactly), with this machine's libm as it is and with
+  /// glibc told to take its plain build, where the vector boosts, which follow glibc's FMA
+  /// build, must step aside (their probe of libm finds the difference).
+  @Test func vectorAndPlainKernelsDrawTheSameBits() throws {
+    let plainGlibc = "glibc.cpu.hwcaps=-AVX2_Usable,-FMA_Usable,-AVX2,-FMA"
+    for tunables in [nil, plainGlibc] {
+      var draws: [Data] = []
+      for kernels in [nil, "plain"] {
+        var environment = ["OPENBLAS_NUM_THREADS": "1"]
+        if let tunables { environment["GLIBC_TUNABLES"] = tunables }
+        if let kernels { environment["HNB_KERNELS"] = kernels }
+        let out = HNBCommand.freshDirectory()
+        let r = try HNBCommand.run(
+          ["sweep", Self.scenario, "--draws", "2000", "--seed", "5", "--shard", "1/1", "--out", out],
+          environment: environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        draws.append(
+          try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("draws-sutton-baseline.txt")))
+      }
+      #expect(draws[0].count > 100_000 && draws[0] == draws[1], "GLIBC_TUNABLES \(tunables ?? "unset")")
+    }
+  }
+
   /// Numbers of the file with a distribution (each draw rebuilt, and projected alone when its
   /// levers differ) keep the sweep byte-identical across batch sizes and threads.
   @Test func numbersOfTheFileWithADistributionAreDrawnReproducibly() throws {

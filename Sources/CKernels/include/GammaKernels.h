@@ -1,6 +1,7 @@
-// The gamma sampler's first candidates in bulk (gamma.c): the common path of
-// Distribution.gammaCandidate (Sources/HighNeedsCore/Uncertainty/Distribution.swift) for many
-// blocks at once, four at a time in AVX2 registers when the processor has it (hnb_simd_level).
+// A draw's gammas in bulk (gamma.c): the common path of Distribution.gammaCandidate
+// (Sources/HighNeedsCore/Uncertainty/Distribution.swift), the boosts below shape 1 and the
+// Dirichlet shares, for many blocks at once, four at a time in AVX2 registers when the
+// processor has it (hnb_simd_level).
 #ifndef HNB_GAMMA_KERNELS_H
 #define HNB_GAMMA_KERNELS_H
 
@@ -22,6 +23,10 @@ void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const d
 /// log, bit for bit (gamma.c). Other entries of boost are left as they are.
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost);
+
+/// 1 when hnb_gamma_boosts takes its vector path: AVX2 in use (hnb_simd_level), FMA, and a libm
+/// that gives glibc's FMA build's numbers (probed once); 0 when it calls libm one at a time.
+int hnb_gamma_vector_boosts(void);
 
 /// Dirichlet shares of `plans` plans: plan p's gammas are gamma[first[p] + k] times
 /// boost[first[p] + k] (k < count[p]), written to out[offset[p] + k] and summed in order; when

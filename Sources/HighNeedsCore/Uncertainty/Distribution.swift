@@ -287,6 +287,7 @@ public struct DirichletPlan: Sendable {
   /// Draws the positive shares only, in their order in the mean, into `shares` (at least as
   /// many as there are positive shares).
   public func draw(shares: UnsafeMutableBufferPointer<Double>, _ stream: inout RandomStream) {
+    precondition(shares.count >= count, "room for every positive share")
     guard count > 0 else { return }
     withUnsafeTemporaryAllocation(of: RandomStream.Block.self, capacity: count) { blocks in
       stream.fill(blocks)
@@ -333,6 +334,8 @@ struct GammaConstants: Sendable {
 
   /// The constants of every plan's gammas in turn.
   init(concatenating parts: [GammaConstants]) {
+    // The kernels index the blocks' words with 32-bit integers (4 words a gamma).
+    precondition(parts.reduce(0) { $0 + $1.shapes.count } < 1 << 29, "fewer than 2^29 gammas in a draw")
     for part in parts {
       boosted += part.boosted.map { $0 + Int32(shapes.count) }
       boostedInverseShapes += part.boostedInverseShapes
@@ -431,6 +434,9 @@ struct FirstCandidates {
     into out: UnsafeMutableBufferPointer<Double>
   ) {
     let plans = first.count
+    precondition(
+      count.count == plans && offset.count == plans && (0..<plans).allSatisfy { offset[$0] + count[$0] <= out.count },
+      "every plan's shares within the output")
     guard plans > 0, let firsts = first.baseAddress, let counts = count.baseAddress,
       let offsets = offset.baseAddress, let start = out.baseAddress
     else { return }

@@ -163,6 +163,7 @@ public enum Sweep {
       deficitPercentOfDSG: SweepMetric.deficitPercentOfDSG.index
     )
     let byGroup = UnsafeMutableBufferPointer<Double>.allocate(capacity: groups.count)
+    byGroup.initialize(repeating: 0)
     defer { byGroup.deallocate() }
     /// Whether `kept` holds a draw's resolved scenario rather than the sweep's.
     var keptResolved = false

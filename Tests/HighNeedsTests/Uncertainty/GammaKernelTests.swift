@@ -27,12 +27,12 @@ extension VectorKernelsTests {
 
   @Test func gammaFirstCandidatesAreTheScalarCandidatesBitForBit() {
     var random = SplitMix64(seed: 41)
-    let levels = [0, 2]
     var accepted = 0
     var refused = 0
 
-    for level in levels {
+    for level in Self.levels {
       VectorKernels.level = level
+      #expect(VectorKernels.level == level)
       // Counts across the vector width (1 to 9) and a Sutton draw's size; shapes from 10⁻³ to
       // 10⁴, as κ · mean gives them, and the constants of shape + 1 below 1.
       for n in [1, 2, 3, 4, 5, 7, 8, 9, 2_500] {
@@ -76,8 +76,9 @@ extension VectorKernelsTests {
   @Test func gammaBoostsAreLibmsExpOfLogBitForBit() {
     var random = SplitMix64(seed: 43)
     var checked = 0
-    for level in [0, 2] {
+    for level in Self.levels {
       VectorKernels.level = level
+      #expect(VectorKernels.level == level)
       for n in [1, 3, 4, 5, 8, 9, 100_000] {
         var blocks: [RandomStream.Block] = (0..<n).map { _ in
           (
@@ -124,8 +125,9 @@ extension VectorKernelsTests {
 extension VectorKernelsTests {
   @Test func dirichletSharesAreTheLoopWrittenOut() {
     var random = SplitMix64(seed: 47)
-    for level in [0, 2] {
+    for level in Self.levels {
       VectorKernels.level = level
+      #expect(VectorKernels.level == level)
       // Plans of 2 to 13 shares (across the vector widths), one of zeros.
       let counts = Array(2...13) + [5]
       let n = counts.reduce(0, +)
