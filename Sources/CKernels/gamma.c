@@ -252,7 +252,6 @@ HNB_AVX2_FMA static void first_candidates_avx2(const uint32_t *blocks, const dou
   first_candidates_plain(blocks, d, c, ratio, width, n, i, gamma, accepted);
 }
 
-
 // exp(log(u) · inverse) of four lanes into values; returns the mask of the lanes glibc's steps
 // here do not cover (values unspecified there).
 HNB_AVX2_FMA static inline int boosts4(__m256d u, __m256d inverse, double values[4]) {
