@@ -241,8 +241,6 @@ final class DirichletSet: Sendable {
   let plans: [DirichletPlan]
   /// `streams[i]`: the stream of `plans[i]`.
   let streams: [UInt32]
-  /// `counts[i]`: the positive shares of `plans[i]`.
-  let counts: [Int]
   /// The positive shares of all the plans.
   let shares: Int
   /// The counters' last two words of every plan's first blocks, for the plans of more than one
@@ -265,8 +263,7 @@ final class DirichletSet: Sendable {
   init(_ plans: [(plan: DirichletPlan, stream: UInt32)]) {
     self.plans = plans.map(\.plan)
     streams = plans.map(\.stream)
-    counts = plans.map(\.plan.count)
-    shares = counts.reduce(0, +)
+    shares = plans.reduce(0) { $0 + $1.plan.count }
     let drawn = plans.filter { $0.plan.count > 1 }
     blockStreams = drawn.flatMap { Array(repeating: $0.stream, count: $0.plan.count) }
     blockIndices = drawn.flatMap { (0..<UInt32($0.plan.count)).map { $0 } }
