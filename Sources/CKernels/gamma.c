@@ -405,14 +405,6 @@ static int boosts_vector_ready(void) {
 
 #endif
 
-int hnb_gamma_vector_boosts(void) {
-#ifdef HNB_X86
-  return boosts_vector_ready();
-#else
-  return 0;
-#endif
-}
-
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost) {
 #ifdef HNB_X86

@@ -24,10 +24,6 @@ void hnb_gamma_first_candidates(const uint32_t *blocks, const double *d, const d
 void hnb_gamma_boosts(const uint32_t *blocks, const int32_t *index, const double *inverse_shape, size_t n,
                       double *boost);
 
-/// 1 when hnb_gamma_boosts takes its vector path: AVX2 in use (hnb_simd_level), FMA, and a libm
-/// that gives glibc's FMA build's numbers (probed once); 0 when it calls libm one at a time.
-int hnb_gamma_vector_boosts(void);
-
 /// Dirichlet shares of `plans` plans: plan p's gammas are gamma[first[p] + k] times
 /// boost[first[p] + k] (k < count[p]), written to out[offset[p] + k] and summed in order; when
 /// the sum is positive each is divided by it and underflow[p] = 0, otherwise the products are

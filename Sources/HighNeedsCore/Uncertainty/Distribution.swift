@@ -221,7 +221,7 @@ public enum Distribution: Sendable, Equatable {
   /// ziggurat's first try fails (about 1.2% of candidates).
   @inline(__always)
   static func gammaCandidate(
-    d: Double, c: Double, _ w: (UInt32, UInt32, UInt32, UInt32), _ stream: inout RandomStream
+    d: Double, c: Double, _ w: RandomStream.Block, _ stream: inout RandomStream
   ) -> Double? {
     let z = NormalZiggurat.standard.normal(
       2 * RandomStream.unit(w.0) - 1, layer: Int(w.3 & UInt32(NormalZiggurat.layers - 1)), &stream)
@@ -240,7 +240,7 @@ public enum Distribution: Sendable, Equatable {
   /// The uniform (53 bits) of a gamma's first candidate block that the candidate does not use:
   /// word 2 and the top 21 bits of word 3.
   @inline(__always)
-  static func boostUniform(_ w: (UInt32, UInt32, UInt32, UInt32)) -> Double { RandomStream.unit(w.2, w.3) }
+  static func boostUniform(_ w: RandomStream.Block) -> Double { RandomStream.unit(w.2, w.3) }
 
   /// A Dirichlet draw around `mean` (shares summing to 1) with concentration `κ`:
   /// `x_j = G_j / Σ G`, `G_j ~ Gamma(κ · mean_j)`; zero shares stay zero (see `DirichletPlan`).

@@ -17,7 +17,7 @@ public struct Philox4x32: Sendable {
   }
 
   /// Four 32-bit words for `counter`: the ten-round Philox bijection under this key.
-  public func block(_ counter: (UInt32, UInt32, UInt32, UInt32)) -> (UInt32, UInt32, UInt32, UInt32) {
+  public func block(_ counter: RandomStream.Block) -> RandomStream.Block {
     var c = counter
     var k = key
     for round in 0..<10 {
@@ -36,7 +36,7 @@ public struct Philox4x32: Sendable {
   /// bulk (`Sources/CKernels`: eight at a time in AVX2 registers when the processor has AVX2).
   func blocks(
     _ c0: UInt32, _ c1: UInt32, streams c2: UnsafeBufferPointer<UInt32>, indices c3: UnsafeBufferPointer<UInt32>,
-    into blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>
+    into blocks: UnsafeMutableBufferPointer<RandomStream.Block>
   ) {
     precondition(c2.count == blocks.count && c3.count == blocks.count, "one counter for each block")
     guard let out = blocks.baseAddress, let c2 = c2.baseAddress, let c3 = c3.baseAddress else { return }
@@ -52,7 +52,7 @@ public struct Philox4x32: Sendable {
 /// input never changes the numbers another input sees.
 public struct RandomStream: Sendable {
   /// One block of the stream: four random words.
-  typealias Block = (UInt32, UInt32, UInt32, UInt32)
+  public typealias Block = (UInt32, UInt32, UInt32, UInt32)
 
   let generator: Philox4x32
   let draw: UInt64
@@ -94,7 +94,7 @@ public struct RandomStream: Sendable {
   /// The next block of four words (counter `(draw, stream, index)`), whole: a spare uniform
   /// that `uniform()` holds is kept for its next call.
   @inline(__always)
-  public mutating func block() -> (UInt32, UInt32, UInt32, UInt32) {
+  public mutating func block() -> Block {
     let words = generator.block(
       (
         UInt32(truncatingIfNeeded: draw), UInt32(truncatingIfNeeded: draw >> 32), stream, index
@@ -106,7 +106,7 @@ public struct RandomStream: Sendable {
   /// Fills `blocks` with the next `blocks.count` blocks (as `block()` would give them one by
   /// one), in bulk (`Sources/CKernels`: eight at a time in AVX2 registers when the processor has
   /// AVX2).
-  public mutating func fill(_ blocks: UnsafeMutableBufferPointer<(UInt32, UInt32, UInt32, UInt32)>) {
+  public mutating func fill(_ blocks: UnsafeMutableBufferPointer<Block>) {
     if let out = blocks.baseAddress {
       out.withMemoryRebound(to: UInt32.self, capacity: 4 * blocks.count) {
         hnb_philox4x32_run(
